@@ -1,0 +1,48 @@
+"""Funnel: the router. Sidebar with language and data source; pages in pages/."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from funnel_model.i18n import LANGUAGES
+from ui import data
+from ui.guard import guarded
+from ui.i18n import LANG_KEY, lang, tr
+
+st.set_page_config(page_title="Funnel", page_icon="📊", layout="wide")
+
+PAGES = (
+    ("pages/data.py", "page.data", "data", "📥"),
+    ("pages/funnels.py", "page.funnels", "funnels", "🔻"),
+    ("pages/forecast.py", "page.forecast", "forecast", "📈"),
+    ("pages/compensation.py", "page.compensation", "compensation", "💰"),
+    ("pages/rejection.py", "page.rejection", "rejection", "🎯"),
+    ("pages/report.py", "page.report", "report", "📄"),
+)
+LANGUAGE_NAMES = {"ru": "Русский", "en": "English"}
+
+lang()  # fix the session's language before the first widget reads it
+navigation = st.navigation(
+    [
+        st.Page(path, title=tr(key), url_path=url, icon=icon, default=i == 0)
+        for i, (path, key, url, icon) in enumerate(PAGES)
+    ]
+)
+
+with st.sidebar:
+    st.selectbox(tr("app.language"), LANGUAGES, key=LANG_KEY, format_func=LANGUAGE_NAMES.__getitem__)
+    has_upload = data.UPLOAD_KEY in st.session_state
+    st.radio(
+        tr("app.data_source"),
+        ("demo", "upload"),
+        key=data.SOURCE_KEY,
+        format_func=lambda s: tr(f"app.source.{s}"),
+    )
+    if st.session_state[data.SOURCE_KEY] == "upload" and not has_upload:
+        st.caption(tr("app.source.no_upload"))
+    with guarded():
+        dataset = data.current()
+        label = tr("app.source.demo") if dataset.source == "demo" else dataset.label
+        st.caption(tr("app.deals_loaded", n=len(dataset.deals), source=label))
+
+navigation.run()

@@ -1,0 +1,1 @@
+"""Altair chart builders, one module per area; they return alt.Chart and never touch streamlit."""

@@ -1,0 +1,14 @@
+"""Translation catalogs, one module per area of the app."""
+
+from funnel_model.locales import (
+    common,
+    compensation,
+    data,
+    forecast,
+    funnels,
+    importer,
+    rejection,
+    report,
+)
+
+AREAS = (common, data, importer, funnels, forecast, compensation, rejection, report)

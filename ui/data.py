@@ -1,0 +1,149 @@
+"""The dataset of this browser session: demo or the user's upload.
+
+A client's data lives only in its session: uploads are parsed by a
+``st.cache_data(scope="session")`` function and every choice (mapping, funnel
+config, dormancy window) sits in ``st.session_state``. Nothing module-global
+holds client data; only the demo, which is the same for everyone, is cached
+globally.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from funnel_model import FunnelConfig, derive_segments, read_deals, read_stage_history
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DEMO_DEALS = DATA_DIR / "demo_deals.csv"
+DEMO_HISTORY = DATA_DIR / "demo_stage_history.csv"
+
+SOURCE_KEY = "source"
+UPLOAD_KEY = "upload"  # {"name": str, "data": bytes, "digest": str}
+HISTORY_UPLOAD_KEY = "history_upload"
+DORMANCY_KEY = "dormancy_days"
+DEFAULT_DORMANCY_DAYS = 365
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Everything the pages need about the session's data.
+
+    ``deals`` is the canonical table with ``segment`` filled; ``history`` is
+    the stage history or None; ``config`` is the user's edited funnel config
+    if any, else the inferred one.
+    """
+
+    source: str
+    label: str
+    deals: pd.DataFrame
+    history: pd.DataFrame | None
+    config: FunnelConfig
+    problems: pd.DataFrame
+    mapping: dict[str, str]
+    inferred_config: FunnelConfig
+
+
+@st.cache_data(show_spinner=False)
+def _demo_import():
+    return read_deals(DEMO_DEALS), read_stage_history(DEMO_HISTORY)
+
+
+@st.cache_data(show_spinner=False, scope="session", max_entries=4)
+def _upload_import(data: bytes, name: str, mapping_json: str | None):
+    mapping = json.loads(mapping_json) if mapping_json else None
+    return read_deals(data, mapping=mapping, name=name)
+
+
+@st.cache_data(show_spinner=False, scope="session", max_entries=2)
+def _history_import(data: bytes, name: str):
+    return read_stage_history(data, name=name)
+
+
+def source() -> str:
+    """ "demo" or "upload" (only once something was uploaded)."""
+    chosen = st.session_state.get(SOURCE_KEY, "demo")
+    return "upload" if chosen == "upload" and UPLOAD_KEY in st.session_state else "demo"
+
+
+def store_upload(name: str, data: bytes) -> None:
+    """Make ``data`` the session's deal file and switch the source to it."""
+    digest = hashlib.sha256(data).hexdigest()
+    previous = st.session_state.get(UPLOAD_KEY)
+    if previous is None or previous["digest"] != digest:
+        st.session_state[UPLOAD_KEY] = {"name": name, "data": data, "digest": digest}
+        for key in ("mapping:upload", "config:upload"):
+            st.session_state.pop(key, None)
+    st.session_state[SOURCE_KEY] = "upload"
+
+
+def store_history_upload(name: str, data: bytes) -> None:
+    """Attach a stage-history file to the uploaded deals."""
+    digest = hashlib.sha256(data).hexdigest()
+    st.session_state[HISTORY_UPLOAD_KEY] = {"name": name, "data": data, "digest": digest}
+
+
+def set_mapping(mapping: dict[str, str] | None) -> None:
+    """Use ``mapping`` (canonical column → source header) for the upload."""
+    st.session_state["mapping:upload"] = mapping
+    st.session_state.pop("config:upload", None)
+
+
+def set_config(config: FunnelConfig | None) -> None:
+    """Use ``config`` for the current source; None returns to the inferred one."""
+    st.session_state[f"config:{source()}"] = config
+
+
+def set_dormancy_days(days: int) -> None:
+    st.session_state[DORMANCY_KEY] = int(days)
+
+
+def current() -> Dataset:
+    """The session's dataset; raises the importer's domain errors.
+
+    Parsing is cached; the finished dataset (with segments) is memoised in
+    the session under a key of everything it depends on, so a rerun that
+    changed none of them costs nothing.
+    """
+    src = source()
+    dormancy = st.session_state.get(DORMANCY_KEY, DEFAULT_DORMANCY_DAYS)
+    upload = st.session_state.get(UPLOAD_KEY) if src == "upload" else None
+    mapping = st.session_state.get("mapping:upload") if upload else None
+    mapping_json = json.dumps(mapping, sort_keys=True, ensure_ascii=False) if mapping else None
+    hist_upload = st.session_state.get(HISTORY_UPLOAD_KEY) if upload else None
+    key = (
+        src,
+        upload and upload["digest"],
+        mapping_json,
+        hist_upload and hist_upload["digest"],
+        dormancy,
+    )
+    memo = st.session_state.get("_dataset_memo")
+    if memo is None or memo[0] != key:
+        if upload:
+            imported = _upload_import(upload["data"], upload["name"], mapping_json)
+            history = _history_import(hist_upload["data"], hist_upload["name"]) if hist_upload else None
+            label = upload["name"]
+        else:
+            imported, history = _demo_import()
+            label = "demo"
+        deals = imported.deals.copy()
+        deals["segment"] = derive_segments(deals, dormancy_days=dormancy)
+        base = Dataset(
+            source=src,
+            label=label,
+            deals=deals,
+            history=history,
+            config=imported.config,
+            problems=imported.problems,
+            mapping=dict(imported.mapping),
+            inferred_config=imported.config,
+        )
+        st.session_state["_dataset_memo"] = memo = (key, base)
+    edited = st.session_state.get(f"config:{src}")
+    return replace(memo[1], config=edited) if edited is not None else memo[1]
