@@ -1,0 +1,728 @@
+"""Funnel geometry: which stages each deal reached, and what that makes of the funnel.
+
+A deal *reached* stage k if it ever entered k or a later stage of its funnel
+(stages ordered as in the :class:`~funnel_model.config.FunnelConfig`). Every
+deal is reduced to one number, its *depth*: the deepest open stage it reached
+(1..K, 0 when unknown). Reached counts are then reverse cumulative sums of a
+depth histogram per group, so skipped stages and backward moves count once per
+stage by construction and no Python loop runs per deal.
+
+Depth from a **snapshot** of the deal table:
+
+* open deal: the position of its current stage;
+* won deal: K (all stages), and it also fills the "won" row;
+* lost deal: the position of ``lost_stage`` (or of ``stage`` when the export
+  keeps the stage the deal was lost at there). A lost deal whose loss stage is
+  unknown is credited to the **first stage only**: it entered the funnel, but
+  nothing says how far it went. Such deals are counted
+  (:func:`reach_summary`) so the page can say how many there are.
+
+Depth from **history** (``deal_id, stage, entered_at``): the deepest stage the
+deal ever entered (a won stage counts as beyond the last open stage). For
+deals with history the depth is the larger of the history depth and the
+snapshot depth (the current stage was certainly entered); deals missing from
+the history fall back to the snapshot. On data where both are complete the two
+give the same numbers.
+
+Still-open deals are never counted as lost: they stay in ``open`` and
+``current`` and out of win rates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from funnel_model.config import DEFAULT_FUNNEL, FunnelConfig, FunnelSpec, StageSpec
+from funnel_model.errors import ParameterError
+from funnel_model.schema import LOST, OPEN, WON
+
+__all__ = [
+    "DEFAULT_MIN_COUNT",
+    "ReachSummary",
+    "beta_interval",
+    "bottlenecks",
+    "cycle_times",
+    "deal_depth",
+    "funnel_geometry",
+    "infer_config",
+    "reach_summary",
+    "seller_comparison",
+    "stage_durations",
+    "stage_win_rates",
+    "with_empirical_probabilities",
+]
+
+DEFAULT_MIN_COUNT = 20
+_WON_KIND, _OPEN_KIND = "won", "open"
+
+
+def _check_level(level: float) -> float:
+    if not isinstance(level, (int, float)) or not 0.0 < float(level) < 1.0:
+        raise ParameterError("error.parameter", name="level", rule="between 0 and 1 (exclusive)", value=level)
+    return float(level)
+
+
+def _check_min_count(min_count: int) -> int:
+    if not isinstance(min_count, (int, np.integer)) or min_count < 0:
+        raise ParameterError("error.parameter", name="min_count", rule="a whole number ≥ 0", value=min_count)
+    return int(min_count)
+
+
+def beta_interval(won, lost, level: float = 0.9) -> tuple[np.ndarray, np.ndarray]:
+    """Central ``level`` interval of Beta(1 + won, 1 + lost) (uniform prior).
+
+    Parameters
+    ----------
+    won, lost : array_like
+        Counts of won and lost deals.
+    level : float
+        Probability mass inside the interval, e.g. 0.9 for the 5 %–95 % band.
+
+    Returns
+    -------
+    (low, high) : tuple of ndarray
+    """
+    level = _check_level(level)
+    a = 1.0 + np.asarray(won, dtype=float)
+    b = 1.0 + np.asarray(lost, dtype=float)
+    tail = (1.0 - level) / 2.0
+    return stats.beta.ppf(tail, a, b), stats.beta.ppf(1.0 - tail, a, b)
+
+
+def infer_config(deals: pd.DataFrame, history: pd.DataFrame | None = None) -> FunnelConfig:
+    """A funnel config guessed from the data, used when none is given.
+
+    Per funnel: won and lost stage names are the stages of won and lost deals;
+    open stages are ordered by their median position in the history when
+    there is one, else by how many deals sit at or were lost at them (a
+    funnel narrows, so more deals means earlier). Probabilities are the
+    observed share of won deals among closed ones, the same for every stage.
+    """
+    frame = pd.DataFrame(
+        {
+            "funnel": _funnel_names(deals, None),
+            "stage": deals["stage"].astype("str"),
+            "status": deals["status"].astype("str") if "status" in deals else pd.Series(OPEN, index=deals.index),
+            "lost_stage": deals["lost_stage"] if "lost_stage" in deals else pd.Series(pd.NA, index=deals.index),
+        }
+    )
+    funnels = []
+    for name, sub in frame.groupby("funnel", sort=False):
+        won = sorted(sub.loc[sub["status"] == WON, "stage"].dropna().unique())
+        lost = sorted(sub.loc[sub["status"] == LOST, "stage"].dropna().unique())
+        open_names = pd.concat([sub.loc[sub["status"] == OPEN, "stage"], sub["lost_stage"]]).dropna().astype("str")
+        open_names = open_names[~open_names.isin(won + lost)]
+        if history is not None and len(history):
+            hist = history[history["stage"].isin(set(open_names))].sort_values(["deal_id", "entered_at"])
+            position = hist.groupby("deal_id").cumcount()
+            order = position.groupby(hist["stage"]).median().sort_values(kind="stable")
+            names = list(order.index) + [n for n in open_names.value_counts().index if n not in order.index]
+        else:
+            names = list(open_names.value_counts().index)
+        closed = sub["status"].isin([WON, LOST]).sum()
+        p = float((sub["status"] == WON).sum() / closed) if closed else 0.5
+        funnels.append(FunnelSpec(str(name), [StageSpec(str(n), p) for n in names], won=won, lost=lost))
+    return FunnelConfig(funnels)
+
+
+def _funnel_names(deals: pd.DataFrame, config: FunnelConfig | None) -> pd.Series:
+    """The funnel of each deal; a missing one is the config's only funnel."""
+    default = config.funnels[0].name if config is not None and len(config.funnels) == 1 else DEFAULT_FUNNEL
+    if "funnel" not in deals.columns:
+        return pd.Series(default, index=deals.index, dtype="str")
+    return deals["funnel"].astype("str").fillna(default)
+
+
+@dataclass(frozen=True)
+class _Lookup:
+    """Stage positions per funnel as arrays indexed by (funnel code, stage code).
+
+    Position: 1..K open stages, K + 1 a won stage, 0 a lost stage, -1 not a
+    stage of that funnel. An extra last row and column (all -1) absorb the
+    code -1 that pandas gives unknown values.
+    """
+
+    funnels: list[str]
+    stages: list[str]
+    position: np.ndarray
+    n_stages: np.ndarray
+
+    @classmethod
+    def build(cls, config: FunnelConfig) -> _Lookup:
+        stages = sorted({s for f in config.funnels for s in f.stage_names + list(f.won) + list(f.lost)})
+        col = {s: j for j, s in enumerate(stages)}
+        position = np.full((len(config.funnels) + 1, len(stages) + 1), -1, dtype=np.int64)
+        for i, f in enumerate(config.funnels):
+            for k, s in enumerate(f.stage_names, start=1):
+                position[i, col[s]] = k
+            for s in f.won:
+                position[i, col[s]] = len(f.stages) + 1
+            for s in f.lost:
+                position[i, col[s]] = 0
+        n_stages = np.array([len(f.stages) for f in config.funnels] + [0], dtype=np.int64)
+        return cls([f.name for f in config.funnels], stages, position, n_stages)
+
+    def funnel_codes(self, names: pd.Series) -> np.ndarray:
+        return pd.Categorical(names, categories=self.funnels).codes.astype(np.int64)
+
+    def stage_codes(self, names: pd.Series) -> np.ndarray:
+        return pd.Categorical(names, categories=self.stages).codes.astype(np.int64)
+
+
+def deal_depth(deals: pd.DataFrame, config: FunnelConfig | None = None, history: pd.DataFrame | None = None):
+    """The deepest open stage each deal reached, and how that was known.
+
+    Parameters
+    ----------
+    deals : DataFrame
+        Canonical deal table (``deal_id``, ``stage``, ``status``,
+        ``lost_stage``, ``funnel``, ...).
+    config : FunnelConfig, optional
+        Stage order; inferred from the data when None.
+    history : DataFrame, optional
+        Stage history ``deal_id, stage, entered_at``.
+
+    Returns
+    -------
+    DataFrame
+        Index of ``deals``; columns ``funnel`` (name), ``status``
+        (open/won/lost, derived from the stage when missing), ``depth``
+        (0..K), ``n_stages`` (K), ``from_history`` (bool),
+        ``lost_unknown`` (lost, loss stage unknown: credited to the first
+        stage only) and ``unmatched`` (funnel or stage not in the config:
+        depth 0, counted nowhere).
+    """
+    if config is None:
+        config = infer_config(deals, history)
+    lookup = _Lookup.build(config)
+    funnel = _funnel_names(deals, config)
+    fc = lookup.funnel_codes(funnel)
+    cur = lookup.position[fc, lookup.stage_codes(deals["stage"].astype("str"))]
+    k = lookup.n_stages[fc]
+
+    if "status" in deals.columns and deals["status"].notna().any():
+        status = deals["status"].astype("str").to_numpy(dtype=object, na_value=None)
+    else:
+        status = np.full(len(deals), None, dtype=object)
+    # A missing status comes from the stage name: won/lost stages are terminal.
+    derived = np.where(cur == k + 1, WON, np.where(cur == 0, LOST, OPEN))
+    status = np.where(pd.isna(status), derived, status).astype(object)
+    is_open, is_won, is_lost = status == OPEN, status == WON, status == LOST
+
+    in_range = (cur >= 1) & (cur <= k)
+    if "lost_stage" in deals.columns:
+        lost_at = lookup.position[fc, lookup.stage_codes(deals["lost_stage"].astype("str"))]
+    else:
+        lost_at = np.full(len(deals), -1, dtype=np.int64)
+    lost_depth = np.where((lost_at >= 1) & (lost_at <= k), lost_at, np.where(in_range, cur, 0))
+    lost_unknown = is_lost & (lost_depth == 0) & (k > 0)
+    depth = np.where(is_open & in_range, cur, 0)
+    depth = np.where(is_won, k, depth)
+    depth = np.where(is_lost, np.where(lost_unknown, 1, lost_depth), depth)
+
+    from_history = np.zeros(len(deals), dtype=bool)
+    if history is not None and len(history):
+        pos = pd.Index(deals["deal_id"].astype("str")).get_indexer(history["deal_id"].astype("str"))
+        known = pos >= 0
+        pos = pos[known]
+        hist_stage = lookup.stage_codes(history["stage"].astype("str"))[known]
+        reached = lookup.position[fc[pos], hist_stage]
+        hist_depth = np.full(len(deals), -1, dtype=np.int64)
+        np.maximum.at(hist_depth, pos, np.minimum(reached, k[pos]))
+        seen = np.zeros(len(deals), dtype=bool)
+        seen[pos] = True
+        from_history = seen
+        covered = hist_depth >= 1
+        lost_unknown = lost_unknown & ~covered
+        depth = np.where(covered, np.maximum(depth, hist_depth), depth)
+
+    unmatched = (fc < 0) | (is_open & ~in_range & ~from_history)
+    depth = np.where(fc < 0, 0, depth)
+    return pd.DataFrame(
+        {
+            "funnel": funnel,
+            "status": status.astype(str),
+            "depth": depth.astype(np.int64),
+            "n_stages": k,
+            "from_history": from_history,
+            "lost_unknown": lost_unknown,
+            "unmatched": unmatched,
+        },
+        index=deals.index,
+    )
+
+
+@dataclass(frozen=True)
+class ReachSummary:
+    """How reached stages were determined, for the page to state.
+
+    Attributes
+    ----------
+    semantics : {"history", "snapshot"}
+        "history" when at least one deal's reached stages came from stage
+        history, else "snapshot".
+    deals : int
+    from_history : int
+        Deals whose reached stages come from history.
+    lost_unknown : int
+        Lost deals with no known loss stage (credited to the first stage only).
+    unmatched : int
+        Deals whose funnel or current stage is not in the config (left out).
+    """
+
+    semantics: str
+    deals: int
+    from_history: int
+    lost_unknown: int
+    unmatched: int
+
+
+def reach_summary(depth: pd.DataFrame) -> ReachSummary:
+    """Summarise a :func:`deal_depth` table."""
+    n_hist = int(depth["from_history"].sum())
+    return ReachSummary(
+        "history" if n_hist else "snapshot",
+        len(depth),
+        n_hist,
+        int(depth["lost_unknown"].sum()),
+        int(depth["unmatched"].sum()),
+    )
+
+
+def _ratio(num, den) -> np.ndarray:
+    num = np.asarray(num, dtype=float)
+    den = np.asarray(den, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+
+
+def funnel_geometry(
+    deals: pd.DataFrame,
+    config: FunnelConfig | None = None,
+    history: pd.DataFrame | None = None,
+    by: tuple[str, ...] | list[str] = ("funnel", "segment"),
+    *,
+    min_count: int = DEFAULT_MIN_COUNT,
+    depth: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Reached counts, amounts and conversions per group and stage.
+
+    Parameters
+    ----------
+    deals : DataFrame
+        Canonical deal table.
+    config : FunnelConfig, optional
+        Stage order per funnel; inferred when None.
+    history : DataFrame, optional
+        Stage history; when given, reached stages come from it (see module).
+    by : sequence of str
+        Grouping columns of ``deals``. ``funnel`` is always part of the
+        grouping (stages belong to a funnel) and is added first if missing.
+        Only groups with deals appear.
+    min_count : int
+        Rows whose ``reached`` is below this are marked ``reliable=False``.
+    depth : DataFrame, optional
+        A precomputed :func:`deal_depth` of ``deals`` (saves recomputing it
+        when several views share one filter).
+
+    Returns
+    -------
+    DataFrame
+        One row per group and stage: the group columns, ``stage``, ``order``
+        (1..K for open stages, K + 1 for the won row), ``kind`` ("open" or
+        "won"), ``reached``, ``amount`` (sum over reached deals, missing
+        amounts as 0), ``open`` (reached the stage and still open anywhere),
+        ``current`` (open and sitting at this stage now), ``won``, ``lost``
+        (closed deals that reached the stage), ``step_conversion`` (reached
+        over the previous row's reached; 1.0 for the first stage),
+        ``settled_conversion`` (reached over the previous stage's deals that
+        have left it, i.e. without those still sitting there: the step
+        conversion free of censoring), ``cumulative_conversion`` (reached over
+        the first stage), ``drop_off`` (previous reached minus reached),
+        ``win_rate`` (won over won + lost among deals that reached the stage;
+        NaN when none closed) and ``reliable`` (``reached >= min_count``).
+
+        The last row of each group is the won terminal (``kind="won"``,
+        ``stage`` the funnel's first won stage name or "won"): its
+        ``reached`` is the number of won deals, so "deals won" reads as the
+        funnel's final bar.
+    """
+    min_count = _check_min_count(min_count)
+    if config is None:
+        config = infer_config(deals, history)
+    by = list(by)
+    if "funnel" in by:
+        by.remove("funnel")
+    keys = ["funnel", *by]
+    if depth is None:
+        depth = deal_depth(deals, config, history)
+    frame = pd.DataFrame({c: deals[c] for c in by}, index=deals.index)
+    frame["funnel"] = depth["funnel"]
+    frame = frame[keys]
+    columns = [
+        *keys,
+        "stage",
+        "order",
+        "kind",
+        "reached",
+        "amount",
+        "open",
+        "current",
+        "won",
+        "lost",
+        "step_conversion",
+        "settled_conversion",
+        "cumulative_conversion",
+        "drop_off",
+        "win_rate",
+        "reliable",
+    ]
+    amount = (
+        deals["amount"].astype("float64").fillna(0.0).to_numpy() if "amount" in deals.columns else np.zeros(len(deals))
+    )
+    status = depth["status"].to_numpy()
+    d = depth["depth"].to_numpy()
+    keep = ~depth["unmatched"].to_numpy()
+    parts = []
+    for spec in config.funnels:
+        mask = keep & (frame["funnel"].to_numpy() == spec.name)
+        if not mask.any():
+            continue
+        parts.append(_one_funnel(spec, frame[mask], d[mask], status[mask], amount[mask], keys, min_count))
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype="float64") for c in columns})
+    out = pd.concat(parts, ignore_index=True)
+    return out[columns]
+
+
+def _one_funnel(spec: FunnelSpec, keys_frame, d, status, amount, keys, min_count) -> pd.DataFrame:
+    k = len(spec.stages)
+    grouped = keys_frame.groupby(keys, dropna=False, sort=True)
+    g = grouped.ngroup().to_numpy()
+    group_keys = grouped.size().reset_index()[keys]
+    n_groups = len(group_keys)
+    width = k + 1
+    cell = g * width + d
+
+    def hist(weights=None):
+        return np.bincount(cell, weights=weights, minlength=n_groups * width).reshape(n_groups, width)
+
+    is_open, is_won, is_lost = status == OPEN, status == WON, status == LOST
+    count, opened = hist(), hist(is_open.astype(float))
+    won, lost = hist(is_won.astype(float)), hist(is_lost.astype(float))
+    money, won_money = hist(amount), hist(np.where(is_won, amount, 0.0))
+
+    def reach(m):  # reverse cumulative sum over depth: reached k = depth >= k
+        return np.cumsum(m[:, ::-1], axis=1)[:, ::-1][:, 1:]
+
+    reached = np.column_stack([reach(count), won.sum(axis=1)]) if k else won.sum(axis=1)[:, None]
+    amounts = np.column_stack([reach(money), won_money.sum(axis=1)]) if k else won_money.sum(axis=1)[:, None]
+    open_ = np.column_stack([reach(opened), np.zeros(n_groups)]) if k else np.zeros((n_groups, 1))
+    current = np.column_stack([opened[:, 1:], np.zeros(n_groups)]) if k else np.zeros((n_groups, 1))
+    won_r = np.column_stack([reach(won), won.sum(axis=1)]) if k else won.sum(axis=1)[:, None]
+    lost_r = np.column_stack([reach(lost), np.zeros(n_groups)]) if k else np.zeros((n_groups, 1))
+
+    rows = k + 1
+    prev = np.column_stack([reached[:, :1], reached[:, :-1]])
+    prev_settled = np.column_stack([reached[:, :1], (reached - current)[:, :-1]])
+    step = _ratio(reached, prev)
+    settled = _ratio(reached, prev_settled)
+    if k:
+        step[:, 0] = np.where(reached[:, 0] > 0, 1.0, np.nan)
+        settled[:, 0] = step[:, 0]
+    cumulative = _ratio(reached, reached[:, :1])
+    win_rate = _ratio(won_r, won_r + lost_r)
+    drop = prev - reached
+
+    won_name = spec.won[0] if spec.won else WON
+    out = group_keys.loc[np.repeat(np.arange(n_groups), rows)].reset_index(drop=True)
+    out["stage"] = np.tile(np.array([*spec.stage_names, won_name], dtype=object), n_groups)
+    out["order"] = np.tile(np.arange(1, rows + 1), n_groups)
+    out["kind"] = np.tile(np.array([_OPEN_KIND] * k + [_WON_KIND], dtype=object), n_groups)
+    for name, values in (
+        ("reached", reached),
+        ("amount", amounts),
+        ("open", open_),
+        ("current", current),
+        ("won", won_r),
+        ("lost", lost_r),
+        ("drop_off", drop),
+    ):
+        out[name] = values.reshape(-1)
+    for name in ("reached", "open", "current", "won", "lost", "drop_off"):
+        out[name] = out[name].round().astype(np.int64)
+    out["step_conversion"] = step.reshape(-1)
+    out["settled_conversion"] = settled.reshape(-1)
+    out["cumulative_conversion"] = cumulative.reshape(-1)
+    out["win_rate"] = win_rate.reshape(-1)
+    out["reliable"] = out["reached"] >= min_count
+    return out
+
+
+def stage_win_rates(
+    deals: pd.DataFrame,
+    config: FunnelConfig | None = None,
+    history: pd.DataFrame | None = None,
+    *,
+    min_count: int = DEFAULT_MIN_COUNT,
+    level: float = 0.9,
+    depth: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Empirical P(won | reached stage) per funnel and open stage.
+
+    Parameters
+    ----------
+    deals, config, history
+        As in :func:`funnel_geometry`.
+    min_count : int
+        Closed deals (won + lost) a stage needs for its own rate to be used.
+    level : float
+        Mass of the central Beta interval (0.9: 5 % and 95 % quantiles).
+    depth : DataFrame, optional
+        A precomputed :func:`deal_depth`.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``funnel``, ``stage``, ``order``, ``won``, ``lost``
+        (closed deals that reached the stage), ``n`` (won + lost),
+        ``observed`` (won / n, NaN when n = 0), ``rate``, ``low``, ``high``,
+        ``configured``, ``outside``, ``pooled``.
+
+        ``low``/``high``: central ``level`` interval of Beta(1 + won,
+        1 + lost) from the stage's own counts. ``rate`` is ``observed`` when
+        n ≥ ``min_count``; below it the missing ``min_count - n`` observations
+        are filled with the funnel's pooled rate (won over closed among all of
+        the funnel's deals; the configured probability when the funnel has no
+        closed deal), i.e. ``(won + (min_count - n) * pooled) / min_count``
+        and ``pooled`` is True. This shrinks small stages toward the funnel
+        and is continuous at n = ``min_count``. ``configured`` is the config's
+        probability; ``outside`` is True when it lies outside [low, high] and
+        the stage has closed deals.
+    """
+    min_count = _check_min_count(min_count)
+    level = _check_level(level)
+    if config is None:
+        config = infer_config(deals, history)
+    geo = funnel_geometry(deals, config, history, by=("funnel",), min_count=min_count, depth=depth)
+    geo = geo[geo["kind"] == _OPEN_KIND] if len(geo) else geo
+    columns = ["funnel", "stage", "order", "won", "lost", "n", "observed", "rate", "low", "high"]
+    columns += ["configured", "outside", "pooled"]
+    # Every configured stage appears, with zero counts where no deal reached it.
+    skeleton = pd.DataFrame(
+        [(f.name, s.name, i, s.probability) for f in config.funnels for i, s in enumerate(f.stages, start=1)],
+        columns=["funnel", "stage", "order", "configured"],
+    )
+    if not len(skeleton):
+        return pd.DataFrame({c: pd.Series(dtype="float64") for c in columns})
+    counts = geo[["funnel", "order", "won", "lost"]] if len(geo) else None
+    out = skeleton.merge(counts, on=["funnel", "order"], how="left") if counts is not None else skeleton
+    for c in ("won", "lost"):
+        out[c] = out[c].fillna(0).astype(np.int64) if c in out else np.zeros(len(out), dtype=np.int64)
+    out["n"] = out["won"] + out["lost"]
+    out["observed"] = _ratio(out["won"], out["n"])
+    first = out.groupby("funnel", sort=False)[["won", "n"]].transform("first")
+    pool = np.where(first["n"] > 0, _ratio(first["won"], first["n"]), out["configured"])
+    missing = np.clip(min_count - out["n"].to_numpy(), 0, None)
+    out["pooled"] = missing > 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shrunk = (out["won"] + missing * pool) / np.maximum(out["n"] + missing, 1)
+    out["rate"] = np.where(out["pooled"], shrunk, out["observed"])
+    out["low"], out["high"] = beta_interval(out["won"], out["lost"], level)
+    out["outside"] = (out["n"] > 0) & ((out["configured"] < out["low"]) | (out["configured"] > out["high"]))
+    return out[columns]
+
+
+def with_empirical_probabilities(config: FunnelConfig, rates: pd.DataFrame, digits: int = 3) -> FunnelConfig:
+    """A copy of ``config`` whose stage probabilities are ``rates["rate"]``.
+
+    Stages without a finite rate keep their configured probability.
+    """
+    lookup = {
+        (f, s): r for f, s, r in zip(rates["funnel"], rates["stage"], rates["rate"], strict=True) if np.isfinite(r)
+    }
+    funnels = [
+        replace(
+            f,
+            stages=[
+                StageSpec(s.name, round(float(np.clip(lookup.get((f.name, s.name), s.probability), 0, 1)), digits))
+                for s in f.stages
+            ],
+        )
+        for f in config.funnels
+    ]
+    return FunnelConfig(funnels)
+
+
+def bottlenecks(geometry: pd.DataFrame, by: tuple[str, ...] | list[str] = ("funnel", "segment")) -> pd.DataFrame:
+    """The bottleneck of each group: the step with the lowest settled conversion.
+
+    Candidates are every row after the first stage, the won row included
+    (closing is a step too). Settled conversion leaves out deals still
+    sitting at the previous stage, so a young pipeline is not mistaken for a
+    leaky one. Reliable rows are preferred; a group with no reliable step
+    still gets its lowest step, marked ``reliable=False``.
+
+    Returns
+    -------
+    DataFrame
+        The group columns, ``stage`` (where deals fail to arrive), ``previous``
+        (the stage before it), ``order``, ``conversion`` (settled) and
+        ``reliable``.
+    """
+    keys = [c for c in by if c in geometry.columns]
+    columns = [*keys, "stage", "previous", "order", "conversion", "reliable"]
+    if not len(geometry):
+        return pd.DataFrame(columns=columns)
+    geo = geometry.sort_values([*keys, "order"], kind="stable").copy()
+    geo["previous"] = geo.groupby(keys, dropna=False, sort=False)["stage"].shift(1)
+    geo["step_reliable"] = geo.groupby(keys, dropna=False, sort=False)["reliable"].shift(1).fillna(False).astype(bool)
+    cand = geo[(geo["order"] >= 2) & geo["settled_conversion"].notna()].copy()
+    cand["conversion"] = cand["settled_conversion"]
+    cand["reliable"] = cand["step_reliable"]
+    cand = cand.sort_values(
+        [*keys, "reliable", "conversion", "order"], ascending=[True] * len(keys) + [False, True, True]
+    )
+    best = cand.groupby(keys, dropna=False, sort=False).head(1)
+    return best[columns].reset_index(drop=True)
+
+
+def cycle_times(deals: pd.DataFrame, by: tuple[str, ...] | list[str] = ("segment",)) -> pd.DataFrame:
+    """Median days from creation to close of closed deals, per group.
+
+    Returns
+    -------
+    DataFrame
+        The group columns, ``closed`` (closed deals with both dates),
+        ``median_days`` (all closed), ``median_days_won``, ``median_days_lost``.
+    """
+    by = list(by)
+    status = deals["status"].astype("str")
+    days = (deals["closed_at"] - deals["created_at"]).dt.total_seconds() / 86400.0
+    ok = status.isin([WON, LOST]) & days.notna() & (days >= 0)
+    frame = deals.loc[ok, by].copy()
+    frame["days"] = days[ok]
+    frame["won_days"] = days[ok].where(status[ok] == WON)
+    frame["lost_days"] = days[ok].where(status[ok] == LOST)
+    grouped = frame.groupby(by, dropna=False, sort=True)
+    out = grouped.agg(
+        closed=("days", "size"),
+        median_days=("days", "median"),
+        median_days_won=("won_days", "median"),
+        median_days_lost=("lost_days", "median"),
+    )
+    return out.reset_index()
+
+
+def stage_durations(
+    history: pd.DataFrame,
+    deals: pd.DataFrame,
+    config: FunnelConfig | None = None,
+) -> pd.DataFrame:
+    """Median days spent in each open stage, from stage history.
+
+    A stay lasts from entering a stage to the deal's next entry (or its
+    ``closed_at`` when the stage is the last entry of a closed deal). A deal's
+    stays in one stage are summed (backward moves add up). The last stage of a
+    still-open deal is censored and left out.
+
+    Returns
+    -------
+    DataFrame
+        ``funnel``, ``stage``, ``order``, ``deals`` (deals with a completed
+        stay) and ``median_days``.
+    """
+    if config is None:
+        config = infer_config(deals, history)
+    columns = ["funnel", "stage", "order", "deals", "median_days"]
+    if history is None or not len(history):
+        return pd.DataFrame(columns=columns)
+    lookup = _Lookup.build(config)
+    ids = deals["deal_id"].astype("str")
+    pos = pd.Index(ids).get_indexer(history["deal_id"].astype("str"))
+    hist = pd.DataFrame(
+        {"pos": pos, "stage": history["stage"].astype("str").to_numpy(), "at": history["entered_at"].to_numpy()}
+    )
+    hist = hist[hist["pos"] >= 0].sort_values(["pos", "at"], kind="stable")
+    p = hist["pos"].to_numpy()
+    at = hist["at"].to_numpy()
+    same_next = np.r_[p[1:] == p[:-1], False]
+    next_at = np.r_[at[1:], np.datetime64("NaT")]
+    closed_at = deals["closed_at"].to_numpy()[p] if "closed_at" in deals else np.full(len(p), np.datetime64("NaT"))
+    end = np.where(same_next, next_at, closed_at)
+    depth = deal_depth(deals, config, None)
+    fc = lookup.funnel_codes(depth["funnel"])[p]
+    order = lookup.position[fc, lookup.stage_codes(hist["stage"])]
+    k = lookup.n_stages[fc]
+    status = depth["status"].to_numpy()[p]
+    # The last entry of an open deal has no end yet: censored.
+    valid = (order >= 1) & (order <= k) & ~(~same_next & (status == OPEN)) & ~pd.isna(end)
+    days = (end - at).astype("timedelta64[s]").astype(float) / 86400.0
+    stays = pd.DataFrame({"pos": p[valid], "fc": fc[valid], "order": order[valid], "days": days[valid]})
+    stays = stays[stays["days"] >= 0]
+    per_deal = stays.groupby(["fc", "order", "pos"], sort=False)["days"].sum().reset_index()
+    out = per_deal.groupby(["fc", "order"], sort=True)["days"].agg(deals="size", median_days="median").reset_index()
+    out["funnel"] = np.array(lookup.funnels, dtype=object)[out["fc"].to_numpy()]
+    names = {(i, k): s for i, f in enumerate(config.funnels) for k, s in enumerate(f.stage_names, start=1)}
+    out["stage"] = [names[(f, o)] for f, o in zip(out["fc"], out["order"], strict=True)]
+    return out[columns]
+
+
+def seller_comparison(
+    deals: pd.DataFrame,
+    config: FunnelConfig | None = None,
+    history: pd.DataFrame | None = None,
+    *,
+    owner: str = "owner",
+    min_count: int = DEFAULT_MIN_COUNT,
+    level: float = 0.9,
+    depth: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Each seller's funnel against the team's, ranked by win rate.
+
+    Returns
+    -------
+    DataFrame
+        One row per funnel and seller: ``funnel``, ``owner``, ``deals``
+        (reached the first stage), ``last_stage`` (reached the last open
+        stage), ``reach_last`` (``last_stage / deals``), ``won``, ``lost``,
+        ``open``, ``win_rate`` (won over closed), ``low``/``high`` (Beta
+        interval at ``level``), ``team_rate`` (the funnel's win rate),
+        ``vs_team`` ("above", "below" or "" when the interval contains the
+        team rate), ``reliable`` (closed ≥ ``min_count``) and ``rank``
+        (1 = highest win rate in the funnel).
+    """
+    level = _check_level(level)
+    if config is None:
+        config = infer_config(deals, history)
+    if depth is None:
+        depth = deal_depth(deals, config, history)
+    frame = deals.copy()
+    frame["owner"] = deals[owner].astype("str").fillna("—") if owner in deals.columns else "—"
+    geo = funnel_geometry(frame, config, None, by=("funnel", "owner"), min_count=min_count, depth=depth)
+    columns = ["funnel", "owner", "deals", "last_stage", "reach_last", "won", "lost", "open", "win_rate"]
+    columns += ["low", "high", "team_rate", "vs_team", "reliable", "rank"]
+    if not len(geo):
+        return pd.DataFrame(columns=columns)
+    first = geo[geo["order"] == 1].set_index(["funnel", "owner"])
+    opened = geo[geo["kind"] == _OPEN_KIND]
+    last = opened.sort_values("order").groupby(["funnel", "owner"]).tail(1).set_index(["funnel", "owner"])
+    out = first[["reached", "won", "lost", "open"]].rename(columns={"reached": "deals"})
+    out["last_stage"] = last["reached"].reindex(out.index).fillna(0).astype(np.int64)
+    out = out.reset_index()
+    out["reach_last"] = _ratio(out["last_stage"], out["deals"])
+    out["win_rate"] = _ratio(out["won"], out["won"] + out["lost"])
+    out["low"], out["high"] = beta_interval(out["won"], out["lost"], level)
+    team = out.groupby("funnel")[["won", "lost"]].transform("sum")
+    out["team_rate"] = _ratio(team["won"], team["won"] + team["lost"])
+    out["vs_team"] = np.where(
+        out["low"] > out["team_rate"], "above", np.where(out["high"] < out["team_rate"], "below", "")
+    )
+    out["reliable"] = (out["won"] + out["lost"]) >= min_count
+    out = out.sort_values(["funnel", "win_rate", "owner"], ascending=[True, False, True], na_position="last")
+    out["rank"] = out.groupby("funnel").cumcount() + 1
+    return out[columns].reset_index(drop=True)
