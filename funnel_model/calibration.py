@@ -1,19 +1,24 @@
 """Calibration: stated win probabilities against what happened.
 
-Each closed deal carries a *stated* probability: the seller's own estimate
-(the deal's ``probability`` column) where present, else the configured
-probability of the deepest open stage the deal reached (see
-:func:`funnel_model.geometry.deal_depth`; for a won deal known only from a
-snapshot that is the last stage). A ``probability`` column that holds only 0
-and 1 on closed deals is the CRM's automatic value after closing, not an
-estimate, and is ignored.
+Two things are checked.
 
-Per stage and per seller: mean stated probability, observed win share with a
-Wilson interval, expected wins (sum of stated), observed/expected and the
-Brier score. A seller is flagged over-optimistic when the whole Wilson
-interval of the observed share lies below the mean stated probability (and the
-seller has at least ``min_count`` closed deals); under-confident for the
-mirror case.
+* **Per stage** — the configured probability of each stage against the
+  observed P(won | reached the stage) among closed deals (the counts of
+  :func:`funnel_model.geometry.stage_win_rates`); the Brier score of a stage
+  is that of stating its configured probability for every closed deal that
+  reached it.
+* **Per seller** — each closed deal's *stated* probability against its
+  outcome. The stated probability is the deal's ``probability`` column (the
+  seller's own estimate; for a closed deal taken as the one given when the
+  deal was opened), else the configured probability of the funnel's first
+  stage. A ``probability`` column holding only 0 and 1 on closed deals is the
+  CRM's automatic value after closing, not an estimate, and is ignored.
+
+Each row gets the mean stated probability, the observed win share with a
+Wilson interval, expected wins (sum of stated), observed/expected wins and the
+Brier score. A group is flagged over-optimistic ("over") when it has at least
+``min_count`` closed deals and the whole Wilson interval of the observed share
+lies below the mean stated probability; "under" is the mirror case.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from scipy import stats
 
 from funnel_model.config import FunnelConfig
 from funnel_model.errors import ParameterError
-from funnel_model.geometry import DEFAULT_MIN_COUNT, deal_depth, infer_config
+from funnel_model.geometry import DEFAULT_MIN_COUNT, deal_depth, infer_config, stage_win_rates
 from funnel_model.schema import LOST, WON
 
 __all__ = [
@@ -34,6 +39,7 @@ __all__ = [
     "brier_score",
     "calibrate",
     "calibration_table",
+    "stage_calibration",
     "stated_probabilities",
     "wilson_interval",
 ]
@@ -96,23 +102,19 @@ def stated_probabilities(
     Returns
     -------
     DataFrame
-        Index of the closed deals; ``funnel``, ``owner``, ``stage`` (deepest
-        open stage reached), ``order``, ``stated``, ``source`` ("deal" for the
-        seller's own estimate, "config" for the stage's configured
-        probability) and ``won`` (1 or 0). Deals at no known stage and
-        without their own estimate are left out.
+        Index of the closed deals; ``funnel``, ``owner``, ``stated``,
+        ``source`` ("deal" for the seller's own estimate, "config" for the
+        configured probability of the funnel's first stage) and ``won``
+        (1 or 0). Deals of a funnel missing from the config and without their
+        own estimate are left out.
     """
     if config is None:
         config = infer_config(deals, history)
     if depth is None:
         depth = deal_depth(deals, config, history)
     closed = depth["status"].isin([WON, LOST]).to_numpy()
-    names = {(f.name, k): s.name for f in config.funnels for k, s in enumerate(f.stages, start=1)}
-    probs = {(f.name, k): s.probability for f in config.funnels for k, s in enumerate(f.stages, start=1)}
-    # Few funnels and stages: map through a small key table, not per deal.
-    key = pd.MultiIndex.from_arrays([depth["funnel"].to_numpy(), depth["depth"].to_numpy()])
-    stage = pd.Series(key.map(lambda x: names.get(x)), index=deals.index, dtype=object)
-    configured = pd.Series(key.map(lambda x: probs.get(x, np.nan)), index=deals.index, dtype=float)
+    first = {f.name: (f.stages[0].probability if f.stages else np.nan) for f in config.funnels}
+    configured = depth["funnel"].map(first).astype("float64")
     own = deals[column].astype("float64") if column in deals.columns else pd.Series(np.nan, index=deals.index)
     own_closed = own[closed].dropna()
     if len(own_closed) and own_closed.isin([0.0, 1.0]).all():
@@ -122,8 +124,6 @@ def stated_probabilities(
         {
             "funnel": depth["funnel"],
             "owner": deals[owner].astype("str").fillna("—") if owner in deals.columns else "—",
-            "stage": stage,
-            "order": depth["depth"],
             "stated": stated,
             "source": np.where(own.notna(), "deal", "config"),
             "won": (depth["status"] == WON).astype(np.int64),
@@ -131,6 +131,51 @@ def stated_probabilities(
         index=deals.index,
     )
     return out[closed & stated.notna().to_numpy()]
+
+
+def stage_calibration(rates: pd.DataFrame, *, level: float = 0.95, min_count: int = DEFAULT_MIN_COUNT) -> pd.DataFrame:
+    """Configured stage probability against observed, from stage win counts.
+
+    Parameters
+    ----------
+    rates : DataFrame
+        :func:`funnel_model.geometry.stage_win_rates` output (``funnel``,
+        ``stage``, ``order``, ``won``, ``lost``, ``configured``).
+
+    Returns
+    -------
+    DataFrame
+        ``funnel``, ``order``, ``stage`` and the columns of
+        :func:`calibration_table` (``stated`` is the configured probability).
+    """
+    out = rates[["funnel", "order", "stage"]].copy()
+    won = rates["won"].to_numpy(dtype=float)
+    lost = rates["lost"].to_numpy(dtype=float)
+    p = rates["configured"].to_numpy(dtype=float)
+    n = won + lost
+    out["n"] = n.astype(np.int64)
+    out["stated"] = p
+    out["wins"] = won.astype(np.int64)
+    out["expected"] = n * p
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["brier"] = np.where(n > 0, (won * (1 - p) ** 2 + lost * p**2) / np.where(n > 0, n, 1), np.nan)
+    return _finish(out, ["funnel", "order", "stage"], level, min_count).sort_values(["funnel", "order"])
+
+
+def _finish(out: pd.DataFrame, by: list[str], level: float, min_count: int) -> pd.DataFrame:
+    """Observed share, Wilson interval, O/E, reliability and flag."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["observed"] = np.where(out["n"] > 0, out["wins"] / out["n"].where(out["n"] > 0, 1), np.nan)
+        out["oe"] = np.where(out["expected"] > 0, out["wins"] / out["expected"].where(out["expected"] > 0, 1.0), np.nan)
+    out["low"], out["high"] = wilson_interval(out["wins"], out["n"], level)
+    out["reliable"] = out["n"] >= min_count
+    out["flag"] = np.where(
+        out["reliable"] & (out["high"] < out["stated"]),
+        OVER,
+        np.where(out["reliable"] & (out["low"] > out["stated"]), UNDER, ""),
+    )
+    columns = [*by, "n", "stated", "observed", "low", "high", "expected", "wins", "oe", "brier", "reliable", "flag"]
+    return out[columns].reset_index(drop=True)
 
 
 def calibration_table(
@@ -162,19 +207,10 @@ def calibration_table(
         expected=("stated", "sum"),
         brier=("sq", "mean"),
     ).reset_index()
-    out["observed"] = out["wins"] / out["n"]
-    out["low"], out["high"] = wilson_interval(out["wins"], out["n"], level)
-    out["oe"] = np.where(out["expected"] > 0, out["wins"] / out["expected"].where(out["expected"] > 0, 1.0), np.nan)
-    out["reliable"] = out["n"] >= min_count
-    out["flag"] = np.where(
-        out["reliable"] & (out["high"] < out["stated"]),
-        OVER,
-        np.where(out["reliable"] & (out["low"] > out["stated"]), UNDER, ""),
-    )
-    out["_flagged"] = out["flag"] != ""
-    out = out.sort_values(["_flagged", "oe", *by], ascending=[False, True] + [True] * len(by), na_position="last")
-    columns = [*by, "n", "stated", "observed", "low", "high", "expected", "wins", "oe", "brier", "reliable", "flag"]
-    return out[columns].reset_index(drop=True)
+    out = _finish(out, by, level, min_count)
+    flagged = out["flag"] != ""
+    order = np.lexsort((out["oe"].fillna(np.inf).to_numpy(), ~flagged.to_numpy()))
+    return out.iloc[order].reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -183,7 +219,6 @@ class Calibration:
 
     Attributes
     ----------
-    by_stage, by_owner : DataFrame
         :func:`calibration_table` per funnel and stage, and per seller.
     brier : float
         Brier score over all closed deals with a stated probability.
@@ -213,9 +248,13 @@ def calibrate(
     depth: pd.DataFrame | None = None,
 ) -> Calibration:
     """Stated against observed per stage and per seller, with the Brier score."""
+    if config is None:
+        config = infer_config(deals, history)
+    if depth is None:
+        depth = deal_depth(deals, config, history)
     table = stated_probabilities(deals, config, history, depth=depth)
-    by_stage = calibration_table(table, ["funnel", "order", "stage"], level=level, min_count=min_count)
-    by_stage = by_stage.sort_values(["funnel", "order"], kind="stable").reset_index(drop=True)
+    rates = stage_win_rates(deals, config, history, min_count=min_count, depth=depth)
+    by_stage = stage_calibration(rates, level=level, min_count=min_count)
     by_owner = calibration_table(table, "owner", level=level, min_count=min_count)
     return Calibration(
         by_stage=by_stage,

@@ -692,8 +692,8 @@ def seller_comparison(
         stage), ``reach_last`` (``last_stage / deals``), ``won``, ``lost``,
         ``open``, ``win_rate`` (won over closed), ``low``/``high`` (Beta
         interval at ``level``), ``team_rate`` (the funnel's win rate),
-        ``vs_team`` ("above", "below" or "" when the interval contains the
-        team rate), ``reliable`` (closed ≥ ``min_count``) and ``rank``
+        ``vs_team`` ("above", "below" when the seller is reliable and the
+        interval excludes the team rate, else ""), ``reliable`` (closed ≥ ``min_count``) and ``rank``
         (1 = highest win rate in the funnel).
     """
     level = _check_level(level)
@@ -719,10 +719,12 @@ def seller_comparison(
     out["low"], out["high"] = beta_interval(out["won"], out["lost"], level)
     team = out.groupby("funnel")[["won", "lost"]].transform("sum")
     out["team_rate"] = _ratio(team["won"], team["won"] + team["lost"])
-    out["vs_team"] = np.where(
-        out["low"] > out["team_rate"], "above", np.where(out["high"] < out["team_rate"], "below", "")
-    )
     out["reliable"] = (out["won"] + out["lost"]) >= min_count
+    out["vs_team"] = np.where(
+        out["reliable"] & (out["low"] > out["team_rate"]),
+        "above",
+        np.where(out["reliable"] & (out["high"] < out["team_rate"]), "below", ""),
+    )
     out = out.sort_values(["funnel", "win_rate", "owner"], ascending=[True, False, True], na_position="last")
     out["rank"] = out.groupby("funnel").cumcount() + 1
     return out[columns].reset_index(drop=True)
