@@ -1,8 +1,391 @@
-"""Placeholder until this page is built: says what it will show."""
+"""Rejection math: the trainer's view of «nine rejections out of ten».
 
+Few big numbers with a sentence each, made to be projected. Every setting
+lives in the URL too, so a trainer can send the exact view as a link; the
+presenter mode hides the sidebar and the controls a room does not need.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
 import streamlit as st
 
-from ui.i18n import tr
+from funnel_model import rejection as rj
+from funnel_model.charts import rejection as charts
+from funnel_model.errors import FunnelError
+from ui.guard import guarded
+from ui.i18n import lang, tr
 
-st.title(tr("page.rejection"))
-st.info(tr("page.not_built", what=tr("rejection.will_show")))
+CONFIDENCE = 0.9  # "attempts for a 90 % chance of a deal"
+MIN_SELLER_ATTEMPTS = 10  # fewer closed deals say too little about a seller
+MAX_CHART_ATTEMPTS = 150
+PLAN_KEY = "compensation.plan_a"
+
+# Constant CSS only: never any user text in here.
+BASE_CSS = """<style>
+[data-testid="stMetricValue"] { font-size: 2.8rem; }
+</style>"""
+PRESENTER_CSS = """<style>
+section[data-testid="stSidebar"],
+[data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"] { display: none !important; }
+[data-testid="stMetricValue"] { font-size: 4rem !important; }
+[data-testid="stMetricLabel"] p { font-size: 1.3rem !important; }
+[data-testid="stCaptionContainer"] p { font-size: 1.2rem !important; }
+</style>"""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A page setting mirrored in the URL: widget key, query parameter, type and bounds."""
+
+    key: str
+    param: str
+    parse: Callable[[str], object]
+    default: object
+    low: float | None = None
+    high: float | None = None
+
+    def from_url(self) -> object:
+        raw = st.query_params.get(self.param)
+        if raw is None:
+            return self.default
+        try:
+            value = self.parse(raw)
+        except ValueError:
+            return self.default
+        if isinstance(value, float) and not math.isfinite(value):
+            return self.default
+        if self.low is not None:
+            value = max(value, type(value)(self.low))
+        if self.high is not None:
+            value = min(value, type(value)(self.high))
+        return value
+
+    def to_url(self, value: object) -> str:
+        if isinstance(value, bool):
+            return "1" if value else "0"
+        if isinstance(value, float):
+            return f"{value:g}"
+        return str(value)
+
+
+def _flag(raw: str) -> bool:
+    return raw.strip().lower() in ("1", "true", "yes", "on")
+
+
+SETTINGS = (
+    Setting("rejection.presenter", "presenter", _flag, False),
+    Setting("rejection.p", "p", lambda s: round(float(s), 2), 0.1, 0.01, 0.9),
+    Setting("rejection.n", "n", int, 50, 5, 500),
+    Setting("rejection.k", "k", int, 10, 1, 500),
+    Setting("rejection.value", "value", lambda s: float(int(float(s))), 100_000.0, 0, 1e12),
+    Setting("rejection.wins_a", "wins_a", int, 2, 0, 100_000),
+    Setting("rejection.n_a", "n_a", int, 10, 1, 100_000),
+    Setting("rejection.wins_b", "wins_b", int, 1, 0, 100_000),
+    Setting("rejection.n_b", "n_b", int, 10, 1, 100_000),
+    Setting("rejection.sellers", "sellers", int, 5, 1, 10),
+    Setting("rejection.seed", "seed", int, 1, 0, 2**31 - 1),
+)
+BY_KEY = {s.key: s for s in SETTINGS}
+
+
+def value(key: str) -> object:
+    """The setting's current value: the widget's, else the URL's, else the default."""
+    if key in st.session_state:
+        return st.session_state[key]
+    return BY_KEY[key].from_url()
+
+
+def load_settings() -> None:
+    """Give every setting a value before its widget is drawn.
+
+    On first load the URL provides it. A widget hidden in presenter mode
+    loses its state; the URL, always kept up to date, brings it back.
+    """
+    for setting in SETTINGS:
+        if setting.key not in st.session_state:
+            st.session_state[setting.key] = setting.from_url()
+    # bounds that depend on other settings
+    st.session_state["rejection.k"] = min(st.session_state["rejection.k"], st.session_state["rejection.n"])
+    for who in ("a", "b"):
+        wins, n = f"rejection.wins_{who}", f"rejection.n_{who}"
+        st.session_state[wins] = min(st.session_state[wins], st.session_state[n])
+
+
+def save_settings() -> None:
+    """Write every setting to the URL (only the ones that changed)."""
+    for setting in SETTINGS:
+        text = setting.to_url(value(setting.key))
+        if st.query_params.get(setting.param) != text:
+            st.query_params[setting.param] = text
+
+
+def new_month() -> None:
+    st.session_state["rejection.seed"] = int(value("rejection.seed")) + 1
+
+
+# ------------------------------------------------------------------ formatting
+
+
+def num(x: float, digits: int = 0) -> str:
+    """A number as people write it in the session's language (1 234,5 in Russian)."""
+    text = f"{x:,.{digits}f}".replace(",", "\u202f")
+    return text.replace(".", ",") if lang() == "ru" else text
+
+
+def pct(x: float, digits: int = 1) -> str:
+    return f"{num(100 * x, digits)} %"
+
+
+def short(x: float) -> str:
+    """At most one decimal, none when it is a whole number."""
+    return num(x, 0) if abs(x - round(x)) < 0.05 else num(x, 1)
+
+
+def signed(x: float) -> str:
+    """A whole number with its sign, a true minus for negatives: −24, +42."""
+    return ("+" if x >= 0 else "\u2212") + num(abs(x), 0)
+
+
+def money(x: float) -> str:
+    return f"{num(x, 0 if x >= 100 else 2)} ₽"
+
+
+def big_number(label: str, shown: str, sentence: str) -> None:
+    st.metric(label, shown)
+    st.caption(sentence)
+
+
+@st.cache_data(show_spinner=False, scope="session", max_entries=4)
+def seller_table(deals: pd.DataFrame, min_attempts: int) -> pd.DataFrame:
+    return rj.seller_streaks(deals, min_attempts=min_attempts)
+
+
+# ------------------------------------------------------------------------ page
+
+load_settings()
+head, toggle = st.columns([5, 1], vertical_alignment="bottom")
+head.title(tr("page.rejection"))
+presenter = toggle.toggle(tr("rejection.presenter"), key="rejection.presenter")
+st.html(PRESENTER_CSS if presenter else BASE_CSS)
+
+with guarded():
+    left, right = st.columns(2)
+    p = left.slider(tr("rejection.p"), min_value=0.01, max_value=0.9, step=0.01, format="percent", key="rejection.p")
+    n = right.slider(tr("rejection.n"), min_value=5, max_value=500, step=1, key="rejection.n")
+    st.markdown(f"#### {tr('rejection.intro', p=pct(p, 0), rejections=short(10 * (1 - p)))}")
+
+    # ----------------------------------------------------- attempts to a deal
+    st.header(tr("rejection.attempts.header"))
+    per_deal = rj.attempts_per_deal(p)
+    none_in_n = rj.prob_no_deal(p, n)
+    needed = rj.attempts_for_confidence(p, CONFIDENCE)
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        big_number(tr("rejection.per_deal"), short(per_deal), tr("rejection.per_deal.sentence", value=short(per_deal)))
+    with c2:
+        big_number(
+            tr("rejection.no_deal", n=n),
+            pct(none_in_n),
+            tr("rejection.no_deal.sentence", n=n, one_in=short(1 / none_in_n) if none_in_n > 0 else "∞"),
+        )
+    with c3:
+        big_number(tr("rejection.for_90"), num(needed), tr("rejection.for_90.sentence", value=num(needed)))
+    shown = min(max(rj.attempts_for_confidence(p, 0.99), 10), MAX_CHART_ATTEMPTS)
+    st.altair_chart(
+        charts.attempts_chart(
+            rj.attempts_distribution(p, shown),
+            needed,
+            x_title=tr("rejection.chart.attempt"),
+            y_title=tr("rejection.chart.first_deal_here"),
+            inside_label=tr("rejection.chart.within", k=needed),
+            outside_label=tr("rejection.chart.later"),
+        ),
+        width="stretch",
+    )
+
+    # ------------------------------------------------------ rejection streaks
+    st.header(tr("rejection.streak.header"))
+    pmf = rj.longest_streak_pmf(n, p)
+    expected = rj.expected_longest_streak(n, p)
+    k = st.slider(tr("rejection.k"), min_value=1, max_value=n, step=1, key="rejection.k")
+    at_least = float(pmf[k:].sum())
+    c1, c2 = st.columns(2)
+    with c1:
+        big_number(
+            tr("rejection.streak.expected", n=n),
+            num(expected, 1),
+            tr("rejection.streak.expected.sentence", n=n, value=num(expected, 1)),
+        )
+    with c2:
+        big_number(
+            tr("rejection.streak.at_least", k=k),
+            pct(at_least, 0 if at_least > 0.1 else 1),
+            tr("rejection.streak.at_least.sentence", k=k, n=n, share=pct(at_least, 0 if at_least > 0.1 else 1)),
+        )
+    st.altair_chart(
+        charts.streak_chart(
+            pmf,
+            k,
+            expected,
+            x_title=tr("rejection.chart.run"),
+            y_title=tr("rejection.chart.share_of_sellers"),
+            at_least_label=tr("rejection.chart.at_least", k=k),
+            below_label=tr("rejection.chart.below", k=k),
+            expected_label=tr("rejection.chart.expected", value=num(expected, 1)),
+        ),
+        width="stretch",
+    )
+
+    # ------------------------------------------------------ value of a contact
+    st.header(tr("rejection.contact.header"))
+    if not presenter:
+        st.number_input(tr("rejection.value"), min_value=0.0, step=10_000.0, format="%.0f", key="rejection.value")
+    deal_value = float(value("rejection.value"))
+    per_contact = rj.contact_value(deal_value, p)
+    c1, c2 = st.columns(2)
+    with c1:
+        big_number(
+            tr("rejection.contact"),
+            money(per_contact),
+            tr("rejection.contact.sentence", value=money(per_contact), deal=money(deal_value), p=pct(p, 0)),
+        )
+    plan = st.session_state.get(PLAN_KEY)
+    pay_rate = None
+    if plan is not None:
+        try:  # the compensation page is optional: no plan function, no pay line
+            from funnel_model.compensation import pay_per_revenue
+
+            pay_rate = float(pay_per_revenue(plan, attainment=1.0))
+        except (ImportError, AttributeError, TypeError, ValueError, FunnelError):
+            pay_rate = None
+    if pay_rate is not None and math.isfinite(pay_rate):
+        with c2:
+            big_number(
+                tr("rejection.pay"),
+                money(per_contact * pay_rate),
+                tr("rejection.pay.sentence", value=money(per_contact * pay_rate)),
+            )
+
+    # ---------------------------------------------------------- luck or skill
+    st.header(tr("rejection.ab.header"))
+    if not presenter:
+        c1, c2, c3, c4 = st.columns(4)
+        c2.number_input(tr("rejection.ab.n", who="A"), min_value=1, step=1, key="rejection.n_a")
+        c1.number_input(
+            tr("rejection.ab.wins", who="A"),
+            min_value=0,
+            max_value=int(value("rejection.n_a")),
+            step=1,
+            key="rejection.wins_a",
+        )
+        c4.number_input(tr("rejection.ab.n", who="B"), min_value=1, step=1, key="rejection.n_b")
+        c3.number_input(
+            tr("rejection.ab.wins", who="B"),
+            min_value=0,
+            max_value=int(value("rejection.n_b")),
+            step=1,
+            key="rejection.wins_b",
+        )
+    wins_a, n_a = int(value("rejection.wins_a")), int(value("rejection.n_a"))
+    wins_b, n_b = int(value("rejection.wins_b")), int(value("rejection.n_b"))
+    if wins_a > n_a or wins_b > n_b:
+        st.warning(tr("rejection.ab.wins_over_n"))
+    else:
+        ab = rj.compare_sellers(wins_a, n_a, wins_b, n_b)
+        record_a = tr("rejection.ab.record", wins=wins_a, n=n_a)
+        record_b = tr("rejection.ab.record", wins=wins_b, n=n_b)
+        verdict = tr(f"rejection.ab.verdict.{ab.verdict}", a=record_a, b=record_b)
+        (st.info if ab.verdict == "not_enough" else st.success)(verdict)
+        c1, c2, c3, c4 = st.columns(4)
+        with c1:
+            big_number(tr("rejection.ab.prob"), pct(ab.prob_a_better), tr("rejection.ab.prob.sentence"))
+        with c2:
+            interval = f"{signed(100 * ab.diff_low)} … {signed(100 * ab.diff_high)}"
+            big_number(tr("rejection.ab.interval"), interval, tr("rejection.ab.interval.sentence"))
+        with c3:
+            big_number(tr("rejection.ab.test"), num(ab.p_value, 2), tr("rejection.ab.test.sentence"))
+        with c4:
+            if ab.attempts_needed is None:
+                big_number(tr("rejection.ab.needed"), "—", tr("rejection.ab.needed.equal"))
+            else:
+                big_number(
+                    tr("rejection.ab.needed"),
+                    num(ab.attempts_needed),
+                    tr("rejection.ab.needed.sentence", a=pct(ab.rate_a, 0), b=pct(ab.rate_b, 0)),
+                )
+
+    # ------------------------------------------------------ a simulated month
+    st.header(tr("rejection.month.header"))
+    c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
+    if not presenter:
+        c1.slider(tr("rejection.sellers"), min_value=1, max_value=10, step=1, key="rejection.sellers")
+        c2.number_input(tr("rejection.seed"), min_value=0, step=1, key="rejection.seed")
+    c3.button(tr("rejection.new_month"), on_click=new_month, key="rejection.new_month", width="stretch")
+    sellers, seed = int(value("rejection.sellers")), int(value("rejection.seed"))
+    month = rj.simulate_month(p, n, sellers=sellers, seed=seed)
+    labels = [
+        tr("rejection.month.row", i=i + 1, deals=int(row.sum()), run=rj.longest_run(row)) for i, row in enumerate(month)
+    ]
+    st.caption(tr("rejection.month.sentence", sellers=sellers, p=pct(p, 0), n=n))
+    st.altair_chart(
+        charts.month_strip(
+            month,
+            labels,
+            deal_label=tr("rejection.month.deal"),
+            rejection_label=tr("rejection.month.rejection"),
+            x_title=tr("rejection.chart.attempt"),
+        ),
+        width="stretch",
+    )
+    save_settings()
+
+    # ---------------------------------------------------- sellers in the data
+    st.header(tr("rejection.data.header"))
+    from ui import data  # only this section needs the dataset; the rest works without it
+
+    table = seller_table(data.current().deals, MIN_SELLER_ATTEMPTS)
+    if table.empty:
+        st.info(tr("rejection.data.none", min=MIN_SELLER_ATTEMPTS))
+    else:
+        long_runs = int((table["flag"] == "long").sum())
+        short_runs = int((table["flag"] == "short").sum())
+        st.markdown(f"#### {tr('rejection.data.summary', long=long_runs, short=short_runs, total=len(table))}")
+        st.caption(tr("rejection.data.explain"))
+        st.altair_chart(
+            charts.sellers_chart(
+                table,
+                x_title=tr("rejection.data.axis"),
+                range_label=tr("rejection.data.range"),
+                observed_label=tr("rejection.data.observed"),
+                flag_labels={f: tr(f"rejection.data.flag.{f}") for f in ("long", "typical", "short")},
+            ),
+            width="stretch",
+        )
+        if not presenter:
+            shown_table = pd.DataFrame(
+                {
+                    tr("rejection.data.col.owner"): table["owner"],
+                    tr("rejection.data.col.attempts"): table["attempts"],
+                    tr("rejection.data.col.wins"): table["wins"],
+                    tr("rejection.data.col.rate"): table["rate"],
+                    tr("rejection.data.col.run"): table["longest_run"],
+                    tr("rejection.data.col.range"): table["low"].astype(str) + "–" + table["high"].astype(str),
+                    tr("rejection.data.col.p"): table["p_at_least"],
+                    tr("rejection.data.col.flag"): table["flag"].map(lambda f: tr(f"rejection.data.flag.{f}")),
+                }
+            )
+            st.dataframe(
+                shown_table,
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    tr("rejection.data.col.rate"): st.column_config.NumberColumn(format="percent"),
+                    tr("rejection.data.col.p"): st.column_config.NumberColumn(format="percent"),
+                },
+            )

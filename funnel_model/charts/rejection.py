@@ -1,0 +1,253 @@
+"""Altair charts of the rejection page, built to be read from the back of a room.
+
+Few marks, big fonts, one highlighted idea per chart. Every label arrives
+already translated; nothing here knows the language.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "DEAL_COLOR",
+    "REJECTION_COLOR",
+    "attempts_chart",
+    "month_strip",
+    "sellers_chart",
+    "streak_chart",
+]
+
+DEAL_COLOR = "#2e7d32"
+REJECTION_COLOR = "#c9ccd1"
+ACCENT = "#d84315"
+MUTED = "#90a4ae"
+FONT_SIZE = 16
+
+
+def _big(chart: alt.Chart) -> alt.Chart:
+    return chart.configure_axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE).configure_legend(
+        labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, orient="bottom"
+    )
+
+
+def attempts_chart(
+    distribution: pd.DataFrame,
+    within: int,
+    *,
+    x_title: str,
+    y_title: str,
+    inside_label: str,
+    outside_label: str,
+) -> alt.Chart:
+    """Bars of P(first deal at attempt k), the first ``within`` attempts highlighted.
+
+    Parameters
+    ----------
+    distribution : pandas.DataFrame
+        ``attempt`` and ``probability`` columns
+        (:func:`funnel_model.rejection.attempts_distribution`).
+    within : int
+        Attempts needed for the wanted confidence; bars up to it are coloured.
+    x_title, y_title : str
+        Axis titles.
+    inside_label, outside_label : str
+        Legend labels of the highlighted and the other bars.
+    """
+    data = distribution.assign(
+        part=np.where(distribution["attempt"] <= within, inside_label, outside_label),
+    )
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("attempt:O", title=x_title, axis=alt.Axis(labelAngle=0, values=_tick_values(len(data)))),
+            y=alt.Y("probability:Q", title=y_title, axis=alt.Axis(format="%")),
+            color=alt.Color(
+                "part:N",
+                title=None,
+                scale=alt.Scale(domain=[inside_label, outside_label], range=[DEAL_COLOR, MUTED]),
+            ),
+            tooltip=[
+                alt.Tooltip("attempt:O", title=x_title),
+                alt.Tooltip("probability:Q", title=y_title, format=".1%"),
+            ],
+        )
+        .properties(height=320)
+    )
+    return _big(bars)
+
+
+def _tick_values(count: int) -> list[int]:
+    step = max(1, int(np.ceil(count / 15)))
+    return list(range(step, count + 1, step)) if step > 1 else list(range(1, count + 1))
+
+
+def streak_chart(
+    pmf: np.ndarray,
+    threshold: int,
+    expected: float,
+    *,
+    x_title: str,
+    y_title: str,
+    at_least_label: str,
+    below_label: str,
+    expected_label: str,
+) -> alt.Chart:
+    """Bars of P(longest rejection run = k); runs of ``threshold`` or more highlighted.
+
+    Only the part of the distribution that carries probability is drawn, so
+    long months do not shrink the bars to slivers.
+
+    Parameters
+    ----------
+    pmf : numpy.ndarray
+        P(longest run = k), k = 0..n.
+    threshold : int
+        Runs of this length or more are coloured.
+    expected : float
+        Expected longest run, drawn as a vertical rule.
+    x_title, y_title : str
+        Axis titles.
+    at_least_label, below_label : str
+        Legend labels of the highlighted and the other bars.
+    expected_label : str
+        Text next to the rule.
+    """
+    cumulative = np.cumsum(pmf)
+    keep = np.flatnonzero((cumulative > 0.0005) & (cumulative - pmf < 0.9995))
+    first, last = (int(keep[0]), int(keep[-1])) if keep.size else (0, len(pmf) - 1)
+    first, last = min(first, threshold), max(last, min(threshold, len(pmf) - 1))
+    k = np.arange(first, last + 1)
+    data = pd.DataFrame(
+        {"run": k, "probability": pmf[first : last + 1], "part": np.where(k >= threshold, at_least_label, below_label)}
+    )
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("run:Q", title=x_title, scale=alt.Scale(domain=[first - 0.5, last + 0.5], nice=False)),
+            y=alt.Y("probability:Q", title=y_title, axis=alt.Axis(format="%")),
+            color=alt.Color(
+                "part:N",
+                title=None,
+                scale=alt.Scale(domain=[at_least_label, below_label], range=[ACCENT, MUTED]),
+            ),
+            tooltip=[
+                alt.Tooltip("run:Q", title=x_title),
+                alt.Tooltip("probability:Q", title=y_title, format=".1%"),
+            ],
+        )
+    )
+    rule_data = pd.DataFrame({"run": [expected], "label": [expected_label]})
+    rule = alt.Chart(rule_data).mark_rule(color="black", strokeDash=[6, 4], size=2).encode(x="run:Q")
+    text = (
+        alt.Chart(rule_data)
+        .mark_text(align="left", dx=6, dy=-8, fontSize=FONT_SIZE, color="black")
+        .encode(x="run:Q", y=alt.value(0), text="label:N")
+    )
+    return _big(alt.layer(bars, rule, text).properties(height=320))
+
+
+def month_strip(
+    outcomes: np.ndarray,
+    row_labels: list[str],
+    *,
+    deal_label: str,
+    rejection_label: str,
+    x_title: str,
+) -> alt.Chart:
+    """One row of squares per seller, one square per attempt: deal or rejection.
+
+    Parameters
+    ----------
+    outcomes : numpy.ndarray
+        Bool array (sellers, attempts), True for a deal
+        (:func:`funnel_model.rejection.simulate_month`).
+    row_labels : list of str
+        A label per seller (name and summary), top to bottom.
+    deal_label, rejection_label : str
+        Legend labels.
+    x_title : str
+        Title of the attempt axis.
+    """
+    sellers, attempts = outcomes.shape
+    data = pd.DataFrame(
+        {
+            "seller": np.repeat(row_labels, attempts),
+            "attempt": np.tile(np.arange(1, attempts + 1), sellers),
+            "outcome": np.where(outcomes.ravel(), deal_label, rejection_label),
+        }
+    )
+    strip = (
+        alt.Chart(data)
+        .mark_rect(stroke="white", strokeWidth=1 if attempts <= 120 else 0)
+        .encode(
+            x=alt.X("attempt:O", title=x_title, axis=alt.Axis(labelAngle=0, values=_tick_values(attempts))),
+            y=alt.Y("seller:N", title=None, sort=list(row_labels), axis=alt.Axis(labelLimit=400)),
+            color=alt.Color(
+                "outcome:N",
+                title=None,
+                scale=alt.Scale(domain=[deal_label, rejection_label], range=[DEAL_COLOR, REJECTION_COLOR]),
+            ),
+            tooltip=[alt.Tooltip("seller:N", title=" "), alt.Tooltip("attempt:O"), alt.Tooltip("outcome:N", title=" ")],
+        )
+        .properties(height=max(60, 44 * sellers))
+    )
+    return _big(strip)
+
+
+def sellers_chart(
+    table: pd.DataFrame,
+    *,
+    x_title: str,
+    range_label: str,
+    observed_label: str,
+    flag_labels: dict[str, str],
+) -> alt.Chart:
+    """Each seller's real longest rejection run against the range expected at their rate.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`funnel_model.rejection.seller_streaks` output.
+    x_title : str
+        Title of the run-length axis.
+    range_label, observed_label : str
+        Tooltip titles of the expected range and the observed run.
+    flag_labels : dict
+        Legend label of each flag ("long", "short", "typical").
+    """
+    order = list(table["owner"])
+    data = table.assign(
+        flag_label=table["flag"].map(flag_labels), range=table["low"].astype(str) + "–" + table["high"].astype(str)
+    )
+    y = alt.Y("owner:N", title=None, sort=order, axis=alt.Axis(labelLimit=300))
+    span = (
+        alt.Chart(data)
+        .mark_bar(height=14, color=REJECTION_COLOR, cornerRadius=7)
+        .encode(x=alt.X("low:Q", title=x_title), x2="high:Q", y=y, tooltip=[alt.Tooltip("range:N", title=range_label)])
+    )
+    points = (
+        alt.Chart(data)
+        .mark_circle(size=260, opacity=1)
+        .encode(
+            x="longest_run:Q",
+            y=y,
+            color=alt.Color(
+                "flag_label:N",
+                title=None,
+                scale=alt.Scale(
+                    domain=[flag_labels["long"], flag_labels["typical"], flag_labels["short"]],
+                    range=[ACCENT, DEAL_COLOR, "#1565c0"],
+                ),
+            ),
+            tooltip=[
+                alt.Tooltip("owner:N", title=" "),
+                alt.Tooltip("longest_run:Q", title=observed_label),
+                alt.Tooltip("range:N", title=range_label),
+            ],
+        )
+    )
+    return _big(alt.layer(span, points).properties(height=max(80, 36 * len(data))))

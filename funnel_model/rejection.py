@@ -1,0 +1,673 @@
+"""Rejection math: what a close rate of p means for a seller's month.
+
+Attempts are independent Bernoulli trials; a deal has probability ``p`` and a
+rejection ``1 - p``. Everything here is exact (closed forms or a dynamic
+programme) except :func:`simulate_month`, which is a seeded simulation meant
+for showing what equal sellers' months look like.
+
+All functions are pure: numbers and tables in, numbers and tables out.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import special, stats
+
+from funnel_model.errors import ParameterError
+from funnel_model.schema import LOST, WON
+
+__all__ = [
+    "ABComparison",
+    "attempts_distribution",
+    "attempts_for_confidence",
+    "attempts_per_deal",
+    "attempts_to_tell_apart",
+    "compare_sellers",
+    "contact_value",
+    "diff_interval",
+    "exact_test",
+    "expected_longest_streak",
+    "longest_run",
+    "longest_streak_cdf",
+    "longest_streak_pmf",
+    "prob_better",
+    "prob_no_deal",
+    "prob_streak_at_least",
+    "seller_sequences",
+    "seller_streaks",
+    "simulate_month",
+]
+
+
+# ---------------------------------------------------------------- validation
+
+
+def _check_p(p: float, name: str = "p", *, open_low: bool = False) -> float:
+    try:
+        value = float(p)
+    except (TypeError, ValueError):
+        raise ParameterError("rejection.error.p", name=name, value=p) from None
+    if not (0.0 <= value <= 1.0) or (open_low and value == 0.0):
+        key = "rejection.error.p_positive" if open_low else "rejection.error.p"
+        raise ParameterError(key, name=name, value=p)
+    return value
+
+
+def _check_count(n: int, name: str = "n", *, minimum: int = 0) -> int:
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < minimum:
+        # floats that hold a whole number (2.0 from a slider) are accepted
+        if isinstance(n, (float, np.floating)) and float(n).is_integer() and n >= minimum:
+            return int(n)
+        raise ParameterError("rejection.error.count", name=name, minimum=minimum, value=n)
+    return int(n)
+
+
+def _check_wins(wins: int, n: int, who: str) -> tuple[int, int]:
+    n = _check_count(n, f"n_{who}", minimum=1)
+    wins = _check_count(wins, f"wins_{who}")
+    if wins > n:
+        raise ParameterError("rejection.error.wins", who=who, wins=wins, n=n)
+    return wins, n
+
+
+# ----------------------------------------------------------- attempts to deal
+
+
+def attempts_per_deal(p: float) -> float:
+    """Average number of attempts per deal, ``1 / p`` (mean of the geometric law).
+
+    Parameters
+    ----------
+    p : float
+        Close rate, 0 < p <= 1.
+
+    Returns
+    -------
+    float
+    """
+    p = _check_p(p, open_low=True)
+    return float(stats.geom.mean(p))
+
+
+def attempts_distribution(p: float, max_attempts: int) -> pd.DataFrame:
+    """P(the first deal comes at attempt k), k = 1..max_attempts.
+
+    ``scipy.stats.geom`` counts trials (the deal included), which is what a
+    seller counts.
+
+    Parameters
+    ----------
+    p : float
+        Close rate, 0 < p <= 1.
+    max_attempts : int
+        Last attempt shown.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``attempt`` (1..max_attempts), ``probability`` and
+        ``cumulative`` (P(first deal at or before this attempt)).
+    """
+    p = _check_p(p, open_low=True)
+    max_attempts = _check_count(max_attempts, "max_attempts", minimum=1)
+    k = np.arange(1, max_attempts + 1)
+    return pd.DataFrame({"attempt": k, "probability": stats.geom.pmf(k, p), "cumulative": stats.geom.cdf(k, p)})
+
+
+def prob_no_deal(p: float, n: int) -> float:
+    """P(no deal at all in ``n`` attempts) = (1 - p)^n.
+
+    Parameters
+    ----------
+    p : float
+        Close rate, 0 <= p <= 1.
+    n : int
+        Attempts, n >= 0.
+
+    Returns
+    -------
+    float
+    """
+    p = _check_p(p)
+    n = _check_count(n)
+    return float((1.0 - p) ** n)
+
+
+def attempts_for_confidence(p: float, confidence: float = 0.9) -> int:
+    """Smallest n with P(at least one deal in n attempts) >= ``confidence``.
+
+    Parameters
+    ----------
+    p : float
+        Close rate, 0 < p <= 1.
+    confidence : float, default 0.9
+        Wanted probability of at least one deal, 0 < confidence < 1.
+
+    Returns
+    -------
+    int
+    """
+    p = _check_p(p, open_low=True)
+    confidence = _check_p(confidence, "confidence", open_low=True)
+    if confidence == 1.0 and p < 1.0:
+        raise ParameterError("rejection.error.confidence", value=confidence)
+    n = max(int(stats.geom.ppf(confidence, p)), 1)
+    # ppf works in floating point; settle the boundary exactly
+    while n > 1 and 1.0 - (1.0 - p) ** (n - 1) >= confidence:
+        n -= 1
+    while 1.0 - (1.0 - p) ** n < confidence:
+        n += 1
+    return n
+
+
+def contact_value(deal_value: float, p: float) -> float:
+    """What one contact is worth on average: ``deal_value * p``.
+
+    Parameters
+    ----------
+    deal_value : float
+        Average value of a won deal, >= 0.
+    p : float
+        Close rate, 0 <= p <= 1.
+
+    Returns
+    -------
+    float
+    """
+    p = _check_p(p)
+    value = float(deal_value)
+    if not math.isfinite(value) or value < 0:
+        raise ParameterError("rejection.error.deal_value", value=deal_value)
+    return value * p
+
+
+# ------------------------------------------------------------ rejection runs
+
+
+def longest_streak_cdf(n: int, p: float) -> np.ndarray:
+    """P(longest run of rejections in ``n`` attempts <= k), k = 0..n.
+
+    A dynamic programme over run length, run for every cap k at once. For a
+    cap k (runs of r = k + 1 are forbidden), let A(m) be P(no run of r in the
+    first m attempts). A(m) = 1 for m < r, A(r) = 1 - q^r, and for m > r a
+    first run of r ends at m exactly when attempt m - r was a deal, the r
+    after it rejections and the first m - r - 1 attempts had no such run:
+    A(m) = A(m - 1) - p q^r A(m - r - 1), with q = 1 - p. One step of m
+    updates all caps in a vectorised gather, so the cost is O(n^2).
+
+    Parameters
+    ----------
+    n : int
+        Attempts, n >= 0.
+    p : float
+        Close rate; a rejection has probability 1 - p.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (n + 1,), non-decreasing, last value 1.
+    """
+    n = _check_count(n)
+    p = _check_p(p)
+    q = 1.0 - p
+    caps = np.arange(n + 1)
+    run = caps + 1
+    q_run = q**run
+    # table[m, k] = A(m) for cap k; rows m = 0..n
+    table = np.ones((n + 1, n + 1))
+    for m in range(1, n + 1):
+        lag = m - run - 1
+        earlier = table[np.maximum(lag, 0), caps]
+        first_run_ends = np.where(lag >= 0, p * q_run * earlier, np.where(lag == -1, q_run, 0.0))
+        table[m] = table[m - 1] - first_run_ends
+    return np.clip(table[n], 0.0, 1.0)
+
+
+def longest_streak_pmf(n: int, p: float) -> np.ndarray:
+    """P(longest run of rejections in ``n`` attempts = k), k = 0..n.
+
+    Exact (see :func:`longest_streak_cdf`); rejections have probability
+    ``1 - p``. Fast enough for n in the thousands.
+
+    Parameters
+    ----------
+    n : int
+        Attempts, n >= 0.
+    p : float
+        Close rate, 0 <= p <= 1.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (n + 1,), sums to 1. ``n = 0`` gives ``[1.0]``.
+    """
+    cdf = longest_streak_cdf(n, p)
+    pmf = np.diff(cdf, prepend=0.0)
+    return np.clip(pmf, 0.0, None)
+
+
+def expected_longest_streak(n: int, p: float) -> float:
+    """Expected longest run of rejections in ``n`` attempts.
+
+    Parameters
+    ----------
+    n : int
+        Attempts, n >= 0.
+    p : float
+        Close rate, 0 <= p <= 1.
+
+    Returns
+    -------
+    float
+    """
+    pmf = longest_streak_pmf(n, p)
+    return float(np.arange(pmf.size) @ pmf)
+
+
+def prob_streak_at_least(n: int, p: float, run: int) -> float:
+    """P(a run of at least ``run`` rejections happens in ``n`` attempts).
+
+    Read as: the share of sellers at this rate who live through such a run.
+
+    Parameters
+    ----------
+    n : int
+        Attempts, n >= 0.
+    p : float
+        Close rate, 0 <= p <= 1.
+    run : int
+        Run length, >= 0.
+
+    Returns
+    -------
+    float
+    """
+    run = _check_count(run, "run")
+    if run == 0:
+        return 1.0
+    cdf = longest_streak_cdf(n, p)
+    return float(1.0 - cdf[run - 1]) if run - 1 <= n else 0.0
+
+
+def longest_run(outcomes: np.ndarray) -> int:
+    """Longest run of rejections (False values) in a win/lose sequence.
+
+    Parameters
+    ----------
+    outcomes : array_like of bool
+        True for a deal, False for a rejection, in time order.
+
+    Returns
+    -------
+    int
+    """
+    won = np.asarray(outcomes, dtype=bool)
+    if won.size == 0:
+        return 0
+    # positions of deals, with sentinels before and after the sequence
+    deals = np.flatnonzero(np.concatenate(([True], won, [True])))
+    return int(np.max(np.diff(deals)) - 1)
+
+
+# ------------------------------------------------------------- luck or skill
+
+
+def prob_better(wins_a: int, n_a: int, wins_b: int, n_b: int) -> float:
+    """P(seller A's close rate > seller B's) under uniform Beta(1, 1) priors.
+
+    Posteriors are Beta(1 + wins, 1 + n - wins). With integer parameters the
+    probability has a closed form (a finite sum over the first posterior's
+    first shape parameter, Evan Miller's "Formulas for Bayesian A/B testing"):
+    P(X_A > X_B) = Σ_{i<α_A} B(α_B + i, β_A + β_B) /
+    ((β_A + i) B(1 + i, β_A) B(α_B, β_B)). Computed in logs.
+
+    Parameters
+    ----------
+    wins_a, n_a : int
+        Seller A's deals and attempts (0 <= wins_a <= n_a, n_a >= 1).
+    wins_b, n_b : int
+        Seller B's deals and attempts.
+
+    Returns
+    -------
+    float
+    """
+    wins_a, n_a = _check_wins(wins_a, n_a, "a")
+    wins_b, n_b = _check_wins(wins_b, n_b, "b")
+    alpha_a, beta_a = 1 + wins_a, 1 + n_a - wins_a
+    alpha_b, beta_b = 1 + wins_b, 1 + n_b - wins_b
+    i = np.arange(alpha_a)
+    log_terms = (
+        special.betaln(alpha_b + i, beta_a + beta_b)
+        - np.log(beta_a + i)
+        - special.betaln(1 + i, beta_a)
+        - special.betaln(alpha_b, beta_b)
+    )
+    return float(np.clip(np.exp(special.logsumexp(log_terms)), 0.0, 1.0))
+
+
+def _wilson(wins: int, n: int, z: float) -> tuple[float, float]:
+    rate = wins / n
+    centre = (rate + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(rate * (1 - rate) / n + z * z / (4 * n * n))
+    return max(centre - half, 0.0), min(centre + half, 1.0)
+
+
+def diff_interval(wins_a: int, n_a: int, wins_b: int, n_b: int, level: float = 0.95) -> tuple[float, float]:
+    """Newcombe's hybrid score interval for rate A - rate B.
+
+    Combines the two Wilson score intervals (Newcombe 1998, method 10); it
+    stays inside [-1, 1] and behaves well for small counts and rates near 0.
+
+    Parameters
+    ----------
+    wins_a, n_a, wins_b, n_b : int
+        Deals and attempts of sellers A and B.
+    level : float, default 0.95
+        Confidence level.
+
+    Returns
+    -------
+    (float, float)
+        Lower and upper bound of the difference.
+    """
+    wins_a, n_a = _check_wins(wins_a, n_a, "a")
+    wins_b, n_b = _check_wins(wins_b, n_b, "b")
+    level = _check_p(level, "level", open_low=True)
+    z = float(stats.norm.ppf(0.5 + level / 2))
+    rate_a, rate_b = wins_a / n_a, wins_b / n_b
+    low_a, high_a = _wilson(wins_a, n_a, z)
+    low_b, high_b = _wilson(wins_b, n_b, z)
+    diff = rate_a - rate_b
+    low = diff - math.sqrt((rate_a - low_a) ** 2 + (high_b - rate_b) ** 2)
+    high = diff + math.sqrt((high_a - rate_a) ** 2 + (rate_b - low_b) ** 2)
+    return low, high
+
+
+def exact_test(wins_a: int, n_a: int, wins_b: int, n_b: int) -> float:
+    """Two-sided Fisher exact test p-value for "A and B have the same rate".
+
+    Parameters
+    ----------
+    wins_a, n_a, wins_b, n_b : int
+        Deals and attempts of sellers A and B.
+
+    Returns
+    -------
+    float
+        The p-value; small (below 0.05, say) means the difference is unlikely
+        to be luck alone.
+    """
+    wins_a, n_a = _check_wins(wins_a, n_a, "a")
+    wins_b, n_b = _check_wins(wins_b, n_b, "b")
+    table = [[wins_a, n_a - wins_a], [wins_b, n_b - wins_b]]
+    return float(stats.fisher_exact(table, alternative="two-sided").pvalue)
+
+
+def attempts_to_tell_apart(p_a: float, p_b: float, alpha: float = 0.05, power: float = 0.8) -> int | None:
+    """Attempts per seller for a two-sided two-proportion test to tell p_a from p_b.
+
+    The normal-approximation formula with the pooled variance under the null
+    and the separate variances under the alternative, no continuity
+    correction (Fleiss, Levin & Paik, *Statistical Methods for Rates and
+    Proportions*, 3rd ed., eq. 4.14 without the correction; the same number as
+    R's ``power.prop.test``):
+    n = [z_{1-α/2} sqrt(2 p̄ q̄) + z_{power} sqrt(p_a q_a + p_b q_b)]^2 / (p_a - p_b)^2,
+    p̄ = (p_a + p_b) / 2, rounded up. 20 % against 10 % gives 199.
+
+    Parameters
+    ----------
+    p_a, p_b : float
+        The two close rates.
+    alpha : float, default 0.05
+        Two-sided significance level.
+    power : float, default 0.8
+        Wanted probability of detecting the difference.
+
+    Returns
+    -------
+    int or None
+        Attempts per seller; None when the rates are equal (no number of
+        attempts tells equal rates apart).
+    """
+    p_a, p_b = _check_p(p_a, "p_a"), _check_p(p_b, "p_b")
+    alpha = _check_p(alpha, "alpha", open_low=True)
+    power = _check_p(power, "power", open_low=True)
+    if p_a == p_b:
+        return None
+    pooled = (p_a + p_b) / 2
+    z_alpha = stats.norm.ppf(1 - alpha / 2)
+    z_power = stats.norm.ppf(power)
+    root = z_alpha * math.sqrt(2 * pooled * (1 - pooled)) + z_power * math.sqrt(p_a * (1 - p_a) + p_b * (1 - p_b))
+    # 1e-9 keeps an exact integer from rounding up by floating-point noise
+    return max(math.ceil(root**2 / (p_a - p_b) ** 2 - 1e-9), 1)
+
+
+@dataclass(frozen=True)
+class ABComparison:
+    """Seller A against seller B, all the luck-or-skill figures at once.
+
+    Attributes
+    ----------
+    rate_a, rate_b : float
+        Observed close rates.
+    prob_a_better : float
+        P(A's rate > B's) under uniform priors (:func:`prob_better`).
+    diff_low, diff_high : float
+        Newcombe interval for rate A - rate B (:func:`diff_interval`).
+    p_value : float
+        Fisher exact two-sided p-value (:func:`exact_test`).
+    attempts_needed : int or None
+        Attempts per seller to tell the observed rates apart
+        (:func:`attempts_to_tell_apart`); None when they are equal.
+    verdict : {"not_enough", "a_better", "b_better"}
+        "not_enough" unless the exact test rejects equal rates at ``alpha``.
+    """
+
+    rate_a: float
+    rate_b: float
+    prob_a_better: float
+    diff_low: float
+    diff_high: float
+    p_value: float
+    attempts_needed: int | None
+    verdict: str
+
+
+def compare_sellers(
+    wins_a: int, n_a: int, wins_b: int, n_b: int, alpha: float = 0.05, power: float = 0.8, level: float = 0.95
+) -> ABComparison:
+    """Luck or skill: every figure comparing two sellers' records.
+
+    Parameters
+    ----------
+    wins_a, n_a, wins_b, n_b : int
+        Deals and attempts of sellers A and B.
+    alpha : float, default 0.05
+        Significance level of the exact test and of the sample-size formula.
+    power : float, default 0.8
+        Power for the sample-size formula.
+    level : float, default 0.95
+        Level of the interval for the difference.
+
+    Returns
+    -------
+    ABComparison
+    """
+    p_value = exact_test(wins_a, n_a, wins_b, n_b)
+    rate_a, rate_b = wins_a / n_a, wins_b / n_b
+    low, high = diff_interval(wins_a, n_a, wins_b, n_b, level)
+    verdict = "not_enough" if p_value >= alpha else "a_better" if rate_a > rate_b else "b_better"
+    return ABComparison(
+        rate_a=rate_a,
+        rate_b=rate_b,
+        prob_a_better=prob_better(wins_a, n_a, wins_b, n_b),
+        diff_low=low,
+        diff_high=high,
+        p_value=p_value,
+        attempts_needed=attempts_to_tell_apart(rate_a, rate_b, alpha, power),
+        verdict=verdict,
+    )
+
+
+# -------------------------------------------------------------- a month of it
+
+
+def simulate_month(p: float, n: int, sellers: int = 1, seed: int | None = 0) -> np.ndarray:
+    """Simulated attempts of ``sellers`` equal sellers, seeded.
+
+    Parameters
+    ----------
+    p : float
+        Everyone's close rate.
+    n : int
+        Attempts per seller.
+    sellers : int, default 1
+        Number of sellers.
+    seed : int or None, default 0
+        Seed of ``numpy.random.default_rng``; the same seed gives the same
+        month.
+
+    Returns
+    -------
+    numpy.ndarray
+        Bool array of shape (sellers, n): True for a deal.
+    """
+    p = _check_p(p)
+    n = _check_count(n)
+    sellers = _check_count(sellers, "sellers", minimum=1)
+    rng = np.random.default_rng(seed)
+    return rng.random((sellers, n)) < p
+
+
+# ---------------------------------------------------------- sellers' records
+
+
+def seller_sequences(
+    deals: pd.DataFrame,
+    *,
+    owner: str = "owner",
+    status: str = "status",
+    time_columns: tuple[str, ...] = ("closed_at", "created_at"),
+    won: str = WON,
+    lost: str = LOST,
+) -> dict[str, np.ndarray]:
+    """Each seller's closed deals in time order as a win/lose sequence.
+
+    Parameters
+    ----------
+    deals : pandas.DataFrame
+        Canonical deal table (see :mod:`funnel_model.schema`).
+    owner, status : str
+        Column names of the seller and the deal status.
+    time_columns : tuple of str
+        Columns giving a deal's time, first present non-missing value wins
+        (the close date, falling back to the creation date). Deals without
+        any time keep their table order after the dated ones.
+    won, lost : str
+        Status values of won and lost deals; open deals are left out.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        Seller → bool array (True for a won deal), sellers in name order.
+        Deals with no seller are left out.
+    """
+    if owner not in deals.columns or status not in deals.columns:
+        return {}
+    closed = deals[deals[status].isin([won, lost]) & deals[owner].notna()]
+    when = pd.Series(pd.NaT, index=closed.index, dtype="datetime64[ns]")
+    for column in time_columns:
+        if column in closed.columns:
+            when = when.fillna(pd.to_datetime(closed[column]))
+    ordered = pd.DataFrame(
+        {"owner": closed[owner].astype(str), "won": closed[status].eq(won), "when": when, "row": np.arange(len(closed))}
+    ).sort_values(["owner", "when", "row"], na_position="last", kind="stable")
+    return {name: group["won"].to_numpy(bool) for name, group in ordered.groupby("owner", sort=True)}
+
+
+def seller_streaks(
+    deals: pd.DataFrame,
+    *,
+    min_attempts: int = 10,
+    quantiles: tuple[float, float] = (0.05, 0.95),
+    unusual: float = 0.05,
+    **columns: object,
+) -> pd.DataFrame:
+    """Per seller: close rate and real longest rejection run against chance.
+
+    For each seller with at least ``min_attempts`` closed deals, the longest
+    run of lost deals in time order is set against the exact distribution of
+    the longest run for someone with the same close rate and the same number
+    of closed deals. A run longer than the range is bad luck or a real
+    problem worth a look; shorter than the range is unusually even.
+
+    Parameters
+    ----------
+    deals : pandas.DataFrame
+        Canonical deal table.
+    min_attempts : int, default 10
+        Sellers with fewer closed deals are left out (too few to say).
+    quantiles : (float, float), default (0.05, 0.95)
+        The expected range of the longest run.
+    unusual : float, default 0.05
+        A run is flagged when P(longest >= observed) or P(longest <= observed)
+        falls below this.
+    **columns
+        Column names passed to :func:`seller_sequences`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per seller: ``owner``, ``attempts``, ``wins``, ``rate``,
+        ``longest_run``, ``expected_run``, ``low``, ``high``,
+        ``p_at_least`` (P(longest >= observed) at the seller's rate) and
+        ``flag`` ("long", "short" or "typical"); sorted by ``p_at_least``.
+    """
+    min_attempts = _check_count(min_attempts, "min_attempts", minimum=1)
+    rows = []
+    for name, outcomes in seller_sequences(deals, **columns).items():
+        n = outcomes.size
+        if n < min_attempts:
+            continue
+        wins = int(outcomes.sum())
+        rate = wins / n
+        observed = longest_run(outcomes)
+        cdf = longest_streak_cdf(n, rate)
+        pmf = np.diff(cdf, prepend=0.0)
+        p_at_least = float(1.0 - cdf[observed - 1]) if observed > 0 else 1.0
+        p_at_most = float(cdf[observed])
+        flag = "long" if p_at_least < unusual else "short" if p_at_most < unusual else "typical"
+        rows.append(
+            {
+                "owner": name,
+                "attempts": n,
+                "wins": wins,
+                "rate": rate,
+                "longest_run": observed,
+                "expected_run": float(np.arange(n + 1) @ pmf),
+                # smallest k with P(longest <= k) >= q; 1e-12 absorbs rounding
+                "low": int(np.searchsorted(cdf, quantiles[0] - 1e-12)),
+                "high": int(np.searchsorted(cdf, quantiles[1] - 1e-12)),
+                "p_at_least": p_at_least,
+                "flag": flag,
+            }
+        )
+    columns_out = [
+        "owner",
+        "attempts",
+        "wins",
+        "rate",
+        "longest_run",
+        "expected_run",
+        "low",
+        "high",
+        "p_at_least",
+        "flag",
+    ]
+    table = pd.DataFrame(rows, columns=columns_out)
+    return table.sort_values(["p_at_least", "owner"], kind="stable").reset_index(drop=True)
