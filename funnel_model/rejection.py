@@ -90,7 +90,7 @@ def attempts_per_deal(p: float) -> float:
     float
     """
     p = _check_p(p, open_low=True)
-    return float(stats.geom.mean(p))
+    return 1.0 / p  # stats.geom.mean(p), without its warnings at p = 1
 
 
 def attempts_distribution(p: float, max_attempts: int) -> pd.DataFrame:
@@ -155,6 +155,8 @@ def attempts_for_confidence(p: float, confidence: float = 0.9) -> int:
     confidence = _check_p(confidence, "confidence", open_low=True)
     if confidence == 1.0 and p < 1.0:
         raise ParameterError("rejection.error.confidence", value=confidence)
+    if p == 1.0:
+        return 1
     n = max(int(stats.geom.ppf(confidence, p)), 1)
     # ppf works in floating point; settle the boundary exactly
     while n > 1 and 1.0 - (1.0 - p) ** (n - 1) >= confidence:

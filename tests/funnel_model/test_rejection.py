@@ -1,0 +1,342 @@
+"""Rejection math against independent computations: closed forms, brute force, simulation, published values."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import integrate, stats
+
+from funnel_model import longest_streak_pmf, prob_better
+from funnel_model.errors import ParameterError
+from funnel_model.rejection import (
+    attempts_distribution,
+    attempts_for_confidence,
+    attempts_per_deal,
+    attempts_to_tell_apart,
+    compare_sellers,
+    contact_value,
+    diff_interval,
+    exact_test,
+    expected_longest_streak,
+    longest_run,
+    longest_streak_cdf,
+    prob_no_deal,
+    prob_streak_at_least,
+    seller_sequences,
+    seller_streaks,
+    simulate_month,
+)
+
+# ---------------------------------------------------------------- helpers
+
+
+def _longest_false_runs(outcomes: np.ndarray) -> np.ndarray:
+    """Longest run of False per row, by a column scan (independent of the module's code)."""
+    current = np.zeros(outcomes.shape[0], dtype=int)
+    longest = np.zeros(outcomes.shape[0], dtype=int)
+    for column in outcomes.T:
+        current = np.where(column, 0, current + 1)
+        longest = np.maximum(longest, current)
+    return longest
+
+
+def _enumerated_pmf(n: int, p: float) -> np.ndarray:
+    """P(longest rejection run = k) from all 2^n sequences, each weighted by its probability."""
+    codes = np.arange(2**n)
+    won = ((codes[:, None] >> np.arange(n)) & 1).astype(bool)
+    wins = won.sum(axis=1)
+    weight = p**wins * (1 - p) ** (n - wins)
+    return np.bincount(_longest_false_runs(won), weights=weight, minlength=n + 1)
+
+
+# ------------------------------------------------------- attempts to a deal
+
+
+def test_no_deal_in_ten_attempts_at_ten_percent_is_0_3487():
+    assert round(prob_no_deal(0.1, 10), 4) == 0.3487
+    assert prob_no_deal(0.1, 10) == pytest.approx(0.9**10, abs=1e-15)
+
+
+def test_attempts_per_deal_is_the_geometric_mean_and_the_distribution_counts_trials():
+    assert attempts_per_deal(0.1) == pytest.approx(10.0)
+    assert attempts_per_deal(1.0) == pytest.approx(1.0)
+    table = attempts_distribution(0.25, 5)
+    assert table["attempt"].tolist() == [1, 2, 3, 4, 5]
+    # first deal at attempt k: k - 1 rejections, then a deal
+    expected = [0.25 * 0.75 ** (k - 1) for k in range(1, 6)]
+    np.testing.assert_allclose(table["probability"], expected, rtol=1e-12)
+    np.testing.assert_allclose(table["cumulative"], np.cumsum(expected), rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("p", "confidence", "expected"),
+    [(0.1, 0.9, 22), (0.5, 0.75, 2), (0.5, 0.5, 1), (1.0, 0.9, 1), (0.2, 0.9, 11), (0.01, 0.9, 230)],
+)
+def test_attempts_for_confidence_is_the_smallest_n(p, confidence, expected):
+    n = attempts_for_confidence(p, confidence)
+    assert n == expected
+    assert 1 - (1 - p) ** n >= confidence
+    assert n == 1 or 1 - (1 - p) ** (n - 1) < confidence
+
+
+def test_contact_value_is_deal_value_times_rate():
+    assert contact_value(100_000, 0.1) == pytest.approx(10_000)
+    assert contact_value(0, 0.3) == 0
+    with pytest.raises(ParameterError):
+        contact_value(-5, 0.1)
+
+
+# ----------------------------------------------------------- longest streak
+
+
+def test_expected_longest_rejection_run_p_0_2_n_50_is_12_50():
+    assert f"{expected_longest_streak(50, 0.2):.2f}" == "12.50"
+
+
+@pytest.mark.parametrize("n", [1, 2, 5, 9, 14])
+@pytest.mark.parametrize("p", [0.1, 0.37, 0.5, 0.9])
+def test_pmf_matches_enumeration_of_all_sequences(n, p):
+    np.testing.assert_allclose(longest_streak_pmf(n, p), _enumerated_pmf(n, p), atol=1e-13)
+
+
+def test_pmf_agrees_with_a_seeded_simulation():
+    n, p, sellers = 40, 0.2, 40_000
+    months = np.random.default_rng(20261127).random((sellers, n)) < p
+    observed = np.bincount(_longest_false_runs(months), minlength=n + 1) / sellers
+    pmf = longest_streak_pmf(n, p)
+    # about 4 standard errors of a frequency near its largest value (~0.15)
+    assert np.max(np.abs(observed - pmf)) < 4 * math.sqrt(0.15 * 0.85 / sellers)
+    expected = np.arange(n + 1) @ pmf
+    assert _longest_false_runs(months).mean() == pytest.approx(expected, abs=0.05)
+
+
+@pytest.mark.parametrize(("n", "p"), [(0, 0.3), (1, 0.5), (50, 0.2), (365, 0.05), (2000, 0.1), (2000, 0.001)])
+def test_pmf_is_a_distribution(n, p):
+    pmf = longest_streak_pmf(n, p)
+    assert pmf.shape == (n + 1,)
+    assert pmf.min() >= 0
+    assert pmf.sum() == pytest.approx(1.0, abs=1e-9)
+    # no rejection at all = every attempt a deal
+    assert pmf[0] == pytest.approx(p**n, abs=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(min_value=1, max_value=150), p=st.floats(min_value=0.0, max_value=1.0))
+def test_pmf_properties(n, p):
+    pmf = longest_streak_pmf(n, p)
+    assert pmf.sum() == pytest.approx(1.0, abs=1e-9)
+    # the whole month rejected: the run is n
+    assert pmf[n] == pytest.approx((1 - p) ** n, abs=1e-12)
+    cdf = longest_streak_cdf(n, p)
+    assert np.all(np.diff(cdf) >= -1e-12)
+    assert cdf[-1] == pytest.approx(1.0)
+
+
+def test_edge_cases_zero_rate_full_rate_and_no_attempts():
+    np.testing.assert_array_equal(longest_streak_pmf(4, 0.0), [0, 0, 0, 0, 1])
+    np.testing.assert_array_equal(longest_streak_pmf(4, 1.0), [1, 0, 0, 0, 0])
+    np.testing.assert_array_equal(longest_streak_pmf(0, 0.4), [1.0])
+    assert expected_longest_streak(0, 0.4) == 0
+    assert expected_longest_streak(7, 0.0) == 7
+    assert prob_no_deal(0.0, 12) == 1.0
+    assert prob_no_deal(1.0, 3) == 0.0
+    assert prob_no_deal(0.3, 0) == 1.0
+    assert longest_run([]) == 0
+    with pytest.raises(ParameterError):
+        attempts_per_deal(0.0)
+    with pytest.raises(ParameterError):
+        attempts_for_confidence(0.0)
+
+
+def test_prob_streak_at_least_is_the_pmf_tail():
+    pmf = longest_streak_pmf(30, 0.1)
+    assert prob_streak_at_least(30, 0.1, 10) == pytest.approx(pmf[10:].sum(), abs=1e-12)
+    assert prob_streak_at_least(30, 0.1, 0) == 1.0
+    assert prob_streak_at_least(30, 0.1, 31) == 0.0
+    # a run of 1 or more = at least one rejection
+    assert prob_streak_at_least(30, 0.1, 1) == pytest.approx(1 - 0.1**30)
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "expected"),
+    [([1, 0, 0, 1, 0, 0, 0], 3), ([0, 0], 2), ([1, 1], 0), ([0, 1, 0], 1), ([0], 1)],
+)
+def test_longest_run(outcomes, expected):
+    assert longest_run(np.array(outcomes, dtype=bool)) == expected
+
+
+# ------------------------------------------------------------ luck or skill
+
+
+def _prob_better_by_integration(wa, na, wb, nb):
+    a, b = stats.beta(1 + wa, 1 + na - wa), stats.beta(1 + wb, 1 + nb - wb)
+    return integrate.quad(lambda x: a.pdf(x) * b.cdf(x), 0, 1, epsabs=1e-12)[0]
+
+
+def test_prob_better_2_of_10_against_1_of_10_is_0_707():
+    value = prob_better(2, 10, 1, 10)
+    assert round(value, 3) == 0.707
+    assert value == pytest.approx(_prob_better_by_integration(2, 10, 1, 10), abs=1e-9)
+    rng = np.random.default_rng(7)
+    draws = 400_000
+    monte_carlo = np.mean(rng.beta(3, 9, draws) > rng.beta(2, 10, draws))
+    assert value == pytest.approx(monte_carlo, abs=4 * math.sqrt(0.25 / draws))
+
+
+@pytest.mark.parametrize(("wa", "na", "wb", "nb"), [(0, 1, 0, 1), (5, 5, 0, 5), (30, 200, 45, 210), (0, 50, 3, 7)])
+def test_prob_better_matches_numeric_integration_and_symmetry(wa, na, wb, nb):
+    value = prob_better(wa, na, wb, nb)
+    assert value == pytest.approx(_prob_better_by_integration(wa, na, wb, nb), abs=1e-8)
+    assert value + prob_better(wb, nb, wa, na) == pytest.approx(1.0, abs=1e-10)
+
+
+def test_newcombe_interval_reproduces_the_published_values():
+    # Newcombe (1998), Statistics in Medicine 17:873, table II, method 10
+    low, high = diff_interval(56, 70, 48, 80)
+    assert (round(low, 4), round(high, 4)) == (0.0524, 0.3339)
+    low, high = diff_interval(9, 10, 3, 10)
+    assert (round(low, 4), round(high, 4)) == (0.1705, 0.8090)
+
+
+def test_exact_test_is_fishers_two_sided_p_value():
+    assert exact_test(2, 10, 1, 10) == pytest.approx(1.0)
+    # independent: sum of hypergeometric probabilities no larger than the observed table's
+    dist = stats.hypergeom(40, 14, 20)  # 40 attempts, 14 deals, 20 of them seller A's
+    probs = dist.pmf(np.arange(15))
+    expected = probs[probs <= dist.pmf(11) * (1 + 1e-7)].sum()
+    assert exact_test(11, 20, 3, 20) == pytest.approx(expected, rel=1e-9)
+
+
+def test_attempts_to_tell_20_from_10_percent_is_199():
+    assert attempts_to_tell_apart(0.2, 0.1) == 199
+    assert attempts_to_tell_apart(0.1, 0.2) == 199
+    # R's power.prop.test(p1 = .50, p2 = .75, power = .90) documents n = 76.7
+    assert attempts_to_tell_apart(0.5, 0.75, power=0.9) == 77
+    assert attempts_to_tell_apart(0.3, 0.3) is None
+
+
+def test_199_attempts_give_about_80_percent_power_in_simulation():
+    rng = np.random.default_rng(11)
+    runs, n = 4000, 199
+    a, b = rng.binomial(n, 0.2, runs), rng.binomial(n, 0.1, runs)
+    pooled = (a + b) / (2 * n)
+    z = (a - b) / n / np.sqrt(2 * pooled * (1 - pooled) / n)
+    power = np.mean(np.abs(z) > stats.norm.ppf(0.975))
+    assert power == pytest.approx(0.8, abs=0.03)
+
+
+def test_two_of_ten_against_one_of_ten_is_not_enough_evidence():
+    result = compare_sellers(2, 10, 1, 10)
+    assert result.verdict == "not_enough"
+    assert result.attempts_needed == 199
+    assert result.diff_low < 0 < result.diff_high
+    assert compare_sellers(40, 100, 10, 100).verdict == "a_better"
+    assert compare_sellers(10, 100, 40, 100).verdict == "b_better"
+
+
+@pytest.mark.parametrize(
+    ("args", "key"),
+    [((3, 2, 1, 10), "rejection.error.wins"), ((1, 0, 1, 10), "rejection.error.count"), ((-1, 5, 1, 5), None)],
+)
+def test_invalid_records_raise_parameter_error(args, key):
+    with pytest.raises(ParameterError) as caught:
+        prob_better(*args)
+    assert isinstance(caught.value, ValueError)
+    if key:
+        assert caught.value.key == key
+    assert caught.value.message("ru") != caught.value.message("en")
+
+
+@pytest.mark.parametrize("p", [-0.1, 1.5, float("nan"), "a lot"])
+def test_invalid_rate_raises_parameter_error_with_a_message_key(p):
+    with pytest.raises(ParameterError) as caught:
+        longest_streak_pmf(10, p)
+    assert caught.value.key == "rejection.error.p"
+    assert "0.1" in str(caught.value)
+
+
+def test_negative_attempts_raise_parameter_error():
+    with pytest.raises(ParameterError):
+        longest_streak_pmf(-1, 0.5)
+    with pytest.raises(ParameterError):
+        prob_no_deal(0.5, 2.5)
+
+
+# ------------------------------------------------------------- simulation
+
+
+def test_simulated_month_is_reproducible_and_has_the_right_rate():
+    first = simulate_month(0.1, 30, sellers=4, seed=5)
+    assert first.shape == (4, 30) and first.dtype == bool
+    np.testing.assert_array_equal(first, simulate_month(0.1, 30, sellers=4, seed=5))
+    assert not np.array_equal(first, simulate_month(0.1, 30, sellers=4, seed=6))
+    assert simulate_month(0.3, 10_000, seed=1).mean() == pytest.approx(0.3, abs=0.015)
+    assert not simulate_month(0.0, 20, seed=1).any()
+
+
+# --------------------------------------------------------- sellers' records
+
+
+def _deals() -> pd.DataFrame:
+    rows = [
+        # owner, status, closed_at, created_at
+        ("Anna", "won", "2025-01-05", "2025-01-01"),
+        ("Anna", "lost", "2025-01-02", "2025-01-01"),
+        ("Anna", "lost", "2025-01-03", "2025-01-01"),
+        ("Anna", "lost", None, "2025-01-04"),  # no close date: its creation date places it
+        ("Anna", "open", None, "2025-01-02"),  # open deals are not attempts
+        ("Anna", "won", "2025-01-01", "2025-01-01"),
+        ("Boris", "lost", "2025-02-01", "2025-01-01"),
+        ("Boris", "won", "2025-02-02", "2025-01-01"),
+        (None, "lost", "2025-02-03", "2025-01-01"),  # no seller: left out
+    ]
+    frame = pd.DataFrame(rows, columns=["owner", "status", "closed_at", "created_at"])
+    frame["closed_at"] = pd.to_datetime(frame["closed_at"])
+    frame["created_at"] = pd.to_datetime(frame["created_at"])
+    return frame
+
+
+def test_seller_sequences_are_closed_deals_in_time_order():
+    sequences = seller_sequences(_deals())
+    assert list(sequences) == ["Anna", "Boris"]
+    # Anna: won 01-01, lost 01-02, lost 01-03, lost 01-04 (created), won 01-05
+    np.testing.assert_array_equal(sequences["Anna"], [True, False, False, False, True])
+    np.testing.assert_array_equal(sequences["Boris"], [False, True])
+    assert seller_sequences(_deals().drop(columns="owner")) == {}
+
+
+def test_seller_streaks_set_the_real_run_against_the_exact_distribution():
+    table = seller_streaks(_deals(), min_attempts=3)
+    assert table["owner"].tolist() == ["Anna"]
+    row = table.iloc[0]
+    assert (row["attempts"], row["wins"], row["longest_run"]) == (5, 2, 3)
+    assert row["rate"] == pytest.approx(0.4)
+    assert row["p_at_least"] == pytest.approx(prob_streak_at_least(5, 0.4, 3))
+    pmf = _enumerated_pmf(5, 0.4)
+    assert row["expected_run"] == pytest.approx(np.arange(6) @ pmf)
+    cdf = np.cumsum(pmf)
+    assert row["low"] == np.argmax(cdf >= 0.05 - 1e-12)
+    assert row["high"] == np.argmax(cdf >= 0.95 - 1e-12)
+    assert row["flag"] == "typical"
+    assert len(seller_streaks(_deals(), min_attempts=2)) == 2
+
+
+def test_an_unusually_long_run_is_flagged():
+    # 40 deals at 50 %: 20 wins spread out, then 20 losses in a row at the end
+    outcomes = ["won", "lost"] * 10 + ["lost"] * 10 + ["won"] * 10
+    deals = pd.DataFrame(
+        {
+            "owner": "Vera",
+            "status": outcomes,
+            "closed_at": pd.date_range("2025-01-01", periods=len(outcomes), freq="D"),
+        }
+    )
+    row = seller_streaks(deals).iloc[0]
+    assert row["longest_run"] == 11
+    assert row["flag"] == "long"
+    assert row["p_at_least"] < 0.05
