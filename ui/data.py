@@ -22,6 +22,7 @@ from funnel_model import FunnelConfig, derive_segments, read_deals, read_stage_h
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEMO_DEALS = DATA_DIR / "demo_deals.csv"
 DEMO_HISTORY = DATA_DIR / "demo_stage_history.csv"
+DEMO_CONFIG = DATA_DIR / "demo_config.json"
 
 SOURCE_KEY = "source"
 UPLOAD_KEY = "upload"  # {"name": str, "data": bytes, "digest": str}
@@ -47,11 +48,15 @@ class Dataset:
     problems: pd.DataFrame
     mapping: dict[str, str]
     inferred_config: FunnelConfig
+    source_columns: tuple[str, ...] = ()  # headers as found in the file, for the mapping editor
 
 
 @st.cache_data(show_spinner=False)
 def _demo_import():
-    return read_deals(DEMO_DEALS), read_stage_history(DEMO_HISTORY)
+    imported = read_deals(DEMO_DEALS)
+    if DEMO_CONFIG.exists():  # the generator's own funnels beat the inferred ones
+        imported = replace(imported, config=FunnelConfig.from_json(DEMO_CONFIG.read_text(encoding="utf-8")))
+    return imported, read_stage_history(DEMO_HISTORY)
 
 
 @st.cache_data(show_spinner=False, scope="session", max_entries=4)
@@ -80,6 +85,19 @@ def store_upload(name: str, data: bytes) -> None:
         for key in ("mapping:upload", "config:upload"):
             st.session_state.pop(key, None)
     st.session_state[SOURCE_KEY] = "upload"
+
+
+def validate_upload(name: str, data: bytes) -> None:
+    """Raise the importer's domain error if ``data`` cannot be read as deals.
+
+    The parse is cached, so storing the file afterwards costs nothing more.
+    """
+    _upload_import(data, name, None)
+
+
+def validate_history_upload(name: str, data: bytes) -> None:
+    """Raise the importer's domain error if ``data`` cannot be read as stage history."""
+    _history_import(data, name)
 
 
 def store_history_upload(name: str, data: bytes) -> None:
@@ -143,6 +161,7 @@ def current() -> Dataset:
             problems=imported.problems,
             mapping=dict(imported.mapping),
             inferred_config=imported.config,
+            source_columns=tuple(imported.source_columns),
         )
         st.session_state["_dataset_memo"] = memo = (key, base)
     edited = st.session_state.get(f"config:{src}")

@@ -1,0 +1,348 @@
+"""Data page: upload a CRM export, check the mapping, the funnel config and the problems.
+
+Every choice made here goes through ``ui.data`` into this browser session's
+state, so the other pages see it and no other session does.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from funnel_model import FunnelConfig
+from funnel_model.errors import FunnelError
+from funnel_model.importer import problems_report
+from funnel_model.schema import DEAL_COLUMN_NAMES, LOST, OPEN, STATUSES, WON
+from ui import data
+from ui.guard import guarded
+from ui.i18n import lang, tr
+
+PREVIEW_ROWS = 200
+UPLOAD_ERROR_KEY = "data.upload_error"  # (file name, FunnelError) of the last refused upload
+MAPPING_FOR_KEY = "data.mapping_for"  # which upload the mapping editor's edits belong to
+
+
+def _money(x: float) -> str:
+    return f"{x:,.0f}".replace(",", "\u202f")
+
+
+def _refuse(name: str, err: FunnelError) -> None:
+    st.session_state[UPLOAD_ERROR_KEY] = (name, err)
+
+
+def _on_deal_upload() -> None:
+    """Check the new file before it replaces the data every page uses."""
+    file = st.session_state.get("data.upload")
+    if file is None:
+        return
+    payload = file.getvalue()
+    st.session_state.pop(UPLOAD_ERROR_KEY, None)
+    try:
+        data.validate_upload(file.name, payload)
+    except FunnelError as err:
+        _refuse(file.name, err)
+        return
+    data.store_upload(file.name, payload)
+
+
+def _on_history_upload() -> None:
+    file = st.session_state.get("data.history_upload")
+    if file is None:
+        return
+    payload = file.getvalue()
+    st.session_state.pop(UPLOAD_ERROR_KEY, None)
+    try:
+        data.validate_history_upload(file.name, payload)
+    except FunnelError as err:
+        _refuse(file.name, err)
+        return
+    data.store_history_upload(file.name, payload)
+
+
+def _on_config_upload() -> None:
+    file = st.session_state.get("data.config_upload")
+    if file is None:
+        return
+    st.session_state.pop(UPLOAD_ERROR_KEY, None)
+    try:
+        config = FunnelConfig.from_json(file.getvalue())
+    except FunnelError as err:
+        _refuse(file.name, err)
+        return
+    data.set_config(config)
+    st.toast(tr("data.config.loaded", name=file.name))
+
+
+def _on_dormancy() -> None:
+    data.set_dormancy_days(st.session_state["data.dormancy"])
+
+
+def _status_counts(deals: pd.DataFrame, by: str, missing: str) -> pd.DataFrame:
+    """Deals, won/lost/open counts and amount per value of ``by``."""
+    keys = deals[by].astype("object").where(deals[by].notna(), missing)
+    counts = pd.crosstab(keys, deals["status"]).reindex(columns=list(STATUSES), fill_value=0)
+    table = pd.DataFrame(
+        {
+            tr("data.col.deals"): counts.sum(axis=1),
+            tr("data.col.won"): counts[WON],
+            tr("data.col.lost"): counts[LOST],
+            tr("data.col.open"): counts[OPEN],
+            tr("data.col.amount"): deals["amount"].groupby(keys).sum(),
+        }
+    )
+    return table.rename_axis(tr(f"data.col.{by}"))
+
+
+def _uploaders(dataset: data.Dataset) -> None:
+    limit_mb = st.get_option("server.maxUploadSize")
+    left, right = st.columns(2)
+    with left:
+        st.file_uploader(
+            tr("data.upload.label"),
+            type=["csv", "xlsx", "xls"],
+            key="data.upload",
+            on_change=_on_deal_upload,
+            help=tr("data.upload.limit", mb=limit_mb),
+        )
+        st.caption(tr("data.upload.limit", mb=limit_mb))
+    with right:
+        st.file_uploader(
+            tr("data.history.label"),
+            type=["csv", "xlsx", "xls"],
+            key="data.history_upload",
+            on_change=_on_history_upload,
+            disabled=dataset.source != "upload",
+        )
+        if dataset.source != "upload":
+            st.caption(tr("data.history.demo"))
+        if dataset.history is not None:
+            st.caption(tr("data.history.using", n=len(dataset.history)))
+    refused = st.session_state.get(UPLOAD_ERROR_KEY)
+    if refused:
+        name, err = refused
+        st.error(f"{err.message(lang())}\n\n{tr('data.upload.rejected', name=name)}")
+    if dataset.source == "upload":
+        st.success(tr("data.upload.using", name=dataset.label))
+    else:
+        st.info(tr("data.upload.using_demo"))
+
+
+def _summary(dataset: data.Dataset) -> None:
+    deals = dataset.deals
+    st.subheader(tr("data.summary.header"))
+    counts = deals["status"].value_counts()
+    cols = st.columns(5)
+    cols[0].metric(tr("data.metric.deals"), len(deals))
+    cols[1].metric(tr("data.metric.won"), int(counts.get(WON, 0)))
+    cols[2].metric(tr("data.metric.lost"), int(counts.get(LOST, 0)))
+    cols[3].metric(tr("data.metric.open"), int(counts.get(OPEN, 0)))
+    cols[4].metric(tr("data.metric.amount"), _money(deals["amount"].sum()))
+    st.number_input(
+        tr("data.dormancy.label"),
+        min_value=1,
+        max_value=3650,
+        step=30,
+        value=int(st.session_state.get(data.DORMANCY_KEY, data.DEFAULT_DORMANCY_DAYS)),
+        key="data.dormancy",
+        on_change=_on_dormancy,
+        help=tr("data.dormancy.help"),
+    )
+    amount_format = st.column_config.NumberColumn(format="localized")
+    by_funnel, by_segment = st.columns(2)
+    with by_funnel:
+        st.markdown(f"**{tr('data.summary.by_funnel')}**")
+        table = _status_counts(deals, "funnel", tr("data.no_funnel"))
+        st.dataframe(table, width="stretch", column_config={tr("data.col.amount"): amount_format})
+    with by_segment:
+        st.markdown(f"**{tr('data.summary.by_segment')}**")
+        table = _status_counts(deals, "segment", "—")
+        table.index = [tr(f"segment.{s}") if s != "—" else s for s in table.index]
+        st.dataframe(
+            table.rename_axis(tr("data.col.segment")),
+            width="stretch",
+            column_config={tr("data.col.amount"): amount_format},
+        )
+
+
+def _mapping(dataset: data.Dataset) -> None:
+    st.subheader(tr("data.mapping.header"))
+    uploaded = dataset.source == "upload"
+    st.caption(tr("data.mapping.caption") if uploaded else tr("data.mapping.demo"))
+    source_columns = list(dict.fromkeys(str(c) for c in dataset.source_columns))
+    # edits of the editor belong to one file: a new file starts from its detected mapping
+    if st.session_state.get(MAPPING_FOR_KEY) != dataset.label:
+        st.session_state.pop("data.mapping", None)
+        st.session_state[MAPPING_FOR_KEY] = dataset.label
+    table = pd.DataFrame(
+        {
+            "field": list(DEAL_COLUMN_NAMES),
+            "source": [dataset.mapping.get(c) for c in DEAL_COLUMN_NAMES],
+        }
+    )
+    edited = st.data_editor(
+        table,
+        key="data.mapping",
+        hide_index=True,
+        width="stretch",
+        disabled=not uploaded,
+        column_config={
+            "field": st.column_config.SelectboxColumn(
+                tr("data.mapping.field"),
+                options=list(DEAL_COLUMN_NAMES),
+                format_func=lambda c: f"{tr(f'data.field.{c}')} ({c})",
+                disabled=True,
+            ),
+            "source": st.column_config.SelectboxColumn(tr("data.mapping.source"), options=source_columns),
+        },
+    )
+    unmapped = [c for c in source_columns if c not in set(dataset.mapping.values())]
+    if unmapped:
+        st.caption(tr("data.mapping.unmapped", columns=", ".join(f"«{c}»" for c in unmapped)))
+    else:
+        st.caption(tr("data.mapping.all_mapped"))
+    if not uploaded:
+        return
+    apply, reset = st.columns(2)
+    if apply.button(tr("data.mapping.apply"), key="data.mapping_apply", type="primary"):
+        # every field is sent: None unmaps a column the detector had mapped
+        mapping = {r.field: r.source if isinstance(r.source, str) and r.source else None for r in edited.itertuples()}
+        before = dict(dataset.mapping)
+        data.set_mapping(mapping)
+        try:
+            data.current()
+        except FunnelError as err:
+            data.set_mapping(before)  # keep the app usable: the mapping that worked stays
+            st.error(f"{err.message(lang())}\n\n{tr('data.mapping.failed')}")
+        else:
+            st.session_state.pop("data.mapping", None)
+            st.rerun()
+    if reset.button(tr("data.mapping.reset"), key="data.mapping_reset"):
+        data.set_mapping(None)
+        st.session_state.pop("data.mapping", None)
+        st.rerun()
+
+
+def _config(dataset: data.Dataset) -> None:
+    st.subheader(tr("data.config.header"))
+    st.caption(tr("data.config.caption"))
+    config = dataset.config
+    if config != dataset.inferred_config:
+        st.info(tr("data.config.edited"))
+    kinds = ("open", "won", "lost")
+    edited = st.data_editor(
+        config.stage_table(),
+        key="data.config",
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "funnel": st.column_config.TextColumn(tr("data.config.col.funnel"), required=True),
+            "order": st.column_config.NumberColumn(tr("data.config.col.order"), min_value=1, step=1),
+            "stage": st.column_config.TextColumn(tr("data.config.col.stage"), required=True),
+            "kind": st.column_config.SelectboxColumn(
+                tr("data.config.col.kind"),
+                options=kinds,
+                format_func=lambda k: tr(f"data.config.kind.{k}"),
+                required=True,
+                default="open",
+            ),
+            "probability": st.column_config.NumberColumn(
+                tr("data.config.col.probability"), min_value=0.0, max_value=1.0, step=0.01, format="%.2f"
+            ),
+        },
+    )
+    missing = _deals_outside(dataset.deals, config)
+    if missing is not None:
+        n, pairs = missing
+        st.warning(tr("data.config.not_in_config", n=n, pairs=pairs))
+    apply, reset, download = st.columns(3)
+    if apply.button(tr("data.config.apply"), key="data.config_apply", type="primary"):
+        try:
+            data.set_config(FunnelConfig.from_stage_table(edited))
+        except FunnelError as err:
+            st.error(err.message(lang()))
+        else:
+            st.session_state.pop("data.config", None)
+            st.rerun()
+    if reset.button(tr("data.config.reset"), key="data.config_reset"):
+        data.set_config(None)
+        st.session_state.pop("data.config", None)
+        st.rerun()
+    download.download_button(
+        tr("data.config.download"),
+        data=config.to_json().encode("utf-8"),
+        file_name="funnel_config.json",
+        mime="application/json",
+        key="data.config_download",
+        on_click="ignore",
+    )
+    st.file_uploader(tr("data.config.upload"), type=["json"], key="data.config_upload", on_change=_on_config_upload)
+
+
+def _deals_outside(deals: pd.DataFrame, config: FunnelConfig) -> tuple[int, str] | None:
+    """How many deals sit in a (funnel, stage) the config does not list, and which pairs."""
+    listed = {(f.name, s) for f in config.funnels for s in [*f.stage_names, *f.won, *f.lost]}
+    single = config.funnels[0].name if len(config.funnels) == 1 else None
+    funnels = deals["funnel"].astype("object").where(deals["funnel"].notna(), single)
+    pairs = pd.Series(list(zip(funnels, deals["stage"].astype("object"), strict=True)), index=deals.index)
+    outside = pairs[~pairs.isin(listed)]
+    if outside.empty:
+        return None
+    top = outside.value_counts().head(5)
+    shown = ", ".join(f"{f} / {s} ({k})" for (f, s), k in top.items())
+    return len(outside), shown + (" …" if outside.nunique() > len(top) else "")
+
+
+def _preview(dataset: data.Dataset) -> None:
+    deals = dataset.deals
+    n = min(PREVIEW_ROWS, len(deals))
+    st.subheader(tr("data.preview.header", n=n, total=len(deals)))
+    st.dataframe(deals.head(n), width="stretch", hide_index=True, key="data.preview")
+
+
+def _problems(dataset: data.Dataset) -> None:
+    st.subheader(tr("data.problems.header"))
+    problems = dataset.problems.reset_index(drop=True)
+    if problems.empty:
+        st.success(tr("data.problems.none"))
+        return
+    actions = ("rejected", "repaired", "warning")
+    counts = problems["action"].value_counts()
+    for col, action in zip(st.columns(len(actions)), actions, strict=True):
+        col.metric(tr(f"data.problems.{action}"), int(counts.get(action, 0)))
+    # problems_report keeps the rows in order: Row, Column, Value, Action, Reason (translated)
+    report = problems_report(problems, lang())
+    action_text, reason_text = report.columns[3], report.columns[4]
+    groups = problems.groupby(["action", "reason"], sort=False)
+    first = groups.head(1).index  # first case of each reason, in the same order as groups.size()
+    by_reason = pd.DataFrame(
+        {
+            tr("data.problems.col.action"): report.loc[first, action_text].to_numpy(),
+            tr("data.problems.col.count"): groups.size().to_numpy(),
+            tr("data.problems.col.example"): report.loc[first, reason_text].to_numpy(),
+        }
+    ).sort_values(tr("data.problems.col.count"), ascending=False, kind="stable")
+    st.markdown(f"**{tr('data.problems.by_reason')}**")
+    st.dataframe(by_reason, width="stretch", hide_index=True, key="data.problems_by_reason")
+    with st.expander(tr("data.problems.all", n=len(report))):
+        st.dataframe(report, width="stretch", hide_index=True, key="data.problems_all")
+    st.download_button(
+        tr("data.problems.download"),
+        data=report.to_csv(index=False).encode("utf-8-sig"),  # the BOM lets Excel open Cyrillic right
+        file_name="import_problems.csv",
+        mime="text/csv",
+        key="data.problems_download",
+        on_click="ignore",
+    )
+
+
+st.title(tr("page.data"))
+st.caption(tr("data.intro"))
+with guarded():
+    dataset = data.current()
+    _uploaders(dataset)
+    _summary(dataset)
+    _mapping(dataset)
+    _config(dataset)
+    _preview(dataset)
+    _problems(dataset)
