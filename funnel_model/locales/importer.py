@@ -1,3 +1,131 @@
 """Messages of the importer: file-level errors and row problems."""
 
-MESSAGES: dict[str, dict[str, str]] = {}
+MESSAGES: dict[str, dict[str, str]] = {
+    # file-level errors (DealImportError)
+    "importer.file_not_found": {
+        "en": "File «{name}» cannot be opened. Check the path and that the file exists.",
+        "ru": "Файл «{name}» не открывается. Проверьте путь и что файл существует.",
+    },
+    "importer.bad_source": {
+        "en": "Cannot read deals from a {kind}. Pass a file path, bytes or an uploaded file.",
+        "ru": "Нельзя прочитать сделки из объекта {kind}. Передайте путь к файлу, байты или загруженный файл.",
+    },
+    "importer.empty_file": {
+        "en": "File «{name}» is empty. Export the deals from your CRM again (CSV or XLSX) and upload that file.",
+        "ru": "Файл «{name}» пуст. Выгрузите сделки из CRM заново (CSV или XLSX) и загрузите этот файл.",
+    },
+    "importer.no_data_rows": {
+        "en": "File «{name}» has a header row but no deals under it. Export the deals with their rows.",
+        "ru": "В файле «{name}» есть строка заголовков, но нет ни одной сделки. Выгрузите сделки вместе со строками.",
+    },
+    "importer.binary_file": {
+        "en": "File «{name}» is not a table but a {kind} file. Upload the CRM export as CSV or XLSX.",
+        "ru": "Файл «{name}» — не таблица, а файл {kind}. Загрузите выгрузку из CRM в формате CSV или XLSX.",
+    },
+    "importer.legacy_xls": {
+        "en": "File «{name}» is an old binary Excel 97–2003 workbook. Open it in Excel and save as .xlsx or .csv, then upload that.",
+        "ru": "Файл «{name}» — старая книга Excel 97–2003. Откройте его в Excel и сохраните как .xlsx или .csv, затем загрузите.",
+    },
+    "importer.bad_xlsx": {
+        "en": "File «{name}» looks like an Excel workbook but cannot be read ({detail}). Open it in Excel, save it again as .xlsx, or export CSV.",
+        "ru": "Файл «{name}» похож на книгу Excel, но не читается ({detail}). Откройте его в Excel и пересохраните как .xlsx или выгрузите CSV.",
+    },
+    "importer.bad_html": {
+        "en": "File «{name}» is a web page without a table of deals. Export the deals from your CRM as CSV or XLSX.",
+        "ru": "Файл «{name}» — веб-страница без таблицы сделок. Выгрузите сделки из CRM в CSV или XLSX.",
+    },
+    "importer.encoding": {
+        "en": "File «{name}» is in a text encoding that cannot be recognised (neither UTF-8 nor Windows-1251). Save it as CSV UTF-8 and upload again.",
+        "ru": "Не удалось распознать кодировку файла «{name}» (ни UTF-8, ни Windows-1251). Сохраните его как CSV UTF-8 и загрузите снова.",
+    },
+    "importer.bad_csv": {
+        "en": "File «{name}» is not a readable CSV table ({detail}). Export it from the CRM again or save it from Excel as CSV.",
+        "ru": "Файл «{name}» не читается как таблица CSV ({detail}). Выгрузите его из CRM заново или сохраните из Excel как CSV.",
+    },
+    "importer.no_stage_column": {
+        "en": "File «{name}» has no column with the deal stage. Columns found: {columns}. Choose the stage column in the column mapping (or rename it to «stage»).",
+        "ru": "В файле «{name}» нет столбца с этапом сделки. Найдены столбцы: {columns}. Укажите столбец этапа в сопоставлении столбцов (или переименуйте его в «stage»).",
+    },
+    "importer.mapping_unknown_header": {
+        "en": "The mapping sends «{canonical}» to column «{header}», which file «{name}» does not have. Choose one of: {columns}.",
+        "ru": "В сопоставлении поле «{canonical}» указано как столбец «{header}», которого нет в файле «{name}». Выберите один из: {columns}.",
+    },
+    "importer.mapping_unknown_field": {
+        "en": "The mapping names «{canonical}», which is not a field of the deal table. Use one of: {fields}.",
+        "ru": "В сопоставлении указано поле «{canonical}», которого нет в таблице сделок. Используйте одно из: {fields}.",
+    },
+    "importer.history_columns": {
+        "en": "Stage history file «{name}» lacks the column(s) {missing}. It needs a deal id, a stage and a date of entering the stage; columns found: {columns}.",
+        "ru": "В файле истории этапов «{name}» нет столбцов: {missing}. Нужны ID сделки, этап и дата перехода на этап; найдены столбцы: {columns}.",
+    },
+    "importer.history_no_rows": {
+        "en": "Stage history file «{name}» has no row with a deal id, a stage and a readable date. Check the date column (DD.MM.YYYY or ISO).",
+        "ru": "В файле истории этапов «{name}» нет ни одной строки с ID сделки, этапом и читаемой датой. Проверьте столбец дат (ДД.ММ.ГГГГ или ISO).",
+    },
+    # row problems (reasons in DealImport.problems)
+    "importer.row.preamble": {
+        "en": "A line above the table header, not a deal: «{value}».",
+        "ru": "Строка над заголовком таблицы, не сделка: «{value}».",
+    },
+    "importer.row.not_data": {
+        "en": "Not a deal (a report footer or a note): «{value}»; skipped.",
+        "ru": "Не сделка (итог или примечание отчёта): «{value}»; пропущено.",
+    },
+    "importer.row.too_many_fields": {
+        "en": "The row has more cells than the header, so its values do not line up with the columns; skipped. Check for an unquoted delimiter in «{value}».",
+        "ru": "В строке больше ячеек, чем в заголовке, и значения не совпадают со столбцами; строка пропущена. Проверьте разделитель без кавычек в «{value}».",
+    },
+    "importer.row.no_stage": {
+        "en": "No stage in column «{column}»; the deal is skipped. Fill in its stage in the CRM and export again.",
+        "ru": "Не указан этап в столбце «{column}»; сделка пропущена. Заполните этап в CRM и выгрузите снова.",
+    },
+    "importer.row.bad_amount": {
+        "en": "Amount «{value}» in column «{column}» is not a number; the deal is kept without an amount.",
+        "ru": "Сумма «{value}» в столбце «{column}» — не число; сделка оставлена без суммы.",
+    },
+    "importer.row.negative_amount": {
+        "en": "Amount «{value}» in column «{column}» is negative; the deal is kept without an amount.",
+        "ru": "Сумма «{value}» в столбце «{column}» отрицательная; сделка оставлена без суммы.",
+    },
+    "importer.row.bad_date": {
+        "en": "Date «{value}» in column «{column}» cannot be read (use DD.MM.YYYY or YYYY-MM-DD); the deal is kept without this date.",
+        "ru": "Дата «{value}» в столбце «{column}» не читается (используйте ДД.ММ.ГГГГ или ГГГГ-ММ-ДД); сделка оставлена без этой даты.",
+    },
+    "importer.row.bad_probability": {
+        "en": "Probability «{value}» in column «{column}» is not a share 0–1 or a percent 0–100; the deal is kept without it.",
+        "ru": "Вероятность «{value}» в столбце «{column}» — не доля 0–1 и не процент 0–100; сделка оставлена без неё.",
+    },
+    "importer.row.unknown_status": {
+        "en": "Status «{value}» in column «{column}» is not won, lost or open; the status is taken from the stage.",
+        "ru": "Статус «{value}» в столбце «{column}» — не «выиграна», «проиграна» или «открыта»; статус взят по этапу.",
+    },
+    "importer.row.duplicate_row": {
+        "en": "An exact copy of an earlier row (deal «{value}»); skipped.",
+        "ru": "Точная копия строки выше (сделка «{value}»); пропущена.",
+    },
+    "importer.row.duplicate_id": {
+        "en": "Deal id «{value}» in column «{column}» is already used by an earlier row with other data; this deal gets the id with a suffix (-2, -3, …).",
+        "ru": "ID сделки «{value}» в столбце «{column}» уже есть в строке выше с другими данными; сделке присвоен ID с суффиксом (-2, -3, …).",
+    },
+    "importer.row.missing_id": {
+        "en": "No deal id in column «{column}»; the id is made from the row number.",
+        "ru": "Нет ID сделки в столбце «{column}»; ID составлен из номера строки.",
+    },
+    "importer.no_deal_id": {
+        "en": "The file has no deal id column; ids are made from row numbers (row-2, row-3, …).",
+        "ru": "В файле нет столбца с ID сделки; ID составлены из номеров строк (row-2, row-3, …).",
+    },
+    "importer.encoding_mismatch": {
+        "en": "The file is marked as UTF-8 but is in Windows-1251; it was read as Windows-1251.",
+        "ru": "Файл помечен как UTF-8, но записан в Windows-1251; он прочитан как Windows-1251.",
+    },
+    # problems report
+    "importer.report.row": {"en": "Row", "ru": "Строка"},
+    "importer.report.column": {"en": "Column", "ru": "Столбец"},
+    "importer.report.value": {"en": "Value", "ru": "Значение"},
+    "importer.report.action": {"en": "Action", "ru": "Действие"},
+    "importer.report.reason": {"en": "Reason", "ru": "Причина"},
+    "importer.action.rejected": {"en": "rejected", "ru": "отклонена"},
+    "importer.action.repaired": {"en": "repaired", "ru": "исправлена"},
+    "importer.action.warning": {"en": "warning", "ru": "предупреждение"},
+}

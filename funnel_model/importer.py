@@ -1,0 +1,639 @@
+"""CRM deal exports into the canonical deal table.
+
+:func:`read_deals` reads amoCRM, Bitrix24, HubSpot, Pipedrive, Salesforce and
+Odoo exports (and the canonical format itself) from CSV in any common dialect
+and encoding, XLSX, or an HTML table saved as ".xls"; it maps the columns,
+parses the values, derives the status and infers the funnel config.
+
+Nothing is dropped silently: every data row of the file is either a deal or a
+"rejected" row of ``DealImport.problems``, so ``len(deals) + rejected ==``
+the number of non-blank rows under the header. Cells that cannot be read are
+left empty and listed as "repaired"; notes about the file as a whole are
+"warning" rows.
+
+Duplicate deal ids: a row that repeats an earlier row exactly (every source
+cell equal) is "rejected" as a duplicate; a row that reuses an id with other
+data is kept and gets the id with a suffix ("-2", "-3", ...), "repaired".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from funnel_model.config import DEFAULT_FUNNEL, FunnelConfig, FunnelSpec, StageSpec
+from funnel_model.errors import DealImportError
+from funnel_model.i18n import catalog, t
+from funnel_model.parsing import (
+    RawTable,
+    clean_text,
+    load_source,
+    parse_amounts,
+    parse_dates,
+    parse_probabilities,
+    read_table,
+)
+from funnel_model.schema import DEAL_COLUMN_NAMES, HISTORY_COLUMNS, LOST, OPEN, WON, conform
+from funnel_model.templates import (
+    HEADER_ALIASES,
+    HISTORY_ALIASES,
+    LOST_STAGE_NAMES,
+    STAGE_TEMPLATES,
+    STATUS_VALUES,
+    WON_STAGE_NAMES,
+    StageTemplate,
+    normalize_name,
+)
+
+__all__ = [
+    "PROBLEM_COLUMNS",
+    "DealImport",
+    "detect_mapping",
+    "infer_config",
+    "problems_report",
+    "read_deals",
+    "read_stage_history",
+]
+
+PROBLEM_COLUMNS = ("row", "column", "value", "action", "reason")
+_TEXT_COLUMNS = ("client_id", "funnel", "segment", "owner", "product", "source", "lost_reason", "lost_stage")
+_DATE_COLUMNS = ("created_at", "closed_at", "expected_close_at")
+_SEGMENT_VALUES = {
+    **dict.fromkeys(("new", "новый", "новые", "новая", "привлечение"), "new"),
+    **dict.fromkeys(("active", "активный", "активные", "действующий", "удержание"), "active"),
+    **dict.fromkeys(("dormant", "спящий", "спящие", "неактивный", "реактивация"), "dormant"),
+}
+# Below this many closed deals (or with loss stages unknown) win shares say little; see infer_config.
+_MIN_CLOSED_FOR_EMPIRICAL = 5
+
+
+@dataclass
+class DealImport:
+    """The result of :func:`read_deals`.
+
+    Attributes
+    ----------
+    deals : DataFrame
+        Canonical table (:func:`funnel_model.schema.conform`); unknown source
+        columns follow the canonical ones under their source header names.
+    problems : DataFrame
+        One row per rejected, repaired or noted row: ``row`` (as numbered in a
+        spreadsheet, header = 1), ``column`` (source header or ""), ``value``,
+        ``action`` ("rejected", "repaired", "warning"), ``reason`` (message key;
+        see :func:`problems_report` for the text).
+    mapping : dict
+        Canonical column -> source header actually used.
+    config : FunnelConfig
+        Funnel config inferred from the deals (:func:`infer_config`).
+    source_columns : list of str
+        Headers as found in the file (stripped, duplicates made unique).
+    """
+
+    deals: pd.DataFrame
+    problems: pd.DataFrame
+    mapping: dict[str, str]
+    config: FunnelConfig
+    source_columns: list[str]
+
+
+# ------------------------------------------------------------------------- mapping
+
+
+def _match(headers: list[str], aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    norm = {h: normalize_name(h).rstrip(":*").strip() for h in headers}
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for canonical, names in aliases.items():
+        for alias in names:
+            hit = next((h for h in headers if norm[h] == alias and h not in used), None)
+            if hit is not None:
+                out[canonical] = hit
+                used.add(hit)
+                break
+    return out
+
+
+def detect_mapping(headers: list[str]) -> dict[str, str]:
+    """Canonical column -> source header, from known CRM header names.
+
+    Parameters
+    ----------
+    headers : list of str
+        The file's headers (``DealImport.source_columns``).
+
+    Returns
+    -------
+    dict
+        Only the columns that were recognised; each header maps at most once.
+    """
+    return _match(list(headers), HEADER_ALIASES)
+
+
+def _merge_mapping(auto: dict[str, str], user: dict[str, str] | None, headers: list[str], name: str) -> dict[str, str]:
+    final = dict(auto)
+    for canonical, header in (user or {}).items():
+        if canonical not in DEAL_COLUMN_NAMES:
+            raise DealImportError(
+                "importer.mapping_unknown_field", canonical=canonical, fields=", ".join(DEAL_COLUMN_NAMES)
+            )
+        if header is None or header == "" or (isinstance(header, float) and np.isnan(header)):
+            final.pop(canonical, None)
+            continue
+        if header not in headers:
+            raise DealImportError(
+                "importer.mapping_unknown_header",
+                name=name,
+                canonical=canonical,
+                header=header,
+                columns=", ".join(headers),
+            )
+        # The user's choice takes the header away from whatever auto-detection gave it to.
+        for other, h in list(final.items()):
+            if h == header and other != canonical and other not in (user or {}):
+                del final[other]
+        final[canonical] = header
+    return {c: final[c] for c in DEAL_COLUMN_NAMES if c in final}
+
+
+# -------------------------------------------------------------------------- problems
+
+
+def _problems(rows, column: str, values, action: str, reason: str) -> pd.DataFrame:
+    rows = np.asarray(rows, dtype="int64")
+    values = pd.Series(values, dtype="object").fillna("").astype("str").to_numpy() if len(rows) else []
+    return pd.DataFrame(
+        {"row": rows, "column": column, "value": values, "action": action, "reason": reason},
+        columns=list(PROBLEM_COLUMNS),
+    )
+
+
+def _finish_problems(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c == "row" else "str") for c in PROBLEM_COLUMNS})
+    out = pd.concat(parts, ignore_index=True).sort_values("row", kind="stable").reset_index(drop=True)
+    return out.astype({"row": "int64", "column": "str", "value": "str", "action": "str", "reason": "str"})
+
+
+def _cell_text(cells: pd.Series) -> pd.Series:
+    """Cells as the user wrote them, for the problems report."""
+    if cells.dtype == object:
+        cells = cells.where(cells.isna(), cells.astype("str"))
+    return cells.astype("str").fillna("")
+
+
+# ------------------------------------------------------------------------ read_deals
+
+
+def read_deals(source, mapping: dict[str, str] | None = None, *, name: str | None = None) -> DealImport:
+    """Read a CRM deal export into the canonical deal table.
+
+    Parameters
+    ----------
+    source : str, Path, bytes or binary file object
+        The export (CSV, XLSX, or an HTML table saved as ".xls"); the format is
+        sniffed from the content.
+    mapping : dict, optional
+        Canonical column -> source header, merged over the detected mapping; a
+        value of None or "" unmaps that column.
+    name : str, optional
+        File name for messages (defaults to the path's name or "upload").
+
+    Returns
+    -------
+    DealImport
+
+    Raises
+    ------
+    DealImportError
+        When the file cannot be read as a table of deals at all (empty, binary,
+        unknown encoding, no stage column, a mapping naming a missing header).
+    """
+    data, name = load_source(source, name)
+    raw = read_table(data, name)
+    used = _merge_mapping(detect_mapping(raw.headers), mapping, raw.headers, name)
+    if "stage" not in used:
+        raise DealImportError("importer.no_stage_column", name=name, columns=", ".join(raw.headers))
+    deals, problems = _build_deals(raw, used)
+    return DealImport(
+        deals=deals, problems=problems, mapping=used, config=infer_config(deals), source_columns=list(raw.headers)
+    )
+
+
+def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    body, rows = raw.body, raw.rows
+    parts = [pd.DataFrame(raw.problems, columns=list(PROBLEM_COLUMNS))]
+    if raw.encoding == "cp1251 (BOM)":
+        parts.append(_problems([raw.header_row], "", [""], "warning", "importer.encoding_mismatch"))
+
+    # Status: an explicit status column, else the terminal stage names.
+    stage = clean_text(body[used["stage"]])
+    stage_status = _stage_status(stage)
+    explicit = pd.Series(np.nan, index=body.index, dtype="object")
+    status_text = None
+    if "status" in used:
+        status_text = clean_text(body[used["status"]])
+        explicit = _normalize(status_text).map(STATUS_VALUES)
+
+    # Rejected rows: nothing says where the deal is.
+    closed_by_status = explicit.isin([WON, LOST])
+    no_stage = stage.isna() & ~closed_by_status
+    if no_stage.any():
+        parts.append(_reject_stageless(body, rows, no_stage, used["stage"]))
+    keep = ~no_stage.to_numpy()
+
+    # Deal ids, then duplicates among the kept rows.
+    if "deal_id" in used:
+        ids = clean_text(body[used["deal_id"]])
+        missing = ids.isna().to_numpy() & keep
+        if missing.any():
+            parts.append(
+                _problems(
+                    rows[missing], used["deal_id"], [""] * int(missing.sum()), "repaired", "importer.row.missing_id"
+                )
+            )
+    else:
+        ids = pd.Series(np.nan, index=body.index, dtype="object")
+        parts.append(_problems([raw.header_row], "", [""], "warning", "importer.no_deal_id"))
+    ids = ids.fillna(pd.Series("row-" + pd.Series(rows, index=body.index).astype("str"), index=body.index))
+    ids = ids.astype("str")
+    keep, ids = _deduplicate(body, rows, ids, keep, used.get("deal_id", ""), parts)
+
+    body = body.loc[keep].reset_index(drop=True)
+    rows = rows[keep]
+    out: dict[str, pd.Series] = {"deal_id": ids[keep].reset_index(drop=True)}
+    stage = stage[keep].reset_index(drop=True)
+    stage_status = stage_status[keep].reset_index(drop=True)
+    explicit = explicit[keep].reset_index(drop=True)
+
+    for col in _TEXT_COLUMNS:
+        if col in used:
+            out[col] = clean_text(body[used[col]])
+    if "segment" in out:
+        seg = out["segment"]
+        out["segment"] = _normalize(seg).map(_SEGMENT_VALUES).fillna(seg)
+    out["funnel"] = out.get("funnel", pd.Series(np.nan, index=body.index, dtype="object")).fillna(DEFAULT_FUNNEL)
+
+    if "amount" in used:
+        h = used["amount"]
+        values, bad, negative = parse_amounts(body[h])
+        out["amount"] = values
+        text = _cell_text(body[h])
+        parts.append(_problems(rows[bad.to_numpy()], h, text[bad], "repaired", "importer.row.bad_amount"))
+        parts.append(
+            _problems(rows[negative.to_numpy()], h, text[negative], "repaired", "importer.row.negative_amount")
+        )
+    for col in _DATE_COLUMNS:
+        if col in used:
+            h = used[col]
+            values, bad = parse_dates(body[h])
+            out[col] = values
+            parts.append(
+                _problems(rows[bad.to_numpy()], h, _cell_text(body[h])[bad], "repaired", "importer.row.bad_date")
+            )
+    if "probability" in used:
+        h = used["probability"]
+        values, bad = parse_probabilities(body[h])
+        out["probability"] = values
+        parts.append(
+            _problems(rows[bad.to_numpy()], h, _cell_text(body[h])[bad], "repaired", "importer.row.bad_probability")
+        )
+
+    # A status column may close a deal whose stage is a regular one (Pipedrive keeps
+    # the last stage of a lost deal): that stage is where it was lost, and the status
+    # text becomes its terminal stage.
+    status = stage_status.where(stage_status != OPEN, explicit.where(explicit.notna(), OPEN))
+    if status_text is not None:
+        status_text = status_text[keep].reset_index(drop=True)
+        unknown = status_text.notna() & explicit.isna()
+        if unknown.any():
+            h = used["status"]
+            parts.append(
+                _problems(rows[unknown.to_numpy()], h, status_text[unknown], "warning", "importer.row.unknown_status")
+            )
+        moved = (stage_status == OPEN) & explicit.isin([WON, LOST])
+        if moved.any():
+            lost_stage = out.get("lost_stage", pd.Series(np.nan, index=body.index, dtype="object"))
+            out["lost_stage"] = lost_stage.where(~(moved & (explicit == LOST)) | lost_stage.notna(), stage)
+            stage = stage.where(~moved, status_text)
+    out["stage"] = stage
+    out["status"] = status
+
+    # An open deal has not closed: a close date on it is the planned one (Salesforce, HubSpot).
+    if "closed_at" in out:
+        closed = out["closed_at"]
+        expected = out.get("expected_close_at", pd.Series(pd.NaT, index=body.index, dtype="datetime64[ns]"))
+        planned = (status == OPEN) & closed.notna()
+        out["expected_close_at"] = expected.where(~(planned & expected.isna()), closed)
+        out["closed_at"] = closed.where(~planned)
+
+    deals = pd.DataFrame(out, index=body.index)
+    mapped = set(used.values())
+    for h in raw.headers:
+        if h not in mapped:
+            extra = _cell_text(body[h]).str.strip()
+            key = h if h not in DEAL_COLUMN_NAMES else f"{h} (unmapped)"
+            deals[key] = extra.mask(extra == "")
+    return conform(deals), _finish_problems(parts)
+
+
+def _normalize(text: pd.Series) -> pd.Series:
+    return text.str.replace("ё", "е", regex=False).str.replace(r"\s+", " ", regex=True).str.strip().str.casefold()
+
+
+def _stage_status(stage: pd.Series) -> pd.Series:
+    norm = _normalize(stage)
+    status = np.select([norm.isin(WON_STAGE_NAMES), norm.isin(LOST_STAGE_NAMES)], [WON, LOST], OPEN)
+    return pd.Series(status, index=stage.index, dtype="object")
+
+
+def _reject_stageless(body: pd.DataFrame, rows: np.ndarray, mask: pd.Series, stage_header: str) -> pd.DataFrame:
+    """Rows without a stage: report footers and notes (one filled cell) or deals missing their stage."""
+    sub = body.loc[mask]
+    text = pd.DataFrame({c: _cell_text(sub[c]).str.strip() for c in sub.columns}, index=sub.index)
+    text = text.mask(text.isin(["", "nan", "None", "NaT"]))
+    filled = text.notna().sum(axis=1)
+    first = text.bfill(axis=1).iloc[:, 0].fillna("")
+    note = (filled <= 1).to_numpy() & (body.shape[1] >= 3)
+    sub_rows = rows[mask.to_numpy()]
+    return pd.concat(
+        [
+            _problems(sub_rows[note], "", first[note], "rejected", "importer.row.not_data"),
+            _problems(sub_rows[~note], stage_header, [""] * int((~note).sum()), "rejected", "importer.row.no_stage"),
+        ]
+    )
+
+
+def _deduplicate(body, rows, ids: pd.Series, keep: np.ndarray, id_header: str, parts: list) -> tuple:
+    """Reject exact repeats of a row; give reused ids a suffix."""
+    candidate = pd.Series(keep, index=ids.index)
+    dup = ids.duplicated(keep=False) & candidate
+    if not dup.any():
+        return keep, ids
+    sub = body.loc[dup]
+    exact = sub.astype("str").duplicated(keep="first")
+    repeat = pd.Series(False, index=ids.index)
+    repeat[exact.index] = exact
+    if repeat.any():
+        parts.append(
+            _problems(rows[repeat.to_numpy()], id_header, ids[repeat], "rejected", "importer.row.duplicate_row")
+        )
+    keep = keep & ~repeat.to_numpy()
+    live = ids[keep]
+    occurrence = live.groupby(live, sort=False).cumcount()
+    again = occurrence[occurrence > 0]
+    if len(again):
+        renamed = ids.index.isin(again.index)
+        parts.append(_problems(rows[renamed], id_header, ids[renamed], "repaired", "importer.row.duplicate_id"))
+        ids = ids.copy()
+        ids[again.index] = ids[again.index] + "-" + (again + 1).astype("str")
+    return keep, ids
+
+
+# --------------------------------------------------------------------- stage history
+
+
+def read_stage_history(source, *, name: str | None = None) -> pd.DataFrame:
+    """Read a stage history file: one row per entry of a deal into a stage.
+
+    Accepts the canonical headers (``deal_id, stage, entered_at``) and
+    amoCRM / Russian ones («ID сделки», «Этап», «Дата перехода»). Rows missing
+    an id, a stage or a readable date are left out and listed in
+    ``result.attrs["problems"]`` (same columns as ``DealImport.problems``).
+
+    Returns
+    -------
+    DataFrame
+        ``deal_id`` (str), ``stage`` (str), ``entered_at`` (datetime64[ns]),
+        sorted by deal_id, entered_at.
+    """
+    data, name = load_source(source, name)
+    raw = read_table(data, name)
+    used = _match(raw.headers, HISTORY_ALIASES)
+    missing = [c for c in HISTORY_COLUMNS if c not in used]
+    if missing:
+        raise DealImportError(
+            "importer.history_columns", name=name, missing=", ".join(missing), columns=", ".join(raw.headers)
+        )
+    body = raw.body
+    ids = clean_text(body[used["deal_id"]])
+    stage = clean_text(body[used["stage"]])
+    entered, bad = parse_dates(body[used["entered_at"]])
+    ok = (ids.notna() & stage.notna() & entered.notna()).to_numpy()
+    if not ok.any():
+        raise DealImportError("importer.history_no_rows", name=name)
+    parts = [
+        _problems(
+            raw.rows[ids.isna().to_numpy()],
+            used["deal_id"],
+            [""] * int(ids.isna().sum()),
+            "rejected",
+            "importer.row.missing_id",
+        ),
+        _problems(
+            raw.rows[(stage.isna() & ids.notna()).to_numpy()],
+            used["stage"],
+            [""] * int((stage.isna() & ids.notna()).sum()),
+            "rejected",
+            "importer.row.no_stage",
+        ),
+    ]
+    bad_kept = (bad & ids.notna() & stage.notna()).to_numpy()
+    parts.append(
+        _problems(
+            raw.rows[bad_kept],
+            used["entered_at"],
+            _cell_text(body[used["entered_at"]])[bad_kept],
+            "rejected",
+            "importer.row.bad_date",
+        )
+    )
+    history = pd.DataFrame(
+        {"deal_id": ids[ok].astype("str"), "stage": stage[ok].astype("str"), "entered_at": entered[ok]}
+    )
+    history = history.sort_values(["deal_id", "entered_at"], kind="stable").reset_index(drop=True)
+    history.attrs["problems"] = _finish_problems(parts)
+    return history
+
+
+# ---------------------------------------------------------------------- infer_config
+
+
+def infer_config(deals: pd.DataFrame, history: pd.DataFrame | None = None) -> FunnelConfig:
+    """Infer each funnel's stages, their order and default probabilities, and its won/lost names.
+
+    Order of the open stages, the first rule that applies:
+
+    1. a known CRM default pipeline containing every open stage of the funnel;
+    2. the stage history: stages by the median position at which deals entered them;
+    3. the mean stated probability of the funnel's open deals at each stage, ascending;
+    4. first appearance in the data.
+
+    Default probability per stage, the first that applies: the median stated
+    probability of open deals at the stage; the template's; the empirical
+    share of closed deals that reached the stage and were won (won deals
+    reached every stage, lost deals their ``lost_stage``; used only with at
+    least five closed deals and a known loss stage for most lost ones); evenly
+    spaced (k / (n + 1)).
+
+    Parameters
+    ----------
+    deals : DataFrame
+        Canonical deal table.
+    history : DataFrame, optional
+        Stage history (``deal_id, stage, entered_at``).
+
+    Returns
+    -------
+    FunnelConfig
+        One funnel per value of ``funnel`` (missing values form
+        :data:`~funnel_model.config.DEFAULT_FUNNEL`), in order of appearance.
+    """
+    funnel = deals["funnel"] if "funnel" in deals else pd.Series(np.nan, index=deals.index, dtype="object")
+    funnel = funnel.astype("object").fillna(DEFAULT_FUNNEL).astype("str")
+    specs = []
+    for name in pd.unique(funnel):
+        d = deals.loc[funnel == name]
+        h = None
+        if history is not None and len(history):
+            h = history.loc[history["deal_id"].isin(d["deal_id"])]
+        specs.append(_infer_funnel(str(name), d, h))
+    return FunnelConfig(specs)
+
+
+def _unique(values: pd.Series) -> list[str]:
+    return [str(v) for v in pd.unique(values.dropna())]
+
+
+def _infer_funnel(name: str, d: pd.DataFrame, history: pd.DataFrame | None) -> FunnelSpec:
+    status = d["status"]
+    won = _unique(d.loc[status == WON, "stage"])
+    lost = [s for s in _unique(d.loc[status == LOST, "stage"]) if s not in won]
+    terminal = set(won) | set(lost)
+    seen = pd.concat(
+        [
+            d.loc[status == OPEN, "stage"],
+            d["lost_stage"] if "lost_stage" in d else pd.Series(dtype="object"),
+            history["stage"] if history is not None else pd.Series(dtype="object"),
+        ]
+    )
+    names = [s for s in _unique(seen) if s not in terminal]
+    template = _template_for(names)
+    if template is not None:
+        index = {normalize_name(s): i for i, s in enumerate(template.stages)}
+        names = sorted(names, key=lambda s: index[normalize_name(s)])
+    elif history is not None and history["stage"].isin(names).any():
+        names = _order_by_history(names, history)
+    elif "probability" in d and d.loc[status == OPEN, "probability"].notna().any():
+        mean = d.loc[status == OPEN].groupby("stage")["probability"].mean()
+        names = sorted(names, key=lambda s: (np.isnan(mean.get(s, np.nan)), mean.get(s, 0.0)))
+    probabilities = _stage_probabilities(names, d, template)
+    stages = [StageSpec(s, p) for s, p in zip(names, probabilities, strict=True)]
+    return FunnelSpec(name, stages, won=won, lost=lost)
+
+
+def _template_for(names: list[str]) -> StageTemplate | None:
+    if not names:
+        return None
+    wanted = {normalize_name(s) for s in names}
+    for template in STAGE_TEMPLATES:
+        if wanted <= {normalize_name(s) for s in template.stages}:
+            return template
+    return None
+
+
+def _order_by_history(names: list[str], history: pd.DataFrame) -> list[str]:
+    h = history.loc[history["stage"].isin(names)].sort_values(["deal_id", "entered_at"], kind="stable")
+    position = h.groupby("deal_id").cumcount()
+    median = position.groupby(h["stage"]).median()
+    first = {s: i for i, s in enumerate(names)}
+    return sorted(names, key=lambda s: (np.isnan(median.get(s, np.nan)), median.get(s, 0.0), first[s]))
+
+
+def _stage_probabilities(names: list[str], d: pd.DataFrame, template: StageTemplate | None) -> list[float]:
+    n = len(names)
+    result = [(k + 1) / (n + 1) for k in range(n)]
+    empirical = _empirical_rates(names, d)
+    template_p = {}
+    if template is not None and template.probabilities is not None:
+        template_p = {normalize_name(s): p for s, p in zip(template.stages, template.probabilities, strict=True)}
+    stated = pd.Series(dtype="float64")
+    if "probability" in d:
+        stated = d.loc[d["status"] == OPEN].groupby("stage")["probability"].median().dropna()
+    for k, s in enumerate(names):
+        if s in stated.index:
+            result[k] = float(stated[s])
+        elif normalize_name(s) in template_p:
+            result[k] = template_p[normalize_name(s)]
+        elif empirical is not None and not np.isnan(empirical[k]):
+            result[k] = float(empirical[k])
+    return [round(min(max(p, 0.0), 1.0), 4) for p in result]
+
+
+def _empirical_rates(names: list[str], d: pd.DataFrame) -> np.ndarray | None:
+    won = int((d["status"] == WON).sum())
+    lost = d.loc[d["status"] == LOST]
+    if not names or won + len(lost) < _MIN_CLOSED_FOR_EMPIRICAL or len(lost) == 0:
+        return None
+    index = pd.Series(range(len(names)), index=names)
+    at = lost["lost_stage"].map(index) if "lost_stage" in lost else pd.Series(np.nan, index=lost.index)
+    if at.notna().sum() * 2 < len(lost):
+        return None
+    # Every deal reached the first stage; a lost deal reached the stages up to its loss stage.
+    reached = np.array([(at >= k).sum() for k in range(len(names))], dtype="float64")
+    reached[0] = len(lost)
+    total = won + reached
+    return np.where(total > 0, won / np.where(total > 0, total, 1), np.nan)
+
+
+# -------------------------------------------------------------------------- reports
+
+
+def problems_report(problems: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The problems table in ``lang``: translated headers, actions and reasons.
+
+    Parameters
+    ----------
+    problems : DataFrame
+        ``DealImport.problems``.
+    lang : str
+        "ru" or "en".
+
+    Returns
+    -------
+    DataFrame
+        Columns Row, Column, Value, Action, Reason (translated), for display
+        and CSV download.
+    """
+    reasons = pd.Series("", index=problems.index, dtype="object")
+    texts = catalog()
+    for key in pd.unique(problems["reason"]):
+        mask = problems["reason"] == key
+        template = texts.get(key, {}).get(lang) or t(key, lang)
+        reasons[mask] = _fill(template, problems.loc[mask, "column"], problems.loc[mask, "value"])
+    actions = problems["action"].map(lambda a: t(f"importer.action.{a}", lang))
+    return pd.DataFrame(
+        {
+            t("importer.report.row", lang): problems["row"].astype("int64"),
+            t("importer.report.column", lang): problems["column"].astype("str"),
+            t("importer.report.value", lang): problems["value"].astype("str"),
+            t("importer.report.action", lang): actions.astype("str"),
+            t("importer.report.reason", lang): reasons.astype("str"),
+        }
+    )
+
+
+def _fill(template: str, column: pd.Series, value: pd.Series) -> pd.Series:
+    """``template.format(column=..., value=...)`` for a whole column at once."""
+    out = pd.Series("", index=column.index, dtype="object")
+    for piece in re.split(r"(\{column\}|\{value\})", template):
+        if piece == "{column}":
+            out = out + column.astype("str")
+        elif piece == "{value}":
+            out = out + value.astype("str")
+        else:
+            out = out + piece
+    return out

@@ -1,0 +1,651 @@
+"""Low-level reading of CRM exports: bytes to a grid of cells, cells to values.
+
+Two layers, both vectorised (pandas / pyarrow column operations, no Python
+loop per data row on the normal path):
+
+* :func:`read_table` turns a file (CSV in any common dialect and encoding,
+  XLSX, an HTML table saved as ".xls") into a :class:`RawTable`: unique,
+  stripped headers, the body as text-or-native cells, and each row's number as
+  the user sees it in a spreadsheet (header = 1).
+* :func:`parse_amounts`, :func:`parse_dates`, :func:`parse_probabilities`
+  and :func:`clean_text` turn one column of cells into typed values plus a
+  mask of the cells that held something that could not be read.
+
+File-level failures raise :class:`~funnel_model.errors.DealImportError` with
+a message key from ``funnel_model.locales.importer``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import re
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from funnel_model.errors import DealImportError
+from funnel_model.templates import NULL_TOKENS
+
+__all__ = [
+    "RawTable",
+    "clean_text",
+    "decode_text",
+    "load_source",
+    "parse_amounts",
+    "parse_dates",
+    "parse_probabilities",
+    "read_table",
+]
+
+_SAMPLE_BYTES = 64 * 1024
+_SAMPLE_LINES = 60
+_HEADER_SEARCH_ROWS = 30
+_DELIMITERS = (";", ",", "\t", "|")
+_MAGIC = (
+    (b"\x89PNG", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF8", "GIF"),
+    (b"%PDF", "PDF"),
+    (b"BM", "BMP"),
+    (b"\x1f\x8b", "gzip"),
+    (b"Rar!", "RAR"),
+    (b"7z\xbc\xaf", "7z"),
+    (b"RIFF", "RIFF"),
+)
+
+
+@dataclass
+class RawTable:
+    """A file read into cells, before any column is interpreted.
+
+    Attributes
+    ----------
+    headers : list of str
+        Column names as found (stripped; duplicates made unique, «Компания (2)»).
+    body : DataFrame
+        One column per header; cells are text (CSV, HTML) or native values
+        (XLSX numbers and datetimes); an empty cell is "" or missing.
+    rows : ndarray of int
+        Row number of each body row as the user sees it (header row's number + 1, ...).
+    header_row : int
+        Row number of the header.
+    problems : list of dict
+        Rows that could not be laid out in the header's columns, or lines before
+        the header (dicts with row, column, value, action, reason).
+    encoding : str
+        The text encoding used ("" for XLSX).
+    """
+
+    headers: list[str]
+    body: pd.DataFrame
+    rows: np.ndarray
+    header_row: int = 1
+    problems: list[dict] = field(default_factory=list)
+    encoding: str = ""
+
+
+# --------------------------------------------------------------------------- source
+
+
+def load_source(source, name: str | None = None) -> tuple[bytes, str]:
+    """Return the bytes of ``source`` (path, bytes, or binary file object) and its display name."""
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        try:
+            return path.read_bytes(), name or path.name
+        except OSError as exc:
+            raise DealImportError("importer.file_not_found", name=str(source)) from exc
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return bytes(source), name or "upload"
+    if hasattr(source, "read"):
+        if hasattr(source, "seek"):
+            # an unseekable stream is read from where it stands
+            with contextlib.suppress(OSError, ValueError):
+                source.seek(0)
+        data = source.read()
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        return bytes(data), name or str(getattr(source, "name", "") or "upload")
+    raise DealImportError("importer.bad_source", kind=type(source).__name__)
+
+
+# ------------------------------------------------------------------------ encoding
+
+# Windows-1251 text decodes to Cyrillic letters, ASCII and a little typography;
+# anything else in the decoded text means the bytes are not Windows-1251 either.
+_CP1251_PLAUSIBLE = re.compile(
+    r"[\u0400-\u04ff\u00a0\u00ab\u00bb\u00b0\u00b1\u00a7\u00a9\u00ae\u2013\u2014\u2116\u2026]"
+)
+
+
+def decode_text(data: bytes, name: str) -> tuple[str, str]:
+    """Decode ``data`` as UTF-8 (with or without BOM), UTF-16 (with BOM) or Windows-1251.
+
+    Returns
+    -------
+    text, encoding
+        ``encoding`` is "utf-8", "utf-8-sig", "utf-16" or "cp1251"; a UTF-8 BOM
+        in front of Windows-1251 bytes gives "cp1251 (BOM)".
+
+    Raises
+    ------
+    DealImportError
+        ``importer.encoding`` when the bytes are none of these.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise DealImportError("importer.encoding", name=name) from exc
+    bom = data.startswith(b"\xef\xbb\xbf")
+    body = data[3:] if bom else data
+    try:
+        return body.decode("utf-8"), "utf-8-sig" if bom else "utf-8"
+    except UnicodeDecodeError:
+        pass
+    text = body.decode("cp1251", errors="replace")
+    non_ascii = len(text.encode("utf-8")) - len(text)  # cheap proxy for how much is non-ASCII
+    plausible = len(_CP1251_PLAUSIBLE.findall(text))
+    if "\ufffd" in text or "\x00" in text or (non_ascii and plausible * 2 < sum(ord(c) > 127 for c in text)):
+        raise DealImportError("importer.encoding", name=name)
+    return text, "cp1251 (BOM)" if bom else "cp1251"
+
+
+# ------------------------------------------------------------------------- formats
+
+
+def _sniff_format(data: bytes, name: str) -> str:
+    head = data[:2048]
+    if not data.strip():
+        raise DealImportError("importer.empty_file", name=name)
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise DealImportError("importer.legacy_xls", name=name)
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            raise DealImportError("importer.binary_file", name=name, kind=kind)
+    if not head.startswith((b"\xff\xfe", b"\xfe\xff")) and b"\x00" in data[:_SAMPLE_BYTES]:
+        raise DealImportError("importer.binary_file", name=name, kind="binary")
+    lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if lowered.startswith(b"<") and (b"<table" in data[:_SAMPLE_BYTES].lower() or b"<html" in lowered):
+        return "html"
+    return "csv"
+
+
+def read_table(data: bytes, name: str) -> RawTable:
+    """Read a CSV, XLSX or HTML-table file into a :class:`RawTable`.
+
+    The format is sniffed from the content (not trusted from the extension):
+    a ZIP container is XLSX, markup with a ``<table>`` is HTML, text is CSV.
+    """
+    kind = _sniff_format(data, name)
+    if kind == "xlsx":
+        grid, encoding = _read_xlsx(data, name), ""
+    elif kind == "html":
+        text, encoding = decode_text(data, name)
+        grid = _read_html(text, name)
+    else:
+        return _read_csv(data, name)
+    return _grid_to_table(grid, np.arange(1, len(grid) + 1), name, encoding, [])
+
+
+def _read_xlsx(data: bytes, name: str) -> pd.DataFrame:
+    try:
+        sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, header=None, dtype=object, engine="openpyxl")
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, IndexError, AttributeError) as exc:
+        raise DealImportError("importer.bad_xlsx", name=name, detail=type(exc).__name__) from exc
+    # The deals are on the sheet with the most filled cells (exports may add a summary sheet).
+    best = max(sheets.values(), key=lambda s: int(s.notna().to_numpy().sum()), default=None)
+    if best is None or best.notna().to_numpy().sum() == 0:
+        raise DealImportError("importer.empty_file", name=name)
+    best = best.copy()
+    best.columns = range(best.shape[1])
+    return best.reset_index(drop=True)
+
+
+def _read_html(text: str, name: str) -> pd.DataFrame:
+    import lxml.etree
+    import lxml.html
+
+    try:
+        doc = lxml.html.document_fromstring(text.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
+    except (lxml.etree.ParserError, ValueError) as exc:
+        raise DealImportError("importer.bad_html", name=name) from exc
+    tables = doc.xpath("//table")
+    if not tables:
+        raise DealImportError("importer.bad_html", name=name)
+    table = max(tables, key=lambda t: len(t.xpath(".//tr")))
+    # An HTML export is a few thousand rows at most; lxml hands over cells one by one.
+    rows = [[cell.text_content().strip() for cell in tr.xpath("./td|./th")] for tr in table.xpath(".//tr")]
+    if not any(rows):
+        raise DealImportError("importer.bad_html", name=name)
+    return pd.DataFrame(rows).fillna("")
+
+
+def _sniff_delimiter(sample_rows: list[str]) -> str:
+    """The delimiter that splits the sample into the most consistent, widest rows."""
+    best, best_score = ",", -1.0
+    for delim in _DELIMITERS:
+        widths = [len(r) for r in csv.reader(sample_rows, delimiter=delim) if any(f.strip() for f in r)]
+        if not widths:
+            continue
+        width, freq = Counter(widths).most_common(1)[0]
+        if width < 2:
+            continue
+        score = freq / len(widths) * np.log(width)
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+def _header_index(nonempty: np.ndarray) -> int:
+    """First row at least 60 % as full as the fullest of the first rows (skips report titles)."""
+    head = nonempty[:_HEADER_SEARCH_ROWS]
+    if len(head) == 0 or head.max() == 0:
+        return 0
+    return int(np.argmax(head >= max(1, 0.6 * head.max())))
+
+
+def _read_csv(data: bytes, name: str) -> RawTable:
+    text, encoding = decode_text(data, name)
+    if not text.strip():
+        raise DealImportError("importer.empty_file", name=name)
+    sample = text[:_SAMPLE_BYTES].splitlines()[:_SAMPLE_LINES]
+    if len(text) > _SAMPLE_BYTES and len(sample) > 1:
+        sample = sample[:-1]  # the last sampled line may be cut
+    delim = _sniff_delimiter(sample)
+    try:
+        sample_rows = list(csv.reader(sample, delimiter=delim))
+    except csv.Error as exc:
+        raise DealImportError("importer.bad_csv", name=name, detail=str(exc)) from exc
+    nonempty = np.array([sum(bool(f.strip()) for f in r) for r in sample_rows])
+    header_at = _header_index(nonempty)
+    width = len(sample_rows[header_at]) if sample_rows else 0
+    problems = [
+        _problem(i + 1, "", ";".join(f for f in r if f.strip()), "warning", "importer.row.preamble")
+        for i, r in enumerate(sample_rows[:header_at])
+        if any(f.strip() for f in r)
+    ]
+    raw = (
+        text.encode("utf-8")
+        if encoding not in ("utf-8", "utf-8-sig")
+        else (data[3:] if data[:3] == b"\xef\xbb\xbf" else data)
+    )
+    grid = _fast_csv(raw, delim, width, header_at) if width > 1 else None
+    if grid is not None:
+        rows = np.arange(header_at + 1, header_at + 1 + len(grid))
+        return _grid_to_table(grid, rows, name, encoding, problems)
+    grid, rows, ragged = _tolerant_csv(text, delim, header_at, width, name)
+    return _grid_to_table(grid, rows, name, encoding, problems + ragged)
+
+
+def _fast_csv(raw: bytes, delim: str, width: int, header_at: int) -> pd.DataFrame | None:
+    """All cells as text via pyarrow, or None when any row is not ``width`` fields wide."""
+    names = [f"c{i}" for i in range(width)]
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(raw),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=header_at, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(delimiter=delim, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError, UnicodeDecodeError):
+        return None
+    grid = table.to_pandas()
+    grid.columns = range(width)
+    return grid
+
+
+def _tolerant_csv(text: str, delim: str, header_at: int, width: int, name: str):
+    """The slow path for ragged files: Python's csv reader, rows padded or rejected.
+
+    Short rows are padded with empty cells (a footer line then has one filled
+    cell); a row with extra non-empty cells is rejected, since its cells no
+    longer line up with the header.
+    """
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=False))
+    except csv.Error as exc:
+        raise DealImportError("importer.bad_csv", name=name, detail=str(exc)) from exc
+    records = records[header_at:]
+    if not records:
+        raise DealImportError("importer.empty_file", name=name)
+    width = max(width, len(records[0]))
+    problems = []
+    cells = []
+    for i, rec in enumerate(records):
+        if len(rec) > width:
+            if any(f.strip() for f in rec[width:]):
+                problems.append(
+                    _problem(header_at + i + 1, "", delim.join(rec), "rejected", "importer.row.too_many_fields")
+                )
+                rec = [""] * width
+            else:
+                rec = rec[:width]
+        cells.append(rec + [""] * (width - len(rec)))
+    grid = pd.DataFrame(cells, columns=range(width), dtype="str")
+    return grid, np.arange(header_at + 1, header_at + 1 + len(grid)), problems
+
+
+def _grid_to_table(grid: pd.DataFrame, rows: np.ndarray, name: str, encoding: str, problems: list[dict]) -> RawTable:
+    """Split a grid into header and body; drop blank rows and unnamed empty columns."""
+    filled = _filled(grid)
+    if not filled.to_numpy().any():
+        raise DealImportError("importer.empty_file", name=name)
+    header_at = _header_index(filled.sum(axis=1).to_numpy())
+    problems = problems + [
+        _problem(
+            int(rows[i]), "", " ".join(str(v) for v in grid.iloc[i][filled.iloc[i]]), "warning", "importer.row.preamble"
+        )
+        for i in range(header_at)
+        if filled.iloc[i].any()
+    ]
+    header_cells = grid.iloc[header_at]
+    body = grid.iloc[header_at + 1 :].reset_index(drop=True)
+    body_filled = filled.iloc[header_at + 1 :].reset_index(drop=True)
+    body_rows = rows[header_at + 1 :]
+    headers = [_header_text(v) for v in header_cells]
+    # A trailing delimiter leaves a column with no name and no data; it is not a column.
+    keep = [i for i, h in enumerate(headers) if h or body_filled.iloc[:, i].any()]
+    headers = [headers[i] or f"column {i + 1}" for i in keep]
+    body = body.iloc[:, keep]
+    body_filled = body_filled.iloc[:, keep]
+    body.columns = headers = _unique(headers)
+    nonblank = body_filled.any(axis=1).to_numpy()
+    if not nonblank.any():
+        raise DealImportError("importer.no_data_rows", name=name)
+    return RawTable(
+        headers=headers,
+        body=body.loc[nonblank].reset_index(drop=True),
+        rows=np.asarray(body_rows, dtype="int64")[nonblank],
+        header_row=int(rows[header_at]),
+        problems=problems,
+        encoding=encoding,
+    )
+
+
+def _filled(grid: pd.DataFrame) -> pd.DataFrame:
+    """True where a cell holds something other than blanks."""
+    out = {}
+    for col in grid.columns:
+        s = grid[col]
+        if s.dtype == object:
+            text = s.where(s.isna(), s.astype("str"))
+            out[col] = text.notna() & (text.astype("str").str.strip() != "")
+        else:
+            out[col] = s.notna() & (s.astype("str").str.strip() != "")
+    return pd.DataFrame(out, index=grid.index)
+
+
+def _header_text(value) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return re.sub(r"\s+", " ", str(value)).strip()
+
+
+def _unique(headers: list[str]) -> list[str]:
+    """Make duplicate names unique the way a user reads them: «Компания», «Компания (2)»."""
+    seen: Counter = Counter()
+    taken = set(headers)
+    out = []
+    for h in headers:
+        seen[h] += 1
+        if seen[h] == 1:
+            out.append(h)
+            continue
+        k = seen[h]
+        while f"{h} ({k})" in taken:
+            k += 1
+        out.append(f"{h} ({k})")
+        taken.add(out[-1])
+    return out
+
+
+def _problem(row: int, column: str, value, action: str, reason: str) -> dict:
+    return {
+        "row": int(row),
+        "column": column,
+        "value": "" if value is None else str(value),
+        "action": action,
+        "reason": reason,
+    }
+
+
+# -------------------------------------------------------------------------- values
+
+
+def _as_text(cells: pd.Series) -> pd.Series:
+    """Cells as stripped text; missing stays missing."""
+    if cells.dtype == object:
+        cells = cells.where(cells.isna(), cells.astype("str"))
+    return cells.astype("str").str.strip()
+
+
+def _null_mask(text: pd.Series) -> pd.Series:
+    return text.isna() | text.str.casefold().isin(NULL_TOKENS)
+
+
+def clean_text(cells: pd.Series) -> pd.Series:
+    """Cells as stripped "str" values; blanks and null tokens («не закрыта», "-") become missing."""
+    if cells.dtype == object:
+        floats = cells.map(type) == float  # noqa: E721 - Excel integers arrive as floats; show 12, not 12.0
+        if floats.any():
+            as_int = pd.to_numeric(cells[floats], errors="coerce")
+            whole = as_int.notna() & (as_int % 1 == 0)
+            cells = cells.copy()
+            cells[floats & whole.reindex(cells.index, fill_value=False)] = as_int[whole].astype("int64").astype("str")
+    text = _as_text(cells)
+    return text.mask(_null_mask(text))
+
+
+_CURRENCY = re.compile(r"(?i)(руб\.?|р\.|₽|\$|€|£|¥|₸|₴|usd|rub|eur|gbp|kzt|uah|byn)")
+_SPACE_CHARS = re.compile(r"[\s\u00a0\u202f\u2009\u2007']")
+
+
+def _numbers_from_text(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse localized numbers; returns (values, had_percent_sign). Unreadable cells give NaN.
+
+    The decimal separator is decided per cell where the cell shows it
+    ("1.200.000,50", "1,200.50", "0,5") and per column where it is ambiguous
+    ("1,200" is 1200 unless the column elsewhere uses a decimal comma).
+    """
+    s = text.str.replace(_CURRENCY, "", regex=True).str.replace(_SPACE_CHARS, "", regex=True)
+    s = s.str.replace("\u2212", "-", regex=False).str.replace("\u2013", "-", regex=False)
+    percent = s.str.endswith("%").fillna(False)
+    s = s.str.rstrip("%")
+    paren = s.str.fullmatch(r"\(.*\)").fillna(False)
+    s = s.where(~paren, "-" + s.str.slice(1, -1))
+    sign = s.str.extract(r"^([+-]?)", expand=False).fillna("")
+    body = s.str.replace(r"^[+-]", "", regex=True)
+    valid = body.str.fullmatch(r"\d[\d.,]*|[.,]\d+").fillna(False)
+    commas = body.str.count(",").fillna(0).astype("int64")
+    dots = body.str.count(r"\.").fillna(0).astype("int64")
+    last_comma = body.str.rfind(",").fillna(-1).astype("int64")
+    last_dot = body.str.rfind(".").fillna(-1).astype("int64")
+    length = body.str.len().fillna(0).astype("int64")
+    last_pos = np.maximum(last_comma, last_dot)
+    after = length - last_pos - 1
+    both = (commas > 0) & (dots > 0)
+    single_kind = (commas > 0) ^ (dots > 0)
+    n_single = commas + dots
+    last_is_comma = last_comma > last_dot
+    # Cells that show their decimal separator.
+    shows = valid & (both | (single_kind & (n_single == 1) & (after != 3)))
+    comma_decimal_seen = bool((shows & last_is_comma).any())
+    dot_decimal_seen = bool((shows & ~last_is_comma).any())
+    ambiguous = valid & single_kind & (n_single == 1) & (after == 3)
+    decimal_char = pd.Series(np.where(last_is_comma, ",", "."), index=body.index)
+    # "1,200" / "1.200": a thousands separator unless the column uses that very character as decimal.
+    amb_decimal = (last_is_comma & comma_decimal_seen & ~dot_decimal_seen) | (
+        ~last_is_comma & dot_decimal_seen & ~comma_decimal_seen
+    )
+    is_decimal = both | (single_kind & (n_single == 1) & ((after != 3) | (ambiguous & amb_decimal)))
+    grouped = single_kind & (n_single > 1)
+    valid &= ~grouped | body.str.fullmatch(r"\d{1,3}([.,]\d{3})+").fillna(False)
+    thousands = pd.Series(np.where(last_is_comma, ".", ","), index=body.index)
+    thousands = thousands.where(is_decimal, decimal_char)  # no decimal: every separator groups thousands
+    stripped = _remove_char(body, thousands)
+    normalized = stripped.where(~is_decimal, _replace_char(stripped, decimal_char, "."))
+    values = pd.to_numeric((sign + normalized).where(valid), errors="coerce").astype("float64")
+    return values.where(np.isfinite(values)), percent
+
+
+def _remove_char(s: pd.Series, chars: pd.Series) -> pd.Series:
+    return s.where(chars != ",", s.str.replace(",", "", regex=False)).where(
+        chars != ".", s.str.replace(".", "", regex=False)
+    )
+
+
+def _replace_char(s: pd.Series, chars: pd.Series, new: str) -> pd.Series:
+    return s.where(chars != ",", s.str.replace(",", new, regex=False))
+
+
+def _numeric_cells(cells: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    """(values, empty, bad, percent_sign) for a column of number-like cells."""
+    if pd.api.types.is_numeric_dtype(cells) and not pd.api.types.is_bool_dtype(cells):
+        values = cells.astype("float64")
+        empty = values.isna()
+        bad = ~empty & ~np.isfinite(values.fillna(0))
+        return values.where(~bad), empty, bad, pd.Series(False, index=cells.index)
+    native = pd.Series(np.nan, index=cells.index)
+    if cells.dtype == object:
+        is_num = cells.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
+        native = pd.to_numeric(cells.where(is_num), errors="coerce").astype("float64")
+    text = _as_text(cells)
+    empty = _null_mask(text) & native.isna()
+    plain = pd.to_numeric(text.where(~empty), errors="coerce").astype("float64")
+    values = native.fillna(plain)
+    percent = pd.Series(False, index=cells.index)
+    todo = ~empty & (values.isna() | ~np.isfinite(values.fillna(0)))
+    if todo.any():
+        # Some cells are not plain numbers: read the whole column as localized text,
+        # so that its decimal separator is judged on all of its cells.
+        parsed, percent = _numbers_from_text(text.where(~empty & native.isna()))
+        values = native.fillna(parsed)
+    bad = ~empty & values.isna()
+    return values, empty, bad, percent
+
+
+def parse_amounts(cells: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Money amounts: «1 200 000,50 ₽», «$1,200.50», «1.200.000,50», plain numbers, Excel numbers.
+
+    Returns
+    -------
+    values : Series of float64
+        NaN for empty, unreadable and negative cells.
+    bad : Series of bool
+        The cell held something that is not a number.
+    negative : Series of bool
+        The cell held a negative number (left empty: amounts are >= 0).
+    """
+    values, _, bad, _ = _numeric_cells(cells)
+    negative = values < 0
+    return values.mask(negative), bad, negative
+
+
+def parse_probabilities(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Win probabilities as 0..1 from "40", "40%" or "0.4".
+
+    The whole column is percent if any cell carries "%" or exceeds 1. Cells
+    outside 0..1 after that (or 0..100 for a percent column) are bad.
+
+    Returns
+    -------
+    values : Series of float64
+    bad : Series of bool
+    """
+    values, _, bad, percent = _numeric_cells(cells)
+    if percent.any() or (values > 1).any():
+        values = values / 100.0
+    out_of_range = (values < 0) | (values > 1)
+    return values.mask(out_of_range), bad | out_of_range
+
+
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+_EXCEL_SERIALS = (20000, 80000)  # 1954..2119: serials outside are not dates of deals
+_DATE_FORMATS = (
+    (r"\d{1,2}\.\d{1,2}\.\d{4} \d{1,2}:\d{2}:\d{2}", "%d.%m.%Y %H:%M:%S"),
+    (r"\d{1,2}\.\d{1,2}\.\d{4} \d{1,2}:\d{2}", "%d.%m.%Y %H:%M"),
+    (r"\d{1,2}\.\d{1,2}\.\d{4}", "%d.%m.%Y"),
+    (r"\d{1,2}\.\d{1,2}\.\d{2}", "%d.%m.%y"),
+)
+_ISO = r"\d{4}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?"
+_SLASH = r"(\d{1,2})/(\d{1,2})/(\d{4})( \d{1,2}:\d{2}(:\d{2})?( ?[AaPp][Mm])?)?"
+
+
+def parse_dates(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Dates from DD.MM.YYYY[ HH:MM[:SS]], ISO 8601, M/D/YYYY (D/M/YYYY when a day > 12
+    shows it), Excel serial numbers and native datetimes.
+
+    Returns
+    -------
+    values : Series of datetime64[ns]
+        NaT for empty and unreadable cells; time zones are dropped after
+        conversion to UTC.
+    bad : Series of bool
+        The cell held something that is not a date.
+    """
+    out = pd.Series(pd.NaT, index=cells.index, dtype="datetime64[ns]")
+    if pd.api.types.is_datetime64_any_dtype(cells):
+        values = cells.dt.tz_convert(None) if getattr(cells.dt, "tz", None) else cells
+        return values.astype("datetime64[ns]"), pd.Series(False, index=cells.index)
+    text = _as_text(cells)
+    empty = _null_mask(text).fillna(True)
+    todo = ~empty
+    if cells.dtype == object:
+        native = cells.map(lambda v: isinstance(v, (pd.Timestamp, np.datetime64)) or hasattr(v, "timetuple"))
+        if native.any():
+            out[native] = _to_datetime(cells[native], format=None)
+        numeric = cells.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
+        if (numeric & todo).any():
+            out[numeric & todo] = _serials(pd.to_numeric(cells[numeric & todo], errors="coerce"))
+        todo &= ~native & ~numeric
+    if todo.any():
+        sub = text[todo]
+        parsed = pd.Series(pd.NaT, index=sub.index, dtype="datetime64[ns]")
+        iso = sub.str.fullmatch(_ISO).fillna(False)
+        if iso.any():
+            parsed[iso] = _to_datetime(sub[iso], format="ISO8601")
+        for pattern, fmt in _DATE_FORMATS:
+            hit = parsed.isna() & sub.str.fullmatch(pattern).fillna(False)
+            if hit.any():
+                parsed[hit] = _to_datetime(sub[hit], format=fmt)
+        slash = parsed.isna() & sub.str.fullmatch(_SLASH).fillna(False)
+        if slash.any():
+            parts = sub[slash].str.extract(_SLASH)
+            day_first = bool((pd.to_numeric(parts[0]) > 12).any())
+            parsed[slash] = _to_datetime(sub[slash], format=None, dayfirst=day_first)
+        serial = parsed.isna() & sub.str.fullmatch(r"\d{5}(\.\d+)?").fillna(False)
+        if serial.any():
+            parsed[serial] = _serials(pd.to_numeric(sub[serial], errors="coerce"))
+        out[todo] = parsed
+    return out, ~empty & out.isna()
+
+
+def _to_datetime(values: pd.Series, format: str | None, dayfirst: bool = False) -> pd.Series:
+    try:
+        parsed = pd.to_datetime(values, format=format, errors="coerce", utc=True, dayfirst=dayfirst)
+    except (ValueError, TypeError, OverflowError):
+        parsed = pd.to_datetime(values.astype("str"), format="mixed", errors="coerce", utc=True, dayfirst=dayfirst)
+    return parsed.dt.tz_localize(None).astype("datetime64[ns]")
+
+
+def _serials(numbers: pd.Series) -> pd.Series:
+    ok = numbers.between(*_EXCEL_SERIALS)
+    days = numbers.where(ok)
+    return (_EXCEL_EPOCH + pd.to_timedelta(days, unit="D")).astype("datetime64[ns]")
