@@ -18,7 +18,8 @@ Each row gets the mean stated probability, the observed win share with a
 Wilson interval, expected wins (sum of stated), observed/expected wins and the
 Brier score. A group is flagged over-optimistic ("over") when it has at least
 ``min_count`` closed deals and the whole Wilson interval of the observed share
-lies below the mean stated probability; "under" is the mirror case.
+lies more than ``margin`` (default 5 percentage points) below the mean stated
+probability: statistically and practically off. "under" is the mirror case.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from funnel_model.geometry import DEFAULT_MIN_COUNT, deal_depth, infer_config, s
 from funnel_model.schema import LOST, WON
 
 __all__ = [
+    "DEFAULT_MARGIN",
     "Calibration",
     "brier_score",
     "calibrate",
@@ -45,6 +47,7 @@ __all__ = [
 ]
 
 OVER, UNDER = "over", "under"
+DEFAULT_MARGIN = 0.05  # percentage points a flagged interval must clear the stated mean by
 
 
 def wilson_interval(k, n, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
@@ -133,7 +136,13 @@ def stated_probabilities(
     return out[closed & stated.notna().to_numpy()]
 
 
-def stage_calibration(rates: pd.DataFrame, *, level: float = 0.95, min_count: int = DEFAULT_MIN_COUNT) -> pd.DataFrame:
+def stage_calibration(
+    rates: pd.DataFrame,
+    *,
+    level: float = 0.95,
+    min_count: int = DEFAULT_MIN_COUNT,
+    margin: float = DEFAULT_MARGIN,
+) -> pd.DataFrame:
     """Configured stage probability against observed, from stage win counts.
 
     Parameters
@@ -159,10 +168,10 @@ def stage_calibration(rates: pd.DataFrame, *, level: float = 0.95, min_count: in
     out["expected"] = n * p
     with np.errstate(invalid="ignore", divide="ignore"):
         out["brier"] = np.where(n > 0, (won * (1 - p) ** 2 + lost * p**2) / np.where(n > 0, n, 1), np.nan)
-    return _finish(out, ["funnel", "order", "stage"], level, min_count).sort_values(["funnel", "order"])
+    return _finish(out, ["funnel", "order", "stage"], level, min_count, margin).sort_values(["funnel", "order"])
 
 
-def _finish(out: pd.DataFrame, by: list[str], level: float, min_count: int) -> pd.DataFrame:
+def _finish(out: pd.DataFrame, by: list[str], level: float, min_count: int, margin: float) -> pd.DataFrame:
     """Observed share, Wilson interval, O/E, reliability and flag."""
     with np.errstate(invalid="ignore", divide="ignore"):
         out["observed"] = np.where(out["n"] > 0, out["wins"] / out["n"].where(out["n"] > 0, 1), np.nan)
@@ -170,9 +179,9 @@ def _finish(out: pd.DataFrame, by: list[str], level: float, min_count: int) -> p
     out["low"], out["high"] = wilson_interval(out["wins"], out["n"], level)
     out["reliable"] = out["n"] >= min_count
     out["flag"] = np.where(
-        out["reliable"] & (out["high"] < out["stated"]),
+        out["reliable"] & (out["high"] + margin < out["stated"]),
         OVER,
-        np.where(out["reliable"] & (out["low"] > out["stated"]), UNDER, ""),
+        np.where(out["reliable"] & (out["low"] - margin > out["stated"]), UNDER, ""),
     )
     columns = [*by, "n", "stated", "observed", "low", "high", "expected", "wins", "oe", "brier", "reliable", "flag"]
     return out[columns].reset_index(drop=True)
@@ -184,6 +193,7 @@ def calibration_table(
     *,
     level: float = 0.95,
     min_count: int = DEFAULT_MIN_COUNT,
+    margin: float = DEFAULT_MARGIN,
 ) -> pd.DataFrame:
     """Stated against observed per group of a :func:`stated_probabilities` table.
 
@@ -194,7 +204,8 @@ def calibration_table(
         ``low``/``high`` (Wilson at ``level``), ``expected`` (sum of stated:
         expected wins), ``wins``, ``oe`` (observed / expected wins), ``brier``,
         ``reliable`` (n ≥ ``min_count``) and ``flag`` ("over" when reliable and
-        ``high`` < ``stated``, "under" when ``low`` > ``stated``, else "").
+        ``high + margin < stated``, "under" when ``low - margin > stated``,
+        else "").
         Sorted with flagged groups first, then by ``oe``.
     """
     by = [by] if isinstance(by, str) else list(by)
@@ -207,7 +218,7 @@ def calibration_table(
         expected=("stated", "sum"),
         brier=("sq", "mean"),
     ).reset_index()
-    out = _finish(out, by, level, min_count)
+    out = _finish(out, by, level, min_count, margin)
     flagged = out["flag"] != ""
     order = np.lexsort((out["oe"].fillna(np.inf).to_numpy(), ~flagged.to_numpy()))
     return out.iloc[order].reset_index(drop=True)
@@ -245,6 +256,7 @@ def calibrate(
     *,
     level: float = 0.95,
     min_count: int = DEFAULT_MIN_COUNT,
+    margin: float = DEFAULT_MARGIN,
     depth: pd.DataFrame | None = None,
 ) -> Calibration:
     """Stated against observed per stage and per seller, with the Brier score."""
@@ -254,8 +266,8 @@ def calibrate(
         depth = deal_depth(deals, config, history)
     table = stated_probabilities(deals, config, history, depth=depth)
     rates = stage_win_rates(deals, config, history, min_count=min_count, depth=depth)
-    by_stage = stage_calibration(rates, level=level, min_count=min_count)
-    by_owner = calibration_table(table, "owner", level=level, min_count=min_count)
+    by_stage = stage_calibration(rates, level=level, min_count=min_count, margin=margin)
+    by_owner = calibration_table(table, "owner", level=level, min_count=min_count, margin=margin)
     return Calibration(
         by_stage=by_stage,
         by_owner=by_owner,

@@ -1,8 +1,357 @@
-"""Placeholder until this page is built: says what it will show."""
+"""Funnels page: the three funnels per client segment, sellers, time, stage win rates, calibration.
 
+Thin: every number comes from funnel_model; this file filters, lays out and
+translates. The computation of one filter choice is cached per session.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
 import streamlit as st
 
+from funnel_model.calibration import calibrate
+from funnel_model.charts.funnels import calibration_chart, comparison_chart, funnel_chart, seller_chart
+from funnel_model.config import FunnelConfig
+from funnel_model.geometry import (
+    DEFAULT_MIN_COUNT,
+    bottlenecks,
+    cycle_times,
+    deal_depth,
+    funnel_geometry,
+    reach_summary,
+    seller_comparison,
+    stage_durations,
+    stage_win_rates,
+    with_empirical_probabilities,
+)
+from funnel_model.schema import SEGMENTS
+from ui import data
+from ui.guard import guarded
 from ui.i18n import tr
 
+ALL = "__all__"
+RATE_LEVEL = 0.9  # Beta interval of stage win rates and sellers
+WILSON_LEVEL = 0.95  # calibration intervals
+ADOPTED_KEY = "funnels._adopted"
+
+
+@st.cache_data(scope="session", show_spinner=False, max_entries=16)
+def compute(
+    deals: pd.DataFrame,
+    history: pd.DataFrame | None,
+    config_json: str,
+    funnel: str,
+    seller: str,
+    period: tuple[dt.date, dt.date] | None,
+    min_count: int,
+) -> dict:
+    """Everything the page shows for one filter choice.
+
+    Funnel and period filter every view; the seller filter narrows the funnels
+    and time views only, since sellers are compared with each other and stage
+    win rates and calibration are the team's.
+    """
+    config = FunnelConfig.from_json(config_json)
+    keep = np.ones(len(deals), dtype=bool)
+    if funnel != ALL:
+        keep &= (deals["funnel"] == funnel).fillna(False).to_numpy()
+    if period is not None and deals["created_at"].notna().any():
+        start, end = pd.Timestamp(period[0]), pd.Timestamp(period[1]) + pd.Timedelta(days=1)
+        keep &= ((deals["created_at"] >= start) & (deals["created_at"] < end)).fillna(False).to_numpy()
+    scope = deals[keep]
+    depth = deal_depth(scope, config, history)
+    if seller != ALL:
+        mine = (scope["owner"] == seller).fillna(False).to_numpy()
+        chosen, chosen_depth = scope[mine], depth[mine]
+    else:
+        chosen, chosen_depth = scope, depth
+    geo = funnel_geometry(chosen, config, history, by=("funnel", "segment"), min_count=min_count, depth=chosen_depth)
+    rates = stage_win_rates(scope, config, history, min_count=min_count, level=RATE_LEVEL, depth=depth)
+    return {
+        "n": len(chosen),
+        "summary": reach_summary(chosen_depth),
+        "geometry": geo,
+        "bottlenecks": bottlenecks(geo),
+        "cycle": cycle_times(chosen, by=("segment",)),
+        "durations": stage_durations(history, chosen, config) if history is not None else None,
+        "sellers": seller_comparison(scope, config, history, min_count=min_count, level=RATE_LEVEL, depth=depth),
+        "rates": rates,
+        "calibration": calibrate(scope, config, history, level=WILSON_LEVEL, min_count=min_count, depth=depth),
+    }
+
+
+def _pct(x: float) -> str:
+    return "—" if not np.isfinite(x) else f"{x:.0%}"
+
+
+def _segment_name(segment: object) -> str:
+    return tr(f"funnel_kind.{segment}") if segment in SEGMENTS else str(segment)
+
+
+def _translated(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    return frame[columns].rename(columns={c: tr(f"funnels.col.{c}") for c in columns})
+
+
+def _percent_columns(names: list[str]) -> dict:
+    return {tr(f"funnels.col.{c}"): st.column_config.NumberColumn(format="percent") for c in names}
+
+
+def _panels(geo: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
+    """(segment, title, rows) per funnel and segment with deals, in segment order."""
+    first = geo[geo["order"] == 1]
+    groups = first.loc[first["reached"] > 0, ["funnel", "segment"]]
+    rank = {s: i for i, s in enumerate(SEGMENTS)}
+    groups = sorted(groups.itertuples(index=False), key=lambda g: (rank.get(g.segment, len(rank)), str(g.funnel)))
+    panels = []
+    for g in groups:
+        same_segment = geo["segment"].isna() if pd.isna(g.segment) else geo["segment"] == g.segment
+        rows = geo[(geo["funnel"] == g.funnel) & same_segment]
+        panels.append((g.segment, tr("funnels.panel_title", kind=_segment_name(g.segment), funnel=g.funnel), rows))
+    return panels
+
+
+def _show_filters(deals: pd.DataFrame, config: FunnelConfig):
+    cols = st.columns([1, 1, 1.4])
+    funnel = cols[0].selectbox(
+        tr("funnels.funnel"),
+        [ALL, *config.names],
+        key="funnels.funnel",
+        format_func=lambda f: tr("funnels.all") if f == ALL else f,
+    )
+    sellers = sorted(deals["owner"].dropna().astype(str).unique()) if "owner" in deals else []
+    seller = cols[1].selectbox(
+        tr("funnels.seller"),
+        [ALL, *sellers],
+        key="funnels.seller",
+        format_func=lambda s: tr("funnels.all") if s == ALL else s,
+    )
+    created = deals["created_at"].dropna()
+    period = None
+    if len(created):
+        lo, hi = created.min().date(), created.max().date()
+        chosen = cols[2].date_input(tr("funnels.period"), (lo, hi), min_value=lo, max_value=hi, key="funnels.period")
+        if isinstance(chosen, (tuple, list)) and len(chosen) == 2:
+            period = (chosen[0], chosen[1])
+    toggles = st.columns([1, 1, 1.4])
+    basis = toggles[0].radio(
+        tr("funnels.basis"),
+        ["previous", "first"],
+        key="funnels.basis",
+        horizontal=True,
+        format_func=lambda b: tr(f"funnels.basis.{b}"),
+    )
+    measure = toggles[1].radio(
+        tr("funnels.measure"),
+        ["count", "money"],
+        key="funnels.measure",
+        horizontal=True,
+        format_func=lambda m: tr(f"funnels.measure.{m}"),
+    )
+    min_count = toggles[2].number_input(
+        tr("funnels.min_count"), min_value=1, max_value=10_000, value=DEFAULT_MIN_COUNT, step=5, key="funnels.min_count"
+    )
+    return funnel, seller, period, basis, measure, int(min_count)
+
+
+def _show_semantics(result: dict) -> None:
+    summary = result["summary"]
+    if summary.semantics == "history":
+        st.caption(tr("funnels.semantics.history", n=summary.from_history, total=summary.deals))
+    else:
+        st.caption(tr("funnels.semantics.snapshot"))
+    st.caption(tr("funnels.lost_unknown", n=summary.lost_unknown))
+    if summary.unmatched:
+        st.warning(tr("funnels.unmatched", n=summary.unmatched))
+
+
+def _show_funnels(result: dict, basis: str, measure: str, min_count: int) -> list:
+    st.subheader(tr("funnels.section.funnels"))
+    geo = result["geometry"]
+    panels = _panels(geo)
+    labels = {
+        k: tr(f"funnels.label.{k}") for k in ("stage", "reached", "amount", "from_previous", "from_first", "open")
+    }
+    present = {seg for seg, _, _ in panels}
+    for seg in SEGMENTS:
+        if seg not in present:
+            st.caption(tr("funnels.segment_empty", kind=_segment_name(seg)))
+    if panels:
+        chart = funnel_chart([(t, rows) for _, t, rows in panels], measure=measure, basis=basis, labels=labels)
+        st.altair_chart(chart, key="funnels.chart")
+        st.caption(tr("funnels.chart_caption", basis=tr(f"funnels.basis.{basis}")))
+    with st.expander(tr("funnels.section.table")):
+        table = geo.copy()
+        table["segment"] = table["segment"].map(_segment_name)
+        columns = ["funnel", "segment", "stage", "reached", "amount", "open", "current", "won", "lost"]
+        columns += ["step_conversion", "cumulative_conversion", "win_rate", "reliable"]
+        st.dataframe(
+            _translated(table, columns),
+            hide_index=True,
+            width="stretch",
+            key="funnels.table",
+            column_config=_percent_columns(["step_conversion", "cumulative_conversion", "win_rate"]),
+        )
+        st.caption(tr("funnels.table_caption", n=min_count))
+    return panels
+
+
+def _show_comparison(result: dict, panels: list, basis: str) -> None:
+    st.subheader(tr("funnels.section.compare"))
+    if not panels:
+        return
+    labels = {k: tr(f"funnels.label.{k}") for k in ("step", "funnel", "stage", "from_first", "from_previous")}
+    st.altair_chart(comparison_chart([(t, rows) for _, t, rows in panels], basis=basis, labels=labels))
+    found = result["bottlenecks"]
+    titles = {(rows["funnel"].iloc[0], seg): t for seg, t, rows in panels}
+    for row in found.itertuples(index=False):
+        title = titles.get((row.funnel, row.segment))
+        if title is None:
+            continue
+        key = "funnels.bottleneck" if row.reliable else "funnels.bottleneck_unreliable"
+        st.markdown(tr(key, funnel=title, stage=row.stage, previous=row.previous, pct=_pct(row.conversion)))
+
+
+def _show_sellers(result: dict) -> None:
+    st.subheader(tr("funnels.section.sellers"))
+    sellers = result["sellers"]
+    if not len(sellers):
+        return
+    st.caption(tr("funnels.sellers_caption", level=f"{RATE_LEVEL:.0%}"))
+    labels = {k: tr(f"funnels.label.{k}") for k in ("win_rate", "team", "seller")}
+    names = list(dict.fromkeys(sellers["funnel"]))
+    for tab, name in zip(st.tabs(names), names, strict=True):
+        with tab:
+            mine = sellers[sellers["funnel"] == name].copy()
+            st.altair_chart(seller_chart(mine, labels=labels))
+            mine["vs_team"] = mine["vs_team"].map(lambda v: tr(f"funnels.vs.{v}") if v else "")
+            columns = ["rank", "owner", "deals", "last_stage", "reach_last", "won", "lost", "open", "win_rate"]
+            columns += ["low", "high", "team_rate", "vs_team", "reliable"]
+            st.dataframe(
+                _translated(mine, columns),
+                hide_index=True,
+                width="stretch",
+                column_config=_percent_columns(["reach_last", "win_rate", "low", "high", "team_rate"]),
+            )
+
+
+def _show_time(result: dict) -> None:
+    st.subheader(tr("funnels.section.time"))
+    st.caption(tr("funnels.cycle_caption"))
+    cycle = result["cycle"].copy()
+    cycle["segment"] = cycle["segment"].map(_segment_name)
+    st.dataframe(
+        _translated(cycle, ["segment", "closed", "median_days", "median_days_won", "median_days_lost"]).round(1),
+        hide_index=True,
+        key="funnels.cycle",
+    )
+    durations = result["durations"]
+    if durations is None:
+        st.info(tr("funnels.no_history"))
+        return
+    st.caption(tr("funnels.durations_caption"))
+    durations = durations.rename(columns={"deals": "closed"})
+    st.dataframe(
+        _translated(durations, ["funnel", "stage", "closed", "median_days"]).round(1),
+        hide_index=True,
+        key="funnels.durations",
+    )
+
+
+def _show_rates(result: dict, config: FunnelConfig, min_count: int) -> None:
+    st.subheader(tr("funnels.section.rates"))
+    rates = result["rates"]
+    st.caption(tr("funnels.rates_caption", level=f"{RATE_LEVEL:.0%}", n=min_count))
+    columns = ["funnel", "stage", "won", "lost", "n", "observed", "rate", "low", "high", "configured", "outside"]
+    columns += ["pooled"]
+    shown = _translated(rates, columns)
+    flagged = rates["outside"].to_numpy()
+    styled = shown.style.apply(
+        lambda _: np.where(flagged, "background-color: #fde2e1", ""), axis=0, subset=[tr("funnels.col.configured")]
+    )
+    st.dataframe(
+        styled,
+        hide_index=True,
+        width="stretch",
+        key="funnels.rates",
+        column_config=_percent_columns(["observed", "rate", "low", "high", "configured"]),
+    )
+    st.caption(tr("funnels.outside_count", n=int(flagged.sum())))
+    if st.button(tr("funnels.adopt"), key="funnels.adopt"):
+        data.set_config(with_empirical_probabilities(config, rates))
+        st.session_state[ADOPTED_KEY] = True
+        st.rerun()
+    if st.session_state.pop(ADOPTED_KEY, False):
+        st.success(tr("funnels.adopted"))
+
+
+def _show_calibration(result: dict) -> None:
+    st.subheader(tr("funnels.section.calibration"))
+    cal = result["calibration"]
+    st.metric(tr("funnels.brier"), "—" if not np.isfinite(cal.brier) else f"{cal.brier:.3f}")
+    st.caption(tr("funnels.calibration_caption", n=cal.deals, own=cal.own_estimates, level=f"{WILSON_LEVEL:.0%}"))
+    by_owner = cal.by_owner
+    if cal.over_optimistic:
+        worst = by_owner[by_owner["flag"] == "over"]
+        st.warning(
+            tr(
+                "funnels.over_optimistic",
+                names=", ".join(cal.over_optimistic),
+                oe=", ".join(f"{x:.2f}" for x in worst["oe"]),
+            ),
+            icon="⚠️",
+        )
+    else:
+        st.caption(tr("funnels.calibration_ok"))
+    labels = {
+        "stated": tr("funnels.label.stated"),
+        "observed": tr("funnels.label.observed"),
+        "flag_over": tr("funnels.flag.over"),
+        "flag_under": tr("funnels.flag.under"),
+        "flag_none": tr("funnels.flag.none"),
+        "n": tr("funnels.label.n"),
+        "name": tr("funnels.label.name"),
+    }
+    columns = ["n", "stated", "observed", "low", "high", "expected", "wins", "oe", "brier", "reliable", "flag"]
+    percent = _percent_columns(["stated", "observed", "low", "high"])
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**{tr('funnels.by_seller')}**")
+        st.altair_chart(calibration_chart(by_owner, name="owner", labels=labels))
+        table = by_owner.copy()
+        over = (table["flag"] == "over").to_numpy()
+        table["flag"] = table["flag"].map(lambda f: tr(f"funnels.flag.{f or 'none'}"))
+        shown = _translated(table, ["owner", *columns]).round({tr("funnels.col.oe"): 2, tr("funnels.col.brier"): 3})
+        styled = shown.style.apply(lambda _: np.where(over, "background-color: #fde2e1; font-weight: bold", ""), axis=0)
+        st.dataframe(styled, hide_index=True, width="stretch", key="funnels.cal_seller", column_config=percent)
+    with right:
+        st.markdown(f"**{tr('funnels.by_stage')}**")
+        by_stage = cal.by_stage
+        st.altair_chart(calibration_chart(by_stage, name="stage", labels=labels))
+        table = by_stage.copy()
+        table["flag"] = table["flag"].map(lambda f: tr(f"funnels.flag.{f or 'none'}"))
+        shown = _translated(table, ["funnel", "stage", *columns]).round({tr("funnels.col.oe"): 2})
+        st.dataframe(shown, hide_index=True, width="stretch", key="funnels.cal_stage", column_config=percent)
+
+
 st.title(tr("page.funnels"))
-st.info(tr("page.not_built", what=tr("funnels.will_show")))
+with guarded():
+    dataset = data.current()
+    deals = dataset.deals
+    if not len(deals):
+        st.info(tr("funnels.no_deals"))
+        st.stop()
+    funnel, seller, period, basis, measure, min_count = _show_filters(deals, dataset.config)
+    result = compute(deals, dataset.history, dataset.config.to_json(), funnel, seller, period, min_count)
+    if not result["n"]:
+        st.info(tr("funnels.no_deals"))
+        st.stop()
+    _show_semantics(result)
+    panels = _show_funnels(result, basis, measure, min_count)
+    _show_comparison(result, panels, basis)
+    _show_sellers(result)
+    _show_time(result)
+    _show_rates(result, dataset.config, min_count)
+    _show_calibration(result)

@@ -1,0 +1,259 @@
+"""Altair charts of the Funnels page: real funnels, their shapes, calibration.
+
+Builders take already-translated titles and axis labels, so they know
+nothing of languages, and return ``alt.Chart`` objects; they never touch
+streamlit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "calibration_chart",
+    "comparison_chart",
+    "format_money",
+    "funnel_chart",
+    "seller_chart",
+]
+
+_PALETTE = ("#4c78a8", "#59a14f", "#f28e2b", "#b07aa1", "#76b7b2", "#e15759")
+
+
+def format_money(value: float) -> str:
+    """A short money figure: 1.2M, 850K, 920."""
+    if not np.isfinite(value):
+        return "—"
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(value) >= size:
+            return f"{value / size:.1f}{suffix}"
+    return f"{value:.0f}"
+
+
+def _pct(x: float) -> str:
+    return "—" if not np.isfinite(x) else f"{x:.0%}"
+
+
+def funnel_chart(
+    panels: Sequence[tuple[str, pd.DataFrame]],
+    *,
+    measure: str = "count",
+    basis: str = "previous",
+    labels: Mapping[str, str],
+    width: int = 260,
+    stage_height: int = 34,
+) -> alt.HConcatChart:
+    """Real funnels side by side: centred bars narrowing stage by stage.
+
+    Parameters
+    ----------
+    panels : sequence of (title, geometry rows)
+        One funnel each: rows of :func:`funnel_model.geometry.funnel_geometry`
+        for one group (stages and the won row).
+    measure : {"count", "money"}
+        Bar width from ``reached`` or from ``amount``.
+    basis : {"previous", "first"}
+        The conversion printed on each bar: from the previous stage or from
+        the first.
+    labels : mapping
+        Translated words: "stage", "reached", "amount", "from_previous",
+        "from_first", "open".
+    """
+    charts = []
+    for i, (title, rows) in enumerate(panels):
+        rows = rows.sort_values("order")
+        data = pd.DataFrame(
+            {
+                "stage": rows["stage"].astype(str).to_numpy(),
+                "order": rows["order"].to_numpy(),
+                "reached": rows["reached"].to_numpy(),
+                "amount": rows["amount"].to_numpy(dtype=float),
+                "open": rows["open"].to_numpy(),
+                "from_previous": rows["step_conversion"].to_numpy(dtype=float),
+                "from_first": rows["cumulative_conversion"].to_numpy(dtype=float),
+            }
+        )
+        value = data["amount"] if measure == "money" else data["reached"].astype(float)
+        data["left"] = -value / 2.0
+        data["right"] = value / 2.0
+        conv = data["from_first"] if basis == "first" else data["from_previous"]
+        data["label"] = [
+            f"{r} · {format_money(a)} · {_pct(c)}"
+            for r, a, c in zip(data["reached"], data["amount"], conv, strict=True)
+        ]
+        data["amount_text"] = data["amount"].map(format_money)
+        data["from_previous_text"] = data["from_previous"].map(_pct)
+        data["from_first_text"] = data["from_first"].map(_pct)
+        half = float(np.nanmax(value)) / 2.0 if len(value) and np.nanmax(value) > 0 else 1.0
+        y = alt.Y("stage:N", sort=list(data["stage"]), title=None, axis=alt.Axis(labelLimit=140))
+        x_scale = alt.Scale(domain=[-half, half])
+        tooltip = [
+            alt.Tooltip("stage:N", title=labels["stage"]),
+            alt.Tooltip("reached:Q", title=labels["reached"], format=","),
+            alt.Tooltip("amount_text:N", title=labels["amount"]),
+            alt.Tooltip("from_previous_text:N", title=labels["from_previous"]),
+            alt.Tooltip("from_first_text:N", title=labels["from_first"]),
+            alt.Tooltip("open:Q", title=labels["open"]),
+        ]
+        base = alt.Chart(data).encode(y=y)
+        bars = base.mark_bar(color=_PALETTE[i % len(_PALETTE)], opacity=0.85).encode(
+            x=alt.X("left:Q", scale=x_scale, axis=None), x2="right:Q", tooltip=tooltip
+        )
+        text = base.mark_text(fontSize=11, color="#111", stroke="white", strokeWidth=3, strokeOpacity=0.8).encode(
+            x=alt.datum(0), text="label:N"
+        )
+        text_fill = base.mark_text(fontSize=11, color="#111").encode(x=alt.datum(0), text="label:N")
+        charts.append(
+            alt.layer(bars, text, text_fill).properties(
+                title=title, width=width, height=max(stage_height * len(data), stage_height)
+            )
+        )
+    return alt.hconcat(*charts, spacing=30).resolve_scale(x="independent", y="independent")
+
+
+def comparison_chart(
+    panels: Sequence[tuple[str, pd.DataFrame]],
+    *,
+    basis: str = "first",
+    labels: Mapping[str, str],
+    width: int = 520,
+    height: int = 260,
+) -> alt.Chart:
+    """The shapes of several funnels on one normalised chart.
+
+    x is the step number (1 = first stage, last = won), y the conversion from
+    the first stage (``basis="first"``) or from the previous one.
+    """
+    frames = []
+    column = "cumulative_conversion" if basis == "first" else "step_conversion"
+    for title, rows in panels:
+        rows = rows.sort_values("order")
+        frames.append(
+            pd.DataFrame(
+                {
+                    "funnel": title,
+                    "step": rows["order"].to_numpy(),
+                    "stage": rows["stage"].astype(str).to_numpy(),
+                    "value": rows[column].to_numpy(dtype=float),
+                }
+            )
+        )
+    data = (
+        pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["funnel", "step", "stage", "value"])
+    )
+    y_title = labels["from_first"] if basis == "first" else labels["from_previous"]
+    return (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("step:O", title=labels["step"]),
+            y=alt.Y("value:Q", title=y_title, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+            color=alt.Color("funnel:N", title=None, scale=alt.Scale(range=list(_PALETTE))),
+            tooltip=[
+                alt.Tooltip("funnel:N", title=labels["funnel"]),
+                alt.Tooltip("stage:N", title=labels["stage"]),
+                alt.Tooltip("value:Q", title=y_title, format=".1%"),
+            ],
+        )
+        .properties(width=width, height=height)
+    )
+
+
+def calibration_chart(
+    table: pd.DataFrame,
+    *,
+    name: str,
+    labels: Mapping[str, str],
+    width: int = 420,
+    height: int = 360,
+) -> alt.LayerChart:
+    """Stated against observed with Wilson intervals and the diagonal.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`funnel_model.calibration.calibration_table` (or
+        ``stage_calibration``) output.
+    name : str
+        Column naming each point (e.g. "owner" or "stage").
+    labels : mapping
+        "stated", "observed", "flag_over", "flag_under", "flag_none", "n",
+        "name".
+    """
+    data = table.dropna(subset=["observed"]).copy()
+    data["name"] = data[name].astype(str)
+    names = {"over": labels["flag_over"], "under": labels["flag_under"], "": labels["flag_none"]}
+    data["flag_text"] = data["flag"].map(names)
+    colour = alt.Color(
+        "flag_text:N",
+        title=None,
+        scale=alt.Scale(domain=list(names.values()), range=["#d62728", "#1f77b4", "#7f7f7f"]),
+    )
+    x = alt.X("stated:Q", title=labels["stated"], scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"))
+    y = alt.Y("observed:Q", title=labels["observed"], scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"))
+    diagonal = (
+        alt.Chart(pd.DataFrame({"a": [0.0, 1.0]})).mark_line(color="#999", strokeDash=[4, 4]).encode(x="a:Q", y="a:Q")
+    )
+    base = alt.Chart(data)
+    bars = base.mark_rule(strokeWidth=2).encode(x=x, y=alt.Y("low:Q"), y2="high:Q", color=colour)
+    points = base.mark_circle(size=90, opacity=1).encode(
+        x=x,
+        y=y,
+        color=colour,
+        tooltip=[
+            alt.Tooltip("name:N", title=labels["name"]),
+            alt.Tooltip("n:Q", title=labels["n"]),
+            alt.Tooltip("stated:Q", title=labels["stated"], format=".1%"),
+            alt.Tooltip("observed:Q", title=labels["observed"], format=".1%"),
+            alt.Tooltip("low:Q", format=".1%"),
+            alt.Tooltip("high:Q", format=".1%"),
+        ],
+    )
+    text = base.mark_text(align="left", dx=7, fontSize=11).encode(x=x, y=y, text="name:N", color=colour)
+    return alt.layer(diagonal, bars, points, text).properties(width=width, height=height)
+
+
+def seller_chart(
+    sellers: pd.DataFrame,
+    *,
+    labels: Mapping[str, str],
+    width: int = 420,
+) -> alt.LayerChart:
+    """Each seller's win rate with its interval against the team's rate (a rule).
+
+    ``sellers`` is :func:`funnel_model.geometry.seller_comparison` for one
+    funnel; labels: "win_rate", "team", "seller".
+    """
+    data = sellers.copy()
+    order = list(data.sort_values("rank")["owner"].astype(str))
+    y = alt.Y("owner:N", sort=order, title=None)
+    x = alt.X("win_rate:Q", title=labels["win_rate"], axis=alt.Axis(format="%"))
+    colour = alt.Color(
+        "vs_team:N",
+        legend=None,
+        scale=alt.Scale(domain=["above", "below", ""], range=["#2ca02c", "#d62728", "#7f7f7f"]),
+    )
+    base = alt.Chart(data)
+    rules = base.mark_rule(strokeWidth=2).encode(y=y, x=alt.X("low:Q"), x2="high:Q", color=colour)
+    points = base.mark_circle(size=80, opacity=1).encode(
+        y=y,
+        x=x,
+        color=colour,
+        tooltip=[
+            alt.Tooltip("owner:N", title=labels["seller"]),
+            alt.Tooltip("win_rate:Q", title=labels["win_rate"], format=".1%"),
+            alt.Tooltip("low:Q", format=".1%"),
+            alt.Tooltip("high:Q", format=".1%"),
+        ],
+    )
+    team = float(data["team_rate"].iloc[0]) if len(data) else float("nan")
+    rule = (
+        alt.Chart(pd.DataFrame({"team": [team], "label": [labels["team"]]}))
+        .mark_rule(color="#333", strokeDash=[4, 4])
+        .encode(x="team:Q", tooltip=[alt.Tooltip("team:Q", title=labels["team"], format=".1%")])
+    )
+    return alt.layer(rules, points, rule).properties(width=width, height=max(24 * len(data), 60))
