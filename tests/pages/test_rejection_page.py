@@ -1,0 +1,158 @@
+"""The Rejection math page through AppTest: numbers shown, slider effects, URL settings, languages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from funnel_model.rejection import contact_value
+
+PAGE = "pages/rejection.py"
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "app.py")
+
+
+def open_page(lang: str = "en", params: dict[str, str] | None = None, state: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    # The first run is in English on purpose: the sidebar's source radio formats its options with tr(),
+    # which AppTest re-evaluates outside the script run (in the default language) on the next run.
+    at.session_state["lang"] = "en"
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    at.session_state["lang"] = lang
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_renders_the_big_numbers_for_ten_percent_and_ten_attempts():
+    at = open_page(params={"p": "0.1", "n": "10"})
+    shown = metrics(at)
+    assert shown["No deal at all in 10 attempts"] == "34.9 %"
+    assert shown["Attempts per deal"] == "10"
+    assert shown["Attempts for a 90 % chance of a deal"] == "22"
+    assert shown["One contact is worth"] == "10\u202f000 ₽"
+    assert shown["Chance A's rate is higher"] == "70.7 %"
+    assert shown["Attempts to tell them apart"] == "199"
+    # a sentence under every big number
+    assert any("9 sellers out of 10" in c.value for c in at.caption)
+    assert "Pay per contact" not in shown  # no compensation plan in the session
+
+
+def test_a_higher_close_rate_means_fewer_attempts_and_shorter_runs():
+    at = open_page(params={"p": "0.1", "n": "30"})
+    before = metrics(at)
+    at.slider(key="rejection.p").set_value(0.3).run()
+    assert not at.exception
+    after = metrics(at)
+
+    def number(text: str) -> float:
+        return float(text.replace("\u202f", "").replace(" %", "").replace(",", "."))
+
+    assert number(after["No deal at all in 30 attempts"]) < number(before["No deal at all in 30 attempts"])
+    assert number(after["Attempts per deal"]) < number(before["Attempts per deal"])
+    key = "Longest run in 30 attempts, on average"
+    assert number(after[key]) < number(before[key])
+    assert at.query_params["p"] == "0.3"
+
+
+def test_settings_come_from_the_url_and_go_back_into_it():
+    params = {"p": "0.25", "n": "40", "k": "7", "value": "50000", "wins_a": "30", "n_a": "100"}
+    params |= {"wins_b": "10", "n_b": "100", "seed": "42", "sellers": "3"}
+    at = open_page(params=params)
+    assert at.slider(key="rejection.p").value == pytest.approx(0.25)
+    assert at.slider(key="rejection.n").value == 40
+    assert at.slider(key="rejection.k").value == 7
+    assert at.slider(key="rejection.sellers").value == 3
+    assert at.number_input(key="rejection.value").value == 50_000
+    assert at.number_input(key="rejection.wins_a").value == 30
+    assert at.number_input(key="rejection.seed").value == 42
+    assert not at.toggle(key="rejection.presenter").value
+    shown = metrics(at)
+    assert shown["One contact is worth"] == "12\u202f500 ₽"
+    assert "No deal at all in 40 attempts" in shown
+    # 30/100 against 10/100 is a real difference
+    assert any("Seller A is better" in s.value for s in at.success)
+    # a change is written back to the URL
+    at.slider(key="rejection.n").set_value(60).run()
+    assert at.query_params["n"] == "60"
+    assert at.query_params["p"] == "0.25"
+
+
+def test_bad_url_values_fall_back_or_are_clamped():
+    at = open_page(params={"p": "abc", "n": "100000", "seed": "-3"})
+    assert at.slider(key="rejection.p").value == pytest.approx(0.1)
+    assert at.slider(key="rejection.n").value == 500
+    assert at.number_input(key="rejection.seed").value == 0
+
+
+def test_two_of_ten_against_one_of_ten_reads_not_enough_evidence():
+    at = open_page()
+    verdicts = [i.value for i in at.info]
+    assert "Not enough evidence: 2 of 10 against 1 of 10 could easily be luck." in verdicts
+    assert not at.success  # no "seller A is better" either
+    assert metrics(at)["Exact test, p-value"] == "1.00"
+
+
+def test_russian():
+    at = open_page(lang="ru", params={"p": "0.1", "n": "10"})
+    shown = metrics(at)
+    assert shown["Ни одной сделки за 10 попыток"] == "34,9 %"
+    assert shown["Шанс, что конверсия A выше"] == "70,7 %"
+    assert any(i.value.startswith("Недостаточно данных: 2 из 10 против 1 из 10") for i in at.info)
+    assert at.title[0].value == "Математика отказов"
+
+
+def test_presenter_mode_hides_the_controls_but_keeps_the_settings():
+    at = open_page(params={"presenter": "1", "p": "0.2", "wins_a": "30", "n_a": "100", "wins_b": "10", "n_b": "100"})
+    assert at.toggle(key="rejection.presenter").value
+    assert at.slider(key="rejection.p").value == pytest.approx(0.2)
+    for hidden in ("rejection.seed", "rejection.value", "rejection.wins_a"):
+        with pytest.raises(KeyError):
+            at.number_input(key=hidden)
+    assert any("Seller A is better" in s.value for s in at.success)
+    # the sidebar is hidden by a constant style block
+    assert any("stSidebar" in h.proto.body for h in at.html)
+    # leaving presenter mode brings the inputs back with the same values
+    at.toggle(key="rejection.presenter").set_value(False).run()
+    assert at.number_input(key="rejection.wins_a").value == 30
+    assert at.query_params["presenter"] == "0"
+
+
+def test_new_month_button_changes_the_seed_and_the_url():
+    at = open_page(params={"seed": "7"})
+    before = at.get("vega_lite_chart")[2].proto.datasets[0].data.data
+    at.button(key="rejection.new_month").click().run()
+    assert at.number_input(key="rejection.seed").value == 8
+    assert at.query_params["seed"] == "8"
+    assert at.get("vega_lite_chart")[2].proto.datasets[0].data.data != before
+
+
+def test_pay_per_contact_is_shown_when_a_compensation_plan_exists():
+    compensation = pytest.importorskip("funnel_model.compensation")
+    plan = compensation.preset("mix_50_50", "en")
+    at = open_page(params={"p": "0.1", "value": "100000"}, state={"compensation.plan_a": plan})
+    expected = contact_value(100_000, 0.1) * compensation.pay_per_revenue(plan, attainment=1.0)
+    shown = metrics(at)["Pay per contact"]
+    assert float(shown.replace("\u202f", "").replace(" ₽", "")) == pytest.approx(expected, abs=0.01)
+
+
+def test_sellers_from_the_demo_data_are_set_against_their_own_rate():
+    at = open_page()
+    summary = [m.value for m in at.markdown if "Longer run than expected" in m.value]
+    assert summary, [m.value for m in at.markdown]
+    table = at.dataframe[0].value
+    assert list(table.columns)[:4] == ["Seller", "Closed deals", "Won", "Close rate"]
+    assert (table["Closed deals"] >= 10).all()
+    assert set(table["Verdict"]) <= {"longer than expected", "as expected", "shorter than expected"}
