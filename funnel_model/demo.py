@@ -131,7 +131,7 @@ _FUNNELS = (
         (0.50, 0.65, 0.65, 0.85),
         (7, 14, 14, 12),
         320_000,
-        3.0,
+        5.0,
         (("Реактивация базы", 0.5), ("Email-рассылка", 0.3), ("Входящий звонок", 0.2)),
     ),
 )
@@ -201,7 +201,7 @@ def _simulate_deal(rng: np.random.Generator, funnel: _Funnel, start: float, shif
         dur = max(0.1, funnel.days[i] * rng.lognormal(0.0, 0.7))
         if i == stall_at:
             dur *= rng.uniform(5, 15)
-        if i > 0 and rng.random() < 0.03:
+        if i > 0 and rng.random() < 0.015:
             # stepped back to the previous stage (missing paperwork), then returned
             now += max(0.1, dur / 2)
             path.append((funnel.stages[i - 1], now))
@@ -260,8 +260,8 @@ def _simulate(rng: np.random.Generator, horizon: int, start_weekday: int) -> lis
     snake = np.concatenate([np.arange(len(_SELLERS)), np.arange(len(_SELLERS))[::-1]])
     owners = np.empty(_N_CLIENTS, dtype=int)
     owners[ranked] = snake[np.arange(_N_CLIENTS) % snake.size]
-    # a third of the prospects are already known when the CRM starts
-    early = rng.random(_N_CLIENTS) < 0.35
+    # nearly half of the prospects are already known when the CRM starts
+    early = rng.random(_N_CLIENTS) < 0.45
     arrivals = np.where(early, 0.0, rng.uniform(0, horizon - 30, _N_CLIENTS))
     attention = np.array([f.attention for f in _FUNNELS])
     product_names = tuple(p[0] for p in _PRODUCTS)

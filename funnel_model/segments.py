@@ -142,9 +142,9 @@ def derive_segments(
     queries = pd.DataFrame(
         {"pos": np.flatnonzero(query_mask), "client": client[query_mask], "when": created[query_mask]}
     ).sort_values("when", kind="stable")
-    # merge_asof needs a non-empty right side of the same key dtype.
-    queries["when"] = queries["when"].astype("datetime64[ns]")
-    wins["when"] = wins["when"].astype("datetime64[ns]")
+    # merge_asof needs the same key dtypes on both sides, also when one is empty
+    queries = queries.astype({"client": "str", "when": "datetime64[ns]"})
+    wins = wins.astype({"client": "str", "when": "datetime64[ns]"})
     wins["last_win"] = wins["when"]
     matched = pd.merge_asof(
         queries,
