@@ -188,8 +188,8 @@ def _sigmoid(x: np.ndarray | float) -> np.ndarray | float:
 def _simulate_deal(rng: np.random.Generator, funnel: _Funnel, start: float, shift: float) -> dict:
     """One deal's full path from ``start`` (days), ignoring the as-of date.
 
-    ``shift`` is added to every stage's advance log-odds (seller skill plus
-    the deal's quality). Returns the entries ``[(stage, day), ...]``, the
+    ``shift`` is added to every stage's advance log-odds (seller skill,
+    client fit and the deal's own quality). Returns the entries ``[(stage, day), ...]``, the
     outcome and the stage a lost deal was lost at.
     """
     k = len(funnel.stages)
