@@ -167,10 +167,10 @@ class _Lookup:
         return cls([f.name for f in config.funnels], stages, position, n_stages)
 
     def funnel_codes(self, names: pd.Series) -> np.ndarray:
-        return pd.Categorical(names, categories=self.funnels).codes.astype(np.int64)
+        return pd.Index(self.funnels, dtype=object).get_indexer(names.astype(object)).astype(np.int64)
 
     def stage_codes(self, names: pd.Series) -> np.ndarray:
-        return pd.Categorical(names, categories=self.stages).codes.astype(np.int64)
+        return pd.Index(self.stages, dtype=object).get_indexer(pd.Series(names).astype(object)).astype(np.int64)
 
 
 def deal_depth(deals: pd.DataFrame, config: FunnelConfig | None = None, history: pd.DataFrame | None = None):
@@ -191,7 +191,9 @@ def deal_depth(deals: pd.DataFrame, config: FunnelConfig | None = None, history:
     DataFrame
         Index of ``deals``; columns ``funnel`` (name), ``status``
         (open/won/lost, derived from the stage when missing), ``depth``
-        (0..K), ``n_stages`` (K), ``from_history`` (bool),
+        (0..K), ``current`` (position of an open deal's current stage, else
+        0; below ``depth`` after a backward move), ``n_stages`` (K),
+        ``from_history`` (bool),
         ``lost_unknown`` (lost, loss stage unknown: credited to the first
         stage only) and ``unmatched`` (funnel or stage not in the config:
         depth 0, counted nowhere).
@@ -247,6 +249,7 @@ def deal_depth(deals: pd.DataFrame, config: FunnelConfig | None = None, history:
             "funnel": funnel,
             "status": status.astype(str),
             "depth": depth.astype(np.int64),
+            "current": np.where(is_open & in_range & (fc >= 0), cur, 0).astype(np.int64),
             "n_stages": k,
             "from_history": from_history,
             "lost_unknown": lost_unknown,
@@ -339,8 +342,8 @@ def funnel_geometry(
         ``current`` (open and sitting at this stage now), ``won``, ``lost``
         (closed deals that reached the stage), ``step_conversion`` (reached
         over the previous row's reached; 1.0 for the first stage),
-        ``settled_conversion`` (reached over the previous stage's deals that
-        have left it, i.e. without those still sitting there: the step
+        ``settled_conversion`` (reached over the previous stage's deals
+        without the open ones that got no further than it: the step
         conversion free of censoring), ``cumulative_conversion`` (reached over
         the first stage), ``drop_off`` (previous reached minus reached),
         ``win_rate`` (won over won + lost among deals that reached the stage;
@@ -386,20 +389,21 @@ def funnel_geometry(
     )
     status = depth["status"].to_numpy()
     d = depth["depth"].to_numpy()
+    at = depth["current"].to_numpy()
     keep = ~depth["unmatched"].to_numpy()
     parts = []
     for spec in config.funnels:
         mask = keep & (frame["funnel"].to_numpy() == spec.name)
         if not mask.any():
             continue
-        parts.append(_one_funnel(spec, frame[mask], d[mask], status[mask], amount[mask], keys, min_count))
+        parts.append(_one_funnel(spec, frame[mask], d[mask], at[mask], status[mask], amount[mask], keys, min_count))
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype="float64") for c in columns})
     out = pd.concat(parts, ignore_index=True)
     return out[columns]
 
 
-def _one_funnel(spec: FunnelSpec, keys_frame, d, status, amount, keys, min_count) -> pd.DataFrame:
+def _one_funnel(spec: FunnelSpec, keys_frame, d, at, status, amount, keys, min_count) -> pd.DataFrame:
     k = len(spec.stages)
     grouped = keys_frame.groupby(keys, dropna=False, sort=True)
     g = grouped.ngroup().to_numpy()
@@ -408,8 +412,8 @@ def _one_funnel(spec: FunnelSpec, keys_frame, d, status, amount, keys, min_count
     width = k + 1
     cell = g * width + d
 
-    def hist(weights=None):
-        return np.bincount(cell, weights=weights, minlength=n_groups * width).reshape(n_groups, width)
+    def hist(weights=None, where=cell):
+        return np.bincount(where, weights=weights, minlength=n_groups * width).reshape(n_groups, width)
 
     is_open, is_won, is_lost = status == OPEN, status == WON, status == LOST
     count, opened = hist(), hist(is_open.astype(float))
@@ -422,13 +426,16 @@ def _one_funnel(spec: FunnelSpec, keys_frame, d, status, amount, keys, min_count
     reached = np.column_stack([reach(count), won.sum(axis=1)]) if k else won.sum(axis=1)[:, None]
     amounts = np.column_stack([reach(money), won_money.sum(axis=1)]) if k else won_money.sum(axis=1)[:, None]
     open_ = np.column_stack([reach(opened), np.zeros(n_groups)]) if k else np.zeros((n_groups, 1))
-    current = np.column_stack([opened[:, 1:], np.zeros(n_groups)]) if k else np.zeros((n_groups, 1))
+    sitting = hist(is_open.astype(float), g * width + at)
+    current = np.column_stack([sitting[:, 1:], np.zeros(n_groups)]) if k else np.zeros((n_groups, 1))
+    # Open deals that got no further than stage k: not yet converted, not failed.
+    stalled = np.column_stack([opened[:, 1:], np.zeros(n_groups)]) if k else np.zeros((n_groups, 1))
     won_r = np.column_stack([reach(won), won.sum(axis=1)]) if k else won.sum(axis=1)[:, None]
     lost_r = np.column_stack([reach(lost), np.zeros(n_groups)]) if k else np.zeros((n_groups, 1))
 
     rows = k + 1
     prev = np.column_stack([reached[:, :1], reached[:, :-1]])
-    prev_settled = np.column_stack([reached[:, :1], (reached - current)[:, :-1]])
+    prev_settled = np.column_stack([reached[:, :1], (reached - stalled)[:, :-1]])
     step = _ratio(reached, prev)
     settled = _ratio(reached, prev_settled)
     if k:

@@ -1,0 +1,294 @@
+"""Funnel geometry on hand-built deals where every number is known."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import integrate, stats
+
+from funnel_model import funnel_geometry, stage_win_rates
+from funnel_model.config import FunnelConfig, FunnelSpec, StageSpec
+from funnel_model.errors import ParameterError
+from funnel_model.geometry import (
+    beta_interval,
+    bottlenecks,
+    cycle_times,
+    deal_depth,
+    reach_summary,
+    seller_comparison,
+    stage_durations,
+    with_empirical_probabilities,
+)
+from funnel_model.schema import conform
+
+CONFIG = FunnelConfig(
+    [
+        FunnelSpec(
+            "main",
+            [StageSpec("A", 0.1), StageSpec("B", 0.3), StageSpec("C", 0.5), StageSpec("D", 0.7)],
+            won=["Won"],
+            lost=["Lost"],
+        )
+    ]
+)
+
+
+def make_deals(rows, **extra) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["deal_id", "stage", "status", "lost_stage", "amount"])
+    for name, values in extra.items():
+        frame[name] = values
+    return conform(frame)
+
+
+# deal: depth (stages reached)
+# 1 open at A: 1 · 2 open at C: 3 · 3, 4 won: 4 · 5 lost at B: 2 · 6 lost, stage unknown: 1 (first only)
+# 7 lost at D: 4 · 8 open at B: 2
+SNAPSHOT = make_deals(
+    [
+        ("1", "A", "open", None, 1.0),
+        ("2", "C", "open", None, 2.0),
+        ("3", "Won", "won", None, 4.0),
+        ("4", "Won", "won", None, 8.0),
+        ("5", "Lost", "lost", "B", 16.0),
+        ("6", "Lost", "lost", None, 32.0),
+        ("7", "Lost", "lost", "D", 64.0),
+        ("8", "B", "open", None, 128.0),
+    ],
+    segment=["new"] * 4 + ["active"] * 4,
+    owner=["x", "y"] * 4,
+)
+
+
+def test_snapshot_depths_and_lost_without_stage():
+    depth = deal_depth(SNAPSHOT, CONFIG)
+    assert depth["depth"].tolist() == [1, 3, 4, 4, 2, 1, 4, 2]
+    assert depth["lost_unknown"].tolist() == [False] * 5 + [True, False, False]
+    summary = reach_summary(depth)
+    assert (summary.semantics, summary.deals, summary.lost_unknown, summary.unmatched) == ("snapshot", 8, 1, 0)
+
+
+def test_geometry_counts_amounts_and_conversions_exactly():
+    geo = funnel_geometry(SNAPSHOT, CONFIG, by=(), min_count=4)
+    assert geo["stage"].tolist() == ["A", "B", "C", "D", "Won"]
+    assert geo["order"].tolist() == [1, 2, 3, 4, 5]
+    assert geo["kind"].tolist() == ["open"] * 4 + ["won"]
+    assert geo["reached"].tolist() == [8, 6, 4, 3, 2]
+    assert geo["amount"].tolist() == [255.0, 222.0, 78.0, 76.0, 12.0]
+    assert geo["open"].tolist() == [3, 2, 1, 0, 0]  # still-open deals are not lost
+    assert geo["current"].tolist() == [1, 1, 1, 0, 0]
+    assert geo["won"].tolist() == [2, 2, 2, 2, 2]
+    assert geo["lost"].tolist() == [3, 2, 1, 1, 0]
+    assert geo["drop_off"].tolist() == [0, 2, 2, 1, 1]
+    np.testing.assert_allclose(geo["step_conversion"], [1.0, 6 / 8, 4 / 6, 3 / 4, 2 / 3])
+    np.testing.assert_allclose(geo["settled_conversion"], [1.0, 6 / 7, 4 / 5, 3 / 3, 2 / 3])
+    np.testing.assert_allclose(geo["cumulative_conversion"], [1.0, 6 / 8, 4 / 8, 3 / 8, 2 / 8])
+    np.testing.assert_allclose(geo["win_rate"], [2 / 5, 2 / 4, 2 / 3, 2 / 3, 1.0])
+    assert geo["reliable"].tolist() == [True, True, True, False, False]
+    assert geo["funnel"].unique().tolist() == ["main"]  # funnel is always a group column
+
+
+def test_groups_by_segment_and_owner():
+    geo = funnel_geometry(SNAPSHOT, CONFIG, by=("funnel", "segment"))
+    new = geo[geo["segment"] == "new"]
+    active = geo[geo["segment"] == "active"]
+    assert new["reached"].tolist() == [4, 3, 3, 2, 2]  # deals 1-4
+    assert active["reached"].tolist() == [4, 3, 1, 1, 0]  # deals 5-8
+    np.testing.assert_allclose(active["step_conversion"], [1.0, 3 / 4, 1 / 3, 1.0, 0.0])
+    assert np.isnan(active["win_rate"].iloc[-1])  # no deal won: no rate, not zero
+    by_owner = funnel_geometry(SNAPSHOT, CONFIG, by=("owner",))
+    assert by_owner.groupby("owner")["reached"].first().to_dict() == {"x": 4, "y": 4}
+
+
+def test_empty_segment_has_no_rows_and_empty_input_gives_empty_table():
+    geo = funnel_geometry(SNAPSHOT, CONFIG)
+    assert set(geo["segment"]) == {"new", "active"}  # no dormant deal: no dormant rows
+    empty = funnel_geometry(SNAPSHOT.iloc[:0], CONFIG)
+    assert len(empty) == 0 and "reached" in empty.columns
+
+
+def test_single_deal():
+    one = make_deals([("9", "Won", "won", None, 5.0)])
+    geo = funnel_geometry(one, CONFIG, by=())
+    assert geo["reached"].tolist() == [1, 1, 1, 1, 1]
+    np.testing.assert_allclose(geo["step_conversion"], 1.0)
+    np.testing.assert_allclose(geo["win_rate"], 1.0)
+    assert not geo["reliable"].any()
+
+
+# History for the same deals: skips (4 skips B, 7 skips C) and a backward move (2 goes A, C, B, C).
+HISTORY = pd.DataFrame(
+    [
+        ("1", "A", "2024-01-01"),
+        ("2", "A", "2024-01-01"),
+        ("2", "C", "2024-01-03"),
+        ("2", "B", "2024-01-05"),
+        ("2", "C", "2024-01-06"),
+        ("3", "A", "2024-01-01"),
+        ("3", "B", "2024-01-02"),
+        ("3", "C", "2024-01-04"),
+        ("3", "D", "2024-01-07"),
+        ("3", "Won", "2024-01-11"),
+        ("4", "A", "2024-01-01"),
+        ("4", "C", "2024-01-02"),
+        ("4", "D", "2024-01-03"),
+        ("4", "Won", "2024-01-05"),
+        ("5", "A", "2024-01-01"),
+        ("5", "B", "2024-01-03"),
+        ("5", "Lost", "2024-01-04"),
+        ("6", "A", "2024-01-01"),
+        ("6", "Lost", "2024-01-02"),
+        ("7", "A", "2024-01-01"),
+        ("7", "B", "2024-01-02"),
+        ("7", "D", "2024-01-04"),
+        ("7", "Lost", "2024-01-08"),
+        ("8", "A", "2024-01-01"),
+        ("8", "B", "2024-01-02"),
+    ],
+    columns=["deal_id", "stage", "entered_at"],
+).astype({"entered_at": "datetime64[ns]"})
+
+
+def test_history_and_snapshot_agree_when_both_are_complete():
+    complete = SNAPSHOT.copy()
+    complete.loc[5, "lost_stage"] = "A"  # the snapshot now knows where deal 6 was lost
+    from_snapshot = funnel_geometry(complete, CONFIG)
+    from_history = funnel_geometry(complete, CONFIG, HISTORY)
+    pd.testing.assert_frame_equal(from_snapshot, from_history)
+    summary = reach_summary(deal_depth(complete, CONFIG, HISTORY))
+    assert (summary.semantics, summary.from_history) == ("history", 8)
+
+
+def test_history_counts_backward_moves_once_and_uses_the_deepest_stage():
+    moved_back = SNAPSHOT.copy()
+    moved_back.loc[1, "stage"] = "B"  # deal 2 sits at B now, after having been at C
+    snap = funnel_geometry(moved_back, CONFIG, by=())
+    hist = funnel_geometry(moved_back, CONFIG, HISTORY, by=())
+    assert snap["reached"].tolist() == [8, 6, 3, 3, 2]
+    assert hist["reached"].tolist() == [8, 6, 4, 3, 2]  # C reached once, though entered twice
+    assert hist.loc[hist["stage"] == "B", "current"].item() == 2
+
+
+def test_history_gives_lost_deals_their_depth_and_missing_deals_fall_back_to_snapshot():
+    depth = deal_depth(SNAPSHOT, CONFIG, HISTORY[HISTORY["deal_id"] != "8"])
+    assert depth["depth"].tolist() == [1, 3, 4, 4, 2, 1, 4, 2]
+    assert depth["from_history"].tolist() == [True] * 7 + [False]
+    assert not depth["lost_unknown"].any()  # history says deal 6 was lost at A
+    deeper = HISTORY.copy()
+    deeper.loc[deeper["deal_id"] == "6", "stage"] = ["B", "Lost"]
+    assert deal_depth(SNAPSHOT, CONFIG, deeper)["depth"].iloc[5] == 2
+
+
+def test_status_from_stage_names_and_unknown_stages_are_counted_not_placed():
+    deals = make_deals(
+        [("1", "A", None, None, 1.0), ("2", "Won", None, None, 1.0), ("3", "Nowhere", "open", None, 1.0)]
+    )
+    depth = deal_depth(deals, CONFIG)
+    assert depth["status"].tolist() == ["open", "won", "open"]
+    assert depth["unmatched"].tolist() == [False, False, True]
+    geo = funnel_geometry(deals, CONFIG, by=())
+    assert geo["reached"].tolist() == [2, 1, 1, 1, 1]
+
+
+def test_several_funnels_with_their_own_stages():
+    config = FunnelConfig(
+        [
+            CONFIG.funnels[0],
+            FunnelSpec("short", [StageSpec("X", 0.5), StageSpec("Y", 0.8)], won=["Ok"], lost=["No"]),
+        ]
+    )
+    deals = make_deals(
+        [("1", "A", "open", None, 1.0), ("2", "Ok", "won", None, 1.0), ("3", "No", "lost", "X", 1.0)],
+        funnel=["main", "short", "short"],
+    )
+    geo = funnel_geometry(deals, config, by=("segment",))
+    short = geo[geo["funnel"] == "short"]
+    assert short["stage"].tolist() == ["X", "Y", "Ok"]
+    assert short["reached"].tolist() == [2, 1, 1]
+    assert geo[geo["funnel"] == "main"]["reached"].tolist() == [1, 0, 0, 0, 0]
+
+
+def test_stage_win_rates_counts_interval_pooling_and_flags():
+    rates = stage_win_rates(SNAPSHOT, CONFIG, min_count=5, level=0.9)
+    assert rates["won"].tolist() == [2, 2, 2, 2]
+    assert rates["lost"].tolist() == [3, 2, 1, 1]
+    assert rates["n"].tolist() == [5, 4, 3, 3]
+    np.testing.assert_allclose(rates["observed"], [0.4, 0.5, 2 / 3, 2 / 3])
+    # below 5 closed deals the missing ones are filled with the funnel's pooled rate 2/5
+    assert rates["pooled"].tolist() == [False, True, True, True]
+    np.testing.assert_allclose(rates["rate"], [0.4, (2 + 0.4) / 5, (2 + 2 * 0.4) / 5, (2 + 2 * 0.4) / 5])
+    np.testing.assert_allclose(rates["low"], stats.beta.ppf(0.05, [3, 3, 3, 3], [4, 3, 2, 2]))
+    np.testing.assert_allclose(rates["high"], stats.beta.ppf(0.95, [3, 3, 3, 3], [4, 3, 2, 2]))
+    assert rates["configured"].tolist() == [0.1, 0.3, 0.5, 0.7]
+    assert rates["outside"].tolist() == [True, False, False, False]  # 0.1 < 0.153 (low of Beta(3, 4))
+
+
+def test_beta_interval_matches_numerical_integration():
+    low, high = beta_interval(2, 3, level=0.9)
+    pdf = stats.beta(3, 4).pdf
+    assert integrate.quad(pdf, 0, float(low))[0] == pytest.approx(0.05, abs=1e-9)
+    assert integrate.quad(pdf, float(high), 1)[0] == pytest.approx(0.05, abs=1e-9)
+    assert float(low) == pytest.approx(0.1531612, abs=1e-6)
+    with pytest.raises(ParameterError):
+        beta_interval(1, 1, level=1.5)
+
+
+def test_stage_without_closed_deals_uses_pool_and_is_not_flagged():
+    deals = make_deals([("1", "Won", "won", None, 1.0), ("2", "Lost", "lost", "A", 1.0), ("3", "D", "open", None, 1)])
+    rates = stage_win_rates(deals, CONFIG, min_count=2)
+    assert rates["n"].tolist() == [2, 1, 1, 1]
+    np.testing.assert_allclose(rates["rate"], [0.5, (1 + 0.5) / 2, 0.75, 0.75])
+    nobody = stage_win_rates(deals[deals["status"] == "open"], CONFIG, min_count=2)
+    np.testing.assert_allclose(nobody["rate"], [0.1, 0.3, 0.5, 0.7])  # no closed deal: configured
+    assert not nobody["outside"].any()
+
+
+def test_adopting_empirical_rates_changes_only_probabilities():
+    rates = stage_win_rates(SNAPSHOT, CONFIG, min_count=5)
+    adopted = with_empirical_probabilities(CONFIG, rates)
+    assert [s.probability for s in adopted.funnels[0].stages] == [0.4, 0.48, 0.56, 0.56]
+    assert adopted.funnels[0].stage_names == CONFIG.funnels[0].stage_names
+    assert adopted.funnels[0].won == ["Won"]
+
+
+def test_bottleneck_is_the_lowest_reliable_settled_step():
+    any_size = bottlenecks(funnel_geometry(SNAPSHOT, CONFIG, by=(), min_count=1), by=("funnel",))
+    assert any_size[["stage", "previous"]].iloc[0].tolist() == ["Won", "D"]
+    assert any_size["conversion"].iloc[0] == pytest.approx(2 / 3)
+    # with min_count 4 the step out of D (3 deals) is not reliable: C (4 of the 5 that left B) is named
+    reliable = bottlenecks(funnel_geometry(SNAPSHOT, CONFIG, by=(), min_count=4), by=("funnel",))
+    assert reliable[["stage", "previous", "reliable"]].iloc[0].tolist() == ["C", "B", True]
+    assert reliable["conversion"].iloc[0] == pytest.approx(0.8)
+
+
+def test_cycle_times_and_stage_durations():
+    deals = SNAPSHOT.copy()
+    deals["created_at"] = pd.Timestamp("2024-01-01")
+    closed = {"3": "2024-01-11", "4": "2024-01-05", "5": "2024-01-04", "6": "2024-01-02", "7": "2024-01-08"}
+    deals["closed_at"] = pd.to_datetime(deals["deal_id"].map(closed))
+    cycle = cycle_times(deals, by=("segment",)).set_index("segment")
+    assert cycle.loc["new", "closed"] == 2 and cycle.loc["new", "median_days"] == 7.0  # 10 and 4 days
+    assert cycle.loc["active", "median_days"] == 3.0  # 3, 1, 7 days
+    assert np.isnan(cycle.loc["active", "median_days_won"])
+    durations = stage_durations(HISTORY, deals, CONFIG).set_index("stage")
+    # A: 2,1,2,1,1,2,1 days of deals 2-8 (deal 1's stay is still open); median 1
+    assert durations.loc["A", "deals"] == 7 and durations.loc["A", "median_days"] == 1.0
+    # C: deal 2 left it once (2 days, now back and censored), 3: 3 days, 4: 1 day
+    assert durations.loc["C", "deals"] == 3 and durations.loc["C", "median_days"] == 2.0
+    # D: 3: 4 days, 4: 2 days, 7: 4 days
+    assert durations.loc["D", "median_days"] == 4.0
+
+
+def test_seller_comparison_ranks_with_intervals():
+    deals = make_deals(
+        [(str(i), "Won" if i < 8 else "Lost", "won" if i < 8 else "lost", "A", 1.0) for i in range(10)]
+        + [(str(i), "Won" if i < 12 else "Lost", "won" if i < 12 else "lost", "A", 1.0) for i in range(10, 30)],
+        owner=["star"] * 10 + ["weak"] * 20,
+    )
+    table = seller_comparison(deals, CONFIG, min_count=5, level=0.9)
+    assert table["owner"].tolist() == ["star", "weak"]
+    assert table["rank"].tolist() == [1, 2]
+    np.testing.assert_allclose(table["win_rate"], [0.8, 2 / 20])
+    np.testing.assert_allclose(table["team_rate"], 10 / 30)
+    np.testing.assert_allclose(table["low"], stats.beta.ppf(0.05, [9, 3], [3, 19]))
+    assert table["vs_team"].tolist() == ["above", "below"]
