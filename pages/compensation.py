@@ -1,8 +1,567 @@
-"""Placeholder until this page is built: says what it will show."""
+"""Compensation: two plans side by side on the same sellers and the same data.
 
+Plan A and plan B are edited from presets; each seller's target and
+condition results are tables. The page shows pay from actuals, the pay curves,
+next period's pay from each seller's forecast and the company's cost of
+sales, and stores plan A in ``st.session_state["compensation.plan_a"]`` for
+the rejection-math page.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
 import streamlit as st
 
-from ui.i18n import tr
+from funnel_model import compensation as comp
+from funnel_model.charts.compensation import pay_breakdown_chart, pay_curve_chart, pay_forecast_chart
+from funnel_model.config import FunnelConfig
+from funnel_model.schema import WON
+from ui import data
+from ui.guard import guarded
+from ui.i18n import lang, tr
+
+PLANS = ("a", "b")
+DEFAULT_PRESET = {"a": "mix_50_50", "b": "fixed_heavy"}
+STORE = {"a": "compensation.plan_a", "b": "compensation.plan_b"}
+PLAN_LABEL = {"a": "compensation.plan_a", "b": "compensation.plan_b"}
+SCALARS = (
+    "base",
+    "basis",
+    "target_bonus",
+    "threshold",
+    "mode",
+    "use_cap",
+    "cap",
+    "new_product_rate",
+    "markers",
+    "new_client_bonus",
+    "from_base",
+)
+PAY_COLUMNS = (
+    "target",
+    "revenue",
+    "attainment",
+    "new_revenue",
+    "new_clients",
+    "fixed",
+    "plan_pay",
+    "new_product_pay",
+    "new_client_pay",
+    "variable",
+    "penalty",
+    "total",
+    "cut_share",
+)
+MONEY = "%,.0f"
+ss = st.session_state
+
+
+# --------------------------------------------------------------------------- plan <-> widgets
+
+
+def _prefix(x: str) -> str:
+    return f"compensation.{x}"
+
+
+def _widget_values(plan: comp.CompensationPlan) -> dict[str, object]:
+    """Widget values showing ``plan`` (percentages shown as 0..100)."""
+    v = plan.variable
+    return {
+        "base": float(plan.fixed.base),
+        "basis": v.basis.value,
+        "target_bonus": float(v.target_bonus),
+        "threshold": v.threshold * 100,
+        "mode": v.mode.value,
+        "use_cap": v.cap is not None,
+        "cap": (v.cap if v.cap is not None else 2.0) * 100,
+        "new_product_rate": v.new_product_rate * 100,
+        "markers": ", ".join(v.new_product_markers),
+        "new_client_bonus": float(v.new_client_bonus),
+        "from_base": plan.penalty.from_base,
+    }
+
+
+def _tiers_table(plan: comp.CompensationPlan) -> pd.DataFrame:
+    tiers = plan.variable.tiers
+    return pd.DataFrame({"start": [t.start * 100 for t in tiers], "rate": [t.rate for t in tiers]}, dtype=float)
+
+
+def _conditions_table(plan: comp.CompensationPlan) -> pd.DataFrame:
+    by_condition = {d.condition: d for d in plan.penalty.deductions}
+    rows = []
+    for c in plan.fixed.conditions:
+        d = by_condition.get(c.name)
+        kind = d.kind.value if d else comp.DeductionKind.AMOUNT.value
+        value = 0.0 if d is None else d.value * (100 if d.kind == comp.DeductionKind.BONUS_SHARE else 1)
+        rows.append((c.name, c.measure, kind, value))
+    table = pd.DataFrame(rows, columns=["condition", "measure", "kind", "value"])
+    return table.astype({"condition": "str", "measure": "str", "kind": "str", "value": "float64"})
+
+
+def _load_into_widgets(x: str, plan: comp.CompensationPlan) -> None:
+    """Make the widgets of plan ``x`` show ``plan`` (callbacks and first visit only)."""
+    p = _prefix(x)
+    for name, value in _widget_values(plan).items():
+        ss[f"{p}.{name}"] = value
+    ss[STORE[x]] = plan
+    for editor in ("tiers", "conditions"):
+        ss.pop(f"{p}.{editor}", None)
+        ss.pop(f"{p}.{editor}:saved", None)
+
+
+def _apply_preset(x: str) -> None:
+    _load_into_widgets(x, comp.preset(ss[f"{_prefix(x)}.preset"], lang()))
+
+
+def _plan_from_widgets(x: str, tiers: pd.DataFrame, conditions: pd.DataFrame, target: float) -> comp.CompensationPlan:
+    p = _prefix(x)
+    w = {name: ss[f"{p}.{name}"] for name in SCALARS}
+    tiers = tiers.dropna(how="all").sort_values("start", kind="stable")
+    conditions = conditions.replace("", np.nan).dropna(how="all")
+    names = conditions["condition"].fillna("").astype(str).str.strip()
+    deductions = []
+    for name, row in zip(names, conditions.itertuples(), strict=True):
+        value = float(row.value) if pd.notna(row.value) else 0.0
+        if value > 0 and name:
+            kind = comp.DeductionKind(row.kind if pd.notna(row.kind) else "amount")
+            deductions.append(
+                comp.Deduction(name, kind, value / 100 if kind == comp.DeductionKind.BONUS_SHARE else value)
+            )
+    measures = conditions["measure"].where(conditions["measure"].notna(), "").astype(str)
+    return comp.CompensationPlan(
+        name=x.upper(),
+        fixed=comp.FixedPart(
+            float(w["base"] or 0.0),
+            tuple(comp.Condition(n, m) for n, m in zip(names, measures, strict=True)),
+        ),
+        variable=comp.VariablePart(
+            basis=comp.Basis(w["basis"]),
+            target_bonus=float(w["target_bonus"] or 0.0),
+            threshold=float(w["threshold"] or 0.0) / 100,
+            tiers=tuple(
+                comp.Tier(float(s) / 100, float(r)) for s, r in zip(tiers["start"], tiers["rate"], strict=True)
+            ),
+            mode=comp.TierMode(w["mode"]),
+            cap=float(w["cap"]) / 100 if w["use_cap"] and w["cap"] is not None else None,
+            new_product_rate=float(w["new_product_rate"] or 0.0) / 100,
+            new_product_markers=tuple(m.strip() for m in str(w["markers"] or "").split(",") if m.strip()),
+            new_client_bonus=float(w["new_client_bonus"] or 0.0),
+        ),
+        penalty=comp.PenaltyPart(tuple(deductions), from_base=bool(w["from_base"])),
+        target=target,
+    )
+
+
+def _editor(key: str, make_base, sig=None, **kwargs) -> pd.DataFrame:
+    """A data editor whose edits survive a page switch.
+
+    Streamlit drops a widget's state when its page is left; the last edited
+    table is kept under ``<key>:saved`` and becomes the editor's data on the
+    next visit. A new ``sig`` (other sellers, other columns) starts afresh.
+    """
+    base_key, sig_key, saved_key = f"{key}:base", f"{key}:sig", f"{key}:saved"
+    if ss.get(sig_key) != sig:
+        ss.pop(key, None)
+        ss.pop(saved_key, None)
+    if key not in ss or base_key not in ss:
+        saved = ss.get(saved_key)
+        ss[base_key] = saved if saved is not None else make_base()
+    ss[sig_key] = sig
+    edited = st.data_editor(ss[base_key], key=key, **kwargs)
+    ss[saved_key] = edited
+    return edited
+
+
+def _plan_editor(x: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Widgets of plan ``x``; returns the tiers and conditions tables as edited."""
+    p = _prefix(x)
+    if STORE[x] not in ss or f"{p}.base" not in ss:
+        stored = ss.get(STORE[x]) or comp.preset(DEFAULT_PRESET[x], lang())
+        _load_into_widgets(x, stored)
+        ss.setdefault(f"{p}.preset", DEFAULT_PRESET[x])
+    keep = {"persist_state": "session"}
+    st.subheader(tr(PLAN_LABEL[x]))
+    st.selectbox(
+        tr("compensation.preset"),
+        comp.PRESETS,
+        key=f"{p}.preset",
+        format_func=lambda name: tr(f"compensation.preset.{name}"),
+        on_change=_apply_preset,
+        args=(x,),
+        **keep,
+    )
+    with st.expander(tr("compensation.variable_part"), expanded=True):
+        st.radio(
+            tr("compensation.basis"),
+            [b.value for b in comp.Basis],
+            key=f"{p}.basis",
+            format_func=lambda b: tr(f"compensation.basis.{b}"),
+            **keep,
+        )
+        st.number_input(tr("compensation.target_bonus"), min_value=0.0, step=5000.0, key=f"{p}.target_bonus", **keep)
+        st.number_input(
+            tr("compensation.threshold"),
+            min_value=0.0,
+            step=5.0,
+            key=f"{p}.threshold",
+            help=tr("compensation.threshold_help"),
+            **keep,
+        )
+        st.radio(
+            tr("compensation.mode"),
+            [m.value for m in comp.TierMode],
+            key=f"{p}.mode",
+            format_func=lambda m: tr(f"compensation.mode.{m}"),
+            **keep,
+        )
+        st.caption(tr("compensation.tiers"))
+        tiers = _editor(
+            f"{p}.tiers",
+            lambda: _tiers_table(ss[STORE[x]]),
+            num_rows="dynamic",
+            hide_index=True,
+            column_config={
+                "start": st.column_config.NumberColumn(tr("compensation.tier_start"), min_value=0.0, format="%.0f %%"),
+                "rate": st.column_config.NumberColumn(
+                    tr("compensation.tier_rate"), min_value=0.0, format="%.3f", help=tr("compensation.tier_rate_help")
+                ),
+            },
+        )
+        cap_on = st.checkbox(tr("compensation.use_cap"), key=f"{p}.use_cap", **keep)
+        st.number_input(tr("compensation.cap"), min_value=1.0, step=10.0, key=f"{p}.cap", disabled=not cap_on, **keep)
+        st.number_input(
+            tr("compensation.new_product_rate"), min_value=0.0, step=0.5, key=f"{p}.new_product_rate", **keep
+        )
+        st.text_input(tr("compensation.new_product_markers"), key=f"{p}.markers", **keep)
+        st.number_input(
+            tr("compensation.new_client_bonus"), min_value=0.0, step=1000.0, key=f"{p}.new_client_bonus", **keep
+        )
+    with st.expander(tr("compensation.fixed_part"), expanded=True):
+        st.number_input(tr("compensation.base"), min_value=0.0, step=5000.0, key=f"{p}.base", **keep)
+        st.caption(tr("compensation.penalty_part"))
+        conditions = _editor(
+            f"{p}.conditions",
+            lambda: _conditions_table(ss[STORE[x]]),
+            num_rows="dynamic",
+            hide_index=True,
+            column_config={
+                "condition": st.column_config.TextColumn(tr("compensation.condition")),
+                "measure": st.column_config.TextColumn(tr("compensation.measure")),
+                "kind": st.column_config.SelectboxColumn(
+                    tr("compensation.deduction_kind"),
+                    options=[k.value for k in comp.DeductionKind],
+                    format_func=lambda k: tr(f"compensation.kind.{k}"),
+                    default=comp.DeductionKind.AMOUNT.value,
+                ),
+                "value": st.column_config.NumberColumn(
+                    tr("compensation.deduction_value"), min_value=0.0, default=0.0, format="%,.0f"
+                ),
+            },
+        )
+        st.checkbox(tr("compensation.from_base"), key=f"{p}.from_base", **keep)
+    return tiers, conditions
+
+
+# --------------------------------------------------------------------------- computations
+
+
+@st.cache_data(show_spinner=False, scope="session", max_entries=8)
+def _forecast(
+    plan_json: str, deals: pd.DataFrame, targets: pd.Series, months: float, conditions, config_json: str, close_by
+):
+    plan = comp.CompensationPlan.from_json(plan_json)
+    config = FunnelConfig.from_json(config_json)
+    return comp.pay_distribution(
+        plan, deals, targets, months=months, conditions=conditions, config=config, close_by=close_by
+    )
+
+
+def _display(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """The pay table with translated headers and formats."""
+    shown = table.rename(
+        columns={"plan": tr("compensation.plan"), "seller": tr("compensation.seller")}
+        | {c: tr(f"compensation.col.{c}") for c in PAY_COLUMNS}
+    )
+    percent = {"attainment", "cut_share"}
+    config = {
+        tr(f"compensation.col.{c}"): st.column_config.NumberColumn(format="percent" if c in percent else MONEY)
+        for c in PAY_COLUMNS
+        if c != "new_clients"
+    }
+    return shown, config
+
+
+def _xlsx(pay: pd.DataFrame, company: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
+        pay.to_excel(writer, sheet_name="pay", index=False)
+        company.to_excel(writer, sheet_name="company")
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------- page
 
 st.title(tr("page.compensation"))
-st.info(tr("page.not_built", what=tr("compensation.will_show")))
+st.caption(tr("compensation.intro"))
+
+with guarded():
+    dataset = data.current()
+    deals = dataset.deals
+    sellers = sorted(deals["owner"].dropna().astype(str).unique())
+    if not sellers:
+        st.info(tr("compensation.no_sellers"))
+        st.stop()
+    closed = deals.loc[deals["status"] == WON, "closed_at"].dropna()
+    if closed.empty:
+        st.info(tr("compensation.no_dates"))
+        st.stop()
+
+    columns = st.columns(2, gap="large")
+    edited = {}
+    for x, column in zip(PLANS, columns, strict=True):
+        with column:
+            edited[x] = _plan_editor(x)
+
+    st.divider()
+    months_available = pd.period_range(closed.min().to_period("M"), closed.max().to_period("M"), freq="M")
+    labels = [str(m) for m in months_available]
+    if "compensation.period" not in ss or not set(ss["compensation.period"]) <= set(labels):
+        # the data's last month counts only if the data reach its last week
+        complete = closed.max() >= months_available[-1].end_time - pd.Timedelta(days=7)
+        last = labels[-1] if complete or len(labels) == 1 else labels[-2]
+        ss["compensation.period"] = (last, last)
+    first, last = st.select_slider(
+        tr("compensation.period"), options=labels, key="compensation.period", persist_state="session"
+    )
+    start = pd.Period(first, "M").start_time
+    end = (pd.Period(last, "M") + 1).start_time
+    months = comp.period_months(start, end)
+    st.caption(
+        tr(
+            "compensation.period_caption",
+            months=f"{months:g}",
+            start=start.date(),
+            end=(end - pd.Timedelta(days=1)).date(),
+        )
+    )
+
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        st.markdown(f"**{tr('compensation.targets')}**")
+        targets_table = _editor(
+            "compensation.targets",
+            lambda: comp.default_targets(deals, start, months).to_frame(),
+            sig=(tuple(sellers), months, first),
+            column_config={
+                "_index": st.column_config.TextColumn(tr("compensation.seller"), disabled=True),
+                "target": st.column_config.NumberColumn(tr("compensation.col.target"), min_value=0.0, format=MONEY),
+            },
+        )
+        st.caption(tr("compensation.targets_help"))
+    targets = targets_table["target"].astype(float)
+    reference = float(np.nanmedian(targets.to_numpy())) if len(targets) else 1.0
+    plans = {
+        x: _plan_from_widgets(x, *edited[x], target=max(reference / months, 1.0) if months > 0 else 1.0) for x in PLANS
+    }
+    ss[STORE["a"]], ss[STORE["b"]] = plans["a"], plans["b"]
+
+    condition_names = list(dict.fromkeys(c.name for plan in plans.values() for c in plan.fixed.conditions))
+    with right:
+        st.markdown(f"**{tr('compensation.conditions')}**")
+        results = _editor(
+            "compensation.conditions",
+            lambda: pd.DataFrame(True, index=pd.Index(sellers, name="seller"), columns=condition_names),
+            sig=(tuple(sellers), tuple(condition_names)),
+            column_config={"_index": st.column_config.TextColumn(tr("compensation.seller"), disabled=True)}
+            | {name: st.column_config.CheckboxColumn(name) for name in condition_names},
+        )
+
+    pay = {
+        x: comp.pay_from_actuals(plans[x], deals, targets, start, end, conditions=results, months=months) for x in PLANS
+    }
+    names = {x: tr(PLAN_LABEL[x]) for x in PLANS}
+    long = pd.concat([pay[x][list(PAY_COLUMNS)].reset_index().assign(plan=names[x]) for x in PLANS], ignore_index=True)[
+        ["plan", "seller", *PAY_COLUMNS]
+    ]
+
+    # ---- labour law
+    warnings = [w for x in PLANS for w in comp.labour_law_warnings(plans[x], pay[x], months=months)]
+    for w in warnings:
+        st.warning(w.message(lang()), icon="⚖️")
+    if not warnings:
+        st.caption(tr("compensation.no_warnings", limit=f"{comp.DISCIPLINARY_CUT_LIMIT:.0%}"))
+
+    # ---- company
+    st.header(tr("compensation.company"))
+    company = comp.compare_plans({names[x]: pay[x] for x in PLANS})
+    a, b = (company.loc[names[x]] for x in PLANS)
+    m = st.columns(4)
+    m[0].metric(f"{tr('compensation.total_pay')} · A", f"{a['total']:,.0f}")
+    m[1].metric(f"{tr('compensation.total_pay')} · B", f"{b['total']:,.0f}", delta=f"{b['total'] - a['total']:+,.0f}")
+    m[2].metric(
+        f"{tr('compensation.cost_of_sales')} · A",
+        f"{a['cost_of_sales']:.1%}" if np.isfinite(a["cost_of_sales"]) else "—",
+        help=tr("compensation.cost_of_sales_help"),
+    )
+    m[3].metric(
+        f"{tr('compensation.cost_of_sales')} · B",
+        f"{b['cost_of_sales']:.1%}" if np.isfinite(b["cost_of_sales"]) else "—",
+        delta=f"{(b['cost_of_sales'] - a['cost_of_sales']) * 100:+.1f} pp"
+        if np.isfinite(a["cost_of_sales"]) and np.isfinite(b["cost_of_sales"])
+        else None,
+        delta_color="inverse",
+        help=tr("compensation.cost_of_sales_help"),
+    )
+    company_shown = company.rename(columns={c: tr(f"compensation.metric.{c}") for c in company.columns})
+    st.dataframe(
+        company_shown,
+        column_config={
+            tr("compensation.metric.cost_of_sales"): st.column_config.NumberColumn(format="percent"),
+        }
+        | {tr(f"compensation.metric.{c}"): st.column_config.NumberColumn(format=MONEY) for c in company.columns[:-1]},
+        key="compensation.company_table",
+    )
+
+    # ---- per seller
+    st.header(tr("compensation.pay_actuals"))
+    part_names = tuple(tr(f"compensation.part.{k}") for k in ("fixed", "variable", "penalty"))
+    parts = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "seller": np.repeat(pay[x].index.to_numpy(), 3),
+                    "plan": names[x],
+                    "part": np.tile(part_names, len(pay[x])),
+                    "amount": np.column_stack(
+                        [pay[x]["fixed"], pay[x]["variable"] - pay[x]["penalty"], -pay[x]["penalty"]]
+                    ).ravel(),
+                }
+            )
+            for x in PLANS
+        ],
+        ignore_index=True,
+    )
+    chart_labels = {
+        "seller": tr("compensation.seller"),
+        "plan": tr("compensation.plan"),
+        "part": tr("compensation.amount"),
+        "amount": tr("compensation.pay"),
+    }
+    st.altair_chart(pay_breakdown_chart(parts, chart_labels, part_names), width="stretch")
+    shown, config = _display(long)
+    st.dataframe(shown, hide_index=True, column_config=config, key="compensation.pay_table")
+
+    csv = long.rename(columns=dict(zip(long.columns, shown.columns, strict=True))).to_csv(index=False)
+    d1, d2, _ = st.columns([1, 1, 2])
+    d1.download_button(
+        tr("compensation.download_csv"),
+        csv.encode("utf-8-sig"),
+        file_name="pay.csv",
+        mime="text/csv",
+        key="compensation.download_csv",
+    )
+    d2.download_button(
+        tr("compensation.download_xlsx"),
+        _xlsx(shown, company_shown),
+        file_name="pay.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="compensation.download_xlsx",
+    )
+
+    # ---- pay curves
+    st.header(tr("compensation.pay_curves"))
+    upto = float(min(3.0, max(1.5, np.nanmax(long["attainment"]) + 0.1, *(p.edges[-1] + 0.3 for p in plans.values()))))
+    curves = pd.concat(
+        [comp.pay_curve(plans[x], target=reference, months=months, upto=upto).assign(plan=names[x]) for x in PLANS],
+        ignore_index=True,
+    )
+    points = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "plan": names[x],
+                    "seller": pay[x].index,
+                    "attainment": np.minimum(pay[x]["attainment"], upto),
+                    "pay": plans[x].fixed.base * months
+                    + comp.attainment_pay(plans[x], pay[x]["attainment"].to_numpy(), reference, months),
+                    "actual": pay[x]["total"],
+                }
+            )
+            for x in PLANS
+        ],
+        ignore_index=True,
+    )
+    curve_labels = {
+        "attainment": tr("compensation.col.attainment"),
+        "pay": tr("compensation.pay"),
+        "plan": tr("compensation.plan"),
+        "seller": tr("compensation.seller"),
+        "actual": tr("compensation.col.total"),
+    }
+    st.altair_chart(pay_curve_chart(curves, points, curve_labels), width="stretch")
+    modes = "; ".join(f"{names[x]}: {tr(f'compensation.mode.{plans[x].variable.mode.value}')}" for x in PLANS)
+    st.caption(tr("compensation.curve_caption", target=f"{reference:,.0f}", modes=modes))
+
+    # ---- next period from the forecast
+    st.header(tr("compensation.forecast"))
+    as_of = max(deals["closed_at"].max(), deals["created_at"].max())
+    next_start = (as_of.to_period("M") + 1).start_time
+    next_end = next_start + pd.DateOffset(months=max(round(months), 1))
+    st.caption(
+        tr(
+            "compensation.forecast_caption",
+            start=next_start.date(),
+            end=(next_end - pd.Timedelta(days=1)).date(),
+        )
+    )
+    bands = []
+    for x in PLANS:
+        dist = _forecast(plans[x].to_json(), deals, targets, months, results, dataset.config.to_json(), next_end)
+        wide = dist.pivot(index="seller", columns="q", values="total")
+        wide.columns = ["p10", "p50", "p90"]
+        wide["revenue_p50"] = dist[dist["q"] == 0.5].set_index("seller")["revenue"]
+        probs = dist.drop_duplicates("seller").set_index("seller")[["p_threshold", "p_target"]]
+        bands.append(wide.join(probs).reset_index().assign(plan=names[x]))
+    bands = pd.concat(bands, ignore_index=True)
+    band_labels = {
+        "seller": tr("compensation.seller"),
+        "plan": tr("compensation.plan"),
+        "pay": tr("compensation.pay"),
+        "p10": "P10",
+        "p50": "P50",
+        "p90": "P90",
+    }
+    st.altair_chart(pay_forecast_chart(bands, band_labels), width="stretch")
+    forecast_cols = {
+        "plan": tr("compensation.plan"),
+        "seller": tr("compensation.seller"),
+        "revenue_p50": tr("compensation.col.revenue_p50"),
+        "p10": tr("compensation.col.pay_p10"),
+        "p50": tr("compensation.col.pay_p50"),
+        "p90": tr("compensation.col.pay_p90"),
+        "p_threshold": tr("compensation.col.p_threshold"),
+        "p_target": tr("compensation.col.p_target"),
+    }
+    st.dataframe(
+        bands[list(forecast_cols)].rename(columns=forecast_cols),
+        hide_index=True,
+        column_config={
+            forecast_cols[c]: st.column_config.NumberColumn(format=MONEY) for c in ("revenue_p50", "p10", "p50", "p90")
+        }
+        | {forecast_cols[c]: st.column_config.NumberColumn(format="percent") for c in ("p_threshold", "p_target")},
+        key="compensation.forecast_table",
+    )
+
+    # ---- save the plans
+    s1, s2, _ = st.columns([1, 1, 2])
+    for x, col in zip(PLANS, (s1, s2), strict=True):
+        col.download_button(
+            f"{tr('compensation.download_plan')} · {x.upper()}",
+            plans[x].to_json().encode("utf-8"),
+            file_name=f"plan_{x}.json",
+            mime="application/json",
+            key=f"{_prefix(x)}.download",
+        )

@@ -1,0 +1,122 @@
+"""Charts of the compensation page: pay per seller, pay curves, pay forecast.
+
+Builders take tidy frames and already-translated labels; they never touch
+streamlit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import altair as alt
+import pandas as pd
+
+__all__ = ["pay_breakdown_chart", "pay_curve_chart", "pay_forecast_chart"]
+
+PART_COLORS = ("#4c78a8", "#59a14f", "#e15759")  # fixed, variable, penalty
+
+
+def pay_breakdown_chart(parts: pd.DataFrame, labels: Mapping[str, str], parts_order: tuple[str, ...]) -> alt.Chart:
+    """Stacked bars per seller, one bar per plan side by side.
+
+    Parameters
+    ----------
+    parts : pandas.DataFrame
+        Columns ``seller``, ``plan``, ``part`` (translated), ``amount``;
+        penalties negative so they hang below zero.
+    labels : mapping
+        ``seller``, ``plan``, ``part``, ``amount`` axis titles.
+    parts_order : tuple of str
+        Translated part names in stacking and legend order.
+    """
+    order = {p: i for i, p in enumerate(parts_order)}
+    data = parts.assign(order=parts["part"].map(order))
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("seller:N", title=labels["seller"], axis=alt.Axis(labelAngle=-30)),
+            xOffset=alt.XOffset("plan:N", title=labels["plan"]),
+            y=alt.Y("sum(amount):Q", title=labels["amount"], stack="zero"),
+            color=alt.Color(
+                "part:N",
+                title=labels["part"],
+                scale=alt.Scale(domain=list(parts_order), range=list(PART_COLORS[: len(parts_order)])),
+            ),
+            order=alt.Order("order:Q"),
+            opacity=alt.Opacity("plan:N", title=labels["plan"], scale=alt.Scale(range=[1.0, 0.6]), legend=None),
+            tooltip=[
+                alt.Tooltip("seller:N", title=labels["seller"]),
+                alt.Tooltip("plan:N", title=labels["plan"]),
+                alt.Tooltip("part:N", title=labels["part"]),
+                alt.Tooltip("amount:Q", title=labels["amount"], format=",.0f"),
+            ],
+        )
+        .properties(height=340)
+    )
+
+
+def pay_curve_chart(curves: pd.DataFrame, sellers: pd.DataFrame, labels: Mapping[str, str]) -> alt.LayerChart:
+    """Pay against attainment, one line per plan, each seller marked on it.
+
+    Parameters
+    ----------
+    curves : pandas.DataFrame
+        ``plan``, ``attainment`` (1.0 = 100 %), ``pay``.
+    sellers : pandas.DataFrame
+        ``plan``, ``seller``, ``attainment``, ``pay`` (on the curve) and
+        ``actual`` (the seller's actual total pay, for the tooltip).
+    labels : mapping
+        ``attainment``, ``pay``, ``plan``, ``seller``, ``actual`` titles.
+    """
+    x = alt.X("attainment:Q", title=labels["attainment"], axis=alt.Axis(format="%"))
+    y = alt.Y("pay:Q", title=labels["pay"], axis=alt.Axis(format=",.0f"))
+    color = alt.Color("plan:N", title=labels["plan"])
+    lines = alt.Chart(curves).mark_line(strokeWidth=2.5).encode(x=x, y=y, color=color)
+    points = (
+        alt.Chart(sellers)
+        .mark_point(size=90, filled=True, stroke="white", strokeWidth=1)
+        .encode(
+            x=x,
+            y=y,
+            color=color,
+            shape=alt.Shape("plan:N", legend=None),
+            tooltip=[
+                alt.Tooltip("seller:N", title=labels["seller"]),
+                alt.Tooltip("plan:N", title=labels["plan"]),
+                alt.Tooltip("attainment:Q", title=labels["attainment"], format=".0%"),
+                alt.Tooltip("pay:Q", title=labels["pay"], format=",.0f"),
+                alt.Tooltip("actual:Q", title=labels["actual"], format=",.0f"),
+            ],
+        )
+    )
+    return alt.layer(lines, points).properties(height=360)
+
+
+def pay_forecast_chart(bands: pd.DataFrame, labels: Mapping[str, str]) -> alt.LayerChart:
+    """P10–P90 of next period's pay per seller and plan, with the P50 marked.
+
+    Parameters
+    ----------
+    bands : pandas.DataFrame
+        ``seller``, ``plan``, ``p10``, ``p50``, ``p90``.
+    labels : mapping
+        ``seller``, ``plan``, ``pay``, ``p10``, ``p50``, ``p90`` titles.
+    """
+    base = alt.Chart(bands).encode(
+        y=alt.Y("seller:N", title=labels["seller"]),
+        yOffset=alt.YOffset("plan:N"),
+        color=alt.Color("plan:N", title=labels["plan"]),
+    )
+    tooltip = [
+        alt.Tooltip("seller:N", title=labels["seller"]),
+        alt.Tooltip("plan:N", title=labels["plan"]),
+        alt.Tooltip("p10:Q", title=labels["p10"], format=",.0f"),
+        alt.Tooltip("p50:Q", title=labels["p50"], format=",.0f"),
+        alt.Tooltip("p90:Q", title=labels["p90"], format=",.0f"),
+    ]
+    band = base.mark_bar(height=8, opacity=0.45).encode(
+        x=alt.X("p10:Q", title=labels["pay"], axis=alt.Axis(format=",.0f")), x2="p90:Q", tooltip=tooltip
+    )
+    median = base.mark_tick(thickness=3, size=16).encode(x="p50:Q", tooltip=tooltip)
+    return alt.layer(band, median).properties(height=alt.Step(14))

@@ -1,0 +1,1024 @@
+"""Sales compensation plans: a fixed part, a variable part and a penalty part.
+
+A :class:`CompensationPlan` is a small frozen dataclass that serialises to JSON
+(:meth:`CompensationPlan.to_json` / :meth:`CompensationPlan.from_json`) and is
+validated when built, raising :class:`~funnel_model.errors.CompensationPlanError`
+with a message key that names the field and the fix.
+
+How pay is computed for one seller and one period of ``months`` months:
+
+- **fixed** = monthly base × months.
+- **plan pay** (the pay curve): attainment ``a`` = won revenue / the seller's
+  target for the period. Below ``threshold`` nothing is paid. Tier rates are
+  applied per unit of attainment to a *unit*: the seller's target when the
+  basis is ``revenue`` (a rate of 0.05 is 5 % of revenue), or the monthly
+  target bonus × months when the basis is ``target_bonus`` (a rate of 1 pays
+  the whole target bonus at 100 %). ``marginal`` tiers pay each slice of
+  attainment at its own tier's rate; ``retroactive`` tiers pay the whole
+  attainment at the rate of the highest tier reached (a tier is reached at its
+  start exactly). An optional ``cap`` is the attainment above which plan pay
+  stops growing.
+- **extras**: a rate on revenue from new products, and a bonus per new client
+  won. They count on top of plan pay (new-product revenue also counts towards
+  attainment) and are not capped.
+- **variable** = plan pay + extras.
+- **penalty**: each unmet fixed-part condition deducts an amount or a share of
+  the variable part; the deduction comes out of the variable part only and
+  never makes it negative, so the base is untouched. A plan may set
+  ``from_base`` to let deductions reach the base; that is what Russian labour
+  law forbids, and :func:`labour_law_warnings` says so.
+- **total** = fixed + variable − penalty.
+
+Total pay is non-decreasing in won revenue when everything else is fixed
+(tier rates are non-negative, retroactive rates must not decrease, the cap
+freezes pay, and a deduction of ``amount + share × variable`` capped at the
+variable part leaves ``variable − penalty`` non-decreasing). Hence quantiles
+of pay are pay at the quantiles of revenue, which :func:`pay_distribution`
+uses.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+
+import numpy as np
+import pandas as pd
+
+from funnel_model.errors import CompensationPlanError, ParameterError
+from funnel_model.i18n import t
+from funnel_model.schema import OPEN, WON
+
+__all__ = [
+    "DISCIPLINARY_CUT_LIMIT",
+    "PRESETS",
+    "Basis",
+    "CompensationPlan",
+    "Condition",
+    "DealColumns",
+    "Deduction",
+    "DeductionKind",
+    "FixedPart",
+    "LawWarning",
+    "PenaltyPart",
+    "Tier",
+    "TierMode",
+    "VariablePart",
+    "attainment_pay",
+    "company_totals",
+    "compare_plans",
+    "default_targets",
+    "is_new_product",
+    "labour_law_warnings",
+    "pay_curve",
+    "pay_distribution",
+    "pay_from_actuals",
+    "pay_per_revenue",
+    "period_months",
+    "preset",
+    "seller_actuals",
+    "total_pay",
+]
+
+# ТК РФ ст. 135 (as amended by 144-ФЗ): a pay cut for a disciplinary offence
+# may not exceed 20 % of the monthly pay.
+DISCIPLINARY_CUT_LIMIT = 0.20
+
+
+class Basis(StrEnum):
+    """What tier rates multiply."""
+
+    REVENUE = "revenue"  # rate × revenue in the slice
+    TARGET_BONUS = "target_bonus"  # rate × target bonus per unit of attainment
+
+
+class TierMode(StrEnum):
+    """How tiers combine: each slice at its own rate, or all at the reached rate."""
+
+    MARGINAL = "marginal"
+    RETROACTIVE = "retroactive"
+
+
+class DeductionKind(StrEnum):
+    """A deduction as a money amount or as a share (0..1) of the variable part."""
+
+    AMOUNT = "amount"
+    BONUS_SHARE = "bonus_share"
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A fixed-part condition, e.g. "timely reports", and how it is measured."""
+
+    name: str
+    measure: str = ""
+
+
+@dataclass(frozen=True)
+class FixedPart:
+    """The monthly base and the conditions it is paid for."""
+
+    base: float
+    conditions: tuple[Condition, ...] = ()
+
+
+@dataclass(frozen=True)
+class Tier:
+    """A tier of the pay curve starting at attainment ``start`` (1.0 = 100 %)."""
+
+    start: float
+    rate: float
+
+
+@dataclass(frozen=True)
+class VariablePart:
+    """The pay curve and the extras.
+
+    Attributes
+    ----------
+    basis : Basis
+        Tier rates are shares of revenue, or multiples of the target bonus.
+    target_bonus : float
+        Monthly bonus paid at 100 % attainment for a rate of 1 (target-bonus basis).
+    threshold : float
+        Attainment below which plan pay is zero (at it, pay starts).
+    tiers : tuple of Tier
+        Increasing starts; below the first start the rate is 0.
+    mode : TierMode
+        Marginal or retroactive tiers.
+    cap : float or None
+        Attainment above which plan pay stops growing.
+    new_product_rate : float
+        Share of revenue from new products paid on top.
+    new_products : tuple of str
+        Product names that are new (exact match).
+    new_product_markers : tuple of str
+        Words that mark a product as new wherever they occur in its name
+        (whole word, case-insensitive), e.g. «новинка», "new".
+    new_client_bonus : float
+        Paid per new client won (a won deal of segment "new"; one per client).
+    """
+
+    basis: Basis = Basis.TARGET_BONUS
+    target_bonus: float = 0.0
+    threshold: float = 0.0
+    tiers: tuple[Tier, ...] = (Tier(0.0, 1.0),)
+    mode: TierMode = TierMode.MARGINAL
+    cap: float | None = None
+    new_product_rate: float = 0.0
+    new_products: tuple[str, ...] = ()
+    new_product_markers: tuple[str, ...] = ()
+    new_client_bonus: float = 0.0
+
+
+@dataclass(frozen=True)
+class Deduction:
+    """What an unmet condition costs: an amount, or a share of the variable part."""
+
+    condition: str
+    kind: DeductionKind
+    value: float
+
+
+@dataclass(frozen=True)
+class PenaltyPart:
+    """Deductions per unmet condition; ``from_base`` lets them reach the base (unlawful in Russia)."""
+
+    deductions: tuple[Deduction, ...] = ()
+    from_base: bool = False
+
+
+@dataclass(frozen=True)
+class CompensationPlan:
+    """A compensation plan: fixed, variable and penalty parts.
+
+    ``target`` is the default monthly revenue target of a seller, used when a
+    seller has none and by :func:`pay_per_revenue`.
+    """
+
+    name: str
+    fixed: FixedPart
+    variable: VariablePart
+    penalty: PenaltyPart = field(default_factory=PenaltyPart)
+    target: float = 1_000_000.0
+
+    def __post_init__(self) -> None:
+        _validate(self)
+
+    @property
+    def edges(self) -> tuple[float, ...]:
+        """Attainments where the curve changes: threshold, tier starts, cap."""
+        v = self.variable
+        edges = {v.threshold, *(tier.start for tier in v.tiers)}
+        if v.cap is not None:
+            edges.add(v.cap)
+        return tuple(sorted(edges))
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> CompensationPlan:
+        """Build and validate a plan from :meth:`to_dict` output."""
+        try:
+            fixed, variable, penalty = data["fixed"], data["variable"], data.get("penalty", {})
+            plan = cls(
+                name=str(data["name"]),
+                fixed=FixedPart(
+                    base=_number(fixed["base"], "fixed.base"),
+                    conditions=tuple(
+                        Condition(str(c["name"]), str(c.get("measure", ""))) for c in fixed.get("conditions", [])
+                    ),
+                ),
+                variable=VariablePart(
+                    basis=_choice(Basis, variable.get("basis", Basis.TARGET_BONUS), "variable.basis"),
+                    target_bonus=_number(variable.get("target_bonus", 0.0), "variable.target_bonus"),
+                    threshold=_number(variable.get("threshold", 0.0), "variable.threshold"),
+                    tiers=tuple(
+                        Tier(
+                            _number(x["start"], f"variable.tiers[{i}].start"),
+                            _number(x["rate"], f"variable.tiers[{i}].rate"),
+                        )
+                        for i, x in enumerate(variable["tiers"], start=1)
+                    ),
+                    mode=_choice(TierMode, variable.get("mode", TierMode.MARGINAL), "variable.mode"),
+                    cap=None if variable.get("cap") is None else _number(variable["cap"], "variable.cap"),
+                    new_product_rate=_number(variable.get("new_product_rate", 0.0), "variable.new_product_rate"),
+                    new_products=tuple(str(p) for p in variable.get("new_products", [])),
+                    new_product_markers=tuple(str(m) for m in variable.get("new_product_markers", [])),
+                    new_client_bonus=_number(variable.get("new_client_bonus", 0.0), "variable.new_client_bonus"),
+                ),
+                penalty=PenaltyPart(
+                    deductions=tuple(
+                        Deduction(
+                            str(d["condition"]),
+                            _choice(DeductionKind, d["kind"], f"penalty.deductions[{i}].kind"),
+                            _number(d["value"], f"penalty.deductions[{i}].value"),
+                        )
+                        for i, d in enumerate(penalty.get("deductions", []), start=1)
+                    ),
+                    from_base=bool(penalty.get("from_base", False)),
+                ),
+                target=_number(data.get("target", 1_000_000.0), "target"),
+            )
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise CompensationPlanError("compensation.error.bad_json", detail=f"missing or malformed {exc}") from exc
+        return plan
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> CompensationPlan:
+        """Load and validate a plan saved by :meth:`to_json`."""
+        try:
+            data = json.loads(text)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise CompensationPlanError("compensation.error.bad_json", detail=str(exc)) from exc
+        if not isinstance(data, dict):
+            raise CompensationPlanError("compensation.error.bad_json", detail="the top level must be an object")
+        return cls.from_dict(data)
+
+
+def _number(value: object, name: str) -> float:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise CompensationPlanError("compensation.error.not_number", field=name, value=value) from None
+    return number
+
+
+def _choice(enum: type[StrEnum], value: object, name: str):
+    try:
+        return enum(value)
+    except ValueError:
+        choices = ", ".join(e.value for e in enum)
+        raise CompensationPlanError("compensation.error.bad_choice", field=name, value=value, choices=choices) from None
+
+
+def _validate(plan: CompensationPlan) -> None:
+    def non_negative(value: float, name: str) -> None:
+        if not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise CompensationPlanError("compensation.error.not_number", field=name, value=value)
+        if value < 0:
+            raise CompensationPlanError("compensation.error.negative", plan=plan.name, field=name, value=value)
+
+    non_negative(plan.fixed.base, "fixed.base")
+    non_negative(plan.target, "target")
+    if plan.target == 0:
+        raise CompensationPlanError("compensation.error.zero_target", plan=plan.name)
+    v = plan.variable
+    for name in ("target_bonus", "threshold", "new_product_rate", "new_client_bonus"):
+        non_negative(getattr(v, name), f"variable.{name}")
+    if not v.tiers:
+        raise CompensationPlanError("compensation.error.no_tiers", plan=plan.name)
+    for i, tier in enumerate(v.tiers, start=1):
+        non_negative(tier.start, f"variable.tiers[{i}].start")
+        non_negative(tier.rate, f"variable.tiers[{i}].rate")
+        if i > 1:
+            before = v.tiers[i - 2]
+            if tier.start <= before.start:
+                raise CompensationPlanError(
+                    "compensation.error.tier_order", plan=plan.name, n=i, start=tier.start, previous=before.start
+                )
+            if v.mode == TierMode.RETROACTIVE and tier.rate < before.rate:
+                raise CompensationPlanError(
+                    "compensation.error.retroactive_decreasing",
+                    plan=plan.name,
+                    n=i,
+                    rate=tier.rate,
+                    previous=before.rate,
+                )
+    if v.cap is not None:
+        non_negative(v.cap, "variable.cap")
+        if v.cap <= v.threshold:
+            raise CompensationPlanError(
+                "compensation.error.cap_below_threshold", plan=plan.name, cap=v.cap, threshold=v.threshold
+            )
+    names = [c.name for c in plan.fixed.conditions]
+    for c in plan.fixed.conditions:
+        if not c.name.strip():
+            raise CompensationPlanError("compensation.error.empty_condition", plan=plan.name)
+        if names.count(c.name) > 1:
+            raise CompensationPlanError("compensation.error.duplicate_condition", plan=plan.name, condition=c.name)
+    for i, d in enumerate(plan.penalty.deductions, start=1):
+        if d.condition not in names:
+            raise CompensationPlanError(
+                "compensation.error.unknown_condition", plan=plan.name, condition=d.condition, known=", ".join(names)
+            )
+        non_negative(d.value, f"penalty.deductions[{i}].value")
+        if d.kind == DeductionKind.BONUS_SHARE and d.value > 1:
+            raise CompensationPlanError(
+                "compensation.error.share_range", plan=plan.name, condition=d.condition, value=d.value
+            )
+
+
+# --------------------------------------------------------------------------- the pay curve
+
+
+def _snap(attainment: np.ndarray, edges: tuple[float, ...]) -> np.ndarray:
+    """Put attainments within float round-off of an edge exactly on it.
+
+    Revenue summed from many deals and divided by a target can land 1e-16
+    below 100 %; a seller who met the plan exactly must be paid as such.
+    """
+    out = attainment.copy()
+    for edge in edges:
+        out[np.isclose(out, edge, rtol=1e-12, atol=1e-12)] = edge
+    return out
+
+
+def _curve(plan: CompensationPlan, attainment: np.ndarray) -> np.ndarray:
+    """Plan pay per unit (target or target bonus) at ``attainment``, vectorised."""
+    v = plan.variable
+    a = _snap(np.asarray(attainment, dtype=float), plan.edges)
+    capped = a if v.cap is None else np.minimum(a, v.cap)
+    starts = np.array([tier.start for tier in v.tiers])
+    rates = np.array([tier.rate for tier in v.tiers])
+    if v.mode == TierMode.MARGINAL:
+        ends = np.append(starts[1:], np.inf)
+        slices = np.clip(capped[..., None] - starts, 0.0, ends - starts)
+        pay = slices @ rates
+    else:
+        reached = np.searchsorted(starts, capped, side="right") - 1
+        pay = np.where(reached >= 0, rates[np.maximum(reached, 0)] * capped, 0.0)
+    return np.where(a >= v.threshold, pay, 0.0)
+
+
+def _unit(plan: CompensationPlan, target: np.ndarray | float, months: float) -> np.ndarray | float:
+    if plan.variable.basis == Basis.REVENUE:
+        return target
+    return plan.variable.target_bonus * months
+
+
+def attainment_pay(plan: CompensationPlan, attainment, target=None, months: float = 1.0) -> np.ndarray:
+    """Plan pay (the pay curve alone: no base, extras or penalties).
+
+    Parameters
+    ----------
+    plan : CompensationPlan
+    attainment : float or array
+        Won revenue over target (1.0 = 100 %).
+    target : float or array, optional
+        The seller's revenue target for the period; default ``plan.target × months``.
+    months : float
+        Length of the period in months (scales the target bonus).
+
+    Returns
+    -------
+    numpy.ndarray
+        Pay, the shape of ``attainment``.
+    """
+    target = plan.target * months if target is None else np.asarray(target, dtype=float)
+    return _curve(plan, np.asarray(attainment, dtype=float)) * _unit(plan, target, months)
+
+
+def pay_per_revenue(
+    plan: CompensationPlan, attainment: float = 1.0, target: float | None = None, months: float = 1.0
+) -> float:
+    """Plan pay per unit of won revenue at ``attainment``: the seller's effective commission rate.
+
+    It is the pay curve's value divided by the revenue that earns it,
+    ``attainment_pay(a) / (a × target)``, so "one contact is worth
+    P(win) × deal size × pay_per_revenue". The base, the new-product and
+    new-client extras and penalties are left out: they do not depend on one
+    more sale. At zero attainment it is the limit from above: the first
+    tier's rate per unit of revenue if there is no threshold, else 0.
+
+    Parameters
+    ----------
+    plan : CompensationPlan
+    attainment : float
+        1.0 = the plan met exactly.
+    target : float, optional
+        Revenue target for the period; default ``plan.target × months``.
+    months : float
+        Length of the period in months.
+
+    Returns
+    -------
+    float
+        Pay per unit of revenue (0.05 = 5 kopecks per rouble).
+    """
+    if not math.isfinite(attainment) or attainment < 0:
+        raise ParameterError("error.parameter", name="attainment", rule=">= 0", value=attainment)
+    target = plan.target * months if target is None else float(target)
+    if not target > 0:
+        raise ParameterError("error.parameter", name="target", rule="> 0", value=target)
+    unit = _unit(plan, target, months)
+    if attainment == 0:
+        v = plan.variable
+        first = v.tiers[0]
+        rate = first.rate if v.threshold <= 0 and first.start <= 0 else 0.0
+        return float(rate * unit / target)
+    return float(attainment_pay(plan, attainment, target, months) / (attainment * target))
+
+
+def total_pay(
+    plan: CompensationPlan,
+    revenue,
+    target,
+    *,
+    new_revenue=0.0,
+    new_clients=0.0,
+    unmet: Mapping[str, object] | None = None,
+    months: float = 1.0,
+) -> dict[str, np.ndarray]:
+    """Every part of pay, vectorised over sellers (or over revenue outcomes).
+
+    Parameters
+    ----------
+    plan : CompensationPlan
+    revenue, target, new_revenue, new_clients : float or array
+        Won revenue, revenue target for the period, revenue from new
+        products, new clients won; broadcast together.
+    unmet : mapping condition name → bool or bool array, optional
+        True where the condition was NOT met; missing conditions are met.
+    months : float
+        Period length in months (scales the base and the target bonus).
+
+    Returns
+    -------
+    dict of numpy.ndarray
+        ``attainment``, ``fixed``, ``plan_pay``, ``new_product_pay``,
+        ``new_client_pay``, ``variable``, ``deduction`` (what the unmet
+        conditions ask for), ``penalty`` (what is actually taken),
+        ``total``, ``cut_share`` (penalty over fixed + variable) and
+        ``base_cut`` (the part of the penalty taken from the base).
+    """
+    revenue, target, new_revenue, new_clients = np.broadcast_arrays(
+        *(np.asarray(x, dtype=float) for x in (revenue, target, new_revenue, new_clients))
+    )
+    if np.any(~(target > 0)):
+        raise ParameterError("compensation.error.target", value=float(np.min(target)))
+    attainment = revenue / target
+    v = plan.variable
+    fixed = np.full(revenue.shape, plan.fixed.base * months)
+    plan_pay = _curve(plan, attainment) * _unit(plan, target, months)
+    new_product_pay = v.new_product_rate * new_revenue
+    new_client_pay = v.new_client_bonus * new_clients
+    variable = plan_pay + new_product_pay + new_client_pay
+    amount = np.zeros(revenue.shape)
+    share = np.zeros(revenue.shape)
+    unmet = unmet or {}
+    for d in plan.penalty.deductions:
+        missed = np.broadcast_to(np.asarray(unmet.get(d.condition, False), dtype=bool), revenue.shape)
+        if d.kind == DeductionKind.AMOUNT:
+            amount = amount + missed * d.value
+        else:
+            share = share + missed * d.value
+    deduction = amount + share * variable
+    ceiling = variable + fixed if plan.penalty.from_base else variable
+    penalty = np.minimum(deduction, ceiling)
+    gross = fixed + variable
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cut_share = np.where(gross > 0, penalty / gross, 0.0)
+    return {
+        "attainment": attainment,
+        "fixed": fixed,
+        "plan_pay": plan_pay,
+        "new_product_pay": new_product_pay,
+        "new_client_pay": new_client_pay,
+        "variable": variable,
+        "deduction": deduction,
+        "penalty": penalty,
+        "total": gross - penalty,
+        "cut_share": cut_share,
+        "base_cut": np.maximum(penalty - variable, 0.0),
+    }
+
+
+def pay_curve(
+    plan: CompensationPlan, target: float | None = None, months: float = 1.0, upto: float | None = None
+) -> pd.DataFrame:
+    """Base + plan pay against attainment, for a chart.
+
+    The grid is fine and includes each edge twice (just below and at it) so
+    that cliffs draw as vertical steps.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``attainment``, ``pay``.
+    """
+    target = plan.target * months if target is None else float(target)
+    edges = plan.edges
+    top = upto if upto is not None else max(1.5, edges[-1] + 0.3)
+    grid = np.linspace(0.0, top, 301)
+    below = [e - 1e-9 for e in edges if 0 < e <= top]
+    a = np.unique(np.concatenate([grid, below, [e for e in edges if e <= top]]))
+    pay = plan.fixed.base * months + attainment_pay(plan, a, target, months)
+    return pd.DataFrame({"attainment": a, "pay": pay})
+
+
+# --------------------------------------------------------------------------- actuals
+
+
+@dataclass(frozen=True)
+class DealColumns:
+    """Names of the deal-table columns the pay computation reads."""
+
+    owner: str = "owner"
+    status: str = "status"
+    amount: str = "amount"
+    closed_at: str = "closed_at"
+    product: str = "product"
+    segment: str = "segment"
+    client: str = "client_id"
+    deal_id: str = "deal_id"
+    probability: str = "probability"
+    expected_close_at: str = "expected_close_at"
+    funnel: str = "funnel"
+    stage: str = "stage"
+
+
+def is_new_product(products: pd.Series, plan: CompensationPlan) -> pd.Series:
+    """True where a product is new under ``plan``: listed by name, or carrying a marker word."""
+    v = plan.variable
+    names = products.astype("str").where(products.notna(), "")
+    new = names.isin(v.new_products) & products.notna()
+    markers = [m.strip() for m in v.new_product_markers if m.strip()]
+    if markers:
+        # whole words: the marker "new" must not match "Renewal"
+        pattern = r"(?<!\w)(?:" + "|".join(re.escape(m) for m in markers) + r")(?!\w)"
+        new |= names.str.contains(pattern, case=False, regex=True)
+    return new.astype(bool)
+
+
+def period_months(start, end) -> float:
+    """Length of [start, end) in months: whole months when both fall on the 1st, else days / 30.4375."""
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    if start.day == 1 and end.day == 1 and start.normalize() == start and end.normalize() == end:
+        return float((end.year - start.year) * 12 + end.month - start.month)
+    return (end - start) / pd.Timedelta(days=30.4375)
+
+
+def seller_actuals(
+    deals: pd.DataFrame,
+    plan: CompensationPlan,
+    start,
+    end,
+    sellers=None,
+    columns: DealColumns = DealColumns(),
+) -> pd.DataFrame:
+    """Won revenue, new-product revenue and new clients per seller in [start, end).
+
+    Parameters
+    ----------
+    deals : pandas.DataFrame
+        Canonical deal table.
+    plan : CompensationPlan
+        Decides which products are new.
+    start, end : date-like
+        The period, on the deals' close date; ``end`` excluded.
+    sellers : iterable of str, optional
+        Sellers to report (those without deals get zeros); default every owner.
+    columns : DealColumns
+        Column names.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``seller``; columns ``revenue``, ``new_revenue``, ``new_clients``, ``deals_won``.
+    """
+    c = columns
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    owners = deals[c.owner]
+    won = deals[(deals[c.status] == WON) & owners.notna() & (deals[c.closed_at] >= start) & (deals[c.closed_at] < end)]
+    amount = won[c.amount].fillna(0.0)
+    new_mask = is_new_product(won[c.product], plan) if c.product in won else pd.Series(False, index=won.index)
+    frame = pd.DataFrame(
+        {"seller": won[c.owner].astype(str), "revenue": amount, "new_revenue": amount.where(new_mask, 0.0)}
+    )
+    # a new client with two won deals in the period is still one new client
+    client = won[c.client] if c.client in won else pd.Series(pd.NA, index=won.index)
+    key = client.astype("str").where(client.notna(), "deal:" + won[c.deal_id].astype(str))
+    frame["client"] = key.where(won[c.segment] == "new") if c.segment in won else pd.NA
+    grouped = frame.groupby("seller")
+    out = pd.DataFrame(
+        {
+            "revenue": grouped["revenue"].sum(),
+            "new_revenue": grouped["new_revenue"].sum(),
+            "new_clients": grouped["client"].nunique().astype(float),
+            "deals_won": grouped["revenue"].size().astype(float),
+        }
+    )
+    if sellers is None:
+        sellers = sorted(owners.dropna().astype(str).unique())
+    out = out.reindex(pd.Index(list(sellers), name="seller"), fill_value=0.0)
+    return out.astype(float)
+
+
+def _unmet_table(conditions: pd.DataFrame | None, sellers: pd.Index) -> dict[str, np.ndarray]:
+    """Condition results (True = met) → {condition: unmet per seller}; missing means met."""
+    if conditions is None:
+        return {}
+    met = conditions.reindex(sellers)
+    return {str(col): ~met[col].fillna(True).astype(bool).to_numpy() for col in met.columns}
+
+
+def default_targets(
+    deals: pd.DataFrame, end, months: float, lookback_months: int = 12, columns: DealColumns = DealColumns()
+) -> pd.Series:
+    """A starting target per seller: the seller's average monthly won revenue over
+    the ``lookback_months`` before ``end``, times ``months``, rounded up to two
+    significant digits (never zero: a seller with no history gets the team's median)."""
+    c = columns
+    end = pd.Timestamp(end)
+    begin = end - pd.DateOffset(months=lookback_months)
+    won = deals[
+        (deals[c.status] == WON) & deals[c.owner].notna() & (deals[c.closed_at] >= begin) & (deals[c.closed_at] < end)
+    ]
+    sellers = sorted(deals[c.owner].dropna().astype(str).unique())
+    monthly = won.groupby(won[c.owner].astype(str))[c.amount].sum().reindex(sellers, fill_value=0.0) / lookback_months
+    raw = monthly * months
+    fallback = raw[raw > 0].median() if (raw > 0).any() else 1_000_000.0 * months
+    raw = raw.where(raw > 0, fallback)
+    magnitude = 10.0 ** (np.floor(np.log10(raw.to_numpy())) - 1)
+    out = pd.Series(
+        np.ceil(raw.to_numpy() / magnitude) * magnitude, index=pd.Index(sellers, name="seller"), name="target"
+    )
+    return out
+
+
+def pay_from_actuals(
+    plan: CompensationPlan,
+    deals: pd.DataFrame,
+    targets: Mapping[str, float] | pd.Series,
+    start,
+    end,
+    conditions: pd.DataFrame | None = None,
+    months: float | None = None,
+    columns: DealColumns = DealColumns(),
+) -> pd.DataFrame:
+    """Pay per seller for [start, end) from the won deals.
+
+    Parameters
+    ----------
+    plan : CompensationPlan
+    deals : pandas.DataFrame
+        Canonical deal table (owner, status, amount, closed_at, product, segment).
+    targets : mapping or Series seller → revenue target for the period
+        The sellers reported; a seller with no deals gets zeros.
+    start, end : date-like
+        The period (close dates; ``end`` excluded).
+    conditions : pandas.DataFrame, optional
+        Index seller, one bool column per condition, True = met; missing = met.
+    months : float, optional
+        Period length in months; default :func:`period_months`.
+    columns : DealColumns
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``seller``; the actuals (``target``, ``revenue``,
+        ``new_revenue``, ``new_clients``, ``deals_won``) and every column of
+        :func:`total_pay`.
+    """
+    targets = pd.Series(targets, dtype=float)
+    targets.index = targets.index.astype(str)
+    months = period_months(start, end) if months is None else months
+    actuals = seller_actuals(deals, plan, start, end, sellers=targets.index, columns=columns)
+    bad = targets[~(targets > 0)]
+    if len(bad):
+        raise ParameterError("compensation.error.seller_target", seller=bad.index[0], value=bad.iloc[0])
+    parts = total_pay(
+        plan,
+        actuals["revenue"].to_numpy(),
+        targets.to_numpy(),
+        new_revenue=actuals["new_revenue"].to_numpy(),
+        new_clients=actuals["new_clients"].to_numpy(),
+        unmet=_unmet_table(conditions, actuals.index),
+        months=months,
+    )
+    out = actuals.copy()
+    out.insert(0, "target", targets.to_numpy())
+    for name, values in parts.items():
+        out[name] = values
+    return out
+
+
+# --------------------------------------------------------------------------- forecast
+
+
+def _win_probabilities(deals: pd.DataFrame, config, columns: DealColumns) -> pd.Series:
+    """Each open deal's own probability, else its stage's default from ``config``, else 0."""
+    c = columns
+    own = deals[c.probability] if c.probability in deals else pd.Series(np.nan, index=deals.index)
+    if config is None or own.notna().all():
+        return own.fillna(0.0).clip(0.0, 1.0)
+    table = config.stage_table()
+    table = table[table["kind"] == "open"]
+    if len(config.funnels) == 1:
+        by_stage = table.set_index("stage")["probability"]
+        fallback = deals[c.stage].map(by_stage)
+    else:
+        by_pair = table.set_index(["funnel", "stage"])["probability"]
+        index = pd.MultiIndex.from_arrays([deals[c.funnel].astype(str), deals[c.stage].astype(str)])
+        fallback = pd.Series(by_pair.reindex(index).to_numpy(), index=deals.index)
+    return own.fillna(fallback).fillna(0.0).clip(0.0, 1.0).astype(float)
+
+
+def pay_distribution(
+    plan: CompensationPlan,
+    deals: pd.DataFrame,
+    targets: Mapping[str, float] | pd.Series,
+    months: float = 1.0,
+    conditions: pd.DataFrame | None = None,
+    config=None,
+    close_by=None,
+    quantiles: tuple[float, ...] = (0.1, 0.5, 0.9),
+    columns: DealColumns = DealColumns(),
+) -> pd.DataFrame:
+    """Next period's pay per seller (P10/P50/P90) from the seller's open deals.
+
+    Each seller's revenue S = Σ aᵢ·Bernoulli(pᵢ) over their open deals comes
+    from :func:`funnel_model.forecast.revenue_distribution`. Total pay is a
+    non-decreasing function of S (module docstring), so its q-quantile is pay
+    at the q-quantile of S, exactly: no simulation is needed. The new-product
+    and new-client extras enter at their expected values (a constant shift),
+    and the condition results are held fixed (default: all met).
+
+    Parameters
+    ----------
+    plan : CompensationPlan
+    deals : pandas.DataFrame
+        Canonical deal table; only open deals are used.
+    targets : mapping or Series seller → revenue target for the next period
+    months : float
+        Length of the next period in months.
+    conditions : pandas.DataFrame, optional
+        As in :func:`pay_from_actuals`.
+    config : FunnelConfig, optional
+        Stage default probabilities for deals without their own.
+    close_by : date-like, optional
+        End of the next period: only open deals expected to close before it
+        count (overdue ones included, as they may still close; deals without
+        an expected close date are kept). None: the whole pipeline.
+    quantiles : tuple of float
+        Probabilities of the quantiles reported.
+    columns : DealColumns
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per seller and quantile: ``seller``, ``q``, ``revenue``,
+        ``attainment``, ``total``; plus ``p_threshold`` (P(S reaches the
+        threshold)) and ``p_target`` (P(S ≥ target)) per seller.
+    """
+    from funnel_model.forecast import revenue_distribution
+
+    c = columns
+    targets = pd.Series(targets, dtype=float)
+    targets.index = targets.index.astype(str)
+    keep = (deals[c.status] == OPEN) & deals[c.owner].notna()
+    if close_by is not None and c.expected_close_at in deals:
+        expected = deals[c.expected_close_at]
+        keep &= expected.isna() | (expected < pd.Timestamp(close_by))
+    open_deals = deals[keep]
+    probs = _win_probabilities(open_deals, config, columns)
+    amounts = open_deals[c.amount].fillna(0.0)
+    new_product = is_new_product(open_deals[c.product], plan) if c.product in open_deals else False
+    expected_new_revenue = (amounts * probs).where(new_product, 0.0)
+    expected_new_clients = probs.where(open_deals[c.segment] == "new", 0.0) if c.segment in open_deals else probs * 0
+    owner = open_deals[c.owner].astype(str)
+    unmet = _unmet_table(conditions, targets.index)
+    qs = np.asarray(quantiles, dtype=float)
+    rows = []
+    for i, seller in enumerate(targets.index):
+        mine = (owner == seller).to_numpy()
+        dist = revenue_distribution(amounts.to_numpy()[mine], probs.to_numpy()[mine])
+        revenue = np.array([dist.quantile(q) for q in qs], dtype=float)
+        target = targets.iloc[i]
+        pay = total_pay(
+            plan,
+            revenue,
+            target,
+            new_revenue=expected_new_revenue.to_numpy()[mine].sum(),
+            new_clients=expected_new_clients.to_numpy()[mine].sum(),
+            unmet={k: v[i] for k, v in unmet.items()},
+            months=months,
+        )
+        threshold = plan.variable.threshold * target
+        rows.append(
+            pd.DataFrame(
+                {
+                    "seller": seller,
+                    "q": qs,
+                    "revenue": revenue,
+                    "attainment": pay["attainment"],
+                    "total": pay["total"],
+                    "p_threshold": float(dist.prob_at_least(threshold)) if threshold > 0 else 1.0,
+                    "p_target": float(dist.prob_at_least(target)),
+                }
+            )
+        )
+    if not rows:
+        return pd.DataFrame(columns=["seller", "q", "revenue", "attainment", "total", "p_threshold", "p_target"])
+    return pd.concat(rows, ignore_index=True)
+
+
+# --------------------------------------------------------------------------- company and law
+
+
+def company_totals(pay: pd.DataFrame) -> dict[str, float]:
+    """Company figures from a :func:`pay_from_actuals` table.
+
+    Returns ``revenue``, ``fixed``, ``variable``, ``penalty``, ``total`` and
+    ``cost_of_sales`` (total pay over won revenue; NaN without revenue).
+    """
+    sums = {k: float(pay[k].sum()) for k in ("revenue", "fixed", "variable", "penalty", "total")}
+    sums["cost_of_sales"] = sums["total"] / sums["revenue"] if sums["revenue"] > 0 else float("nan")
+    return sums
+
+
+def compare_plans(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """:func:`company_totals` of several plans on the same data, one row per plan."""
+    return pd.DataFrame({name: company_totals(table) for name, table in tables.items()}).T
+
+
+@dataclass(frozen=True)
+class LawWarning:
+    """A plan or a seller's pay that Russian labour law may not allow.
+
+    ``kind`` is "over_limit" (a disciplinary cut above 20 % of monthly pay)
+    or "from_base" (the base itself is cut); ``seller`` is None for the plan's
+    worst case; ``share`` is the cut over the pay before it; ``attainment``
+    where the worst case happens.
+    """
+
+    kind: str
+    plan: str
+    share: float
+    seller: str | None = None
+    attainment: float | None = None
+
+    def message(self, lang: str) -> str:
+        """The warning, citing ТК РФ ст. 192 and ст. 135, in ``lang``."""
+        who = self.seller if self.seller is not None else t("compensation.law.worst_case", lang)
+        return t(
+            f"compensation.law.{self.kind}",
+            lang,
+            plan=self.plan,
+            who=who,
+            share=f"{self.share:.0%}",
+            limit=f"{DISCIPLINARY_CUT_LIMIT:.0%}",
+        )
+
+
+def labour_law_warnings(
+    plan: CompensationPlan, pay: pd.DataFrame | None = None, months: float = 1.0
+) -> list[LawWarning]:
+    """What the plan may take that ТК РФ ст. 192 and ст. 135 (144-ФЗ) do not allow.
+
+    The plan's worst case: every condition unmet, at the attainment (0 to
+    past the last edge) where the cut is the largest share of pay, for the
+    plan's default target. With a :func:`pay_from_actuals` table, each
+    seller whose actual cut exceeds the limit or reaches the base.
+    """
+    warnings: list[LawWarning] = []
+    unmet = {d.condition: True for d in plan.penalty.deductions}
+    if unmet:
+        grid = np.unique(np.concatenate([np.linspace(0.0, plan.edges[-1] + 1.0, 801), plan.edges]))
+        target = plan.target * months
+        worst = total_pay(plan, grid * target, target, unmet=unmet, months=months)
+        i = int(np.argmax(worst["cut_share"]))
+        if worst["cut_share"][i] > DISCIPLINARY_CUT_LIMIT + 1e-12:
+            warnings.append(
+                LawWarning("over_limit", plan.name, float(worst["cut_share"][i]), attainment=float(grid[i]))
+            )
+        j = int(np.argmax(worst["base_cut"]))
+        if worst["base_cut"][j] > 0:
+            share = float(worst["base_cut"][j] / worst["fixed"][j]) if worst["fixed"][j] > 0 else 0.0
+            warnings.append(LawWarning("from_base", plan.name, share, attainment=float(grid[j])))
+    if pay is not None:
+        for seller, row in pay.iterrows():  # one row per seller: a handful, not per deal
+            if row["cut_share"] > DISCIPLINARY_CUT_LIMIT + 1e-12:
+                warnings.append(LawWarning("over_limit", plan.name, float(row["cut_share"]), seller=str(seller)))
+            if row["base_cut"] > 0:
+                share = float(row["base_cut"] / row["fixed"]) if row["fixed"] > 0 else 0.0
+                warnings.append(LawWarning("from_base", plan.name, share, seller=str(seller)))
+    return warnings
+
+
+# --------------------------------------------------------------------------- presets
+
+PRESETS = ("mix_50_50", "fixed_heavy", "cliff")
+
+
+def preset(name: str, lang: str = "en") -> CompensationPlan:
+    """A starting plan, with condition names in ``lang``.
+
+    - ``mix_50_50``: base = target bonus; 50 % threshold, accelerators ×1.5
+      above 100 % and ×2 above 130 %, capped at 200 %; marginal tiers.
+    - ``fixed_heavy``: a large base and a small linear bonus capped at 150 %.
+    - ``cliff``: a small base and a commission on revenue paid only from
+      90 % of plan, retroactively higher from 100 %.
+    """
+    conditions = (
+        Condition(t("compensation.preset.reports", lang), t("compensation.preset.reports_measure", lang)),
+        Condition(t("compensation.preset.crm", lang), t("compensation.preset.crm_measure", lang)),
+    )
+    reports, crm = (c.name for c in conditions)
+    markers = ("новинка", "new")
+    if name == "mix_50_50":
+        return CompensationPlan(
+            name=t("compensation.preset.mix_50_50", lang),
+            fixed=FixedPart(60_000.0, conditions),
+            variable=VariablePart(
+                basis=Basis.TARGET_BONUS,
+                target_bonus=60_000.0,
+                threshold=0.5,
+                tiers=(Tier(0.0, 1.0), Tier(1.0, 1.5), Tier(1.3, 2.0)),
+                mode=TierMode.MARGINAL,
+                cap=2.0,
+                new_product_rate=0.02,
+                new_product_markers=markers,
+                new_client_bonus=5_000.0,
+            ),
+            penalty=PenaltyPart(
+                (Deduction(reports, DeductionKind.BONUS_SHARE, 0.10), Deduction(crm, DeductionKind.AMOUNT, 5_000.0))
+            ),
+        )
+    if name == "fixed_heavy":
+        return CompensationPlan(
+            name=t("compensation.preset.fixed_heavy", lang),
+            fixed=FixedPart(100_000.0, conditions),
+            variable=VariablePart(
+                basis=Basis.TARGET_BONUS,
+                target_bonus=20_000.0,
+                threshold=0.0,
+                tiers=(Tier(0.0, 1.0),),
+                mode=TierMode.MARGINAL,
+                cap=1.5,
+                new_product_rate=0.01,
+                new_product_markers=markers,
+                new_client_bonus=3_000.0,
+            ),
+            penalty=PenaltyPart(
+                (Deduction(reports, DeductionKind.BONUS_SHARE, 0.10), Deduction(crm, DeductionKind.BONUS_SHARE, 0.10))
+            ),
+        )
+    if name == "cliff":
+        return CompensationPlan(
+            name=t("compensation.preset.cliff", lang),
+            fixed=FixedPart(40_000.0, conditions),
+            variable=VariablePart(
+                basis=Basis.REVENUE,
+                threshold=0.9,
+                tiers=(Tier(0.0, 0.08), Tier(1.0, 0.10)),
+                mode=TierMode.RETROACTIVE,
+                cap=None,
+                new_product_rate=0.02,
+                new_product_markers=markers,
+                new_client_bonus=5_000.0,
+            ),
+            penalty=PenaltyPart(
+                (Deduction(reports, DeductionKind.BONUS_SHARE, 0.15), Deduction(crm, DeductionKind.AMOUNT, 5_000.0))
+            ),
+        )
+    raise CompensationPlanError("compensation.error.unknown_preset", name=name, known=", ".join(PRESETS))

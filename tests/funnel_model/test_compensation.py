@@ -1,0 +1,514 @@
+"""Compensation plans: every boundary of the pay curve pinned by hand-computed values."""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from funnel_model import compensation as comp
+from funnel_model.compensation import (
+    Basis,
+    CompensationPlan,
+    Condition,
+    Deduction,
+    DeductionKind,
+    FixedPart,
+    PenaltyPart,
+    Tier,
+    TierMode,
+    VariablePart,
+)
+from funnel_model.errors import CompensationPlanError, ParameterError
+from funnel_model.schema import conform
+
+REPORTS, CRM = "Reports", "CRM"
+
+
+def make_plan(
+    mode=TierMode.MARGINAL,
+    *,
+    threshold=0.5,
+    tiers=((0.0, 1.0), (1.0, 1.5), (1.2, 2.0)),
+    cap=None,
+    basis=Basis.TARGET_BONUS,
+    target_bonus=100.0,
+    base=1000.0,
+    deductions=(),
+    from_base=False,
+    new_product_rate=0.0,
+    new_client_bonus=0.0,
+    markers=(),
+    target=1000.0,
+):
+    return CompensationPlan(
+        name="T",
+        fixed=FixedPart(base, (Condition(REPORTS, "late reports"), Condition(CRM, "breaches"))),
+        variable=VariablePart(
+            basis=basis,
+            target_bonus=target_bonus,
+            threshold=threshold,
+            tiers=tuple(Tier(s, r) for s, r in tiers),
+            mode=mode,
+            cap=cap,
+            new_product_rate=new_product_rate,
+            new_product_markers=markers,
+            new_client_bonus=new_client_bonus,
+        ),
+        penalty=PenaltyPart(tuple(Deduction(c, k, v) for c, k, v in deductions), from_base=from_base),
+        target=target,
+    )
+
+
+# --------------------------------------------------------------------------- the pay curve
+
+
+@pytest.mark.parametrize(
+    ("attainment", "expected"),
+    [
+        (0.0, 0.0),
+        (0.4999, 0.0),  # just below the threshold: nothing
+        (0.5, 50.0),  # at the threshold: the first tier from zero (a cliff)
+        (0.9, 90.0),
+        (1.0, 100.0),  # 100 %: the whole target bonus
+        (1.1, 115.0),  # 100 + 0.1 × 1.5 × 100
+        (1.2, 130.0),  # tier edge: 100 + 0.2 × 150
+        (1.5, 190.0),  # 130 + 0.3 × 2 × 100
+    ],
+)
+def test_marginal_tiers_pay_each_slice_at_its_own_rate(attainment, expected):
+    assert comp.attainment_pay(make_plan(), attainment) == pytest.approx(expected, abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("attainment", "expected"),
+    [
+        (0.4999, 0.0),
+        (0.5, 50.0),
+        (0.99, 99.0),
+        (1.0, 150.0),  # reaching 100 % lifts the whole amount to 1.5
+        (1.19, 178.5),
+        (1.2, 240.0),  # 1.2 × 2 × 100
+        (1.5, 300.0),
+    ],
+)
+def test_retroactive_tiers_pay_the_whole_amount_at_the_reached_rate(attainment, expected):
+    assert comp.attainment_pay(make_plan(TierMode.RETROACTIVE), attainment) == pytest.approx(expected, abs=1e-9)
+
+
+@pytest.mark.parametrize(("mode", "at_cap"), [(TierMode.MARGINAL, 190.0), (TierMode.RETROACTIVE, 300.0)])
+def test_cap_freezes_plan_pay(mode, at_cap):
+    plan = make_plan(mode, cap=1.5)
+    pay = comp.attainment_pay(plan, [1.4999, 1.5, 1.5001, 3.0])
+    assert pay[1] == pytest.approx(at_cap)
+    assert pay[2] == pay[3] == pay[1]
+    assert pay[0] < pay[1]
+
+
+def test_revenue_basis_rates_are_shares_of_revenue():
+    plan = make_plan(basis=Basis.REVENUE, tiers=((0.0, 0.05), (1.0, 0.08)), threshold=0.0)
+    # marginal: 5 % of the first 1000, 8 % of the next 500
+    assert comp.attainment_pay(plan, 1.5, target=1000.0) == pytest.approx(50.0 + 40.0)
+    retro = make_plan(TierMode.RETROACTIVE, basis=Basis.REVENUE, tiers=((0.0, 0.05), (1.0, 0.08)), threshold=0.0)
+    assert comp.attainment_pay(retro, 1.5, target=1000.0) == pytest.approx(120.0)
+
+
+def test_a_first_tier_after_zero_pays_nothing_below_it():
+    plan = make_plan(threshold=0.0, tiers=((0.5, 1.0), (1.0, 2.0)))
+    assert comp.attainment_pay(plan, [0.4, 0.5, 1.0, 1.1]) == pytest.approx([0.0, 0.0, 50.0, 70.0])
+
+
+def test_target_bonus_scales_with_the_months_of_the_period():
+    assert comp.attainment_pay(make_plan(), 1.0, months=3) == pytest.approx(300.0)
+
+
+def test_revenue_summed_with_round_off_still_meets_the_plan_exactly():
+    plan = make_plan(TierMode.RETROACTIVE)
+    revenue = sum([0.1] * 10)  # 0.9999999999999999
+    assert revenue < 1.0
+    pay = comp.total_pay(plan, revenue, 1.0)
+    assert pay["plan_pay"] == pytest.approx(150.0)
+
+
+# --------------------------------------------------------------------------- penalties
+
+
+def test_penalties_come_out_of_the_variable_part():
+    plan = make_plan(
+        deductions=((REPORTS, DeductionKind.AMOUNT, 30.0), (CRM, DeductionKind.BONUS_SHARE, 0.5)),
+    )
+    pay = comp.total_pay(
+        plan, [1000.0, 1000.0, 1000.0], 1000.0, unmet={REPORTS: [True, False, True], CRM: [True, True, False]}
+    )
+    # bonus 100: both unmet 30 + 50; CRM only 50; reports only 30
+    assert pay["penalty"] == pytest.approx([80.0, 50.0, 30.0])
+    assert pay["total"] == pytest.approx([1020.0, 1050.0, 1070.0])
+    assert pay["fixed"] == pytest.approx([1000.0] * 3)
+
+
+def test_a_penalty_larger_than_the_bonus_floors_the_variable_part_at_zero_and_leaves_the_base():
+    plan = make_plan(deductions=((REPORTS, DeductionKind.AMOUNT, 500.0),))
+    pay = comp.total_pay(plan, [1000.0, 0.0], 1000.0, unmet={REPORTS: True})
+    assert pay["deduction"] == pytest.approx([500.0, 500.0])
+    assert pay["penalty"] == pytest.approx([100.0, 0.0])
+    assert pay["total"] == pytest.approx([1000.0, 1000.0])
+    assert pay["base_cut"] == pytest.approx([0.0, 0.0])
+
+
+def test_from_base_lets_deductions_reach_the_base_and_is_warned():
+    plan = make_plan(deductions=((REPORTS, DeductionKind.AMOUNT, 500.0),), from_base=True)
+    pay = comp.total_pay(plan, 1000.0, 1000.0, unmet={REPORTS: True})
+    assert pay["penalty"] == pytest.approx(500.0)
+    assert pay["total"] == pytest.approx(600.0)
+    assert pay["base_cut"] == pytest.approx(400.0)
+    kinds = {w.kind for w in comp.labour_law_warnings(plan)}
+    assert "from_base" in kinds
+
+
+def test_zero_revenue_pays_the_base_only():
+    for mode in TierMode:
+        pay = comp.total_pay(make_plan(mode, threshold=0.0), 0.0, 1000.0)
+        assert pay["variable"] == 0.0
+        assert pay["total"] == 1000.0
+
+
+# --------------------------------------------------------------------------- labour law
+
+
+def test_a_plan_that_can_cut_more_than_20_percent_is_warned_in_both_languages():
+    plan = make_plan(base=100.0, deductions=((REPORTS, DeductionKind.BONUS_SHARE, 0.3),))
+    warnings = comp.labour_law_warnings(plan)
+    assert [w.kind for w in warnings] == ["over_limit"]
+    w = warnings[0]
+    # worst case: 0.3 × 190 (cap-free curve at its largest bonus on the grid) over 100 + bonus → > 20 %
+    assert w.share > 0.2
+    en, ru = w.message("en"), w.message("ru")
+    assert "art. 135" in en and "144-FZ" in en and "art. 192" in en
+    assert "ст. 135" in ru and "144-ФЗ" in ru and "ст. 192" in ru
+    assert "20%" in en and "20%" in ru
+
+
+def test_the_20_percent_limit_is_exclusive():
+    # base 400, bonus 100 at 100 %: a 100 deduction is exactly 20 % of 500 → lawful
+    plan = make_plan(
+        base=400.0, threshold=0.0, tiers=((0.0, 1.0),), cap=1.0, deductions=((REPORTS, DeductionKind.AMOUNT, 100.0),)
+    )
+    assert comp.labour_law_warnings(plan) == []
+    harsher = make_plan(
+        base=399.0, threshold=0.0, tiers=((0.0, 1.0),), cap=1.0, deductions=((REPORTS, DeductionKind.AMOUNT, 100.0),)
+    )
+    assert [w.kind for w in comp.labour_law_warnings(harsher)] == ["over_limit"]
+
+
+@pytest.mark.parametrize("name", comp.PRESETS)
+def test_presets_are_lawful(name):
+    assert comp.labour_law_warnings(comp.preset(name, "ru")) == []
+
+
+def test_sellers_whose_actual_cut_is_over_the_limit_are_named():
+    plan = make_plan(base=100.0, deductions=((REPORTS, DeductionKind.BONUS_SHARE, 0.5),))
+    pay = pd.DataFrame(
+        comp.total_pay(plan, [1000.0, 1000.0], 1000.0, unmet={REPORTS: [True, False]}), index=["Ann", "Bob"]
+    )
+    sellers = [w.seller for w in comp.labour_law_warnings(plan, pay) if w.seller is not None]
+    assert sellers == ["Ann"]  # 50 of 200 = 25 %
+
+
+# --------------------------------------------------------------------------- JSON and validation
+
+
+@pytest.mark.parametrize("name", comp.PRESETS)
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_json_round_trip(name, lang):
+    plan = comp.preset(name, lang)
+    text = plan.to_json()
+    assert CompensationPlan.from_json(text) == plan
+    assert CompensationPlan.from_json(text.encode("utf-8")) == plan
+
+
+def test_json_round_trip_of_every_field():
+    plan = make_plan(
+        TierMode.RETROACTIVE,
+        cap=1.8,
+        basis=Basis.REVENUE,
+        deductions=((REPORTS, DeductionKind.BONUS_SHARE, 0.1), (CRM, DeductionKind.AMOUNT, 7.0)),
+        from_base=True,
+        new_product_rate=0.03,
+        new_client_bonus=11.0,
+        markers=("новинка",),
+    )
+    assert CompensationPlan.from_json(plan.to_json()) == plan
+
+
+def _edited(path, value):
+    data = json.loads(comp.preset("mix_50_50").to_json())
+    node = data
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    return json.dumps(data)
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "names"),
+    [
+        ("{not json", "compensation.error.bad_json", ""),
+        ("[1, 2]", "compensation.error.bad_json", ""),
+        (json.dumps({"name": "x"}), "compensation.error.bad_json", "fixed"),
+        (_edited(("fixed", "base"), -5), "compensation.error.negative", "fixed.base"),
+        (_edited(("fixed", "base"), "lots"), "compensation.error.not_number", "fixed.base"),
+        (_edited(("variable", "mode"), "progressive"), "compensation.error.bad_choice", "variable.mode"),
+        (_edited(("variable", "tiers"), []), "compensation.error.no_tiers", ""),
+        (
+            _edited(("variable", "tiers"), [{"start": 0, "rate": 1}, {"start": 0, "rate": 2}]),
+            "compensation.error.tier_order",
+            "2",
+        ),
+        (_edited(("variable", "cap"), 0.4), "compensation.error.cap_below_threshold", "0.4"),
+        (
+            _edited(("penalty", "deductions"), [{"condition": "Dress code", "kind": "amount", "value": 1}]),
+            "compensation.error.unknown_condition",
+            "Dress code",
+        ),
+        (
+            _edited(("penalty", "deductions"), [{"condition": "Timely reports", "kind": "bonus_share", "value": 10}]),
+            "compensation.error.share_range",
+            "Timely reports",
+        ),
+    ],
+)
+def test_invalid_plans_are_rejected_with_a_message_naming_the_field(text, key, names):
+    with pytest.raises(CompensationPlanError) as info:
+        CompensationPlan.from_json(text)
+    assert info.value.key == key
+    for lang in ("en", "ru"):
+        assert names in info.value.message(lang)
+
+
+def test_retroactive_rates_must_not_fall():
+    with pytest.raises(CompensationPlanError) as info:
+        make_plan(TierMode.RETROACTIVE, tiers=((0.0, 2.0), (1.0, 1.0)))
+    assert info.value.key == "compensation.error.retroactive_decreasing"
+    make_plan(TierMode.MARGINAL, tiers=((0.0, 2.0), (1.0, 1.0)))  # a decelerator is fine when marginal
+
+
+def test_duplicate_and_empty_conditions_are_rejected():
+    with pytest.raises(CompensationPlanError, match="twice"):
+        CompensationPlan("x", FixedPart(1.0, (Condition("a"), Condition("a"))), VariablePart())
+    with pytest.raises(CompensationPlanError, match="no name"):
+        CompensationPlan("x", FixedPart(1.0, (Condition(" "),)), VariablePart())
+
+
+# --------------------------------------------------------------------------- pay per revenue
+
+
+def test_pay_per_revenue():
+    mix = comp.preset("mix_50_50")
+    assert comp.pay_per_revenue(mix, 1.0, target=1_000_000) == pytest.approx(0.06)  # 60 000 per 1 000 000
+    assert comp.pay_per_revenue(mix, 0.0) == 0.0  # under the threshold
+    assert comp.pay_per_revenue(mix, 0.4) == 0.0
+    assert comp.pay_per_revenue(mix, 1.3, target=1_000_000) == pytest.approx(87_000 / 1_300_000)
+    cliff = comp.preset("cliff")
+    assert comp.pay_per_revenue(cliff, 0.95) == pytest.approx(0.08)
+    assert comp.pay_per_revenue(cliff, 1.0) == pytest.approx(0.10)
+    linear = make_plan(threshold=0.0, basis=Basis.REVENUE, tiers=((0.0, 0.05),))
+    assert comp.pay_per_revenue(linear, 0.0) == pytest.approx(0.05)  # the limit from above
+    with pytest.raises(ParameterError):
+        comp.pay_per_revenue(mix, -1.0)
+
+
+# --------------------------------------------------------------------------- actuals
+
+
+@pytest.fixture
+def deals():
+    rows = [
+        # deal_id, owner, status, amount, closed_at, product, segment, client_id
+        ("1", "Ann", "won", 600.0, "2026-01-10", "Cloud (новинка)", "new", "c1"),
+        ("2", "Ann", "won", 400.0, "2026-01-20", "Licenses", "new", "c1"),  # same new client
+        ("3", "Ann", "won", 5000.0, "2026-02-03", "Licenses", "active", "c2"),  # after the period
+        ("4", "Ann", "lost", 300.0, "2026-01-15", "Licenses", "new", "c3"),
+        ("5", "Ann", "open", 700.0, None, "Licenses", "new", "c4"),
+        ("6", "Bob", "won", 300.0, "2026-01-31 23:59", "Renewal support", "active", "c5"),  # "new" inside a word
+        ("7", "Bob", "won", 200.0, "2026-02-01 00:00", "NEW: analytics", "new", "c6"),  # end is excluded
+        ("8", "Cat", "lost", 900.0, "2026-01-05", "Licenses", "new", "c7"),
+    ]
+    frame = pd.DataFrame(
+        rows, columns=["deal_id", "owner", "status", "amount", "closed_at", "product", "segment", "client_id"]
+    )
+    frame["stage"] = frame["status"]
+    frame["closed_at"] = pd.to_datetime(frame["closed_at"], format="ISO8601")
+    return conform(frame)
+
+
+TARGETS = {"Ann": 1000.0, "Bob": 600.0, "Cat": 500.0, "Zed": 800.0}
+
+
+def extras_plan(**kw):
+    return make_plan(new_product_rate=0.1, new_client_bonus=20.0, markers=("новинка", "new"), **kw)
+
+
+def test_seller_actuals(deals):
+    got = comp.seller_actuals(deals, extras_plan(), "2026-01-01", "2026-02-01", sellers=list(TARGETS))
+    assert got.loc["Ann"].to_dict() == {"revenue": 1000.0, "new_revenue": 600.0, "new_clients": 1.0, "deals_won": 2.0}
+    assert got.loc["Bob"].to_dict() == {"revenue": 300.0, "new_revenue": 0.0, "new_clients": 0.0, "deals_won": 1.0}
+    assert got.loc["Zed"].to_dict() == {"revenue": 0.0, "new_revenue": 0.0, "new_clients": 0.0, "deals_won": 0.0}
+
+
+def test_pay_from_actuals(deals):
+    pay = comp.pay_from_actuals(extras_plan(), deals, TARGETS, "2026-01-01", "2026-02-01")
+    # Ann: 100 % → 100, new services 10 % × 600 = 60, one new client 20
+    assert pay.loc["Ann", ["plan_pay", "new_product_pay", "new_client_pay", "total"]].tolist() == pytest.approx(
+        [100.0, 60.0, 20.0, 1180.0]
+    )
+    # Bob: exactly at the 50 % threshold → 50
+    assert pay.loc["Bob", ["attainment", "plan_pay", "total"]].tolist() == pytest.approx([0.5, 50.0, 1050.0])
+    # Cat has only lost deals, Zed no deals at all: the base
+    assert pay.loc[["Cat", "Zed"], "total"].tolist() == [1000.0, 1000.0]
+    assert list(pay.index) == list(TARGETS)
+
+
+def test_pay_from_actuals_applies_condition_results(deals):
+    plan = extras_plan(deductions=((REPORTS, DeductionKind.BONUS_SHARE, 0.5), (CRM, DeductionKind.AMOUNT, 500.0)))
+    conditions = pd.DataFrame({REPORTS: [False, True], CRM: [True, False]}, index=["Ann", "Bob"])
+    pay = comp.pay_from_actuals(plan, deals, TARGETS, "2026-01-01", "2026-02-01", conditions=conditions)
+    assert pay.loc["Ann", "penalty"] == pytest.approx(90.0)  # half of 180
+    assert pay.loc["Bob", ["penalty", "total"]].tolist() == pytest.approx([50.0, 1000.0])  # 500 > bonus 50
+    assert pay.loc["Cat", "penalty"] == 0.0  # not in the table: met
+
+
+def test_a_target_of_zero_is_an_error(deals):
+    with pytest.raises(ParameterError) as info:
+        comp.pay_from_actuals(extras_plan(), deals, {"Ann": 0.0}, "2026-01-01", "2026-02-01")
+    assert "Ann" in info.value.message("ru")
+
+
+def test_period_months():
+    assert comp.period_months("2026-01-01", "2026-04-01") == 3.0
+    assert comp.period_months("2026-01-15", "2026-01-30") == pytest.approx(15 / 30.4375)
+
+
+def test_is_new_product_matches_whole_words_and_listed_names():
+    products = pd.Series(["Облачный сервис (новинка)", "Renewal", "NEW: BI", "Licenses", None, "Licenses X"])
+    plan = make_plan(markers=("новинка", "new"))
+    assert comp.is_new_product(products, plan).tolist() == [True, False, True, False, False, False]
+    listed = CompensationPlan("x", FixedPart(0.0), VariablePart(new_products=("Licenses X",)))
+    assert comp.is_new_product(products, listed).tolist() == [False, False, False, False, False, True]
+
+
+def test_default_targets_round_up_the_monthly_average(deals):
+    got = comp.default_targets(deals, end="2026-03-01", months=1, lookback_months=2)
+    # Ann: (1000 + 5000) / 2 = 3000; Bob: 500 / 2 = 250; Cat nothing → median of the others 1625 → 1700
+    assert got.to_dict() == {"Ann": 3000.0, "Bob": 250.0, "Cat": 1700.0}
+
+
+def test_company_totals_and_comparison(deals):
+    a = comp.pay_from_actuals(extras_plan(), deals, TARGETS, "2026-01-01", "2026-02-01")
+    b = comp.pay_from_actuals(make_plan(base=500.0), deals, TARGETS, "2026-01-01", "2026-02-01")
+    totals = comp.company_totals(a)
+    assert totals["revenue"] == 1300.0
+    assert totals["total"] == pytest.approx(1180 + 1050 + 1000 + 1000)
+    assert totals["cost_of_sales"] == pytest.approx(4230 / 1300)
+    table = comp.compare_plans({"A": a, "B": b})
+    assert table.loc["B", "total"] == pytest.approx(600 + 550 + 500 + 500)
+    assert list(table.index) == ["A", "B"]
+
+
+# --------------------------------------------------------------------------- pay distribution
+
+AMOUNTS = np.array([300.0, 500.0, 900.0, 1300.0])
+PROBS = np.array([0.79, 0.19, 0.65, 0.3])
+
+
+def _pipeline():
+    rows = [(str(i), "Ann", "open", a, p) for i, (a, p) in enumerate(zip(AMOUNTS, PROBS, strict=True))]
+    frame = pd.DataFrame(rows, columns=["deal_id", "owner", "status", "amount", "probability"])
+    frame["stage"] = "proposal"
+    return conform(frame)
+
+
+def _exact_quantile(values, weights, q):
+    order = np.argsort(values, kind="stable")
+    cdf = np.cumsum(weights[order])
+    return values[order][np.searchsorted(cdf, q - 1e-12)]
+
+
+@pytest.mark.parametrize("mode", list(TierMode))
+def test_pay_quantiles_are_pay_at_revenue_quantiles(mode):
+    plan = make_plan(mode, threshold=0.8, cap=1.6, deductions=((REPORTS, DeductionKind.BONUS_SHARE, 0.2),))
+    target = 1500.0
+    conditions = pd.DataFrame({REPORTS: [False, True]}, index=["Ann", "Zed"])
+    got = comp.pay_distribution(plan, _pipeline(), {"Ann": target, "Zed": 900.0}, conditions=conditions)
+    ann = got[got["seller"] == "Ann"].set_index("q")
+
+    # independent: every one of the 16 outcomes of the four deals
+    outcomes = np.array(list(itertools.product([0, 1], repeat=4)))
+    weights = np.prod(np.where(outcomes == 1, PROBS, 1 - PROBS), axis=1)
+    revenue = outcomes @ AMOUNTS
+    pay = comp.total_pay(plan, revenue, target, unmet={REPORTS: True})["total"]
+    cdf_revenue = np.cumsum(weights[np.argsort(revenue)])
+    assert np.min(np.abs(cdf_revenue[:, None] - np.array([0.1, 0.5, 0.9]))) > 0.02  # no quantile near a CDF step
+    for q in (0.1, 0.5, 0.9):
+        assert ann.loc[q, "total"] == pytest.approx(_exact_quantile(pay, weights, q))
+        assert ann.loc[q, "revenue"] == pytest.approx(_exact_quantile(revenue, weights, q))
+
+    # and against a seeded Monte Carlo of pay itself
+    rng = np.random.default_rng(20261127)
+    wins = rng.random((200_000, 4)) < PROBS
+    simulated = comp.total_pay(plan, wins @ AMOUNTS, target, unmet={REPORTS: True})["total"]
+    mc = np.quantile(simulated, [0.1, 0.5, 0.9], method="inverted_cdf")
+    assert ann["total"].to_numpy() == pytest.approx(mc)
+    assert ann["p_target"].iloc[0] == pytest.approx(weights[revenue >= target].sum())
+    assert ann["p_threshold"].iloc[0] == pytest.approx(weights[revenue >= 0.8 * target].sum())
+
+    zed = got[got["seller"] == "Zed"]  # no open deals: the base at every quantile
+    assert zed["total"].tolist() == [1000.0] * 3
+
+
+def test_pay_distribution_fills_missing_probabilities_from_the_config_and_respects_close_by():
+    from funnel_model.config import FunnelConfig, FunnelSpec, StageSpec
+
+    deals = _pipeline()
+    deals["probability"] = np.nan
+    deals["expected_close_at"] = pd.to_datetime(["2026-01-10", "2026-03-10", None, "2025-12-01"])
+    config = FunnelConfig([FunnelSpec("main", [StageSpec("proposal", 1.0)], won=["won"], lost=["lost"])])
+    plan = make_plan(threshold=0.0)
+    got = comp.pay_distribution(plan, deals, {"Ann": 10_000.0}, config=config, close_by="2026-02-01")
+    # every kept deal is certain; the March deal is left out: 300 + 900 + 1300
+    assert got["revenue"].tolist() == [2500.0] * 3
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    starts=st.lists(st.floats(0.0, 2.0), min_size=1, max_size=4, unique=True),
+    rates=st.lists(st.floats(0.0, 3.0), min_size=4, max_size=4),
+    threshold=st.floats(0.0, 1.5),
+    mode=st.sampled_from(list(TierMode)),
+    cap=st.one_of(st.none(), st.floats(1.6, 3.0)),
+    amount=st.floats(0.0, 300.0),
+    share=st.floats(0.0, 1.0),
+    from_base=st.booleans(),
+)
+def test_total_pay_never_falls_when_revenue_grows(starts, rates, threshold, mode, cap, amount, share, from_base):
+    starts = sorted(starts)
+    rates = rates[: len(starts)]
+    if mode == TierMode.RETROACTIVE:
+        rates = sorted(rates)
+    plan = make_plan(
+        mode,
+        threshold=threshold,
+        tiers=tuple(zip(starts, rates, strict=True)),
+        cap=cap,
+        deductions=((REPORTS, DeductionKind.AMOUNT, amount), (CRM, DeductionKind.BONUS_SHARE, share)),
+        from_base=from_base,
+        new_product_rate=0.1,
+    )
+    revenue = np.linspace(0.0, 4000.0, 2001)
+    pay = comp.total_pay(plan, revenue, 1000.0, new_revenue=50.0, unmet={REPORTS: True, CRM: True})["total"]
+    assert np.all(np.diff(pay) >= -1e-9)
+    assert np.all(pay >= 0.0)
