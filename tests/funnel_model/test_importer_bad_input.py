@@ -1,0 +1,226 @@
+"""Bad input: file-level errors with a clear message, row-level problems, nothing dropped silently."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from funnel_model import DealImportError, problems_report, read_deals, read_stage_history
+from funnel_model.i18n import t
+
+HEADER = "deal_id;stage;amount;created_at\n"
+
+
+def _read(text: str, **kwargs):
+    return read_deals(text.encode("utf-8"), name="deals.csv", **kwargs)
+
+
+def _problem(result, reason):
+    return result.problems.loc[result.problems["reason"] == reason]
+
+
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        (b"", "importer.empty_file"),
+        (b" \r\n\r\n  ", "importer.empty_file"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "importer.binary_file"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", "importer.binary_file"),
+        (b"abc\x00def\x00" * 20, "importer.binary_file"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "importer.legacy_xls"),
+        (b"stage;amount\n" + bytes(range(0x80, 0xC0)) + b";1\n", "importer.encoding"),
+        (b"deal_id;stage;amount\n", "importer.no_data_rows"),
+        (b"name;price\nA;1\nB;2\n", "importer.no_stage_column"),
+        (b"<html><body><p>hello</p></body></html>", "importer.bad_html"),
+    ],
+    ids=[
+        "empty",
+        "blank",
+        "png",
+        "jpeg",
+        "nul-bytes",
+        "xls97",
+        "not-cp1251",
+        "header-only",
+        "no-stage",
+        "html-no-table",
+    ],
+)
+def test_file_level_errors_have_a_key_and_a_message_naming_the_file(data, key):
+    with pytest.raises(DealImportError) as info:
+        read_deals(data, name="upload.csv")
+    assert info.value.key == key
+    for lang in ("en", "ru"):
+        message = info.value.message(lang)
+        assert "upload.csv" in message and message != key
+
+
+def test_zip_that_is_not_a_workbook():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("hello.txt", "hi")
+    with pytest.raises(DealImportError) as info:
+        read_deals(buf.getvalue(), name="deals.xlsx")
+    assert info.value.key == "importer.bad_xlsx"
+
+
+def test_missing_path_and_unsupported_source():
+    with pytest.raises(DealImportError) as info:
+        read_deals("/no/such/file.csv")
+    assert info.value.key == "importer.file_not_found"
+    with pytest.raises(DealImportError) as info:
+        read_deals(12345)
+    assert info.value.key == "importer.bad_source"
+
+
+def test_no_stage_column_lists_the_columns_found():
+    with pytest.raises(DealImportError) as info:
+        read_deals(b"name;price\nA;1\n", name="x.csv")
+    assert "name, price" in info.value.message("ru")
+
+
+def test_bad_amounts_and_dates_are_repaired_rows_that_keep_the_deal():
+    result = _read(HEADER + "1;A;abc;2024-01-01\n2;A;-500;2024-01-02\n3;A;1 000;32.13.2024\n4;A;;\n")
+    deals = result.deals
+    assert deals["deal_id"].tolist() == ["1", "2", "3", "4"]
+    assert deals["amount"].isna().tolist() == [True, True, False, True]
+    assert deals["amount"].iloc[2] == 1000
+    assert deals["created_at"].isna().tolist() == [False, False, True, True]
+    problems = result.problems
+    assert problems[["row", "column", "value", "action", "reason"]].values.tolist() == [
+        [2, "amount", "abc", "repaired", "importer.row.bad_amount"],
+        [3, "amount", "-500", "repaired", "importer.row.negative_amount"],
+        [4, "created_at", "32.13.2024", "repaired", "importer.row.bad_date"],
+    ]
+
+
+def test_rows_without_stage_are_rejected_and_counted():
+    text = HEADER + "1;A;10;\n2;;20;\n3;B;30;\nTotal 60;;;\n"
+    result = _read(text)
+    assert result.deals["deal_id"].tolist() == ["1", "3"]
+    rejected = result.problems.loc[result.problems["action"] == "rejected"]
+    assert rejected[["row", "reason"]].values.tolist() == [[3, "importer.row.no_stage"], [5, "importer.row.not_data"]]
+    assert rejected["value"].iloc[1] == "Total 60"
+    assert len(result.deals) + len(rejected) == 4
+
+
+def test_duplicate_ids_exact_copies_rejected_other_data_renamed():
+    text = HEADER + "7;A;10;\n7;A;10;\n7;B;20;\n8;A;5;\n7;C;30;\n"
+    result = _read(text)
+    assert result.deals["deal_id"].tolist() == ["7", "7-2", "8", "7-3"]
+    assert result.deals["amount"].tolist() == [10, 20, 5, 30]
+    assert _problem(result, "importer.row.duplicate_row")["row"].tolist() == [3]
+    assert _problem(result, "importer.row.duplicate_id")["row"].tolist() == [4, 6]
+    assert (result.problems["action"] == "rejected").sum() + len(result.deals) == 5
+
+
+def test_missing_id_column_and_empty_ids_come_from_row_numbers():
+    result = _read("stage;amount\nA;1\nB;2\n")
+    assert result.deals["deal_id"].tolist() == ["row-2", "row-3"]
+    assert _problem(result, "importer.no_deal_id")["action"].tolist() == ["warning"]
+    result = _read(HEADER + "1;A;1;\n;B;2;\n")
+    assert result.deals["deal_id"].tolist() == ["1", "row-3"]
+    assert _problem(result, "importer.row.missing_id")[["row", "action"]].values.tolist() == [[3, "repaired"]]
+
+
+def test_row_with_extra_cells_is_rejected_and_short_rows_padded():
+    result = _read(HEADER + "1;A;10;2024-01-01\n2;B;5;2024-01-01;oops;more\n3;C\n")
+    assert result.deals["deal_id"].tolist() == ["1", "3"]
+    assert _problem(result, "importer.row.too_many_fields")[["row", "action"]].values.tolist() == [[3, "rejected"]]
+
+
+def test_blank_lines_and_preamble_are_not_deals_and_rows_keep_spreadsheet_numbers():
+    text = "Report: deals\n\ndeal_id;stage;amount;owner\n1;A;x;Ann\n\n2;B;1;Bob\n"
+    result = _read(text)
+    assert result.deals["deal_id"].tolist() == ["1", "2"]
+    assert _problem(result, "importer.row.preamble")["row"].tolist() == [1]
+    assert _problem(result, "importer.row.bad_amount")["row"].tolist() == [4]
+
+
+def test_unknown_status_falls_back_to_the_stage_with_a_warning():
+    result = _read("deal_id;stage;status\n1;Closed Won;\n2;Negotiation;maybe\n3;Negotiation;lost\n")
+    assert result.deals["status"].tolist() == ["won", "open", "lost"]
+    assert _problem(result, "importer.row.unknown_status")["row"].tolist() == [3]
+    # A status column closing a deal at a regular stage: the stage is where it was lost.
+    assert result.deals["lost_stage"].iloc[2] == "Negotiation"
+    assert result.deals["stage"].iloc[2] == "lost"
+
+
+def test_probabilities_percent_or_fraction_per_column():
+    result = _read("deal_id;stage;probability\n1;A;40\n2;A;0.5\n3;A;70%\n")
+    assert result.deals["probability"].tolist() == pytest.approx([0.4, 0.005, 0.7])
+    result = _read("deal_id;stage;probability\n1;A;0.4\n2;A;0,5\n3;A;\n")
+    assert result.deals["probability"].tolist()[:2] == pytest.approx([0.4, 0.5])
+    result = _read("deal_id;stage;probability\n1;A;140\n2;A;50\n")
+    assert np.isnan(result.deals["probability"].iloc[0])
+    assert _problem(result, "importer.row.bad_probability")["row"].tolist() == [2]
+
+
+def test_user_mapping_overrides_unmaps_and_validates():
+    text = "id;Этап;Стадия;Бюджет\n1;A;X;5\n2;B;Y;6\n"
+    auto = _read(text)
+    assert auto.mapping["stage"] == "Этап" and auto.deals["stage"].tolist() == ["A", "B"]
+    assert auto.deals["Стадия"].tolist() == ["X", "Y"]  # an unknown column is kept under its header
+    moved = _read(text, mapping={"stage": "Стадия", "amount": None})
+    assert moved.deals["stage"].tolist() == ["X", "Y"]
+    assert moved.deals["amount"].isna().all() and moved.deals["Бюджет"].tolist() == ["5", "6"]
+    assert "amount" not in moved.mapping
+    with pytest.raises(DealImportError) as info:
+        _read(text, mapping={"stage": "Nope"})
+    assert info.value.key == "importer.mapping_unknown_header"
+    with pytest.raises(DealImportError) as info:
+        _read(text, mapping={"colour": "Этап"})
+    assert info.value.key == "importer.mapping_unknown_field"
+
+
+def test_problems_report_is_translated_with_values_filled_in():
+    result = _read(HEADER + "1;A;abc;\n2;;1;\n")
+    for lang in ("en", "ru"):
+        report = problems_report(result.problems, lang)
+        assert list(report.columns) == [
+            t(f"importer.report.{c}", lang) for c in ("row", "column", "value", "action", "reason")
+        ]
+        reasons = report.iloc[:, 4].tolist()
+        assert reasons[0] == t("importer.row.bad_amount", lang, column="amount", value="abc")
+        assert report.iloc[:, 3].tolist() == [t("importer.action.repaired", lang), t("importer.action.rejected", lang)]
+    empty = problems_report(_read(HEADER + "1;A;1;\n").problems, "ru")
+    assert empty.empty and len(empty.columns) == 5
+
+
+def test_every_data_row_is_a_deal_or_a_rejected_problem():
+    rng = np.random.default_rng(0)
+    lines = []
+    for _ in range(200):
+        stage = rng.choice(["A", "B", "", "Closed Won"])
+        amount = rng.choice(["10", "x", "-1", "1 000,5", ""])
+        lines.append(f"{rng.integers(0, 150)};{stage};{amount};{rng.choice(['2024-01-01', 'bad', ''])}")
+    result = _read(HEADER + "\n".join(lines) + "\n")
+    rejected = (result.problems["action"] == "rejected").sum()
+    assert len(result.deals) + rejected == 200
+    assert result.deals["deal_id"].is_unique
+
+
+def test_stage_history_with_russian_headers_and_bad_rows():
+    text = (
+        "ID сделки;Этап;Дата перехода\n"
+        "2;Переговоры;05.02.2024 10:00\n"
+        "1;Квалификация;01.02.2024\n"
+        "2;Квалификация;01.02.2024 09:00:00\n"
+        "3;;01.02.2024\n"
+        "4;Переговоры;когда-то\n"
+    )
+    history = read_stage_history(text.encode("cp1251"), name="history.csv")
+    assert history.values.tolist() == [
+        ["1", "Квалификация", pd.Timestamp("2024-02-01")],
+        ["2", "Квалификация", pd.Timestamp("2024-02-01 09:00")],
+        ["2", "Переговоры", pd.Timestamp("2024-02-05 10:00")],
+    ]
+    assert history.dtypes.astype(str).tolist() == ["str", "str", "datetime64[ns]"]
+    assert history.attrs["problems"]["row"].tolist() == [5, 6]
+    with pytest.raises(DealImportError) as info:
+        read_stage_history(b"deal;when\n1;2024-01-01\n", name="h.csv")
+    assert info.value.key == "importer.history_columns"
