@@ -1,0 +1,174 @@
+"""The Funnels page through AppTest on the demo data: numbers shown, filters, toggles, adopt, languages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from funnel_model import derive_segments, read_deals, read_stage_history
+from funnel_model.calibration import calibrate
+from funnel_model.config import FunnelConfig
+from funnel_model.geometry import funnel_geometry, stage_win_rates
+
+PAGE = "pages/funnels.py"
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "app.py")
+DATA = ROOT / "data"
+
+
+@cache
+def demo():
+    """The demo exactly as the app loads it, computed here without the page."""
+    deals = read_deals(DATA / "demo_deals.csv").deals
+    deals["segment"] = derive_segments(deals)
+    history = read_stage_history(DATA / "demo_stage_history.csv")
+    config = FunnelConfig.from_json((DATA / "demo_config.json").read_text(encoding="utf-8"))
+    return deals, history, config
+
+
+def open_page(lang: str = "en") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["lang"] = "en"  # see tests/pages/test_rejection_page.py: first run in English
+    at.run()
+    at.session_state["lang"] = lang
+    at.switch_page(PAGE)
+    at.run()
+    check(at)
+    return at
+
+
+def check(at: AppTest) -> None:
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+
+
+def table(at: AppTest, *first_columns: str):
+    """The shown table whose columns start with ``first_columns``."""
+    for frame in at.dataframe:
+        if list(frame.value.columns)[: len(first_columns)] == list(first_columns):
+            return frame.value
+    raise AssertionError(f"no table starting with {first_columns}")
+
+
+def funnel_labels(at: AppTest) -> list[list[str]]:
+    """The bar labels of each funnel panel of the first chart."""
+    chart = at.get("vega_lite_chart")[0]
+    return [list(pa.ipc.open_stream(ds.data.data).read_pandas()["label"]) for ds in chart.proto.datasets]
+
+
+def test_demo_renders_three_funnels_with_the_model_numbers():
+    at = open_page()
+    deals, history, config = demo()
+    expected = funnel_geometry(deals, config, history)
+    shown = table(at, "Funnel", "Segment")
+    assert shown["Reached"].tolist() == expected["reached"].tolist()
+    np.testing.assert_allclose(shown["% of first"], expected["cumulative_conversion"])
+    assert sorted(set(shown["Segment"])) == ["Attraction", "Reactivation", "Retention"]
+    # three side-by-side funnels, the first bar of each labelled with its reached count and 100 %
+    labels = funnel_labels(at)
+    assert len(labels) == 3
+    firsts = expected[expected["order"] == 1].set_index("segment")["reached"]
+    assert [lab[0].split(" · ")[0] for lab in labels] == [str(firsts[s]) for s in ("new", "active", "dormant")]
+    assert all(lab[0].endswith("100%") for lab in labels)
+    # semantics stated, bottleneck named per funnel
+    captions = " ".join(c.value for c in at.caption)
+    assert f"stage history ({len(deals)} of {len(deals)} deals" in captions
+    assert "Lost deals with no known loss stage: 0" in captions
+    sentences = [m.value for m in at.markdown if "bottleneck" in m.value]
+    assert len(sentences) == 3 and sentences[0].startswith("Attraction · Привлечение: the bottleneck is")
+
+
+def test_over_optimistic_seller_stands_out():
+    at = open_page()
+    deals, history, config = demo()
+    expected = calibrate(deals, config, history, level=0.95, min_count=20)
+    assert expected.over_optimistic == ["Игорь Волков"]
+    assert len(at.warning) == 1 and "Игорь Волков" in at.warning[0].value
+    sellers = table(at, "Seller", "Closed")
+    assert sellers["Seller"].iloc[0] == "Игорь Волков"  # sorted first
+    assert sellers["Flag"].iloc[0] == "over-optimistic" and (sellers["Flag"].iloc[1:] != "over-optimistic").all()
+    assert at.metric[0].value == f"{expected.brier:.3f}"
+
+
+def test_funnel_and_seller_filters_narrow_the_numbers():
+    at = open_page()
+    deals, history, config = demo()
+    at.selectbox(key="funnels.funnel").set_value("Привлечение").run()
+    check(at)
+    shown = table(at, "Funnel", "Segment")
+    assert set(shown["Funnel"]) == {"Привлечение"}
+    assert len(funnel_labels(at)) == 1
+    assert any(c.value == "Retention: no deals in this selection." for c in at.caption)
+    seller = "Анна Смирнова"
+    at.selectbox(key="funnels.seller").set_value(seller).run()
+    check(at)
+    mine = deals[(deals["funnel"] == "Привлечение") & (deals["owner"] == seller)]
+    expected = funnel_geometry(mine, config, history)
+    assert table(at, "Funnel", "Segment")["Reached"].tolist() == expected["reached"].tolist()
+    # stage win rates stay the team's: the seller filter does not narrow them
+    rates = stage_win_rates(deals[deals["funnel"] == "Привлечение"], config, history, min_count=20)
+    assert table(at, "Funnel", "Stage", "Won")["Won"].tolist() == rates["won"].tolist()
+
+
+def test_period_filter_counts_only_deals_created_in_it():
+    at = open_page()
+    deals, history, config = demo()
+    start, end = dt.date(2025, 1, 1), dt.date(2025, 6, 30)
+    at.date_input(key="funnels.period").set_value((start, end)).run()
+    check(at)
+    created = deals["created_at"]
+    inside = deals[(created >= "2025-01-01") & (created < "2025-07-01")]
+    expected = funnel_geometry(inside, config, history)
+    assert table(at, "Funnel", "Segment")["Reached"].tolist() == expected["reached"].tolist()
+
+
+def test_toggles_switch_conversion_basis_and_bar_measure():
+    at = open_page()
+    deals, history, config = demo()
+    geo = funnel_geometry(deals, config, history)
+    new = geo[geo["segment"] == "new"]
+    before = funnel_labels(at)[0]
+    assert before[1].endswith(f"{new['step_conversion'].iloc[1]:.0%}")
+    at.radio(key="funnels.basis").set_value("first").run()
+    check(at)
+    after = funnel_labels(at)[0]
+    assert after[2].endswith(f"{new['cumulative_conversion'].iloc[2]:.0%}")
+    assert after[2] != before[2]
+    assert any("(% of first)" in c.value for c in at.caption)
+    at.radio(key="funnels.measure").set_value("money").run()
+    check(at)
+    chart = at.get("vega_lite_chart")[0]
+    bars = pa.ipc.open_stream(chart.proto.datasets[0].data.data).read_pandas()
+    np.testing.assert_allclose(bars["right"] * 2, new["amount"].to_numpy())
+
+
+def test_adopt_button_writes_empirical_rates_into_the_config():
+    at = open_page()
+    deals, history, config = demo()
+    rates = stage_win_rates(deals, config, history, min_count=20, level=0.9)
+    at.button(key="funnels.adopt").click().run()
+    check(at)
+    adopted = at.session_state["config:demo"]
+    assert isinstance(adopted, FunnelConfig)
+    got = {(f.name, s.name): s.probability for f in adopted.funnels for s in f.stages}
+    want = {(f, s): round(r, 3) for f, s, r in zip(rates["funnel"], rates["stage"], rates["rate"], strict=True)}
+    assert got == pytest.approx(want)
+    assert any("empirical rates" in s.value for s in at.success)
+    # the rates table now shows the adopted probabilities as configured
+    shown = table(at, "Funnel", "Stage", "Won")
+    adopted_column = [want[key] for key in zip(rates["funnel"], rates["stage"], strict=True)]
+    np.testing.assert_allclose(shown["Configured"], adopted_column)
+
+
+def test_russian_page():
+    at = open_page("ru")
+    assert at.title[0].value == "Воронки"
+    assert any("Завышает вероятности: Игорь Волков" in w.value for w in at.warning)
+    assert json.dumps([m.value for m in at.markdown], ensure_ascii=False).count("узкое место") == 3
