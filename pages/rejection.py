@@ -152,6 +152,13 @@ def signed(x: float) -> str:
     return ("+" if x >= 0 else "\u2212") + num(abs(x), 0)
 
 
+def one_in(share: float) -> str:
+    """ "One in N" for a share: whole N when it is large, "∞" for zero."""
+    if share <= 0:
+        return "∞"
+    return num(1 / share, 0) if 1 / share >= 10 else short(1 / share)
+
+
 def money(x: float) -> str:
     return f"{num(x, 0 if x >= 100 else 2)} ₽"
 
@@ -192,7 +199,7 @@ with guarded():
         big_number(
             tr("rejection.no_deal", n=n),
             pct(none_in_n),
-            tr("rejection.no_deal.sentence", n=n, one_in=short(1 / none_in_n) if none_in_n > 0 else "∞"),
+            tr("rejection.no_deal.sentence", n=n, one_in=one_in(none_in_n)),
         )
     with c3:
         big_number(tr("rejection.for_90"), num(needed), tr("rejection.for_90.sentence", value=num(needed)))
@@ -218,7 +225,7 @@ with guarded():
     c1, c2 = st.columns(2)
     with c1:
         big_number(
-            tr("rejection.streak.expected", n=n),
+            tr("rejection.streak.expected"),
             num(expected, 1),
             tr("rejection.streak.expected.sentence", n=n, value=num(expected, 1)),
         )
@@ -301,8 +308,10 @@ with guarded():
         record_a = tr("rejection.ab.record", wins=wins_a, n=n_a)
         record_b = tr("rejection.ab.record", wins=wins_b, n=n_b)
         verdict = tr(f"rejection.ab.verdict.{ab.verdict}", a=record_a, b=record_b)
-        (st.info if ab.verdict == "not_enough" else st.success)(verdict)
-        c1, c2, c3, c4 = st.columns(4)
+        # the one sentence the room must read: as a heading inside the box (numbers only, no user text)
+        (st.info if ab.verdict == "not_enough" else st.success)(f"#### {verdict}")
+        # four numbers in a row, or two rows of two when they are projected large
+        c1, c2, c3, c4 = [c for _ in range(2) for c in st.columns(2)] if presenter else st.columns(4)
         with c1:
             big_number(tr("rejection.ab.prob"), pct(ab.prob_a_better), tr("rejection.ab.prob.sentence"))
         with c2:

@@ -24,11 +24,14 @@ REJECTION_COLOR = "#c9ccd1"
 ACCENT = "#d84315"
 MUTED = "#90a4ae"
 FONT_SIZE = 16
+# Streamlit fits the whole chart (axes and legend included) into its height,
+# so row charts add this much room for them on top of the rows themselves.
+AXES_AND_LEGEND = 130
 
 
 def _big(chart: alt.Chart) -> alt.Chart:
     return chart.configure_axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE).configure_legend(
-        labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, orient="bottom"
+        labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, orient="bottom", labelLimit=500
     )
 
 
@@ -74,7 +77,7 @@ def attempts_chart(
                 alt.Tooltip("probability:Q", title=y_title, format=".1%"),
             ],
         )
-        .properties(height=320)
+        .properties(height=360)
     )
     return _big(bars)
 
@@ -121,14 +124,23 @@ def streak_chart(
     first, last = min(first, threshold), max(last, min(threshold, len(pmf) - 1))
     k = np.arange(first, last + 1)
     data = pd.DataFrame(
-        {"run": k, "probability": pmf[first : last + 1], "part": np.where(k >= threshold, at_least_label, below_label)}
+        {
+            "run": k,
+            # a band around each whole number, so bars are wide on a numeric axis that also holds the mean
+            "start": k - 0.42,
+            "end": k + 0.42,
+            "probability": pmf[first : last + 1],
+            "part": np.where(k >= threshold, at_least_label, below_label),
+        }
     )
     bars = (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("run:Q", title=x_title, scale=alt.Scale(domain=[first - 0.5, last + 0.5], nice=False)),
+            x=alt.X("start:Q", title=x_title, scale=alt.Scale(domain=[first - 0.5, last + 0.5], nice=False)),
+            x2="end:Q",
             y=alt.Y("probability:Q", title=y_title, axis=alt.Axis(format="%")),
+            y2=alt.datum(0),
             color=alt.Color(
                 "part:N",
                 title=None,
@@ -147,7 +159,7 @@ def streak_chart(
         .mark_text(align="left", dx=6, dy=-8, fontSize=FONT_SIZE, color="black")
         .encode(x="run:Q", y=alt.value(0), text="label:N")
     )
-    return _big(alt.layer(bars, rule, text).properties(height=320))
+    return _big(alt.layer(bars, rule, text).properties(height=360))
 
 
 def month_strip(
@@ -193,7 +205,7 @@ def month_strip(
             ),
             tooltip=[alt.Tooltip("seller:N", title=" "), alt.Tooltip("attempt:O"), alt.Tooltip("outcome:N", title=" ")],
         )
-        .properties(height=max(60, 44 * sellers))
+        .properties(height=44 * sellers + AXES_AND_LEGEND)
     )
     return _big(strip)
 
@@ -219,11 +231,14 @@ def sellers_chart(
     flag_labels : dict
         Legend label of each flag ("long", "short", "typical").
     """
-    order = list(table["owner"])
+    # the seller's own close rate next to the name: the range depends on it
+    label = table["owner"] + " · " + (100 * table["rate"]).round().astype(int).astype(str) + " %"
     data = table.assign(
-        flag_label=table["flag"].map(flag_labels), range=table["low"].astype(str) + "–" + table["high"].astype(str)
+        label=label,
+        flag_label=table["flag"].map(flag_labels),
+        range=table["low"].astype(str) + "–" + table["high"].astype(str),
     )
-    y = alt.Y("owner:N", title=None, sort=order, axis=alt.Axis(labelLimit=300))
+    y = alt.Y("label:N", title=None, sort=list(label), axis=alt.Axis(labelLimit=360))
     span = (
         alt.Chart(data)
         .mark_bar(height=14, color=REJECTION_COLOR, cornerRadius=7)
@@ -250,4 +265,4 @@ def sellers_chart(
             ],
         )
     )
-    return _big(alt.layer(span, points).properties(height=max(80, 36 * len(data))))
+    return _big(alt.layer(span, points).properties(height=40 * len(data) + AXES_AND_LEGEND))

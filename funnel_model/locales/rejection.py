@@ -45,12 +45,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "On average one deal comes every {value} attempts.",
         "ru": "В среднем одна сделка приходится на {value} попыток.",
     },
-    "rejection.no_deal": {"en": "No deal at all in {n} attempts", "ru": "Ни одной сделки за {n} попыток"},
+    "rejection.no_deal": {"en": "No deal in {n} attempts", "ru": "Ни одной сделки за {n} попыток"},
     "rejection.no_deal.sentence": {
         "en": "It happens to about one seller in {one_in} at this rate, through no fault of their own.",
         "ru": "Так бывает примерно у одного продавца из {one_in} при такой конверсии, и это не его вина.",
     },
-    "rejection.for_90": {"en": "Attempts for a 90 % chance of a deal", "ru": "Попыток для 90 % шанса на сделку"},
+    "rejection.for_90": {"en": "Attempts for a 90 % chance", "ru": "Попыток для 90 % шанса"},
     "rejection.for_90.sentence": {
         "en": "After {value} attempts, 9 sellers out of 10 have at least one deal.",
         "ru": "После {value} попыток у 9 продавцов из 10 есть хотя бы одна сделка.",
@@ -62,10 +62,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     # streaks
     "rejection.streak.header": {"en": "Runs of rejections", "ru": "Серии отказов"},
     "rejection.k": {"en": "Run of rejections in a row", "ru": "Отказов подряд"},
-    "rejection.streak.expected": {
-        "en": "Longest run in {n} attempts, on average",
-        "ru": "Самая длинная серия за {n} попыток, в среднем",
-    },
+    "rejection.streak.expected": {"en": "Longest run, on average", "ru": "Самая длинная серия, в среднем"},
     "rejection.streak.expected.sentence": {
         "en": "A typical seller meets about {value} rejections in a row somewhere in {n} attempts.",
         "ru": "Обычный продавец где-то за {n} попыток встречает около {value} отказов подряд.",
@@ -114,22 +111,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Seller B is better: luck alone rarely gives {a} against {b}.",
         "ru": "Продавец B сильнее: одна удача редко даёт {a} против {b}.",
     },
-    "rejection.ab.prob": {"en": "Chance A's rate is higher", "ru": "Шанс, что конверсия A выше"},
+    "rejection.ab.prob": {"en": "Chance A is better", "ru": "Шанс, что A лучше"},
     "rejection.ab.prob.sentence": {
-        "en": "Given these records and nothing else known (uniform prior).",
-        "ru": "С учётом только этих результатов (равномерное априорное распределение).",
+        "en": "The chance that A's close rate is really higher, given these records alone (uniform prior).",
+        "ru": "Вероятность, что конверсия A действительно выше, с учётом только этих результатов (равномерное априорное распределение).",
     },
-    "rejection.ab.interval": {"en": "A − B, percentage points", "ru": "A − B, процентных пунктов"},
+    "rejection.ab.interval": {"en": "A − B, points", "ru": "A − B, п. п."},
     "rejection.ab.interval.sentence": {
-        "en": "The true difference in close rate is likely in this range (95 %, Newcombe).",
-        "ru": "Настоящая разница в конверсии, скорее всего, в этих пределах (95 %, метод Ньюкомба).",
+        "en": "The true difference in close rate, in percentage points, is likely in this range (95 %, Newcombe).",
+        "ru": "Настоящая разница в конверсии, в процентных пунктах, скорее всего, в этих пределах (95 %, метод Ньюкомба).",
     },
     "rejection.ab.test": {"en": "Exact test, p-value", "ru": "Точный тест, p-значение"},
     "rejection.ab.test.sentence": {
         "en": "Fisher's exact test. Below 0.05 would mean luck alone is an unlikely explanation.",
         "ru": "Точный тест Фишера. Значение ниже 0,05 означало бы, что одной удачей это не объяснить.",
     },
-    "rejection.ab.needed": {"en": "Attempts to tell them apart", "ru": "Попыток, чтобы различить"},
+    "rejection.ab.needed": {"en": "Attempts to tell apart", "ru": "Попыток, чтобы различить"},
     "rejection.ab.needed.sentence": {
         "en": "Attempts each seller needs to tell {a} from {b} reliably (5 % significance, 80 % power).",
         "ru": "Столько попыток нужно каждому продавцу, чтобы надёжно отличить {a} от {b} (уровень значимости 5 %, мощность 80 %).",
@@ -148,8 +145,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Продавцов: {sellers}, у всех одна конверсия {p}, по {n} попыток: одинаковое мастерство, очень разные месяцы.",
     },
     "rejection.month.row": {
-        "en": "Seller {i}: {deals} deals, longest run {run}",
-        "ru": "Продавец {i}: сделок {deals}, серия {run}",
+        "en": "Seller {i} · deals: {deals} · longest run: {run}",
+        "ru": "Продавец {i} · сделок: {deals} · серия: {run}",
     },
     "rejection.month.deal": {"en": "deal", "ru": "сделка"},
     "rejection.month.rejection": {"en": "rejection", "ru": "отказ"},

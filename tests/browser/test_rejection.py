@@ -1,0 +1,31 @@
+"""The Rejection math page in a real browser, in presenter mode from a shared link."""
+
+from __future__ import annotations
+
+from tests.browser.conftest import open_app, wait_for_app, widget
+
+
+def test_presenter_mode_from_a_link(page, app_url, save_screenshot):
+    # Streamlit runs a deep link as a bare pages/ script (multipage v1) until some session has run
+    # app.py's st.navigation in this server process; open the app once so the link gets the real app.
+    open_app(page, app_url, lang="en")
+    page.goto(f"{app_url}/rejection?presenter=1&p=0.1&n=30&lang=en")
+    wait_for_app(page)
+
+    # a big number is on screen: P(no deal in 30 attempts at 10 %) = 0.9^30 = 4.2 %
+    no_deal = page.get_by_test_id("stMetric").filter(has_text="No deal in 30 attempts")
+    no_deal.wait_for()
+    assert "4.2 %" in no_deal.inner_text()
+    value_box = no_deal.get_by_test_id("stMetricValue").bounding_box()
+    assert value_box is not None and value_box["height"] >= 50  # readable from the back row
+
+    # the sidebar and the room-irrelevant controls are gone, the rate and attempts stay
+    assert page.get_by_test_id("stSidebar").is_hidden()
+    assert widget(page, "rejection.seed").count() == 0
+    assert widget(page, "rejection.wins_a").count() == 0
+    assert widget(page, "rejection.p").is_visible()
+
+    # the settings stay in the URL for sharing
+    assert "p=0.1" in page.url and "n=30" in page.url and "presenter=1" in page.url
+
+    save_screenshot(page, "rejection_presenter")
