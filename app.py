@@ -36,7 +36,8 @@ with st.sidebar:
         tr("app.data_source"),
         ("demo", "upload"),
         key=data.SOURCE_KEY,
-        format_func=lambda s: tr(f"app.source.{s}"),
+        # labels fixed now, not looked up later: AppTest calls format_func again outside the script run
+        format_func={s: tr(f"app.source.{s}") for s in ("demo", "upload")}.__getitem__,
     )
     if st.session_state[data.SOURCE_KEY] == "upload" and not has_upload:
         st.caption(tr("app.source.no_upload"))

@@ -12,7 +12,7 @@ import streamlit as st
 from funnel_model import FunnelConfig
 from funnel_model.errors import FunnelError
 from funnel_model.importer import problems_report
-from funnel_model.schema import DEAL_COLUMN_NAMES, LOST, OPEN, STATUSES, WON
+from funnel_model.schema import DEAL_COLUMN_NAMES, LOST, OPEN, SEGMENTS, STATUSES, WON
 from ui import data
 from ui.guard import guarded
 from ui.i18n import lang, tr
@@ -87,7 +87,7 @@ def _status_counts(deals: pd.DataFrame, by: str, missing: str) -> pd.DataFrame:
             tr("data.col.won"): counts[WON],
             tr("data.col.lost"): counts[LOST],
             tr("data.col.open"): counts[OPEN],
-            tr("data.col.amount"): deals["amount"].groupby(keys).sum(),
+            tr("data.col.amount"): deals["amount"].groupby(keys).sum().round().astype("int64"),
         }
     )
     return table.rename_axis(tr(f"data.col.{by}"))
@@ -131,7 +131,7 @@ def _summary(dataset: data.Dataset) -> None:
     deals = dataset.deals
     st.subheader(tr("data.summary.header"))
     counts = deals["status"].value_counts()
-    cols = st.columns(5)
+    cols = st.columns([1, 1, 1, 1, 2])  # the amount needs room for a ten-digit number
     cols[0].metric(tr("data.metric.deals"), len(deals))
     cols[1].metric(tr("data.metric.won"), int(counts.get(WON, 0)))
     cols[2].metric(tr("data.metric.lost"), int(counts.get(LOST, 0)))
@@ -147,21 +147,16 @@ def _summary(dataset: data.Dataset) -> None:
         on_change=_on_dormancy,
         help=tr("data.dormancy.help"),
     )
-    amount_format = st.column_config.NumberColumn(format="localized")
-    by_funnel, by_segment = st.columns(2)
-    with by_funnel:
-        st.markdown(f"**{tr('data.summary.by_funnel')}**")
-        table = _status_counts(deals, "funnel", tr("data.no_funnel"))
-        st.dataframe(table, width="stretch", column_config={tr("data.col.amount"): amount_format})
-    with by_segment:
-        st.markdown(f"**{tr('data.summary.by_segment')}**")
-        table = _status_counts(deals, "segment", "—")
-        table.index = [tr(f"segment.{s}") if s != "—" else s for s in table.index]
-        st.dataframe(
-            table.rename_axis(tr("data.col.segment")),
-            width="stretch",
-            column_config={tr("data.col.amount"): amount_format},
-        )
+    amount_format = {
+        "_index": st.column_config.Column(width="medium"),
+        tr("data.col.amount"): st.column_config.NumberColumn(format="localized"),
+    }
+    st.markdown(f"**{tr('data.summary.by_funnel')}**")
+    st.dataframe(_status_counts(deals, "funnel", tr("data.no_funnel")), width="stretch", column_config=amount_format)
+    st.markdown(f"**{tr('data.summary.by_segment')}**")
+    table = _status_counts(deals, "segment", "—")
+    table.index = [tr(f"segment.{s}") if s in SEGMENTS else s for s in table.index]
+    st.dataframe(table.rename_axis(tr("data.col.segment")), width="stretch", column_config=amount_format)
 
 
 def _mapping(dataset: data.Dataset) -> None:
@@ -184,6 +179,7 @@ def _mapping(dataset: data.Dataset) -> None:
         key="data.mapping",
         hide_index=True,
         width="stretch",
+        height="content",  # all sixteen fields at once, no inner scrolling
         disabled=not uploaded,
         column_config={
             "field": st.column_config.SelectboxColumn(

@@ -17,8 +17,8 @@ are marked ``browser`` automatically)::
   to reuse a server that is already running.
 - ``page``: a fresh browser context and page per test, one headless Chromium
   (/usr/bin/chromium) per session, viewport 1400x1000, English browser locale.
-- ``save_screenshot(page, name)``: full-page PNG in ``test-artifacts/<name>.png``;
-  also importable as a plain function.
+- ``save_screenshot(page, name)``: PNG of the whole page (the scrolled main area
+  included) in ``test-artifacts/<name>.png``; also importable as a plain function.
 - ``wait_for_app(page)``: call after ``goto`` and after every interaction that
   makes Streamlit rerun. It waits until the ``stApp`` element reports a
   connected session and a finished script run (``data-test-script-state`` is
@@ -59,6 +59,7 @@ CHROMIUM_ARGS = [
 ]
 VIEWPORT = {"width": 1400, "height": 1000}
 SERVER_START_TIMEOUT_S = 90  # the machine is shared; a cold start with imports can take a while
+MAX_SCREENSHOT_HEIGHT = 12_000
 RUN_TIMEOUT_MS = 60_000  # one script run of a page, including the first import of the data
 
 _IDLE_JS = """
@@ -169,11 +170,28 @@ def page(browser):
         context.close()
 
 
-def save_screenshot(page, name: str) -> Path:
-    """Write a full-page screenshot to ``test-artifacts/<name>.png`` and return its path."""
+def save_screenshot(page, name: str, *, whole_page: bool = True) -> Path:
+    """Write a screenshot to ``test-artifacts/<name>.png`` and return its path.
+
+    Streamlit scrolls its main area (``stMain``) inside a fixed-height window,
+    so a plain full-page screenshot shows one screen only; with ``whole_page``
+    the viewport is stretched to the main area's height for the shot.
+    """
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    size = page.viewport_size
+    height = page.evaluate(
+        "() => { const m = document.querySelector('[data-testid=\"stMain\"]'); return m ? m.scrollHeight : 0; }"
+    )
+    stretch = whole_page and size is not None and height > size["height"]
+    if stretch:
+        page.set_viewport_size({"width": size["width"], "height": min(height, MAX_SCREENSHOT_HEIGHT)})
+        page.wait_for_timeout(500)  # charts and tables re-lay themselves out to the new size
+    try:
+        page.screenshot(path=str(path), full_page=True)
+    finally:
+        if stretch:
+            page.set_viewport_size(size)
     return path
 
 
