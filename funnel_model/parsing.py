@@ -248,11 +248,12 @@ def _sniff_delimiter(sample_rows: list[str]) -> str:
 
 
 def _header_index(nonempty: np.ndarray) -> int:
-    """First row at least 60 % as full as the fullest of the first rows (skips report titles)."""
+    """The header row: the first row with three filled cells or 60 % as many as the fullest
+    of the first rows. Rows above it are report titles and filters (Salesforce, 1C)."""
     head = nonempty[:_HEADER_SEARCH_ROWS]
     if len(head) == 0 or head.max() == 0:
         return 0
-    return int(np.argmax(head >= max(1, 0.6 * head.max())))
+    return int(np.argmax(head >= max(1, min(3, 0.6 * head.max()))))
 
 
 def _read_csv(data: bytes, name: str) -> RawTable:
@@ -283,9 +284,9 @@ def _read_csv(data: bytes, name: str) -> RawTable:
     grid = _fast_csv(raw, delim, width, header_at) if width > 1 else None
     if grid is not None:
         rows = np.arange(header_at + 1, header_at + 1 + len(grid))
-        return _grid_to_table(grid, rows, name, encoding, problems)
+        return _grid_to_table(grid, rows, name, encoding, problems, header_found=True)
     grid, rows, ragged = _tolerant_csv(text, delim, header_at, width, name)
-    return _grid_to_table(grid, rows, name, encoding, problems + ragged)
+    return _grid_to_table(grid, rows, name, encoding, problems + ragged, header_found=True)
 
 
 def _fast_csv(raw: bytes, delim: str, width: int, header_at: int) -> pd.DataFrame | None:
@@ -340,12 +341,17 @@ def _tolerant_csv(text: str, delim: str, header_at: int, width: int, name: str):
     return grid, np.arange(header_at + 1, header_at + 1 + len(grid)), problems
 
 
-def _grid_to_table(grid: pd.DataFrame, rows: np.ndarray, name: str, encoding: str, problems: list[dict]) -> RawTable:
-    """Split a grid into header and body; drop blank rows and unnamed empty columns."""
+def _grid_to_table(
+    grid: pd.DataFrame, rows: np.ndarray, name: str, encoding: str, problems: list[dict], header_found: bool = False
+) -> RawTable:
+    """Split a grid into header and body; drop blank rows and unnamed empty columns.
+
+    ``header_found`` means the grid starts at the header (the CSV reader found it already).
+    """
     filled = _filled(grid)
     if not filled.to_numpy().any():
         raise DealImportError("importer.empty_file", name=name)
-    header_at = _header_index(filled.sum(axis=1).to_numpy())
+    header_at = 0 if header_found else _header_index(filled.sum(axis=1).to_numpy())
     problems = problems + [
         _problem(
             int(rows[i]), "", " ".join(str(v) for v in grid.iloc[i][filled.iloc[i]]), "warning", "importer.row.preamble"
