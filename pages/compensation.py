@@ -18,6 +18,7 @@ import streamlit as st
 from funnel_model import compensation as comp
 from funnel_model.charts.compensation import pay_breakdown_chart, pay_curve_chart, pay_forecast_chart
 from funnel_model.config import FunnelConfig
+from funnel_model.errors import CompensationPlanError
 from funnel_model.schema import WON
 from ui import data
 from ui.guard import guarded
@@ -116,6 +117,21 @@ def _apply_preset(x: str) -> None:
     _load_into_widgets(x, comp.preset(ss[f"{_prefix(x)}.preset"], lang()))
 
 
+def _load_uploaded(x: str) -> None:
+    """Put an uploaded plan file into the widgets of plan ``x``, or keep its error to show."""
+    p = _prefix(x)
+    upload = ss.get(f"{p}.upload")
+    ss.pop(f"{p}.upload_error", None)
+    if upload is None:
+        return
+    try:
+        plan = comp.CompensationPlan.from_json(upload.getvalue())
+    except CompensationPlanError as err:
+        ss[f"{p}.upload_error"] = err
+        return
+    _load_into_widgets(x, plan)
+
+
 def _plan_from_widgets(x: str, tiers: pd.DataFrame, conditions: pd.DataFrame, target: float) -> comp.CompensationPlan:
     p = _prefix(x)
     w = {name: ss[f"{p}.{name}"] for name in SCALARS}
@@ -193,7 +209,19 @@ def _plan_editor(x: str) -> tuple[pd.DataFrame, pd.DataFrame]:
         args=(x,),
         **keep,
     )
-    with st.expander(tr("compensation.variable_part"), expanded=True):
+    with st.expander(tr("compensation.load_plan")):
+        st.file_uploader(
+            tr("compensation.load_plan"),
+            type=["json"],
+            key=f"{p}.upload",
+            on_change=_load_uploaded,
+            args=(x,),
+            label_visibility="collapsed",
+        )
+    if f"{p}.upload_error" in ss:
+        st.error(ss[f"{p}.upload_error"].message(lang()))
+    variable_tab, fixed_tab = st.tabs([tr("compensation.variable_part"), tr("compensation.fixed_part")])
+    with variable_tab:
         st.radio(
             tr("compensation.basis"),
             [b.value for b in comp.Basis],
@@ -239,7 +267,7 @@ def _plan_editor(x: str) -> tuple[pd.DataFrame, pd.DataFrame]:
         st.number_input(
             tr("compensation.new_client_bonus"), min_value=0.0, step=1000.0, key=f"{p}.new_client_bonus", **keep
         )
-    with st.expander(tr("compensation.fixed_part"), expanded=True):
+    with fixed_tab:
         st.number_input(tr("compensation.base"), min_value=0.0, step=5000.0, key=f"{p}.base", **keep)
         st.caption(tr("compensation.penalty_part"))
         conditions = _editor(
@@ -400,7 +428,12 @@ with guarded():
     a, b = (company.loc[names[x]] for x in PLANS)
     m = st.columns(4)
     m[0].metric(f"{tr('compensation.total_pay')} · A", f"{a['total']:,.0f}")
-    m[1].metric(f"{tr('compensation.total_pay')} · B", f"{b['total']:,.0f}", delta=f"{b['total'] - a['total']:+,.0f}")
+    m[1].metric(
+        f"{tr('compensation.total_pay')} · B",
+        f"{b['total']:,.0f}",
+        delta=f"{b['total'] - a['total']:+,.0f}",
+        delta_color="inverse",
+    )
     m[2].metric(
         f"{tr('compensation.cost_of_sales')} · A",
         f"{a['cost_of_sales']:.1%}" if np.isfinite(a["cost_of_sales"]) else "—",
@@ -447,23 +480,24 @@ with guarded():
     chart_labels = {
         "seller": tr("compensation.seller"),
         "plan": tr("compensation.plan"),
-        "part": tr("compensation.amount"),
+        "part": tr("compensation.part"),
         "amount": tr("compensation.pay"),
     }
     st.altair_chart(pay_breakdown_chart(parts, chart_labels, part_names), width="stretch")
     shown, config = _display(long)
-    st.dataframe(shown, hide_index=True, column_config=config, key="compensation.pay_table")
+    with st.container(key="compensation.pay_table"):
+        st.dataframe(shown, hide_index=True, column_config=config)
 
     csv = long.rename(columns=dict(zip(long.columns, shown.columns, strict=True))).to_csv(index=False)
-    d1, d2, _ = st.columns([1, 1, 2])
-    d1.download_button(
+    downloads = st.container(horizontal=True)
+    downloads.download_button(
         tr("compensation.download_csv"),
         csv.encode("utf-8-sig"),
         file_name="pay.csv",
         mime="text/csv",
         key="compensation.download_csv",
     )
-    d2.download_button(
+    downloads.download_button(
         tr("compensation.download_xlsx"),
         _xlsx(shown, company_shown),
         file_name="pay.xlsx",
@@ -556,9 +590,9 @@ with guarded():
     )
 
     # ---- save the plans
-    s1, s2, _ = st.columns([1, 1, 2])
-    for x, col in zip(PLANS, (s1, s2), strict=True):
-        col.download_button(
+    saves = st.container(horizontal=True)
+    for x in PLANS:
+        saves.download_button(
             f"{tr('compensation.download_plan')} · {x.upper()}",
             plans[x].to_json().encode("utf-8"),
             file_name=f"plan_{x}.json",

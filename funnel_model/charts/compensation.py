@@ -35,16 +35,19 @@ def pay_breakdown_chart(parts: pd.DataFrame, labels: Mapping[str, str], parts_or
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("seller:N", title=labels["seller"], axis=alt.Axis(labelAngle=-30)),
+            x=alt.X(
+                "seller:N", title=labels["seller"], axis=alt.Axis(labelAngle=-30, labelOverlap=False, labelLimit=160)
+            ),
             xOffset=alt.XOffset("plan:N", title=labels["plan"]),
             y=alt.Y("sum(amount):Q", title=labels["amount"], stack="zero"),
             color=alt.Color(
                 "part:N",
                 title=labels["part"],
+                legend=alt.Legend(labelLimit=260),
                 scale=alt.Scale(domain=list(parts_order), range=list(PART_COLORS[: len(parts_order)])),
             ),
             order=alt.Order("order:Q"),
-            opacity=alt.Opacity("plan:N", title=labels["plan"], scale=alt.Scale(range=[1.0, 0.6]), legend=None),
+            opacity=alt.Opacity("plan:N", title=labels["plan"], scale=alt.Scale(range=[1.0, 0.55])),
             tooltip=[
                 alt.Tooltip("seller:N", title=labels["seller"]),
                 alt.Tooltip("plan:N", title=labels["plan"]),

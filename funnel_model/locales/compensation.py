@@ -201,7 +201,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "compensation.part.fixed": {"en": "Fixed", "ru": "Оклад"},
     "compensation.part.variable": {"en": "Variable (after penalty)", "ru": "Переменная часть (после депремирования)"},
     "compensation.part.penalty": {"en": "Penalty", "ru": "Депремирование"},
-    "compensation.amount": {"en": "Amount", "ru": "Сумма"},
+    "compensation.part": {"en": "Part of pay", "ru": "Часть выплаты"},
     "compensation.pay": {"en": "Pay", "ru": "Выплата"},
     "compensation.forecast": {
         "en": "Next period's pay from each seller's forecast",
