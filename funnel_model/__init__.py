@@ -35,6 +35,11 @@ _EXPORTS = {
     "leads_needed": "funnel_model.plan",
     "longest_streak_pmf": "funnel_model.rejection",
     "prob_better": "funnel_model.rejection",
+    # compensation
+    "CompensationPlan": "funnel_model.compensation",
+    "pay_from_actuals": "funnel_model.compensation",
+    "pay_distribution": "funnel_model.compensation",
+    "pay_per_revenue": "funnel_model.compensation",
 }
 
 __all__ = sorted(_EXPORTS)
