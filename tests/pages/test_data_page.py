@@ -1,0 +1,249 @@
+"""The Data page through AppTest: uploads, bad files, mapping and config edits, problems report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from funnel_model import FunnelConfig
+from funnel_model.i18n import t
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "app.py")
+DATA_PAGE = "pages/data.py"
+NNBSP = "\u202f"  # the page groups thousands with a narrow no-break space
+
+# amoCRM-style export: «Бюджет » with a trailing space, «не закрыта», duplicated «Примечание»,
+# terminal stages «Успешно реализовано» / «Закрыто и не реализовано»; Windows-1251 with «;».
+AMO_HEADER = (
+    "ID;Название сделки;Бюджет ;Ответственный;Дата создания сделки;Дата закрытия;"
+    "Этап сделки;Воронка;Компания;Примечание;Примечание"
+)
+AMO_ROWS = [
+    "101;Поставка;1 200 000,50;Иванов;01.02.2024 10:00:00;15.03.2024;Успешно реализовано;Продажи;ООО Ромашка;срочно;",
+    "102;Сервис;300 000;Петров;05.02.2024;не закрыта;Переговоры;Продажи;ООО Лютик;;",
+    "103;Монтаж;250 000;Петров;06.02.2024;20.02.2024;Закрыто и не реализовано;Продажи;ООО Ромашка;;",
+    "104;Аудит;50 000;Иванов;07.02.2024;не закрыта;Первичный контакт;Продажи;ООО Лютик;;",
+    "105;Лицензии;99 999,50;Иванов;08.02.2024;01.03.2024;Успешно реализовано;Продажи;ООО Василёк;;",
+]
+# hand-counted: won 101, 105; lost 103; open 102, 104; amount 1 200 000.50 + 300 000 + 250 000 + 50 000 + 99 999.50
+AMO_TOTAL = "1" + NNBSP + "900" + NNBSP + "000"
+BAD_ROWS = [
+    "106;Ремонт;abc;Петров;06.02.2024;20.02.2024;Закрыто и не реализовано;Продажи;ООО Ромашка;;",  # repaired
+    "107;Аудит;-5 000;Иванов;07.02.2024;не закрыта;Первичный контакт;Продажи;ООО Лютик;;",  # repaired
+    "108;Пусто;10 000;Иванов;07.02.2024;не закрыта;;Продажи;ООО Лютик;;",  # rejected: no stage
+    "109;Счёт;20 000;Иванов;07.02.2024;не закрыта;Переговоры;Продажи;ООО Лютик;;",
+]
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+
+
+def _csv(header: str, rows: list[str]) -> bytes:
+    return ("\r\n".join([header, *rows]) + "\r\n").encode("cp1251")
+
+
+def open_data_page(lang: str = "en") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["lang"] = lang
+    at.run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == t("page.data", lang)
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def table_with(at: AppTest, column: str) -> pd.DataFrame:
+    """The first st.dataframe on the page that has ``column``."""
+    for frame in at.dataframe:
+        value = frame.value
+        if column == value.index.name:
+            value = value.reset_index()
+        if column in value.columns:
+            return value
+    raise AssertionError(f"no table with column {column!r}")
+
+
+def edits(rows: dict[int, dict]) -> dict:
+    """A data_editor's widget state with ``rows`` edited ({row position: {column: value}})."""
+    return {"edited_rows": rows, "added_rows": [], "deleted_rows": []}
+
+
+def upload(at: AppTest, name: str, content: bytes, key: str = "data.upload") -> AppTest:
+    at.file_uploader(key=key).upload(name, content, "text/csv").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_the_demo_data_is_summarised():
+    at = open_data_page()
+    shown = metrics(at)
+    deals = int(shown["Deals"])
+    assert deals > 1000
+    assert int(shown["Won"]) + int(shown["Lost"]) + int(shown["Open"]) == deals
+    assert not at.error
+    assert at.session_state["source"] == "demo"
+    by_funnel = table_with(at, "Deals")
+    assert by_funnel["Deals"].sum() == deals
+
+
+def test_amocrm_cp1251_upload_is_counted_and_flows_to_the_sidebar():
+    at = open_data_page()
+    upload(at, "amo.csv", _csv(AMO_HEADER, AMO_ROWS))
+    assert not at.error, [e.value for e in at.error]
+    assert at.session_state["source"] == "upload"
+    shown = metrics(at)
+    assert (shown["Deals"], shown["Won"], shown["Lost"], shown["Open"]) == ("5", "2", "1", "2")
+    assert shown["Total amount"] == AMO_TOTAL
+    assert "5 deals · amo.csv" in [c.value for c in at.sidebar.caption]
+    assert at.sidebar.radio(key="source").value == "upload"
+    # detected mapping, with the trailing space of «Бюджет » stripped; unknown columns kept and listed
+    mapping = at.data_editor(key="data.mapping").value.set_index("field")["source"]
+    assert mapping["amount"] == "Бюджет"
+    assert mapping["stage"] == "Этап сделки"
+    assert mapping["client_id"] == "Компания"
+    assert any("«Название сделки»" in c.value and "«Примечание (2)»" in c.value for c in at.caption)
+    # the inferred config has the one funnel with its open stages and the amoCRM terminal stages
+    config = at.data_editor(key="data.config").value
+    assert set(config.loc[config["kind"] == "won", "stage"]) == {"Успешно реализовано"}
+    assert set(config.loc[config["kind"] == "lost", "stage"]) == {"Закрыто и не реализовано"}
+    assert any("No row was rejected" in s.value for s in at.success)
+    # the upload reaches every page of this session
+    at.switch_page("pages/funnels.py").run()
+    assert not at.exception, at.exception
+    assert "5 deals · amo.csv" in [c.value for c in at.sidebar.caption]
+
+
+def test_a_png_renamed_csv_shows_an_error_and_keeps_the_data():
+    at = open_data_page()
+    before = metrics(at)["Deals"]
+    upload(at, "photo.csv", PNG)
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1
+    assert "photo.csv" in errors[0]
+    assert "was not loaded" in errors[0]
+    assert metrics(at)["Deals"] == before
+    assert at.session_state["source"] == "demo"
+
+
+def test_bad_rows_are_counted_by_reason_and_listed():
+    at = open_data_page()
+    upload(at, "bad.csv", _csv(AMO_HEADER, AMO_ROWS[:2] + BAD_ROWS))
+    assert not at.error, [e.value for e in at.error]
+    shown = metrics(at)
+    assert shown["Deals"] == "5"  # seven rows, the stageless one rejected
+    assert (shown["Rows rejected"], shown["Rows repaired"], shown["Warnings"]) == ("1", "2", "0")
+    by_reason = table_with(at, "Reason (first case)")
+    counts = dict(zip(by_reason["Reason (first case)"], by_reason["Rows"], strict=True))
+    assert sorted(counts.values()) == [1, 1, 1]
+    assert any("«abc»" in reason and "not a number" in reason for reason in counts)
+    assert any("No stage" in reason for reason in counts)
+    full = table_with(at, "Row")
+    assert sorted(full["Row"]) == [4, 5, 6]  # header is row 1
+    assert at.download_button(key="data.problems_download") is not None
+
+
+def test_editing_the_mapping_applies_it_to_the_upload():
+    at = open_data_page()
+    header = AMO_HEADER.replace("Бюджет ", "Деньги")  # not a known amount header
+    upload(at, "amo.csv", _csv(header, AMO_ROWS))
+    assert metrics(at)["Total amount"] == "0"
+    fields = list(at.data_editor(key="data.mapping").value["field"])
+    at.session_state["data.mapping"] = edits({fields.index("amount"): {"source": "Деньги"}})
+    at.button(key="data.mapping_apply").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert metrics(at)["Total amount"] == AMO_TOTAL
+    assert at.data_editor(key="data.mapping").value.set_index("field").loc["amount", "source"] == "Деньги"
+
+
+def test_editing_the_config_changes_the_session_config_and_the_other_pages():
+    at = open_data_page()
+    table = at.data_editor(key="data.config").value
+    row = table.index[table["kind"] == "open"][0]
+    funnel, stage, before = table.loc[row, ["funnel", "stage", "probability"]]
+    assert before != pytest.approx(0.93)
+    at.session_state["data.config"] = {
+        "edited_rows": {row: {"probability": 0.93}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.button(key="data.config_apply").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    config: FunnelConfig = at.session_state["config:demo"]
+    assert config.funnel(funnel).probability(stage) == pytest.approx(0.93)
+    shown = at.data_editor(key="data.config").value
+    assert shown.loc[(shown["funnel"] == funnel) & (shown["stage"] == stage), "probability"].item() == pytest.approx(
+        0.93
+    )
+    assert any("edited funnel config" in i.value for i in at.info)
+
+    # another page computes with the edited config
+    at.switch_page("pages/funnels.py").run()
+    assert not at.exception, at.exception
+    rates = table_with(at, t("funnels.col.configured", "en"))
+    configured = rates.loc[
+        (rates[t("funnels.col.funnel", "en")] == funnel) & (rates[t("funnels.col.stage", "en")] == stage),
+        t("funnels.col.configured", "en"),
+    ]
+    assert configured.item() == pytest.approx(0.93)
+
+    # back on the Data page the edit is still there; «reset» returns to the shipped config
+    at.switch_page(DATA_PAGE).run()
+    assert at.session_state["config:demo"].funnel(funnel).probability(stage) == pytest.approx(0.93)
+    at.button(key="data.config_reset").click().run()
+    assert at.session_state["config:demo"] is None
+    shown = at.data_editor(key="data.config").value
+    assert shown.loc[row, "probability"] == pytest.approx(before)
+
+    # another browser session never saw the edit
+    other = open_data_page()
+    assert other.data_editor(key="data.config").value.loc[row, "probability"] == pytest.approx(before)
+
+
+def test_an_invalid_config_edit_is_refused_with_a_message():
+    at = open_data_page()
+    at.session_state["data.config"] = edits({0: {"probability": 1.5}})
+    at.button(key="data.config_apply").click().run()
+    assert not at.exception, at.exception
+    assert any("not between 0 and 1" in e.value for e in at.error)
+    assert "config:demo" not in at.session_state or at.session_state["config:demo"] is None
+
+
+def test_a_saved_config_json_loads_back():
+    at = open_data_page()
+    table = at.data_editor(key="data.config").value
+    config = FunnelConfig.from_stage_table(
+        table.assign(probability=table["probability"].where(table["kind"] != "open", 0.5))
+    )
+    upload(at, "funnel_config.json", config.to_json().encode("utf-8"), key="data.config_upload")
+    assert not at.error, [e.value for e in at.error]
+    shown = at.data_editor(key="data.config").value
+    assert (shown.loc[shown["kind"] == "open", "probability"] == 0.5).all()
+    upload(at, "broken.json", b"{not json", key="data.config_upload")
+    assert any("cannot be read" in e.value for e in at.error)
+
+
+def test_the_dormancy_window_changes_the_segments():
+    at = open_data_page()
+    dormant_before = table_with(at, "Segment").set_index("Segment")
+    at.number_input(key="data.dormancy").set_value(30).run()
+    assert not at.exception, at.exception
+    assert at.session_state["dormancy_days"] == 30
+    dormant_after = table_with(at, "Segment").set_index("Segment")
+    # a shorter window can only move clients from active to dormant
+    assert dormant_after.loc["Dormant clients", "Deals"] > dormant_before.loc["Dormant clients", "Deals"]
+    assert dormant_after["Deals"].sum() == dormant_before["Deals"].sum()
+
+
+def test_the_page_speaks_russian():
+    at = open_data_page("ru")
+    upload(at, "amo.csv", _csv(AMO_HEADER, AMO_ROWS))
+    shown = metrics(at)
+    assert (shown["Сделки"], shown["Выиграно"], shown["Проиграно"], shown["Открыто"]) == ("5", "2", "1", "2")
+    assert any("amo.csv" in s.value for s in at.success)
