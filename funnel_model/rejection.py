@@ -32,6 +32,7 @@ __all__ = [
     "exact_test",
     "expected_longest_streak",
     "longest_run",
+    "longest_run_span",
     "longest_streak_cdf",
     "longest_streak_pmf",
     "prob_better",
@@ -314,6 +315,29 @@ def longest_run(outcomes: np.ndarray) -> int:
     # positions of deals, with sentinels before and after the sequence
     deals = np.flatnonzero(np.concatenate(([True], won, [True])))
     return int(np.max(np.diff(deals)) - 1)
+
+
+def longest_run_span(outcomes: np.ndarray) -> tuple[int, int]:
+    """Where the (first) longest run of rejections is: ``(start, stop)``, a slice.
+
+    Parameters
+    ----------
+    outcomes : array_like of bool
+        True for a deal, False for a rejection, in time order.
+
+    Returns
+    -------
+    (int, int)
+        ``outcomes[start:stop]`` is the run; ``(0, 0)`` when there is none.
+    """
+    won = np.asarray(outcomes, dtype=bool)
+    deals = np.flatnonzero(np.concatenate(([True], won, [True])))
+    gaps = np.diff(deals) - 1
+    if won.size == 0 or gaps.max() == 0:
+        return 0, 0
+    best = int(np.argmax(gaps))
+    start = int(deals[best])  # index in outcomes of the first rejection (the sentinel shifts by one)
+    return start, start + int(gaps[best])
 
 
 # ------------------------------------------------------------- luck or skill

@@ -17,6 +17,7 @@ import streamlit as st
 from funnel_model import rejection as rj
 from funnel_model.charts import rejection as charts
 from funnel_model.errors import FunnelError
+from ui import data
 from ui.guard import guarded
 from ui.i18n import lang, tr
 
@@ -142,6 +143,15 @@ def pct(x: float, digits: int = 1) -> str:
     return f"{num(100 * x, digits)} %"
 
 
+def chance(x: float) -> str:
+    """A probability for a sentence: whole percent when large, never a misleading "0.0 %"."""
+    if x >= 0.1:
+        return pct(x, 0)
+    if x >= 0.0005 or x == 0:
+        return pct(x, 1 if x else 0)
+    return f"< {pct(0.001)}"
+
+
 def short(x: float) -> str:
     """At most one decimal, none when it is a whole number."""
     return num(x, 0) if abs(x - round(x)) < 0.05 else num(x, 1)
@@ -166,6 +176,11 @@ def money(x: float) -> str:
 def big_number(label: str, shown: str, sentence: str) -> None:
     st.metric(label, shown)
     st.caption(sentence)
+
+
+@st.cache_data(show_spinner=False, scope="session", max_entries=4)
+def seller_outcomes(deals: pd.DataFrame) -> dict:
+    return rj.seller_sequences(deals)
 
 
 @st.cache_data(show_spinner=False, scope="session", max_entries=4)
@@ -232,8 +247,8 @@ with guarded():
     with c2:
         big_number(
             tr("rejection.streak.at_least", k=k),
-            pct(at_least, 0 if at_least > 0.1 else 1),
-            tr("rejection.streak.at_least.sentence", k=k, n=n, share=pct(at_least, 0 if at_least > 0.1 else 1)),
+            chance(at_least),
+            tr("rejection.streak.at_least.sentence", k=k, n=n, share=chance(at_least)),
         )
     st.altair_chart(
         charts.streak_chart(
@@ -356,9 +371,8 @@ with guarded():
 
     # ---------------------------------------------------- sellers in the data
     st.header(tr("rejection.data.header"))
-    from ui import data  # only this section needs the dataset; the rest works without it
-
-    table = seller_table(data.current().deals, MIN_SELLER_ATTEMPTS)
+    deals = data.current().deals
+    table = seller_table(deals, MIN_SELLER_ATTEMPTS)
     if table.empty:
         st.info(tr("rejection.data.none", min=MIN_SELLER_ATTEMPTS))
     else:
@@ -398,3 +412,32 @@ with guarded():
                     tr("rejection.data.col.p"): st.column_config.NumberColumn(format="percent"),
                 },
             )
+
+        # one seller's real record, deal by deal, the longest losing run marked
+        st.subheader(tr("rejection.data.sequence"))
+        seller = st.selectbox(tr("rejection.data.seller"), table["owner"], key="rejection.seller")
+        facts = table.set_index("owner").loc[seller]
+        outcomes = seller_outcomes(deals)[seller]
+        st.caption(
+            tr(
+                "rejection.data.sequence.sentence",
+                wins=int(facts["wins"]),
+                attempts=int(facts["attempts"]),
+                rate=pct(facts["rate"], 0),
+                run=int(facts["longest_run"]),
+                low=int(facts["low"]),
+                high=int(facts["high"]),
+                share=chance(facts["p_at_least"]),
+            )
+        )
+        st.altair_chart(
+            charts.sequence_strip(
+                outcomes,
+                rj.longest_run_span(outcomes),
+                deal_label=tr("rejection.data.won"),
+                rejection_label=tr("rejection.data.lost"),
+                longest_label=tr("rejection.data.longest"),
+                x_title=tr("rejection.data.position"),
+            ),
+            width="stretch",
+        )

@@ -16,6 +16,7 @@ __all__ = [
     "attempts_chart",
     "month_strip",
     "sellers_chart",
+    "sequence_strip",
     "streak_chart",
 ]
 
@@ -206,6 +207,63 @@ def month_strip(
             tooltip=[alt.Tooltip("seller:N", title=" "), alt.Tooltip("attempt:O"), alt.Tooltip("outcome:N", title=" ")],
         )
         .properties(height=44 * sellers + AXES_AND_LEGEND)
+    )
+    return _big(strip)
+
+
+def sequence_strip(
+    outcomes: np.ndarray,
+    longest: tuple[int, int],
+    *,
+    per_row: int = 50,
+    deal_label: str,
+    rejection_label: str,
+    longest_label: str,
+    x_title: str,
+) -> alt.Chart:
+    """One seller's real deals in time order, ``per_row`` to a row, the longest losing run marked.
+
+    Parameters
+    ----------
+    outcomes : numpy.ndarray
+        Bool array, True for a won deal, in time order.
+    longest : (int, int)
+        Slice of the longest run (:func:`funnel_model.rejection.longest_run_span`).
+    per_row : int, default 50
+        Deals per row.
+    deal_label, rejection_label, longest_label : str
+        Legend labels of a won deal, a lost deal and a lost deal in the longest run.
+    x_title : str
+        Title of the position axis.
+    """
+    index = np.arange(outcomes.size)
+    in_longest = (index >= longest[0]) & (index < longest[1])
+    row_start = index // per_row * per_row
+    data = pd.DataFrame(
+        {
+            "row": [f"{s + 1}–{min(s + per_row, outcomes.size)}" for s in row_start],
+            "position": index % per_row + 1,
+            "number": index + 1,
+            "outcome": np.where(outcomes, deal_label, np.where(in_longest, longest_label, rejection_label)),
+        }
+    )
+    rows = list(dict.fromkeys(data["row"]))
+    strip = (
+        alt.Chart(data)
+        .mark_rect(stroke="white", strokeWidth=1)
+        .encode(
+            x=alt.X("position:O", title=x_title, axis=alt.Axis(labelAngle=0, values=_tick_values(per_row))),
+            y=alt.Y("row:N", title=None, sort=rows),
+            color=alt.Color(
+                "outcome:N",
+                title=None,
+                scale=alt.Scale(
+                    domain=[deal_label, rejection_label, longest_label], range=[DEAL_COLOR, REJECTION_COLOR, ACCENT]
+                ),
+            ),
+            tooltip=[alt.Tooltip("number:Q", title="#"), alt.Tooltip("outcome:N", title=" ")],
+        )
+        .properties(height=36 * len(rows) + AXES_AND_LEGEND)
     )
     return _big(strip)
 

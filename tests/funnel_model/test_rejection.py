@@ -24,6 +24,7 @@ from funnel_model.rejection import (
     exact_test,
     expected_longest_streak,
     longest_run,
+    longest_run_span,
     longest_streak_cdf,
     prob_no_deal,
     prob_streak_at_least,
@@ -168,6 +169,18 @@ def test_prob_streak_at_least_is_the_pmf_tail():
 )
 def test_longest_run(outcomes, expected):
     assert longest_run(np.array(outcomes, dtype=bool)) == expected
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "span"),
+    [([1, 0, 0, 1, 0, 0, 0], (4, 7)), ([0, 0, 1, 0], (0, 2)), ([1, 1], (0, 0)), ([], (0, 0)), ([1, 0, 1], (1, 2))],
+)
+def test_longest_run_span_locates_the_first_longest_run(outcomes, span):
+    won = np.array(outcomes, dtype=bool)
+    assert longest_run_span(won) == span
+    start, stop = span
+    assert stop - start == longest_run(won)
+    assert not won[start:stop].any()
 
 
 # ------------------------------------------------------------ luck or skill

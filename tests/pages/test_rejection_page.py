@@ -156,3 +156,12 @@ def test_sellers_from_the_demo_data_are_set_against_their_own_rate():
     assert list(table.columns)[:4] == ["Seller", "Closed deals", "Won", "Close rate"]
     assert (table["Closed deals"] >= 10).all()
     assert set(table["Verdict"]) <= {"longer than expected", "as expected", "shorter than expected"}
+    # one seller's real record: pick the last one in the table, the caption gives their own figures
+    picker = at.selectbox(key="rejection.seller")
+    assert picker.options == table["Seller"].tolist()
+    last = table.iloc[-1]
+    picker.set_value(last["Seller"]).run()
+    assert not at.exception
+    sentence = next(c.value for c in at.caption if c.value.startswith("Won "))
+    assert sentence.startswith(f"Won {last['Won']} of {last['Closed deals']} closed deals")
+    assert f"Longest run of lost deals: {last['Longest run of lost']};" in sentence
