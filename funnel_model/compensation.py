@@ -917,8 +917,10 @@ def labour_law_warnings(
 
     The plan's worst case: every condition unmet, at the attainment (0 to
     past the last edge) where the cut is the largest share of pay, for the
-    plan's default target. With a :func:`pay_from_actuals` table, each
-    seller whose actual cut exceeds the limit or reaches the base.
+    plan's default target over ``months`` months (the law speaks of monthly
+    pay, hence 1). With a :func:`pay_from_actuals` table, each seller whose
+    actual cut exceeds the limit or reaches the base; over a period of
+    several months that share is of the period's pay.
     """
     warnings: list[LawWarning] = []
     unmet = {d.condition: True for d in plan.penalty.deductions}

@@ -356,13 +356,17 @@ with guarded():
     st.divider()
     months_available = pd.period_range(closed.min().to_period("M"), closed.max().to_period("M"), freq="M")
     labels = [str(m) for m in months_available]
-    if "compensation.period" not in ss or not set(ss["compensation.period"]) <= set(labels):
-        # the data's last month counts only if the data reach its last week
-        complete = closed.max() >= months_available[-1].end_time - pd.Timedelta(days=7)
-        last = labels[-1] if complete or len(labels) == 1 else labels[-2]
-        ss["compensation.period"] = (last, last)
+    if not set(ss.get("compensation.period", ())) <= set(labels):
+        del ss["compensation.period"]  # months of another dataset
+    # the data's last month counts only if the data reach its last week
+    complete = closed.max() >= months_available[-1].end_time - pd.Timedelta(days=7)
+    default = labels[-1] if complete or len(labels) == 1 else labels[-2]
     first, last = st.select_slider(
-        tr("compensation.period"), options=labels, key="compensation.period", persist_state="session"
+        tr("compensation.period"),
+        options=labels,
+        value=(default, default),
+        key="compensation.period",
+        persist_state="session",
     )
     start = pd.Period(first, "M").start_time
     end = (pd.Period(last, "M") + 1).start_time
@@ -416,7 +420,7 @@ with guarded():
     ]
 
     # ---- labour law
-    warnings = [w for x in PLANS for w in comp.labour_law_warnings(plans[x], pay[x], months=months)]
+    warnings = [w for x in PLANS for w in comp.labour_law_warnings(plans[x], pay[x])]
     for w in warnings:
         st.warning(w.message(lang()), icon="⚖️")
     if not warnings:

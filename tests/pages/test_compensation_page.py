@@ -120,3 +120,13 @@ def test_plan_edits_survive_a_visit_to_another_page():
     at.run()
     assert at.number_input(key="compensation.a.base").value == 65_000
     assert (rows(pay_table(at), "Plan A")["Fixed"] == 65_000).all()
+
+
+def test_a_three_month_period_pays_three_bases():
+    at = open_page("en")
+    options = at.select_slider(key="compensation.period").options
+    at.select_slider(key="compensation.period").set_range(options[-3], options[-1]).run()
+    assert not at.exception
+    df = pay_table(at)
+    assert (rows(df, "Plan A")["Fixed"] == 3 * 60_000).all()
+    assert (rows(df, "Plan B")["Fixed"] == 3 * 100_000).all()
