@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from funnel_model.calibration import calibrate
-from funnel_model.charts.funnels import calibration_chart, comparison_chart, funnel_chart, seller_chart
+from funnel_model.charts.funnels import calibration_chart, comparison_chart, funnel_panel, seller_chart
 from funnel_model.config import FunnelConfig
 from funnel_model.geometry import (
     DEFAULT_MIN_COUNT,
@@ -36,6 +36,7 @@ ALL = "__all__"
 RATE_LEVEL = 0.9  # Beta interval of stage win rates and sellers
 WILSON_LEVEL = 0.95  # calibration intervals
 ADOPTED_KEY = "funnels._adopted"
+BAR_HEIGHT = 44  # pixels per funnel stage: room for the stage name over its numbers
 
 
 @st.cache_data(scope="session", show_spinner=False, max_entries=16)
@@ -179,8 +180,10 @@ def _show_funnels(result: dict, basis: str, measure: str, min_count: int) -> lis
         if seg not in present:
             st.caption(tr("funnels.segment_empty", kind=_segment_name(seg)))
     if panels:
-        chart = funnel_chart([(t, rows) for _, t, rows in panels], measure=measure, basis=basis, labels=labels)
-        st.altair_chart(chart, key="funnels.chart")
+        for i, (column, (segment, _, rows)) in enumerate(zip(st.columns(len(panels)), panels, strict=True)):
+            kind, pipeline = _segment_name(segment), str(rows["funnel"].iloc[0])
+            chart = funnel_panel(kind, rows, subtitle=pipeline, measure=measure, basis=basis, labels=labels, colour=i)
+            column.altair_chart(chart, width="stretch", height=BAR_HEIGHT * len(rows), key=f"funnels.chart.{i}")
         st.caption(tr("funnels.chart_caption", basis=tr(f"funnels.basis.{basis}")))
     with st.expander(tr("funnels.section.table")):
         table = geo.copy()
@@ -203,7 +206,8 @@ def _show_comparison(result: dict, panels: list, basis: str) -> None:
     if not panels:
         return
     labels = {k: tr(f"funnels.label.{k}") for k in ("step", "funnel", "stage", "from_first", "from_previous")}
-    st.altair_chart(comparison_chart([(t, rows) for _, t, rows in panels], basis=basis, labels=labels))
+    chart = comparison_chart([(t, rows) for _, t, rows in panels], basis=basis, labels=labels)
+    st.altair_chart(chart, width="stretch")
     found = result["bottlenecks"]
     titles = {(rows["funnel"].iloc[0], seg): t for seg, t, rows in panels}
     for row in found.itertuples(index=False):
@@ -225,7 +229,7 @@ def _show_sellers(result: dict) -> None:
     for tab, name in zip(st.tabs(names), names, strict=True):
         with tab:
             mine = sellers[sellers["funnel"] == name].copy()
-            st.altair_chart(seller_chart(mine, labels=labels))
+            st.altair_chart(seller_chart(mine, labels=labels), width="stretch", height=28 * len(mine) + 50)
             mine["vs_team"] = mine["vs_team"].map(lambda v: tr(f"funnels.vs.{v}") if v else "")
             columns = ["rank", "owner", "deals", "last_stage", "reach_last", "won", "lost", "open", "win_rate"]
             columns += ["low", "high", "team_rate", "vs_team", "reliable"]
@@ -319,7 +323,7 @@ def _show_calibration(result: dict) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{tr('funnels.by_seller')}**")
-        st.altair_chart(calibration_chart(by_owner, name="owner", labels=labels))
+        st.altair_chart(calibration_chart(by_owner, name="owner", labels=labels), width="stretch")
         table = by_owner.copy()
         over = (table["flag"] == "over").to_numpy()
         table["flag"] = table["flag"].map(lambda f: tr(f"funnels.flag.{f or 'none'}"))
@@ -329,7 +333,7 @@ def _show_calibration(result: dict) -> None:
     with right:
         st.markdown(f"**{tr('funnels.by_stage')}**")
         by_stage = cal.by_stage
-        st.altair_chart(calibration_chart(by_stage, name="stage", labels=labels))
+        st.altair_chart(calibration_chart(by_stage, name="stage", labels=labels), width="stretch")
         table = by_stage.copy()
         table["flag"] = table["flag"].map(lambda f: tr(f"funnels.flag.{f or 'none'}"))
         shown = _translated(table, ["funnel", "stage", *columns]).round({tr("funnels.col.oe"): 2})

@@ -18,10 +18,12 @@ __all__ = [
     "comparison_chart",
     "format_money",
     "funnel_chart",
+    "funnel_panel",
     "seller_chart",
 ]
 
-_PALETTE = ("#4c78a8", "#59a14f", "#f28e2b", "#b07aa1", "#76b7b2", "#e15759")
+_LINES = ("#3b78b0", "#3f9b3a", "#e07b1a", "#8a5a9e", "#2f9c95", "#c9403f")
+_PALETTE = ("#9ecae9", "#a1d99b", "#fdb97d", "#d4b9da", "#a6dcd8", "#f4a6a6")
 
 
 def format_money(value: float) -> str:
@@ -38,22 +40,29 @@ def _pct(x: float) -> str:
     return "—" if not np.isfinite(x) else f"{x:.0%}"
 
 
-def funnel_chart(
-    panels: Sequence[tuple[str, pd.DataFrame]],
+def funnel_panel(
+    title: str,
+    rows: pd.DataFrame,
     *,
+    subtitle: str | None = None,
     measure: str = "count",
     basis: str = "previous",
     labels: Mapping[str, str],
-    width: int = 260,
-    stage_height: int = 34,
-) -> alt.HConcatChart:
-    """Real funnels side by side: centred bars narrowing stage by stage.
+    colour: int = 0,
+    width: int | str = "container",
+    stage_height: int = 40,
+) -> alt.LayerChart:
+    """One real funnel: centred bars narrowing stage by stage.
 
     Parameters
     ----------
-    panels : sequence of (title, geometry rows)
-        One funnel each: rows of :func:`funnel_model.geometry.funnel_geometry`
-        for one group (stages and the won row).
+    title : str
+        Panel title (e.g. "Attraction").
+    subtitle : str, optional
+        Second title line (e.g. the CRM pipeline).
+    rows : DataFrame
+        Rows of :func:`funnel_model.geometry.funnel_geometry` for one group
+        (its stages and the won row).
     measure : {"count", "money"}
         Bar width from ``reached`` or from ``amount``.
     basis : {"previous", "first"}
@@ -62,56 +71,75 @@ def funnel_chart(
     labels : mapping
         Translated words: "stage", "reached", "amount", "from_previous",
         "from_first", "open".
+    colour : int
+        Index into the palette, so side-by-side funnels differ.
+    width : int or "container"
+        Pixels, or the width of the element it is shown in.
     """
-    charts = []
-    for i, (title, rows) in enumerate(panels):
-        rows = rows.sort_values("order")
-        data = pd.DataFrame(
-            {
-                "stage": rows["stage"].astype(str).to_numpy(),
-                "order": rows["order"].to_numpy(),
-                "reached": rows["reached"].to_numpy(),
-                "amount": rows["amount"].to_numpy(dtype=float),
-                "open": rows["open"].to_numpy(),
-                "from_previous": rows["step_conversion"].to_numpy(dtype=float),
-                "from_first": rows["cumulative_conversion"].to_numpy(dtype=float),
-            }
-        )
-        value = data["amount"] if measure == "money" else data["reached"].astype(float)
-        data["left"] = -value / 2.0
-        data["right"] = value / 2.0
-        conv = data["from_first"] if basis == "first" else data["from_previous"]
-        data["label"] = [
-            f"{r} · {format_money(a)} · {_pct(c)}"
-            for r, a, c in zip(data["reached"], data["amount"], conv, strict=True)
-        ]
-        data["amount_text"] = data["amount"].map(format_money)
-        data["from_previous_text"] = data["from_previous"].map(_pct)
-        data["from_first_text"] = data["from_first"].map(_pct)
-        half = float(np.nanmax(value)) / 2.0 if len(value) and np.nanmax(value) > 0 else 1.0
-        y = alt.Y("stage:N", sort=list(data["stage"]), title=None, axis=alt.Axis(labelLimit=140))
-        x_scale = alt.Scale(domain=[-half, half])
-        tooltip = [
-            alt.Tooltip("stage:N", title=labels["stage"]),
-            alt.Tooltip("reached:Q", title=labels["reached"], format=","),
-            alt.Tooltip("amount_text:N", title=labels["amount"]),
-            alt.Tooltip("from_previous_text:N", title=labels["from_previous"]),
-            alt.Tooltip("from_first_text:N", title=labels["from_first"]),
-            alt.Tooltip("open:Q", title=labels["open"]),
-        ]
-        base = alt.Chart(data).encode(y=y)
-        bars = base.mark_bar(color=_PALETTE[i % len(_PALETTE)], opacity=0.85).encode(
-            x=alt.X("left:Q", scale=x_scale, axis=None), x2="right:Q", tooltip=tooltip
-        )
-        text = base.mark_text(fontSize=11, color="#111", stroke="white", strokeWidth=3, strokeOpacity=0.8).encode(
-            x=alt.datum(0), text="label:N"
-        )
-        text_fill = base.mark_text(fontSize=11, color="#111").encode(x=alt.datum(0), text="label:N")
-        charts.append(
-            alt.layer(bars, text, text_fill).properties(
-                title=title, width=width, height=max(stage_height * len(data), stage_height)
-            )
-        )
+    rows = rows.sort_values("order")
+    data = pd.DataFrame(
+        {
+            "stage": rows["stage"].astype(str).to_numpy(),
+            "order": rows["order"].to_numpy(),
+            "reached": rows["reached"].to_numpy(),
+            "amount": rows["amount"].to_numpy(dtype=float),
+            "open": rows["open"].to_numpy(),
+            "from_previous": rows["step_conversion"].to_numpy(dtype=float),
+            "from_first": rows["cumulative_conversion"].to_numpy(dtype=float),
+        }
+    )
+    value = data["amount"] if measure == "money" else data["reached"].astype(float)
+    data["left"] = -value / 2.0
+    data["right"] = value / 2.0
+    conv = data["from_first"] if basis == "first" else data["from_previous"]
+    data["label"] = [
+        f"{r} · {format_money(a)} · {_pct(c)}" for r, a, c in zip(data["reached"], data["amount"], conv, strict=True)
+    ]
+    # Stage name over its numbers, centred on the bar: the panel needs no y axis and stays narrow.
+    data["text"] = data["stage"] + "\n" + data["label"]
+    data["amount_text"] = data["amount"].map(format_money)
+    data["from_previous_text"] = data["from_previous"].map(_pct)
+    data["from_first_text"] = data["from_first"].map(_pct)
+    half = float(np.nanmax(value)) / 2.0 if len(value) and np.nanmax(value) > 0 else 1.0
+    y = alt.Y("stage:N", sort=list(data["stage"]), title=None, axis=None, scale=alt.Scale(paddingInner=0.12))
+    tooltip = [
+        alt.Tooltip("stage:N", title=labels["stage"]),
+        alt.Tooltip("reached:Q", title=labels["reached"], format=","),
+        alt.Tooltip("amount_text:N", title=labels["amount"]),
+        alt.Tooltip("from_previous_text:N", title=labels["from_previous"]),
+        alt.Tooltip("from_first_text:N", title=labels["from_first"]),
+        alt.Tooltip("open:Q", title=labels["open"]),
+    ]
+    base = alt.Chart(data).encode(y=y)
+    bars = base.mark_bar(color=_PALETTE[colour % len(_PALETTE)]).encode(
+        x=alt.X("left:Q", scale=alt.Scale(domain=[-half, half]), axis=None), x2="right:Q", tooltip=tooltip
+    )
+    # Light bars keep dark text readable both on a wide bar and beside a narrow one.
+    text = base.mark_text(fontSize=11, color="#1a1a1a", lineBreak="\n", lineHeight=13, dy=-6).encode(
+        x=alt.datum(0), text="text:N", tooltip=tooltip
+    )
+    heading = alt.TitleParams(title, subtitle=subtitle or "", anchor="middle")
+    return alt.layer(bars, text).properties(
+        title=heading, width=width, height=max(stage_height * len(data), stage_height)
+    )
+
+
+def funnel_chart(
+    panels: Sequence[tuple[str, pd.DataFrame]],
+    *,
+    measure: str = "count",
+    basis: str = "previous",
+    labels: Mapping[str, str],
+    width: int = 300,
+) -> alt.HConcatChart:
+    """Several :func:`funnel_panel` funnels side by side in one chart (for export).
+
+    ``panels`` is a sequence of (title, geometry rows of one group).
+    """
+    charts = [
+        funnel_panel(title, rows, measure=measure, basis=basis, labels=labels, colour=i, width=width)
+        for i, (title, rows) in enumerate(panels)
+    ]
     return alt.hconcat(*charts, spacing=30).resolve_scale(x="independent", y="independent")
 
 
@@ -120,8 +148,8 @@ def comparison_chart(
     *,
     basis: str = "first",
     labels: Mapping[str, str],
-    width: int = 520,
-    height: int = 260,
+    width: int | str = "container",
+    height: int = 280,
 ) -> alt.Chart:
     """The shapes of several funnels on one normalised chart.
 
@@ -152,7 +180,13 @@ def comparison_chart(
         .encode(
             x=alt.X("step:O", title=labels["step"]),
             y=alt.Y("value:Q", title=y_title, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
-            color=alt.Color("funnel:N", title=None, scale=alt.Scale(range=list(_PALETTE))),
+            color=alt.Color(
+                "funnel:N",
+                title=None,
+                sort=[title for title, _ in panels],
+                scale=alt.Scale(range=list(_LINES)),
+                legend=alt.Legend(orient="bottom"),
+            ),
             tooltip=[
                 alt.Tooltip("funnel:N", title=labels["funnel"]),
                 alt.Tooltip("stage:N", title=labels["stage"]),
@@ -168,7 +202,7 @@ def calibration_chart(
     *,
     name: str,
     labels: Mapping[str, str],
-    width: int = 420,
+    width: int | str = "container",
     height: int = 360,
 ) -> alt.LayerChart:
     """Stated against observed with Wilson intervals and the diagonal.
@@ -191,6 +225,7 @@ def calibration_chart(
     colour = alt.Color(
         "flag_text:N",
         title=None,
+        legend=alt.Legend(orient="bottom"),
         scale=alt.Scale(domain=list(names.values()), range=["#d62728", "#1f77b4", "#7f7f7f"]),
     )
     x = alt.X("stated:Q", title=labels["stated"], scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"))
@@ -221,7 +256,7 @@ def seller_chart(
     sellers: pd.DataFrame,
     *,
     labels: Mapping[str, str],
-    width: int = 420,
+    width: int | str = "container",
 ) -> alt.LayerChart:
     """Each seller's win rate with its interval against the team's rate (a rule).
 
@@ -252,8 +287,8 @@ def seller_chart(
     )
     team = float(data["team_rate"].iloc[0]) if len(data) else float("nan")
     rule = (
-        alt.Chart(pd.DataFrame({"team": [team], "label": [labels["team"]]}))
+        alt.Chart(pd.DataFrame({"team": [team]}))
         .mark_rule(color="#333", strokeDash=[4, 4])
         .encode(x="team:Q", tooltip=[alt.Tooltip("team:Q", title=labels["team"], format=".1%")])
     )
-    return alt.layer(rules, points, rule).properties(width=width, height=max(24 * len(data), 60))
+    return alt.layer(rules, points, rule).properties(width=width, height=max(28 * len(data), 60))

@@ -57,10 +57,19 @@ def table(at: AppTest, *first_columns: str):
     raise AssertionError(f"no table starting with {first_columns}")
 
 
+def funnel_bars(at: AppTest) -> list:
+    """The data of each funnel chart (the charts whose data has bar labels), left to right."""
+    frames = []
+    for chart in at.get("vega_lite_chart"):
+        for ds in chart.proto.datasets:
+            frame = pa.ipc.open_stream(ds.data.data).read_pandas()
+            if "label" in frame.columns:
+                frames.append(frame)
+    return frames
+
+
 def funnel_labels(at: AppTest) -> list[list[str]]:
-    """The bar labels of each funnel panel of the first chart."""
-    chart = at.get("vega_lite_chart")[0]
-    return [list(pa.ipc.open_stream(ds.data.data).read_pandas()["label"]) for ds in chart.proto.datasets]
+    return [list(frame["label"]) for frame in funnel_bars(at)]
 
 
 def test_demo_renders_three_funnels_with_the_model_numbers():
@@ -144,8 +153,7 @@ def test_toggles_switch_conversion_basis_and_bar_measure():
     assert any("(% of first)" in c.value for c in at.caption)
     at.radio(key="funnels.measure").set_value("money").run()
     check(at)
-    chart = at.get("vega_lite_chart")[0]
-    bars = pa.ipc.open_stream(chart.proto.datasets[0].data.data).read_pandas()
+    bars = funnel_bars(at)[0]
     np.testing.assert_allclose(bars["right"] * 2, new["amount"].to_numpy())
 
 
