@@ -18,7 +18,8 @@ from ui.guard import guarded
 from ui.i18n import lang, tr
 
 PREVIEW_ROWS = 200
-UPLOAD_ERROR_KEY = "data.upload_error"  # (file name, FunnelError) of the last refused upload
+REFUSED_KEY = "data.refused"  # {uploader key: (file name, FunnelError)}, shown once beside that uploader
+CONFIG_LOADED_KEY = "data.config_loaded"  # name of a config file just loaded, shown once
 MAPPING_FOR_KEY = "data.mapping_for"  # which upload the mapping editor's edits belong to
 
 
@@ -26,51 +27,34 @@ def _money(x: float) -> str:
     return f"{x:,.0f}".replace(",", "\u202f")
 
 
-def _refuse(name: str, err: FunnelError) -> None:
-    st.session_state[UPLOAD_ERROR_KEY] = (name, err)
-
-
-def _on_deal_upload() -> None:
-    """Check the new file before it replaces the data every page uses."""
-    file = st.session_state.get("data.upload")
+def _on_upload(key: str, check, store) -> None:
+    """Check a new file before it replaces what every page uses; a bad file is refused, with the reason."""
+    file = st.session_state.get(key)
     if file is None:
         return
     payload = file.getvalue()
-    st.session_state.pop(UPLOAD_ERROR_KEY, None)
     try:
-        data.validate_upload(file.name, payload)
+        check(file.name, payload)
     except FunnelError as err:
-        _refuse(file.name, err)
+        st.session_state.setdefault(REFUSED_KEY, {})[key] = (file.name, err)
         return
-    data.store_upload(file.name, payload)
+    store(file.name, payload)
 
 
-def _on_history_upload() -> None:
-    file = st.session_state.get("data.history_upload")
-    if file is None:
-        return
-    payload = file.getvalue()
-    st.session_state.pop(UPLOAD_ERROR_KEY, None)
-    try:
-        data.validate_history_upload(file.name, payload)
-    except FunnelError as err:
-        _refuse(file.name, err)
-        return
-    data.store_history_upload(file.name, payload)
+def _check_config(name: str, payload: bytes) -> None:
+    FunnelConfig.from_json(payload)
 
 
-def _on_config_upload() -> None:
-    file = st.session_state.get("data.config_upload")
-    if file is None:
-        return
-    st.session_state.pop(UPLOAD_ERROR_KEY, None)
-    try:
-        config = FunnelConfig.from_json(file.getvalue())
-    except FunnelError as err:
-        _refuse(file.name, err)
-        return
-    data.set_config(config)
-    st.toast(tr("data.config.loaded", name=file.name))
+def _load_config(name: str, payload: bytes) -> None:
+    data.set_config(FunnelConfig.from_json(payload))
+    st.session_state[CONFIG_LOADED_KEY] = name
+
+
+def _show_refusal(key: str) -> None:
+    refused = st.session_state.get(REFUSED_KEY, {}).pop(key, None)
+    if refused:
+        name, err = refused
+        st.error(f"{err.message(lang())}\n\n{tr('data.upload.rejected', name=name)}")
 
 
 def _on_dormancy() -> None:
@@ -101,7 +85,8 @@ def _uploaders(dataset: data.Dataset) -> None:
             tr("data.upload.label"),
             type=["csv", "xlsx", "xls"],
             key="data.upload",
-            on_change=_on_deal_upload,
+            on_change=_on_upload,
+            args=("data.upload", data.validate_upload, data.store_upload),
             help=tr("data.upload.limit", mb=limit_mb),
         )
         st.caption(tr("data.upload.limit", mb=limit_mb))
@@ -110,17 +95,16 @@ def _uploaders(dataset: data.Dataset) -> None:
             tr("data.history.label"),
             type=["csv", "xlsx", "xls"],
             key="data.history_upload",
-            on_change=_on_history_upload,
+            on_change=_on_upload,
+            args=("data.history_upload", data.validate_history_upload, data.store_history_upload),
             disabled=dataset.source != "upload",
         )
         if dataset.source != "upload":
             st.caption(tr("data.history.demo"))
         if dataset.history is not None:
             st.caption(tr("data.history.using", n=len(dataset.history)))
-    refused = st.session_state.get(UPLOAD_ERROR_KEY)
-    if refused:
-        name, err = refused
-        st.error(f"{err.message(lang())}\n\n{tr('data.upload.rejected', name=name)}")
+    _show_refusal("data.upload")
+    _show_refusal("data.history_upload")
     if dataset.source == "upload":
         st.success(tr("data.upload.using", name=dataset.label))
     else:
@@ -272,21 +256,35 @@ def _config(dataset: data.Dataset) -> None:
         key="data.config_download",
         on_click="ignore",
     )
-    st.file_uploader(tr("data.config.upload"), type=["json"], key="data.config_upload", on_change=_on_config_upload)
+    st.file_uploader(
+        tr("data.config.upload"),
+        type=["json"],
+        key="data.config_upload",
+        on_change=_on_upload,
+        args=("data.config_upload", _check_config, _load_config),
+    )
+    _show_refusal("data.config_upload")
+    loaded = st.session_state.pop(CONFIG_LOADED_KEY, None)
+    if loaded:
+        st.success(tr("data.config.loaded", name=loaded))
 
 
 def _deals_outside(deals: pd.DataFrame, config: FunnelConfig) -> tuple[int, str] | None:
-    """How many deals sit in a (funnel, stage) the config does not list, and which pairs."""
-    listed = {(f.name, s) for f in config.funnels for s in [*f.stage_names, *f.won, *f.lost]}
+    """How many deals sit in a (funnel, stage) the config does not list, and the commonest such pairs."""
+    listed = pd.MultiIndex.from_tuples(
+        [(f.name, s) for f in config.funnels for s in [*f.stage_names, *f.won, *f.lost]], names=["funnel", "stage"]
+    )
     single = config.funnels[0].name if len(config.funnels) == 1 else None
-    funnels = deals["funnel"].astype("object").where(deals["funnel"].notna(), single)
-    pairs = pd.Series(list(zip(funnels, deals["stage"].astype("object"), strict=True)), index=deals.index)
-    outside = pairs[~pairs.isin(listed)]
+    pairs = pd.DataFrame(
+        {"funnel": deals["funnel"].astype("object").where(deals["funnel"].notna(), single), "stage": deals["stage"]}
+    )
+    outside = pairs[~pd.MultiIndex.from_frame(pairs).isin(listed)]
     if outside.empty:
         return None
-    top = outside.value_counts().head(5)
+    counts = outside.value_counts(dropna=False)
+    top = counts.head(5)
     shown = ", ".join(f"{f} / {s} ({k})" for (f, s), k in top.items())
-    return len(outside), shown + (" …" if outside.nunique() > len(top) else "")
+    return len(outside), shown + (" …" if len(counts) > len(top) else "")
 
 
 def _preview(dataset: data.Dataset) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from funnel_model import read_deals
-from tests.browser.conftest import ROOT, choose_option, open_app, save_screenshot, widget
+from tests.browser.conftest import ROOT, choose_option, open_app, save_screenshot, wait_for_app, widget
 
 
 def _metric(page, label: str) -> str:
@@ -32,3 +32,24 @@ def test_data_page_shows_the_demo_deals_and_switches_to_russian(page, app_url):
     page.get_by_text("Настройка воронок").first.wait_for()
     assert page.locator('[data-testid="stAlertContentError"]').count() == 0
     save_screenshot(page, "data_page")
+
+
+def test_uploading_an_amocrm_export_in_the_browser(page, app_url, tmp_path):
+    header = "ID;Этап сделки;Бюджет ;Воронка;Компания"
+    rows = [
+        "1;Успешно реализовано;1 000;Продажи;А",
+        "2;Переговоры;2 000;Продажи;Б",
+        "3;Закрыто и не реализовано;3 000;Продажи;В",
+    ]
+    export = tmp_path / "amo.csv"
+    export.write_bytes(("\r\n".join([header, *rows]) + "\r\n").encode("cp1251"))
+
+    open_app(page, app_url, lang="en")
+    widget(page, "data.upload").locator('input[type="file"]').set_input_files(str(export))
+    wait_for_app(page)
+    page.locator('[data-testid="stSidebar"]').get_by_text("3 deals · amo.csv").wait_for()
+    assert _metric(page, "Deals") == "3"
+    assert (_metric(page, "Won"), _metric(page, "Lost"), _metric(page, "Open")) == ("1", "1", "1")
+    page.get_by_text("Using your file «amo.csv».").wait_for()
+    assert page.locator('[data-testid="stException"]').count() == 0
+    save_screenshot(page, "data_page_upload")

@@ -247,3 +247,32 @@ def test_the_page_speaks_russian():
     shown = metrics(at)
     assert (shown["Сделки"], shown["Выиграно"], shown["Проиграно"], shown["Открыто"]) == ("5", "2", "1", "2")
     assert any("amo.csv" in s.value for s in at.success)
+
+
+def test_a_stage_history_file_attaches_to_the_upload_and_a_bad_one_is_refused():
+    at = open_data_page()
+    upload(at, "amo.csv", _csv(AMO_HEADER, AMO_ROWS))
+    history = (
+        "ID сделки;Этап;Дата перехода\n"
+        "101;Первичный контакт;01.02.2024\n101;Переговоры;10.02.2024\n102;Переговоры;06.02.2024\n"
+    )
+    upload(at, "history.csv", history.encode("cp1251"), key="data.history_upload")
+    assert not at.error, [e.value for e in at.error]
+    assert "Stage history: 3 stage entries." in [c.value for c in at.caption]
+    upload(at, "history.csv", PNG, key="data.history_upload")
+    assert len(at.error) == 1 and "was not loaded" in at.error[0].value
+    assert "Stage history: 3 stage entries." in [c.value for c in at.caption]
+    assert metrics(at)["Deals"] == "5"
+
+
+def test_deleting_a_stage_from_the_config_warns_about_the_deals_in_it():
+    at = open_data_page()
+    upload(at, "amo.csv", _csv(AMO_HEADER, AMO_ROWS))
+    table = at.data_editor(key="data.config").value
+    row = int(table.index[table["stage"] == "Переговоры"][0])
+    at.session_state["data.config"] = {"edited_rows": {}, "added_rows": [], "deleted_rows": [row]}
+    at.button(key="data.config_apply").click().run()
+    assert not at.exception, at.exception
+    assert at.session_state["config:upload"].funnel("Продажи").stage_names == ["Первичный контакт"]
+    warnings = [w.value for w in at.warning]
+    assert any(w.startswith("1 deals") and "Продажи / Переговоры (1)" in w for w in warnings), warnings
