@@ -12,21 +12,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from funnel_model.calibration import calibrate
 from funnel_model.charts.funnels import calibration_chart, comparison_chart, funnel_panel, seller_chart
 from funnel_model.config import FunnelConfig
-from funnel_model.geometry import (
-    DEFAULT_MIN_COUNT,
-    bottlenecks,
-    cycle_times,
-    deal_depth,
-    funnel_geometry,
-    reach_summary,
-    seller_comparison,
-    stage_durations,
-    stage_win_rates,
-    with_empirical_probabilities,
-)
+from funnel_model.funnel_views import FunnelViews, funnel_views
+from funnel_model.geometry import DEFAULT_MIN_COUNT, with_empirical_probabilities
 from funnel_model.schema import SEGMENTS
 from ui import data
 from ui.guard import guarded
@@ -48,40 +37,19 @@ def compute(
     seller: str,
     period: tuple[dt.date, dt.date] | None,
     min_count: int,
-) -> dict:
-    """Everything the page shows for one filter choice.
-
-    Funnel and period filter every view; the seller filter narrows the funnels
-    and time views only, since sellers are compared with each other and stage
-    win rates and calibration are the team's.
-    """
-    config = FunnelConfig.from_json(config_json)
-    keep = np.ones(len(deals), dtype=bool)
-    if funnel != ALL:
-        keep &= (deals["funnel"] == funnel).fillna(False).to_numpy()
-    if period is not None and deals["created_at"].notna().any():
-        start, end = pd.Timestamp(period[0]), pd.Timestamp(period[1]) + pd.Timedelta(days=1)
-        keep &= ((deals["created_at"] >= start) & (deals["created_at"] < end)).fillna(False).to_numpy()
-    scope = deals[keep]
-    depth = deal_depth(scope, config, history)
-    if seller != ALL:
-        mine = (scope["owner"] == seller).fillna(False).to_numpy()
-        chosen, chosen_depth = scope[mine], depth[mine]
-    else:
-        chosen, chosen_depth = scope, depth
-    geo = funnel_geometry(chosen, config, history, by=("funnel", "segment"), min_count=min_count, depth=chosen_depth)
-    rates = stage_win_rates(scope, config, history, min_count=min_count, level=RATE_LEVEL, depth=depth)
-    return {
-        "n": len(chosen),
-        "summary": reach_summary(chosen_depth),
-        "geometry": geo,
-        "bottlenecks": bottlenecks(geo),
-        "cycle": cycle_times(chosen, by=("segment",)),
-        "durations": stage_durations(history, chosen, config) if history is not None else None,
-        "sellers": seller_comparison(scope, config, history, min_count=min_count, level=RATE_LEVEL, depth=depth),
-        "rates": rates,
-        "calibration": calibrate(scope, config, history, level=WILSON_LEVEL, min_count=min_count, depth=depth),
-    }
+) -> FunnelViews:
+    """The page's numbers for one filter choice (cached per session)."""
+    return funnel_views(
+        deals,
+        history,
+        FunnelConfig.from_json(config_json),
+        funnel=None if funnel == ALL else funnel,
+        seller=None if seller == ALL else seller,
+        period=period if deals["created_at"].notna().any() else None,
+        min_count=min_count,
+        rate_level=RATE_LEVEL,
+        wilson_level=WILSON_LEVEL,
+    )
 
 
 def _pct(x: float) -> str:
@@ -157,8 +125,8 @@ def _show_filters(deals: pd.DataFrame, config: FunnelConfig):
     return funnel, seller, period, basis, measure, int(min_count)
 
 
-def _show_semantics(result: dict) -> None:
-    summary = result["summary"]
+def _show_semantics(result: FunnelViews) -> None:
+    summary = result.summary
     if summary.semantics == "history":
         st.caption(tr("funnels.semantics.history", n=summary.from_history, total=summary.deals))
     else:
@@ -168,9 +136,9 @@ def _show_semantics(result: dict) -> None:
         st.warning(tr("funnels.unmatched", n=summary.unmatched))
 
 
-def _show_funnels(result: dict, basis: str, measure: str, min_count: int) -> list:
+def _show_funnels(result: FunnelViews, basis: str, measure: str, min_count: int) -> list:
     st.subheader(tr("funnels.section.funnels"))
-    geo = result["geometry"]
+    geo = result.geometry
     panels = _panels(geo)
     labels = {
         k: tr(f"funnels.label.{k}") for k in ("stage", "reached", "amount", "from_previous", "from_first", "open")
@@ -201,14 +169,14 @@ def _show_funnels(result: dict, basis: str, measure: str, min_count: int) -> lis
     return panels
 
 
-def _show_comparison(result: dict, panels: list, basis: str) -> None:
+def _show_comparison(result: FunnelViews, panels: list, basis: str) -> None:
     st.subheader(tr("funnels.section.compare"))
     if not panels:
         return
     labels = {k: tr(f"funnels.label.{k}") for k in ("step", "funnel", "stage", "from_first", "from_previous")}
     chart = comparison_chart([(t, rows) for _, t, rows in panels], basis=basis, labels=labels)
     st.altair_chart(chart, width="stretch")
-    found = result["bottlenecks"]
+    found = result.bottlenecks
     titles = {(rows["funnel"].iloc[0], seg): t for seg, t, rows in panels}
     for row in found.itertuples(index=False):
         title = titles.get((row.funnel, row.segment))
@@ -218,9 +186,9 @@ def _show_comparison(result: dict, panels: list, basis: str) -> None:
         st.markdown(tr(key, funnel=title, stage=row.stage, previous=row.previous, pct=_pct(row.conversion)))
 
 
-def _show_sellers(result: dict) -> None:
+def _show_sellers(result: FunnelViews) -> None:
     st.subheader(tr("funnels.section.sellers"))
-    sellers = result["sellers"]
+    sellers = result.sellers
     if not len(sellers):
         return
     st.caption(tr("funnels.sellers_caption", level=f"{RATE_LEVEL:.0%}"))
@@ -241,17 +209,17 @@ def _show_sellers(result: dict) -> None:
             )
 
 
-def _show_time(result: dict) -> None:
+def _show_time(result: FunnelViews) -> None:
     st.subheader(tr("funnels.section.time"))
     st.caption(tr("funnels.cycle_caption"))
-    cycle = result["cycle"].copy()
+    cycle = result.cycle.copy()
     cycle["segment"] = cycle["segment"].map(_segment_name)
     st.dataframe(
         _translated(cycle, ["segment", "closed", "median_days", "median_days_won", "median_days_lost"]).round(1),
         hide_index=True,
         key="funnels.cycle",
     )
-    durations = result["durations"]
+    durations = result.durations
     if durations is None:
         st.info(tr("funnels.no_history"))
         return
@@ -264,9 +232,9 @@ def _show_time(result: dict) -> None:
     )
 
 
-def _show_rates(result: dict, config: FunnelConfig, min_count: int) -> None:
+def _show_rates(result: FunnelViews, config: FunnelConfig, min_count: int) -> None:
     st.subheader(tr("funnels.section.rates"))
-    rates = result["rates"]
+    rates = result.rates
     st.caption(tr("funnels.rates_caption", level=f"{RATE_LEVEL:.0%}", n=min_count))
     columns = ["funnel", "stage", "won", "lost", "n", "observed", "rate", "low", "high", "configured", "outside"]
     columns += ["pooled"]
@@ -291,9 +259,9 @@ def _show_rates(result: dict, config: FunnelConfig, min_count: int) -> None:
         st.success(tr("funnels.adopted"))
 
 
-def _show_calibration(result: dict) -> None:
+def _show_calibration(result: FunnelViews) -> None:
     st.subheader(tr("funnels.section.calibration"))
-    cal = result["calibration"]
+    cal = result.calibration
     st.metric(tr("funnels.brier"), "—" if not np.isfinite(cal.brier) else f"{cal.brier:.3f}")
     st.caption(tr("funnels.calibration_caption", n=cal.deals, own=cal.own_estimates, level=f"{WILSON_LEVEL:.0%}"))
     by_owner = cal.by_owner
@@ -349,7 +317,7 @@ with guarded():
         st.stop()
     funnel, seller, period, basis, measure, min_count = _show_filters(deals, dataset.config)
     result = compute(deals, dataset.history, dataset.config.to_json(), funnel, seller, period, min_count)
-    if not result["n"]:
+    if not result.deals:
         st.info(tr("funnels.no_deals"))
         st.stop()
     _show_semantics(result)

@@ -1,0 +1,108 @@
+"""Everything the Funnels page shows for one filter choice, computed in one call.
+
+Kept out of the page so a script, a notebook or the bench can time and reuse
+exactly what the page computes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from funnel_model.calibration import Calibration, calibrate
+from funnel_model.config import FunnelConfig
+from funnel_model.geometry import (
+    DEFAULT_MIN_COUNT,
+    ReachSummary,
+    bottlenecks,
+    cycle_times,
+    deal_depth,
+    funnel_geometry,
+    reach_summary,
+    seller_comparison,
+    stage_durations,
+    stage_win_rates,
+)
+
+__all__ = ["FunnelViews", "funnel_views"]
+
+
+@dataclass(frozen=True)
+class FunnelViews:
+    """The Funnels page's numbers; see :func:`funnel_views`."""
+
+    deals: int
+    summary: ReachSummary
+    geometry: pd.DataFrame
+    bottlenecks: pd.DataFrame
+    cycle: pd.DataFrame
+    durations: pd.DataFrame | None
+    sellers: pd.DataFrame
+    rates: pd.DataFrame
+    calibration: Calibration
+
+
+def funnel_views(
+    deals: pd.DataFrame,
+    history: pd.DataFrame | None,
+    config: FunnelConfig,
+    *,
+    funnel: str | None = None,
+    seller: str | None = None,
+    period: tuple[dt.date, dt.date] | None = None,
+    min_count: int = DEFAULT_MIN_COUNT,
+    rate_level: float = 0.9,
+    wilson_level: float = 0.95,
+) -> FunnelViews:
+    """Filter the deals and compute every view of the Funnels page.
+
+    Parameters
+    ----------
+    deals, history, config
+        Canonical deals (``segment`` filled), stage history or None, funnel
+        config.
+    funnel : str, optional
+        Keep one CRM pipeline; None keeps all.
+    seller : str, optional
+        Narrow the funnels and the time views to one owner. Stage win rates,
+        the seller comparison and calibration stay the team's (sellers are
+        compared with each other; adopted rates are the team's).
+    period : (date, date), optional
+        Keep deals created on these days, both ends included.
+    min_count : int
+        Minimum count for reliable rates.
+    rate_level, wilson_level : float
+        Interval levels of stage win rates and sellers (Beta) and of
+        calibration (Wilson).
+    """
+    keep = np.ones(len(deals), dtype=bool)
+    if funnel is not None:
+        keep &= (deals["funnel"] == funnel).fillna(False).to_numpy()
+    if period is not None:
+        start, end = pd.Timestamp(period[0]), pd.Timestamp(period[1]) + pd.Timedelta(days=1)
+        created = deals["created_at"]
+        keep &= ((created >= start) & (created < end)).fillna(False).to_numpy()
+    scope = deals[keep]
+    depth = deal_depth(scope, config, history)
+    if seller is not None:
+        mine = (scope["owner"] == seller).fillna(False).to_numpy()
+        chosen, chosen_depth = scope[mine], depth[mine]
+    else:
+        chosen, chosen_depth = scope, depth
+    geometry = funnel_geometry(
+        chosen, config, history, by=("funnel", "segment"), min_count=min_count, depth=chosen_depth
+    )
+    return FunnelViews(
+        deals=len(chosen),
+        summary=reach_summary(chosen_depth),
+        geometry=geometry,
+        bottlenecks=bottlenecks(geometry),
+        cycle=cycle_times(chosen, by=("segment",)),
+        durations=stage_durations(history, chosen, config) if history is not None else None,
+        sellers=seller_comparison(scope, config, history, min_count=min_count, level=rate_level, depth=depth),
+        rates=stage_win_rates(scope, config, history, min_count=min_count, level=rate_level, depth=depth),
+        calibration=calibrate(scope, config, history, level=wilson_level, min_count=min_count, depth=depth),
+    )
