@@ -25,6 +25,8 @@ CONFIDENCE = 0.9  # "attempts for a 90 % chance of a deal"
 MIN_SELLER_ATTEMPTS = 10  # fewer closed deals say too little about a seller
 MAX_CHART_ATTEMPTS = 150
 PLAN_KEY = "compensation.plan_a"
+# The settings of the last run: a page switch clears the URL and forgets unrendered widgets, this does not.
+SAVED_KEY = "rejection.saved_settings"
 
 # Constant CSS only: never any user text in here.
 BASE_CSS = """<style>
@@ -52,9 +54,10 @@ class Setting:
     high: float | None = None
 
     def from_url(self) -> object:
+        """The URL's value, clamped; without one, the last value used in this session, else the default."""
         raw = st.query_params.get(self.param)
         if raw is None:
-            return self.default
+            return st.session_state.get(SAVED_KEY, {}).get(self.key, self.default)
         try:
             value = self.parse(raw)
         except ValueError:
@@ -96,7 +99,7 @@ BY_KEY = {s.key: s for s in SETTINGS}
 
 
 def value(key: str) -> object:
-    """The setting's current value: the widget's, else the URL's, else the default."""
+    """The setting's current value: the widget's, else the URL's (see :meth:`Setting.from_url`)."""
     if key in st.session_state:
         return st.session_state[key]
     return BY_KEY[key].from_url()
@@ -119,7 +122,8 @@ def load_settings() -> None:
 
 
 def save_settings() -> None:
-    """Write every setting to the URL (only the ones that changed)."""
+    """Write every setting to the URL (only the ones that changed) and keep a copy for the session."""
+    st.session_state[SAVED_KEY] = {setting.key: value(setting.key) for setting in SETTINGS}
     for setting in SETTINGS:
         text = setting.to_url(value(setting.key))
         if st.query_params.get(setting.param) != text:
@@ -163,7 +167,7 @@ def signed(x: float) -> str:
 
 
 def one_in(share: float) -> str:
-    """ "One in N" for a share: whole N when it is large, "∞" for zero."""
+    """The N of "one seller in N": whole when large, "∞" when the share is zero."""
     if share <= 0:
         return "∞"
     return num(1 / share, 0) if 1 / share >= 10 else short(1 / share)

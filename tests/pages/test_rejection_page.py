@@ -90,6 +90,20 @@ def test_settings_come_from_the_url_and_go_back_into_it():
     assert at.query_params["p"] == "0.25"
 
 
+def test_settings_survive_a_visit_to_another_page():
+    at = open_page(params={"p": "0.3", "seed": "9"})
+    at.slider(key="rejection.n").set_value(80).run()
+    at.switch_page("pages/forecast.py")
+    at.run()
+    at.query_params.clear()  # as the browser does on a page switch
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception
+    assert at.slider(key="rejection.p").value == pytest.approx(0.3)
+    assert at.slider(key="rejection.n").value == 80
+    assert at.number_input(key="rejection.seed").value == 9
+
+
 def test_bad_url_values_fall_back_or_are_clamped():
     at = open_page(params={"p": "abc", "n": "100000", "seed": "-3"})
     assert at.slider(key="rejection.p").value == pytest.approx(0.1)
