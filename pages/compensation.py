@@ -229,12 +229,15 @@ def _plan_editor(x: str) -> tuple[pd.DataFrame, pd.DataFrame]:
             format_func=lambda b: tr(f"compensation.basis.{b}"),
             **keep,
         )
-        st.number_input(tr("compensation.target_bonus"), min_value=0.0, step=5000.0, key=f"{p}.target_bonus", **keep)
+        st.number_input(
+            tr("compensation.target_bonus"), min_value=0.0, step=5000.0, key=f"{p}.target_bonus", format="%.0f", **keep
+        )
         st.number_input(
             tr("compensation.threshold"),
             min_value=0.0,
             step=5.0,
             key=f"{p}.threshold",
+            format="%.1f",
             help=tr("compensation.threshold_help"),
             **keep,
         )
@@ -259,16 +262,28 @@ def _plan_editor(x: str) -> tuple[pd.DataFrame, pd.DataFrame]:
             },
         )
         cap_on = st.checkbox(tr("compensation.use_cap"), key=f"{p}.use_cap", **keep)
-        st.number_input(tr("compensation.cap"), min_value=1.0, step=10.0, key=f"{p}.cap", disabled=not cap_on, **keep)
         st.number_input(
-            tr("compensation.new_product_rate"), min_value=0.0, step=0.5, key=f"{p}.new_product_rate", **keep
+            tr("compensation.cap"), min_value=1.0, step=10.0, key=f"{p}.cap", format="%.1f", disabled=not cap_on, **keep
+        )
+        st.number_input(
+            tr("compensation.new_product_rate"),
+            min_value=0.0,
+            step=0.5,
+            key=f"{p}.new_product_rate",
+            format="%.1f",
+            **keep,
         )
         st.text_input(tr("compensation.new_product_markers"), key=f"{p}.markers", **keep)
         st.number_input(
-            tr("compensation.new_client_bonus"), min_value=0.0, step=1000.0, key=f"{p}.new_client_bonus", **keep
+            tr("compensation.new_client_bonus"),
+            min_value=0.0,
+            step=1000.0,
+            key=f"{p}.new_client_bonus",
+            format="%.0f",
+            **keep,
         )
     with fixed_tab:
-        st.number_input(tr("compensation.base"), min_value=0.0, step=5000.0, key=f"{p}.base", **keep)
+        st.number_input(tr("compensation.base"), min_value=0.0, step=5000.0, key=f"{p}.base", format="%.0f", **keep)
         st.caption(tr("compensation.penalty_part"))
         conditions = _editor(
             f"{p}.conditions",
