@@ -1,10 +1,6 @@
 """Messages of the compensation area: {key: {"en": ..., "ru": ...}}."""
 
 MESSAGES: dict[str, dict[str, str]] = {
-    "compensation.will_show": {
-        "en": "two compensation plans side by side: fixed, variable and penalty parts, pay per seller from actuals and from the forecast, and the cost of sales.",
-        "ru": "две системы мотивации рядом: оклад, переменная часть и депремирование, выплаты каждому продавцу по факту и по прогнозу, стоимость продаж.",
-    },
     # ---- plan errors: what, where, and the fix
     "compensation.error.bad_json": {
         "en": "The compensation plan file cannot be read: {detail}. Save the plan again from the Compensation page, or fix the JSON.",
@@ -211,11 +207,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Revenue of each seller's open deals expected to close by {end} (overdue ones and those without a date included; own probability, else the stage's) for the next period, {start} – {end}, with the same targets and conditions. Pay never falls when revenue grows, so the pay quantiles are the pay at the revenue quantiles; new-service and new-client bonuses enter at their expected values.",
         "ru": "Выручка открытых сделок продавца с ожидаемой датой закрытия до {end} (включая просроченные и сделки без даты; с вероятностью продавца, иначе — вероятностью этапа) в следующем периоде, {start} – {end}, с теми же планами и условиями. Выплата не убывает с ростом выручки, поэтому квантили выплат — это выплаты при квантилях выручки; премии за новые услуги и новых клиентов учтены по ожидаемым значениям.",
     },
-    "compensation.forecast_unavailable": {
-        "en": "The forecast engine is not available yet, so next period's pay cannot be shown.",
-        "ru": "Модуль прогноза пока недоступен, поэтому выплаты следующего периода показать нельзя.",
-    },
-    "compensation.col.q": {"en": "Quantile", "ru": "Квантиль"},
     "compensation.col.p_threshold": {"en": "P(bonus threshold)", "ru": "P(порог премии)"},
     "compensation.col.p_target": {"en": "P(plan met)", "ru": "P(план выполнен)"},
     "compensation.col.pay_p10": {"en": "Pay P10", "ru": "Выплата P10"},
