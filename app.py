@@ -32,10 +32,13 @@ navigation = st.navigation(
 with st.sidebar:
     st.selectbox(tr("app.language"), LANGUAGES, key=LANG_KEY, format_func=LANGUAGE_NAMES.__getitem__)
     has_upload = data.UPLOAD_KEY in st.session_state
-    st.radio(
+    # a segmented control, not st.radio: after a language switch the browser shows no radio option selected
+    st.session_state.setdefault(data.SOURCE_KEY, "demo")
+    st.segmented_control(
         tr("app.data_source"),
         ("demo", "upload"),
         key=data.SOURCE_KEY,
+        required=True,
         # labels fixed now, not looked up later: AppTest calls format_func again outside the script run
         format_func={s: tr(f"app.source.{s}") for s in ("demo", "upload")}.__getitem__,
     )

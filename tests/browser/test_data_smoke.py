@@ -30,6 +30,8 @@ def test_data_page_shows_the_demo_deals_and_switches_to_russian(page, app_url):
     assert _metric(page, "Сделки") == str(n)
     page.locator('[data-testid="stSidebar"]').get_by_text(f"Сделок: {n}").wait_for()
     page.get_by_text("Настройка воронок").first.wait_for()
+    # the data source control still shows its choice, relabelled
+    assert widget(page, "source").get_by_role("radio", checked=True).inner_text().strip() == "Демо-данные"
     assert page.locator('[data-testid="stAlertContentError"]').count() == 0
     save_screenshot(page, "data_page")
 
@@ -51,5 +53,6 @@ def test_uploading_an_amocrm_export_in_the_browser(page, app_url, tmp_path):
     assert _metric(page, "Deals") == "3"
     assert (_metric(page, "Won"), _metric(page, "Lost"), _metric(page, "Open")) == ("1", "1", "1")
     page.get_by_text("Using your file «amo.csv».").wait_for()
+    assert widget(page, "source").get_by_role("radio", checked=True).inner_text().strip() == "My upload"
     assert page.locator('[data-testid="stException"]').count() == 0
     save_screenshot(page, "data_page_upload")

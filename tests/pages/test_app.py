@@ -67,7 +67,7 @@ def test_switching_the_language_selectbox_relabels_the_page():
     assert f"Сделок: {len(demo_deals())} · Демо-данные" in [c.value for c in at.sidebar.caption]
     at.selectbox(key="lang").set_value("en").run()
     assert at.title[0].value == "Data"
-    assert at.sidebar.radio(key="source").options == ["Demo data", "My upload"]
+    assert at.sidebar.segmented_control(key="source").options == ["Demo data", "My upload"]
 
 
 def test_app_pages_are_the_six_pages_of_the_design():
@@ -91,4 +91,4 @@ def test_every_page_renders_on_the_demo_data_without_an_exception(page, lang):
     assert at.title, f"{page} shows no title"
     # app.py ran too, not only the page: the sidebar still has the language and the data source
     assert at.sidebar.selectbox(key="lang").value == lang
-    assert at.sidebar.radio(key="source").value == "demo"
+    assert at.sidebar.segmented_control(key="source").value == "demo"

@@ -100,7 +100,7 @@ def test_amocrm_cp1251_upload_is_counted_and_flows_to_the_sidebar():
     assert (shown["Deals"], shown["Won"], shown["Lost"], shown["Open"]) == ("5", "2", "1", "2")
     assert shown["Total amount"] == AMO_TOTAL
     assert "5 deals · amo.csv" in [c.value for c in at.sidebar.caption]
-    assert at.sidebar.radio(key="source").value == "upload"
+    assert at.sidebar.segmented_control(key="source").value == "upload"
     # detected mapping, with the trailing space of «Бюджет » stripped; unknown columns kept and listed
     mapping = at.data_editor(key="data.mapping").value.set_index("field")["source"]
     assert mapping["amount"] == "Бюджет"
