@@ -130,3 +130,76 @@ def test_a_three_month_period_pays_three_bases():
     df = pay_table(at)
     assert (rows(df, "Plan A")["Fixed"] == 3 * 60_000).all()
     assert (rows(df, "Plan B")["Fixed"] == 3 * 100_000).all()
+
+
+def edit(at: AppTest, key: str, edited_rows: dict) -> None:
+    """Seed a keyed data editor's edit state, as a user's cell edits would."""
+    at.session_state[key] = {"edited_rows": edited_rows, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception, at.exception
+
+
+def test_an_unmet_condition_deducts_from_the_bonus_only():
+    at = open_page("en")
+    before = pay_table(at)
+    seller = sorted(rows(before, "Plan A").index)[0]
+    edit(at, "compensation.conditions", {0: {"Timely reports": False}})
+    after = pay_table(at)
+    for plan in ("Plan A", "Plan B"):  # both presets deduct 10 % of the bonus for late reports
+        row = rows(after, plan).loc[seller]
+        assert row["Penalty"] == pytest.approx(0.10 * row["Variable"])
+        assert row["Total"] == pytest.approx(rows(before, plan).loc[seller, "Total"] - row["Penalty"])
+        assert row["Fixed"] == rows(before, plan).loc[seller, "Fixed"]
+        others = rows(after, plan).drop(index=seller)
+        assert (others["Penalty"] == 0).all()
+
+
+def test_a_higher_accelerator_pays_more_above_the_plan_only():
+    at = open_page("en")
+    before = rows(pay_table(at), "Plan A")
+    edit(at, "compensation.a.tiers", {1: {"rate": 3.0}})  # 100-130 %: ×3 instead of ×1.5
+    after = rows(pay_table(at), "Plan A")
+    bonus = 60_000
+    for seller, row in before.iterrows():
+        a = row["Attainment"]
+        extra = bonus * 1.5 * (min(a, 1.3) - 1.0) if a > 1.0 else 0.0
+        assert after.loc[seller, "Plan bonus"] == pytest.approx(row["Plan bonus"] + extra), seller
+    assert at.session_state["compensation.plan_a"].variable.tiers[1].rate == 3.0
+
+
+def test_a_seller_target_sets_the_attainment():
+    at = open_page("en")
+    seller = sorted(rows(pay_table(at), "Plan A").index)[0]
+    edit(at, "compensation.targets", {0: {"target": 2_000_000.0}})
+    row = rows(pay_table(at), "Plan A").loc[seller]
+    assert row["Target"] == 2_000_000
+    assert row["Attainment"] == pytest.approx(row["Won revenue"] / 2_000_000)
+
+
+def test_a_harsh_deduction_warns_naming_the_seller():
+    at = open_page("en")
+    seller = sorted(rows(pay_table(at), "Plan A").index)[0]
+    edit(at, "compensation.a.conditions", {0: {"value": 100.0}})  # late reports cost the whole bonus
+    edit(at, "compensation.conditions", {0: {"Timely reports": False}})
+    texts = [w.value for w in at.warning]
+    assert any(f"Plan «A», {seller}:" in t and "art. 135" in t for t in texts), texts
+    assert any("the worst case" in t for t in texts), texts
+    row = rows(pay_table(at), "Plan A").loc[seller]
+    assert row["Penalty"] == pytest.approx(row["Variable"]) and row["Total"] == row["Fixed"]
+
+
+def test_a_saved_plan_loads_back_and_a_broken_file_is_explained():
+    from funnel_model.compensation import preset
+
+    at = open_page("en")
+    at.file_uploader(key="compensation.a.upload").set_value(
+        ("plan.json", preset("cliff").to_json().encode("utf-8"), "application/json")
+    ).run()
+    assert not at.exception
+    assert at.number_input(key="compensation.a.base").value == 40_000
+    assert at.radio(key="compensation.a.mode").value == "retroactive"
+    assert (rows(pay_table(at), "Plan A")["Fixed"] == 40_000).all()
+    at.file_uploader(key="compensation.b.upload").set_value(("bad.json", b"{oops", "application/json")).run()
+    assert not at.exception
+    assert any("cannot be read" in e.value for e in at.error)
+    assert len(pay_table(at)) > 0  # the rest of the page still works
