@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pandas as pd
@@ -276,3 +277,16 @@ def test_deleting_a_stage_from_the_config_warns_about_the_deals_in_it():
     assert at.session_state["config:upload"].funnel("Продажи").stage_names == ["Первичный контакт"]
     warnings = [w.value for w in at.warning]
     assert any(w.startswith("1 deals") and "Продажи / Переговоры (1)" in w for w in warnings), warnings
+
+
+def test_an_xlsx_export_uploads_too():
+    rows = [r.split(";") for r in AMO_ROWS]
+    frame = pd.DataFrame([r[:9] for r in rows], columns=AMO_HEADER.split(";")[:9])
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False)
+    at = open_data_page()
+    upload(at, "amo.xlsx", buffer.getvalue())
+    assert not at.error, [e.value for e in at.error]
+    shown = metrics(at)
+    assert (shown["Deals"], shown["Won"], shown["Lost"], shown["Open"]) == ("5", "2", "1", "2")
+    assert shown["Total amount"] == AMO_TOTAL
