@@ -57,6 +57,7 @@ PAY_COLUMNS = (
     "cut_share",
 )
 MONEY = "%,.0f"
+DEFAULT_MONTHLY_TARGET = 1_000_000.0  # monthly, when no seller has a target
 ss = st.session_state
 
 
@@ -409,10 +410,11 @@ with guarded():
         )
         st.caption(tr("compensation.targets_help"))
     targets = targets_table["target"].astype(float)
-    reference = float(np.nanmedian(targets.to_numpy())) if len(targets) else 1.0
-    plans = {
-        x: _plan_from_widgets(x, *edited[x], target=max(reference / months, 1.0) if months > 0 else 1.0) for x in PLANS
-    }
+    # the typical seller's target: the pay curves are drawn for it, and it is
+    # plan A's default target for the rejection-math page
+    positive = targets[targets > 0]
+    reference = float(positive.median()) if len(positive) else float(DEFAULT_MONTHLY_TARGET * months)
+    plans = {x: _plan_from_widgets(x, *edited[x], target=reference / months) for x in PLANS}
     ss[STORE["a"]], ss[STORE["b"]] = plans["a"], plans["b"]
 
     condition_names = list(dict.fromkeys(c.name for plan in plans.values() for c in plan.fixed.conditions))
