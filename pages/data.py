@@ -10,8 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from funnel_model import FunnelConfig
-from funnel_model.errors import FunnelError
+from funnel_model.errors import DealImportError, FunnelError
 from funnel_model.importer import problems_report
+from funnel_model.parsing import read_table
 from funnel_model.schema import DEAL_COLUMN_NAMES, LOST, OPEN, SEGMENTS, STATUSES, WON
 from ui import data
 from ui.guard import guarded
@@ -20,6 +21,7 @@ from ui.i18n import lang, tr
 PREVIEW_ROWS = 200
 REFUSED_KEY = "data.refused"  # {uploader key: (file name, FunnelError)}, shown once beside that uploader
 CONFIG_LOADED_KEY = "data.config_loaded"  # name of a config file just loaded, shown once
+PENDING_KEY = "data.pending"  # a deal file with no recognised stage column, waiting for the user to name it
 MAPPING_FOR_KEY = "data.mapping_for"  # which upload the mapping editor's edits belong to
 
 
@@ -33,12 +35,57 @@ def _on_upload(key: str, check, store) -> None:
     if file is None:
         return
     payload = file.getvalue()
+    if key == "data.upload":
+        st.session_state.pop(PENDING_KEY, None)
     try:
         check(file.name, payload)
+    except DealImportError as err:
+        if err.key != "importer.no_stage_column":
+            st.session_state.setdefault(REFUSED_KEY, {})[key] = (file.name, err)
+            return
+        # readable, but the stage column has an unknown name: let the user point at it
+        headers = read_table(payload, file.name).headers
+        st.session_state[PENDING_KEY] = {"name": file.name, "data": payload, "headers": headers, "error": err}
+        return
     except FunnelError as err:
         st.session_state.setdefault(REFUSED_KEY, {})[key] = (file.name, err)
         return
     store(file.name, payload)
+
+
+def _use_pending(stage_header: str) -> None:
+    pending = st.session_state[PENDING_KEY]
+    mapping = {"stage": stage_header}
+    try:
+        data.validate_upload(pending["name"], pending["data"], mapping)
+    except FunnelError as err:
+        pending["error"] = err
+        return
+    data.store_upload(pending["name"], pending["data"])
+    data.set_mapping(mapping)
+    st.session_state.pop(PENDING_KEY)
+
+
+def _pending_upload() -> None:
+    """A file waiting for its stage column: the message, a choice of column, and a way out."""
+    pending = st.session_state.get(PENDING_KEY)
+    if not pending:
+        return
+    st.error(pending["error"].message(lang()))
+    choice = st.selectbox(tr("data.pending.stage"), pending["headers"], index=None, key="data.pending_stage")
+    use, discard = st.columns(2)
+    # a callback, because storing the upload flips the sidebar's source control, already drawn in this run
+    use.button(
+        tr("data.pending.use"),
+        key="data.pending_use",
+        type="primary",
+        disabled=choice is None,
+        on_click=_use_pending,
+        args=(choice,),
+    )
+    if discard.button(tr("data.pending.discard", name=pending["name"]), key="data.pending_discard"):
+        st.session_state.pop(PENDING_KEY)
+        st.rerun()
 
 
 def _check_config(name: str, payload: bytes) -> None:
@@ -104,6 +151,7 @@ def _uploaders(dataset: data.Dataset) -> None:
         if dataset.history is not None:
             st.caption(tr("data.history.using", n=len(dataset.history)))
     _show_refusal("data.upload")
+    _pending_upload()
     _show_refusal("data.history_upload")
     if dataset.source == "upload":
         st.success(tr("data.upload.using", name=dataset.label))

@@ -87,12 +87,12 @@ def store_upload(name: str, data: bytes) -> None:
     st.session_state[SOURCE_KEY] = "upload"
 
 
-def validate_upload(name: str, data: bytes) -> None:
-    """Raise the importer's domain error if ``data`` cannot be read as deals.
+def validate_upload(name: str, data: bytes, mapping: dict[str, str] | None = None) -> None:
+    """Raise the importer's domain error if ``data`` cannot be read as deals (with ``mapping``).
 
     The parse is cached, so storing the file afterwards costs nothing more.
     """
-    _upload_import(data, name, None)
+    _upload_import(data, name, json.dumps(mapping, sort_keys=True, ensure_ascii=False) if mapping else None)
 
 
 def validate_history_upload(name: str, data: bytes) -> None:

@@ -61,6 +61,12 @@ MESSAGES.update(
             "en": "File «{name}» was not loaded; the data in use did not change.",
             "ru": "Файл «{name}» не загружен; используемые данные не изменились.",
         },
+        "data.pending.stage": {
+            "en": "Which column of this file holds the deal stage?",
+            "ru": "В каком столбце этого файла этап сделки?",
+        },
+        "data.pending.use": {"en": "Use this column", "ru": "Использовать этот столбец"},
+        "data.pending.discard": {"en": "Discard «{name}»", "ru": "Отказаться от «{name}»"},
         "data.history.label": {
             "en": "Stage history (optional): deal id, stage, date the stage was entered",
             "ru": "История этапов (необязательно): ID сделки, этап, дата перехода на этап",

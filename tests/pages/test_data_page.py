@@ -290,3 +290,20 @@ def test_an_xlsx_export_uploads_too():
     shown = metrics(at)
     assert (shown["Deals"], shown["Won"], shown["Lost"], shown["Open"]) == ("5", "2", "1", "2")
     assert shown["Total amount"] == AMO_TOTAL
+
+
+def test_a_file_without_a_known_stage_column_asks_for_it():
+    header = AMO_HEADER.replace("Этап сделки", "Куда дошли")
+    at = open_data_page()
+    before = metrics(at)["Deals"]
+    upload(at, "odd.csv", _csv(header, AMO_ROWS))
+    assert len(at.error) == 1 and "no column with the deal stage" in at.error[0].value
+    assert metrics(at)["Deals"] == before  # nothing replaced yet
+    assert at.button(key="data.pending_use").disabled
+    at.selectbox(key="data.pending_stage").set_value("Куда дошли").run()
+    at.button(key="data.pending_use").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    shown = metrics(at)
+    assert (shown["Deals"], shown["Won"], shown["Lost"], shown["Open"]) == ("5", "2", "1", "2")
+    assert at.data_editor(key="data.mapping").value.set_index("field").loc["stage", "source"] == "Куда дошли"
