@@ -258,14 +258,21 @@ def calibrate(
     min_count: int = DEFAULT_MIN_COUNT,
     margin: float = DEFAULT_MARGIN,
     depth: pd.DataFrame | None = None,
+    rates: pd.DataFrame | None = None,
 ) -> Calibration:
-    """Stated against observed per stage and per seller, with the Brier score."""
+    """Stated against observed per stage and per seller, with the Brier score.
+
+    ``depth`` (:func:`~funnel_model.geometry.deal_depth`) and ``rates``
+    (:func:`~funnel_model.geometry.stage_win_rates`) may be passed when
+    already computed for the same deals.
+    """
     if config is None:
         config = infer_config(deals, history)
     if depth is None:
         depth = deal_depth(deals, config, history)
     table = stated_probabilities(deals, config, history, depth=depth)
-    rates = stage_win_rates(deals, config, history, min_count=min_count, depth=depth)
+    if rates is None:
+        rates = stage_win_rates(deals, config, history, min_count=min_count, depth=depth)
     by_stage = stage_calibration(rates, level=level, min_count=min_count, margin=margin)
     by_owner = calibration_table(table, "owner", level=level, min_count=min_count, margin=margin)
     return Calibration(

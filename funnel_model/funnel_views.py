@@ -95,14 +95,17 @@ def funnel_views(
     geometry = funnel_geometry(
         chosen, config, history, by=("funnel", "segment"), min_count=min_count, depth=chosen_depth
     )
+    rates = stage_win_rates(scope, config, history, min_count=min_count, level=rate_level, depth=depth)
     return FunnelViews(
         deals=len(chosen),
         summary=reach_summary(chosen_depth),
         geometry=geometry,
         bottlenecks=bottlenecks(geometry),
         cycle=cycle_times(chosen, by=("segment",)),
-        durations=stage_durations(history, chosen, config) if history is not None else None,
+        durations=stage_durations(history, chosen, config, depth=chosen_depth) if history is not None else None,
         sellers=seller_comparison(scope, config, history, min_count=min_count, level=rate_level, depth=depth),
-        rates=stage_win_rates(scope, config, history, min_count=min_count, level=rate_level, depth=depth),
-        calibration=calibrate(scope, config, history, level=wilson_level, min_count=min_count, depth=depth),
+        rates=rates,
+        calibration=calibrate(
+            scope, config, history, level=wilson_level, min_count=min_count, depth=depth, rates=rates
+        ),
     )

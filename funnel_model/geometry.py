@@ -34,6 +34,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from scipy import stats
 
 from funnel_model.config import DEFAULT_FUNNEL, FunnelConfig, FunnelSpec, StageSpec
@@ -58,6 +60,24 @@ __all__ = [
 
 DEFAULT_MIN_COUNT = 20
 _WON_KIND, _OPEN_KIND = "won", "open"
+_STATUSES = (OPEN, WON, LOST)  # status codes 0, 1, 2 of deal_depth's categorical
+
+
+def _arrow(values) -> pa.Array | pa.ChunkedArray:
+    return pa.array(pd.Series(values, dtype="str") if isinstance(values, list) else values.astype("str"))
+
+
+def _codes(values: pd.Series, categories: list[str] | pd.Series) -> np.ndarray:
+    """Position of each value in ``categories``; -1 for missing or unknown.
+
+    Arrow's hash lookup on the string columns: no per-row Python objects,
+    which matters for millions of history rows.
+    """
+    array = _arrow(values)
+    lookup = _arrow(categories).cast(array.type)
+    if isinstance(lookup, pa.ChunkedArray):
+        lookup = lookup.combine_chunks()
+    return np.asarray(pc.index_in(array, value_set=lookup).fill_null(-1)).astype(np.int64)
 
 
 def _check_level(level: float) -> float:
@@ -167,10 +187,10 @@ class _Lookup:
         return cls([f.name for f in config.funnels], stages, position, n_stages)
 
     def funnel_codes(self, names: pd.Series) -> np.ndarray:
-        return pd.Index(self.funnels, dtype=object).get_indexer(names.astype(object)).astype(np.int64)
+        return _codes(names, self.funnels)
 
     def stage_codes(self, names: pd.Series) -> np.ndarray:
-        return pd.Index(self.stages, dtype=object).get_indexer(pd.Series(names).astype(object)).astype(np.int64)
+        return _codes(names, self.stages)
 
 
 def deal_depth(deals: pd.DataFrame, config: FunnelConfig | None = None, history: pd.DataFrame | None = None):
@@ -190,7 +210,7 @@ def deal_depth(deals: pd.DataFrame, config: FunnelConfig | None = None, history:
     -------
     DataFrame
         Index of ``deals``; columns ``funnel`` (name), ``status``
-        (open/won/lost, derived from the stage when missing), ``depth``
+        (categorical open/won/lost, derived from the stage when missing), ``depth``
         (0..K), ``current`` (position of an open deal's current stage, else
         0; below ``depth`` after a backward move), ``n_stages`` (K),
         ``from_history`` (bool),
@@ -203,21 +223,18 @@ def deal_depth(deals: pd.DataFrame, config: FunnelConfig | None = None, history:
     lookup = _Lookup.build(config)
     funnel = _funnel_names(deals, config)
     fc = lookup.funnel_codes(funnel)
-    cur = lookup.position[fc, lookup.stage_codes(deals["stage"].astype("str"))]
+    cur = lookup.position[fc, lookup.stage_codes(deals["stage"])]
     k = lookup.n_stages[fc]
 
-    if "status" in deals.columns and deals["status"].notna().any():
-        status = deals["status"].astype("str").to_numpy(dtype=object, na_value=None)
-    else:
-        status = np.full(len(deals), None, dtype=object)
+    given = _codes(deals["status"], list(_STATUSES)) if "status" in deals.columns else np.full(len(deals), -1)
     # A missing status comes from the stage name: won/lost stages are terminal.
-    derived = np.where(cur == k + 1, WON, np.where(cur == 0, LOST, OPEN))
-    status = np.where(pd.isna(status), derived, status).astype(object)
-    is_open, is_won, is_lost = status == OPEN, status == WON, status == LOST
+    derived = np.where(cur == k + 1, 1, np.where(cur == 0, 2, 0))
+    status = np.where(given >= 0, given, derived)
+    is_open, is_won, is_lost = status == 0, status == 1, status == 2
 
     in_range = (cur >= 1) & (cur <= k)
     if "lost_stage" in deals.columns:
-        lost_at = lookup.position[fc, lookup.stage_codes(deals["lost_stage"].astype("str"))]
+        lost_at = lookup.position[fc, lookup.stage_codes(deals["lost_stage"])]
     else:
         lost_at = np.full(len(deals), -1, dtype=np.int64)
     lost_depth = np.where((lost_at >= 1) & (lost_at <= k), lost_at, np.where(in_range, cur, 0))
@@ -228,10 +245,10 @@ def deal_depth(deals: pd.DataFrame, config: FunnelConfig | None = None, history:
 
     from_history = np.zeros(len(deals), dtype=bool)
     if history is not None and len(history):
-        pos = pd.Index(deals["deal_id"].astype("str")).get_indexer(history["deal_id"].astype("str"))
+        pos = _codes(history["deal_id"], deals["deal_id"])
         known = pos >= 0
         pos = pos[known]
-        hist_stage = lookup.stage_codes(history["stage"].astype("str"))[known]
+        hist_stage = lookup.stage_codes(history["stage"])[known]
         reached = lookup.position[fc[pos], hist_stage]
         hist_depth = np.full(len(deals), -1, dtype=np.int64)
         np.maximum.at(hist_depth, pos, np.minimum(reached, k[pos]))
@@ -247,7 +264,7 @@ def deal_depth(deals: pd.DataFrame, config: FunnelConfig | None = None, history:
     return pd.DataFrame(
         {
             "funnel": funnel,
-            "status": status.astype(str),
+            "status": pd.Categorical.from_codes(status, list(_STATUSES)),
             "depth": depth.astype(np.int64),
             "current": np.where(is_open & in_range & (fc >= 0), cur, 0).astype(np.int64),
             "n_stages": k,
@@ -363,9 +380,15 @@ def funnel_geometry(
     keys = ["funnel", *by]
     if depth is None:
         depth = deal_depth(deals, config, history)
-    frame = pd.DataFrame({c: deals[c] for c in by}, index=deals.index)
-    frame["funnel"] = depth["funnel"]
-    frame = frame[keys]
+    # Group codes per column (Arrow-speed factorize), combined in mixed radix:
+    # no groupby over string columns, one bincount per measure and funnel.
+    codes, uniques = [], []
+    for col in by:
+        code, unique = pd.factorize(deals[col], sort=True, use_na_sentinel=False)
+        codes.append(code)
+        uniques.append(unique)
+    dims = tuple(max(len(u), 1) for u in uniques)
+    combined = np.ravel_multi_index(codes, dims) if by else np.zeros(len(deals), dtype=np.int64)
     columns = [
         *keys,
         "stage",
@@ -387,27 +410,30 @@ def funnel_geometry(
     amount = (
         deals["amount"].astype("float64").fillna(0.0).to_numpy() if "amount" in deals.columns else np.zeros(len(deals))
     )
-    status = depth["status"].to_numpy()
+    status = depth["status"].cat.codes.to_numpy()
     d = depth["depth"].to_numpy()
     at = depth["current"].to_numpy()
     keep = ~depth["unmatched"].to_numpy()
+    funnel_code = _codes(depth["funnel"], config.names)
     parts = []
-    for spec in config.funnels:
-        mask = keep & (frame["funnel"].to_numpy() == spec.name)
+    for i, spec in enumerate(config.funnels):
+        mask = keep & (funnel_code == i)
         if not mask.any():
             continue
-        parts.append(_one_funnel(spec, frame[mask], d[mask], at[mask], status[mask], amount[mask], keys, min_count))
+        present, g = np.unique(combined[mask], return_inverse=True)
+        group_keys = pd.DataFrame({"funnel": np.full(len(present), spec.name, dtype=object)})
+        split = np.unravel_index(present, dims) if by else ()
+        for col, unique, code in zip(by, uniques, split, strict=True):
+            group_keys[col] = np.asarray(unique, dtype=object)[code]
+        parts.append(_one_funnel(spec, group_keys, g, d[mask], at[mask], status[mask], amount[mask], min_count))
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype="float64") for c in columns})
     out = pd.concat(parts, ignore_index=True)
     return out[columns]
 
 
-def _one_funnel(spec: FunnelSpec, keys_frame, d, at, status, amount, keys, min_count) -> pd.DataFrame:
+def _one_funnel(spec: FunnelSpec, group_keys, g, d, at, status, amount, min_count) -> pd.DataFrame:
     k = len(spec.stages)
-    grouped = keys_frame.groupby(keys, dropna=False, sort=True)
-    g = grouped.ngroup().to_numpy()
-    group_keys = grouped.size().reset_index()[keys]
     n_groups = len(group_keys)
     width = k + 1
     cell = g * width + d
@@ -415,7 +441,7 @@ def _one_funnel(spec: FunnelSpec, keys_frame, d, at, status, amount, keys, min_c
     def hist(weights=None, where=cell):
         return np.bincount(where, weights=weights, minlength=n_groups * width).reshape(n_groups, width)
 
-    is_open, is_won, is_lost = status == OPEN, status == WON, status == LOST
+    is_open, is_won, is_lost = status == 0, status == 1, status == 2
     count, opened = hist(), hist(is_open.astype(float))
     won, lost = hist(is_won.astype(float)), hist(is_lost.astype(float))
     money, won_money = hist(amount), hist(np.where(is_won, amount, 0.0))
@@ -629,13 +655,16 @@ def stage_durations(
     history: pd.DataFrame,
     deals: pd.DataFrame,
     config: FunnelConfig | None = None,
+    *,
+    depth: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Median days spent in each open stage, from stage history.
 
     A stay lasts from entering a stage to the deal's next entry (or its
     ``closed_at`` when the stage is the last entry of a closed deal). A deal's
     stays in one stage are summed (backward moves add up). The last stage of a
-    still-open deal is censored and left out.
+    still-open deal is censored and left out. ``depth`` is an optional
+    precomputed :func:`deal_depth` of ``deals``.
 
     Returns
     -------
@@ -649,25 +678,30 @@ def stage_durations(
     if history is None or not len(history):
         return pd.DataFrame(columns=columns)
     lookup = _Lookup.build(config)
-    ids = deals["deal_id"].astype("str")
-    pos = pd.Index(ids).get_indexer(history["deal_id"].astype("str"))
+    pos = _codes(history["deal_id"], deals["deal_id"])
+    known = pos >= 0
     hist = pd.DataFrame(
-        {"pos": pos, "stage": history["stage"].astype("str").to_numpy(), "at": history["entered_at"].to_numpy()}
+        {
+            "pos": pos[known],
+            "stage": lookup.stage_codes(history["stage"])[known],
+            "at": history["entered_at"].to_numpy()[known],
+        }
     )
-    hist = hist[hist["pos"] >= 0].sort_values(["pos", "at"], kind="stable")
+    hist = hist.sort_values(["pos", "at"], kind="stable")
     p = hist["pos"].to_numpy()
     at = hist["at"].to_numpy()
     same_next = np.r_[p[1:] == p[:-1], False]
     next_at = np.r_[at[1:], np.datetime64("NaT")]
     closed_at = deals["closed_at"].to_numpy()[p] if "closed_at" in deals else np.full(len(p), np.datetime64("NaT"))
     end = np.where(same_next, next_at, closed_at)
-    depth = deal_depth(deals, config, None)
+    if depth is None:
+        depth = deal_depth(deals, config, None)
     fc = lookup.funnel_codes(depth["funnel"])[p]
-    order = lookup.position[fc, lookup.stage_codes(hist["stage"])]
+    order = lookup.position[fc, hist["stage"].to_numpy()]
     k = lookup.n_stages[fc]
-    status = depth["status"].to_numpy()[p]
+    is_open = depth["status"].cat.codes.to_numpy()[p] == 0
     # The last entry of an open deal has no end yet: censored.
-    valid = (order >= 1) & (order <= k) & ~(~same_next & (status == OPEN)) & ~pd.isna(end)
+    valid = (order >= 1) & (order <= k) & ~(~same_next & is_open) & ~pd.isna(end)
     days = (end - at).astype("timedelta64[s]").astype(float) / 86400.0
     stays = pd.DataFrame({"pos": p[valid], "fc": fc[valid], "order": order[valid], "days": days[valid]})
     stays = stays[stays["days"] >= 0]
@@ -708,8 +742,13 @@ def seller_comparison(
         config = infer_config(deals, history)
     if depth is None:
         depth = deal_depth(deals, config, history)
-    frame = deals.copy()
-    frame["owner"] = deals[owner].astype("str").fillna("—") if owner in deals.columns else "—"
+    frame = pd.DataFrame(
+        {
+            "owner": deals[owner].astype("str").fillna("—") if owner in deals.columns else "—",
+            "amount": deals["amount"] if "amount" in deals.columns else 0.0,
+        },
+        index=deals.index,
+    )
     geo = funnel_geometry(frame, config, None, by=("funnel", "owner"), min_count=min_count, depth=depth)
     columns = ["funnel", "owner", "deals", "last_stage", "reach_last", "won", "lost", "open", "win_rate"]
     columns += ["low", "high", "team_rate", "vs_team", "reliable", "rank"]
