@@ -38,6 +38,7 @@ SCALARS = (
     "cap",
     "new_product_rate",
     "markers",
+    "new_products",
     "new_client_bonus",
     "from_base",
 )
@@ -81,6 +82,7 @@ def _widget_values(plan: comp.CompensationPlan) -> dict[str, object]:
         "cap": (v.cap if v.cap is not None else 2.0) * 100,
         "new_product_rate": v.new_product_rate * 100,
         "markers": ", ".join(v.new_product_markers),
+        "new_products": list(v.new_products),
         "new_client_bonus": float(v.new_client_bonus),
         "from_base": plan.penalty.from_base,
     }
@@ -165,6 +167,7 @@ def _plan_from_widgets(x: str, tiers: pd.DataFrame, conditions: pd.DataFrame, ta
             cap=float(w["cap"]) / 100 if w["use_cap"] and w["cap"] is not None else None,
             new_product_rate=float(w["new_product_rate"] or 0.0) / 100,
             new_product_markers=tuple(m.strip() for m in str(w["markers"] or "").split(",") if m.strip()),
+            new_products=tuple(w["new_products"] or ()),
             new_client_bonus=float(w["new_client_bonus"] or 0.0),
         ),
         penalty=comp.PenaltyPart(tuple(deductions), from_base=bool(w["from_base"])),
@@ -192,8 +195,11 @@ def _editor(key: str, make_base, sig=None, **kwargs) -> pd.DataFrame:
     return edited
 
 
-def _plan_editor(x: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Widgets of plan ``x``; returns the tiers and conditions tables as edited."""
+def _plan_editor(x: str, products: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Widgets of plan ``x``; returns the tiers and conditions tables as edited.
+
+    ``products`` are the data's product names, offered as new services.
+    """
     p = _prefix(x)
     if STORE[x] not in ss or f"{p}.base" not in ss:
         stored = ss.get(STORE[x]) or comp.preset(DEFAULT_PRESET[x], lang())
@@ -275,6 +281,13 @@ def _plan_editor(x: str) -> tuple[pd.DataFrame, pd.DataFrame]:
             **keep,
         )
         st.text_input(tr("compensation.new_product_markers"), key=f"{p}.markers", **keep)
+        chosen = list(ss.get(f"{p}.new_products") or [])
+        st.multiselect(
+            tr("compensation.new_products"),
+            sorted(set(products) | set(chosen)),  # a loaded plan may name products this data lacks
+            key=f"{p}.new_products",
+            **keep,
+        )
         st.number_input(
             tr("compensation.new_client_bonus"),
             min_value=0.0,
@@ -363,11 +376,12 @@ with guarded():
         st.info(tr("compensation.no_dates"))
         st.stop()
 
+    products = sorted(deals["product"].dropna().astype(str).unique())
     columns = st.columns(2, gap="large")
     edited = {}
     for x, column in zip(PLANS, columns, strict=True):
         with column:
-            edited[x] = _plan_editor(x)
+            edited[x] = _plan_editor(x, products)
 
     st.divider()
     months_available = pd.period_range(closed.min().to_period("M"), closed.max().to_period("M"), freq="M")

@@ -148,6 +148,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "New services are products whose name has the word (comma-separated)",
         "ru": "Новые услуги — продукты, в названии которых есть слово (через запятую)",
     },
+    "compensation.new_products": {
+        "en": "…and these products (by name)",
+        "ru": "…и эти продукты (по названию)",
+    },
     "compensation.new_client_bonus": {"en": "Bonus per new client", "ru": "Премия за нового клиента"},
     "compensation.condition": {"en": "Condition", "ru": "Условие"},
     "compensation.measure": {"en": "How it is measured", "ru": "Как измеряется"},

@@ -203,3 +203,32 @@ def test_a_saved_plan_loads_back_and_a_broken_file_is_explained():
     assert not at.exception
     assert any("cannot be read" in e.value for e in at.error)
     assert len(pay_table(at)) > 0  # the rest of the page still works
+
+
+def test_products_chosen_by_name_count_as_new_services():
+    import pandas as pd
+
+    from funnel_model import read_deals
+
+    at = open_page("en")
+    product = "Лицензии 1С"  # a demo product without the «новинка» marker
+    before = rows(pay_table(at), "Plan A")
+    at.multiselect(key="compensation.a.new_products").select(product).run()
+    assert not at.exception
+    after = rows(pay_table(at), "Plan A")
+    first, last = at.select_slider(key="compensation.period").value
+    deals = read_deals(ROOT / "data" / "demo_deals.csv").deals
+    start, end = pd.Period(first, "M").start_time, (pd.Period(last, "M") + 1).start_time
+    won = deals[
+        (deals["status"] == "won")
+        & (deals["product"] == product)
+        & (deals["closed_at"] >= start)
+        & (deals["closed_at"] < end)
+    ]
+    extra = won.groupby("owner")["amount"].sum().reindex(before.index, fill_value=0.0)
+    assert extra.sum() > 0
+    assert after["New-service revenue"].to_numpy() == pytest.approx((before["New-service revenue"] + extra).to_numpy())
+    # the 50/50 preset pays 2 % on new services
+    assert (after["New-service bonus"] - before["New-service bonus"]).to_numpy() == pytest.approx(
+        0.02 * extra.to_numpy()
+    )
