@@ -339,7 +339,8 @@ def _preview(dataset: data.Dataset) -> None:
     deals = dataset.deals
     n = min(PREVIEW_ROWS, len(deals))
     st.subheader(tr("data.preview.header", n=n, total=len(deals)))
-    st.dataframe(deals.head(n), width="stretch", hide_index=True, key="data.preview")
+    labels = {c: st.column_config.Column(tr(f"data.field.{c}"), help=c) for c in DEAL_COLUMN_NAMES}
+    st.dataframe(deals.head(n), width="stretch", hide_index=True, key="data.preview", column_config=labels)
 
 
 def _problems(dataset: data.Dataset) -> None:
