@@ -150,6 +150,8 @@ def _show_funnels(result: FunnelViews, basis: str, measure: str, min_count: int)
     if panels:
         for i, (column, (segment, _, rows)) in enumerate(zip(st.columns(len(panels)), panels, strict=True)):
             kind, pipeline = _segment_name(segment), str(rows["funnel"].iloc[0])
+            if not rows["reliable"].iloc[0]:
+                pipeline = tr("funnels.unreliable", funnel=pipeline, n=int(rows["reached"].iloc[0]))
             chart = funnel_panel(kind, rows, subtitle=pipeline, measure=measure, basis=basis, labels=labels, colour=i)
             column.altair_chart(chart, width="stretch", height=BAR_HEIGHT * len(rows), key=f"funnels.chart.{i}")
         st.caption(tr("funnels.chart_caption", basis=tr(f"funnels.basis.{basis}")))

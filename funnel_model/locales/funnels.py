@@ -38,6 +38,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     # funnels
     "funnels.section.funnels": {"en": "The three funnels", "ru": "Три воронки"},
     "funnels.panel_title": {"en": "{kind} · {funnel}", "ru": "{kind} · {funnel}"},
+    "funnels.unreliable": {
+        "en": "{funnel} · only {n} deals: not reliable",
+        "ru": "{funnel} · всего {n} сделок: ненадёжно",
+    },
     "funnels.segment_empty": {"en": "{kind}: no deals in this selection.", "ru": "{kind}: в выборке нет сделок."},
     "funnels.chart_caption": {
         "en": "Each bar: deals reached · amount · conversion ({basis}). The last bar is the deals won. Hover for details.",

@@ -292,3 +292,20 @@ def test_seller_comparison_ranks_with_intervals():
     np.testing.assert_allclose(table["team_rate"], 10 / 30)
     np.testing.assert_allclose(table["low"], stats.beta.ppf(0.05, [9, 3], [3, 19]))
     assert table["vs_team"].tolist() == ["above", "below"]
+
+
+def test_without_a_config_stages_are_inferred_from_history_order():
+    inferred = funnel_geometry(SNAPSHOT, None, HISTORY, by=())
+    assert inferred["stage"].tolist() == ["A", "B", "C", "D", "Won"]
+    assert inferred["reached"].tolist() == [8, 6, 4, 3, 2]
+
+
+def test_funnel_views_filters_seller_for_funnels_but_not_for_team_rates():
+    from funnel_model.funnel_views import funnel_views
+
+    views = funnel_views(SNAPSHOT, None, CONFIG, seller="x", min_count=1)
+    assert views.deals == 4
+    geo = views.geometry.groupby("order")["reached"].sum()
+    assert geo.tolist() == [4, 3, 2, 2, 1]  # x owns deals 1 (A), 3 (won), 5 (lost at B), 7 (lost at D)
+    assert views.rates["n"].tolist() == [5, 4, 3, 3]  # the team's
+    assert views.summary.lost_unknown == 0 and views.durations is None

@@ -180,3 +180,32 @@ def test_russian_page():
     assert at.title[0].value == "Воронки"
     assert any("Завышает вероятности: Игорь Волков" in w.value for w in at.warning)
     assert json.dumps([m.value for m in at.markdown], ensure_ascii=False).count("узкое место") == 3
+
+
+UPLOAD = """deal_id,funnel,stage,status,lost_stage,owner,created_at,amount
+1,Sales,Lead,open,,Ann,2025-01-10,100
+2,Sales,Offer,open,,Ann,2025-01-11,200
+3,Sales,Won,won,,Bob,2025-01-12,300
+4,Sales,Lost,lost,Offer,Bob,2025-01-13,400
+5,Sales,Lost,lost,,Ann,2025-01-14,500
+6,Sales,Lost,lost,,Bob,2025-01-15,600
+"""
+
+
+def test_snapshot_semantics_and_lost_without_stage_are_stated_for_an_upload():
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["lang"] = "en"
+    data = UPLOAD.encode()
+    at.session_state["upload"] = {"name": "deals.csv", "data": data, "digest": "funnels-test"}
+    at.session_state["source"] = "upload"
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    check(at)
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("Reached stages come from the deal table (no stage history)") for c in captions)
+    assert "Lost deals with no known loss stage: 2 (counted at the first stage only)." in captions
+    shown = table(at, "Funnel", "Segment")
+    assert shown["Reached"].iloc[0] == 6  # every deal at the first stage, the two without a loss stage included
+    assert not shown["Reliable"].any()  # six deals are below the minimum count of 20
+    assert any("only 6 deals: not reliable" in str(chart.proto.spec) for chart in at.get("vega_lite_chart"))
