@@ -14,6 +14,7 @@ import pandas as pd
 __all__ = ["pay_breakdown_chart", "pay_curve_chart", "pay_forecast_chart"]
 
 PART_COLORS = ("#4c78a8", "#59a14f", "#e15759")  # fixed, variable, penalty
+PLAN_COLORS = ("#1f5fa8", "#f28e2b")  # plan A, plan B: apart even in grey print
 
 
 def pay_breakdown_chart(parts: pd.DataFrame, labels: Mapping[str, str], parts_order: tuple[str, ...]) -> alt.Chart:
@@ -74,7 +75,7 @@ def pay_curve_chart(curves: pd.DataFrame, sellers: pd.DataFrame, labels: Mapping
     """
     x = alt.X("attainment:Q", title=labels["attainment"], axis=alt.Axis(format="%"))
     y = alt.Y("pay:Q", title=labels["pay"], axis=alt.Axis(format=",.0f"))
-    color = alt.Color("plan:N", title=labels["plan"])
+    color = alt.Color("plan:N", title=labels["plan"], scale=alt.Scale(range=list(PLAN_COLORS)))
     lines = alt.Chart(curves).mark_line(strokeWidth=2.5).encode(x=x, y=y, color=color)
     points = (
         alt.Chart(sellers)
@@ -83,7 +84,6 @@ def pay_curve_chart(curves: pd.DataFrame, sellers: pd.DataFrame, labels: Mapping
             x=x,
             y=y,
             color=color,
-            shape=alt.Shape("plan:N", legend=None),
             tooltip=[
                 alt.Tooltip("seller:N", title=labels["seller"]),
                 alt.Tooltip("plan:N", title=labels["plan"]),
@@ -109,7 +109,7 @@ def pay_forecast_chart(bands: pd.DataFrame, labels: Mapping[str, str]) -> alt.La
     base = alt.Chart(bands).encode(
         y=alt.Y("seller:N", title=labels["seller"]),
         yOffset=alt.YOffset("plan:N"),
-        color=alt.Color("plan:N", title=labels["plan"]),
+        color=alt.Color("plan:N", title=labels["plan"], scale=alt.Scale(range=list(PLAN_COLORS))),
     )
     tooltip = [
         alt.Tooltip("seller:N", title=labels["seller"]),

@@ -512,3 +512,34 @@ def test_total_pay_never_falls_when_revenue_grows(starts, rates, threshold, mode
     pay = comp.total_pay(plan, revenue, 1000.0, new_revenue=50.0, unmet={REPORTS: True, CRM: True})["total"]
     assert np.all(np.diff(pay) >= -1e-9)
     assert np.all(pay >= 0.0)
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def test_chart_builders_encode_plans_and_parts():
+    from funnel_model.charts.compensation import pay_breakdown_chart, pay_curve_chart, pay_forecast_chart
+
+    labels = {
+        k: k.title() for k in ("seller", "plan", "part", "amount", "attainment", "pay", "actual", "p10", "p50", "p90")
+    }
+    parts = pd.DataFrame(
+        {"seller": ["Ann"] * 3, "plan": ["A"] * 3, "part": ["F", "V", "P"], "amount": [1000.0, 80.0, -20.0]}
+    )
+    bars = pay_breakdown_chart(parts, labels, ("F", "V", "P")).to_dict()
+    assert bars["encoding"]["xOffset"]["field"] == "plan"
+    assert bars["encoding"]["color"]["scale"]["domain"] == ["F", "V", "P"]
+
+    plan = make_plan()
+    curve = comp.pay_curve(plan, upto=2.0).assign(plan="A")
+    # a cliff draws as a vertical step: the grid holds the threshold and a point just below it
+    below = curve[curve["attainment"] < 0.5]["pay"].iloc[-1]
+    at = curve[curve["attainment"] == 0.5]["pay"].iloc[0]
+    assert (below, at) == (1000.0, 1050.0)
+    points = pd.DataFrame({"plan": ["A"], "seller": ["Ann"], "attainment": [1.0], "pay": [1100.0], "actual": [1080.0]})
+    layered = pay_curve_chart(curve, points, labels).to_dict()
+    assert [layer["mark"]["type"] for layer in layered["layer"]] == ["line", "point"]
+
+    bands = pd.DataFrame({"seller": ["Ann"], "plan": ["A"], "p10": [1000.0], "p50": [1050.0], "p90": [1190.0]})
+    forecast = pay_forecast_chart(bands, labels).to_dict()
+    assert forecast["layer"][0]["encoding"]["x2"]["field"] == "p90"
