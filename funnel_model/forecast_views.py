@@ -17,7 +17,7 @@ import pandas as pd
 
 from funnel_model.config import FunnelConfig
 from funnel_model.errors import ParameterError
-from funnel_model.forecast import RevenueDistribution, revenue_distribution, uncertain_rates_distribution
+from funnel_model.forecast import RevenueDistribution, uncertain_rates_distribution
 from funnel_model.geometry import stage_win_rates
 from funnel_model.plan import reverse_funnel
 from funnel_model.schema import LOST, OPEN, WON

@@ -1,8 +1,288 @@
-"""Placeholder until this page is built: says what it will show."""
+"""Forecast & plan page: revenue distribution of the open pipeline, what-if per stage, close months, reverse funnel.
 
+Thin: numbers come from funnel_model.forecast_views. The slow part (stage
+rates, close timing) is cached per session; the slider panel and everything
+it drives rerun as one fragment.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
 import streamlit as st
 
+from funnel_model.charts.forecast import (
+    bands_chart,
+    distribution_chart,
+    format_amount,
+    months_chart,
+    reverse_funnel_chart,
+)
+from funnel_model.config import FunnelConfig
+from funnel_model.forecast import RevenueDistribution, revenue_distribution
+from funnel_model.forecast_views import (
+    ForecastInputs,
+    deal_probabilities,
+    forecast_summary,
+    month_forecast,
+    plan_by_funnel,
+    prepare_forecast,
+    rate_uncertainty,
+)
+from funnel_model.schema import SEGMENTS
+from ui import data
+from ui.guard import guarded
 from ui.i18n import tr
 
+PLAN_KEY = "forecast.plan"
+CONFIDENCE_KEY = "forecast.confidence"
+OWN_KEY = "forecast.own"
+METRICS = ("mean", "p10", "p50", "p90", "p_plan")
+
+
+def slider_key(funnel: str, stage: str) -> str:
+    return f"forecast.p.{funnel}.{stage}"
+
+
+@st.cache_data(scope="session", show_spinner=False, max_entries=4)
+def inputs_for(deals: pd.DataFrame, history: pd.DataFrame | None, config_json: str) -> ForecastInputs:
+    return prepare_forecast(deals, FunnelConfig.from_json(config_json), history)
+
+
+@st.cache_data(scope="session", show_spinner=False, max_entries=4)
+def baseline_for(deals: pd.DataFrame, history: pd.DataFrame | None, config_json: str):
+    """Historical-rate distribution, the band with uncertain rates, and the default plan."""
+    inputs = inputs_for(deals, history, config_json)
+    p = deal_probabilities(inputs, inputs.stages["rate"].to_numpy())
+    dist = revenue_distribution(inputs.open_deals["amount"].to_numpy(), p)
+    uncertain = rate_uncertainty(inputs)
+    median = dist.quantile(0.5)
+    plan = float(f"{median:.2g}") if median > 0 else 0.0
+    return dist, uncertain, plan
+
+
+def _pct(x: float) -> str:
+    if not np.isfinite(x):
+        return "—"
+    if 0 < x < 0.001:
+        return "< 0.1 %"
+    if 0.999 < x < 1:
+        return "> 99.9 %"
+    return f"{100 * x:.1f} %"
+
+
+def _count(x: float) -> str:
+    return "∞" if not np.isfinite(x) else format_amount(math.ceil(x - 1e-9))
+
+
+def _segment(seg: object) -> str:
+    return tr(f"segment.{seg}") if seg in SEGMENTS else "—"
+
+
+def _reset(stages: pd.DataFrame, column: str) -> None:
+    for row in stages.itertuples():
+        st.session_state[slider_key(row.funnel, row.stage)] = round(100 * getattr(row, column))
+
+
+def _sliders(inputs: ForecastInputs) -> np.ndarray:
+    """One slider per funnel and stage (percent); returns the probabilities in stage order."""
+    stages = inputs.stages
+    for row in stages.itertuples():
+        st.session_state.setdefault(slider_key(row.funnel, row.stage), round(100 * row.configured))
+    st.subheader(tr("forecast.sliders"), help=tr("forecast.sliders_help"))
+    left, right = st.columns(2)
+    left.button(tr("forecast.reset"), key="forecast.reset", on_click=_reset, args=(stages, "configured"))
+    right.button(tr("forecast.use_history"), key="forecast.use_history", on_click=_reset, args=(stages, "rate"))
+    st.checkbox(tr("forecast.own"), key=OWN_KEY)
+    values = np.zeros(len(stages))
+    for i, (funnel, group) in enumerate(stages.groupby("funnel", sort=False)):
+        label = tr(
+            "forecast.funnel_label", funnel=funnel, segment=_segment(group["segment"].iloc[0]), n=group["open"].sum()
+        )
+        with st.expander(label, expanded=i == 0):
+            for row in group.itertuples():
+                hist = _pct(row.rate)
+                values[row.Index] = (
+                    st.slider(
+                        tr(
+                            "forecast.slider_label",
+                            stage=row.stage,
+                            n=row.open,
+                            rate=hist,
+                            low=_pct(row.low),
+                            high=_pct(row.high),
+                        ),
+                        min_value=0,
+                        max_value=100,
+                        step=1,
+                        format="%d %%",
+                        key=slider_key(row.funnel, row.stage),
+                        help=tr("forecast.slider_help", won=row.won, lost=row.lost, configured=_pct(row.configured)),
+                    )
+                    / 100.0
+                )
+    return values
+
+
+def _metrics(whatif: dict[str, float], base: dict[str, float]) -> None:
+    labels = {m: tr(f"forecast.{m}") for m in METRICS}
+    for title, numbers, other in ((tr("forecast.whatif"), whatif, base), (tr("forecast.baseline"), base, None)):
+        st.markdown(f"**{title}**")
+        cols = st.columns(len(METRICS))
+        for col, m in zip(cols, METRICS, strict=True):
+            shown = _pct(numbers[m]) if m == "p_plan" else format_amount(numbers[m])
+            delta = None
+            if other is not None:
+                diff = numbers[m] - other[m]
+                delta = (
+                    f"{100 * diff:+.1f} pp"
+                    if m == "p_plan"
+                    else f"{'+' if diff >= 0 else '−'}{format_amount(abs(diff))}"
+                )
+            col.metric(labels[m], shown, delta, help=tr("forecast.p_plan_help") if m == "p_plan" else None)
+
+
+def _method_note(dist: RevenueDistribution) -> str:
+    return tr(f"forecast.method.{dist.method}", step=format_amount(dist.step), error=format_amount(dist.error))
+
+
+def _distribution(whatif: RevenueDistribution, base: RevenueDistribution, plan: float) -> None:
+    st.subheader(tr("forecast.dist_title"))
+    curves = []
+    for name, dist in ((tr("forecast.whatif"), whatif), (tr("forecast.baseline"), base)):
+        frame = dist.histogram(bins=60)
+        frame["series"] = name
+        curves.append(frame)
+    labels = {
+        "revenue": tr("forecast.axis.revenue"),
+        "probability": tr("forecast.axis.probability"),
+        "series": tr("forecast.axis.series"),
+        "plan": tr("forecast.plan_line"),
+    }
+    st.altair_chart(distribution_chart(pd.concat(curves, ignore_index=True), plan, labels), width="stretch")
+    st.caption(_method_note(whatif) if whatif.method != "mixture" else "")
+
+
+def _bands(base: RevenueDistribution, uncertain: RevenueDistribution, plan: float) -> None:
+    st.subheader(tr("forecast.bands_title"))
+    rows = []
+    for key, dist in (("independent", base), ("uncertain", uncertain)):
+        p10, p50, p90 = dist.quantile([0.1, 0.5, 0.9])
+        rows.append({"band": tr(f"forecast.band.{key}"), "p10": p10, "p50": p50, "p90": p90})
+    labels = {
+        "revenue": tr("forecast.axis.revenue"),
+        "band": tr("forecast.axis.band"),
+        "plan": tr("forecast.plan_line"),
+    }
+    st.altair_chart(bands_chart(pd.DataFrame(rows), plan, labels), width="stretch")
+    st.caption(tr("forecast.bands_why"))
+
+
+def _months(inputs: ForecastInputs, p: np.ndarray) -> None:
+    st.subheader(tr("forecast.months_title"))
+    months = month_forecast(inputs, p)
+    if months is None:
+        st.info(tr("forecast.no_dates"))
+        return
+    later = months["month"].isna()
+    shown = months[~later].copy()
+    shown["month"] = shown["month"].dt.strftime("%Y-%m")
+    # band of the total: the pipeline's P10–P90 shifted by the new leads' expectation
+    shown["low"] = shown["pipeline_low"] + shown["new_low"]
+    shown["high"] = shown["pipeline_high"] + shown["new_high"]
+    labels = {
+        "month": tr("forecast.axis.month"),
+        "revenue": tr("forecast.axis.revenue"),
+        "pipeline": tr("forecast.month.pipeline"),
+        "new_leads": tr("forecast.month.new"),
+        "source": tr("forecast.axis.source"),
+        "band": tr("forecast.axis.band"),
+    }
+    st.altair_chart(months_chart(shown, labels), width="stretch")
+    st.caption(
+        tr(
+            "forecast.months_note",
+            inflow=f"{inputs.inflow_per_month:.0f}",
+            later=format_amount(float(months.loc[later, "pipeline"].sum())),
+        )
+    )
+
+
+def _plan(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, plan: float) -> None:
+    st.subheader(tr("forecast.plan_title"))
+    confidence = st.slider(
+        tr("forecast.confidence"), 50, 99, 90, format="%d %%", key=CONFIDENCE_KEY, help=tr("forecast.confidence_help")
+    )
+    conf = f"{confidence} %"
+    stages, funnels = plan_by_funnel(inputs, stage_p, p, plan, confidence / 100)
+    st.caption(tr("forecast.plan_note"))
+    labels = {
+        "stage": tr("forecast.axis.stage"),
+        "deals": tr("forecast.axis.deals"),
+        "series": tr("forecast.axis.series"),
+        "needed_mean": tr("forecast.series.needed_mean"),
+        "needed_conf": tr("forecast.series.needed_conf", conf=conf),
+        "actual": tr("forecast.series.actual"),
+    }
+    cols = st.columns(max(len(funnels), 1))
+    for col, row in zip(cols, funnels.itertuples(), strict=False):
+        table = stages[stages["funnel"] == row.funnel]
+        with col:
+            st.markdown(f"**{row.funnel}** · {_segment(table['segment'].iloc[0])}")
+            st.caption(
+                tr(
+                    "forecast.plan_funnel",
+                    target=format_amount(row.target),
+                    pipeline=format_amount(row.pipeline),
+                    gap=format_amount(row.gap),
+                    wins_mean=_count(row.wins_mean),
+                    wins_conf=_count(row.wins_conf),
+                    leads_mean=_count(row.leads_mean),
+                    leads_conf=_count(row.leads_conf),
+                    conf=conf,
+                )
+            )
+            st.altair_chart(reverse_funnel_chart(table, labels), width="stretch")
+
+
+@st.fragment
+def panel(deals: pd.DataFrame, history: pd.DataFrame | None, config_json: str) -> None:
+    """Everything the plan and the sliders drive; reruns alone when they move."""
+    with guarded():
+        inputs = inputs_for(deals, history, config_json)
+        base, uncertain, default_plan = baseline_for(deals, history, config_json)
+        st.session_state.setdefault(PLAN_KEY, default_plan)
+        step = 10.0 ** max(math.floor(math.log10(default_plan)) - 1, 0) if default_plan > 0 else 1000.0
+        plan = st.number_input(
+            tr("forecast.plan"), min_value=0.0, step=step, format="%.0f", key=PLAN_KEY, help=tr("forecast.plan_help")
+        )
+        left, right = st.columns([1, 2], gap="large")
+        with left:
+            stage_p = _sliders(inputs)
+        p = deal_probabilities(inputs, stage_p, own=bool(st.session_state.get(OWN_KEY)))
+        whatif = revenue_distribution(inputs.open_deals["amount"].to_numpy(), p)
+        with right:
+            _metrics(forecast_summary(whatif, plan), forecast_summary(base, plan))
+            _distribution(whatif, base, plan)
+            _bands(base, uncertain, plan)
+        _months(inputs, p)
+        _plan(inputs, stage_p, p, plan)
+
+
 st.title(tr("page.forecast"))
-st.info(tr("page.not_built", what=tr("forecast.will_show")))
+with guarded():
+    dataset = data.current()
+    if dataset.deals.empty:
+        st.info(tr("forecast.no_deals"))
+        st.stop()
+    if not any(f.stages for f in dataset.config.funnels):
+        st.info(tr("forecast.no_stages"))
+        st.stop()
+    n_open = int((dataset.deals["status"] == "open").sum())
+    st.caption(tr("forecast.intro", n=n_open))
+    if n_open == 0:
+        st.info(tr("forecast.no_open"))
+    config_json = dataset.config.to_json()
+panel(dataset.deals, dataset.history, config_json)

@@ -5,4 +5,127 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the revenue forecast with P10/P50/P90 and the chance of meeting the plan, what-if sliders per stage, revenue by close month, and the leads the plan needs.",
         "ru": "прогноз выручки с P10/P50/P90 и вероятностью выполнить план, ползунки «что если» по этапам, выручка по месяцам закрытия и сколько лидов нужно для плана.",
     },
+    "forecast.intro": {
+        "en": "Revenue of the {n} open deals: each is won with the probability of its stage (the sliders) or lost. What-if is set beside the stages' historical win rates.",
+        "ru": "Выручка {n} открытых сделок: каждая выигрывается с вероятностью своего этапа (ползунки) или проигрывается. Сценарий «что если» сравнивается с историческими долями выигрыша этапов.",
+    },
+    "forecast.no_deals": {
+        "en": "No deals loaded: upload a CRM export on the Data page or choose the demo data.",
+        "ru": "Сделки не загружены: загрузите выгрузку из CRM на странице «Данные» или выберите демо-данные.",
+    },
+    "forecast.no_open": {
+        "en": "There are no open deals: the pipeline brings nothing, the whole plan must come from new leads (see the plan below).",
+        "ru": "Открытых сделок нет: воронка ничего не принесёт, весь план придётся делать на новых лидах (см. план ниже).",
+    },
+    "forecast.no_stages": {
+        "en": "The funnel config has no open stages, so there is nothing to put a probability on. Edit the config on the Data page.",
+        "ru": "В настройке воронок нет открытых этапов — вероятности ставить не на что. Отредактируйте настройку на странице «Данные».",
+    },
+    "forecast.plan": {"en": "Revenue plan for the period", "ru": "План выручки на период"},
+    "forecast.plan_help": {
+        "en": "The revenue to reach; P(plan) is the chance that the open pipeline alone brings at least this much.",
+        "ru": "Выручка, которую нужно получить; P(план) — вероятность, что одни открытые сделки принесут не меньше.",
+    },
+    "forecast.sliders": {"en": "Win probability per stage", "ru": "Вероятность выигрыша по этапам"},
+    "forecast.sliders_help": {
+        "en": "Defaults come from the funnel config; each label shows the stage's historical win rate with its 90 % interval.",
+        "ru": "По умолчанию — из настройки воронок; в подписи — историческая доля выигрыша этапа и её 90-процентный интервал.",
+    },
+    "forecast.funnel_label": {
+        "en": "{funnel} · {segment} · {n} open deals",
+        "ru": "{funnel} · {segment} · открытых сделок: {n}",
+    },
+    "forecast.slider_label": {
+        "en": "{stage} ({n}) · hist. {rate} ({low}–{high})",
+        "ru": "{stage} ({n}) · ист. {rate} ({low}–{high})",
+    },
+    "forecast.slider_help": {
+        "en": "{won} won and {lost} lost among closed deals that reached this stage; config: {configured}.",
+        "ru": "Среди закрытых сделок, дошедших до этапа: выиграно {won}, проиграно {lost}; в настройке: {configured}.",
+    },
+    "forecast.reset": {"en": "Reset to config", "ru": "Сбросить к настройке"},
+    "forecast.use_history": {"en": "Set to historical rates", "ru": "Взять исторические доли"},
+    "forecast.own": {
+        "en": "Use each deal's own probability where the seller set one",
+        "ru": "Брать вероятность, которую поставил продавец, где она есть",
+    },
+    "forecast.whatif": {"en": "What-if (sliders)", "ru": "Что если (ползунки)"},
+    "forecast.baseline": {"en": "Historical rates", "ru": "Исторические доли"},
+    "forecast.mean": {"en": "Expected revenue E[S]", "ru": "Ожидаемая выручка E[S]"},
+    "forecast.p10": {"en": "P10 (pessimistic)", "ru": "P10 (пессимистично)"},
+    "forecast.p50": {"en": "P50 (median)", "ru": "P50 (медиана)"},
+    "forecast.p90": {"en": "P90 (optimistic)", "ru": "P90 (оптимистично)"},
+    "forecast.p_plan": {"en": "P(plan met)", "ru": "P(план выполнен)"},
+    "forecast.p_plan_help": {
+        "en": "Chance that the open deals bring at least the plan.",
+        "ru": "Вероятность, что открытые сделки принесут не меньше плана.",
+    },
+    "forecast.method.exact": {
+        "en": "Exact: every outcome of every deal counted on a lattice.",
+        "ru": "Точно: все исходы всех сделок посчитаны на решётке.",
+    },
+    "forecast.method.lattice": {
+        "en": "Lattice convolution with a grid step of {step}; the mean is exact, quantiles are within ±{error}.",
+        "ru": "Свёртка на решётке с шагом {step}; среднее точное, квантили — в пределах ±{error}.",
+    },
+    "forecast.method.saddlepoint": {
+        "en": "Saddlepoint approximation (the pipeline is large); in tests against a 200,000-draw Monte Carlo its quantiles were within ±{error} (2 % of the standard deviation).",
+        "ru": "Седловая аппроксимация (воронка большая); в тестах против Монте-Карло на 200 000 испытаний её квантили отклонялись не больше чем на ±{error} (2 % стандартного отклонения).",
+    },
+    "forecast.method.point": {
+        "en": "No uncertainty: every deal is certain (probability 0 or 1) or has no amount.",
+        "ru": "Неопределённости нет: у всех сделок вероятность 0 или 1 либо нет суммы.",
+    },
+    "forecast.dist_title": {"en": "Distribution of pipeline revenue", "ru": "Распределение выручки воронки"},
+    "forecast.axis.revenue": {"en": "Revenue", "ru": "Выручка"},
+    "forecast.axis.probability": {"en": "Probability", "ru": "Вероятность"},
+    "forecast.axis.series": {"en": "Rates", "ru": "Вероятности"},
+    "forecast.axis.band": {"en": "Band", "ru": "Диапазон"},
+    "forecast.plan_line": {"en": "plan", "ru": "план"},
+    "forecast.bands_title": {
+        "en": "Two bands, P10–P90 (historical rates)",
+        "ru": "Два диапазона, P10–P90 (исторические доли)",
+    },
+    "forecast.band.independent": {"en": "Deals independent", "ru": "Сделки независимы"},
+    "forecast.band.uncertain": {"en": "Stage rates uncertain", "ru": "Доли этапов неточны"},
+    "forecast.bands_why": {
+        "en": "The second band is wider because a stage's true win rate is known only from a limited history: if it is really lower, all the deals at that stage fail together, and such shared luck does not average out over many deals the way independent deals do. Here each stage's rate is drawn from Beta(1 + won, 1 + lost) of its history.",
+        "ru": "Второй диапазон шире, потому что истинная доля выигрыша этапа известна лишь по ограниченной истории: если на деле она ниже, то проваливаются сразу все сделки этого этапа, и такое общее везение или невезение не усредняется на многих сделках, как у независимых сделок. Здесь доля каждого этапа берётся из Beta(1 + выиграно, 1 + проиграно) по его истории.",
+    },
+    "forecast.months_title": {"en": "Revenue by close month", "ru": "Выручка по месяцам закрытия"},
+    "forecast.months_note": {
+        "en": "When deals close is estimated from history with the Aalen–Johansen estimator (won and lost compete, open deals count as still running), for each open deal given its age; new leads arrive at the last 12 months' rate ({inflow} a month) and convert as before. Whiskers: P10–P90 of the month's revenue. Beyond the horizon: {later}.",
+        "ru": "Когда закроются сделки, оценено по истории методом Аалена — Йохансена (выигрыш и проигрыш конкурируют, открытые сделки учтены как незавершённые) для каждой открытой сделки с учётом её возраста; новые лиды приходят с темпом последних 12 месяцев ({inflow} в месяц) и конвертируются как раньше. Усы — P10–P90 выручки месяца. После горизонта: {later}.",
+    },
+    "forecast.no_dates": {
+        "en": "The deals have no usable creation and close dates, so the timing of closes cannot be estimated.",
+        "ru": "У сделок нет пригодных дат создания и закрытия, поэтому время закрытия оценить нельзя.",
+    },
+    "forecast.axis.month": {"en": "Month", "ru": "Месяц"},
+    "forecast.axis.source": {"en": "From", "ru": "Откуда"},
+    "forecast.month.pipeline": {"en": "Open deals", "ru": "Открытые сделки"},
+    "forecast.month.new": {"en": "New leads", "ru": "Новые лиды"},
+    "forecast.plan_title": {"en": "The plan worked backwards", "ru": "План в обратную сторону"},
+    "forecast.confidence": {"en": "Confidence", "ru": "Уверенность"},
+    "forecast.confidence_help": {
+        "en": "The chance of meeting the plan that the counts 'at confidence' give (deal sizes vary, wins are random).",
+        "ru": "Вероятность выполнить план, которую дают количества «с уверенностью» (суммы сделок разные, выигрыши случайны).",
+    },
+    "forecast.plan_note": {
+        "en": "The plan is split between funnels by their share of past won revenue; each funnel's open deals are expected to bring part of it, the rest must come from new deals. Bars: deals that must reach each stage on average and at the chosen confidence, beside the open deals now at that stage or later.",
+        "ru": "План делится между воронками по их доле в выигранной ранее выручке; часть дадут открытые сделки воронки, остальное — новые сделки. Столбцы: сколько сделок должно дойти до каждого этапа в среднем и с выбранной уверенностью, рядом — открытые сделки на этом этапе или дальше.",
+    },
+    "forecast.plan_funnel": {
+        "en": "Plan {target}; open deals bring {pipeline}; from new deals {gap}: {wins_mean} wins on average, {wins_conf} at {conf}; leads: {leads_mean} on average, {leads_conf} at {conf}.",
+        "ru": "План {target}; открытые сделки дадут {pipeline}; с новых сделок {gap}: в среднем {wins_mean} выигрышей, {wins_conf} при уверенности {conf}; лидов: в среднем {leads_mean}, {leads_conf} при уверенности {conf}.",
+    },
+    "forecast.series.needed_mean": {"en": "Needed, on average", "ru": "Нужно в среднем"},
+    "forecast.series.needed_conf": {"en": "Needed at {conf}", "ru": "Нужно при {conf}"},
+    "forecast.series.actual": {"en": "Open now, at or past the stage", "ru": "Открыто сейчас на этапе и дальше"},
+    "forecast.axis.stage": {"en": "Stage", "ru": "Этап"},
+    "forecast.axis.deals": {"en": "Deals", "ru": "Сделки"},
+    "forecast.unreachable": {
+        "en": "cannot be reached: a stage has a win probability of 0",
+        "ru": "недостижимо: у этапа вероятность выигрыша 0",
+    },
 }
