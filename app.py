@@ -9,15 +9,15 @@ from ui import data
 from ui.guard import guarded
 from ui.i18n import LANG_KEY, lang, tr
 
-st.set_page_config(page_title="Funnel", page_icon="📊", layout="wide")
+st.set_page_config(page_title="Funnel", page_icon=":material/filter_alt:", layout="wide")
 
 PAGES = (
-    ("pages/data.py", "page.data", "data", "📥"),
-    ("pages/funnels.py", "page.funnels", "funnels", "🔻"),
-    ("pages/forecast.py", "page.forecast", "forecast", "📈"),
-    ("pages/compensation.py", "page.compensation", "compensation", "💰"),
-    ("pages/rejection.py", "page.rejection", "rejection", "🎯"),
-    ("pages/report.py", "page.report", "report", "📄"),
+    ("pages/data.py", "page.data", "data", ":material/upload_file:"),
+    ("pages/funnels.py", "page.funnels", "funnels", ":material/filter_alt:"),
+    ("pages/forecast.py", "page.forecast", "forecast", ":material/trending_up:"),
+    ("pages/compensation.py", "page.compensation", "compensation", ":material/payments:"),
+    ("pages/rejection.py", "page.rejection", "rejection", ":material/sports_score:"),
+    ("pages/report.py", "page.report", "report", ":material/description:"),
 )
 LANGUAGE_NAMES = {"ru": "Русский", "en": "English"}
 
