@@ -262,12 +262,13 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
     ids = ids.astype("str")
     keep, ids = _deduplicate(body, rows, ids, keep, used.get("deal_id", ""), parts)
 
-    body = body.loc[keep].reset_index(drop=True)
-    rows = rows[keep]
-    out: dict[str, pd.Series] = {"deal_id": ids[keep].reset_index(drop=True)}
-    stage = stage[keep].reset_index(drop=True)
-    stage_status = stage_status[keep].reset_index(drop=True)
-    explicit = explicit[keep].reset_index(drop=True)
+    if not keep.all():  # filtering copies every column: skip it for a clean file
+        body = body.loc[keep].reset_index(drop=True)
+        rows = rows[keep]
+        ids, stage = ids[keep].reset_index(drop=True), stage[keep].reset_index(drop=True)
+        stage_status = stage_status[keep].reset_index(drop=True)
+        explicit = explicit[keep].reset_index(drop=True)
+    out: dict[str, pd.Series] = {"deal_id": ids}
 
     for col in _TEXT_COLUMNS:
         if col in used:
@@ -307,7 +308,8 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
     # text becomes its terminal stage.
     status = stage_status.where(stage_status != OPEN, explicit.where(explicit.notna(), OPEN))
     if status_text is not None:
-        status_text = status_text[keep].reset_index(drop=True)
+        if not keep.all():
+            status_text = status_text[keep].reset_index(drop=True)
         unknown = status_text.notna() & explicit.isna()
         if unknown.any():
             h = used["status"]
@@ -341,7 +343,10 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
 
 
 def _normalize(text: pd.Series) -> pd.Series:
-    return text.str.replace("ё", "е", regex=False).str.replace(r"\s+", " ", regex=True).str.strip().str.casefold()
+    """:func:`normalize_name` of each cell, computed once per distinct value."""
+    codes, uniques = pd.factorize(text)
+    names = np.array([normalize_name(u) for u in uniques] + [None], dtype="object")
+    return pd.Series(names[codes], index=text.index, dtype="object")
 
 
 def _stage_status(stage: pd.Series) -> pd.Series:
@@ -492,55 +497,90 @@ def infer_config(deals: pd.DataFrame, history: pd.DataFrame | None = None) -> Fu
         One funnel per value of ``funnel`` (missing values form
         :data:`~funnel_model.config.DEFAULT_FUNNEL`), in order of appearance.
     """
+    # Everything below works on per-(funnel, status, stage) aggregates: a few hundred
+    # rows however many deals there are.
+    n = len(deals)
     funnel = deals["funnel"] if "funnel" in deals else pd.Series(np.nan, index=deals.index, dtype="object")
-    funnel = funnel.astype("object").fillna(DEFAULT_FUNNEL).astype("str")
+    codes, names = pd.factorize(funnel.fillna(DEFAULT_FUNNEL))
+    stage_codes, stage_names = pd.factorize(deals["stage"])
+    lost_codes, lost_names = pd.factorize(deals["lost_stage"]) if "lost_stage" in deals else (np.full(n, -1), [])
+    nan = pd.Series(np.nan, index=deals.index, dtype="float64")
+    frame = pd.DataFrame(
+        {
+            "f": codes,
+            "status": pd.Categorical(deals["status"], categories=[OPEN, WON, LOST]).codes,
+            "stage": stage_codes,
+            "lost": lost_codes,
+            "p": deals.get("probability", nan).to_numpy(),
+            "pos": np.arange(n),
+        }
+    )
+    frame = frame.loc[frame["stage"] >= 0]
+    stages = (
+        frame.groupby(["f", "status", "stage"], sort=False)
+        .agg(n=("pos", "size"), first=("pos", "min"), pmean=("p", "mean"), pmed=("p", "median"))
+        .reset_index()
+    )
+    stages["status"] = np.array([OPEN, WON, LOST, OPEN], dtype="object")[stages["status"]]
+    stages["stage"] = np.asarray(stage_names, dtype="object")[stages["stage"]]
+    lost_frame = frame.loc[(frame["status"] == 2)]
+    lost_at = lost_frame.loc[lost_frame["lost"] >= 0].groupby(["f", "lost"], sort=False)
+    lost_at = lost_at.agg(n=("pos", "size"), first=("pos", "min")).reset_index()
+    lost_at["stage"] = np.asarray(lost_names, dtype="object")[lost_at["lost"]]
+    n_lost = lost_frame.groupby("f").size()
+    hist = None
+    if history is not None and len(history):
+        deal_funnel = pd.Series(codes, index=deals["deal_id"].to_numpy())
+        deal_funnel = deal_funnel[~deal_funnel.index.duplicated()]
+        hist = history.assign(f=history["deal_id"].map(deal_funnel))
     specs = []
-    for name in pd.unique(funnel):
-        d = deals.loc[funnel == name]
-        h = None
-        if history is not None and len(history):
-            h = history.loc[history["deal_id"].isin(d["deal_id"])]
-        specs.append(_infer_funnel(str(name), d, h))
+    for code, name in enumerate(names):
+        h = hist.loc[hist["f"] == code] if hist is not None else None
+        specs.append(
+            _infer_funnel(
+                str(name),
+                stages.loc[stages["f"] == code],
+                lost_at.loc[lost_at["f"] == code],
+                int(n_lost.get(code, 0)),
+                h if h is not None and len(h) else None,
+            )
+        )
     return FunnelConfig(specs)
 
 
-def _unique(values: pd.Series) -> list[str]:
-    return [str(v) for v in pd.unique(values.dropna())]
-
-
-def _infer_funnel(name: str, d: pd.DataFrame, history: pd.DataFrame | None) -> FunnelSpec:
-    status = d["status"]
-    won = _unique(d.loc[status == WON, "stage"])
-    lost = [s for s in _unique(d.loc[status == LOST, "stage"]) if s not in won]
+def _infer_funnel(
+    name: str, stages: pd.DataFrame, lost_at: pd.DataFrame, n_lost: int, history: pd.DataFrame | None
+) -> FunnelSpec:
+    """One funnel's spec from its (status, stage) aggregates and loss stages."""
+    won = [str(x) for x in stages.loc[stages["status"] == WON].sort_values("first")["stage"]]
+    lost = [str(x) for x in stages.loc[stages["status"] == LOST].sort_values("first")["stage"] if x not in won]
     terminal = set(won) | set(lost)
-    seen = pd.concat(
-        [
-            d.loc[status == OPEN, "stage"],
-            d["lost_stage"] if "lost_stage" in d else pd.Series(dtype="object"),
-            history["stage"] if history is not None else pd.Series(dtype="object"),
-        ]
-    )
-    names = [s for s in _unique(seen) if s not in terminal]
+    opened = stages.loc[stages["status"] == OPEN].set_index("stage")
+    seen = pd.concat([opened["first"], lost_at.set_index("stage")["first"]]).groupby(level=0).min().sort_values()
+    names = [str(x) for x in seen.index if x not in terminal]
+    if history is not None:
+        names += [str(x) for x in pd.unique(history["stage"]) if x not in terminal and x not in names]
     template = _template_for(names)
     if template is not None:
-        index = {normalize_name(s): i for i, s in enumerate(template.stages)}
-        names = sorted(names, key=lambda s: index[normalize_name(s)])
+        index = {normalize_name(x): i for i, x in enumerate(template.stages)}
+        names = sorted(names, key=lambda x: index[normalize_name(x)])
     elif history is not None and history["stage"].isin(names).any():
         names = _order_by_history(names, history)
-    elif "probability" in d and d.loc[status == OPEN, "probability"].notna().any():
-        mean = d.loc[status == OPEN].groupby("stage")["probability"].mean()
-        names = sorted(names, key=lambda s: (np.isnan(mean.get(s, np.nan)), mean.get(s, 0.0)))
-    probabilities = _stage_probabilities(names, d, template)
-    stages = [StageSpec(s, p) for s, p in zip(names, probabilities, strict=True)]
-    return FunnelSpec(name, stages, won=won, lost=lost)
+    elif opened["pmean"].notna().any():
+        mean = opened["pmean"]
+        names = sorted(names, key=lambda x: (np.isnan(mean.get(x, np.nan)), mean.get(x, 0.0)))
+    n_won = int(stages.loc[stages["status"] == WON, "n"].sum())
+    empirical = _empirical_rates(names, n_won, n_lost, lost_at.set_index("stage")["n"])
+    probabilities = _stage_probabilities(names, opened["pmed"].dropna(), template, empirical)
+    return FunnelSpec(name, [StageSpec(x, p) for x, p in zip(names, probabilities, strict=True)], won=won, lost=lost)
 
 
 def _template_for(names: list[str]) -> StageTemplate | None:
     if not names:
         return None
-    wanted = {normalize_name(s) for s in names}
+    wanted = {normalize_name(x) for x in names}
     for template in STAGE_TEMPLATES:
-        if wanted <= {normalize_name(s) for s in template.stages}:
+        if wanted <= {normalize_name(x) for x in template.stages}:
             return template
     return None
 
@@ -548,45 +588,42 @@ def _template_for(names: list[str]) -> StageTemplate | None:
 def _order_by_history(names: list[str], history: pd.DataFrame) -> list[str]:
     h = history.loc[history["stage"].isin(names)].sort_values(["deal_id", "entered_at"], kind="stable")
     position = h.groupby("deal_id").cumcount()
-    median = position.groupby(h["stage"]).median()
-    first = {s: i for i, s in enumerate(names)}
-    return sorted(names, key=lambda s: (np.isnan(median.get(s, np.nan)), median.get(s, 0.0), first[s]))
+    median = position.groupby(h["stage"].to_numpy()).median()
+    first = {x: i for i, x in enumerate(names)}
+    return sorted(names, key=lambda x: (np.isnan(median.get(x, np.nan)), median.get(x, 0.0), first[x]))
 
 
-def _stage_probabilities(names: list[str], d: pd.DataFrame, template: StageTemplate | None) -> list[float]:
+def _stage_probabilities(
+    names: list[str], stated: pd.Series, template: StageTemplate | None, empirical: np.ndarray | None
+) -> list[float]:
     n = len(names)
     result = [(k + 1) / (n + 1) for k in range(n)]
-    empirical = _empirical_rates(names, d)
     template_p = {}
     if template is not None and template.probabilities is not None:
-        template_p = {normalize_name(s): p for s, p in zip(template.stages, template.probabilities, strict=True)}
-    stated = pd.Series(dtype="float64")
-    if "probability" in d:
-        stated = d.loc[d["status"] == OPEN].groupby("stage")["probability"].median().dropna()
-    for k, s in enumerate(names):
-        if s in stated.index:
-            result[k] = float(stated[s])
-        elif normalize_name(s) in template_p:
-            result[k] = template_p[normalize_name(s)]
+        template_p = {normalize_name(x): p for x, p in zip(template.stages, template.probabilities, strict=True)}
+    for k, x in enumerate(names):
+        if x in stated.index:
+            result[k] = float(stated[x])
+        elif normalize_name(x) in template_p:
+            result[k] = template_p[normalize_name(x)]
         elif empirical is not None and not np.isnan(empirical[k]):
             result[k] = float(empirical[k])
     return [round(min(max(p, 0.0), 1.0), 4) for p in result]
 
 
-def _empirical_rates(names: list[str], d: pd.DataFrame) -> np.ndarray | None:
-    won = int((d["status"] == WON).sum())
-    lost = d.loc[d["status"] == LOST]
-    if not names or won + len(lost) < _MIN_CLOSED_FOR_EMPIRICAL or len(lost) == 0:
+def _empirical_rates(names: list[str], n_won: int, n_lost: int, lost_at: pd.Series) -> np.ndarray | None:
+    """P(won | reached stage k) from a snapshot; None when the data cannot say."""
+    if not names or n_won + n_lost < _MIN_CLOSED_FOR_EMPIRICAL or n_lost == 0:
         return None
     index = pd.Series(range(len(names)), index=names)
-    at = lost["lost_stage"].map(index) if "lost_stage" in lost else pd.Series(np.nan, index=lost.index)
-    if at.notna().sum() * 2 < len(lost):
+    known = lost_at[lost_at.index.isin(names)]
+    if known.sum() * 2 < n_lost:
         return None
+    at = index[known.index].to_numpy()
     # Every deal reached the first stage; a lost deal reached the stages up to its loss stage.
-    reached = np.array([(at >= k).sum() for k in range(len(names))], dtype="float64")
-    reached[0] = len(lost)
-    total = won + reached
-    return np.where(total > 0, won / np.where(total > 0, total, 1), np.nan)
+    reached = np.array([known.to_numpy()[at >= k].sum() for k in range(len(names))], dtype="float64")
+    reached[0] = n_lost
+    return n_won / (n_won + reached)
 
 
 # -------------------------------------------------------------------------- reports

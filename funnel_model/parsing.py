@@ -21,6 +21,7 @@ import contextlib
 import csv
 import io
 import re
+import warnings
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -257,12 +258,21 @@ def _header_index(nonempty: np.ndarray) -> int:
 
 
 def _read_csv(data: bytes, name: str) -> RawTable:
-    text, encoding = decode_text(data, name)
-    if not text.strip():
+    # Sniff on a decoded sample only: for a UTF-8 file pyarrow validates the rest
+    # itself, which saves decoding a large file twice.
+    text = None
+    head = data[:_SAMPLE_BYTES]
+    cut = head.rfind(b"\n")
+    if len(data) > _SAMPLE_BYTES and cut > 0 and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        sample_text, encoding = decode_text(head[:cut], name)
+    else:
+        text, encoding = decode_text(data, name)
+        sample_text = text[:_SAMPLE_BYTES]
+    if not sample_text.strip():
         raise DealImportError("importer.empty_file", name=name)
-    sample = text[:_SAMPLE_BYTES].splitlines()[:_SAMPLE_LINES]
-    if len(text) > _SAMPLE_BYTES and len(sample) > 1:
-        sample = sample[:-1]  # the last sampled line may be cut
+    if encoding.startswith("cp1251") and text is None:
+        text, encoding = decode_text(data, name)
+    sample = sample_text.splitlines()[:_SAMPLE_LINES]
     delim = _sniff_delimiter(sample)
     try:
         sample_rows = list(csv.reader(sample, delimiter=delim))
@@ -276,12 +286,16 @@ def _read_csv(data: bytes, name: str) -> RawTable:
         for i, r in enumerate(sample_rows[:header_at])
         if any(f.strip() for f in r)
     ]
-    raw = (
-        text.encode("utf-8")
-        if encoding not in ("utf-8", "utf-8-sig")
-        else (data[3:] if data[:3] == b"\xef\xbb\xbf" else data)
-    )
+    if text is None or encoding in ("utf-8", "utf-8-sig"):
+        raw = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    else:
+        raw = text.encode("utf-8")
     grid = _fast_csv(raw, delim, width, header_at) if width > 1 else None
+    if grid is None and text is None:
+        # Invalid UTF-8 past the sample, or a ragged file: decode it all and look again.
+        text, encoding = decode_text(data, name)
+        if encoding.startswith("cp1251") and width > 1:
+            grid = _fast_csv(text.encode("utf-8"), delim, width, header_at)
     if grid is not None:
         rows = np.arange(header_at + 1, header_at + 1 + len(grid))
         return _grid_to_table(grid, rows, name, encoding, problems, header_found=True)
@@ -443,7 +457,8 @@ def _as_text(cells: pd.Series) -> pd.Series:
 
 
 def _null_mask(text: pd.Series) -> pd.Series:
-    return text.isna() | text.str.casefold().isin(NULL_TOKENS)
+    # str.lower runs in pyarrow; casefold would go cell by cell through Python.
+    return text.isna() | text.str.lower().isin(NULL_TOKENS)
 
 
 def clean_text(cells: pd.Series) -> pd.Series:
@@ -590,7 +605,6 @@ _DATE_FORMATS = (
     (r"\d{1,2}\.\d{1,2}\.\d{4}", "%d.%m.%Y"),
     (r"\d{1,2}\.\d{1,2}\.\d{2}", "%d.%m.%y"),
 )
-_ISO = r"\d{4}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?"
 _SLASH = r"(\d{1,2})/(\d{1,2})/(\d{4})( \d{1,2}:\d{2}(:\d{2})?( ?[AaPp][Mm])?)?"
 
 
@@ -624,9 +638,9 @@ def parse_dates(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
     if todo.any():
         sub = text[todo]
         parsed = pd.Series(pd.NaT, index=sub.index, dtype="datetime64[ns]")
-        iso = sub.str.fullmatch(_ISO).fillna(False)
-        if iso.any():
-            parsed[iso] = _to_datetime(sub[iso], format="ISO8601")
+        # ISO 8601 first, on the whole column (the canonical format, fast); a bare year
+        # such as "2024" is not taken for a date.
+        parsed = _to_datetime(sub, format="ISO8601").where(sub.str.len() >= 8)
         for pattern, fmt in _DATE_FORMATS:
             hit = parsed.isna() & sub.str.fullmatch(pattern).fillna(False)
             if hit.any():
@@ -643,11 +657,18 @@ def parse_dates(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
     return out, ~empty & out.isna()
 
 
+# Dates outside this range are typos or placeholders, not dates of deals.
+_DATE_RANGE = (pd.Timestamp("1900-01-01", tz="UTC"), pd.Timestamp("2200-01-01", tz="UTC"))
+
+
 def _to_datetime(values: pd.Series, format: str | None, dayfirst: bool = False) -> pd.Series:
-    try:
-        parsed = pd.to_datetime(values, format=format, errors="coerce", utc=True, dayfirst=dayfirst)
-    except (ValueError, TypeError, OverflowError):
-        parsed = pd.to_datetime(values.astype("str"), format="mixed", errors="coerce", utc=True, dayfirst=dayfirst)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "could not infer format": each cell is then parsed alone
+        try:
+            parsed = pd.to_datetime(values, format=format, errors="coerce", utc=True, dayfirst=dayfirst)
+        except (ValueError, TypeError, OverflowError):
+            parsed = pd.to_datetime(values.astype("str"), format="mixed", errors="coerce", utc=True, dayfirst=dayfirst)
+    parsed = parsed.where((parsed >= _DATE_RANGE[0]) & (parsed < _DATE_RANGE[1]))
     return parsed.dt.tz_localize(None).astype("datetime64[ns]")
 
 
