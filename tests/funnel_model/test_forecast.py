@@ -1,0 +1,243 @@
+"""Revenue distribution: exact against enumeration, approximations against a seeded Monte Carlo."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hs
+
+from funnel_model import revenue_distribution
+from funnel_model.config import FunnelConfig, FunnelSpec, StageSpec
+from funnel_model.errors import ParameterError
+from funnel_model.forecast import SADDLEPOINT_REL_ERROR, uncertain_rates_distribution
+from funnel_model.forecast_views import deal_probabilities, forecast_summary, prepare_forecast, rate_uncertainty
+from funnel_model.schema import conform
+
+MC_DRAWS = 200_000
+
+
+def enumerate_all(a, p):
+    """Every one of the 2^n outcomes: sorted values and their probabilities."""
+    a, p = np.asarray(a, float), np.asarray(p, float)
+    outcomes = np.array(list(itertools.product([0, 1], repeat=len(a))), dtype=float).reshape(-1, len(a))
+    values = outcomes @ a
+    probs = np.prod(np.where(outcomes == 1, p, 1 - p), axis=1)
+    order = np.argsort(values, kind="stable")
+    return values[order], probs[order]
+
+
+def exact_quantile(values, probs, q):
+    return values[np.searchsorted(np.cumsum(probs), q - 1e-12)]
+
+
+def monte_carlo(a, p, draws=MC_DRAWS, seed=7, chunk=250):
+    rng = np.random.default_rng(seed)
+    total = np.zeros(draws)
+    for s in range(0, len(a), chunk):
+        total += (rng.random((draws, len(a[s : s + chunk]))) < p[s : s + chunk]) @ a[s : s + chunk]
+    return total
+
+
+def test_two_deals_by_hand():
+    d = revenue_distribution([100, 200], [0.5, 0.5])
+    assert d.method == "exact" and d.error == 0
+    assert d.mean == 150
+    assert d.prob_at_least(300) == pytest.approx(0.25)
+    assert d.prob_at_least(150) == pytest.approx(0.5)  # 200 or 300
+    assert d.prob_at_least(0) == pytest.approx(1.0)
+    assert list(d.quantile([0.2, 0.3, 0.6, 0.9])) == [0, 100, 200, 300]
+
+
+def test_sixteen_deals_with_whole_amounts_match_full_enumeration():
+    rng = np.random.default_rng(3)
+    a = rng.integers(1, 60, 16) * 1000.0
+    p = rng.uniform(0.02, 0.98, 16)
+    values, probs = enumerate_all(a, p)
+    d = revenue_distribution(a, p)
+    assert d.method == "exact"
+    assert d.mean == pytest.approx(float(a @ p), rel=1e-12)
+    support = np.unique(values)
+    tail = np.array([probs[values >= x].sum() for x in support])
+    np.testing.assert_allclose(d.prob_at_least(support), tail, atol=1e-12)
+    qs = np.linspace(0.01, 0.99, 99)
+    np.testing.assert_array_equal(d.quantile(qs), [exact_quantile(values, probs, q) for q in qs])
+
+
+def test_sixteen_deals_with_odd_amounts_keep_the_mean_and_stay_within_the_stated_error():
+    rng = np.random.default_rng(5)
+    a = rng.lognormal(11, 1.0, 16)
+    p = rng.uniform(0.05, 0.95, 16)
+    values, probs = enumerate_all(a, p)
+    d = revenue_distribution(a, p)
+    assert d.method == "lattice" and d.error > 0
+    assert d.mean == pytest.approx(float(a @ p), rel=1e-12)
+    # the lattice mean itself is exact: amounts are split between grid points preserving their mean
+    pmf = np.diff(np.concatenate([[0.0], d.cdf]))
+    assert float(pmf @ d.values) == pytest.approx(float(a @ p), rel=1e-9)
+    for q in np.linspace(0.02, 0.98, 49):
+        assert abs(d.quantile(q) - exact_quantile(values, probs, q)) <= d.error
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    hs.lists(
+        hs.tuples(hs.integers(0, 40), hs.sampled_from([0.0, 0.1, 0.25, 0.5, 0.9, 1.0])),
+        min_size=0,
+        max_size=9,
+    )
+)
+def test_random_small_pipelines_match_enumeration(deals):
+    a = np.array([d[0] for d in deals], dtype=float) * 500
+    p = np.array([d[1] for d in deals], dtype=float)
+    values, probs = enumerate_all(a, p) if len(a) else (np.array([0.0]), np.array([1.0]))
+    d = revenue_distribution(a, p)
+    assert d.mean == pytest.approx(float(a @ p) if len(a) else 0.0, abs=1e-9)
+    for x in np.unique(np.concatenate([values, values + 250])):
+        assert d.prob_at_least(x) == pytest.approx(probs[values >= x].sum(), abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("amounts", "probs", "mean", "p_at_least"),
+    [
+        ([], [], 0.0, {0: 1.0, 1: 0.0}),  # no open deals
+        ([500.0], [0.3], 150.0, {0: 1.0, 1: 0.3, 500: 0.3, 501: 0.0}),  # one deal
+        ([100.0, 200.0], [0.0, 0.0], 0.0, {0: 1.0, 1: 0.0}),  # all lost
+        ([100.0, 200.0], [1.0, 1.0], 300.0, {300: 1.0, 300.5: 0.0}),  # all won
+        ([0.0, 0.0, 0.0], [0.5, 0.2, 1.0], 0.0, {0: 1.0, 1: 0.0}),  # zero amounts
+        ([100.0, 250.5], [1.0, 0.5], 225.25, {100: 1.0, 350.5: 0.5, 351: 0.0}),  # one sure, one open
+    ],
+)
+def test_edge_cases(amounts, probs, mean, p_at_least):
+    d = revenue_distribution(amounts, probs)
+    assert d.mean == pytest.approx(mean)
+    for x, want in p_at_least.items():
+        assert d.prob_at_least(x) == pytest.approx(want, abs=1e-9), x
+    assert d.prob_at_least(0) == 1.0  # a plan of 0 is always met
+    total = float(np.sum(amounts))
+    assert d.prob_at_least(total + 1) == 0.0  # a plan above the whole pipeline never is
+    assert d.quantile(0.0) >= 0 and d.quantile(1.0) <= total + 1e-9
+
+
+@pytest.mark.parametrize(
+    ("amounts", "probs", "method"),
+    [
+        ([-1.0], [0.5], "auto"),
+        ([np.nan], [0.5], "auto"),
+        ([1.0], [1.5], "auto"),
+        ([1.0, 2.0], [0.5], "auto"),
+        ([1.0], [0.5], "magic"),
+    ],
+)
+def test_bad_inputs_raise_parameter_error(amounts, probs, method):
+    with pytest.raises(ParameterError):
+        revenue_distribution(amounts, probs, method=method)
+    with pytest.raises(ValueError):  # ParameterError is a ValueError for notebook users
+        revenue_distribution(amounts, probs, method=method)
+
+
+def test_quantile_rejects_levels_outside_zero_one():
+    with pytest.raises(ParameterError):
+        revenue_distribution([1.0], [0.5]).quantile(1.5)
+
+
+@pytest.mark.parametrize(
+    ("n", "sigma", "beta"),
+    [(1500, 1.0, (1.0, 3.0)), (1200, 0.6, (0.5, 6.0))],
+)
+def test_saddlepoint_quantiles_against_a_200k_monte_carlo(n, sigma, beta):
+    rng = np.random.default_rng(n)
+    a = rng.lognormal(12, sigma, n)
+    p = rng.beta(*beta, n)
+    d = revenue_distribution(a, p, method="saddlepoint")
+    assert d.method == "saddlepoint"
+    assert d.mean == pytest.approx(float(a @ p))
+    assert d.error == pytest.approx(SADDLEPOINT_REL_ERROR * d.std)
+    sim = monte_carlo(a, p)
+    qs = [0.01, 0.05, 0.1, 0.5, 0.9, 0.95, 0.99]
+    diff = np.abs(d.quantile(qs) - np.quantile(sim, qs))
+    assert diff.max() <= d.error, diff / d.std
+    # the lattice on the same pipeline agrees as well, within its own stated error plus the simulation's
+    lattice = revenue_distribution(a, p, method="lattice")
+    diff = np.abs(lattice.quantile(qs) - np.quantile(sim, qs))
+    assert diff.max() <= lattice.error + 0.01 * d.std, diff / d.std
+
+
+def test_auto_uses_the_lattice_when_one_deal_dominates():
+    a = np.concatenate([np.full(3000, 1000.0), [5e6]])
+    p = np.full(3001, 0.5)
+    assert revenue_distribution(a, p).method == "exact"
+    assert revenue_distribution(a[:-1] + 0.5, p[:-1]).method == "saddlepoint"
+
+
+def test_histogram_sums_to_one_and_is_centered_on_the_mean():
+    d = revenue_distribution(np.arange(1, 41) * 1000.0, np.full(40, 0.3))
+    h = d.histogram(bins=40)
+    assert h["prob"].sum() == pytest.approx(1.0, abs=1e-3)
+    assert float(h["mid"] @ h["prob"]) == pytest.approx(d.mean, rel=0.02)
+
+
+def test_uncertain_rates_band_is_wider_and_centered_on_the_beta_mean():
+    a = np.full(200, 1000.0)
+    groups = np.repeat([0, 1], 100)
+    won, lost = np.array([3, 30]), np.array([7, 70])  # same rate 0.3, very different evidence
+    mix = uncertain_rates_distribution(a, groups, won, lost, seed=1)
+    assert mix.mean == pytest.approx(1000 * 100 * (4 / 12) + 1000 * 100 * (31 / 102))
+    independent = revenue_distribution(a, np.full(200, 0.3))
+    assert mix.quantile(0.9) - mix.quantile(0.1) > 2 * (independent.quantile(0.9) - independent.quantile(0.1))
+    # with overwhelming evidence the band shrinks to the independent one
+    sure = uncertain_rates_distribution(a, groups, won * 10_000, lost * 10_000, seed=1)
+    assert sure.quantile(0.9) - sure.quantile(0.1) == pytest.approx(
+        independent.quantile(0.9) - independent.quantile(0.1), rel=0.1
+    )
+
+
+def test_uncertain_rates_checks_groups():
+    with pytest.raises(ParameterError):
+        uncertain_rates_distribution([1.0], [2], [1, 1], [1, 1])
+
+
+@pytest.fixture
+def small_dataset():
+    config = FunnelConfig(
+        [FunnelSpec("main", [StageSpec("Lead", 0.2), StageSpec("Offer", 0.6)], won=["Won"], lost=["Lost"])]
+    )
+    rows = [
+        # deal, stage, status, amount, created, closed, own probability
+        ("1", "Won", "won", 100.0, "2025-01-01", "2025-01-11", None),
+        ("2", "Won", "won", 300.0, "2025-01-05", "2025-02-04", None),
+        ("3", "Lost", "lost", 200.0, "2025-01-10", "2025-01-20", None),
+        ("4", "Lead", "open", 1000.0, "2025-02-01", None, 0.5),
+        ("5", "Offer", "open", 2000.0, "2025-02-10", None, None),
+        ("6", "Odd", "open", 500.0, "2025-02-15", None, 0.1),
+    ]
+    deals = pd.DataFrame(
+        rows, columns=["deal_id", "stage", "status", "amount", "created_at", "closed_at", "probability"]
+    )
+    deals["funnel"] = "main"
+    deals["lost_stage"] = np.where(deals["deal_id"] == "3", "Offer", None)
+    deals["segment"] = "new"
+    return conform(deals), config
+
+
+def test_deal_probabilities_follow_sliders_and_own_estimates(small_dataset):
+    deals, config = small_dataset
+    inputs = prepare_forecast(deals, config)
+    assert list(inputs.stages["stage"]) == ["Lead", "Offer"]
+    assert list(inputs.stages["open"]) == [1, 1]
+    assert list(inputs.stages["reached"]) == [2, 1]
+    p = deal_probabilities(inputs, [0.25, 0.75])
+    # the deal at a stage outside the config keeps its own probability
+    np.testing.assert_allclose(p, [0.25, 0.75, 0.1])
+    np.testing.assert_allclose(deal_probabilities(inputs, [0.25, 0.75], own=True), [0.5, 0.75, 0.1])
+    with pytest.raises(ParameterError):
+        deal_probabilities(inputs, [0.25])
+    summary = forecast_summary(revenue_distribution(inputs.open_deals["amount"], p), plan=2000)
+    assert summary["mean"] == pytest.approx(1000 * 0.25 + 2000 * 0.75 + 500 * 0.1)
+    assert summary["p_plan"] == pytest.approx(0.75)  # only the 2000 deal reaches the plan alone
+    assert inputs.as_of == pd.Timestamp("2025-02-15")
+    band = rate_uncertainty(inputs)
+    assert band.mean == pytest.approx(500 * 0.1 + (1000 + 2000) * 3 / 5)  # both stages: 2 won, 1 lost → Beta(3, 2)

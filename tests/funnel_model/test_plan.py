@@ -1,0 +1,94 @@
+"""Reverse funnel: leads for a number of wins, wins for a revenue target, counts per stage."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from funnel_model import leads_needed
+from funnel_model.errors import ParameterError
+from funnel_model.plan import reverse_funnel, wins_needed
+
+
+def brute_force(wins, p, confidence):
+    n = wins
+    while stats.binom.sf(wins - 1, n, p) < confidence:
+        n += 1
+    return n
+
+
+def test_leads_needed_published_value():
+    # 10 wins at a 2 % close rate with 90 % confidence (scipy's nbinom counts failures: 698 + 10)
+    assert leads_needed(10, 0.02, 0.9) == 708
+
+
+@pytest.mark.parametrize("wins", [1, 2, 5, 17])
+@pytest.mark.parametrize("p", [0.01, 0.1, 0.37, 0.9])
+@pytest.mark.parametrize("confidence", [0.5, 0.8, 0.95])
+def test_leads_needed_is_the_smallest_n_that_gives_the_confidence(wins, p, confidence):
+    n = leads_needed(wins, p, confidence)
+    assert n == brute_force(wins, p, confidence)
+    assert stats.binom.sf(wins - 1, n, p) >= confidence
+    assert stats.binom.sf(wins - 1, n - 1, p) < confidence
+
+
+def test_leads_needed_edges():
+    assert leads_needed(0, 0.3, 0.9) == 0
+    assert leads_needed(0, 0.0, 0.9) == 0
+    assert leads_needed(4, 1.0, 0.99) == 4
+    assert leads_needed(1, 0.5, 0.5) == 1
+
+
+@pytest.mark.parametrize(
+    ("wins", "p", "confidence"),
+    [(-1, 0.5, 0.9), (1.5, 0.5, 0.9), (1, 0.0, 0.9), (1, 1.2, 0.9), (1, 0.5, 1.0), (1, 0.5, 0.0)],
+)
+def test_leads_needed_rejects_bad_parameters(wins, p, confidence):
+    with pytest.raises(ParameterError):
+        leads_needed(wins, p, confidence)
+
+
+def test_wins_needed_with_equal_deals_is_a_division():
+    assert wins_needed(1000, [100.0], 0.9) == 10
+    assert wins_needed(1001, [100.0], 0.5) == 11
+    assert wins_needed(0, [100.0], 0.9) == 0
+
+
+def test_wins_needed_includes_the_spread_of_deal_sizes():
+    # sizes 50 or 150 with equal chance: mean 100, so 10 wins on average reach 1000 only half the time
+    k = wins_needed(1000, [50.0, 150.0], 0.9, draws=50_000)
+    # exact: sum of k sizes = 50k + 100·Binomial(k, 1/2) ≥ 1000
+    exact = next(k for k in range(1, 100) if stats.binom.sf(math.ceil((1000 - 50 * k) / 100) - 1, k, 0.5) >= 0.9)
+    assert k == exact
+    assert k > 10
+
+
+def test_wins_needed_rejects_no_sizes():
+    with pytest.raises(ParameterError):
+        wins_needed(100, [], 0.9)
+
+
+def test_reverse_funnel_by_hand():
+    rates = pd.DataFrame({"stage": ["Lead", "Offer"], "rate": [0.2, 0.5]})
+    table, summary = reverse_funnel(
+        1500, [100.0], rates, confidence=0.9, pipeline_revenue=500, actual=pd.Series({"Lead": 30, "Offer": 7})
+    )
+    assert summary["gap"] == 1000
+    assert summary["wins_mean"] == 10 and summary["wins_conf"] == 10
+    assert list(table["needed_mean"]) == [50, 20]
+    assert list(table["needed_conf"]) == [leads_needed(10, 0.2, 0.9), leads_needed(10, 0.5, 0.9)]
+    assert summary["leads_conf"] == leads_needed(10, 0.2, 0.9)
+    assert list(table["actual"]) == [30, 7]
+
+
+def test_reverse_funnel_when_the_pipeline_covers_the_plan_or_a_stage_never_wins():
+    rates = pd.DataFrame({"stage": ["A", "B"], "rate": [0.0, 0.5]})
+    table, summary = reverse_funnel(100, [100.0], rates, pipeline_revenue=200)
+    assert summary["gap"] == 0 and list(table["needed_conf"]) == [0, 0]
+    table, _ = reverse_funnel(1000, [100.0], rates)
+    assert np.isinf(table["needed_mean"].iloc[0]) and np.isinf(table["needed_conf"].iloc[0])
+    assert table["needed_mean"].iloc[1] == 20

@@ -1,0 +1,76 @@
+"""Aalen–Johansen cumulative incidence against a hand computation with ties and censoring."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from funnel_model.errors import ParameterError
+from funnel_model.forecast import revenue_distribution
+from funnel_model.survival import aalen_johansen, revenue_by_month
+
+# 8 deals. Age 2 has a tie of won, lost and a censored deal (which stays at risk at age 2).
+DURATIONS = [1, 2, 2, 2, 3, 4, 4, 5]
+EVENTS = ["won", "lost", "won", "open", "open", "won", "lost", "open"]
+
+
+def test_hand_computed_case_with_ties_and_censoring():
+    cif = aalen_johansen(DURATIONS, EVENTS)
+    # age 1: 8 at risk, 1 won           → S = 7/8,          CIF_won = 1/8
+    # age 2: 7 at risk, 1 won, 1 lost   → S = 7/8·5/7 = 5/8, CIF_won = 1/8 + 7/8·1/7 = 1/4, CIF_lost = 1/8
+    # age 3: censored only (no step); age 4: 3 at risk, 1 won, 1 lost
+    #   → S = 5/8·1/3 = 5/24, CIF_won = 1/4 + 5/8·1/3 = 11/24, CIF_lost = 1/8 + 5/24 = 1/3
+    np.testing.assert_allclose(cif.times, [1, 2, 4])
+    np.testing.assert_allclose(cif.won, [1 / 8, 1 / 4, 11 / 24])
+    np.testing.assert_allclose(cif.lost, [0, 1 / 8, 1 / 3])
+    np.testing.assert_allclose(cif.survival, [7 / 8, 5 / 8, 5 / 24])
+    np.testing.assert_allclose(cif.won + cif.lost + cif.survival, 1.0)
+    # step functions between and before the event times
+    np.testing.assert_allclose(cif.cif_won([0, 1.5, 3, 10]), [0, 1 / 8, 1 / 4, 11 / 24])
+    np.testing.assert_allclose(cif.surv([0, 3.9]), [1, 5 / 8])
+    # an open deal aged 2: P(won within 2 more days | open at 2) = (11/24 − 1/4) / (5/8) = 1/3
+    assert cif.won_within(2, 2) == pytest.approx(1 / 3)
+    assert cif.won_within(0, 100) == pytest.approx(11 / 24)
+
+
+def test_no_censoring_reduces_to_empirical_shares():
+    cif = aalen_johansen([1, 2, 3, 4], ["won", "lost", "won", "won"])
+    np.testing.assert_allclose(cif.won, [0.25, 0.25, 0.5, 0.75])
+    np.testing.assert_allclose(cif.lost, [0, 0.25, 0.25, 0.25])
+
+
+@pytest.mark.parametrize(("durations", "events"), [([-1], ["won"]), ([1], ["maybe"]), ([1, 2], ["won"])])
+def test_bad_inputs(durations, events):
+    with pytest.raises(ParameterError):
+        aalen_johansen(durations, events)
+
+
+def test_revenue_by_month_spreads_each_deal_over_time_and_keeps_the_total():
+    # closes after 10 days (won) or 40 days (won / lost): half of the wins in each
+    cif = aalen_johansen([10, 10, 40, 40], ["won", "lost", "won", "lost"])
+    open_deals = pd.DataFrame({"amount": [1000.0, 3000.0], "created_at": pd.to_datetime(["2025-03-01", "2025-03-25"])})
+    p = np.array([0.5, 0.2])
+    out = revenue_by_month(open_deals, p, cif, as_of="2025-03-31", months=3)
+    # deal 1 is 30 days old: only the age-40 wins remain → all its revenue 10 days on, in April
+    # deal 2 is 6 days old: age 10 is 2025-04-04 (April), age 40 is 2025-05-04 (May), half of its wins each
+    assert list(out["month"].dt.strftime("%Y-%m").iloc[:3]) == ["2025-03", "2025-04", "2025-05"]
+    np.testing.assert_allclose(out["pipeline"].iloc[:3], [0, 500 + 300, 300])
+    assert out["pipeline"].sum() == pytest.approx(1000 * 0.5 + 3000 * 0.2)
+    assert out["month"].isna().iloc[-1] and out["pipeline"].iloc[-1] == pytest.approx(0)
+    # the band is the month's own revenue distribution
+    april = revenue_distribution([1000.0, 3000.0], [0.5, 0.1])
+    assert out["pipeline_low"].iloc[1] == april.quantile(0.1)
+    assert out["pipeline_high"].iloc[1] == april.quantile(0.9)
+
+
+def test_revenue_by_month_adds_new_leads_at_the_inflow_rate():
+    cif = aalen_johansen([10, 10], ["won", "lost"])  # half of the leads won, 10 days after creation
+    open_deals = pd.DataFrame({"amount": [], "created_at": pd.to_datetime([])})
+    out = revenue_by_month(
+        open_deals, np.array([]), cif, as_of="2025-01-01", months=3, inflow_per_month=30.4375, won_sizes=[200.0]
+    )
+    # ~31 leads a month (a 31-day month), half won, 10 days later: January gets those created by Jan 22
+    assert out["new_leads"].iloc[0] == pytest.approx(31 * 21 / 31 * 0.5 * 200, rel=0.1)
+    assert out["new_leads"].iloc[1] == pytest.approx(30.4375 * 0.5 * 200, rel=0.1)
+    assert (out["new_low"] <= out["new_leads"]).all() and (out["new_high"] >= out["new_leads"]).all()
