@@ -1,0 +1,205 @@
+"""Parsing primitives: localized numbers, dates, probabilities, encodings, CSV dialects."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from funnel_model.errors import DealImportError
+from funnel_model.parsing import (
+    clean_text,
+    decode_text,
+    load_source,
+    parse_amounts,
+    parse_dates,
+    parse_probabilities,
+    read_table,
+)
+
+
+def _text(*values):
+    return pd.Series(list(values), dtype="str")
+
+
+@pytest.mark.parametrize(
+    ("cell", "value"),
+    [
+        ("1 200 000,50 ₽", 1_200_000.50),
+        ("1 200 000", 1_200_000),
+        ("1\u00a0200\u00a0000", 1_200_000),
+        ("1\u202f200\u202f000,5", 1_200_000.5),
+        ("$1,200.50", 1200.50),
+        ("1.200.000,50", 1_200_000.50),
+        ("1,200,000", 1_200_000),
+        ("1 200 000 руб.", 1_200_000),
+        ("USD 1,200.50", 1200.50),
+        ("1200", 1200),
+        ("1200.5", 1200.5),
+        ("0,5", 0.5),
+        ("  42  ", 42),
+    ],
+)
+def test_amount_formats(cell, value):
+    values, bad, negative = parse_amounts(_text(cell, "7"))
+    assert values.iloc[0] == pytest.approx(value)
+    assert not bad.any() and not negative.any()
+
+
+def test_amounts_empty_bad_negative():
+    values, bad, negative = parse_amounts(_text("", "abc", "-5", "(300)", None, "не закрыта", "1e400", "1,2,3"))
+    assert values.isna().all()
+    assert bad.tolist() == [False, True, False, False, False, False, True, True]
+    assert negative.tolist() == [False, False, True, True, False, False, False, False]
+
+
+def test_ambiguous_separator_is_decided_per_column():
+    # "1,200" means 1200 in a column that uses "." for decimals, 1.2 where "," is the decimal mark.
+    assert parse_amounts(_text("1,200", "$5.50"))[0].tolist() == [1200, 5.5]
+    assert parse_amounts(_text("1,200", "2,5"))[0].tolist() == [1.2, 2.5]
+    assert parse_amounts(_text("1.200", "1.200.000,5"))[0].tolist() == [1200, 1_200_000.5]
+
+
+def test_native_numbers_from_excel():
+    cells = pd.Series([1200, 3.5, "1 000,5", None, float("nan")], dtype="object")
+    values, bad, _ = parse_amounts(cells)
+    assert values.tolist()[:3] == [1200, 3.5, 1000.5]
+    assert not bad.any()
+
+
+@pytest.mark.parametrize(
+    ("cell", "value"),
+    [
+        ("01.02.2024", "2024-02-01"),
+        ("1.2.2024", "2024-02-01"),
+        ("01.02.2024 10:30", "2024-02-01 10:30"),
+        ("01.02.2024 10:30:15", "2024-02-01 10:30:15"),
+        ("15.01.24", "2024-01-15"),
+        ("2024-02-01", "2024-02-01"),
+        ("2024-02-01 10:30:00", "2024-02-01 10:30"),
+        ("2024-02-01T10:30:00Z", "2024-02-01 10:30"),
+        ("2024-02-01T13:30:00+03:00", "2024-02-01 10:30"),
+        ("45000", "2023-03-15"),
+        ("45000.5", "2023-03-15 12:00"),
+    ],
+)
+def test_date_formats(cell, value):
+    values, bad = parse_dates(_text(cell))
+    assert values.iloc[0] == pd.Timestamp(value)
+    assert not bad.any()
+    assert str(values.dtype) == "datetime64[ns]"
+
+
+def test_slash_dates_are_month_first_unless_a_day_shows_otherwise():
+    assert parse_dates(_text("3/4/2024", "12/25/2024"))[0].tolist() == [
+        pd.Timestamp("2024-03-04"),
+        pd.Timestamp("2024-12-25"),
+    ]
+    assert parse_dates(_text("3/4/2024", "25/12/2024"))[0].tolist() == [
+        pd.Timestamp("2024-04-03"),
+        pd.Timestamp("2024-12-25"),
+    ]
+
+
+def test_dates_empty_and_bad():
+    values, bad = parse_dates(_text("", None, "не закрыта", "-", "garbage", "32.13.2024", "2024", "0001-01-01", "12"))
+    assert values.isna().all()
+    assert bad.tolist() == [False, False, False, False, True, True, True, True, True]
+
+
+def test_native_dates_and_serials_from_excel():
+    cells = pd.Series(
+        [dt.datetime(2024, 1, 1, 10), 45000, "01.02.2024", None, "x", 5, dt.date(2024, 3, 1)], dtype="object"
+    )
+    values, bad = parse_dates(cells)
+    assert values.tolist()[:3] == [
+        pd.Timestamp("2024-01-01 10:00"),
+        pd.Timestamp("2023-03-15"),
+        pd.Timestamp("2024-02-01"),
+    ]
+    assert values.iloc[6] == pd.Timestamp("2024-03-01")
+    assert bad.tolist() == [False, False, False, False, True, True, False]
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        (["40", "55", "0"], [0.4, 0.55, 0.0]),
+        (["0.4", "0,55", "1"], [0.4, 0.55, 1.0]),
+        (["40%", "55 %", ""], [0.4, 0.55, np.nan]),
+        (["0.5", "40"], [0.005, 0.4]),  # one value above 1 makes the whole column percent
+    ],
+)
+def test_probabilities(cells, expected):
+    values, bad = parse_probabilities(_text(*cells))
+    np.testing.assert_allclose(values.to_numpy(), expected)
+    assert not bad.any()
+
+
+def test_probabilities_out_of_range_are_bad():
+    values, bad = parse_probabilities(_text("150", "-10", "x", "50"))
+    assert values.isna().tolist() == [True, True, True, False]
+    assert bad.tolist() == [True, True, True, False]
+
+
+def test_clean_text_strips_and_blanks_null_tokens():
+    cells = pd.Series([" a ", "", "не закрыта", None, 12.0, "N/A"], dtype="object")
+    assert clean_text(cells).tolist()[:1] == ["a"]
+    assert clean_text(cells).isna().tolist() == [False, True, True, True, False, True]
+    assert clean_text(cells).iloc[4] == "12"
+
+
+def test_decode_text_encodings():
+    text = "Этап;Сумма\nПереговоры;1\n"
+    assert decode_text(text.encode("utf-8"), "f") == (text, "utf-8")
+    assert decode_text(b"\xef\xbb\xbf" + text.encode("utf-8"), "f") == (text, "utf-8-sig")
+    assert decode_text(text.encode("cp1251"), "f") == (text, "cp1251")
+    assert decode_text(b"\xef\xbb\xbf" + text.encode("cp1251"), "f") == (text, "cp1251 (BOM)")
+    assert decode_text(text.encode("utf-16"), "f") == (text, "utf-16")
+    with pytest.raises(DealImportError):
+        decode_text(b"a;b\n" + bytes(range(0x80, 0xC0)), "f")
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+def test_delimiter_sniffing_with_quotes_and_decimal_commas(delimiter):
+    rows = [["deal_id", "stage", "amount", "note"], ["1", "A", "1 200,50", 'say "hi", ok'], ["2", "B", "3,5", "x;y"]]
+    lines = [delimiter.join('"' + c.replace('"', '""') + '"' for c in r) for r in rows]
+    table = read_table(("\n".join(lines) + "\n").encode("utf-8"), "f.csv")
+    assert table.headers == ["deal_id", "stage", "amount", "note"]
+    assert table.body["note"].tolist() == ['say "hi", ok', "x;y"]
+    assert table.rows.tolist() == [2, 3]
+
+
+def test_headers_are_stripped_and_duplicates_numbered():
+    table = read_table(" Компания ;Компания;Бюджет ;Компания;\n1;2;3;4;\n".encode(), "f.csv")
+    assert table.headers == ["Компания", "Компания (2)", "Бюджет", "Компания (3)"]
+
+
+def test_quoted_newlines_and_tolerant_fallback_keep_spreadsheet_row_numbers():
+    table = read_table(b'a,b,c\n1,"two\nlines",3\n\n4,5,6\n7,8\n', "f.csv")
+    assert table.body["b"].tolist() == ["two\nlines", "5", "8"]
+    assert table.rows.tolist() == [2, 4, 5]
+
+
+def test_load_source_kinds(tmp_path):
+    path = tmp_path / "deals.csv"
+    path.write_bytes(b"x")
+    assert load_source(path) == (b"x", "deals.csv")
+    assert load_source(str(path), "other.csv") == (b"x", "other.csv")
+    assert load_source(b"y") == (b"y", "upload")
+
+    class Upload:
+        name = "up.csv"
+
+        def __init__(self):
+            self.pos = 1
+
+        def seek(self, pos):
+            self.pos = pos
+
+        def read(self):
+            return b"z" if self.pos == 0 else b""
+
+    assert load_source(Upload()) == (b"z", "up.csv")
