@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import html
 import io
 
+import openpyxl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from funnel_model import read_deals
 from funnel_model.errors import FunnelError
@@ -88,3 +92,35 @@ def test_well_formed_csv_imports_or_raises_domain_errors(file):
     if data_rows is not None:
         assert len(result.deals) + rejected == data_rows
     _check(data, "deals.csv")
+
+
+XLSX_CELLS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.datetimes(min_value=dt.datetime(1900, 3, 1), max_value=dt.datetime(9999, 1, 1)),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=10),
+    CELLS,
+)
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.sampled_from(HEADERS), min_size=1, max_size=5),
+    st.lists(st.lists(XLSX_CELLS, min_size=5, max_size=5), max_size=8),
+    st.booleans(),
+)
+def test_arbitrary_workbooks_and_html_tables_raise_only_domain_errors(headers, rows, as_html):
+    if as_html:
+        cells = [headers, *[r[: len(headers)] for r in rows]]
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in r) + "</tr>" for r in cells)
+        data = f"<html><body><table>{body}</table></body></html>".encode()
+    else:
+        wb = openpyxl.Workbook()
+        for r in [headers, *[r[: len(headers)] for r in rows]]:
+            wb.active.append([ILLEGAL_CHARACTERS_RE.sub("", c) if isinstance(c, str) else c for c in r])
+        buf = io.BytesIO()
+        wb.save(buf)
+        data = buf.getvalue()
+    _check(data, "deals.xls" if as_html else "deals.xlsx")
