@@ -29,6 +29,7 @@ from funnel_model.errors import DealImportError
 from funnel_model.i18n import catalog, t
 from funnel_model.parsing import (
     RawTable,
+    cell_text,
     clean_text,
     load_source,
     parse_amounts,
@@ -179,10 +180,8 @@ def _finish_problems(parts: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def _cell_text(cells: pd.Series) -> pd.Series:
-    """Cells as the user wrote them, for the problems report."""
-    if cells.dtype == object:
-        cells = cells.where(cells.isna(), cells.astype("str"))
-    return cells.astype("str").fillna("")
+    """Cells as the user wrote them (stripped), "" for empty: problem values and kept columns."""
+    return cell_text(cells).fillna("")
 
 
 # ------------------------------------------------------------------------ read_deals
@@ -336,7 +335,7 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
     mapped = set(used.values())
     for h in raw.headers:
         if h not in mapped:
-            extra = _cell_text(body[h]).str.strip()
+            extra = _cell_text(body[h])
             key = h if h not in DEAL_COLUMN_NAMES else f"{h} (unmapped)"
             deals[key] = extra.mask(extra == "")
     return conform(deals), _finish_problems(parts)
@@ -358,8 +357,8 @@ def _stage_status(stage: pd.Series) -> pd.Series:
 def _reject_stageless(body: pd.DataFrame, rows: np.ndarray, mask: pd.Series, stage_header: str) -> pd.DataFrame:
     """Rows without a stage: report footers and notes (one filled cell) or deals missing their stage."""
     sub = body.loc[mask]
-    text = pd.DataFrame({c: _cell_text(sub[c]).str.strip() for c in sub.columns}, index=sub.index)
-    text = text.mask(text.isin(["", "nan", "None", "NaT"]))
+    text = pd.DataFrame({c: cell_text(sub[c]) for c in sub.columns}, index=sub.index)
+    text = text.mask(text == "")
     filled = text.notna().sum(axis=1)
     first = text.bfill(axis=1).iloc[:, 0].fillna("")
     note = (filled <= 1).to_numpy() & (body.shape[1] >= 3)

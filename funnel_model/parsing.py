@@ -37,6 +37,7 @@ from funnel_model.templates import NULL_TOKENS
 
 __all__ = [
     "RawTable",
+    "cell_text",
     "clean_text",
     "decode_text",
     "load_source",
@@ -465,16 +466,24 @@ def _null_mask(text: pd.Series) -> pd.Series:
     return text.isna() | text.str.lower().isin(NULL_TOKENS)
 
 
-def clean_text(cells: pd.Series) -> pd.Series:
-    """Cells as stripped "str" values; blanks and null tokens («не закрыта», "-") become missing."""
+def cell_text(cells: pd.Series) -> pd.Series:
+    """Cells as stripped "str" values as a user reads them; missing stays missing.
+
+    Excel stores every number as a float: a whole one shows as "12", not "12.0".
+    """
     if cells.dtype == object:
-        floats = cells.map(type) == float  # noqa: E721 - Excel integers arrive as floats; show 12, not 12.0
+        floats = cells.map(type) == float  # noqa: E721 - exactly float: bools and ints print fine
         if floats.any():
             as_int = pd.to_numeric(cells[floats], errors="coerce")
-            whole = as_int.notna() & (as_int % 1 == 0)
+            whole = as_int.notna() & (as_int % 1 == 0) & (as_int.abs() < 2**53)
             cells = cells.copy()
             cells[floats & whole.reindex(cells.index, fill_value=False)] = as_int[whole].astype("int64").astype("str")
-    text = _as_text(cells)
+    return _as_text(cells)
+
+
+def clean_text(cells: pd.Series) -> pd.Series:
+    """:func:`cell_text`, with blanks and null tokens («не закрыта», "-") made missing."""
+    text = cell_text(cells)
     return text.mask(_null_mask(text))
 
 

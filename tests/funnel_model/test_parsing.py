@@ -10,6 +10,7 @@ import pytest
 
 from funnel_model.errors import DealImportError
 from funnel_model.parsing import (
+    cell_text,
     clean_text,
     decode_text,
     load_source,
@@ -203,3 +204,10 @@ def test_load_source_kinds(tmp_path):
             return b"z" if self.pos == 0 else b""
 
     assert load_source(Upload()) == (b"z", "up.csv")
+
+
+def test_cell_text_shows_excel_whole_numbers_without_decimals():
+    cells = pd.Series([12.0, 12.5, True, 7, None, " x "], dtype="object")
+    assert cell_text(cells).tolist()[:4] == ["12", "12.5", "True", "7"]
+    assert cell_text(cells).isna().tolist() == [False, False, False, False, True, False]
+    assert cell_text(cells).iloc[5] == "x"
