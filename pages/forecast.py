@@ -17,6 +17,7 @@ from funnel_model.charts.forecast import (
     bands_chart,
     distribution_chart,
     format_amount,
+    format_short,
     months_chart,
     reverse_funnel_chart,
 )
@@ -34,7 +35,7 @@ from funnel_model.forecast_views import (
 from funnel_model.schema import SEGMENTS
 from ui import data
 from ui.guard import guarded
-from ui.i18n import tr
+from ui.i18n import lang, tr
 
 PLAN_KEY = "forecast.plan"
 CONFIDENCE_KEY = "forecast.confidence"
@@ -73,6 +74,11 @@ def _pct(x: float) -> str:
     return f"{100 * x:.1f} %"
 
 
+def _short(x: float) -> str:
+    units = (tr("forecast.unit.k"), tr("forecast.unit.m"), tr("forecast.unit.b"))
+    return format_short(x, units, decimal="," if lang() == "ru" else ".")
+
+
 def _count(x: float) -> str:
     return "∞" if not np.isfinite(x) else format_amount(math.ceil(x - 1e-9))
 
@@ -95,7 +101,7 @@ def _sliders(inputs: ForecastInputs) -> np.ndarray:
     left, right = st.columns(2)
     left.button(tr("forecast.reset"), key="forecast.reset", on_click=_reset, args=(stages, "configured"))
     right.button(tr("forecast.use_history"), key="forecast.use_history", on_click=_reset, args=(stages, "rate"))
-    st.checkbox(tr("forecast.own"), key=OWN_KEY)
+    st.checkbox(tr("forecast.own"), key=OWN_KEY, help=tr("forecast.own_help"))
     values = np.zeros(len(stages))
     for i, (funnel, group) in enumerate(stages.groupby("funnel", sort=False)):
         label = tr(
@@ -103,17 +109,17 @@ def _sliders(inputs: ForecastInputs) -> np.ndarray:
         )
         with st.expander(label, expanded=i == 0):
             for row in group.itertuples():
-                hist = _pct(row.rate)
+                label = tr(
+                    "forecast.slider_label",
+                    stage=row.stage,
+                    n=row.open,
+                    rate=f"{100 * row.rate:.0f} %",
+                    low=f"{100 * row.low:.0f}",
+                    high=f"{100 * row.high:.0f}",
+                )
                 values[row.Index] = (
                     st.slider(
-                        tr(
-                            "forecast.slider_label",
-                            stage=row.stage,
-                            n=row.open,
-                            rate=hist,
-                            low=_pct(row.low),
-                            high=_pct(row.high),
-                        ),
+                        label,
                         min_value=0,
                         max_value=100,
                         step=1,
@@ -132,15 +138,11 @@ def _metrics(whatif: dict[str, float], base: dict[str, float]) -> None:
         st.markdown(f"**{title}**")
         cols = st.columns(len(METRICS))
         for col, m in zip(cols, METRICS, strict=True):
-            shown = _pct(numbers[m]) if m == "p_plan" else format_amount(numbers[m])
+            shown = _pct(numbers[m]) if m == "p_plan" else _short(numbers[m])
             delta = None
             if other is not None:
                 diff = numbers[m] - other[m]
-                delta = (
-                    f"{100 * diff:+.1f} pp"
-                    if m == "p_plan"
-                    else f"{'+' if diff >= 0 else '−'}{format_amount(abs(diff))}"
-                )
+                delta = f"{100 * diff:+.1f} pp" if m == "p_plan" else f"{'+' if diff >= 0 else '−'}{_short(abs(diff))}"
             col.metric(labels[m], shown, delta, help=tr("forecast.p_plan_help") if m == "p_plan" else None)
 
 
@@ -221,30 +223,29 @@ def _plan(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, plan: floa
     labels = {
         "stage": tr("forecast.axis.stage"),
         "deals": tr("forecast.axis.deals"),
-        "series": tr("forecast.axis.series"),
+        "series": tr("forecast.axis.plan_series"),
         "needed_mean": tr("forecast.series.needed_mean"),
         "needed_conf": tr("forecast.series.needed_conf", conf=conf),
         "actual": tr("forecast.series.actual"),
     }
-    cols = st.columns(max(len(funnels), 1))
-    for col, row in zip(cols, funnels.itertuples(), strict=False):
+    for row in funnels.itertuples():
         table = stages[stages["funnel"] == row.funnel]
-        with col:
-            st.markdown(f"**{row.funnel}** · {_segment(table['segment'].iloc[0])}")
-            st.caption(
-                tr(
-                    "forecast.plan_funnel",
-                    target=format_amount(row.target),
-                    pipeline=format_amount(row.pipeline),
-                    gap=format_amount(row.gap),
-                    wins_mean=_count(row.wins_mean),
-                    wins_conf=_count(row.wins_conf),
-                    leads_mean=_count(row.leads_mean),
-                    leads_conf=_count(row.leads_conf),
-                    conf=conf,
-                )
+        text, chart = st.columns([1, 2], gap="large")
+        text.markdown(f"**{row.funnel}** · {_segment(table['segment'].iloc[0])}")
+        text.caption(
+            tr(
+                "forecast.plan_funnel",
+                target=format_amount(row.target),
+                pipeline=format_amount(row.pipeline),
+                gap=format_amount(row.gap),
+                wins_mean=_count(row.wins_mean),
+                wins_conf=_count(row.wins_conf),
+                leads_mean=_count(row.leads_mean),
+                leads_conf=_count(row.leads_conf),
+                conf=conf,
             )
-            st.altair_chart(reverse_funnel_chart(table, labels), width="stretch")
+        )
+        chart.altair_chart(reverse_funnel_chart(table, labels), width="stretch")
 
 
 @st.fragment

@@ -12,7 +12,14 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-__all__ = ["bands_chart", "distribution_chart", "format_amount", "months_chart", "reverse_funnel_chart"]
+__all__ = [
+    "bands_chart",
+    "distribution_chart",
+    "format_amount",
+    "format_short",
+    "months_chart",
+    "reverse_funnel_chart",
+]
 
 _WHATIF, _BASE, _PLAN, _NEW = "#3b78b0", "#9a9a9a", "#c9403f", "#a1d99b"
 
@@ -22,6 +29,18 @@ def format_amount(value: float) -> str:
     if value is None or not np.isfinite(value):
         return "—"
     return f"{value:,.0f}".replace(",", "\u202f")
+
+
+def format_short(value: float, units: tuple[str, str, str] = ("K", "M", "B"), decimal: str = ".") -> str:
+    """Three significant figures with a unit: 88.8 M, 950 K; ``units`` are the translated K, M, B."""
+    if value is None or not np.isfinite(value):
+        return "—"
+    for size, unit in zip((1e9, 1e6, 1e3), units[::-1], strict=True):
+        if abs(value) >= size:
+            scaled = value / size
+            digits = 0 if abs(scaled) >= 100 else 1 if abs(scaled) >= 10 else 2
+            return f"{scaled:.{digits}f}".replace(".", decimal) + " " + unit
+    return f"{value:.0f}"
 
 
 def distribution_chart(
@@ -141,7 +160,7 @@ def months_chart(months: pd.DataFrame, labels: Mapping[str, str], *, height: int
     return (bars + whiskers).properties(height=height)
 
 
-def reverse_funnel_chart(table: pd.DataFrame, labels: Mapping[str, str], *, height_per_stage: int = 46) -> alt.Chart:
+def reverse_funnel_chart(table: pd.DataFrame, labels: Mapping[str, str], *, bar_step: int = 13) -> alt.Chart:
     """The plan's funnel beside the actual one: deals per stage, three bars each.
 
     Parameters
@@ -170,7 +189,7 @@ def reverse_funnel_chart(table: pd.DataFrame, labels: Mapping[str, str], *, heig
                 "what:N",
                 title=labels["series"],
                 scale=alt.Scale(domain=domain, range=["#9ecae9", _WHATIF, "#e07b1a"]),
-                legend=alt.Legend(orient="top"),
+                legend=alt.Legend(orient="bottom", direction="vertical", title=None, labelLimit=0),
             ),
             tooltip=[
                 alt.Tooltip("stage:N", title=labels["stage"]),
@@ -178,5 +197,6 @@ def reverse_funnel_chart(table: pd.DataFrame, labels: Mapping[str, str], *, heig
                 alt.Tooltip("deals:Q", title=labels["deals"], format=",.0f"),
             ],
         )
-        .properties(height=height_per_stage * max(len(stages), 1))
+        # with yOffset the height is set per bar, so every stage gets room for its three bars
+        .properties(height=alt.Step(bar_step))
     )
