@@ -22,7 +22,6 @@ import csv
 import io
 import re
 import warnings
-import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -207,7 +206,9 @@ def read_table(data: bytes, name: str) -> RawTable:
 def _read_xlsx(data: bytes, name: str) -> pd.DataFrame:
     try:
         sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, header=None, dtype=object, engine="openpyxl")
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, IndexError, AttributeError) as exc:
+    except Exception as exc:
+        # A damaged workbook fails anywhere inside zipfile, zlib, the XML parser or
+        # openpyxl, each with its own exception type; all of them mean the same to the user.
         raise DealImportError("importer.bad_xlsx", name=name, detail=type(exc).__name__) from exc
     # The deals are on the sheet with the most filled cells (exports may add a summary sheet).
     best = max(sheets.values(), key=lambda s: int(s.notna().to_numpy().sum()), default=None)

@@ -224,3 +224,27 @@ def test_stage_history_with_russian_headers_and_bad_rows():
     with pytest.raises(DealImportError) as info:
         read_stage_history(b"deal;when\n1;2024-01-01\n", name="h.csv")
     assert info.value.key == "importer.history_columns"
+
+
+def test_damaged_workbooks_give_a_domain_error():
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["deal_id", "stage", "amount"])
+    for i in range(30):
+        wb.active.append([i, "A", i * 10])
+    buf = io.BytesIO()
+    wb.save(buf)
+    data = buf.getvalue()
+    rng = np.random.default_rng(1)
+    damaged = [data[: len(data) // 2], data[:-10]]
+    for _ in range(40):
+        copy = bytearray(data)
+        for pos in rng.integers(30, len(data), size=3):
+            copy[pos] = int(rng.integers(0, 256))
+        damaged.append(bytes(copy))
+    for blob in damaged:
+        try:
+            read_deals(blob, name="deals.xlsx")
+        except DealImportError as err:
+            assert err.key in {"importer.bad_xlsx", "importer.binary_file"}
