@@ -70,8 +70,11 @@ class RevenueDistribution:
         True when ``values`` is the whole support (lattice methods): quantiles
         are grid values, not interpolated.
     error : float
-        Stated bound (lattice) or estimate (approximations) of the absolute
-        error of a quantile, in currency; 0 for exact results.
+        Stated absolute error of a quantile, in currency: 0 when exact; for
+        the lattice the grid step plus two standard deviations of the
+        rounding noise (conservative: checked against enumeration and a
+        Monte Carlo in the tests); for the saddlepoint the largest error
+        measured in the tests, as a share of the standard deviation.
     step : float
         Grid step of the lattice (0 for continuous approximations).
     """

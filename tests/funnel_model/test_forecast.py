@@ -14,7 +14,14 @@ from funnel_model import revenue_distribution
 from funnel_model.config import FunnelConfig, FunnelSpec, StageSpec
 from funnel_model.errors import ParameterError
 from funnel_model.forecast import SADDLEPOINT_REL_ERROR, uncertain_rates_distribution
-from funnel_model.forecast_views import deal_probabilities, forecast_summary, prepare_forecast, rate_uncertainty
+from funnel_model.forecast_views import (
+    deal_probabilities,
+    forecast_summary,
+    month_forecast,
+    plan_by_funnel,
+    prepare_forecast,
+    rate_uncertainty,
+)
 from funnel_model.schema import conform
 
 MC_DRAWS = 200_000
@@ -241,3 +248,20 @@ def test_deal_probabilities_follow_sliders_and_own_estimates(small_dataset):
     assert inputs.as_of == pd.Timestamp("2025-02-15")
     band = rate_uncertainty(inputs)
     assert band.mean == pytest.approx(500 * 0.1 + (1000 + 2000) * 3 / 5)  # both stages: 2 won, 1 lost → Beta(3, 2)
+
+
+def test_a_dataset_without_open_deals_forecasts_nothing_and_plans_everything(small_dataset):
+    deals, config = small_dataset
+    closed = deals[deals["status"] != "open"].reset_index(drop=True)
+    inputs = prepare_forecast(closed, config)
+    p = deal_probabilities(inputs, [0.2, 0.6])
+    assert len(p) == 0
+    summary = forecast_summary(revenue_distribution(inputs.open_deals["amount"], p), plan=100)
+    assert summary["mean"] == 0 and summary["p_plan"] == 0
+    months = month_forecast(inputs, p, months=2)
+    assert months["pipeline"].sum() == 0
+    stages, funnels = plan_by_funnel(inputs, [0.2, 0.6], p, 1000, 0.9)
+    # the whole plan from new deals: 1000 / mean won size 200 = 5 wins, 25 leads at 20 %
+    assert funnels.loc[0, "gap"] == 1000 and funnels.loc[0, "wins_mean"] == 5
+    assert list(stages["needed_mean"]) == pytest.approx([25, 5 / 0.6])
+    assert list(stages["actual"]) == [0, 0]
