@@ -41,6 +41,7 @@ PLAN_KEY = "forecast.plan"
 CONFIDENCE_KEY = "forecast.confidence"
 OWN_KEY = "forecast.own"
 METRICS = ("mean", "p10", "p50", "p90", "p_plan")
+KEEP = "session"  # assumptions survive a visit to another page
 
 
 def slider_key(funnel: str, stage: str) -> str:
@@ -101,7 +102,7 @@ def _sliders(inputs: ForecastInputs) -> np.ndarray:
     left, right = st.columns(2)
     left.button(tr("forecast.reset"), key="forecast.reset", on_click=_reset, args=(stages, "configured"))
     right.button(tr("forecast.use_history"), key="forecast.use_history", on_click=_reset, args=(stages, "rate"))
-    st.checkbox(tr("forecast.own"), key=OWN_KEY, help=tr("forecast.own_help"))
+    st.checkbox(tr("forecast.own"), key=OWN_KEY, help=tr("forecast.own_help"), persist_state=KEEP)
     values = np.zeros(len(stages))
     for i, (funnel, group) in enumerate(stages.groupby("funnel", sort=False)):
         label = tr(
@@ -125,6 +126,7 @@ def _sliders(inputs: ForecastInputs) -> np.ndarray:
                         step=1,
                         format="%d %%",
                         key=slider_key(row.funnel, row.stage),
+                        persist_state=KEEP,
                         help=tr("forecast.slider_help", won=row.won, lost=row.lost, configured=_pct(row.configured)),
                     )
                     / 100.0
@@ -215,7 +217,14 @@ def _months(inputs: ForecastInputs, p: np.ndarray) -> None:
 def _plan(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, plan: float) -> None:
     st.subheader(tr("forecast.plan_title"))
     confidence = st.slider(
-        tr("forecast.confidence"), 50, 99, 90, format="%d %%", key=CONFIDENCE_KEY, help=tr("forecast.confidence_help")
+        tr("forecast.confidence"),
+        50,
+        99,
+        90,
+        format="%d %%",
+        key=CONFIDENCE_KEY,
+        help=tr("forecast.confidence_help"),
+        persist_state=KEEP,
     )
     conf = f"{confidence} %"
     stages, funnels = plan_by_funnel(inputs, stage_p, p, plan, confidence / 100)
@@ -257,7 +266,13 @@ def panel(deals: pd.DataFrame, history: pd.DataFrame | None, config_json: str) -
         st.session_state.setdefault(PLAN_KEY, default_plan)
         step = 10.0 ** max(math.floor(math.log10(default_plan)) - 1, 0) if default_plan > 0 else 1000.0
         plan = st.number_input(
-            tr("forecast.plan"), min_value=0.0, step=step, format="%.0f", key=PLAN_KEY, help=tr("forecast.plan_help")
+            tr("forecast.plan"),
+            min_value=0.0,
+            step=step,
+            format="%.0f",
+            key=PLAN_KEY,
+            help=tr("forecast.plan_help"),
+            persist_state=KEEP,
         )
         left, right = st.columns([1, 2], gap="large")
         with left:

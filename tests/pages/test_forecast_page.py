@@ -167,3 +167,19 @@ def test_russian_page_renders():
     assert whatif["Ожидаемая выручка E[S]"].endswith("млн") and "," in whatif["Ожидаемая выручка E[S]"]
     assert any("ист." in s.label for s in at.slider)
     assert any(sh.value == "План в обратную сторону" for sh in at.subheader)
+
+
+def test_assumptions_survive_a_visit_to_another_page():
+    at = open_page("en")
+    key = f"forecast.p.{GROWTH}.Договор"
+    at.slider(key=key).set_value(20).run()
+    at.number_input(key="forecast.plan").set_value(50_000_000.0).run()
+    moved = metrics(at)[0]
+    at.switch_page("pages/rejection.py")
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    check(at)
+    assert at.slider(key=key).value == 20
+    assert at.number_input(key="forecast.plan").value == 50_000_000.0
+    assert metrics(at)[0] == moved
