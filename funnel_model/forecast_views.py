@@ -17,7 +17,7 @@ import pandas as pd
 
 from funnel_model.config import FunnelConfig
 from funnel_model.errors import ParameterError
-from funnel_model.forecast import RevenueDistribution, uncertain_rates_distribution
+from funnel_model.forecast import RevenueDistribution, revenue_distribution, uncertain_rates_distribution
 from funnel_model.geometry import stage_win_rates
 from funnel_model.plan import reverse_funnel
 from funnel_model.schema import LOST, OPEN, WON
@@ -262,8 +262,9 @@ def plan_by_funnel(
     stage_p : array_like
         Per-stage win probability (rows of ``inputs.stages``).
     probabilities : array_like
-        Per open deal win probability (the pipeline's expected revenue is
-        subtracted from each funnel's share of the plan).
+        Per open deal win probability: each funnel's open deals bring part of
+        its share of the plan (their expected revenue on average, their
+        revenue distribution at the confidence).
     target : float
         Revenue plan of the period.
     confidence : float
@@ -282,27 +283,30 @@ def plan_by_funnel(
     sp = np.asarray(stage_p, dtype=float)
     p = np.asarray(probabilities, dtype=float)
     deals = inputs.open_deals
-    expected = pd.Series(deals["amount"].to_numpy() * p).groupby(deals["funnel"].to_numpy()).sum()
+    funnel_of_deal = deals["funnel"].to_numpy()
+    amounts = deals["amount"].to_numpy()
     tables, rows = [], []
     n_funnels = max(inputs.stages["funnel"].nunique(), 1)
     for name, st in inputs.stages.groupby("funnel", sort=False):
         # without won revenue to go by, every funnel carries an equal part of the plan
         share = float(inputs.won_share.get(name, 0.0)) if len(inputs.won_share) else 1.0 / n_funnels
         sizes = inputs.won_sizes_by_funnel.get(name, inputs.won_sizes)
+        mine = funnel_of_deal == name
+        pipeline = revenue_distribution(amounts[mine], p[mine])
         rates = pd.DataFrame({"stage": st["stage"], "rate": sp[st.index]})
         table, summary = reverse_funnel(
             target * share,
             sizes if len(sizes) else inputs.won_sizes,
             rates,
             confidence=confidence,
-            pipeline_revenue=float(expected.get(name, 0.0)),
+            pipeline=pipeline,
             actual=pd.Series(st["reached"].to_numpy(), index=st["stage"].to_numpy()),
         )
         table.insert(0, "funnel", name)
         table.insert(1, "segment", st["segment"].to_numpy())
         table.insert(3, "order", st["order"].to_numpy())
         tables.append(table)
-        rows.append({"funnel": name, "target": target * share, "pipeline": float(expected.get(name, 0.0)), **summary})
+        rows.append({"funnel": name, "target": target * share, "pipeline": pipeline.mean, **summary})
     stages = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
     funnels = pd.DataFrame(rows)
     if len(funnels):

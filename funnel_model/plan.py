@@ -16,6 +16,7 @@ import pandas as pd
 from scipy import stats
 
 from funnel_model.errors import ParameterError
+from funnel_model.forecast import RevenueDistribution
 
 __all__ = ["leads_needed", "reverse_funnel", "wins_needed"]
 
@@ -74,16 +75,52 @@ def leads_needed(wins: int, p: float, confidence: float) -> int:
     return n
 
 
+def _sizes(deal_sizes) -> np.ndarray:
+    sizes = np.asarray(deal_sizes, dtype=float).ravel()
+    sizes = sizes[np.isfinite(sizes) & (sizes > 0)]
+    if len(sizes) == 0:
+        raise ParameterError("error.parameter", name="deal_sizes", rule="at least one amount > 0", value=0)
+    return sizes
+
+
+def _wins_to_reach(need: np.ndarray, sizes: np.ndarray, rng: np.random.Generator, max_wins: int) -> np.ndarray:
+    """Per draw, the number of wins whose resampled sizes first add up to ``need``."""
+    k = np.zeros(len(need), dtype=np.int64)
+    left = np.flatnonzero(need > 0)
+    total = np.zeros(len(left))
+    done = 0
+    block = int(min(max(16, need.max() / sizes.mean() / 4), 4096))
+    # cumulative sums in blocks: only the draws still short of their need go on
+    while len(left):
+        if done >= max_wins:
+            raise ParameterError(
+                "error.parameter", name="target", rule=f"reachable with ≤ {max_wins} wins", value=need.max()
+            )
+        cum = total[:, None] + np.cumsum(rng.choice(sizes, size=(len(left), block)), axis=1)
+        hit = cum >= need[left, None]
+        reached = hit[:, -1]
+        k[left[reached]] = done + hit[reached].argmax(axis=1) + 1
+        left, total = left[~reached], cum[~reached, -1]
+        done += block
+    return k
+
+
+def _smallest_at(samples: np.ndarray, confidence: float) -> int:
+    """Smallest integer n with P(sample ≤ n) ≥ confidence in the draws."""
+    return int(np.sort(samples)[max(math.ceil(confidence * len(samples)) - 1, 0)])
+
+
 def wins_needed(
     target: float,
     deal_sizes,
     confidence: float,
     *,
+    already=None,
     draws: int = 20000,
     seed: int = 0,
     max_wins: int = 100_000,
 ) -> int:
-    """Smallest k with P(sum of k deal sizes ≥ target) ≥ confidence.
+    """Smallest k with P(already + sum of k deal sizes ≥ target) ≥ confidence.
 
     Deal sizes are drawn from ``deal_sizes`` (the empirical distribution of
     won amounts, resampled with replacement) in a seeded Monte Carlo, so the
@@ -94,9 +131,11 @@ def wins_needed(
     target : float
         Revenue to reach, ≥ 0.
     deal_sizes : array_like of float
-        Observed won deal amounts (> 0 on average).
+        Observed won deal amounts (at least one > 0).
     confidence : float
         In (0, 1).
+    already : RevenueDistribution, optional
+        Revenue that comes anyway (the open pipeline), drawn independently.
     draws : int
         Monte Carlo draws.
     seed : int
@@ -107,31 +146,20 @@ def wins_needed(
     Returns
     -------
     int
-        0 when the target is 0.
+        0 when the target is 0 (or the pipeline reaches it with the confidence).
     """
     _check_confidence(confidence)
     if not math.isfinite(target) or target < 0:
         raise ParameterError("error.parameter", name="target", rule="finite and ≥ 0", value=target)
-    sizes = np.asarray(deal_sizes, dtype=float).ravel()
-    sizes = sizes[np.isfinite(sizes)]
     if target == 0:
         return 0
-    if len(sizes) == 0 or sizes.mean() <= 0:
-        raise ParameterError("error.parameter", name="deal_sizes", rule="at least one amount > 0", value=len(sizes))
     rng = np.random.default_rng(seed)
-    total = np.zeros(draws)
-    done = 0
-    block = max(16, int(target / sizes.mean() / 4))
-    # cumulative sums in blocks: the same draws serve every k, so the estimate is monotone in k
-    while done < max_wins:
-        cum = total[:, None] + np.cumsum(rng.choice(sizes, size=(draws, block)), axis=1)
-        reached = (cum >= target).mean(axis=0)
-        hit = np.flatnonzero(reached >= confidence)
-        if len(hit):
-            return done + int(hit[0]) + 1
-        total = cum[:, -1]
-        done += block
-    raise ParameterError("error.parameter", name="target", rule=f"reachable with ≤ {max_wins} wins", value=target)
+    need = np.full(draws, float(target))
+    if already is not None:
+        need -= already.quantile(rng.random(draws))
+    if not (need > 0).any():
+        return 0
+    return _smallest_at(_wins_to_reach(need, _sizes(deal_sizes), rng, max_wins), confidence)
 
 
 def reverse_funnel(
@@ -140,11 +168,21 @@ def reverse_funnel(
     stage_rates: pd.DataFrame,
     *,
     confidence: float = 0.9,
-    pipeline_revenue: float = 0.0,
+    pipeline: RevenueDistribution | None = None,
     actual: pd.Series | None = None,
+    draws: int = 20000,
     seed: int = 0,
 ) -> tuple[pd.DataFrame, dict[str, float]]:
     """Deals needed at each stage of one funnel to reach a revenue target.
+
+    On average: the gap (target minus the pipeline's expected revenue) over
+    the mean deal size gives the wins, and wins over a stage's win rate the
+    deals that must reach it. At the confidence: in each Monte Carlo draw the
+    pipeline's revenue and the resampled deal sizes give the wins K still
+    needed, and the deals that must reach a stage with win rate p are
+    K + NegativeBinomial(K, p) (the position of the K-th win); the figure is
+    the smallest count that suffices in ``confidence`` of the draws. With no
+    pipeline and equal deal sizes this is exactly :func:`leads_needed`.
 
     Parameters
     ----------
@@ -157,13 +195,12 @@ def reverse_funnel(
         probability that a deal at that stage is eventually won.
     confidence : float
         Wanted probability of meeting the target, in (0, 1).
-    pipeline_revenue : float
-        Revenue the current pipeline is expected to bring; only the rest must
-        come from new deals.
+    pipeline : RevenueDistribution, optional
+        Revenue of the open pipeline; only the rest must come from new deals.
     actual : Series, optional
         Deals that reached each stage, indexed by stage name.
-    seed : int
-        Seed of the deal-size Monte Carlo.
+    draws, seed : int
+        Size and seed of the Monte Carlo.
 
     Returns
     -------
@@ -171,27 +208,38 @@ def reverse_funnel(
         ``stage``, ``rate``, ``needed_mean`` (deals that must reach the stage
         on average), ``needed_conf`` (at the confidence) and ``actual``.
     summary : dict
-        ``gap`` (target minus pipeline), ``wins_mean``, ``wins_conf``,
-        ``leads_mean``, ``leads_conf``, ``mean_size``.
+        ``gap`` (target minus the pipeline's expected revenue), ``wins_mean``,
+        ``wins_conf``, ``leads_mean``, ``leads_conf``, ``mean_size``.
     """
     _check_confidence(confidence)
     if not math.isfinite(target) or target < 0:
         raise ParameterError("error.parameter", name="target", rule="finite and ≥ 0", value=target)
-    sizes = np.asarray(deal_sizes, dtype=float).ravel()
-    sizes = sizes[np.isfinite(sizes) & (sizes > 0)]
-    gap = max(float(target) - float(pipeline_revenue), 0.0)
-    if gap > 0 and len(sizes) == 0:
-        raise ParameterError("error.parameter", name="deal_sizes", rule="at least one won amount > 0", value=0)
-    mean_size = float(sizes.mean()) if len(sizes) else 0.0
-    wins_mean = gap / mean_size if gap > 0 else 0.0
-    wins_conf = wins_needed(gap, sizes, confidence, seed=seed) if gap > 0 else 0
     rates = stage_rates["rate"].to_numpy(dtype=float)
     if np.any(~np.isfinite(rates)) or np.any((rates < 0) | (rates > 1)):
         raise ParameterError("error.parameter", name="rate", rule="between 0 and 1", value=rates.tolist())
-    need_mean = np.where(rates > 0, wins_mean / np.where(rates > 0, rates, 1), np.inf if wins_mean else 0.0)
-    need_conf = [
-        float(leads_needed(wins_conf, float(r), confidence)) if r > 0 or wins_conf == 0 else math.inf for r in rates
-    ]
+    rng = np.random.default_rng(seed)
+    need = np.full(draws, float(target))
+    expected = 0.0
+    if pipeline is not None:
+        need -= pipeline.quantile(rng.random(draws))
+        expected = pipeline.mean
+    gap = max(float(target) - expected, 0.0)
+    sizes = _sizes(deal_sizes) if gap > 0 or (need > 0).any() else np.zeros(0)
+    mean_size = float(sizes.mean()) if len(sizes) else 0.0
+    wins = _wins_to_reach(need, sizes, rng, 100_000) if len(sizes) else np.zeros(draws, dtype=np.int64)
+    wins_mean = gap / mean_size if gap > 0 else 0.0
+    wins_conf = _smallest_at(wins, confidence)
+    constant = bool((wins == wins[0]).all())
+    need_mean, need_conf = [], []
+    for r in rates:
+        need_mean.append(wins_mean / r if r > 0 else (math.inf if wins_mean else 0.0))
+        if r == 0:
+            need_conf.append(math.inf if wins.any() else 0.0)
+        elif constant:  # no randomness but the wins themselves: the exact negative binomial
+            need_conf.append(float(leads_needed(int(wins[0]), float(r), confidence)))
+        else:
+            leads = wins + (rng.negative_binomial(np.maximum(wins, 1), r) if r < 1 else 0) * (wins > 0)
+            need_conf.append(float(_smallest_at(leads, confidence)))
     table = pd.DataFrame(
         {
             "stage": stage_rates["stage"].astype(str).to_numpy(),
@@ -200,15 +248,13 @@ def reverse_funnel(
             "needed_conf": need_conf,
         }
     )
-    table["actual"] = (
-        table["stage"].map(actual).fillna(0).astype(float) if actual is not None else np.nan
-    )
+    table["actual"] = table["stage"].map(actual).fillna(0).astype(float) if actual is not None else np.nan
     summary = {
         "gap": gap,
         "mean_size": mean_size,
         "wins_mean": wins_mean,
         "wins_conf": float(wins_conf),
-        "leads_mean": float(need_mean[0]) if len(need_mean) else math.nan,
-        "leads_conf": float(need_conf[0]) if need_conf else math.nan,
+        "leads_mean": need_mean[0] if need_mean else math.nan,
+        "leads_conf": need_conf[0] if need_conf else math.nan,
     }
     return table, summary

@@ -117,8 +117,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Вероятность выполнить план, которую дают количества «с уверенностью» (суммы сделок разные, выигрыши случайны).",
     },
     "forecast.plan_note": {
-        "en": "The plan is split between funnels by their share of past won revenue; each funnel's open deals are expected to bring part of it, the rest must come from new deals. Bars: deals that must reach each stage on average and at the chosen confidence, beside the open deals now at that stage or later.",
-        "ru": "План делится между воронками по их доле в выигранной ранее выручке; часть дадут открытые сделки воронки, остальное — новые сделки. Столбцы: сколько сделок должно дойти до каждого этапа в среднем и с выбранной уверенностью, рядом — открытые сделки на этом этапе или дальше.",
+        "en": "The plan is split between funnels by their share of past won revenue; each funnel's open deals bring part of it, the rest must come from new deals. On average: the gap over the mean deal size and the stage's win rate. At the confidence: the pipeline's luck, the spread of deal sizes and the luck of each deal are all included (Monte Carlo, negative binomial). Bars: deals that must reach each stage, beside the open deals now at that stage or later.",
+        "ru": "План делится между воронками по их доле в выигранной ранее выручке; часть дадут открытые сделки воронки, остальное — новые сделки. В среднем: недостающая выручка делится на средний чек и на долю выигрыша этапа. С уверенностью: учтены и удача открытых сделок, и разброс чеков, и случайность каждой сделки (Монте-Карло, отрицательное биномиальное). Столбцы: сколько сделок должно дойти до каждого этапа, рядом — открытые сделки на этом этапе или дальше.",
     },
     "forecast.plan_funnel": {
         "en": "Plan {target}; open deals bring {pipeline}; from new deals {gap}: {wins_mean} wins on average, {wins_conf} at {conf}; leads: {leads_mean} on average, {leads_conf} at {conf}.",

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from funnel_model import leads_needed
+from funnel_model import leads_needed, revenue_distribution
 from funnel_model.errors import ParameterError
 from funnel_model.plan import reverse_funnel, wins_needed
 
@@ -74,21 +74,41 @@ def test_wins_needed_rejects_no_sizes():
 
 def test_reverse_funnel_by_hand():
     rates = pd.DataFrame({"stage": ["Lead", "Offer"], "rate": [0.2, 0.5]})
+    sure = revenue_distribution([500.0], [1.0])  # the pipeline brings 500 for certain
     table, summary = reverse_funnel(
-        1500, [100.0], rates, confidence=0.9, pipeline_revenue=500, actual=pd.Series({"Lead": 30, "Offer": 7})
+        1500, [100.0], rates, confidence=0.9, pipeline=sure, actual=pd.Series({"Lead": 30, "Offer": 7})
     )
     assert summary["gap"] == 1000
     assert summary["wins_mean"] == 10 and summary["wins_conf"] == 10
     assert list(table["needed_mean"]) == [50, 20]
+    # equal deal sizes and a sure pipeline: exactly the negative binomial
     assert list(table["needed_conf"]) == [leads_needed(10, 0.2, 0.9), leads_needed(10, 0.5, 0.9)]
     assert summary["leads_conf"] == leads_needed(10, 0.2, 0.9)
     assert list(table["actual"]) == [30, 7]
 
 
+def test_reverse_funnel_counts_the_pipeline_as_random_at_the_confidence():
+    rates = pd.DataFrame({"stage": ["Lead"], "rate": [0.25]})
+    coin = revenue_distribution([1000.0], [0.5])  # the whole plan, or nothing, with equal chance
+    table, summary = reverse_funnel(1000, [100.0], rates, confidence=0.9, pipeline=coin)
+    assert summary["gap"] == 500 and summary["wins_mean"] == 5 and table["needed_mean"].iloc[0] == 20
+    # half the time nothing is needed, so 90 % overall needs the 80 % point of 10 + NB(10, 1/4)
+    assert summary["wins_conf"] == 10
+    assert abs(table["needed_conf"].iloc[0] - leads_needed(10, 0.25, 0.8)) <= 2
+    _, low = reverse_funnel(1000, [100.0], rates, confidence=0.4, pipeline=coin)
+    assert low["wins_conf"] == 0 and low["leads_conf"] == 0
+
+
 def test_reverse_funnel_when_the_pipeline_covers_the_plan_or_a_stage_never_wins():
     rates = pd.DataFrame({"stage": ["A", "B"], "rate": [0.0, 0.5]})
-    table, summary = reverse_funnel(100, [100.0], rates, pipeline_revenue=200)
+    table, summary = reverse_funnel(100, [100.0], rates, pipeline=revenue_distribution([200.0], [1.0]))
     assert summary["gap"] == 0 and list(table["needed_conf"]) == [0, 0]
     table, _ = reverse_funnel(1000, [100.0], rates)
     assert np.isinf(table["needed_mean"].iloc[0]) and np.isinf(table["needed_conf"].iloc[0])
     assert table["needed_mean"].iloc[1] == 20
+
+
+def test_wins_needed_subtracts_a_random_pipeline():
+    coin = revenue_distribution([1000.0], [0.5])
+    assert wins_needed(1000, [100.0], 0.9, already=coin) == 10
+    assert wins_needed(1000, [100.0], 0.4, already=coin) == 0
