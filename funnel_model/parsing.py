@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from funnel_model.errors import DealImportError
@@ -488,8 +489,13 @@ def clean_text(cells: pd.Series) -> pd.Series:
     return text.mask(_null_mask(text))
 
 
-_CURRENCY = re.compile(r"(?i)(руб\.?|р\.|₽|\$|€|£|¥|₸|₴|usd|rub|eur|gbp|kzt|uah|byn)")
-_SPACE_CHARS = re.compile(r"[\s\u00a0\u202f\u2009\u2007']")
+# RE2 patterns for pyarrow: RE2's \s is ASCII only, so the no-break spaces are listed.
+_CURRENCY = r"(?i)(руб\.?|р\.|₽|\$|€|£|¥|₸|₴|usd|rub|eur|gbp|kzt|uah|byn)"
+_SPACE_CHARS = r"[\s\x{00a0}\x{202f}\x{2009}\x{2007}']"
+
+
+def _np(values: pa.Array, fill) -> np.ndarray:
+    return pc.fill_null(values, fill).to_numpy(zero_copy_only=False)
 
 
 def _numbers_from_text(text: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -497,57 +503,56 @@ def _numbers_from_text(text: pd.Series) -> tuple[pd.Series, pd.Series]:
 
     The decimal separator is decided per cell where the cell shows it
     ("1.200.000,50", "1,200.50", "0,5") and per column where it is ambiguous
-    ("1,200" is 1200 unless the column elsewhere uses a decimal comma).
+    ("1,200" is 1200 unless the column elsewhere uses a decimal comma). All
+    string work runs in pyarrow compute kernels.
     """
-    s = text.str.replace(_CURRENCY, "", regex=True).str.replace(_SPACE_CHARS, "", regex=True)
-    s = s.str.replace("\u2212", "-", regex=False).str.replace("\u2013", "-", regex=False)
-    percent = s.str.endswith("%").fillna(False)
-    s = s.str.rstrip("%")
-    paren = s.str.fullmatch(r"\(.*\)").fillna(False)
-    s = s.where(~paren, "-" + s.str.slice(1, -1))
-    sign = s.str.extract(r"^([+-]?)", expand=False).fillna("")
-    body = s.str.replace(r"^[+-]", "", regex=True)
-    valid = body.str.fullmatch(r"\d[\d.,]*|[.,]\d+").fillna(False)
-    commas = body.str.count(",").fillna(0).astype("int64")
-    dots = body.str.count(r"\.").fillna(0).astype("int64")
-    last_comma = body.str.rfind(",").fillna(-1).astype("int64")
-    last_dot = body.str.rfind(".").fillna(-1).astype("int64")
-    length = body.str.len().fillna(0).astype("int64")
-    last_pos = np.maximum(last_comma, last_dot)
-    after = length - last_pos - 1
-    both = (commas > 0) & (dots > 0)
-    single_kind = (commas > 0) ^ (dots > 0)
-    n_single = commas + dots
-    last_is_comma = last_comma > last_dot
-    # Cells that show their decimal separator.
-    shows = valid & (both | (single_kind & (n_single == 1) & (after != 3)))
-    comma_decimal_seen = bool((shows & last_is_comma).any())
-    dot_decimal_seen = bool((shows & ~last_is_comma).any())
-    ambiguous = valid & single_kind & (n_single == 1) & (after == 3)
-    decimal_char = pd.Series(np.where(last_is_comma, ",", "."), index=body.index)
-    # "1,200" / "1.200": a thousands separator unless the column uses that very character as decimal.
-    amb_decimal = (last_is_comma & comma_decimal_seen & ~dot_decimal_seen) | (
-        ~last_is_comma & dot_decimal_seen & ~comma_decimal_seen
+    s = pa.array(text, type=pa.string(), from_pandas=True)
+    s = pc.replace_substring_regex(s, _CURRENCY, "")
+    s = pc.replace_substring_regex(s, _SPACE_CHARS, "")
+    s = pc.replace_substring_regex(s, "[\u2212\u2013]", "-")
+    percent = _np(pc.ends_with(s, "%"), False)
+    s = pc.utf8_rtrim(s, characters="%")
+    paren = pc.match_substring_regex(s, r"^\(.*\)$")
+    s = pc.if_else(paren, pc.binary_join_element_wise("-", pc.utf8_slice_codeunits(s, 1, -1), ""), s)
+    negative = _np(pc.starts_with(s, "-"), False)
+    body = pc.replace_substring_regex(s, r"^[+-]", "")
+    valid = _np(pc.match_substring_regex(body, r"^(\d[\d.,]*|[.,]\d+)$"), False)
+    commas = _np(pc.count_substring(body, ","), 0)
+    dots = _np(pc.count_substring(body, "."), 0)
+    reverse = pc.utf8_reverse(body)  # position in the reversed text = digits after the last separator
+    after_comma = _np(pc.find_substring(reverse, ","), -1)
+    after_dot = _np(pc.find_substring(reverse, "."), -1)
+    has_comma, has_dot = commas > 0, dots > 0
+    last_is_comma = has_comma & (~has_dot | (after_comma < after_dot))
+    after = np.where(last_is_comma, after_comma, after_dot)
+    both = has_comma & has_dot
+    single = has_comma ^ has_dot
+    once = single & (commas + dots == 1)
+    # Cells that show their decimal separator decide the ambiguous ones ("1,200").
+    shows = valid & (both | (once & (after != 3)))
+    comma_seen = bool((shows & last_is_comma).any())
+    dot_seen = bool((shows & ~last_is_comma).any())
+    if comma_seen and not dot_seen:
+        ambiguous_decimal = last_is_comma
+    elif dot_seen and not comma_seen:
+        ambiguous_decimal = ~last_is_comma
+    else:
+        ambiguous_decimal = np.zeros_like(last_is_comma)
+    is_decimal = both | (once & ((after != 3) | ambiguous_decimal))
+    grouped = single & (commas + dots > 1)
+    valid &= ~grouped | _np(pc.match_substring_regex(body, r"^\d{1,3}([.,]\d{3})+$"), False)
+    comma_decimal = pc.replace_substring(pc.replace_substring(body, ".", ""), ",", ".")
+    dot_decimal = pc.replace_substring(body, ",", "")
+    grouping_only = pc.replace_substring_regex(body, "[.,]", "")
+    normalized = pc.if_else(
+        pa.array(is_decimal & last_is_comma),
+        comma_decimal,
+        pc.if_else(pa.array(is_decimal), dot_decimal, grouping_only),
     )
-    is_decimal = both | (single_kind & (n_single == 1) & ((after != 3) | (ambiguous & amb_decimal)))
-    grouped = single_kind & (n_single > 1)
-    valid &= ~grouped | body.str.fullmatch(r"\d{1,3}([.,]\d{3})+").fillna(False)
-    thousands = pd.Series(np.where(last_is_comma, ".", ","), index=body.index)
-    thousands = thousands.where(is_decimal, decimal_char)  # no decimal: every separator groups thousands
-    stripped = _remove_char(body, thousands)
-    normalized = stripped.where(~is_decimal, _replace_char(stripped, decimal_char, "."))
-    values = pd.to_numeric((sign + normalized).where(valid), errors="coerce").astype("float64")
-    return values.where(np.isfinite(values)), percent
-
-
-def _remove_char(s: pd.Series, chars: pd.Series) -> pd.Series:
-    return s.where(chars != ",", s.str.replace(",", "", regex=False)).where(
-        chars != ".", s.str.replace(".", "", regex=False)
-    )
-
-
-def _replace_char(s: pd.Series, chars: pd.Series, new: str) -> pd.Series:
-    return s.where(chars != ",", s.str.replace(",", new, regex=False))
+    normalized = pc.if_else(pa.array(valid), normalized, pa.scalar(None, pa.string()))
+    values = pd.to_numeric(pd.Series(normalized.to_pandas(), index=text.index), errors="coerce").astype("float64")
+    values = values.where(~negative, -values)
+    return values.where(np.isfinite(values)), pd.Series(percent, index=text.index)
 
 
 def _numeric_cells(cells: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
@@ -613,13 +618,11 @@ def parse_probabilities(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _EXCEL_SERIALS = (20000, 80000)  # 1954..2119: serials outside are not dates of deals
-_DATE_FORMATS = (
-    (r"\d{1,2}\.\d{1,2}\.\d{4} \d{1,2}:\d{2}:\d{2}", "%d.%m.%Y %H:%M:%S"),
-    (r"\d{1,2}\.\d{1,2}\.\d{4} \d{1,2}:\d{2}", "%d.%m.%Y %H:%M"),
-    (r"\d{1,2}\.\d{1,2}\.\d{4}", "%d.%m.%Y"),
-    (r"\d{1,2}\.\d{1,2}\.\d{2}", "%d.%m.%y"),
-)
-_SLASH = r"(\d{1,2})/(\d{1,2})/(\d{4})( \d{1,2}:\d{2}(:\d{2})?( ?[AaPp][Mm])?)?"
+# Tried in order on the cells ISO 8601 did not read; pyarrow's strptime, which needs the
+# whole cell to match. A two-digit year read by "%Y" falls outside _DATE_RANGE and
+# is then read by "%y".
+_DOT_FORMATS = ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%d.%m.%y")
+_SLASH_TIMES = ("", " %H:%M", " %H:%M:%S", " %I:%M %p", " %I:%M:%S %p")
 
 
 def parse_dates(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -652,18 +655,21 @@ def parse_dates(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
     if todo.any():
         sub = text[todo]
         parsed = pd.Series(pd.NaT, index=sub.index, dtype="datetime64[ns]")
-        # ISO 8601 first, on the whole column (the canonical format, fast); a bare year
-        # such as "2024" is not taken for a date.
-        parsed = _to_datetime(sub, format="ISO8601").where(sub.str.len() >= 8)
-        for pattern, fmt in _DATE_FORMATS:
-            hit = parsed.isna() & sub.str.fullmatch(pattern).fillna(False)
-            if hit.any():
-                parsed[hit] = _to_datetime(sub[hit], format=fmt)
-        slash = parsed.isna() & sub.str.fullmatch(_SLASH).fillna(False)
-        if slash.any():
-            parts = sub[slash].str.extract(_SLASH)
-            day_first = bool((pd.to_numeric(parts[0]) > 12).any())
-            parsed[slash] = _to_datetime(sub[slash], format=None, dayfirst=day_first)
+        # ISO 8601 first (the canonical format), on the cells that start like it: pandas'
+        # ISO parser is fast on ISO text but slow to fail on anything else.
+        iso = sub.str.match(r"\d{4}-\d{1,2}-\d{1,2}").fillna(False)
+        parsed = pd.Series(pd.NaT, index=sub.index, dtype="datetime64[ns]")
+        if iso.any():
+            parsed[iso] = _to_datetime(sub[iso], format="ISO8601")
+        for fmt in _DOT_FORMATS:
+            parsed = _fill_strptime(parsed, sub, fmt)
+        if parsed.isna().any():
+            first = sub[parsed.isna()].str.extract(r"^(\d{1,2})/\d{1,2}/\d{4}", expand=False)
+            if first.notna().any():
+                # Month first (US) unless some cell shows a day above 12.
+                order = "%d/%m/%Y" if (pd.to_numeric(first, errors="coerce") > 12).any() else "%m/%d/%Y"
+                for suffix in _SLASH_TIMES:
+                    parsed = _fill_strptime(parsed, sub, order + suffix)
         serial = parsed.isna() & sub.str.fullmatch(r"\d{5}(\.\d+)?").fillna(False)
         if serial.any():
             parsed[serial] = _serials(pd.to_numeric(sub[serial], errors="coerce"))
@@ -684,6 +690,19 @@ def _to_datetime(values: pd.Series, format: str | None, dayfirst: bool = False) 
             parsed = pd.to_datetime(values.astype("str"), format="mixed", errors="coerce", utc=True, dayfirst=dayfirst)
     parsed = parsed.where((parsed >= _DATE_RANGE[0]) & (parsed < _DATE_RANGE[1]))
     return parsed.dt.tz_localize(None).astype("datetime64[ns]")
+
+
+def _fill_strptime(parsed: pd.Series, text: pd.Series, fmt: str) -> pd.Series:
+    """``parsed`` with its missing values read from ``text`` by ``fmt`` where they match."""
+    todo = parsed.isna()
+    if not todo.any():
+        return parsed
+    values = pc.strptime(pa.array(text[todo], type=pa.string()), format=fmt, unit="s", error_is_null=True)
+    seconds = values.to_numpy(zero_copy_only=False).astype("datetime64[s]")
+    low, high = (np.datetime64(d.tz_localize(None), "s") for d in _DATE_RANGE)
+    seconds[(seconds < low) | (seconds >= high)] = np.datetime64("NaT")  # before casting: years 1..1677 overflow ns
+    found = pd.Series(seconds.astype("datetime64[ns]"), index=text.index[todo.to_numpy()])
+    return parsed.fillna(found)
 
 
 def _serials(numbers: pd.Series) -> pd.Series:
