@@ -214,12 +214,25 @@ def read_deals(source, mapping: dict[str, str] | None = None, *, name: str | Non
     data, name = load_source(source, name)
     raw = read_table(data, name)
     used = _merge_mapping(detect_mapping(raw.headers), mapping, raw.headers, name)
+    if "stage" not in used and "status" in used and "status" not in (mapping or {}):
+        used = _status_as_stage(raw, used)
     if "stage" not in used:
         raise DealImportError("importer.no_stage_column", name=name, columns=", ".join(raw.headers))
     deals, problems = _build_deals(raw, used)
     return DealImport(
         deals=deals, problems=problems, mapping=used, config=infer_config(deals), source_columns=list(raw.headers)
     )
+
+
+def _status_as_stage(raw: RawTable, used: dict[str, str]) -> dict[str, str]:
+    """amoCRM calls its stages «статусы»: a «Статус» column holding stage names is the stage."""
+    values = clean_text(raw.body[used["status"]]).dropna()
+    known = _normalize(values).isin(list(STATUS_VALUES)).mean() if len(values) else 1.0
+    if known >= 0.5:
+        return used
+    used = {**used, "stage": used["status"]}
+    del used["status"]
+    return {c: used[c] for c in DEAL_COLUMN_NAMES if c in used}
 
 
 def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:

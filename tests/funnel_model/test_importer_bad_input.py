@@ -248,3 +248,12 @@ def test_damaged_workbooks_give_a_domain_error():
             read_deals(blob, name="deals.xlsx")
         except DealImportError as err:
             assert err.key in {"importer.bad_xlsx", "importer.binary_file"}
+
+
+def test_a_status_column_of_stage_names_is_the_stage():
+    result = _read("ID;Статус;Бюджет\n1;Переговоры;10\n2;Успешно реализовано;20\n3;Закрыто и не реализовано;5\n")
+    assert result.mapping["stage"] == "Статус" and "status" not in result.mapping
+    assert result.deals["status"].tolist() == ["open", "won", "lost"]
+    with pytest.raises(DealImportError) as info:
+        _read("ID;Статус\n1;won\n2;open\n")
+    assert info.value.key == "importer.no_stage_column"
