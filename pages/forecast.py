@@ -17,7 +17,6 @@ from funnel_model.charts.forecast import (
     bands_chart,
     distribution_chart,
     format_amount,
-    format_short,
     months_chart,
     reverse_funnel_chart,
 )
@@ -69,15 +68,12 @@ def _pct(x: float) -> str:
     if not np.isfinite(x):
         return "—"
     if 0 < x < 0.001:
-        return "< 0.1 %"
-    if 0.999 < x < 1:
-        return "> 99.9 %"
-    return f"{100 * x:.1f} %"
-
-
-def _short(x: float) -> str:
-    units = (tr("forecast.unit.k"), tr("forecast.unit.m"), tr("forecast.unit.b"))
-    return format_short(x, units, decimal="," if lang() == "ru" else ".")
+        text = "< 0.1 %"
+    elif 0.999 < x < 1:
+        text = "> 99.9 %"
+    else:
+        text = f"{100 * x:.1f} %"
+    return text.replace(".", ",") if lang() == "ru" else text
 
 
 def _count(x: float) -> str:
@@ -134,18 +130,39 @@ def _sliders(inputs: ForecastInputs) -> np.ndarray:
     return values
 
 
+def _scale(value: float) -> tuple[float, str]:
+    """One unit for every metric (from the baseline's E[S]), so the figures stay short."""
+    for size, unit in ((1e9, "b"), (1e6, "m"), (1e3, "k")):
+        if abs(value) >= size:
+            return size, tr(f"forecast.unit.{unit}")
+    return 1.0, ""
+
+
+def _number(x: float, size: float) -> str:
+    scaled = x / size
+    digits = 0 if abs(scaled) >= 100 else 1 if abs(scaled) >= 10 else 2
+    text = f"{scaled:,.{digits}f}".replace(",", "\u202f")
+    return text.replace(".", ",") if lang() == "ru" else text
+
+
 def _metrics(whatif: dict[str, float], base: dict[str, float]) -> None:
-    labels = {m: tr(f"forecast.{m}") for m in METRICS}
+    size, unit = _scale(base["mean"])
+    suffix = f" · {tr('forecast.amounts_in', unit=unit)}" if unit else ""
+    pp = tr("forecast.pp")
     for title, numbers, other in ((tr("forecast.whatif"), whatif, base), (tr("forecast.baseline"), base, None)):
-        st.markdown(f"**{title}**")
+        st.markdown(f"**{title}**{suffix}")
         cols = st.columns(len(METRICS))
         for col, m in zip(cols, METRICS, strict=True):
-            shown = _pct(numbers[m]) if m == "p_plan" else _short(numbers[m])
+            shown = _pct(numbers[m]) if m == "p_plan" else _number(numbers[m], size)
             delta = None
             if other is not None:
                 diff = numbers[m] - other[m]
-                delta = f"{100 * diff:+.1f} pp" if m == "p_plan" else f"{'+' if diff >= 0 else '−'}{_short(abs(diff))}"
-            col.metric(labels[m], shown, delta, help=tr("forecast.p_plan_help") if m == "p_plan" else None)
+                if m == "p_plan":
+                    points = f"{abs(100 * diff):.1f}"
+                    delta = f"{'+' if diff >= 0 else '−'}{points.replace('.', ',') if lang() == 'ru' else points} {pp}"
+                else:
+                    delta = f"{'+' if diff >= 0 else '−'}{_number(abs(diff), size)}"
+            col.metric(tr(f"forecast.{m}"), shown, delta, help=tr(f"forecast.{m}_help"))
 
 
 def _method_note(dist: RevenueDistribution) -> str:

@@ -16,7 +16,6 @@ __all__ = [
     "bands_chart",
     "distribution_chart",
     "format_amount",
-    "format_short",
     "months_chart",
     "reverse_funnel_chart",
 ]
@@ -29,18 +28,6 @@ def format_amount(value: float) -> str:
     if value is None or not np.isfinite(value):
         return "—"
     return f"{value:,.0f}".replace(",", "\u202f")
-
-
-def format_short(value: float, units: tuple[str, str, str] = ("K", "M", "B"), decimal: str = ".") -> str:
-    """Three significant figures with a unit: 88.8 M, 950 K; ``units`` are the translated K, M, B."""
-    if value is None or not np.isfinite(value):
-        return "—"
-    for size, unit in zip((1e9, 1e6, 1e3), units[::-1], strict=True):
-        if abs(value) >= size:
-            scaled = value / size
-            digits = 0 if abs(scaled) >= 100 else 1 if abs(scaled) >= 10 else 2
-            return f"{scaled:.{digits}f}".replace(".", decimal) + " " + unit
-    return f"{value:.0f}"
 
 
 def distribution_chart(
@@ -92,7 +79,7 @@ def bands_chart(bands: pd.DataFrame, plan: float, labels: Mapping[str, str], *, 
     labels : mapping
         ``revenue``, ``band``, ``plan``.
     """
-    base = alt.Chart(bands).encode(y=alt.Y("band:N", title=None, sort=None))
+    base = alt.Chart(bands).encode(y=alt.Y("band:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)))
     tips = [alt.Tooltip(c + ":Q", title=c.upper(), format=",.0f") for c in ("p10", "p50", "p90")]
     bar = base.mark_bar(size=18, color=_WHATIF, opacity=0.45).encode(
         x=alt.X("p10:Q", title=labels["revenue"], axis=alt.Axis(format="~s"), scale=alt.Scale(zero=False)),

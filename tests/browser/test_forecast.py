@@ -7,7 +7,7 @@ from tests.browser.conftest import open_app, wait_for_app
 
 def _p_plan(page) -> str:
     """The what-if P(plan) value (the first of the two P(plan) metrics)."""
-    metric = page.get_by_test_id("stMetric").filter(has_text="P(plan met)").first
+    metric = page.get_by_test_id("stMetric").filter(has_text="P(plan)").first
     return metric.get_by_test_id("stMetricValue").inner_text().strip()
 
 
@@ -16,7 +16,7 @@ def test_slider_moves_p_plan(page, app_url, save_screenshot):
     open_app(page, app_url, lang="en")
     page.goto(f"{app_url}/forecast?lang=en")
     wait_for_app(page)
-    page.get_by_test_id("stMetric").filter(has_text="P(plan met)").first.wait_for()
+    page.get_by_test_id("stMetric").filter(has_text="P(plan)").first.wait_for()
     before = _p_plan(page)
 
     # the first funnel's expander is open: its first stage slider, moved to 100 % from the keyboard
@@ -31,3 +31,14 @@ def test_slider_moves_p_plan(page, app_url, save_screenshot):
     assert after != before
     assert float(after.rstrip(" %")) > float(before.rstrip(" %"))
     save_screenshot(page, "forecast")
+
+
+def test_russian_page(page, app_url, save_screenshot):
+    open_app(page, app_url, lang="ru")
+    page.goto(f"{app_url}/forecast?lang=ru")
+    wait_for_app(page)
+    metric = page.get_by_test_id("stMetric").filter(has_text="P(план)").first
+    metric.wait_for()
+    assert "%" in metric.get_by_test_id("stMetricValue").inner_text()
+    assert page.get_by_text("План в обратную сторону").is_visible()
+    save_screenshot(page, "forecast_ru")
