@@ -654,7 +654,6 @@ def parse_dates(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
         todo &= ~native & ~numeric
     if todo.any():
         sub = text[todo]
-        parsed = pd.Series(pd.NaT, index=sub.index, dtype="datetime64[ns]")
         # ISO 8601 first (the canonical format), on the cells that start like it: pandas'
         # ISO parser is fast on ISO text but slow to fail on anything else.
         iso = sub.str.match(r"\d{4}-\d{1,2}-\d{1,2}").fillna(False)
@@ -681,13 +680,14 @@ def parse_dates(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
 _DATE_RANGE = (pd.Timestamp("1900-01-01", tz="UTC"), pd.Timestamp("2200-01-01", tz="UTC"))
 
 
-def _to_datetime(values: pd.Series, format: str | None, dayfirst: bool = False) -> pd.Series:
+def _to_datetime(values: pd.Series, format: str | None) -> pd.Series:
+    """pandas' parser for ISO text and native datetime objects; out-of-range dates become NaT."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # "could not infer format": each cell is then parsed alone
         try:
-            parsed = pd.to_datetime(values, format=format, errors="coerce", utc=True, dayfirst=dayfirst)
+            parsed = pd.to_datetime(values, format=format, errors="coerce", utc=True)
         except (ValueError, TypeError, OverflowError):
-            parsed = pd.to_datetime(values.astype("str"), format="mixed", errors="coerce", utc=True, dayfirst=dayfirst)
+            parsed = pd.to_datetime(values.astype("str"), format="mixed", errors="coerce", utc=True)
     parsed = parsed.where((parsed >= _DATE_RANGE[0]) & (parsed < _DATE_RANGE[1]))
     return parsed.dt.tz_localize(None).astype("datetime64[ns]")
 
