@@ -438,36 +438,22 @@ def read_stage_history(source, *, name: str | None = None) -> pd.DataFrame:
     body = raw.body
     ids = clean_text(body[used["deal_id"]])
     stage = clean_text(body[used["stage"]])
-    entered, bad = parse_dates(body[used["entered_at"]])
+    entered, _ = parse_dates(body[used["entered_at"]])
     ok = (ids.notna() & stage.notna() & entered.notna()).to_numpy()
     if not ok.any():
         raise DealImportError("importer.history_no_rows", name=name)
+    # Incomplete rows are left out and listed, naming the first field missing.
+    no_id = ids.isna()
+    no_stage = ~no_id & stage.isna()
+    no_date = ~no_id & ~no_stage & entered.isna()
     parts = [
-        _problems(
-            raw.rows[ids.isna().to_numpy()],
-            used["deal_id"],
-            [""] * int(ids.isna().sum()),
-            "rejected",
-            "importer.row.missing_id",
-        ),
-        _problems(
-            raw.rows[(stage.isna() & ids.notna()).to_numpy()],
-            used["stage"],
-            [""] * int((stage.isna() & ids.notna()).sum()),
-            "rejected",
-            "importer.row.no_stage",
-        ),
-    ]
-    bad_kept = (bad & ids.notna() & stage.notna()).to_numpy()
-    parts.append(
-        _problems(
-            raw.rows[bad_kept],
-            used["entered_at"],
-            _cell_text(body[used["entered_at"]])[bad_kept],
-            "rejected",
-            "importer.row.bad_date",
+        _problems(raw.rows[mask.to_numpy()], used[col], _cell_text(body[used[col]])[mask], "rejected", reason)
+        for mask, col, reason in (
+            (no_id, "deal_id", "importer.row.history_no_id"),
+            (no_stage, "stage", "importer.row.history_no_stage"),
+            (no_date, "entered_at", "importer.row.history_bad_date"),
         )
-    )
+    ]
     history = pd.DataFrame(
         {"deal_id": ids[ok].astype("str"), "stage": stage[ok].astype("str"), "entered_at": entered[ok]}
     )

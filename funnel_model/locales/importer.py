@@ -119,6 +119,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The file is marked as UTF-8 but is in Windows-1251; it was read as Windows-1251.",
         "ru": "Файл помечен как UTF-8, но записан в Windows-1251; он прочитан как Windows-1251.",
     },
+    "importer.row.history_no_id": {
+        "en": "No deal id in column «{column}»; this stage history row is skipped.",
+        "ru": "Нет ID сделки в столбце «{column}»; строка истории этапов пропущена.",
+    },
+    "importer.row.history_no_stage": {
+        "en": "No stage in column «{column}»; this stage history row is skipped.",
+        "ru": "Нет этапа в столбце «{column}»; строка истории этапов пропущена.",
+    },
+    "importer.row.history_bad_date": {
+        "en": "Date «{value}» in column «{column}» is missing or cannot be read (use DD.MM.YYYY or YYYY-MM-DD); this stage history row is skipped.",
+        "ru": "Дата «{value}» в столбце «{column}» не указана или не читается (используйте ДД.ММ.ГГГГ или ГГГГ-ММ-ДД); строка истории этапов пропущена.",
+    },
     # problems report
     "importer.report.row": {"en": "Row", "ru": "Строка"},
     "importer.report.column": {"en": "Column", "ru": "Столбец"},

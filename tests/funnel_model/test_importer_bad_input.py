@@ -212,6 +212,8 @@ def test_stage_history_with_russian_headers_and_bad_rows():
         "2;Квалификация;01.02.2024 09:00:00\n"
         "3;;01.02.2024\n"
         "4;Переговоры;когда-то\n"
+        ";Переговоры;01.02.2024\n"
+        "5;Переговоры;\n"
     )
     history = read_stage_history(text.encode("cp1251"), name="history.csv")
     assert history.values.tolist() == [
@@ -220,7 +222,14 @@ def test_stage_history_with_russian_headers_and_bad_rows():
         ["2", "Переговоры", pd.Timestamp("2024-02-05 10:00")],
     ]
     assert history.dtypes.astype(str).tolist() == ["str", "str", "datetime64[ns]"]
-    assert history.attrs["problems"]["row"].tolist() == [5, 6]
+    problems = history.attrs["problems"]
+    assert problems[["row", "reason"]].values.tolist() == [
+        [5, "importer.row.history_no_stage"],
+        [6, "importer.row.history_bad_date"],
+        [7, "importer.row.history_no_id"],
+        [8, "importer.row.history_bad_date"],
+    ]
+    assert (problems["action"] == "rejected").all() and problems["value"].iloc[1] == "когда-то"
     with pytest.raises(DealImportError) as info:
         read_stage_history(b"deal;when\n1;2024-01-01\n", name="h.csv")
     assert info.value.key == "importer.history_columns"
