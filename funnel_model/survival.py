@@ -212,9 +212,11 @@ def revenue_by_month(
             wins = 0.0
             for c in range(m + 1):
                 starts = e_days[c] + grid * (e_days[c + 1] - e_days[c])
-                wins += inflow_per_month * (e_days[c + 1] - e_days[c]) / 30.4375 * float(
-                    np.mean(cif.cif_won(np.maximum(e_days[m + 1] - starts, 0)) - cif.cif_won(np.maximum(e_days[m] - starts, 0)))
+                share_of_month = (e_days[c + 1] - e_days[c]) / 30.4375
+                won_in_m = cif.cif_won(np.maximum(e_days[m + 1] - starts, 0)) - cif.cif_won(
+                    np.maximum(e_days[m] - starts, 0)
                 )
+                wins += inflow_per_month * share_of_month * float(np.mean(won_in_m))
             # compound Poisson: wins ~ Poisson, revenue variance = wins · E[size²]
             mean, sd = wins * mean_size, float(np.sqrt(wins * mean_sq))
             out.loc[m, ["new_leads", "new_low", "new_high"]] = [mean, max(mean - 1.2816 * sd, 0.0), mean + 1.2816 * sd]
