@@ -211,3 +211,11 @@ def test_cell_text_shows_excel_whole_numbers_without_decimals():
     assert cell_text(cells).tolist()[:4] == ["12", "12.5", "True", "7"]
     assert cell_text(cells).isna().tolist() == [False, False, False, False, True, False]
     assert cell_text(cells).iloc[5] == "x"
+
+
+def test_excel_unicode_text_utf16_tab_separated():
+    text = "ID\tЭтап сделки\tБюджет\r\n1\tПереговоры\t1 200,50\r\n2\tУспешно реализовано\t300\r\n"
+    table = read_table(text.encode("utf-16"), "deals.txt")
+    assert table.headers == ["ID", "Этап сделки", "Бюджет"]
+    assert table.body["Этап сделки"].tolist() == ["Переговоры", "Успешно реализовано"]
+    assert table.encoding == "utf-16"
