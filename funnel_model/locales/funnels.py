@@ -53,7 +53,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "funnels.label.from_previous": {"en": "From previous stage", "ru": "От предыдущего этапа"},
     "funnels.label.from_first": {"en": "From first stage", "ru": "От первого этапа"},
     "funnels.label.open": {"en": "Still open", "ru": "Ещё открыто"},
-    "funnels.label.step": {"en": "Step (1 = first stage, last = won)", "ru": "Шаг (1 — первый этап, последний — выигрыш)"},
+    "funnels.label.step": {
+        "en": "Step (1 = first stage, last = won)",
+        "ru": "Шаг (1 — первый этап, последний — выигрыш)",
+    },
     "funnels.label.funnel": {"en": "Funnel", "ru": "Воронка"},
     "funnels.label.win_rate": {"en": "Win rate", "ru": "Доля выигранных"},
     "funnels.label.team": {"en": "Team", "ru": "Команда"},
@@ -109,7 +112,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "funnels.vs.below": {"en": "below", "ru": "ниже"},
     # time
     "funnels.section.time": {"en": "Time", "ru": "Сроки"},
-    "funnels.cycle_caption": {"en": "Median days from creation to close, per segment.", "ru": "Медиана дней от создания до закрытия, по сегментам."},
+    "funnels.cycle_caption": {
+        "en": "Median days from creation to close, per segment.",
+        "ru": "Медиана дней от создания до закрытия, по сегментам.",
+    },
     "funnels.col.closed": {"en": "Closed deals", "ru": "Закрыто сделок"},
     "funnels.col.median_days": {"en": "Median days", "ru": "Медиана, дней"},
     "funnels.col.median_days_won": {"en": "Median days, won", "ru": "Медиана, дней (выигранные)"},
@@ -138,14 +144,23 @@ MESSAGES: dict[str, dict[str, str]] = {
     "funnels.col.configured": {"en": "Configured", "ru": "В настройке"},
     "funnels.col.outside": {"en": "Configured outside interval", "ru": "Настройка вне интервала"},
     "funnels.col.pooled": {"en": "Pooled (few deals)", "ru": "Усреднено (мало сделок)"},
-    "funnels.adopt": {"en": "Adopt empirical rates into the funnel config", "ru": "Взять эмпирические вероятности в настройку воронок"},
+    "funnels.adopt": {
+        "en": "Adopt empirical rates into the funnel config",
+        "ru": "Взять эмпирические вероятности в настройку воронок",
+    },
     "funnels.adopted": {
         "en": "The funnel config now uses the empirical rates; the forecast uses them too.",
         "ru": "Настройка воронок теперь использует эмпирические вероятности; прогноз тоже.",
     },
     # calibration
-    "funnels.section.calibration": {"en": "Calibration of stated probabilities", "ru": "Калибровка заявленных вероятностей"},
-    "funnels.brier": {"en": "Brier score (0 is perfect, 0.25 is a coin)", "ru": "Оценка Брайера (0 — идеально, 0,25 — монетка)"},
+    "funnels.section.calibration": {
+        "en": "Calibration of stated probabilities",
+        "ru": "Калибровка заявленных вероятностей",
+    },
+    "funnels.brier": {
+        "en": "Brier score (0 is perfect, 0.25 is a coin)",
+        "ru": "Оценка Брайера (0 — идеально, 0,25 — монетка)",
+    },
     "funnels.calibration_caption": {
         "en": "{n} closed deals; {own} carry the seller's own probability, the rest the configured probability of the first stage. Wilson {level} intervals.",
         "ru": "Закрытых сделок: {n}; у {own} — вероятность, указанная продавцом, у остальных — вероятность первого этапа из настройки. Интервалы Уилсона {level}.",
