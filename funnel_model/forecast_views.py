@@ -5,6 +5,14 @@ rates, the Aalen–Johansen timing, inflow of new deals); the functions after it
 are cheap and run on every slider move: per-deal probabilities from the
 per-stage sliders, the revenue distribution and its summary, the band with
 uncertain stage rates, revenue by close month, the reverse funnel.
+
+Slider groups. A funnel whose open deals all belong to one client segment has
+one group of sliders (one per stage), as the funnel config has one
+probability per stage. A funnel whose open deals span several segments (one
+CRM pipeline holding new, active and dormant clients) gets one group per
+segment: each has its own sliders, its own historical rates and its own part
+of the plan, because a repeat client closes at a different rate than a
+prospect.
 """
 
 from __future__ import annotations
@@ -18,9 +26,9 @@ import pandas as pd
 from funnel_model.config import FunnelConfig
 from funnel_model.errors import ParameterError
 from funnel_model.forecast import RevenueDistribution, revenue_distribution, uncertain_rates_distribution
-from funnel_model.geometry import stage_win_rates
+from funnel_model.geometry import DEFAULT_MIN_COUNT, beta_interval, deal_depth, funnel_geometry, stage_win_rates
 from funnel_model.plan import reverse_funnel
-from funnel_model.schema import LOST, OPEN, WON
+from funnel_model.schema import LOST, OPEN, SEGMENTS, WON
 from funnel_model.survival import CumulativeIncidence, aalen_johansen, revenue_by_month
 
 __all__ = [
@@ -45,14 +53,32 @@ class ForecastInputs:
     ----------
     open_deals : DataFrame
         Open deals: ``amount`` (missing → 0), ``funnel``, ``stage``,
-        ``segment``, ``created_at``, ``probability`` (the seller's own) and
-        ``group`` (row of ``stages``, -1 when the stage is not configured).
+        ``segment``, ``created_at``, ``probability`` (the seller's own),
+        ``part`` (the slider group within the funnel: the segment when the
+        funnel is split by segment, else "") and ``group`` (row of
+        ``stages``, -1 when the stage is not configured).
     stages : DataFrame
-        One row per funnel and open stage in config order: ``funnel``,
-        ``stage``, ``order``, ``configured``, ``rate`` (historical win rate),
-        ``low``, ``high``, ``won``, ``lost``, ``open`` (open deals there),
-        ``reached`` (open deals at this stage or later), ``segment`` (the
-        funnel's most common client segment).
+        One row per slider group and open stage, groups in config order (a
+        split funnel's segments in the order new, active, dormant), stages in
+        config order: ``funnel``, ``part``, ``segment`` (the group's client
+        segment: its open deals' one segment, or the funnel's most common
+        segment when it has no open deal), ``stage``, ``order``,
+        ``configured``, ``rate`` (historical win rate of the group's
+        segment), ``low``, ``high`` (its Beta interval), ``won``, ``lost``
+        (the segment's closed deals that reached the stage),
+        ``funnel_rate`` (the whole funnel's historical rate), ``borrowed``
+        (True when the segment had fewer than ``min_count`` closed deals
+        there and its rate is completed with ``funnel_rate``),
+        ``beta_won``, ``beta_lost`` (the counts the "rates uncertain" band
+        draws from), ``open`` (open deals there) and ``reached`` (open deals
+        at this stage or later).
+    groups : DataFrame
+        One row per slider group: ``funnel``, ``part``, ``segment``,
+        ``split`` (the funnel has several groups), ``rated`` (the segment's
+        own rates apply: its open deals share that segment), ``open`` (its
+        open deals)
+        and ``plan_share`` (its part of a revenue plan: the funnel's share of
+        past won revenue, split between a funnel's segments by theirs).
     cif : CumulativeIncidence or None
         Time to close; None without dates.
     as_of : Timestamp or None
@@ -61,20 +87,19 @@ class ForecastInputs:
         Deals created per month over the last ``inflow_months`` months.
     won_sizes : ndarray
         Amounts of won deals.
-    won_share : Series
-        Each funnel's share of historical won revenue (splits a plan).
-    won_sizes_by_funnel : dict
-        Won amounts per funnel.
+    won_sizes_by_group : dict
+        Won amounts per (funnel, part): the segment's for a split funnel,
+        the funnel's otherwise (missing when there are none).
     """
 
     open_deals: pd.DataFrame
     stages: pd.DataFrame
+    groups: pd.DataFrame
     cif: CumulativeIncidence | None
     as_of: pd.Timestamp | None
     inflow_per_month: float
     won_sizes: np.ndarray
-    won_share: pd.Series
-    won_sizes_by_funnel: dict[str, np.ndarray]
+    won_sizes_by_group: dict[tuple[str, str], np.ndarray]
 
 
 def _funnel_of(deals: pd.DataFrame, config: FunnelConfig) -> pd.Series:
@@ -84,6 +109,114 @@ def _funnel_of(deals: pd.DataFrame, config: FunnelConfig) -> pd.Series:
     return funnel
 
 
+def _in_segment_order(values) -> list[str]:
+    """The distinct segments, known ones in the order new, active, dormant, then any other label."""
+    present = {str(v) for v in values}
+    return [s for s in SEGMENTS if s in present] + sorted(present - set(SEGMENTS))
+
+
+def _slider_groups(funnels: list[str], funnel: pd.Series, segment: pd.Series, is_open: np.ndarray) -> pd.DataFrame:
+    """One row per slider group: a funnel, or a funnel × segment when its open deals span several segments.
+
+    ``rated``: the group's open deals share one segment, whose own historical
+    rates apply (otherwise the funnel's).
+    """
+    rows = []
+    for name in funnels:
+        mine = (funnel == name).to_numpy()
+        present = _in_segment_order(segment[mine & is_open].dropna())
+        if len(present) > 1:
+            rows += [(name, seg, seg, True, True) for seg in present]
+            continue
+        if present:
+            rows.append((name, "", present[0], False, True))
+            continue
+        # no open deal carries a segment: the label shows the funnel's most common one
+        counts = segment[mine].value_counts()
+        rows.append((name, "", counts.index[0] if len(counts) else None, False, False))
+    return pd.DataFrame(rows, columns=["funnel", "part", "segment", "split", "rated"])
+
+
+def _segment_rates(
+    funnel_rows: pd.DataFrame, counts: pd.DataFrame | None, min_count: int, level: float
+) -> dict[str, np.ndarray]:
+    """Historical rates of one segment's deals in one funnel, completed with the funnel's rates where few closed.
+
+    ``counts`` holds the segment's ``won``/``lost`` per stage (None: the
+    group has no segment of its own and keeps the funnel's rates). Where the
+    segment's closed deals are all the funnel's, the funnel's figures stand
+    as they are; where the segment has at least ``min_count`` closed deals at
+    a stage, its own rate; below that the missing observations are filled
+    with the funnel's rate, (won + m·funnel rate) / (n + m) with
+    m = ``min_count`` − n: the funnel's rate when the segment has none, and
+    continuous at n = ``min_count``.
+    """
+    f_won = funnel_rows["won"].to_numpy()
+    f_lost = funnel_rows["lost"].to_numpy()
+    f_rate = funnel_rows["rate"].to_numpy()
+    out = {
+        "rate": f_rate,
+        "low": funnel_rows["low"].to_numpy(),
+        "high": funnel_rows["high"].to_numpy(),
+        "won": f_won,
+        "lost": f_lost,
+        "funnel_rate": f_rate,
+        "borrowed": np.zeros(len(funnel_rows), dtype=bool),
+        "beta_won": f_won.astype(float),
+        "beta_lost": f_lost.astype(float),
+    }
+    if counts is None:
+        return out
+    won = counts["won"].to_numpy(dtype=np.int64)
+    lost = counts["lost"].to_numpy(dtype=np.int64)
+    n = won + lost
+    same = n == f_won + f_lost  # a segment's counts never exceed its funnel's: equal means identical
+    missing = np.where(same, 0, np.clip(min_count - n, 0, None))
+    borrowed = missing > 0
+    low, high = beta_interval(won, lost, level)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        own = (won + missing * f_rate) / (n + missing)
+    out.update(
+        rate=np.where(same, f_rate, own),
+        low=np.where(same, out["low"], low),
+        high=np.where(same, out["high"], high),
+        won=won,
+        lost=lost,
+        borrowed=borrowed,
+        beta_won=np.where(same, f_won, won + missing * f_rate),
+        beta_lost=np.where(same, f_lost, lost + missing * (1.0 - f_rate)),
+    )
+    return out
+
+
+def _plan_shares(groups: pd.DataFrame, won_funnel: pd.Series, won_segment: pd.Series, won_amount: pd.Series):
+    """Each group's part of the plan, and its won deal sizes."""
+    frame = pd.DataFrame({"funnel": won_funnel, "segment": won_segment, "amount": won_amount}).dropna(
+        subset=["funnel", "amount"]
+    )
+    by_funnel = frame.groupby("funnel")["amount"].sum()
+    by_segment = frame.groupby(["funnel", "segment"])["amount"].sum()
+    total = float(by_funnel.sum())
+    n_funnels = max(groups["funnel"].nunique(), 1)
+    shares, sizes = [], {}
+    for row in groups.itertuples():
+        # without won revenue to go by, every funnel carries an equal part of the plan
+        share = float(by_funnel.get(row.funnel, 0.0)) / total if total > 0 else 1.0 / n_funnels
+        mine = frame["funnel"] == row.funnel
+        if row.split:
+            siblings = groups.loc[groups["funnel"] == row.funnel, "segment"]
+            won = np.array([float(by_segment.get((row.funnel, s), 0.0)) for s in siblings])
+            own = float(by_segment.get((row.funnel, row.segment), 0.0))
+            # segments with no open deal have no group: their past revenue is shared among those that do
+            share *= own / won.sum() if won.sum() > 0 else 1.0 / len(siblings)
+            if (mine & (frame["segment"] == row.segment)).any():
+                mine &= frame["segment"] == row.segment
+        shares.append(share)
+        if mine.any():
+            sizes[(row.funnel, row.part)] = frame.loc[mine, "amount"].to_numpy(dtype=float)
+    return np.array(shares, dtype=float), sizes
+
+
 def prepare_forecast(
     deals: pd.DataFrame,
     config: FunnelConfig,
@@ -91,6 +224,8 @@ def prepare_forecast(
     *,
     as_of=None,
     inflow_months: int = 12,
+    min_count: int = DEFAULT_MIN_COUNT,
+    level: float = 0.9,
 ) -> ForecastInputs:
     """Everything slow the forecast needs, from the canonical deal table.
 
@@ -106,6 +241,12 @@ def prepare_forecast(
         Today, for the data; default its latest creation or close date.
     inflow_months : int
         Months of history that set the inflow rate of new deals.
+    min_count : int
+        Closed deals a stage needs for its own rate (see
+        :func:`~funnel_model.geometry.stage_win_rates`); a segment below it
+        completes its rate with the funnel's.
+    level : float
+        Mass of the Beta interval of each rate.
 
     Returns
     -------
@@ -113,43 +254,70 @@ def prepare_forecast(
     """
     if inflow_months < 1:
         raise ParameterError("error.parameter", name="inflow_months", rule="≥ 1", value=inflow_months)
-    rates = stage_win_rates(deals, config, history)
-    stages = pd.DataFrame(
-        {
-            "funnel": rates["funnel"].astype(str),
-            "stage": rates["stage"].astype(str),
-            "order": rates["order"].astype(int),
-            "configured": rates["configured"].astype(float),
-            "rate": rates["rate"].astype(float).fillna(rates["configured"].astype(float)),
-            "low": rates["low"].astype(float),
-            "high": rates["high"].astype(float),
-            "won": rates["won"].astype(int),
-            "lost": rates["lost"].astype(int),
-        }
-    ).reset_index(drop=True)
+    depth = deal_depth(deals, config, history)
+    rates = stage_win_rates(deals, config, history, min_count=min_count, level=level, depth=depth)
+    rates["rate"] = rates["rate"].astype(float).fillna(rates["configured"].astype(float))
     funnel = _funnel_of(deals, config)
+    segment = deals["segment"].astype("object") if "segment" in deals.columns else pd.Series(None, index=deals.index)
     status = deals["status"].astype("object")
     is_open = (status == OPEN).to_numpy()
-    key = pd.MultiIndex.from_frame(stages[["funnel", "stage"]])
-    group = key.get_indexer(pd.MultiIndex.from_arrays([funnel[is_open], deals.loc[is_open, "stage"].astype("object")]))
+    groups = _slider_groups(list(dict.fromkeys(rates["funnel"].astype(str))), funnel, segment, is_open)
+
+    # closed deals per funnel, segment and stage: one geometry pass on the shared depth
+    geo = funnel_geometry(deals.assign(segment=segment), config, by=("segment",), min_count=min_count, depth=depth)
+    geo = geo[geo["kind"] == "open"] if len(geo) else geo
+    by_segment = {key: g.set_index("order")[["won", "lost"]] for key, g in geo.groupby(["funnel", "segment"])}
+    parts = []
+    for row in groups.itertuples():
+        funnel_rows = rates[rates["funnel"] == row.funnel].reset_index(drop=True)
+        counts = None
+        if row.rated:
+            empty = pd.DataFrame({"won": 0, "lost": 0}, index=funnel_rows["order"])
+            counts = by_segment.get((row.funnel, row.segment), empty).reindex(funnel_rows["order"], fill_value=0)
+        part = pd.DataFrame(
+            {
+                "funnel": str(row.funnel),
+                "part": row.part,
+                "segment": row.segment,
+                "stage": funnel_rows["stage"].astype(str),
+                "order": funnel_rows["order"].astype(int),
+                "configured": funnel_rows["configured"].astype(float),
+                **_segment_rates(funnel_rows, counts, min_count, level),
+            }
+        )
+        parts.append(part)
+    columns = ["funnel", "part", "segment", "stage", "order", "configured", "rate", "low", "high", "won", "lost"]
+    columns += ["funnel_rate", "borrowed", "beta_won", "beta_lost"]
+    stages = pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
+    stages = stages.astype({"won": np.int64, "lost": np.int64, "borrowed": bool})
+
+    split = set(groups.loc[groups["split"], "funnel"])
+    seg_open = segment[is_open]
+    part_open = np.where(funnel[is_open].isin(split), seg_open, "")
+    # a deal of a split funnel without a segment goes with the funnel's first segment group
+    first = groups.drop_duplicates("funnel").set_index("funnel")["part"]
+    part_open = np.where(pd.isna(part_open), funnel[is_open].map(first), part_open).astype(object)
+    key = pd.MultiIndex.from_frame(stages[["funnel", "part", "stage"]])
+    group = key.get_indexer(
+        pd.MultiIndex.from_arrays([funnel[is_open], part_open, deals.loc[is_open, "stage"].astype("object")])
+    )
     open_deals = pd.DataFrame(
         {
             "amount": deals.loc[is_open, "amount"].fillna(0.0).astype(float).to_numpy(),
             "funnel": funnel[is_open].to_numpy(),
             "stage": deals.loc[is_open, "stage"].to_numpy(),
-            "segment": deals.loc[is_open, "segment"].to_numpy(),
+            "segment": seg_open.to_numpy(),
             "created_at": deals.loc[is_open, "created_at"].to_numpy(),
             "probability": deals.loc[is_open, "probability"].astype(float).to_numpy(),
+            "part": part_open,
             "group": group,
         }
     )
     counts = np.bincount(group[group >= 0], minlength=len(stages)) if len(stages) else np.zeros(0, int)
     stages["open"] = counts
-    # open deals at this stage or a later one of the same funnel
-    stages["reached"] = stages.iloc[::-1].groupby("funnel", sort=False)["open"].cumsum().iloc[::-1]
-    seg = pd.DataFrame({"funnel": funnel, "segment": deals["segment"].astype("object")}).dropna()
-    mode = seg.groupby("funnel")["segment"].agg(lambda s: s.value_counts().index[0]) if len(seg) else pd.Series()
-    stages["segment"] = stages["funnel"].map(mode)
+    # open deals at this stage or a later one of the same group
+    stages["reached"] = stages.iloc[::-1].groupby(["funnel", "part"], sort=False)["open"].cumsum().iloc[::-1]
+    groups["open"] = stages.groupby(["funnel", "part"], sort=False)["open"].sum().to_numpy() if len(stages) else 0
 
     dates = pd.concat([deals["created_at"], deals["closed_at"]])
     as_of = pd.Timestamp(as_of) if as_of is not None else (dates.max() if dates.notna().any() else None)
@@ -164,12 +332,9 @@ def prepare_forecast(
         inflow = float(((deals["created_at"] > start) & (deals["created_at"] <= as_of)).sum()) / inflow_months
     won = status == WON
     won_amount = deals.loc[won, "amount"].astype(float)
-    won_sizes = won_amount.dropna().to_numpy()
-    by_funnel = pd.DataFrame({"funnel": funnel[won], "amount": won_amount}).dropna()
-    share = by_funnel.groupby("funnel")["amount"].sum()
-    share = share / share.sum() if share.sum() > 0 else share
-    sizes_by_funnel = {str(f): g.to_numpy(dtype=float) for f, g in by_funnel.groupby("funnel")["amount"]}
-    return ForecastInputs(open_deals, stages, cif, as_of, inflow, won_sizes, share, sizes_by_funnel)
+    shares, sizes = _plan_shares(groups, funnel[won], segment[won], won_amount)
+    groups["plan_share"] = shares
+    return ForecastInputs(open_deals, stages, groups, cif, as_of, inflow, won_amount.dropna().to_numpy(), sizes)
 
 
 def deal_probabilities(inputs: ForecastInputs, stage_p, *, own: bool = False) -> np.ndarray:
@@ -214,7 +379,10 @@ def forecast_summary(dist: RevenueDistribution, plan: float) -> dict[str, float]
 def rate_uncertainty(inputs: ForecastInputs, *, seed: int = 0, draws: int = 4000) -> RevenueDistribution:
     """Revenue when each stage's rate is drawn from its historical Beta.
 
-    Deals at stages outside the config keep their own probability as a sure
+    One rate per row of ``inputs.stages`` (a funnel's stage, or a funnel ×
+    segment's stage when the funnel is split by segment), shared by its
+    deals, drawn from Beta(1 + ``beta_won``, 1 + ``beta_lost``). Deals at
+    stages outside the config keep their own probability as a sure
     expectation (they are few and have no history to draw from).
     """
     deals = inputs.open_deals
@@ -224,8 +392,8 @@ def rate_uncertainty(inputs: ForecastInputs, *, seed: int = 0, draws: int = 4000
     return uncertain_rates_distribution(
         deals["amount"].to_numpy()[known],
         deals["group"].to_numpy()[known],
-        inputs.stages["won"].to_numpy(),
-        inputs.stages["lost"].to_numpy(),
+        inputs.stages["beta_won"].to_numpy(),
+        inputs.stages["beta_lost"].to_numpy(),
         sure=sure,
         seed=seed,
         draws=draws,
@@ -254,7 +422,12 @@ def plan_by_funnel(
     target: float,
     confidence: float,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The reverse funnel of each funnel, the plan split by won-revenue share.
+    """The reverse funnel of each slider group, the plan split by won-revenue share.
+
+    A group is a funnel, or a funnel's client segment when its open deals
+    span several segments (see :class:`ForecastInputs`); each gets
+    ``groups["plan_share"]`` of the target and plans with its own stage
+    probabilities, won deal sizes and open deals.
 
     Parameters
     ----------
@@ -262,7 +435,7 @@ def plan_by_funnel(
     stage_p : array_like
         Per-stage win probability (rows of ``inputs.stages``).
     probabilities : array_like
-        Per open deal win probability: each funnel's open deals bring part of
+        Per open deal win probability: each group's open deals bring part of
         its share of the plan (their expected revenue on average, their
         revenue distribution at the confidence).
     target : float
@@ -273,40 +446,43 @@ def plan_by_funnel(
     Returns
     -------
     stages : DataFrame
-        ``funnel``, ``segment``, ``stage``, ``order``, ``rate``,
-        ``needed_mean``, ``needed_conf``, ``actual`` (open deals at the
-        stage or later).
+        ``funnel``, ``part``, ``segment``, ``stage``, ``order``, ``rate``,
+        ``needed_mean``, ``needed_conf``, ``actual`` (the group's open deals
+        at the stage or later).
     funnels : DataFrame
-        Per funnel: ``target``, ``pipeline``, ``gap``, ``wins_mean``,
-        ``wins_conf``, ``leads_mean``, ``leads_conf``, ``mean_size``.
+        Per group: ``funnel``, ``part``, ``segment``, ``target``,
+        ``pipeline``, ``gap``, ``wins_mean``, ``wins_conf``, ``leads_mean``,
+        ``leads_conf``, ``mean_size``.
     """
     sp = np.asarray(stage_p, dtype=float)
     p = np.asarray(probabilities, dtype=float)
     deals = inputs.open_deals
     funnel_of_deal = deals["funnel"].to_numpy()
+    part_of_deal = deals["part"].to_numpy()
     amounts = deals["amount"].to_numpy()
     tables, rows = [], []
-    n_funnels = max(inputs.stages["funnel"].nunique(), 1)
-    for name, st in inputs.stages.groupby("funnel", sort=False):
-        # without won revenue to go by, every funnel carries an equal part of the plan
-        share = float(inputs.won_share.get(name, 0.0)) if len(inputs.won_share) else 1.0 / n_funnels
-        sizes = inputs.won_sizes_by_funnel.get(name, inputs.won_sizes)
-        mine = funnel_of_deal == name
+    for group in inputs.groups.itertuples():
+        st = inputs.stages[(inputs.stages["funnel"] == group.funnel) & (inputs.stages["part"] == group.part)]
+        sizes = inputs.won_sizes_by_group.get((group.funnel, group.part), inputs.won_sizes)
+        mine = (funnel_of_deal == group.funnel) & (part_of_deal == group.part)
         pipeline = revenue_distribution(amounts[mine], p[mine])
         rates = pd.DataFrame({"stage": st["stage"], "rate": sp[st.index]})
+        target_part = target * group.plan_share
         table, summary = reverse_funnel(
-            target * share,
-            sizes if len(sizes) else inputs.won_sizes,
+            target_part,
+            sizes,
             rates,
             confidence=confidence,
             pipeline=pipeline,
             actual=pd.Series(st["reached"].to_numpy(), index=st["stage"].to_numpy()),
         )
-        table.insert(0, "funnel", name)
-        table.insert(1, "segment", st["segment"].to_numpy())
-        table.insert(3, "order", st["order"].to_numpy())
+        table.insert(0, "funnel", group.funnel)
+        table.insert(1, "part", group.part)
+        table.insert(2, "segment", st["segment"].to_numpy())
+        table.insert(4, "order", st["order"].to_numpy())
         tables.append(table)
-        rows.append({"funnel": name, "target": target * share, "pipeline": pipeline.mean, **summary})
+        keys = {"funnel": group.funnel, "part": group.part, "segment": group.segment}
+        rows.append({**keys, "target": target_part, "pipeline": pipeline.mean, **summary})
     stages = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
     funnels = pd.DataFrame(rows)
     if len(funnels):

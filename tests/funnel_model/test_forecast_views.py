@@ -1,0 +1,130 @@
+"""Forecast views per funnel × segment: one CRM pipeline holding new and active clients, rates computed by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from funnel_model.config import FunnelConfig, FunnelSpec, StageSpec
+from funnel_model.forecast_views import deal_probabilities, plan_by_funnel, prepare_forecast, rate_uncertainty
+from funnel_model.schema import conform
+
+CONFIG = FunnelConfig(
+    [FunnelSpec("Sales", [StageSpec("Lead", 0.2), StageSpec("Offer", 0.5)], won=["Won"], lost=["Lost"])]
+)
+MIN_COUNT = 4  # a stage needs 4 closed deals of a segment for a rate of its own
+
+
+def pipeline(with_active_open: bool = True) -> pd.DataFrame:
+    rows = [
+        # deal, segment, stage, status, lost at, amount
+        # new prospects close badly: Lead 1 won / 3 lost, Offer 1 won / 1 lost
+        ("n1", "new", "Won", "won", None, 100.0),
+        ("n2", "new", "Lost", "lost", "Lead", 50.0),
+        ("n3", "new", "Lost", "lost", "Lead", 50.0),
+        ("n4", "new", "Lost", "lost", "Offer", 50.0),
+        # active clients close well: Lead 3 won / 1 lost, Offer the same
+        ("a1", "active", "Won", "won", None, 200.0),
+        ("a2", "active", "Won", "won", None, 200.0),
+        ("a3", "active", "Won", "won", None, 200.0),
+        ("a4", "active", "Lost", "lost", "Offer", 80.0),
+        # open deals of both segments at both stages
+        ("o1", "new", "Lead", "open", None, 1000.0),
+        ("o2", "new", "Offer", "open", None, 2000.0),
+        ("o3", "active", "Lead", "open", None, 3000.0),
+        ("o4", "active", "Offer", "open", None, 4000.0),
+    ]
+    if not with_active_open:
+        rows = [r for r in rows if r[0] not in ("o3", "o4")]
+    deals = pd.DataFrame(rows, columns=["deal_id", "segment", "stage", "status", "lost_stage", "amount"])
+    deals["funnel"] = "Sales"
+    deals["client_id"] = deals["deal_id"]
+    deals["created_at"] = pd.Timestamp("2025-01-01")
+    deals["closed_at"] = np.where(deals["status"] == "open", None, "2025-02-01")
+    return conform(deals)
+
+
+# the funnel as a whole: Lead 4 won / 4 lost = 1/2, Offer 4 won / 2 lost = 2/3 (both ≥ MIN_COUNT closed)
+FUNNEL_LEAD, FUNNEL_OFFER = 4 / 8, 4 / 6
+# new × Offer has 2 closed deals: 2 missing observations at the funnel's rate
+NEW_OFFER = (1 + 2 * FUNNEL_OFFER) / 4
+
+
+def test_a_pipeline_with_two_segments_gets_a_slider_group_and_rates_per_segment():
+    inputs = prepare_forecast(pipeline(), CONFIG, min_count=MIN_COUNT)
+    groups = inputs.groups
+    assert list(groups["part"]) == ["new", "active"] and groups["split"].all()
+    assert list(groups["open"]) == [2, 2]
+    st = inputs.stages
+    assert list(zip(st["part"], st["stage"], strict=True)) == [
+        ("new", "Lead"),
+        ("new", "Offer"),
+        ("active", "Lead"),
+        ("active", "Offer"),
+    ]
+    assert list(st["won"]) == [1, 1, 3, 3] and list(st["lost"]) == [3, 1, 1, 1]
+    np.testing.assert_allclose(st["rate"], [1 / 4, NEW_OFFER, 3 / 4, 3 / 4])
+    assert list(st["borrowed"]) == [False, True, False, False]
+    np.testing.assert_allclose(st["funnel_rate"], [FUNNEL_LEAD, FUNNEL_OFFER, FUNNEL_LEAD, FUNNEL_OFFER])
+    np.testing.assert_allclose(st["configured"], [0.2, 0.5, 0.2, 0.5])
+    # the borrowed rate's Beta carries the 2 filled-in observations
+    np.testing.assert_allclose(st.loc[1, ["beta_won", "beta_lost"]].astype(float), [1 + 2 * FUNNEL_OFFER, 1 + 2 / 3])
+    assert list(st["open"]) == [1, 1, 1, 1] and list(st["reached"]) == [2, 1, 2, 1]
+    assert list(inputs.open_deals["group"]) == [0, 1, 2, 3]
+
+    # the historical baseline and the uncertain band use the segment rates
+    a = inputs.open_deals["amount"].to_numpy()
+    baseline = a @ deal_probabilities(inputs, st["rate"])
+    assert baseline == pytest.approx(1000 / 4 + 2000 * NEW_OFFER + 3000 * 3 / 4 + 4000 * 3 / 4)
+    beta_mean = [2 / 6, (1 + 2 * FUNNEL_OFFER + 1) / 6, 4 / 6, 4 / 6]  # (1 + won) / (2 + won + lost)
+    assert rate_uncertainty(inputs).mean == pytest.approx(a @ beta_mean)
+
+
+def test_moving_one_segments_slider_changes_only_that_segments_deals():
+    inputs = prepare_forecast(pipeline(), CONFIG, min_count=MIN_COUNT)
+    a = inputs.open_deals["amount"].to_numpy()
+    before = a * deal_probabilities(inputs, [0.2, 0.5, 0.2, 0.5])
+    after = a * deal_probabilities(inputs, [0.2, 0.9, 0.2, 0.5])  # the new clients' Offer slider
+    changed = before != after
+    assert list(np.flatnonzero(changed)) == [1]
+    assert inputs.open_deals.loc[1, ["segment", "stage"]].tolist() == ["new", "Offer"]
+    assert after.sum() - before.sum() == pytest.approx(2000 * 0.4)
+    # the same stage of the other segment moves the other deal only
+    other = a * deal_probabilities(inputs, [0.2, 0.5, 0.2, 0.9])
+    assert list(np.flatnonzero(other != before)) == [3]
+
+
+def test_the_reverse_funnel_splits_the_plan_by_each_segments_won_revenue():
+    inputs = prepare_forecast(pipeline(), CONFIG, min_count=MIN_COUNT)
+    # won revenue: new 100, active 600
+    np.testing.assert_allclose(inputs.groups["plan_share"], [1 / 7, 6 / 7])
+    stage_p = [0.25, 0.5, 0.75, 0.75]
+    no_pipeline = np.zeros(len(inputs.open_deals))
+    stages, funnels = plan_by_funnel(inputs, stage_p, no_pipeline, 7000, 0.9)
+    assert list(funnels["segment"]) == ["new", "active"]
+    np.testing.assert_allclose(funnels["target"], [1000, 6000])
+    np.testing.assert_allclose(funnels["mean_size"], [100, 200])  # each segment's own won deals
+    np.testing.assert_allclose(funnels["wins_mean"], [10, 30])
+    # deals that must reach each stage on average: wins over the segment's stage probability
+    np.testing.assert_allclose(stages["needed_mean"], [10 / 0.25, 10 / 0.5, 30 / 0.75, 30 / 0.75])
+    assert list(stages["actual"]) == [2, 1, 2, 1]
+
+
+def test_one_open_segment_keeps_one_group_with_that_segments_rates():
+    inputs = prepare_forecast(pipeline(with_active_open=False), CONFIG, min_count=MIN_COUNT)
+    assert list(inputs.groups["part"]) == [""] and not inputs.groups["split"].any()
+    assert inputs.groups.loc[0, "segment"] == "new"
+    # the open deals are all new prospects: the new segment's rates, not the funnel's mix
+    np.testing.assert_allclose(inputs.stages["rate"], [1 / 4, NEW_OFFER])
+    assert list(inputs.stages["borrowed"]) == [False, True]
+    assert inputs.groups.loc[0, "plan_share"] == 1.0
+
+
+def test_a_funnel_whose_history_is_all_one_segment_keeps_the_funnels_figures():
+    deals = pipeline()
+    deals = deals[deals["segment"] == "new"].reset_index(drop=True)
+    segmented = prepare_forecast(deals, CONFIG, min_count=MIN_COUNT)
+    unsegmented = prepare_forecast(deals.assign(segment=pd.NA), CONFIG, min_count=MIN_COUNT)
+    columns = ["rate", "low", "high", "won", "lost", "beta_won", "beta_lost", "borrowed"]
+    pd.testing.assert_frame_equal(segmented.stages[columns], unsegmented.stages[columns])
