@@ -43,8 +43,9 @@ METRICS = ("mean", "p10", "p50", "p90", "p_plan")
 KEEP = "session"  # assumptions survive a visit to another page
 
 
-def slider_key(funnel: str, stage: str) -> str:
-    return f"forecast.p.{funnel}.{stage}"
+def slider_key(funnel: str, stage: str, part: str = "") -> str:
+    """A stage slider; a funnel split by client segment keys each segment's sliders apart."""
+    return f"forecast.p.{funnel}.{part}.{stage}" if part else f"forecast.p.{funnel}.{stage}"
 
 
 @st.cache_data(scope="session", show_spinner=False, max_entries=4)
@@ -86,47 +87,73 @@ def _segment(seg: object) -> str:
 
 def _reset(stages: pd.DataFrame, column: str) -> None:
     for row in stages.itertuples():
-        st.session_state[slider_key(row.funnel, row.stage)] = round(100 * getattr(row, column))
+        st.session_state[slider_key(row.funnel, row.stage, row.part)] = round(100 * getattr(row, column))
+
+
+def _slider(row, split: bool) -> float:
+    """One stage's slider, labelled with its historical rate; returns the probability."""
+    rate = f"{100 * row.rate:.0f} %"
+    if row.borrowed:  # few closed deals of this segment: say the rate leans on the whole funnel's
+        label = tr("forecast.slider_label_borrowed", stage=row.stage, n=row.open, rate=rate, closed=row.won + row.lost)
+        help_text = tr(
+            "forecast.slider_help_borrowed",
+            won=row.won,
+            lost=row.lost,
+            funnel_rate=_pct(row.funnel_rate),
+            configured=_pct(row.configured),
+        )
+    else:
+        low, high = f"{100 * row.low:.0f}", f"{100 * row.high:.0f}"
+        label = tr("forecast.slider_label", stage=row.stage, n=row.open, rate=rate, low=low, high=high)
+        counts = "forecast.slider_help_segment" if split else "forecast.slider_help"
+        help_text = tr(counts, won=row.won, lost=row.lost, configured=_pct(row.configured))
+    value = st.slider(
+        label,
+        min_value=0,
+        max_value=100,
+        step=1,
+        format="%d %%",
+        key=slider_key(row.funnel, row.stage, row.part),
+        persist_state=KEEP,
+        help=help_text,
+    )
+    return value / 100.0
 
 
 def _sliders(inputs: ForecastInputs) -> np.ndarray:
-    """One slider per funnel and stage (percent); returns the probabilities in stage order."""
+    """One slider per group (funnel, or funnel × segment) and stage, in percent; the probabilities in stage order."""
     stages = inputs.stages
     for row in stages.itertuples():
-        st.session_state.setdefault(slider_key(row.funnel, row.stage), round(100 * row.configured))
+        st.session_state.setdefault(slider_key(row.funnel, row.stage, row.part), round(100 * row.configured))
     st.subheader(tr("forecast.sliders"), help=tr("forecast.sliders_help"))
     left, right = st.columns(2)
     left.button(tr("forecast.reset"), key="forecast.reset", on_click=_reset, args=(stages, "configured"))
     right.button(tr("forecast.use_history"), key="forecast.use_history", on_click=_reset, args=(stages, "rate"))
     st.checkbox(tr("forecast.own"), key=OWN_KEY, help=tr("forecast.own_help"), persist_state=KEEP)
     values = np.zeros(len(stages))
-    for i, (funnel, group) in enumerate(stages.groupby("funnel", sort=False)):
-        label = tr(
-            "forecast.funnel_label", funnel=funnel, segment=_segment(group["segment"].iloc[0]), n=group["open"].sum()
-        )
+    for i, group in enumerate(inputs.groups.itertuples()):
+        rows = stages[(stages["funnel"] == group.funnel) & (stages["part"] == group.part)]
+        label = tr("forecast.funnel_label", funnel=group.funnel, segment=_segment(group.segment), n=group.open)
         with st.expander(label, expanded=i == 0):
-            for row in group.itertuples():
-                label = tr(
-                    "forecast.slider_label",
-                    stage=row.stage,
-                    n=row.open,
-                    rate=f"{100 * row.rate:.0f} %",
-                    low=f"{100 * row.low:.0f}",
-                    high=f"{100 * row.high:.0f}",
+            if group.split:  # one funnel, several segments: each group resets on its own too
+                one, two = st.columns(2)
+                key = f"{group.funnel}.{group.part}"
+                one.button(
+                    tr("forecast.reset_group"),
+                    key=f"forecast.reset.{key}",
+                    on_click=_reset,
+                    args=(rows, "configured"),
+                    help=tr("forecast.reset_group_help"),
                 )
-                values[row.Index] = (
-                    st.slider(
-                        label,
-                        min_value=0,
-                        max_value=100,
-                        step=1,
-                        format="%d %%",
-                        key=slider_key(row.funnel, row.stage),
-                        persist_state=KEEP,
-                        help=tr("forecast.slider_help", won=row.won, lost=row.lost, configured=_pct(row.configured)),
-                    )
-                    / 100.0
+                two.button(
+                    tr("forecast.use_history_group"),
+                    key=f"forecast.use_history.{key}",
+                    on_click=_reset,
+                    args=(rows, "rate"),
+                    help=tr("forecast.use_history_group_help"),
                 )
+            for row in rows.itertuples():
+                values[row.Index] = _slider(row, group.split)
     return values
 
 
@@ -255,9 +282,9 @@ def _plan(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, plan: floa
         "actual": tr("forecast.series.actual"),
     }
     for row in funnels.itertuples():
-        table = stages[stages["funnel"] == row.funnel]
+        table = stages[(stages["funnel"] == row.funnel) & (stages["part"] == row.part)]
         text, chart = st.columns([1, 2], gap="large")
-        text.markdown(f"**{row.funnel}** · {_segment(table['segment'].iloc[0])}")
+        text.markdown(f"**{row.funnel}** · {_segment(row.segment)}")
         text.caption(
             tr(
                 "forecast.plan_funnel",

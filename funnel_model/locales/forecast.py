@@ -28,8 +28,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "forecast.sliders": {"en": "Win probability per stage", "ru": "Вероятность выигрыша по этапам"},
     "forecast.sliders_help": {
-        "en": "Defaults come from the funnel config; each label shows the stage's historical win rate with its 90 % interval.",
-        "ru": "По умолчанию — из настройки воронок; в подписи — историческая доля выигрыша этапа и её 90-процентный интервал.",
+        "en": "Defaults come from the funnel config; each label shows the stage's historical win rate with its 90 % interval. Where one funnel's open deals belong to several client segments (new, active, dormant clients in one CRM pipeline), each segment has its own sliders and its own historical rates.",
+        "ru": "По умолчанию — из настройки воронок; в подписи — историческая доля выигрыша этапа и её 90-процентный интервал. Если открытые сделки одной воронки относятся к разным сегментам клиентов (новые, действующие, спящие в одной воронке CRM), у каждого сегмента свои ползунки и свои исторические доли.",
     },
     "forecast.funnel_label": {
         "en": "{funnel} · {segment} · {n} open deals",
@@ -44,6 +44,28 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Среди закрытых сделок, дошедших до этапа: выиграно {won}, проиграно {lost}; в настройке: {configured}.",
     },
     "forecast.reset": {"en": "Reset to config", "ru": "Как в настройке"},
+    "forecast.slider_label_borrowed": {
+        "en": "{stage} ({n} open) · hist. {rate}, partly the funnel's (segment: {closed} closed)",
+        "ru": "{stage} ({n} откр.) · ист. {rate}, отчасти по воронке (в сегменте закрыто {closed})",
+    },
+    "forecast.slider_help_segment": {
+        "en": "{won} won and {lost} lost among this segment's closed deals that reached this stage; config: {configured}.",
+        "ru": "Среди закрытых сделок этого сегмента, дошедших до этапа: выиграно {won}, проиграно {lost}; в настройке: {configured}.",
+    },
+    "forecast.slider_help_borrowed": {
+        "en": "Only {won} won and {lost} lost among this segment's closed deals that reached this stage, too few for a rate of its own: the missing observations are filled with the whole funnel's rate ({funnel_rate}). Config: {configured}.",
+        "ru": "Среди закрытых сделок этого сегмента, дошедших до этапа, выиграно лишь {won} и проиграно {lost} — слишком мало для собственной доли: недостающие наблюдения дополнены долей всей воронки ({funnel_rate}). В настройке: {configured}.",
+    },
+    "forecast.reset_group": {"en": "Reset segment", "ru": "Сегмент как в настройке"},
+    "forecast.reset_group_help": {
+        "en": "This segment's sliders back to the funnel config; the other segments keep theirs.",
+        "ru": "Вернуть ползунки этого сегмента к настройке воронки; у других сегментов они не меняются.",
+    },
+    "forecast.use_history_group": {"en": "Segment's history", "ru": "Сегмент по истории"},
+    "forecast.use_history_group_help": {
+        "en": "This segment's sliders to its historical win rates; the other segments keep theirs.",
+        "ru": "Поставить ползунки этого сегмента на его исторические доли выигрыша; у других сегментов они не меняются.",
+    },
     "forecast.use_history": {"en": "Use history", "ru": "По истории"},
     "forecast.own": {"en": "Sellers' own probabilities", "ru": "Вероятности продавцов"},
     "forecast.own_help": {
@@ -112,8 +134,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "forecast.band.independent": {"en": "Deals independent", "ru": "Сделки независимы"},
     "forecast.band.uncertain": {"en": "Stage rates uncertain", "ru": "Доли этапов неточны"},
     "forecast.bands_why": {
-        "en": "The second band is wider because a stage's true win rate is known only from a limited history: if it is really lower, all the deals at that stage fail together, and such shared luck does not average out over many deals the way independent deals do. Here each stage's rate is drawn from Beta(1 + won, 1 + lost) of its history.",
-        "ru": "Второй диапазон шире, потому что истинная доля выигрыша этапа известна лишь по ограниченной истории: если на деле она ниже, то проваливаются сразу все сделки этого этапа, и такое общее везение или невезение не усредняется на многих сделках, как у независимых сделок. Здесь доля каждого этапа берётся из Beta(1 + выиграно, 1 + проиграно) по его истории.",
+        "en": "The second band is wider because a stage's true win rate is known only from a limited history: if it is really lower, all the deals at that stage fail together, and such shared luck does not average out over many deals the way independent deals do. Here each stage's rate (each segment's, where a funnel's sliders are split by segment) is drawn from Beta(1 + won, 1 + lost) of its history.",
+        "ru": "Второй диапазон шире, потому что истинная доля выигрыша этапа известна лишь по ограниченной истории: если на деле она ниже, то проваливаются сразу все сделки этого этапа, и такое общее везение или невезение не усредняется на многих сделках, как у независимых сделок. Здесь доля каждого этапа (каждого сегмента, если ползунки воронки разделены по сегментам) берётся из Beta(1 + выиграно, 1 + проиграно) по его истории.",
     },
     "forecast.months_title": {"en": "Revenue by close month", "ru": "Выручка по месяцам закрытия"},
     "forecast.months_note": {
@@ -135,8 +157,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Вероятность выполнить план, которую дают количества «с уверенностью» (суммы сделок разные, выигрыши случайны).",
     },
     "forecast.plan_note": {
-        "en": "The plan is split between funnels by their share of past won revenue; each funnel's open deals bring part of it, the rest must come from new deals. On average: the gap over the mean deal size and the stage's win rate. At the confidence: the pipeline's luck, the spread of deal sizes and the luck of each deal are all included (Monte Carlo, negative binomial). Bars: deals that must reach each stage, beside the open deals now at that stage or later.",
-        "ru": "План делится между воронками по их доле в выигранной ранее выручке; часть дадут открытые сделки воронки, остальное — новые сделки. В среднем: недостающая выручка делится на средний чек и на долю выигрыша этапа. С уверенностью: учтены и удача открытых сделок, и разброс чеков, и случайность каждой сделки (Монте-Карло, отрицательное биномиальное). Столбцы: сколько сделок должно дойти до каждого этапа, рядом — открытые сделки на этом этапе или дальше.",
+        "en": "The plan is split between funnels, and within a funnel between its client segments, by their share of past won revenue; each part's open deals bring some of it, the rest must come from new deals. On average: the gap over the mean deal size and the stage's win rate. At the confidence: the pipeline's luck, the spread of deal sizes and the luck of each deal are all included (Monte Carlo, negative binomial). Bars: deals that must reach each stage, beside the open deals now at that stage or later.",
+        "ru": "План делится между воронками, а внутри воронки — между сегментами клиентов, по их доле в выигранной ранее выручке; часть дадут открытые сделки этой части, остальное — новые сделки. В среднем: недостающая выручка делится на средний чек и на долю выигрыша этапа. С уверенностью: учтены и удача открытых сделок, и разброс чеков, и случайность каждой сделки (Монте-Карло, отрицательное биномиальное). Столбцы: сколько сделок должно дойти до каждого этапа, рядом — открытые сделки на этом этапе или дальше.",
     },
     "forecast.plan_funnel": {
         "en": "Plan {target}; open deals bring {pipeline}; from new deals {gap}: {wins_mean} wins on average, {wins_conf} at {conf}; leads: {leads_mean} on average, {leads_conf} at {conf}.",

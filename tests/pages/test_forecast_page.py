@@ -6,11 +6,12 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from funnel_model import derive_segments, read_deals, read_stage_history, revenue_distribution
-from funnel_model.config import FunnelConfig
+from funnel_model.config import FunnelConfig, FunnelSpec, StageSpec
 from funnel_model.forecast_views import deal_probabilities, prepare_forecast
 
 PAGE = "pages/forecast.py"
@@ -150,7 +151,7 @@ def test_confidence_raises_the_leads_needed():
     at.slider(key="forecast.confidence").set_value(99).run()
     check(at)
     high = leads_text()
-    assert len(low) == len(demo_inputs().stages["funnel"].unique()) and low != high
+    assert len(low) == len(demo_inputs().groups) and low != high  # one reverse funnel per slider group
     assert all("at 99 %" in text for text in high)
 
 
@@ -178,3 +179,109 @@ def test_assumptions_survive_a_visit_to_another_page():
     assert at.slider(key=key).value == 20
     assert at.number_input(key="forecast.plan").value == 50_000_000.0
     assert metrics(at)[0] == moved
+
+
+# One CRM pipeline holding both new prospects and repeat clients (the usual amoCRM/Bitrix24 set-up).
+PIPELINE = "Продажи"
+STAGES = ["Квалификация", "Переговоры", "Договор"]
+WON_STAGE, LOST_STAGE = "Успешно реализовано", "Закрыто и не реализовано"
+ONE_PIPELINE = FunnelConfig(
+    [
+        FunnelSpec(
+            PIPELINE, [StageSpec(s, p) for s, p in zip(STAGES, (0.2, 0.4, 0.6), strict=True)], [WON_STAGE], [LOST_STAGE]
+        )
+    ]
+)
+
+
+def one_pipeline_csv() -> bytes:
+    """An amoCRM-style export: 40 prospects (1 in 4 won), repeats of the 10 buyers (8 won), open deals of both.
+
+    No segment column: the segments come from each client's history (a repeat buyer is an active client).
+    """
+    rows = []
+
+    def add(deal, client, stage, created, closed=None, lost_at="", amount=100_000):
+        closed_text = f"{closed:%d.%m.%Y}" if closed is not None else ""
+        rows.append([deal, client, PIPELINE, stage, amount, f"{created:%d.%m.%Y}", closed_text, lost_at])
+
+    for i in range(40):
+        created = pd.Timestamp("2025-01-06") + pd.Timedelta(days=3 * i)
+        won = i % 4 == 0
+        closed = created + pd.Timedelta(days=30)
+        add(f"N{i}", f"C{i:02d}", WON_STAGE if won else LOST_STAGE, created, closed, "" if won else STAGES[i % 3])
+    for j, i in enumerate(range(0, 40, 4)):
+        created = pd.Timestamp("2025-07-01") + pd.Timedelta(days=5 * j)
+        won = j < 8
+        closed = created + pd.Timedelta(days=20)
+        add(f"R{j}", f"C{i:02d}", WON_STAGE if won else LOST_STAGE, created, closed, "" if won else STAGES[2], 300_000)
+    for j in range(12):
+        add(f"ON{j}", f"P{j:02d}", STAGES[j % 3], pd.Timestamp("2025-11-01") + pd.Timedelta(days=j))
+    for j, i in enumerate(range(0, 40, 4)):
+        add(f"OA{j}", f"C{i:02d}", STAGES[j % 3], pd.Timestamp("2025-11-15") + pd.Timedelta(days=j), amount=300_000)
+    header = ["ID", "Компания", "Воронка", "Этап сделки", "Бюджет", "Дата создания", "Дата закрытия", "Этап проигрыша"]
+    return pd.DataFrame(rows, columns=header).to_csv(index=False, sep=";").encode("utf-8")
+
+
+def test_one_pipeline_with_two_segments_gets_a_slider_group_per_segment():
+    content = one_pipeline_csv()
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["lang"] = "en"
+    at.run()
+    at.file_uploader(key="data.upload").upload("amo.csv", content, "text/csv").run()
+    check(at)
+    at.session_state["config:upload"] = ONE_PIPELINE  # the stage order as the user confirms it on the Data page
+    at.switch_page(PAGE)
+    at.run()
+    check(at)
+
+    deals = read_deals(content, name="amo.csv").deals
+    deals["segment"] = derive_segments(deals)
+    inputs = prepare_forecast(deals, ONE_PIPELINE)
+    assert list(inputs.groups["segment"]) == ["new", "active"]
+    # two groups of sliders, labelled with the segment, each with its own historical rates
+    labels = [e.label for e in at.expander]
+    assert f"{PIPELINE} · New prospects · 12 open deals" in labels
+    assert f"{PIPELINE} · Active clients · 10 open deals" in labels
+    new_key, active_key = (f"forecast.p.{PIPELINE}.{seg}.Договор" for seg in ("new", "active"))
+    assert len([s for s in at.slider if s.key.startswith("forecast.p.")]) == 2 * len(STAGES)
+    rates = inputs.stages.set_index(["part", "stage"])["rate"]
+    assert rates[("active", "Договор")] > rates[("new", "Договор")] + 0.1  # repeat clients close better
+    assert f"hist. {100 * rates[('new', 'Договор')]:.0f} %" in at.slider(key=new_key).label
+    assert f"hist. {100 * rates[('active', 'Договор')]:.0f} %" in at.slider(key=active_key).label
+    # the historical baseline sums the segments' own rates
+    a = inputs.open_deals["amount"].to_numpy()
+    _, hist = metrics(at)
+    assert amount(hist["E[S]"]) == pytest.approx(a @ deal_probabilities(inputs, inputs.stages["rate"]), rel=0.006)
+    # the reverse funnel per segment
+    assert sum(c.value.startswith("Plan ") for c in at.caption) == 2
+    assert {f"**{PIPELINE}** · New prospects", f"**{PIPELINE}** · Active clients"} <= {m.value for m in at.markdown}
+
+    # moving the active clients' contract slider raises P(plan); the new prospects' sliders stay
+    before, _ = metrics(at)
+    at.slider(key=active_key).set_value(100).run()
+    check(at)
+    after, _ = metrics(at)
+    assert percent(after["P(plan)"]) > percent(before["P(plan)"]) + 0.05
+    assert at.slider(key=new_key).value == 60
+    stage_p = np.round(100 * inputs.stages["configured"].to_numpy()) / 100
+    moved = stage_p.copy()
+    moved[(inputs.stages["part"] == "active") & (inputs.stages["stage"] == "Договор")] = 1.0
+    assert amount(after["E[S]"]) == pytest.approx(a @ deal_probabilities(inputs, moved), rel=0.006)
+
+    # the same stage of the other segment moves P(plan) the other way
+    at.slider(key=new_key).set_value(0).run()
+    check(at)
+    assert percent(metrics(at)[0]["P(plan)"]) < percent(after["P(plan)"])
+
+    # a segment's reset leaves the other segment alone; the global reset takes both back
+    at.button(key=f"forecast.reset.{PIPELINE}.active").click().run()
+    check(at)
+    assert at.slider(key=active_key).value == 60 and at.slider(key=new_key).value == 0
+    at.button(key=f"forecast.use_history.{PIPELINE}.new").click().run()
+    assert at.slider(key=new_key).value == round(100 * rates[("new", "Договор")])
+    assert at.slider(key=active_key).value == 60
+    at.button(key="forecast.reset").click().run()
+    check(at)
+    assert at.slider(key=new_key).value == 60 and at.slider(key=active_key).value == 60
+    assert metrics(at)[0] == before
