@@ -32,7 +32,8 @@ from scipy import stats
 
 from funnel_model.config import FunnelConfig
 from funnel_model.errors import ParameterError
-from funnel_model.geometry import DEFAULT_MIN_COUNT, deal_depth, infer_config, stage_win_rates
+from funnel_model.geometry import DEFAULT_MIN_COUNT, deal_depth, stage_win_rates
+from funnel_model.inference import infer_config
 from funnel_model.schema import LOST, WON
 
 __all__ = [

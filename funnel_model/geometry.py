@@ -40,6 +40,7 @@ from scipy import stats
 
 from funnel_model.config import DEFAULT_FUNNEL, FunnelConfig, FunnelSpec, StageSpec
 from funnel_model.errors import ParameterError
+from funnel_model.inference import infer_config
 from funnel_model.schema import LOST, OPEN, WON
 
 __all__ = [
@@ -50,7 +51,6 @@ __all__ = [
     "cycle_times",
     "deal_depth",
     "funnel_geometry",
-    "infer_config",
     "reach_summary",
     "seller_comparison",
     "stage_durations",
@@ -113,42 +113,6 @@ def beta_interval(won, lost, level: float = 0.9) -> tuple[np.ndarray, np.ndarray
     return stats.beta.ppf(tail, a, b), stats.beta.ppf(1.0 - tail, a, b)
 
 
-def infer_config(deals: pd.DataFrame, history: pd.DataFrame | None = None) -> FunnelConfig:
-    """A funnel config guessed from the data, used when none is given.
-
-    Per funnel: won and lost stage names are the stages of won and lost deals;
-    open stages are ordered by their median position in the history when
-    there is one, else by how many deals sit at or were lost at them (a
-    funnel narrows, so more deals means earlier). Probabilities are the
-    observed share of won deals among closed ones, the same for every stage.
-    """
-    frame = pd.DataFrame(
-        {
-            "funnel": _funnel_names(deals, None),
-            "stage": deals["stage"].astype("str"),
-            "status": deals["status"].astype("str") if "status" in deals else pd.Series(OPEN, index=deals.index),
-            "lost_stage": deals["lost_stage"] if "lost_stage" in deals else pd.Series(pd.NA, index=deals.index),
-        }
-    )
-    funnels = []
-    for name, sub in frame.groupby("funnel", sort=False):
-        won = sorted(sub.loc[sub["status"] == WON, "stage"].dropna().unique())
-        lost = sorted(sub.loc[sub["status"] == LOST, "stage"].dropna().unique())
-        open_names = pd.concat([sub.loc[sub["status"] == OPEN, "stage"], sub["lost_stage"]]).dropna().astype("str")
-        open_names = open_names[~open_names.isin(won + lost)]
-        if history is not None and len(history):
-            hist = history[history["stage"].isin(set(open_names))].sort_values(["deal_id", "entered_at"])
-            position = hist.groupby("deal_id").cumcount()
-            order = position.groupby(hist["stage"]).median().sort_values(kind="stable")
-            names = list(order.index) + [n for n in open_names.value_counts().index if n not in order.index]
-        else:
-            names = list(open_names.value_counts().index)
-        closed = sub["status"].isin([WON, LOST]).sum()
-        p = float((sub["status"] == WON).sum() / closed) if closed else 0.5
-        funnels.append(FunnelSpec(str(name), [StageSpec(str(n), p) for n in names], won=won, lost=lost))
-    return FunnelConfig(funnels)
-
-
 def _funnel_names(deals: pd.DataFrame, config: FunnelConfig | None) -> pd.Series:
     """The funnel of each deal; a missing one is the config's only funnel."""
     default = config.funnels[0].name if config is not None and len(config.funnels) == 1 else DEFAULT_FUNNEL
@@ -202,7 +166,7 @@ def deal_depth(deals: pd.DataFrame, config: FunnelConfig | None = None, history:
         Canonical deal table (``deal_id``, ``stage``, ``status``,
         ``lost_stage``, ``funnel``, ...).
     config : FunnelConfig, optional
-        Stage order; inferred from the data when None.
+        Stage order; when None, inferred by :func:`funnel_model.inference.infer_config`.
     history : DataFrame, optional
         Stage history ``deal_id, stage, entered_at``.
 
@@ -336,7 +300,7 @@ def funnel_geometry(
     deals : DataFrame
         Canonical deal table.
     config : FunnelConfig, optional
-        Stage order per funnel; inferred when None.
+        Stage order per funnel; when None, inferred by :func:`funnel_model.inference.infer_config`.
     history : DataFrame, optional
         Stage history; when given, reached stages come from it (see module).
     by : sequence of str

@@ -3,7 +3,8 @@
 :func:`read_deals` reads amoCRM, Bitrix24, HubSpot, Pipedrive, Salesforce and
 Odoo exports (and the canonical format itself) from CSV in any common dialect
 and encoding, XLSX, or an HTML table saved as ".xls"; it maps the columns,
-parses the values, derives the status and infers the funnel config.
+parses the values, derives the status and infers the funnel config
+(:func:`funnel_model.inference.infer_config`, re-exported here).
 
 Nothing is dropped silently: every data row of the file is either a deal or a
 "rejected" row of ``DealImport.problems``, so ``len(deals) + rejected ==``
@@ -24,9 +25,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from funnel_model.config import DEFAULT_FUNNEL, FunnelConfig, FunnelSpec, StageSpec
+from funnel_model.config import DEFAULT_FUNNEL, FunnelConfig
 from funnel_model.errors import DealImportError
 from funnel_model.i18n import catalog, t
+from funnel_model.inference import infer_config, normalize_cells, status_from_stage
 from funnel_model.parsing import (
     RawTable,
     cell_text,
@@ -41,11 +43,7 @@ from funnel_model.schema import DEAL_COLUMN_NAMES, HISTORY_COLUMNS, LOST, OPEN, 
 from funnel_model.templates import (
     HEADER_ALIASES,
     HISTORY_ALIASES,
-    LOST_STAGE_NAMES,
-    STAGE_TEMPLATES,
     STATUS_VALUES,
-    WON_STAGE_NAMES,
-    StageTemplate,
     normalize_name,
 )
 
@@ -67,8 +65,6 @@ _SEGMENT_VALUES = {
     **dict.fromkeys(("active", "активный", "активные", "действующий", "удержание"), "active"),
     **dict.fromkeys(("dormant", "спящий", "спящие", "неактивный", "реактивация"), "dormant"),
 }
-# Below this many closed deals (or with loss stages unknown) win shares say little; see infer_config.
-_MIN_CLOSED_FOR_EMPIRICAL = 5
 
 
 @dataclass
@@ -227,7 +223,7 @@ def read_deals(source, mapping: dict[str, str] | None = None, *, name: str | Non
 def _status_as_stage(raw: RawTable, used: dict[str, str]) -> dict[str, str]:
     """amoCRM calls its stages «статусы»: a «Статус» column holding stage names is the stage."""
     values = clean_text(raw.body[used["status"]]).dropna()
-    known = _normalize(values).isin(list(STATUS_VALUES)).mean() if len(values) else 1.0
+    known = normalize_cells(values).isin(list(STATUS_VALUES)).mean() if len(values) else 1.0
     if known >= 0.5:
         return used
     used = {**used, "stage": used["status"]}
@@ -243,12 +239,12 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
 
     # Status: an explicit status column, else the terminal stage names.
     stage = clean_text(body[used["stage"]])
-    stage_status = _stage_status(stage)
+    stage_status = status_from_stage(stage)
     explicit = pd.Series(np.nan, index=body.index, dtype="object")
     status_text = None
     if "status" in used:
         status_text = clean_text(body[used["status"]])
-        explicit = _normalize(status_text).map(STATUS_VALUES)
+        explicit = normalize_cells(status_text).map(STATUS_VALUES)
 
     # Rejected rows: nothing says where the deal is.
     closed_by_status = explicit.isin([WON, LOST])
@@ -287,7 +283,7 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
             out[col] = clean_text(body[used[col]])
     if "segment" in out:
         seg = out["segment"]
-        out["segment"] = _normalize(seg).map(_SEGMENT_VALUES).fillna(seg)
+        out["segment"] = normalize_cells(seg).map(_SEGMENT_VALUES).fillna(seg)
     out["funnel"] = out.get("funnel", pd.Series(np.nan, index=body.index, dtype="object")).fillna(DEFAULT_FUNNEL)
 
     if "amount" in used:
@@ -352,19 +348,6 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
             key = h if h not in DEAL_COLUMN_NAMES else f"{h} (unmapped)"
             deals[key] = extra.mask(extra == "")
     return conform(deals), _finish_problems(parts)
-
-
-def _normalize(text: pd.Series) -> pd.Series:
-    """:func:`normalize_name` of each cell, computed once per distinct value."""
-    codes, uniques = pd.factorize(text)
-    names = np.array([normalize_name(u) for u in uniques] + [None], dtype="object")
-    return pd.Series(names[codes], index=text.index, dtype="object")
-
-
-def _stage_status(stage: pd.Series) -> pd.Series:
-    norm = _normalize(stage)
-    status = np.select([norm.isin(WON_STAGE_NAMES), norm.isin(LOST_STAGE_NAMES)], [WON, LOST], OPEN)
-    return pd.Series(status, index=stage.index, dtype="object")
 
 
 def _reject_stageless(body: pd.DataFrame, rows: np.ndarray, mask: pd.Series, stage_header: str) -> pd.DataFrame:
@@ -460,168 +443,6 @@ def read_stage_history(source, *, name: str | None = None) -> pd.DataFrame:
     history = history.sort_values(["deal_id", "entered_at"], kind="stable").reset_index(drop=True)
     history.attrs["problems"] = _finish_problems(parts)
     return history
-
-
-# ---------------------------------------------------------------------- infer_config
-
-
-def infer_config(deals: pd.DataFrame, history: pd.DataFrame | None = None) -> FunnelConfig:
-    """Infer each funnel's stages, their order and default probabilities, and its won/lost names.
-
-    Order of the open stages, the first rule that applies:
-
-    1. a known CRM default pipeline containing every open stage of the funnel;
-    2. the stage history: stages by the median position at which deals entered them;
-    3. the mean stated probability of the funnel's open deals at each stage, ascending;
-    4. first appearance in the data.
-
-    Default probability per stage, the first that applies: the median stated
-    probability of open deals at the stage; the template's; the empirical
-    share of closed deals that reached the stage and were won (won deals
-    reached every stage, lost deals their ``lost_stage``; used only with at
-    least five closed deals and a known loss stage for most lost ones); evenly
-    spaced (k / (n + 1)).
-
-    Parameters
-    ----------
-    deals : DataFrame
-        Canonical deal table.
-    history : DataFrame, optional
-        Stage history (``deal_id, stage, entered_at``).
-
-    Returns
-    -------
-    FunnelConfig
-        One funnel per value of ``funnel`` (missing values form
-        :data:`~funnel_model.config.DEFAULT_FUNNEL`), in order of appearance.
-    """
-    # Everything below works on per-(funnel, status, stage) aggregates: a few hundred
-    # rows however many deals there are.
-    n = len(deals)
-    funnel = deals["funnel"] if "funnel" in deals else pd.Series(np.nan, index=deals.index, dtype="object")
-    codes, names = pd.factorize(funnel.fillna(DEFAULT_FUNNEL))
-    stage_codes, stage_names = pd.factorize(deals["stage"])
-    lost_codes, lost_names = pd.factorize(deals["lost_stage"]) if "lost_stage" in deals else (np.full(n, -1), [])
-    nan = pd.Series(np.nan, index=deals.index, dtype="float64")
-    frame = pd.DataFrame(
-        {
-            "f": codes,
-            "status": pd.Categorical(deals["status"], categories=[OPEN, WON, LOST]).codes,
-            "stage": stage_codes,
-            "lost": lost_codes,
-            "p": deals.get("probability", nan).to_numpy(),
-            "pos": np.arange(n),
-        }
-    )
-    frame = frame.loc[frame["stage"] >= 0]
-    stages = (
-        frame.groupby(["f", "status", "stage"], sort=False)
-        .agg(n=("pos", "size"), first=("pos", "min"), pmean=("p", "mean"), pmed=("p", "median"))
-        .reset_index()
-    )
-    stages["status"] = np.array([OPEN, WON, LOST, OPEN], dtype="object")[stages["status"]]
-    stages["stage"] = np.asarray(stage_names, dtype="object")[stages["stage"]]
-    lost_frame = frame.loc[(frame["status"] == 2)]
-    lost_at = lost_frame.loc[lost_frame["lost"] >= 0].groupby(["f", "lost"], sort=False)
-    lost_at = lost_at.agg(n=("pos", "size"), first=("pos", "min")).reset_index()
-    lost_at["stage"] = np.asarray(lost_names, dtype="object")[lost_at["lost"]]
-    n_lost = lost_frame.groupby("f").size()
-    hist = None
-    if history is not None and len(history):
-        deal_funnel = pd.Series(codes, index=deals["deal_id"].to_numpy())
-        deal_funnel = deal_funnel[~deal_funnel.index.duplicated()]
-        hist = history.assign(f=history["deal_id"].map(deal_funnel))
-    specs = []
-    for code, name in enumerate(names):
-        h = hist.loc[hist["f"] == code] if hist is not None else None
-        specs.append(
-            _infer_funnel(
-                str(name),
-                stages.loc[stages["f"] == code],
-                lost_at.loc[lost_at["f"] == code],
-                int(n_lost.get(code, 0)),
-                h if h is not None and len(h) else None,
-            )
-        )
-    return FunnelConfig(specs)
-
-
-def _infer_funnel(
-    name: str, stages: pd.DataFrame, lost_at: pd.DataFrame, n_lost: int, history: pd.DataFrame | None
-) -> FunnelSpec:
-    """One funnel's spec from its (status, stage) aggregates and loss stages."""
-    won = [str(x) for x in stages.loc[stages["status"] == WON].sort_values("first")["stage"]]
-    lost = [str(x) for x in stages.loc[stages["status"] == LOST].sort_values("first")["stage"] if x not in won]
-    terminal = set(won) | set(lost)
-    opened = stages.loc[stages["status"] == OPEN].set_index("stage")
-    seen = pd.concat([opened["first"], lost_at.set_index("stage")["first"]]).groupby(level=0).min().sort_values()
-    names = [str(x) for x in seen.index if x not in terminal]
-    if history is not None:
-        names += [str(x) for x in pd.unique(history["stage"]) if x not in terminal and x not in names]
-    template = _template_for(names)
-    if template is not None:
-        index = {normalize_name(x): i for i, x in enumerate(template.stages)}
-        names = sorted(names, key=lambda x: index[normalize_name(x)])
-    elif history is not None and history["stage"].isin(names).any():
-        names = _order_by_history(names, history)
-    elif opened["pmean"].notna().any():
-        mean = opened["pmean"]
-        names = sorted(names, key=lambda x: (np.isnan(mean.get(x, np.nan)), mean.get(x, 0.0)))
-    n_won = int(stages.loc[stages["status"] == WON, "n"].sum())
-    empirical = _empirical_rates(names, n_won, n_lost, lost_at.set_index("stage")["n"])
-    probabilities = _stage_probabilities(names, opened["pmed"].dropna(), template, empirical)
-    return FunnelSpec(name, [StageSpec(x, p) for x, p in zip(names, probabilities, strict=True)], won=won, lost=lost)
-
-
-def _template_for(names: list[str]) -> StageTemplate | None:
-    if not names:
-        return None
-    wanted = {normalize_name(x) for x in names}
-    for template in STAGE_TEMPLATES:
-        if wanted <= {normalize_name(x) for x in template.stages}:
-            return template
-    return None
-
-
-def _order_by_history(names: list[str], history: pd.DataFrame) -> list[str]:
-    h = history.loc[history["stage"].isin(names)].sort_values(["deal_id", "entered_at"], kind="stable")
-    position = h.groupby("deal_id").cumcount()
-    median = position.groupby(h["stage"].to_numpy()).median()
-    first = {x: i for i, x in enumerate(names)}
-    return sorted(names, key=lambda x: (np.isnan(median.get(x, np.nan)), median.get(x, 0.0), first[x]))
-
-
-def _stage_probabilities(
-    names: list[str], stated: pd.Series, template: StageTemplate | None, empirical: np.ndarray | None
-) -> list[float]:
-    n = len(names)
-    result = [(k + 1) / (n + 1) for k in range(n)]
-    template_p = {}
-    if template is not None and template.probabilities is not None:
-        template_p = {normalize_name(x): p for x, p in zip(template.stages, template.probabilities, strict=True)}
-    for k, x in enumerate(names):
-        if x in stated.index:
-            result[k] = float(stated[x])
-        elif normalize_name(x) in template_p:
-            result[k] = template_p[normalize_name(x)]
-        elif empirical is not None and not np.isnan(empirical[k]):
-            result[k] = float(empirical[k])
-    return [round(min(max(p, 0.0), 1.0), 4) for p in result]
-
-
-def _empirical_rates(names: list[str], n_won: int, n_lost: int, lost_at: pd.Series) -> np.ndarray | None:
-    """P(won | reached stage k) from a snapshot; None when the data cannot say."""
-    if not names or n_won + n_lost < _MIN_CLOSED_FOR_EMPIRICAL or n_lost == 0:
-        return None
-    index = pd.Series(range(len(names)), index=names)
-    known = lost_at[lost_at.index.isin(names)]
-    if known.sum() * 2 < n_lost:
-        return None
-    at = index[known.index].to_numpy()
-    # Every deal reached the first stage; a lost deal reached the stages up to its loss stage.
-    reached = np.array([known.to_numpy()[at >= k].sum() for k in range(len(names))], dtype="float64")
-    reached[0] = n_lost
-    return n_won / (n_won + reached)
 
 
 # -------------------------------------------------------------------------- reports
