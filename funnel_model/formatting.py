@@ -1,0 +1,59 @@
+"""Numbers as people write them in each UI language.
+
+One place for the whole app, so a figure reads the same on every page and
+chart: Russian «1 234 567,5», English "1 234 567.5" (a narrow no-break
+space groups thousands in both, as SI and GOST both allow), percents with a
+space before the sign, and short money figures «1,2 млн» / "1.2M".
+"""
+
+from __future__ import annotations
+
+import math
+
+__all__ = ["money", "number", "percent", "short_money", "signed"]
+
+_GROUP = "\u202f"  # narrow no-break space
+_SHORT = {
+    "en": ((1e9, "B"), (1e6, "M"), (1e3, "K")),
+    "ru": ((1e9, "\u00a0млрд"), (1e6, "\u00a0млн"), (1e3, "\u00a0тыс.")),
+}
+MISSING = "—"
+
+
+def number(x: float, lang: str, digits: int = 0) -> str:
+    """``x`` with ``digits`` decimals, thousands grouped; "—" when missing."""
+    if x is None or not math.isfinite(x):
+        return MISSING
+    text = f"{x:,.{digits}f}".replace(",", _GROUP)
+    text = text.replace("-", "\u2212")  # a true minus sign
+    return text.replace(".", ",") if lang == "ru" else text
+
+
+def percent(share: float, lang: str, digits: int = 1) -> str:
+    """A share (0.349) as a percent ("34.9 %")."""
+    if share is None or not math.isfinite(share):
+        return MISSING
+    return f"{number(100 * share, lang, digits)} %"
+
+
+def signed(x: float, lang: str, digits: int = 0) -> str:
+    """``x`` with its sign always shown: "+42", "−24"."""
+    if x is None or not math.isfinite(x):
+        return MISSING
+    return ("+" if x >= 0 else "") + number(x, lang, digits)
+
+
+def money(x: float, lang: str, currency: str = "", digits: int = 0) -> str:
+    """An amount with an optional currency sign after it: "1 200 000 ₽"."""
+    text = number(x, lang, digits)
+    return f"{text} {currency}" if currency and text != MISSING else text
+
+
+def short_money(x: float, lang: str) -> str:
+    """A short figure for chart labels: "1.2M" / «1,2 млн», "850K" / «850 тыс.»."""
+    if x is None or not math.isfinite(x):
+        return MISSING
+    for size, suffix in _SHORT.get(lang, _SHORT["en"]):
+        if abs(x) >= size:
+            return number(x / size, lang, 1) + suffix
+    return number(x, lang, 0)

@@ -1,0 +1,36 @@
+import math
+
+import pytest
+
+from funnel_model.formatting import money, number, percent, short_money, signed
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [("ru", "1\u202f234\u202f567,50"), ("en", "1\u202f234\u202f567.50")],
+)
+def test_number_groups_thousands_and_uses_the_language_decimal_mark(lang, expected):
+    assert number(1234567.5, lang, 2) == expected
+
+
+def test_percent_signed_money_and_missing_values():
+    assert percent(0.3487, "en") == "34.9 %"
+    assert percent(0.3487, "ru") == "34,9 %"
+    assert signed(-24, "en") == "\u221224"
+    assert signed(42, "ru") == "+42"
+    assert money(1_200_000, "ru", "₽") == "1\u202f200\u202f000 ₽"
+    assert number(math.nan, "ru") == percent(math.inf, "en") == money(math.nan, "en", "₽") == "—"
+
+
+@pytest.mark.parametrize(
+    ("x", "lang", "expected"),
+    [
+        (1_234_000, "en", "1.2M"),
+        (1_234_000, "ru", "1,2\u00a0млн"),
+        (850_000, "en", "850.0K"),
+        (2_500_000_000, "ru", "2,5\u00a0млрд"),
+        (920, "ru", "920"),
+    ],
+)
+def test_short_money(x, lang, expected):
+    assert short_money(x, lang) == expected
