@@ -55,5 +55,6 @@ def short_money(x: float, lang: str) -> str:
         return MISSING
     for size, suffix in _SHORT.get(lang, _SHORT["en"]):
         if abs(x) >= size:
-            return number(x / size, lang, 1) + suffix
+            scaled = x / size
+            return number(scaled, lang, 1 if abs(scaled) < 100 else 0) + suffix
     return number(x, lang, 0)
