@@ -56,12 +56,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Only {won} won and {lost} lost among this segment's closed deals that reached this stage, too few for a rate of its own: the missing observations are filled with the whole funnel's rate ({funnel_rate}). Config: {configured}.",
         "ru": "Среди закрытых сделок этого сегмента, дошедших до этапа, выиграно лишь {won} и проиграно {lost} — слишком мало для собственной доли: недостающие наблюдения дополнены долей всей воронки ({funnel_rate}). В настройке: {configured}.",
     },
-    "forecast.reset_group": {"en": "Reset segment", "ru": "Сегмент как в настройке"},
+    "forecast.reset_group": {"en": "Reset", "ru": "Сброс"},
     "forecast.reset_group_help": {
         "en": "This segment's sliders back to the funnel config; the other segments keep theirs.",
         "ru": "Вернуть ползунки этого сегмента к настройке воронки; у других сегментов они не меняются.",
     },
-    "forecast.use_history_group": {"en": "Segment's history", "ru": "Сегмент по истории"},
+    "forecast.use_history_group": {"en": "History", "ru": "История"},
     "forecast.use_history_group_help": {
         "en": "This segment's sliders to its historical win rates; the other segments keep theirs.",
         "ru": "Поставить ползунки этого сегмента на его исторические доли выигрыша; у других сегментов они не меняются.",

@@ -1,8 +1,9 @@
-"""The Forecast & plan page in a real browser: a stage slider moved with the keyboard changes P(plan)."""
+"""The Forecast & plan page in a real browser: stage sliders (per segment too) moved by keyboard change P(plan)."""
 
 from __future__ import annotations
 
-from tests.browser.conftest import open_app, wait_for_app
+from tests.browser.conftest import open_app, wait_for_app, widget
+from tests.pages.test_forecast_page import PIPELINE, STAGES, one_pipeline_csv
 
 
 def _p_plan(page) -> str:
@@ -42,3 +43,34 @@ def test_russian_page(page, app_url, save_screenshot):
     assert "%" in metric.get_by_test_id("stMetricValue").inner_text()
     assert page.get_by_text("План в обратную сторону").is_visible()
     save_screenshot(page, "forecast_ru")
+
+
+def test_one_pipeline_with_two_segments_in_the_browser(page, app_url, save_screenshot, tmp_path):
+    """An uploaded amoCRM pipeline of new and active clients: one slider group per segment, each moves P(plan)."""
+    export = tmp_path / "amo.csv"
+    export.write_bytes(one_pipeline_csv())
+    open_app(page, app_url, lang="en")
+    widget(page, "data.upload").locator('input[type="file"]').set_input_files(str(export))
+    wait_for_app(page)
+    page.locator('[data-testid="stSidebar"]').get_by_text("deals · amo.csv").wait_for()
+    # within the same session (a goto would start a new one, without the upload)
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("Forecast & plan").click()
+    wait_for_app(page)
+    page.get_by_test_id("stMetric").filter(has_text="P(plan)").first.wait_for()
+    new = page.get_by_test_id("stExpander").filter(has_text=f"{PIPELINE} · New prospects")
+    active = page.get_by_test_id("stExpander").filter(has_text=f"{PIPELINE} · Active clients")
+    assert new.count() == 1 and active.count() == 1
+    assert widget(page, f"forecast.reset.{PIPELINE}.active").count() == 1
+    before = _p_plan(page)
+
+    # the active clients' expander is closed: open it and move its last stage to 100 %
+    active.locator("summary").click()
+    thumb = widget(page, f"forecast.p.{PIPELINE}.active.{STAGES[2]}").get_by_role("slider")
+    thumb.focus()
+    thumb.press("End")
+    wait_for_app(page)
+    assert int(thumb.input_value()) == 100
+    after = _p_plan(page)
+    assert float(after.rstrip(" %")) > float(before.rstrip(" %"))
+    assert page.locator('[data-testid="stException"]').count() == 0
+    save_screenshot(page, "forecast_segments")

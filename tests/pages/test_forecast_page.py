@@ -183,7 +183,7 @@ def test_assumptions_survive_a_visit_to_another_page():
 
 # One CRM pipeline holding both new prospects and repeat clients (the usual amoCRM/Bitrix24 set-up).
 PIPELINE = "Продажи"
-STAGES = ["Квалификация", "Переговоры", "Договор"]
+STAGES = ["Первичный контакт", "Переговоры", "Согласование договора"]  # amoCRM's own stage names
 WON_STAGE, LOST_STAGE = "Успешно реализовано", "Закрыто и не реализовано"
 ONE_PIPELINE = FunnelConfig(
     [
@@ -243,12 +243,12 @@ def test_one_pipeline_with_two_segments_gets_a_slider_group_per_segment():
     labels = [e.label for e in at.expander]
     assert f"{PIPELINE} · New prospects · 12 open deals" in labels
     assert f"{PIPELINE} · Active clients · 10 open deals" in labels
-    new_key, active_key = (f"forecast.p.{PIPELINE}.{seg}.Договор" for seg in ("new", "active"))
+    new_key, active_key = (f"forecast.p.{PIPELINE}.{seg}.{STAGES[2]}" for seg in ("new", "active"))
     assert len([s for s in at.slider if s.key.startswith("forecast.p.")]) == 2 * len(STAGES)
     rates = inputs.stages.set_index(["part", "stage"])["rate"]
-    assert rates[("active", "Договор")] > rates[("new", "Договор")] + 0.1  # repeat clients close better
-    assert f"hist. {100 * rates[('new', 'Договор')]:.0f} %" in at.slider(key=new_key).label
-    assert f"hist. {100 * rates[('active', 'Договор')]:.0f} %" in at.slider(key=active_key).label
+    assert rates[("active", STAGES[2])] > rates[("new", STAGES[2])] + 0.1  # repeat clients close better
+    assert f"hist. {100 * rates[('new', STAGES[2])]:.0f} %" in at.slider(key=new_key).label
+    assert f"hist. {100 * rates[('active', STAGES[2])]:.0f} %" in at.slider(key=active_key).label
     # the historical baseline sums the segments' own rates
     a = inputs.open_deals["amount"].to_numpy()
     _, hist = metrics(at)
@@ -266,7 +266,7 @@ def test_one_pipeline_with_two_segments_gets_a_slider_group_per_segment():
     assert at.slider(key=new_key).value == 60
     stage_p = np.round(100 * inputs.stages["configured"].to_numpy()) / 100
     moved = stage_p.copy()
-    moved[(inputs.stages["part"] == "active") & (inputs.stages["stage"] == "Договор")] = 1.0
+    moved[(inputs.stages["part"] == "active") & (inputs.stages["stage"] == STAGES[2])] = 1.0
     assert amount(after["E[S]"]) == pytest.approx(a @ deal_probabilities(inputs, moved), rel=0.006)
 
     # the same stage of the other segment moves P(plan) the other way
@@ -279,7 +279,7 @@ def test_one_pipeline_with_two_segments_gets_a_slider_group_per_segment():
     check(at)
     assert at.slider(key=active_key).value == 60 and at.slider(key=new_key).value == 0
     at.button(key=f"forecast.use_history.{PIPELINE}.new").click().run()
-    assert at.slider(key=new_key).value == round(100 * rates[("new", "Договор")])
+    assert at.slider(key=new_key).value == round(100 * rates[("new", STAGES[2])])
     assert at.slider(key=active_key).value == 60
     at.button(key="forecast.reset").click().run()
     check(at)
