@@ -66,7 +66,10 @@ class ForecastInputs:
         ``configured``, ``rate`` (historical win rate of the group's
         segment), ``low``, ``high`` (its Beta interval), ``won``, ``lost``
         (the segment's closed deals that reached the stage),
-        ``funnel_rate`` (the whole funnel's historical rate), ``borrowed``
+        ``funnel_rate`` (the whole funnel's historical rate), ``known``
+        (False where the history cannot tell the stage's rate: lost deals
+        without a loss stage; ``rate`` is then the configured probability
+        and ``low``/``high`` NaN), ``borrowed``
         (True when the segment had fewer than ``min_count`` closed deals
         there and its rate is completed with ``funnel_rate``),
         ``beta_won``, ``beta_lost`` (the counts the "rates uncertain" band
@@ -142,18 +145,25 @@ def _segment_rates(
 ) -> dict[str, np.ndarray]:
     """Historical rates of one segment's deals in one funnel, completed with the funnel's rates where few closed.
 
-    ``counts`` holds the segment's ``won``/``lost`` per stage (None: the
-    group has no segment of its own and keeps the funnel's rates). Where the
-    segment's closed deals are all the funnel's, the funnel's figures stand
-    as they are; where the segment has at least ``min_count`` closed deals at
-    a stage, its own rate; below that the missing observations are filled
-    with the funnel's rate, (won + m·funnel rate) / (n + m) with
-    m = ``min_count`` − n: the funnel's rate when the segment has none, and
-    continuous at n = ``min_count``.
+    ``counts`` holds the segment's ``won``/``lost`` (and, when the geometry
+    gives it, ``lost_unknown``) per stage; None: the group has no segment of
+    its own and keeps the funnel's rates. Where the segment's closed deals
+    are all the funnel's, the funnel's figures stand as they are; where the
+    segment has at least ``min_count`` closed deals at a stage, its own rate;
+    below that the missing observations are filled with the funnel's rate,
+    (won + m·funnel rate) / (n + m) with m = ``min_count`` − n: the funnel's
+    rate when the segment has none, and continuous at n = ``min_count``.
+
+    A stage whose rate history cannot tell (``known`` False: lost deals
+    without a loss stage, see :func:`~funnel_model.geometry.stage_win_rates`)
+    keeps the configured probability, and its "rates uncertain" Beta is
+    centred there with the weight of ``min_count`` observations.
     """
     f_won = funnel_rows["won"].to_numpy()
     f_lost = funnel_rows["lost"].to_numpy()
     f_rate = funnel_rows["rate"].to_numpy()
+    f_known = funnel_rows["known"].to_numpy(dtype=bool)
+    configured = funnel_rows["configured"].to_numpy(dtype=float)
     out = {
         "rate": f_rate,
         "low": funnel_rows["low"].to_numpy(),
@@ -161,16 +171,21 @@ def _segment_rates(
         "won": f_won,
         "lost": f_lost,
         "funnel_rate": f_rate,
+        "known": f_known,
         "borrowed": np.zeros(len(funnel_rows), dtype=bool),
-        "beta_won": f_won.astype(float),
-        "beta_lost": f_lost.astype(float),
+        "beta_won": np.where(f_known, f_won, min_count * configured),
+        "beta_lost": np.where(f_known, f_lost, min_count * (1.0 - configured)),
     }
     if counts is None:
         return out
     won = counts["won"].to_numpy(dtype=np.int64)
     lost = counts["lost"].to_numpy(dtype=np.int64)
+    order = funnel_rows["order"].to_numpy()
+    unknown = counts["lost_unknown"].to_numpy() if "lost_unknown" in counts else np.zeros(len(won))
+    known = (order == 1) | (unknown == 0)
     n = won + lost
-    same = n == f_won + f_lost  # a segment's counts never exceed its funnel's: equal means identical
+    # a segment's counts never exceed its funnel's: equal means identical; an unknown stage stays the funnel's
+    same = ((n == f_won + f_lost) & (known == f_known)) | ~known
     missing = np.where(same, 0, np.clip(min_count - n, 0, None))
     borrowed = missing > 0
     low, high = beta_interval(won, lost, level)
@@ -182,9 +197,10 @@ def _segment_rates(
         high=np.where(same, out["high"], high),
         won=won,
         lost=lost,
+        known=known,
         borrowed=borrowed,
-        beta_won=np.where(same, f_won, won + missing * f_rate),
-        beta_lost=np.where(same, f_lost, lost + missing * (1.0 - f_rate)),
+        beta_won=np.where(same, out["beta_won"], won + missing * f_rate),
+        beta_lost=np.where(same, out["beta_lost"], lost + missing * (1.0 - f_rate)),
     )
     return out
 
@@ -257,6 +273,8 @@ def prepare_forecast(
     depth = deal_depth(deals, config, history)
     rates = stage_win_rates(deals, config, history, min_count=min_count, level=level, depth=depth)
     rates["rate"] = rates["rate"].astype(float).fillna(rates["configured"].astype(float))
+    # stages the history cannot tell (lost deals without a loss stage) keep the configured probability
+    rates["known"] = rates["identifiable"].astype(bool) if "identifiable" in rates else True
     funnel = _funnel_of(deals, config)
     segment = deals["segment"].astype("object") if "segment" in deals.columns else pd.Series(None, index=deals.index)
     status = deals["status"].astype("object")
@@ -266,13 +284,14 @@ def prepare_forecast(
     # closed deals per funnel, segment and stage: one geometry pass on the shared depth
     geo = funnel_geometry(deals.assign(segment=segment), config, by=("segment",), min_count=min_count, depth=depth)
     geo = geo[geo["kind"] == "open"] if len(geo) else geo
-    by_segment = {key: g.set_index("order")[["won", "lost"]] for key, g in geo.groupby(["funnel", "segment"])}
+    kept = [c for c in ("won", "lost", "lost_unknown") if c in geo]
+    by_segment = {key: g.set_index("order")[kept] for key, g in geo.groupby(["funnel", "segment"])}
     parts = []
     for row in groups.itertuples():
         funnel_rows = rates[rates["funnel"] == row.funnel].reset_index(drop=True)
         counts = None
         if row.rated:
-            empty = pd.DataFrame({"won": 0, "lost": 0}, index=funnel_rows["order"])
+            empty = pd.DataFrame(0, index=funnel_rows["order"], columns=kept)
             counts = by_segment.get((row.funnel, row.segment), empty).reindex(funnel_rows["order"], fill_value=0)
         part = pd.DataFrame(
             {
@@ -287,9 +306,9 @@ def prepare_forecast(
         )
         parts.append(part)
     columns = ["funnel", "part", "segment", "stage", "order", "configured", "rate", "low", "high", "won", "lost"]
-    columns += ["funnel_rate", "borrowed", "beta_won", "beta_lost"]
+    columns += ["funnel_rate", "known", "borrowed", "beta_won", "beta_lost"]
     stages = pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
-    stages = stages.astype({"won": np.int64, "lost": np.int64, "borrowed": bool})
+    stages = stages.astype({"won": np.int64, "lost": np.int64, "known": bool, "borrowed": bool})
 
     split = set(groups.loc[groups["split"], "funnel"])
     seg_open = segment[is_open]

@@ -93,7 +93,10 @@ def _reset(stages: pd.DataFrame, column: str) -> None:
 def _slider(row, split: bool) -> float:
     """One stage's slider, labelled with its historical rate; returns the probability."""
     rate = f"{100 * row.rate:.0f} %"
-    if row.borrowed:  # few closed deals of this segment: say the rate leans on the whole funnel's
+    if not row.known:  # lost deals without a loss stage: the history cannot tell this stage's rate
+        label = tr("forecast.slider_label_unknown", stage=row.stage, n=row.open)
+        help_text = tr("forecast.slider_help_unknown", configured=_pct(row.configured))
+    elif row.borrowed:  # few closed deals of this segment: say the rate leans on the whole funnel's
         label = tr("forecast.slider_label_borrowed", stage=row.stage, n=row.open, rate=rate, closed=row.won + row.lost)
         help_text = tr(
             "forecast.slider_help_borrowed",

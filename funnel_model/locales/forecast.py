@@ -48,6 +48,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{stage} ({n} open) · hist. {rate}, partly the funnel's (segment: {closed} closed)",
         "ru": "{stage} ({n} откр.) · ист. {rate}, отчасти по воронке (в сегменте закрыто {closed})",
     },
+    "forecast.slider_label_unknown": {
+        "en": "{stage} ({n} open) · hist. unknown",
+        "ru": "{stage} ({n} откр.) · ист. неизвестна",
+    },
+    "forecast.slider_help_unknown": {
+        "en": "The file does not say at which stage lost deals were lost, so the history cannot tell the win rate from this stage (only from the first one, which every deal reached). The slider and the historical baseline use the config's {configured}. Map a loss-stage column or add the stage history on the Data page.",
+        "ru": "В файле не сказано, на каком этапе проиграны сделки, поэтому по истории нельзя узнать долю выигрыша с этого этапа (только с первого — его прошли все сделки). Ползунок и исторический вариант берут значение из настройки: {configured}. Сопоставьте колонку с этапом проигрыша или добавьте историю этапов на странице «Данные».",
+    },
     "forecast.slider_help_segment": {
         "en": "{won} won and {lost} lost among this segment's closed deals that reached this stage; config: {configured}.",
         "ru": "Среди закрытых сделок этого сегмента, дошедших до этапа: выиграно {won}, проиграно {lost}; в настройке: {configured}.",

@@ -8,6 +8,7 @@ import pytest
 
 from funnel_model.config import FunnelConfig, FunnelSpec, StageSpec
 from funnel_model.forecast_views import deal_probabilities, plan_by_funnel, prepare_forecast, rate_uncertainty
+from funnel_model.geometry import stage_win_rates
 from funnel_model.schema import conform
 
 CONFIG = FunnelConfig(
@@ -128,3 +129,20 @@ def test_a_funnel_whose_history_is_all_one_segment_keeps_the_funnels_figures():
     unsegmented = prepare_forecast(deals.assign(segment=pd.NA), CONFIG, min_count=MIN_COUNT)
     columns = ["rate", "low", "high", "won", "lost", "beta_won", "beta_lost", "borrowed"]
     pd.testing.assert_frame_equal(segmented.stages[columns], unsegmented.stages[columns])
+
+
+def test_lost_deals_without_a_loss_stage_leave_no_nan_in_the_sliders_rates():
+    deals = pipeline()
+    deals["lost_stage"] = pd.Series(pd.NA, index=deals.index, dtype="str")  # an amoCRM export has no loss stage
+    inputs = prepare_forecast(deals, CONFIG, min_count=MIN_COUNT)
+    st = inputs.stages
+    assert st["rate"].notna().all() and st["beta_won"].notna().all() and st["beta_lost"].notna().all()
+    # the first stage is always known: every deal reached it (new prospects 1 won / 3 lost)
+    assert st.loc[0, "known"] and st.loc[0, "rate"] == pytest.approx(1 / 4)
+    unknown = st[~st["known"]]
+    identifiable = "identifiable" in stage_win_rates(deals, CONFIG, min_count=MIN_COUNT)
+    assert len(unknown) == (2 if identifiable else 0)  # the geometry says where a rate cannot be told
+    np.testing.assert_allclose(unknown["rate"], unknown["configured"])
+    assert unknown["low"].isna().all() and not unknown["borrowed"].any()
+    centre = unknown["beta_won"] / (unknown["beta_won"] + unknown["beta_lost"])
+    np.testing.assert_allclose(centre, unknown["configured"])  # the band's Beta sits on the config
