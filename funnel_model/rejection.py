@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import optimize, special, stats
 
 from funnel_model.errors import ParameterError
 from funnel_model.schema import LOST, WON
@@ -38,6 +38,7 @@ __all__ = [
     "prob_better",
     "prob_no_deal",
     "prob_streak_at_least",
+    "seller_attempt_rates",
     "seller_sequences",
     "seller_streaks",
     "simulate_month",
@@ -191,24 +192,41 @@ def contact_value(deal_value: float, p: float) -> float:
 # ------------------------------------------------------------ rejection runs
 
 
-def longest_streak_cdf(n: int, p: float) -> np.ndarray:
+def _rates(n: int, p: float | np.ndarray) -> float | np.ndarray:
+    """A checked close rate: one number, or one rate per attempt (an array of length ``n``)."""
+    if np.ndim(p) == 0:
+        return _check_p(p)
+    rates = np.asarray(p, dtype=float)
+    if rates.ndim != 1 or rates.size != n:
+        raise ParameterError("rejection.error.rates_length", n=n, size=rates.size)
+    if rates.size and not (np.all(rates >= 0.0) and np.all(rates <= 1.0)):
+        bad = rates[~((rates >= 0.0) & (rates <= 1.0))][0]
+        raise ParameterError("rejection.error.p", name="p", value=bad)
+    return rates
+
+
+def longest_streak_cdf(n: int, p: float | np.ndarray) -> np.ndarray:
     """P(longest run of rejections in ``n`` attempts <= k), k = 0..n.
 
     A dynamic programme over run length, run for every cap k at once. For a
     cap k (runs of r = k + 1 are forbidden), let A(m) be P(no run of r in the
-    first m attempts). A(m) = 1 for m < r, A(r) = 1 - q^r, and for m > r a
-    first run of r ends at m exactly when attempt m - r was a deal, the r
-    after it rejections and the first m - r - 1 attempts had no such run:
-    A(m) = A(m - 1) - p q^r A(m - r - 1), with q = 1 - p. One step of m
-    updates all caps in a vectorised gather, so time and memory are O(n^2)
-    (about 80 ms and 32 MB at n = 2000).
+    first m attempts). A(m) = 1 for m < r, and a first run of r ends at
+    attempt m exactly when attempt m - r was a deal (or m = r), the r after it
+    rejections and the first m - r - 1 attempts had no such run. Attempts are
+    independent, so with p_j the close rate of attempt j and q_j = 1 - p_j:
+    A(m) = A(m - 1) - A(m - r - 1) p_{m-r} q_{m-r+1}...q_m, and A(r) = 1 -
+    q_1...q_r. The recurrence needs independence only, not equal rates, so a
+    rate per attempt (a seller working several funnels) is exact too; with one
+    rate the products are q^r. One step of m updates all caps in a vectorised
+    gather, so time and memory are O(n^2) (about 80 ms and 32 MB at n = 2000).
 
     Parameters
     ----------
     n : int
         Attempts, n >= 0.
-    p : float
-        Close rate; a rejection has probability 1 - p.
+    p : float or array_like of float
+        Close rate of every attempt, or one rate per attempt in order
+        (length ``n``); a rejection has probability 1 - p.
 
     Returns
     -------
@@ -216,22 +234,32 @@ def longest_streak_cdf(n: int, p: float) -> np.ndarray:
         Shape (n + 1,), non-decreasing, last value 1.
     """
     n = _check_count(n)
-    p = _check_p(p)
-    q = 1.0 - p
+    rates = _rates(n, p)
     caps = np.arange(n + 1)
     run = caps + 1
-    q_run = q**run
     # table[m, k] = A(m) for cap k; rows m = 0..n
     table = np.ones((n + 1, n + 1))
+    if np.ndim(rates) == 0:
+        # one rate: the window products are q^r, fixed
+        window = (1.0 - rates) ** run
+    else:
+        # window[r] = q_{m-r+1}...q_m, the last r attempts all rejections (0 while r > m)
+        window = np.zeros(n + 2)
+        window[0] = 1.0
     for m in range(1, n + 1):
         lag = m - run - 1
+        if np.ndim(rates) == 0:
+            deal_before, run_product = rates, window
+        else:
+            window[1:] = (1.0 - rates[m - 1]) * window[:-1]
+            deal_before, run_product = rates[np.maximum(lag, 0)], window[run]
         earlier = table[np.maximum(lag, 0), caps]
-        first_run_ends = np.where(lag >= 0, p * q_run * earlier, np.where(lag == -1, q_run, 0.0))
+        first_run_ends = np.where(lag >= 0, deal_before * run_product * earlier, np.where(lag == -1, run_product, 0.0))
         table[m] = table[m - 1] - first_run_ends
     return np.clip(table[n], 0.0, 1.0)
 
 
-def longest_streak_pmf(n: int, p: float) -> np.ndarray:
+def longest_streak_pmf(n: int, p: float | np.ndarray) -> np.ndarray:
     """P(longest run of rejections in ``n`` attempts = k), k = 0..n.
 
     Exact (see :func:`longest_streak_cdf`); rejections have probability
@@ -241,8 +269,9 @@ def longest_streak_pmf(n: int, p: float) -> np.ndarray:
     ----------
     n : int
         Attempts, n >= 0.
-    p : float
-        Close rate, 0 <= p <= 1.
+    p : float or array_like of float
+        Close rate, 0 <= p <= 1: one for every attempt, or one per attempt
+        in order (length ``n``).
 
     Returns
     -------
@@ -254,15 +283,15 @@ def longest_streak_pmf(n: int, p: float) -> np.ndarray:
     return np.clip(pmf, 0.0, None)
 
 
-def expected_longest_streak(n: int, p: float) -> float:
+def expected_longest_streak(n: int, p: float | np.ndarray) -> float:
     """Expected longest run of rejections in ``n`` attempts.
 
     Parameters
     ----------
     n : int
         Attempts, n >= 0.
-    p : float
-        Close rate, 0 <= p <= 1.
+    p : float or array_like of float
+        Close rate, 0 <= p <= 1, or one per attempt (length ``n``).
 
     Returns
     -------
@@ -272,7 +301,7 @@ def expected_longest_streak(n: int, p: float) -> float:
     return float(np.arange(pmf.size) @ pmf)
 
 
-def prob_streak_at_least(n: int, p: float, run: int) -> float:
+def prob_streak_at_least(n: int, p: float | np.ndarray, run: int) -> float:
     """P(a run of at least ``run`` rejections happens in ``n`` attempts).
 
     Read as: the share of sellers at this rate who live through such a run.
@@ -281,8 +310,8 @@ def prob_streak_at_least(n: int, p: float, run: int) -> float:
     ----------
     n : int
         Attempts, n >= 0.
-    p : float
-        Close rate, 0 <= p <= 1.
+    p : float or array_like of float
+        Close rate, 0 <= p <= 1, or one per attempt (length ``n``).
     run : int
         Run length, >= 0.
 
@@ -574,12 +603,40 @@ def simulate_month(p: float, n: int, sellers: int = 1, seed: int | None = 0) -> 
 # ---------------------------------------------------------- sellers' records
 
 
+def _closed_in_order(
+    deals: pd.DataFrame,
+    owner: str,
+    status: str,
+    time_columns: tuple[str, ...],
+    won: str,
+    lost: str,
+    funnel: str | None = None,
+) -> pd.DataFrame:
+    """Closed deals with a seller, sorted by seller then time: columns owner, won, funnel."""
+    if owner not in deals.columns or status not in deals.columns:
+        return pd.DataFrame(
+            {"owner": pd.Series(dtype=str), "won": pd.Series(dtype=bool), "funnel": pd.Series(dtype=str)}
+        )
+    closed = deals[deals[status].isin([won, lost]) & deals[owner].notna()]
+    # the first present time is the deal's place; the columns after it break ties
+    times = [pd.to_datetime(closed[column]) for column in time_columns if column in closed.columns]
+    when = pd.Series(pd.NaT, index=closed.index, dtype="datetime64[ns]")
+    for time in times:
+        when = when.fillna(time)
+    funnels = closed[funnel].fillna("").astype(str) if funnel and funnel in closed.columns else ""
+    keys = {"owner": closed[owner].astype(str), "when": when} | {f"tie{i}": t for i, t in enumerate(times[1:])}
+    ordered = pd.DataFrame(
+        keys | {"won": closed[status].eq(won), "funnel": funnels, "row": np.arange(len(closed))}
+    ).sort_values([*keys, "row"], na_position="last", kind="stable")
+    return ordered[["owner", "won", "funnel"]]
+
+
 def seller_sequences(
     deals: pd.DataFrame,
     *,
     owner: str = "owner",
     status: str = "status",
-    time_columns: tuple[str, ...] = ("closed_at", "created_at"),
+    time_columns: tuple[str, ...] = ("created_at", "closed_at"),
     won: str = WON,
     lost: str = LOST,
 ) -> dict[str, np.ndarray]:
@@ -592,9 +649,14 @@ def seller_sequences(
     owner, status : str
         Column names of the seller and the deal status.
     time_columns : tuple of str
-        Columns giving a deal's time, first present non-missing value wins
-        (the close date, falling back to the creation date). Deals without
-        any time keep their table order after the dated ones.
+        Columns giving a deal's time: the first present non-missing value
+        places the deal, the later columns break ties. Deals without any time
+        keep their table order after the dated ones. By default deals are in
+        the order they were opened, each one an attempt. Not the close order:
+        how long a deal takes depends on its outcome (losses close much
+        sooner than wins), so in close order an export's first months hold
+        the quick losses alone and every seller seems to start on a long
+        losing run.
     won, lost : str
         Status values of won and lost deals; open deals are left out.
 
@@ -604,17 +666,103 @@ def seller_sequences(
         Seller → bool array (True for a won deal), sellers in name order.
         Deals with no seller are left out.
     """
-    if owner not in deals.columns or status not in deals.columns:
-        return {}
-    closed = deals[deals[status].isin([won, lost]) & deals[owner].notna()]
-    when = pd.Series(pd.NaT, index=closed.index, dtype="datetime64[ns]")
-    for column in time_columns:
-        if column in closed.columns:
-            when = when.fillna(pd.to_datetime(closed[column]))
-    ordered = pd.DataFrame(
-        {"owner": closed[owner].astype(str), "won": closed[status].eq(won), "when": when, "row": np.arange(len(closed))}
-    ).sort_values(["owner", "when", "row"], na_position="last", kind="stable")
+    ordered = _closed_in_order(deals, owner, status, time_columns, won, lost)
     return {name: group["won"].to_numpy(bool) for name, group in ordered.groupby("owner", sort=True)}
+
+
+def _skill_shift(won: np.ndarray, size: np.ndarray, team_logit: np.ndarray) -> float:
+    """The log-odds shift s with Σ size · expit(team_logit + s) = Σ won: a seller's skill across funnels."""
+    wins = float(won.sum())
+
+    def surplus(shift: float) -> float:
+        return float(size @ special.expit(team_logit + shift)) - wins
+
+    # past ±60 log-odds every rate is 0 or 1 to double precision
+    if surplus(-_MAX_SHIFT) >= 0:
+        return -_MAX_SHIFT
+    if surplus(_MAX_SHIFT) <= 0:
+        return _MAX_SHIFT
+    return float(optimize.brentq(surplus, -_MAX_SHIFT, _MAX_SHIFT, xtol=1e-12))
+
+
+_MAX_SHIFT = 60.0
+
+
+def seller_attempt_rates(
+    deals: pd.DataFrame,
+    *,
+    prior_deals: float = 10.0,
+    owner: str = "owner",
+    status: str = "status",
+    funnel: str = "funnel",
+    time_columns: tuple[str, ...] = ("created_at", "closed_at"),
+    won: str = WON,
+    lost: str = LOST,
+) -> dict[str, np.ndarray]:
+    """Each closed deal's close rate, for the seller and funnel it belongs to.
+
+    Sellers work several funnels with very different rates (winning a new
+    client is much harder than selling again to an active one), so one
+    pooled rate per seller makes a run of losses in the hard funnel look
+    impossibly long. Each deal gets instead the seller's own rate in that
+    deal's funnel, (wins + m · c) / (deals + m) with m = ``prior_deals``:
+    the posterior mean under a Beta prior worth m deals centred on c, the
+    seller's skill carried to that funnel. c is the funnel's team rate
+    shifted in log-odds by one amount per seller, the shift that makes the
+    seller's expected wins over all their deals equal their real wins.
+
+    Why this centre: the question is "is this run bad luck at *this
+    seller's* skill?", so the seller's own rate must stay what is held
+    fixed. Where they closed many deals in a funnel their own rate there
+    dominates (150 deals: 94 % own); in a funnel where they closed 3 deals,
+    2/3 or 0/3 is noise that would make those deals look near-certain wins
+    or certain losses, and the team's rate alone would swap the seller's
+    skill for the team's. With a single funnel, c is the seller's pooled
+    rate and so is every deal's rate.
+
+    Parameters
+    ----------
+    deals : pandas.DataFrame
+        Canonical deal table.
+    prior_deals : float, default 10.0
+        Weight m of the centre, in deals; 0 uses each seller's raw rate per
+        funnel.
+    owner, status, funnel : str
+        Column names of the seller, the deal status and the funnel; without
+        a funnel column every deal is in one funnel.
+    time_columns : tuple of str
+        Time order, as in :func:`seller_sequences`.
+    won, lost : str
+        Status values of won and lost deals.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        Seller → close rate of each closed deal, in the order of
+        :func:`seller_sequences`.
+    """
+    prior_deals = float(prior_deals)
+    if not (math.isfinite(prior_deals) and prior_deals >= 0):
+        raise ParameterError("rejection.error.prior_deals", value=prior_deals)
+    ordered = _closed_in_order(deals, owner, status, time_columns, won, lost, funnel)
+    if ordered.empty:
+        return {}
+    # the team's rate per funnel: every closed deal counts, with a seller or not
+    closed = deals[deals[status].isin([won, lost])]
+    by_funnel = closed[funnel].fillna("").astype(str) if funnel in closed.columns else pd.Series("", index=closed.index)
+    team = closed[status].eq(won).groupby(by_funnel).mean()
+    team_logit = special.logit(team.clip(1e-9, 1 - 1e-9))
+    cell = ordered.groupby(["owner", "funnel"])["won"].agg(["sum", "size"])
+    cell["team_logit"] = team_logit.reindex(cell.index.get_level_values("funnel")).to_numpy()
+    shift = {
+        name: _skill_shift(group["sum"].to_numpy(float), group["size"].to_numpy(float), group["team_logit"].to_numpy())
+        for name, group in cell.groupby(level="owner")
+    }
+    centre = special.expit(cell["team_logit"] + cell.index.get_level_values("owner").map(shift).to_numpy())
+    rate = (cell["sum"] + prior_deals * centre) / (cell["size"] + prior_deals)
+    per_deal = rate.reindex(pd.MultiIndex.from_frame(ordered[["owner", "funnel"]])).to_numpy()
+    owners = ordered["owner"].to_numpy()
+    return {name: per_deal[owners == name] for name in sorted(shift)}
 
 
 def seller_streaks(
@@ -623,15 +771,19 @@ def seller_streaks(
     min_attempts: int = 10,
     quantiles: tuple[float, float] = (0.05, 0.95),
     unusual: float = 0.05,
+    prior_deals: float = 10.0,
+    funnel: str = "funnel",
     **columns: object,
 ) -> pd.DataFrame:
     """Per seller: close rate and real longest rejection run against chance.
 
     For each seller with at least ``min_attempts`` closed deals, the longest
     run of lost deals in time order is set against the exact distribution of
-    the longest run for someone with the same close rate and the same number
-    of closed deals. A run longer than the range is bad luck or a real
-    problem worth a look; shorter than the range is unusually even.
+    the longest run for someone closing the same deals, in the same order,
+    each at the seller's own rate in that deal's funnel
+    (:func:`seller_attempt_rates`, :func:`longest_streak_cdf` with a rate per
+    attempt). A run longer than the range is bad luck or a real problem
+    worth a look; shorter than the range is unusually even.
 
     Parameters
     ----------
@@ -644,27 +796,33 @@ def seller_streaks(
     unusual : float, default 0.05
         A run is flagged when P(longest >= observed) or P(longest <= observed)
         falls below this.
+    prior_deals : float, default 10.0
+        Weight, in deals, of the seller's skill carried to a funnel against
+        their raw rate in it (see :func:`seller_attempt_rates`).
+    funnel : str, default "funnel"
+        Column of the funnel; without it every deal is in one funnel.
     **columns
         Column names passed to :func:`seller_sequences`.
 
     Returns
     -------
     pandas.DataFrame
-        One row per seller: ``owner``, ``attempts``, ``wins``, ``rate``,
-        ``longest_run``, ``expected_run``, ``low``, ``high``,
-        ``p_at_least`` (P(longest >= observed) at the seller's rate) and
-        ``flag`` ("long", "short" or "typical"); sorted by ``p_at_least``.
+        One row per seller: ``owner``, ``attempts``, ``wins``, ``rate``
+        (observed, all funnels), ``longest_run``, ``expected_run``, ``low``,
+        ``high``, ``p_at_least`` (P(longest >= observed) at the seller's
+        funnel rates) and ``flag`` ("long", "short" or "typical"); sorted by
+        ``p_at_least``.
     """
     min_attempts = _check_count(min_attempts, "min_attempts", minimum=1)
+    rates_by_seller = seller_attempt_rates(deals, prior_deals=prior_deals, funnel=funnel, **columns)
     rows = []
     for name, outcomes in seller_sequences(deals, **columns).items():
         n = outcomes.size
         if n < min_attempts:
             continue
         wins = int(outcomes.sum())
-        rate = wins / n
         observed = longest_run(outcomes)
-        cdf = longest_streak_cdf(n, rate)
+        cdf = longest_streak_cdf(n, rates_by_seller[name])
         pmf = np.diff(cdf, prepend=0.0)
         p_at_least = float(1.0 - cdf[observed - 1]) if observed > 0 else 1.0
         p_at_most = float(cdf[observed])
@@ -674,7 +832,7 @@ def seller_streaks(
                 "owner": name,
                 "attempts": n,
                 "wins": wins,
-                "rate": rate,
+                "rate": wins / n,
                 "longest_run": observed,
                 "expected_run": float(np.arange(n + 1) @ pmf),
                 # smallest k with P(longest <= k) >= q; 1e-12 absorbs rounding

@@ -30,6 +30,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The deal value must be a number of 0 or more; got {value}.",
         "ru": "Сумма сделки должна быть числом не меньше 0; получено {value}.",
     },
+    "rejection.error.prior_deals": {
+        "en": "The weight of the team's rate is a number of deals, 0 or more; got {value}.",
+        "ru": "Вес конверсии команды — число сделок, 0 или больше; получено {value}.",
+    },
+    "rejection.error.rates_length": {
+        "en": "One close rate per attempt is needed: {n} attempts but {size} rates. Give a single rate or exactly {n}.",
+        "ru": "Нужна одна конверсия на каждую попытку: попыток {n}, а конверсий {size}. Укажите одну конверсию или ровно {n}.",
+    },
     # page: controls
     "rejection.presenter": {"en": "Presenter mode", "ru": "Режим презентации"},
     "rejection.p": {"en": "Close rate", "ru": "Конверсия в сделку"},
@@ -79,7 +87,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "rejection.chart.expected": {"en": "average {value}", "ru": "в среднем {value}"},
     # value of a contact
     "rejection.contact.header": {"en": "What one contact is worth", "ru": "Сколько стоит один контакт"},
-    "rejection.value": {"en": "Average deal value, ₽", "ru": "Средняя сумма сделки, ₽"},
+    "rejection.value": {
+        "en": "Average deal value (in your data's currency)",
+        "ru": "Средняя сумма сделки (в валюте ваших данных)",
+    },
     "rejection.contact": {"en": "One contact is worth", "ru": "Один контакт стоит"},
     "rejection.contact.sentence": {
         "en": "Each contact, «no» included, earns {value} toward the next deal ({deal} × {p}).",
@@ -157,12 +168,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Ни у одного продавца нет {min} и более закрытых сделок с указанным ответственным — сравнивать пока нечего.",
     },
     "rejection.data.summary": {
-        "en": "Longer run than expected at their own rate: {long} of {total} sellers. Unusually short: {short}.",
-        "ru": "Серия отказов длиннее ожидаемой при их конверсии: {long} из {total} продавцов. Необычно короткая: {short}.",
+        "en": "Longer run than expected at their own rates: {long} of {total} sellers. Unusually short: {short}.",
+        "ru": "Серия отказов длиннее ожидаемой при их конверсиях: {long} из {total} продавцов. Необычно короткая: {short}.",
     },
     "rejection.data.explain": {
-        "en": "Each seller's closed deals in time order. The bar is the range of the longest run of lost deals expected at the seller's own close rate (5–95 %), the dot is the real longest run. A dot right of the bar is bad luck or worth a look.",
-        "ru": "Закрытые сделки каждого продавца по времени. Полоса — ожидаемый при его собственной конверсии диапазон самой длинной серии проигранных сделок (5–95 %), точка — настоящая самая длинная серия. Точка правее полосы — невезение или повод разобраться.",
+        "en": "Each seller's closed deals in the order they were opened. The bar is the range (5–95 %) of the longest run of lost deals expected by chance, the dot is the real longest run. A dot right of the bar is bad luck or worth a look. The range accounts for each seller's mix of funnels: each deal counts at the seller's own close rate in that deal's funnel.",
+        "ru": "Закрытые сделки каждого продавца в порядке их открытия. Полоса — диапазон (5–95 %) самой длинной серии проигранных сделок, ожидаемый по случайности, точка — настоящая самая длинная серия. Точка правее полосы — невезение или повод разобраться. Диапазон учитывает, в каких воронках работает продавец: каждая сделка считается с его собственной конверсией в её воронке.",
     },
     "rejection.data.axis": {"en": "Longest run of lost deals", "ru": "Самая длинная серия проигранных сделок"},
     "rejection.data.range": {"en": "Expected range (5–95 %)", "ru": "Ожидаемый диапазон (5–95 %)"},
@@ -173,8 +184,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "rejection.data.sequence": {"en": "One seller, deal by deal", "ru": "Один продавец, сделка за сделкой"},
     "rejection.data.seller": {"en": "Seller", "ru": "Продавец"},
     "rejection.data.sequence.sentence": {
-        "en": "Won {wins} of {attempts} closed deals ({rate}). Longest run of lost deals: {run}; expected at this rate: {low}–{high}. A run this long or longer happens to {share} of sellers at this rate.",
-        "ru": "Выиграно {wins} из {attempts} закрытых сделок ({rate}). Самая длинная серия проигрышей: {run}; ожидается при такой конверсии: {low}–{high}. Серия такой длины или длиннее бывает у {share} продавцов с такой конверсией.",
+        "en": "Won {wins} of {attempts} closed deals ({rate}). Longest run of lost deals: {run}; expected at their rate in each funnel: {low}–{high}. A run this long or longer happens to {share} of sellers with these rates and this mix of funnels.",
+        "ru": "Выиграно {wins} из {attempts} закрытых сделок ({rate}). Самая длинная серия проигрышей: {run}; ожидается при его конверсии в каждой воронке: {low}–{high}. Серия такой длины или длиннее бывает у {share} продавцов с такими конверсиями и таким набором воронок.",
     },
     "rejection.data.won": {"en": "won", "ru": "выиграна"},
     "rejection.data.lost": {"en": "lost", "ru": "проиграна"},

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import integrate, stats
+from scipy.special import logit
 
 from funnel_model import longest_streak_pmf, prob_better
 from funnel_model.errors import ParameterError
@@ -28,6 +29,7 @@ from funnel_model.rejection import (
     longest_streak_cdf,
     prob_no_deal,
     prob_streak_at_least,
+    seller_attempt_rates,
     seller_sequences,
     seller_streaks,
     simulate_month,
@@ -46,12 +48,15 @@ def _longest_false_runs(outcomes: np.ndarray) -> np.ndarray:
     return longest
 
 
-def _enumerated_pmf(n: int, p: float) -> np.ndarray:
-    """P(longest rejection run = k) from all 2^n sequences, each weighted by its probability."""
+def _enumerated_pmf(n: int, p: float | np.ndarray) -> np.ndarray:
+    """P(longest rejection run = k) from all 2^n sequences, each weighted by its probability.
+
+    ``p`` is one rate for every attempt or one rate per attempt.
+    """
+    rates = np.broadcast_to(np.asarray(p, dtype=float), (n,))
     codes = np.arange(2**n)
     won = ((codes[:, None] >> np.arange(n)) & 1).astype(bool)
-    wins = won.sum(axis=1)
-    weight = p**wins * (1 - p) ** (n - wins)
+    weight = np.prod(np.where(won, rates, 1 - rates), axis=1)
     return np.bincount(_longest_false_runs(won), weights=weight, minlength=n + 1)
 
 
@@ -114,6 +119,57 @@ def test_pmf_agrees_with_a_seeded_simulation():
     assert np.max(np.abs(observed - pmf)) < 4 * math.sqrt(0.15 * 0.85 / sellers)
     expected = np.arange(n + 1) @ pmf
     assert _longest_false_runs(months).mean() == pytest.approx(expected, abs=0.05)
+
+
+# A rate per attempt: a seller working funnels of very different close rates.
+MIXED = np.array([0.05, 0.6, 0.0, 1.0, 0.3, 0.9, 0.12, 0.5, 0.75, 0.02, 0.4, 0.25])
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 5, 8, 12])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_pmf_with_a_rate_per_attempt_matches_enumeration_of_all_sequences(n, seed):
+    rates = np.random.default_rng(seed).permutation(MIXED)[:n]
+    np.testing.assert_allclose(longest_streak_pmf(n, rates), _enumerated_pmf(n, rates), atol=1e-13)
+
+
+def test_pmf_with_a_rate_per_attempt_by_hand():
+    # rates 0.5, 0.1: no rejection 0.05; longest 1: R D (0.5 * 0.1) + D R (0.5 * 0.9); both rejected 0.45
+    np.testing.assert_allclose(longest_streak_pmf(2, [0.5, 0.1]), [0.05, 0.5, 0.45])
+    assert prob_streak_at_least(2, [0.5, 0.1], 2) == pytest.approx(0.45)
+    assert expected_longest_streak(2, [0.5, 0.1]) == pytest.approx(1.4)
+
+
+@pytest.mark.parametrize(("n", "p"), [(1, 0.5), (12, 0.3), (50, 0.2), (300, 0.05)])
+def test_equal_rates_per_attempt_give_the_one_rate_result(n, p):
+    np.testing.assert_allclose(longest_streak_pmf(n, np.full(n, p)), longest_streak_pmf(n, p), atol=1e-13)
+
+
+def test_pmf_with_a_rate_per_attempt_agrees_with_a_seeded_simulation():
+    # a hard funnel (8 %) then an easy one (47 %), then the hard one again: the hard stretches make the runs
+    rates = np.concatenate([np.full(40, 0.08), np.full(30, 0.47), np.full(30, 0.08)])
+    n, sellers = rates.size, 40_000
+    months = np.random.default_rng(20261127).random((sellers, n)) < rates
+    runs = _longest_false_runs(months)
+    observed = np.bincount(runs, minlength=n + 1) / sellers
+    pmf = longest_streak_pmf(n, rates)
+    assert pmf.sum() == pytest.approx(1.0, abs=1e-12)
+    assert np.max(np.abs(observed - pmf)) < 4 * math.sqrt(0.1 * 0.9 / sellers)
+    assert runs.mean() == pytest.approx(np.arange(n + 1) @ pmf, abs=0.15)
+    # the same 100 attempts at the pooled rate would make today's runs look far rarer
+    pooled = rates.mean()
+    assert prob_streak_at_least(n, rates, 30) == pytest.approx(np.mean(runs >= 30), abs=0.01)
+    assert prob_streak_at_least(n, pooled, 30) < prob_streak_at_least(n, rates, 30) / 5
+
+
+def test_a_rate_vector_of_the_wrong_length_or_out_of_range_is_a_parameter_error():
+    with pytest.raises(ParameterError) as wrong_length:
+        longest_streak_pmf(3, [0.1, 0.2])
+    assert wrong_length.value.key == "rejection.error.rates_length"
+    with pytest.raises(ParameterError) as out_of_range:
+        longest_streak_pmf(2, [0.1, 1.2])
+    assert out_of_range.value.key == "rejection.error.p"
+    with pytest.raises(ParameterError):
+        longest_streak_pmf(2, [0.1, float("nan")])
 
 
 @pytest.mark.parametrize(("n", "p"), [(0, 0.3), (1, 0.5), (50, 0.2), (365, 0.05), (2000, 0.1), (2000, 0.001)])
@@ -297,29 +353,32 @@ def test_simulated_month_is_reproducible_and_has_the_right_rate():
 
 def _deals() -> pd.DataFrame:
     rows = [
-        # owner, status, closed_at, created_at
-        ("Anna", "won", "2025-01-05", "2025-01-01"),
-        ("Anna", "lost", "2025-01-02", "2025-01-01"),
-        ("Anna", "lost", "2025-01-03", "2025-01-01"),
-        ("Anna", "lost", None, "2025-01-04"),  # no close date: its creation date places it
-        ("Anna", "open", None, "2025-01-02"),  # open deals are not attempts
-        ("Anna", "won", "2025-01-01", "2025-01-01"),
-        ("Boris", "lost", "2025-02-01", "2025-01-01"),
-        ("Boris", "won", "2025-02-02", "2025-01-01"),
-        (None, "lost", "2025-02-03", "2025-01-01"),  # no seller: left out
+        # owner, status, created_at, closed_at
+        ("Anna", "won", "2025-01-01", "2025-01-05"),
+        ("Anna", "lost", "2025-01-01", "2025-01-02"),
+        ("Anna", "lost", "2025-01-01", "2025-01-03"),
+        ("Anna", "lost", None, "2025-01-04"),  # no creation date: its close date places it
+        ("Anna", "open", "2025-01-02", None),  # open deals are not attempts
+        ("Anna", "won", "2025-01-03", "2025-01-01"),  # opened last, closed first
+        ("Boris", "lost", "2025-01-01", "2025-02-01"),
+        ("Boris", "won", "2025-01-01", "2025-02-02"),
+        (None, "lost", "2025-01-01", "2025-02-03"),  # no seller: left out
     ]
-    frame = pd.DataFrame(rows, columns=["owner", "status", "closed_at", "created_at"])
+    frame = pd.DataFrame(rows, columns=["owner", "status", "created_at", "closed_at"])
     frame["closed_at"] = pd.to_datetime(frame["closed_at"])
     frame["created_at"] = pd.to_datetime(frame["created_at"])
     return frame
 
 
-def test_seller_sequences_are_closed_deals_in_time_order():
+def test_seller_sequences_are_closed_deals_in_the_order_they_were_opened():
     sequences = seller_sequences(_deals())
     assert list(sequences) == ["Anna", "Boris"]
-    # Anna: won 01-01, lost 01-02, lost 01-03, lost 01-04 (created), won 01-05
-    np.testing.assert_array_equal(sequences["Anna"], [True, False, False, False, True])
+    # Anna, opened 01-01 (ties by close date: lost 01-02, lost 01-03, won 01-05), won 01-03, lost (closed 01-04)
+    np.testing.assert_array_equal(sequences["Anna"], [False, False, True, True, False])
     np.testing.assert_array_equal(sequences["Boris"], [False, True])
+    # in close order instead: won 01-01, lost 01-02, lost 01-03, lost 01-04, won 01-05
+    by_close = seller_sequences(_deals(), time_columns=("closed_at", "created_at"))
+    np.testing.assert_array_equal(by_close["Anna"], [True, False, False, False, True])
     assert seller_sequences(_deals().drop(columns="owner")) == {}
 
 
@@ -327,16 +386,85 @@ def test_seller_streaks_set_the_real_run_against_the_exact_distribution():
     table = seller_streaks(_deals(), min_attempts=3)
     assert table["owner"].tolist() == ["Anna"]
     row = table.iloc[0]
-    assert (row["attempts"], row["wins"], row["longest_run"]) == (5, 2, 3)
+    assert (row["attempts"], row["wins"], row["longest_run"]) == (5, 2, 2)
     assert row["rate"] == pytest.approx(0.4)
-    assert row["p_at_least"] == pytest.approx(prob_streak_at_least(5, 0.4, 3))
+    # one funnel: every deal at the seller's own pooled rate, whatever the prior weight
+    assert row["p_at_least"] == pytest.approx(prob_streak_at_least(5, 0.4, 2))
     pmf = _enumerated_pmf(5, 0.4)
+    assert row["p_at_least"] == pytest.approx(pmf[2:].sum())
     assert row["expected_run"] == pytest.approx(np.arange(6) @ pmf)
     cdf = np.cumsum(pmf)
     assert row["low"] == np.argmax(cdf >= 0.05 - 1e-12)
     assert row["high"] == np.argmax(cdf >= 0.95 - 1e-12)
     assert row["flag"] == "typical"
     assert len(seller_streaks(_deals(), min_attempts=2)) == 2
+
+
+def _two_funnel_deals() -> pd.DataFrame:
+    """Team rates 20 % in «new» and 80 % in «active»; Vera wins 1 of 10 and 9 of 10 there."""
+    vera_new = ["lost"] * 5 + ["won"] + ["lost"] * 4
+    vera_active = ["won"] * 4 + ["lost"] + ["won"] * 5
+    others_new = ["won"] * 3 + ["lost"] * 7
+    others_active = ["won"] * 7 + ["lost"] * 3
+    status = vera_new + vera_active + others_new + others_active
+    return pd.DataFrame(
+        {
+            "owner": ["Vera"] * 20 + [None] * 20,
+            "status": status,
+            "funnel": ["new"] * 10 + ["active"] * 10 + ["new"] * 10 + ["active"] * 10,
+            "created_at": pd.date_range("2025-01-01", periods=40, freq="D"),
+        }
+    )
+
+
+def test_seller_attempt_rates_shrink_each_funnel_rate_toward_the_sellers_skill_in_it():
+    # Vera's 10 wins of 20 match the team's funnel rates exactly (2 + 8), so her log-odds shift is 0
+    # and each centre is the team's rate: new (1 + 10 * 0.2) / 20 = 0.15, active (9 + 10 * 0.8) / 20 = 0.85.
+    rates = seller_attempt_rates(_two_funnel_deals())
+    np.testing.assert_allclose(rates["Vera"], [0.15] * 10 + [0.85] * 10)
+    raw = seller_attempt_rates(_two_funnel_deals(), prior_deals=0)
+    np.testing.assert_allclose(raw["Vera"], [0.1] * 10 + [0.9] * 10)
+    # a weak seller keeps their weakness: 2 of 20 in the same funnels give centres below the team's
+    weak = _two_funnel_deals()
+    weak.loc[weak["owner"].eq("Vera") & weak["funnel"].eq("active"), "status"] = ["won"] + ["lost"] * 9
+    weak_rates = seller_attempt_rates(weak)["Vera"]
+    assert weak_rates[0] < 0.15 and weak_rates[-1] < 0.5
+    # the centres c (rate = (wins + 10 c) / 20 in each funnel) carry one log-odds shift from the team's
+    # rates (new 4/20, active now 8/20), and the expected wins at them equal the real wins, 1 + 1
+    centre_new, centre_active = (weak_rates[0] * 20 - 1) / 10, (weak_rates[-1] * 20 - 1) / 10
+    assert 10 * centre_new + 10 * centre_active == pytest.approx(2)
+    assert logit(centre_new) - logit(4 / 20) == pytest.approx(logit(centre_active) - logit(8 / 20))
+    # no funnel column: one funnel, every deal at the seller's pooled rate
+    pooled = seller_attempt_rates(_two_funnel_deals().drop(columns="funnel"))
+    np.testing.assert_allclose(pooled["Vera"], 0.5)
+    with pytest.raises(ParameterError):
+        seller_attempt_rates(_two_funnel_deals(), prior_deals=-1)
+
+
+def test_a_losing_run_in_the_hard_funnel_is_judged_at_that_funnels_rate():
+    # 30 attraction deals (2 won, a run of 25 losses) then 30 easy ones (20 won): 22 of 60 in all
+    status = ["lost"] * 3 + ["won"] + ["lost"] * 25 + ["won"] + (["won", "won", "lost"] * 10)
+    deals = pd.DataFrame(
+        {
+            "owner": "Vera",
+            "status": status,
+            "funnel": ["new"] * 30 + ["active"] * 30,
+            "created_at": pd.date_range("2025-01-01", periods=60, freq="D"),
+        }
+    )
+    row = seller_streaks(deals).iloc[0]
+    rates = np.array([2 / 30] * 30 + [20 / 30] * 30)  # Vera is the team: each centre is her own funnel rate
+    np.testing.assert_allclose(seller_attempt_rates(deals)["Vera"], rates)
+    assert (row["attempts"], row["wins"], row["longest_run"]) == (60, 22, 25)
+    assert row["p_at_least"] == pytest.approx(prob_streak_at_least(60, rates, 25), rel=1e-12)
+    assert row["p_at_least"] == pytest.approx(0.2442, abs=5e-5)
+    assert (row["low"], row["high"], row["flag"]) == (10, 30, "typical")
+    assert row["expected_run"] == pytest.approx(19.20, abs=0.005)
+    # one pooled rate (22/60) would call the same run a one-in-6500 event
+    pooled = seller_streaks(deals.drop(columns="funnel")).iloc[0]
+    assert pooled["p_at_least"] == pytest.approx(prob_streak_at_least(60, 22 / 60, 25))
+    assert pooled["p_at_least"] < 2e-4
+    assert (pooled["low"], pooled["high"], pooled["flag"]) == (4, 12, "long")
 
 
 def test_an_unusually_long_run_is_flagged():
@@ -346,7 +474,7 @@ def test_an_unusually_long_run_is_flagged():
         {
             "owner": "Vera",
             "status": outcomes,
-            "closed_at": pd.date_range("2025-01-01", periods=len(outcomes), freq="D"),
+            "created_at": pd.date_range("2025-01-01", periods=len(outcomes), freq="D"),
         }
     )
     row = seller_streaks(deals).iloc[0]
