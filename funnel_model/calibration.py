@@ -3,23 +3,31 @@
 Two things are checked.
 
 * **Per stage** — the configured probability of each stage against the
-  observed P(won | reached the stage) among closed deals (the counts of
-  :func:`funnel_model.geometry.stage_win_rates`); the Brier score of a stage
-  is that of stating its configured probability for every closed deal that
-  reached it.
+  observed P(won | reached the stage) among closed deals: the rows of
+  :func:`funnel_model.geometry.stage_win_rates`, with *its* Beta interval and
+  *its* ``outside`` rule (one rule on the page: a stage is flagged exactly
+  when the stage table flags it). The Brier score of a stage is that of
+  stating its configured probability for every closed deal that reached it.
+  Stages whose rate is not identifiable (lost deals of unknown loss stage)
+  are left out.
 * **Per seller** — each closed deal's *stated* probability against its
-  outcome. The stated probability is the deal's ``probability`` column (the
-  seller's own estimate; for a closed deal taken as the one given when the
-  deal was opened), else the configured probability of the funnel's first
-  stage. A ``probability`` column holding only 0 and 1 on closed deals is the
-  CRM's automatic value after closing, not an estimate, and is ignored.
+  outcome, in two separate rows per seller: the deals carrying the seller's
+  own estimate (the deal's ``probability`` column; for a closed deal taken as
+  the one given when the deal was opened), and the deals without one,
+  compared with the configured probability of the funnel's first stage. A
+  ``probability`` column holding only 0 and 1 on closed deals is the CRM's
+  automatic value after closing, not an estimate, and is ignored.
 
 Each row gets the mean stated probability, the observed win share with a
-Wilson interval, expected wins (sum of stated), observed/expected wins and the
-Brier score. A group is flagged over-optimistic ("over") when it has at least
-``min_count`` closed deals and the whole Wilson interval of the observed share
+Wilson interval (:func:`funnel_model.stats.wilson_interval`), expected wins
+(sum of stated), observed/expected wins and the Brier score. A row is flagged
+when it has at least ``min_count`` closed deals and the whole Wilson interval
 lies more than ``margin`` (default 5 percentage points) below the mean stated
-probability: statistically and practically off. "under" is the mirror case.
+probability: statistically and practically off. On the seller's own
+estimates the flag is "over" (over-optimistic; "under" the mirror case); on
+configured probabilities it is "below" (wins below the configured rate;
+"above" the mirror) — the seller stated nothing, so nothing is said about
+their optimism.
 """
 
 from __future__ import annotations
@@ -28,56 +36,30 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from funnel_model.config import FunnelConfig
-from funnel_model.errors import ParameterError
 from funnel_model.geometry import DEFAULT_MIN_COUNT, deal_depth, stage_win_rates
 from funnel_model.inference import infer_config
 from funnel_model.schema import LOST, WON
+from funnel_model.stats import wilson_interval
 
 __all__ = [
+    "ABOVE",
+    "BELOW",
     "DEFAULT_MARGIN",
+    "OVER",
+    "UNDER",
     "Calibration",
     "brier_score",
     "calibrate",
     "calibration_table",
     "stage_calibration",
     "stated_probabilities",
-    "wilson_interval",
 ]
 
-OVER, UNDER = "over", "under"
+OVER, UNDER = "over", "under"  # the seller's own estimates
+BELOW, ABOVE = "below", "above"  # configured probabilities (the seller stated nothing)
 DEFAULT_MARGIN = 0.05  # percentage points a flagged interval must clear the stated mean by
-
-
-def wilson_interval(k, n, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval for a binomial share k / n.
-
-    Parameters
-    ----------
-    k, n : array_like
-        Successes and trials; n = 0 gives NaN.
-    level : float
-        Two-sided coverage, e.g. 0.95.
-
-    Returns
-    -------
-    (low, high) : tuple of ndarray
-    """
-    if not isinstance(level, (int, float)) or not 0.0 < float(level) < 1.0:
-        raise ParameterError("error.parameter", name="level", rule="between 0 and 1 (exclusive)", value=level)
-    k = np.asarray(k, dtype=float)
-    n = np.asarray(n, dtype=float)
-    z = stats.norm.ppf(0.5 + level / 2.0)
-    safe = np.where(n > 0, n, 1.0)
-    p = k / safe
-    denom = 1.0 + z * z / safe
-    centre = (p + z * z / (2.0 * safe)) / denom
-    half = z * np.sqrt(p * (1.0 - p) / safe + z * z / (4.0 * safe * safe)) / denom
-    low = np.where(n > 0, np.clip(centre - half, 0.0, 1.0), np.nan)
-    high = np.where(n > 0, np.clip(centre + half, 0.0, 1.0), np.nan)
-    return low, high
 
 
 def brier_score(stated, outcome) -> float:
@@ -137,27 +119,30 @@ def stated_probabilities(
     return out[closed & stated.notna().to_numpy()]
 
 
-def stage_calibration(
-    rates: pd.DataFrame,
-    *,
-    level: float = 0.95,
-    min_count: int = DEFAULT_MIN_COUNT,
-    margin: float = DEFAULT_MARGIN,
-) -> pd.DataFrame:
+def stage_calibration(rates: pd.DataFrame, *, min_count: int = DEFAULT_MIN_COUNT) -> pd.DataFrame:
     """Configured stage probability against observed, from stage win counts.
 
     Parameters
     ----------
     rates : DataFrame
-        :func:`funnel_model.geometry.stage_win_rates` output (``funnel``,
-        ``stage``, ``order``, ``won``, ``lost``, ``configured``).
+        :func:`funnel_model.geometry.stage_win_rates` output. Its Beta
+        interval (``low``/``high``, at the level it was computed with) and its
+        ``outside`` flag are used as they are, so this table and the stage
+        table never disagree. Stages not ``identifiable`` are left out.
+    min_count : int
+        Closed deals for ``reliable``.
 
     Returns
     -------
     DataFrame
-        ``funnel``, ``order``, ``stage`` and the columns of
-        :func:`calibration_table` (``stated`` is the configured probability).
+        ``funnel``, ``order``, ``stage``, ``n``, ``stated`` (the configured
+        probability), ``observed``, ``low``, ``high``, ``expected``,
+        ``wins``, ``oe``, ``brier``, ``reliable`` and ``flag`` ("over" when
+        the configured probability lies above the interval, "under" below it,
+        else "").
     """
+    if "identifiable" in rates.columns:
+        rates = rates[rates["identifiable"].to_numpy(dtype=bool)]
     out = rates[["funnel", "order", "stage"]].copy()
     won = rates["won"].to_numpy(dtype=float)
     lost = rates["lost"].to_numpy(dtype=float)
@@ -169,23 +154,23 @@ def stage_calibration(
     out["expected"] = n * p
     with np.errstate(invalid="ignore", divide="ignore"):
         out["brier"] = np.where(n > 0, (won * (1 - p) ** 2 + lost * p**2) / np.where(n > 0, n, 1), np.nan)
-    return _finish(out, ["funnel", "order", "stage"], level, min_count, margin).sort_values(["funnel", "order"])
-
-
-def _finish(out: pd.DataFrame, by: list[str], level: float, min_count: int, margin: float) -> pd.DataFrame:
-    """Observed share, Wilson interval, O/E, reliability and flag."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out["observed"] = np.where(out["n"] > 0, out["wins"] / out["n"].where(out["n"] > 0, 1), np.nan)
-        out["oe"] = np.where(out["expected"] > 0, out["wins"] / out["expected"].where(out["expected"] > 0, 1.0), np.nan)
-    out["low"], out["high"] = wilson_interval(out["wins"], out["n"], level)
+    out["observed"] = rates["observed"].to_numpy(dtype=float)
+    out["oe"] = _share(out["wins"], out["expected"])
+    out["low"] = rates["low"].to_numpy(dtype=float)
+    out["high"] = rates["high"].to_numpy(dtype=float)
     out["reliable"] = out["n"] >= min_count
-    out["flag"] = np.where(
-        out["reliable"] & (out["high"] + margin < out["stated"]),
-        OVER,
-        np.where(out["reliable"] & (out["low"] - margin > out["stated"]), UNDER, ""),
-    )
-    columns = [*by, "n", "stated", "observed", "low", "high", "expected", "wins", "oe", "brier", "reliable", "flag"]
-    return out[columns].reset_index(drop=True)
+    outside = rates["outside"].to_numpy(dtype=bool)
+    out["flag"] = np.where(outside & (p > out["high"]), OVER, np.where(outside & (p < out["low"]), UNDER, ""))
+    columns = ["funnel", "order", "stage", *_COLUMNS]
+    return out[columns].sort_values(["funnel", "order"]).reset_index(drop=True)
+
+
+_COLUMNS = ["n", "stated", "observed", "low", "high", "expected", "wins", "oe", "brier", "reliable", "flag"]
+
+
+def _share(num: pd.Series, den: pd.Series) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, num / den.where(den > 0, 1.0), np.nan)
 
 
 def calibration_table(
@@ -196,22 +181,40 @@ def calibration_table(
     min_count: int = DEFAULT_MIN_COUNT,
     margin: float = DEFAULT_MARGIN,
 ) -> pd.DataFrame:
-    """Stated against observed per group of a :func:`stated_probabilities` table.
+    """Stated against observed per group and source of a :func:`stated_probabilities` table.
+
+    Parameters
+    ----------
+    stated : DataFrame
+        :func:`stated_probabilities` output.
+    by : str or list of str
+        Group columns (e.g. "owner"); ``source`` is always added, so a
+        seller's own estimates and the configured probabilities are never
+        mixed in one row.
+    level : float
+        Wilson interval coverage.
+    min_count : int
+        Closed deals a row needs to be ``reliable`` and flagged: for the
+        "deal" rows, the number of the seller's own estimates.
+    margin : float
+        How far (as a share) the whole interval must clear the stated mean.
 
     Returns
     -------
     DataFrame
-        The group columns, ``n``, ``stated`` (mean), ``observed`` (won share),
-        ``low``/``high`` (Wilson at ``level``), ``expected`` (sum of stated:
-        expected wins), ``wins``, ``oe`` (observed / expected wins), ``brier``,
-        ``reliable`` (n ≥ ``min_count``) and ``flag`` ("over" when reliable and
-        ``high + margin < stated``, "under" when ``low - margin > stated``,
-        else "").
-        Sorted with flagged groups first, then by ``oe``.
+        The group columns, ``source`` ("deal" or "config"), ``n``, ``stated``
+        (mean), ``observed`` (won share), ``low``/``high`` (Wilson at
+        ``level``), ``expected`` (sum of stated: expected wins), ``wins``,
+        ``oe`` (observed / expected wins), ``brier``, ``reliable``
+        (n ≥ ``min_count``) and ``flag``: on "deal" rows "over" when reliable
+        and ``high + margin < stated``, "under" when ``low - margin > stated``;
+        on "config" rows "below" / "above" by the same rule; else "".
+        Sorted with flagged rows first ("over" before the others), then by ``oe``.
     """
     by = [by] if isinstance(by, str) else list(by)
+    keys = [*by, "source"] if "source" not in by else by
     frame = stated.assign(sq=(stated["stated"] - stated["won"]) ** 2)
-    grouped = frame.groupby(by, dropna=False, sort=True)
+    grouped = frame.groupby(keys, dropna=False, sort=True)
     out = grouped.agg(
         n=("won", "size"),
         stated=("stated", "mean"),
@@ -219,9 +222,17 @@ def calibration_table(
         expected=("stated", "sum"),
         brier=("sq", "mean"),
     ).reset_index()
-    out = _finish(out, by, level, min_count, margin)
-    flagged = out["flag"] != ""
-    order = np.lexsort((out["oe"].fillna(np.inf).to_numpy(), ~flagged.to_numpy()))
+    out["observed"] = _share(out["wins"], out["n"])
+    out["oe"] = _share(out["wins"], out["expected"])
+    out["low"], out["high"] = wilson_interval(out["wins"], out["n"], level)
+    out["reliable"] = out["n"] >= min_count
+    off_low = out["reliable"] & (out["high"] + margin < out["stated"])
+    off_high = out["reliable"] & (out["low"] - margin > out["stated"])
+    own = (out["source"] == "deal").to_numpy()
+    out["flag"] = np.where(off_low, np.where(own, OVER, BELOW), np.where(off_high, np.where(own, UNDER, ABOVE), ""))
+    out = out[[*keys, *_COLUMNS]]
+    rank = np.where(out["flag"] == OVER, 0, np.where(out["flag"] != "", 1, 2))
+    order = np.lexsort((out["oe"].fillna(np.inf).to_numpy(), rank))
     return out.iloc[order].reset_index(drop=True)
 
 
@@ -231,7 +242,14 @@ class Calibration:
 
     Attributes
     ----------
-        :func:`calibration_table` per funnel and stage, and per seller.
+    by_stage : DataFrame
+        :func:`stage_calibration`: configured probability against observed
+        per funnel and identifiable stage (the stage table's Beta interval
+        and ``outside`` rule).
+    by_owner : DataFrame
+        :func:`calibration_table` per ``owner`` and ``source``: the seller's
+        own estimates ("deal") and the configured probabilities ("config")
+        in separate rows, Wilson intervals.
     brier : float
         Brier score over all closed deals with a stated probability.
     deals : int
@@ -239,7 +257,12 @@ class Calibration:
     own_estimates : int
         How many of them carried the seller's own estimate.
     over_optimistic : list of str
-        Sellers flagged "over", worst observed/expected first.
+        Sellers whose own estimates are flagged "over", worst
+        observed/expected first. Never a seller without enough own estimates.
+    below_configured : list of str
+        Sellers whose deals without an own estimate won clearly less than the
+        configured rate ("below"), worst first: a fact about results against
+        the config, not about the seller's optimism.
     """
 
     by_stage: pd.DataFrame
@@ -248,6 +271,7 @@ class Calibration:
     deals: int
     own_estimates: int
     over_optimistic: list[str]
+    below_configured: list[str]
 
 
 def calibrate(
@@ -256,6 +280,7 @@ def calibrate(
     history: pd.DataFrame | None = None,
     *,
     level: float = 0.95,
+    rate_level: float = 0.9,
     min_count: int = DEFAULT_MIN_COUNT,
     margin: float = DEFAULT_MARGIN,
     depth: pd.DataFrame | None = None,
@@ -263,7 +288,9 @@ def calibrate(
 ) -> Calibration:
     """Stated against observed per stage and per seller, with the Brier score.
 
-    ``depth`` (:func:`~funnel_model.geometry.deal_depth`) and ``rates``
+    ``level`` is the sellers' Wilson coverage; ``rate_level`` the Beta level
+    of the stage rates when ``rates`` is not given. ``depth``
+    (:func:`~funnel_model.geometry.deal_depth`) and ``rates``
     (:func:`~funnel_model.geometry.stage_win_rates`) may be passed when
     already computed for the same deals.
     """
@@ -273,8 +300,8 @@ def calibrate(
         depth = deal_depth(deals, config, history)
     table = stated_probabilities(deals, config, history, depth=depth)
     if rates is None:
-        rates = stage_win_rates(deals, config, history, min_count=min_count, depth=depth)
-    by_stage = stage_calibration(rates, level=level, min_count=min_count, margin=margin)
+        rates = stage_win_rates(deals, config, history, min_count=min_count, level=rate_level, depth=depth)
+    by_stage = stage_calibration(rates, min_count=min_count)
     by_owner = calibration_table(table, "owner", level=level, min_count=min_count, margin=margin)
     return Calibration(
         by_stage=by_stage,
@@ -283,4 +310,5 @@ def calibrate(
         deals=len(table),
         own_estimates=int((table["source"] == "deal").sum()),
         over_optimistic=list(by_owner.loc[by_owner["flag"] == OVER, "owner"]),
+        below_configured=list(by_owner.loc[by_owner["flag"] == BELOW, "owner"]),
     )

@@ -15,7 +15,16 @@ Depth from a **snapshot** of the deal table:
   keeps the stage the deal was lost at there). A lost deal whose loss stage is
   unknown is credited to the **first stage only**: it entered the funnel, but
   nothing says how far it went. Such deals are counted
-  (:func:`reach_summary`) so the page can say how many there are.
+  (:func:`reach_summary`, and per group in :func:`funnel_geometry`) so the
+  page can say how many there are.
+
+Where a group has such deals, every number past the first stage that needs
+to know where lost deals stopped is **not identifiable** from the snapshot:
+the win rate from a later stage, the step conversions and therefore the
+bottleneck. Those are NaN / not named rather than the misleading values the
+first-stage crediting would give (amoCRM exports never carry the loss stage:
+every later stage would show a 100 % win rate). Stage history, or a mapped
+loss-stage column, makes them identifiable again.
 
 Depth from **history** (``deal_id, stage, entered_at``): the deepest stage the
 deal ever entered (a won stage counts as beyond the last open stage). For
@@ -51,6 +60,7 @@ __all__ = [
     "cycle_times",
     "deal_depth",
     "funnel_geometry",
+    "history_orphans",
     "reach_summary",
     "seller_comparison",
     "stage_durations",
@@ -180,7 +190,8 @@ def deal_depth(deals: pd.DataFrame, config: FunnelConfig | None = None, history:
         ``from_history`` (bool),
         ``lost_unknown`` (lost, loss stage unknown: credited to the first
         stage only) and ``unmatched`` (funnel or stage not in the config:
-        depth 0, counted nowhere).
+        depth 0, counted nowhere). History rows of deals not in ``deals``
+        are not used; :func:`history_orphans` counts them.
     """
     if config is None:
         config = infer_config(deals, history)
@@ -240,6 +251,19 @@ def deal_depth(deals: pd.DataFrame, config: FunnelConfig | None = None, history:
     )
 
 
+def history_orphans(history: pd.DataFrame | None, deals: pd.DataFrame) -> int:
+    """How many stage-history rows name a ``deal_id`` that is not among ``deals``.
+
+    :func:`deal_depth` and :func:`stage_durations` cannot use such rows; the
+    page says how many there were instead of dropping them silently. Pass the
+    whole deal file (not a filtered view), or rows of filtered-out deals count
+    too.
+    """
+    if history is None or not len(history):
+        return 0
+    return int((_codes(history["deal_id"], deals["deal_id"]) < 0).sum())
+
+
 @dataclass(frozen=True)
 class ReachSummary:
     """How reached stages were determined, for the page to state.
@@ -256,6 +280,9 @@ class ReachSummary:
         Lost deals with no known loss stage (credited to the first stage only).
     unmatched : int
         Deals whose funnel or current stage is not in the config (left out).
+    history_orphans : int
+        Stage-history rows whose ``deal_id`` is not in the deal file (not
+        used); see :func:`history_orphans`.
     """
 
     semantics: str
@@ -263,10 +290,11 @@ class ReachSummary:
     from_history: int
     lost_unknown: int
     unmatched: int
+    history_orphans: int = 0
 
 
-def reach_summary(depth: pd.DataFrame) -> ReachSummary:
-    """Summarise a :func:`deal_depth` table."""
+def reach_summary(depth: pd.DataFrame, history_orphans: int = 0) -> ReachSummary:
+    """Summarise a :func:`deal_depth` table (``history_orphans`` is passed through)."""
     n_hist = int(depth["from_history"].sum())
     return ReachSummary(
         "history" if n_hist else "snapshot",
@@ -274,6 +302,7 @@ def reach_summary(depth: pd.DataFrame) -> ReachSummary:
         n_hist,
         int(depth["lost_unknown"].sum()),
         int(depth["unmatched"].sum()),
+        int(history_orphans),
     )
 
 
@@ -328,7 +357,10 @@ def funnel_geometry(
         conversion free of censoring), ``cumulative_conversion`` (reached over
         the first stage), ``drop_off`` (previous reached minus reached),
         ``win_rate`` (won over won + lost among deals that reached the stage;
-        NaN when none closed) and ``reliable`` (``reached >= min_count``).
+        NaN when none closed, and NaN past the first stage when the group has
+        lost deals of unknown loss stage), ``lost_unknown`` (the group's lost
+        deals with no known loss stage, the same on each of its rows) and
+        ``reliable`` (``reached >= min_count``).
 
         The last row of each group is the won terminal (``kind="won"``,
         ``stage`` the funnel's first won stage name or "won"): its
@@ -369,6 +401,7 @@ def funnel_geometry(
         "cumulative_conversion",
         "drop_off",
         "win_rate",
+        "lost_unknown",
         "reliable",
     ]
     amount = (
@@ -377,6 +410,7 @@ def funnel_geometry(
     status = depth["status"].cat.codes.to_numpy()
     d = depth["depth"].to_numpy()
     at = depth["current"].to_numpy()
+    unknown = depth["lost_unknown"].to_numpy()
     keep = ~depth["unmatched"].to_numpy()
     funnel_code = _codes(depth["funnel"], config.names)
     parts = []
@@ -389,14 +423,16 @@ def funnel_geometry(
         split = np.unravel_index(present, dims) if by else ()
         for col, unique, code in zip(by, uniques, split, strict=True):
             group_keys[col] = np.asarray(unique, dtype=object)[code]
-        parts.append(_one_funnel(spec, group_keys, g, d[mask], at[mask], status[mask], amount[mask], min_count))
+        parts.append(
+            _one_funnel(spec, group_keys, g, d[mask], at[mask], status[mask], amount[mask], unknown[mask], min_count)
+        )
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype="float64") for c in columns})
     out = pd.concat(parts, ignore_index=True)
     return out[columns]
 
 
-def _one_funnel(spec: FunnelSpec, group_keys, g, d, at, status, amount, min_count) -> pd.DataFrame:
+def _one_funnel(spec: FunnelSpec, group_keys, g, d, at, status, amount, unknown, min_count) -> pd.DataFrame:
     k = len(spec.stages)
     n_groups = len(group_keys)
     width = k + 1
@@ -433,6 +469,11 @@ def _one_funnel(spec: FunnelSpec, group_keys, g, d, at, status, amount, min_coun
         settled[:, 0] = step[:, 0]
     cumulative = _ratio(reached, reached[:, :1])
     win_rate = _ratio(won_r, won_r + lost_r)
+    # Lost deals of unknown stage sit at stage 1 only: later open stages would
+    # count only their won deals as closed (a 100 % win rate). Not identifiable.
+    n_unknown = np.bincount(g, weights=unknown.astype(float), minlength=n_groups)
+    if k > 1:
+        win_rate[:, 1:k] = np.where(n_unknown[:, None] > 0, np.nan, win_rate[:, 1:k])
     drop = prev - reached
 
     won_name = spec.won[0] if spec.won else WON
@@ -456,6 +497,7 @@ def _one_funnel(spec: FunnelSpec, group_keys, g, d, at, status, amount, min_coun
     out["settled_conversion"] = settled.reshape(-1)
     out["cumulative_conversion"] = cumulative.reshape(-1)
     out["win_rate"] = win_rate.reshape(-1)
+    out["lost_unknown"] = np.repeat(n_unknown.round().astype(np.int64), rows)
     out["reliable"] = out["reached"] >= min_count
     return out
 
@@ -486,9 +528,18 @@ def stage_win_rates(
     -------
     DataFrame
         Columns ``funnel``, ``stage``, ``order``, ``won``, ``lost``
-        (closed deals that reached the stage), ``n`` (won + lost),
+        (closed deals known to have reached the stage), ``n`` (won + lost),
         ``observed`` (won / n, NaN when n = 0), ``rate``, ``low``, ``high``,
-        ``configured``, ``outside``, ``pooled``.
+        ``configured``, ``outside``, ``pooled``, ``lost_unknown`` (the
+        funnel's lost deals with no known loss stage) and ``identifiable``.
+
+        ``identifiable`` is False for every stage after the first of a funnel
+        with ``lost_unknown > 0``: where those deals stopped is unknown, so
+        P(won | reached the stage) cannot be told from the snapshot (it lies
+        anywhere between won / (n + lost_unknown) and won / n). Such stages
+        get NaN ``observed``, ``rate``, ``low`` and ``high``, and are never
+        ``outside`` or ``pooled``. The first stage stays identifiable: every
+        deal reached it.
 
         ``low``/``high``: central ``level`` interval of Beta(1 + won,
         1 + lost) from the stage's own counts. ``rate`` is ``observed`` when
@@ -508,7 +559,7 @@ def stage_win_rates(
     geo = funnel_geometry(deals, config, history, by=("funnel",), min_count=min_count, depth=depth)
     geo = geo[geo["kind"] == _OPEN_KIND] if len(geo) else geo
     columns = ["funnel", "stage", "order", "won", "lost", "n", "observed", "rate", "low", "high"]
-    columns += ["configured", "outside", "pooled"]
+    columns += ["configured", "outside", "pooled", "lost_unknown", "identifiable"]
     # Every configured stage appears, with zero counts where no deal reached it.
     skeleton = pd.DataFrame(
         [(f.name, s.name, i, s.probability) for f in config.funnels for i, s in enumerate(f.stages, start=1)],
@@ -516,9 +567,9 @@ def stage_win_rates(
     )
     if not len(skeleton):
         return pd.DataFrame({c: pd.Series(dtype="float64") for c in columns})
-    counts = geo[["funnel", "order", "won", "lost"]] if len(geo) else None
+    counts = geo[["funnel", "order", "won", "lost", "lost_unknown"]] if len(geo) else None
     out = skeleton.merge(counts, on=["funnel", "order"], how="left") if counts is not None else skeleton
-    for c in ("won", "lost"):
+    for c in ("won", "lost", "lost_unknown"):
         out[c] = out[c].fillna(0).astype(np.int64) if c in out else np.zeros(len(out), dtype=np.int64)
     out["n"] = out["won"] + out["lost"]
     out["observed"] = _ratio(out["won"], out["n"])
@@ -530,14 +581,24 @@ def stage_win_rates(
         shrunk = (out["won"] + missing * pool) / np.maximum(out["n"] + missing, 1)
     out["rate"] = np.where(out["pooled"], shrunk, out["observed"])
     out["low"], out["high"] = beta_interval(out["won"], out["lost"], level)
-    out["outside"] = (out["n"] > 0) & ((out["configured"] < out["low"]) | (out["configured"] > out["high"]))
+    # lost_unknown is per funnel (the same on each of its stages)
+    out["lost_unknown"] = out.groupby("funnel", sort=False)["lost_unknown"].transform("max")
+    out["identifiable"] = (out["order"] == 1) | (out["lost_unknown"] == 0)
+    blank = ~out["identifiable"]
+    out.loc[blank, ["observed", "rate", "low", "high"]] = np.nan
+    out.loc[blank, "pooled"] = False
+    out["outside"] = (
+        out["identifiable"] & (out["n"] > 0) & ((out["configured"] < out["low"]) | (out["configured"] > out["high"]))
+    )
     return out[columns]
 
 
 def with_empirical_probabilities(config: FunnelConfig, rates: pd.DataFrame, digits: int = 3) -> FunnelConfig:
     """A copy of ``config`` whose stage probabilities are ``rates["rate"]``.
 
-    Stages without a finite rate keep their configured probability.
+    Stages without a finite rate (no closed deal and no pool, or not
+    identifiable: see :func:`stage_win_rates`) keep their configured
+    probability.
     """
     lookup = {
         (f, s): r for f, s, r in zip(rates["funnel"], rates["stage"], rates["rate"], strict=True) if np.isfinite(r)
@@ -564,18 +625,26 @@ def bottlenecks(geometry: pd.DataFrame, by: tuple[str, ...] | list[str] = ("funn
     leaky one. Reliable rows are preferred; a group with no reliable step
     still gets its lowest step, marked ``reliable=False``.
 
+    A group with lost deals of unknown loss stage (``lost_unknown > 0``) gets
+    no bottleneck: those deals are credited to the first stage only, so the
+    step out of it looks like the worst (every such loss lands there) and the
+    later steps lose none of them; no step conversion is identifiable. Its
+    row has ``stage``/``previous`` missing (NA) and ``conversion`` NaN.
+
     Returns
     -------
     DataFrame
         The group columns, ``stage`` (where deals fail to arrive), ``previous``
-        (the stage before it), ``order``, ``conversion`` (settled) and
-        ``reliable``.
+        (the stage before it), ``order``, ``conversion`` (settled),
+        ``reliable`` and ``lost_unknown``.
     """
     keys = [c for c in by if c in geometry.columns]
-    columns = [*keys, "stage", "previous", "order", "conversion", "reliable"]
+    columns = [*keys, "stage", "previous", "order", "conversion", "reliable", "lost_unknown"]
     if not len(geometry):
         return pd.DataFrame(columns=columns)
     geo = geometry.sort_values([*keys, "order"], kind="stable").copy()
+    if "lost_unknown" not in geo.columns:
+        geo["lost_unknown"] = 0
     geo["previous"] = geo.groupby(keys, dropna=False, sort=False)["stage"].shift(1)
     geo["step_reliable"] = geo.groupby(keys, dropna=False, sort=False)["reliable"].shift(1).fillna(False).astype(bool)
     cand = geo[(geo["order"] >= 2) & geo["settled_conversion"].notna()].copy()
@@ -584,7 +653,12 @@ def bottlenecks(geometry: pd.DataFrame, by: tuple[str, ...] | list[str] = ("funn
     cand = cand.sort_values(
         [*keys, "reliable", "conversion", "order"], ascending=[True] * len(keys) + [False, True, True]
     )
-    best = cand.groupby(keys, dropna=False, sort=False).head(1)
+    best = cand.groupby(keys, dropna=False, sort=False).head(1).copy()
+    unknown = best["lost_unknown"].to_numpy() > 0
+    best["stage"] = best["stage"].where(~unknown, None)
+    best["previous"] = best["previous"].where(~unknown, None)
+    best["conversion"] = best["conversion"].where(~unknown, np.nan)
+    best["reliable"] = best["reliable"] & ~unknown
     return best[columns].reset_index(drop=True)
 
 

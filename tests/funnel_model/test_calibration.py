@@ -1,4 +1,4 @@
-"""Calibration: Wilson intervals, Brier score, stated against observed."""
+"""Calibration: Wilson intervals, Brier score, stated against observed (own estimates vs configured rates)."""
 
 from __future__ import annotations
 
@@ -6,18 +6,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from funnel_model import calibration, stats
 from funnel_model.calibration import (
     brier_score,
     calibrate,
     calibration_table,
     stage_calibration,
     stated_probabilities,
-    wilson_interval,
 )
 from funnel_model.config import FunnelConfig, FunnelSpec, StageSpec
 from funnel_model.errors import ParameterError
-from funnel_model.geometry import stage_win_rates
+from funnel_model.geometry import beta_interval, stage_win_rates
 from funnel_model.schema import conform
+from funnel_model.stats import wilson_interval
 
 CONFIG = FunnelConfig([FunnelSpec("main", [StageSpec("A", 0.2), StageSpec("B", 0.6)], won=["Won"], lost=["Lost"])])
 
@@ -35,6 +36,11 @@ def test_wilson_interval_hand_values():
     assert np.isnan(low) and np.isnan(high)
     with pytest.raises(ParameterError):
         wilson_interval(1, 2, level=0)
+
+
+def test_calibration_uses_the_one_shared_wilson_interval():
+    assert calibration.wilson_interval is stats.wilson_interval
+    assert "wilson_interval" in stats.__all__ and "wilson_interval" not in calibration.__all__
 
 
 def test_brier_score_by_hand():
@@ -85,6 +91,7 @@ def test_over_optimistic_seller_is_flagged_and_sorted_first():
     deals = _deals(rows, probability=probs)
     table = calibration_table(stated_probabilities(deals, CONFIG), "owner", level=0.95, min_count=20)
     assert table["owner"].tolist() == ["x", "y"]
+    assert table["source"].tolist() == ["deal", "deal"]
     x, y = table.iloc[0], table.iloc[1]
     assert (x["n"], x["wins"], x["expected"]) == (40, 10, pytest.approx(32.0))
     assert x["oe"] == pytest.approx(10 / 32)
@@ -93,10 +100,84 @@ def test_over_optimistic_seller_is_flagged_and_sorted_first():
     assert y["flag"] == "" and y["oe"] == pytest.approx(1.0)
     result = calibrate(deals, CONFIG, min_count=20)
     assert result.over_optimistic == ["x"]
-    assert result.deals == 80 and result.own_estimates == 80
+    assert result.deals == 80 and result.own_estimates == 80 and result.below_configured == []
     assert result.brier == pytest.approx((10 * 0.04 + 30 * 0.64 + 20 * 0.25 + 20 * 0.25) / 80)
     # below the minimum count nobody is flagged, however far off
     assert calibrate(deals, CONFIG, min_count=41).over_optimistic == []
+
+
+def _team(own_x: int):
+    """x: 40 closed deals, 10 won; the first ``own_x`` carry x's own 0.8. y: 40 closed, 20 won, no estimates.
+
+    Deals without an estimate are judged against the first stage's configured 0.2.
+    """
+    rows, probs = [], []
+    for i in range(80):
+        owner = "x" if i < 40 else "y"
+        won = (i < 10) or (40 <= i < 60)
+        rows.append((str(i), "Won" if won else "Lost", "won" if won else "lost", None if won else "A", owner))
+        probs.append(0.8 if i < own_x else np.nan)
+    return _deals(rows, probability=probs)
+
+
+def test_a_seller_who_stated_nothing_is_never_called_over_optimistic():
+    # x and y stated nothing: every deal is compared with the configured 0.2
+    deals = _team(own_x=0)
+    for i in range(40):  # x now wins 2 of 40: far below the configured 20 %
+        deals.loc[i, ["stage", "status", "lost_stage"]] = ("Won", "won", None) if i < 2 else ("Lost", "lost", "A")
+    result = calibrate(deals, CONFIG, min_count=20)
+    assert result.own_estimates == 0 and result.over_optimistic == []
+    table = result.by_owner.set_index("owner")
+    assert table["source"].tolist() == ["config", "config"]
+    # x: Wilson 95 % of 2/40 is [0.0138, 0.165]; 0.165 + 0.05 < 0.2 is false -> within the margin: no flag
+    assert table.loc["x", "low"] == pytest.approx(0.013821, abs=1e-6)
+    assert table.loc["x", "high"] == pytest.approx(0.165039, abs=1e-6) and table.loc["x", "flag"] == ""
+    # y: 20 of 40, Wilson low 0.352 - 0.05 > 0.2 -> wins above the configured rate, worded as such
+    assert table.loc["y", "flag"] == "above" and table.loc["y", "expected"] == pytest.approx(8.0)
+    # all-lost x: 0 of 40, high 0.0876 + 0.05 < 0.2 -> "below" the configured rate, still not "over"
+    deals.loc[:1, ["stage", "status", "lost_stage"]] = ("Lost", "lost", "A")
+    result = calibrate(deals, CONFIG, min_count=20)
+    assert result.over_optimistic == [] and result.below_configured == ["x"]
+    assert result.by_owner.iloc[0][["owner", "source", "flag"]].tolist() == ["x", "config", "below"]
+
+
+def test_own_estimates_are_flagged_only_above_the_minimum_count():
+    # x states 0.8 on 15 deals (3 won: 20 %), below the minimum of 20 own estimates: no flag
+    deals = _team(own_x=15)
+    table = calibration_table(stated_probabilities(deals, CONFIG), "owner", level=0.95, min_count=20)
+    mine = table[table["owner"] == "x"].set_index("source")
+    assert mine.loc["deal", "n"] == 15 and mine.loc["deal", "wins"] == 10  # deals 0-9 are the wins
+    assert mine.loc["config", "n"] == 25 and mine.loc["config", "wins"] == 0
+    assert mine.loc["deal", "flag"] == "" and not mine.loc["deal", "reliable"]
+    assert calibrate(deals, CONFIG, min_count=20).over_optimistic == []
+    # with 40 own estimates (10 won) x is over-optimistic on their own numbers
+    result = calibrate(_team(own_x=40), CONFIG, min_count=20)
+    assert result.over_optimistic == ["x"] and result.own_estimates == 40
+
+
+def test_stage_calibration_uses_the_stage_table_rule():
+    # one rule for "configured outside the interval": the stage table's Beta interval at its level
+    deals = _deals(
+        [(str(i), "Won", "won", None, "x") for i in range(6)]
+        + [(str(i), "Lost", "lost", "A", "x") for i in range(6, 30)]
+    )
+    rates = stage_win_rates(deals, CONFIG, min_count=1, level=0.9)
+    table = stage_calibration(rates, min_count=1)
+    # A: 6 of 30 won; configured 0.2 inside Beta(7, 25) 90 %: [0.117, 0.336]. B: 6 of 6; 0.6 below Beta(7, 1)'s 0.652
+    low, high = beta_interval([6, 6], [24, 0], 0.9)
+    np.testing.assert_allclose(table["low"], low)
+    np.testing.assert_allclose(table["high"], high)
+    assert rates["outside"].tolist() == [False, True]
+    assert table["flag"].tolist() == ["", "under"]
+    assert (table["flag"] != "").tolist() == rates["outside"].tolist()
+
+
+def test_stage_calibration_leaves_out_stages_whose_rate_is_unknown():
+    deals = _deals([("1", "Won", "won", None, "x"), ("2", "Lost", "lost", None, "x"), ("3", "Lost", "lost", "A", "x")])
+    rates = stage_win_rates(deals, CONFIG, min_count=1)
+    assert rates["identifiable"].tolist() == [True, False]
+    table = stage_calibration(rates, min_count=1)
+    assert table["stage"].tolist() == ["A"] and table["n"].tolist() == [3]
 
 
 def test_stage_calibration_from_win_counts():
@@ -109,13 +190,14 @@ def test_stage_calibration_from_win_counts():
             ("5", "Lost", "lost", "B", "x"),
         ]
     )
-    table = stage_calibration(stage_win_rates(deals, CONFIG, min_count=1), level=0.95, min_count=1)
+    rates = stage_win_rates(deals, CONFIG, min_count=1, level=0.95)
+    table = stage_calibration(rates, min_count=1)
     assert table["n"].tolist() == [5, 3]
     assert table["wins"].tolist() == [2, 2]
     np.testing.assert_allclose(table["stated"], [0.2, 0.6])
     np.testing.assert_allclose(table["expected"], [1.0, 1.8])
     np.testing.assert_allclose(table["observed"], [0.4, 2 / 3])
     np.testing.assert_allclose(table["brier"], [(2 * 0.64 + 3 * 0.04) / 5, (2 * 0.16 + 1 * 0.36) / 3])
-    low, high = wilson_interval([2, 2], [5, 3], 0.95)
+    low, high = beta_interval([2, 2], [3, 1], 0.95)  # the stage table's interval
     np.testing.assert_allclose(table["low"], low)
     np.testing.assert_allclose(table["high"], high)

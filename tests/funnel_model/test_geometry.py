@@ -15,6 +15,7 @@ from funnel_model.geometry import (
     bottlenecks,
     cycle_times,
     deal_depth,
+    history_orphans,
     reach_summary,
     seller_comparison,
     stage_durations,
@@ -58,6 +59,9 @@ SNAPSHOT = make_deals(
     segment=["new"] * 4 + ["active"] * 4,
     owner=["x", "y"] * 4,
 )
+# The same deals with deal 6's loss stage known (A): every rate identifiable, same depths.
+COMPLETE = SNAPSHOT.copy()
+COMPLETE.loc[5, "lost_stage"] = "A"
 
 
 def test_snapshot_depths_and_lost_without_stage():
@@ -83,7 +87,12 @@ def test_geometry_counts_amounts_and_conversions_exactly():
     np.testing.assert_allclose(geo["step_conversion"], [1.0, 6 / 8, 4 / 6, 3 / 4, 2 / 3])
     np.testing.assert_allclose(geo["settled_conversion"], [1.0, 6 / 7, 4 / 5, 3 / 3, 2 / 3])
     np.testing.assert_allclose(geo["cumulative_conversion"], [1.0, 6 / 8, 4 / 8, 3 / 8, 2 / 8])
-    np.testing.assert_allclose(geo["win_rate"], [2 / 5, 2 / 4, 2 / 3, 2 / 3, 1.0])
+    # deal 6 (lost, stage unknown) makes win rates past the first stage unknowable
+    np.testing.assert_allclose(geo["win_rate"], [2 / 5, np.nan, np.nan, np.nan, 1.0])
+    assert geo["lost_unknown"].tolist() == [1] * 5
+    known = funnel_geometry(COMPLETE, CONFIG, by=(), min_count=4)
+    np.testing.assert_allclose(known["win_rate"], [2 / 5, 2 / 4, 2 / 3, 2 / 3, 1.0])
+    assert known["lost_unknown"].tolist() == [0] * 5
     assert geo["reliable"].tolist() == [True, True, True, False, False]
     assert geo["funnel"].unique().tolist() == ["main"]  # funnel is always a group column
 
@@ -209,7 +218,8 @@ def test_several_funnels_with_their_own_stages():
 
 
 def test_stage_win_rates_counts_interval_pooling_and_flags():
-    rates = stage_win_rates(SNAPSHOT, CONFIG, min_count=5, level=0.9)
+    rates = stage_win_rates(COMPLETE, CONFIG, min_count=5, level=0.9)
+    assert rates["identifiable"].all() and (rates["lost_unknown"] == 0).all()
     assert rates["won"].tolist() == [2, 2, 2, 2]
     assert rates["lost"].tolist() == [3, 2, 1, 1]
     assert rates["n"].tolist() == [5, 4, 3, 3]
@@ -244,7 +254,7 @@ def test_stage_without_closed_deals_uses_pool_and_is_not_flagged():
 
 
 def test_adopting_empirical_rates_changes_only_probabilities():
-    rates = stage_win_rates(SNAPSHOT, CONFIG, min_count=5)
+    rates = stage_win_rates(COMPLETE, CONFIG, min_count=5)
     adopted = with_empirical_probabilities(CONFIG, rates)
     assert [s.probability for s in adopted.funnels[0].stages] == [0.4, 0.48, 0.56, 0.56]
     assert adopted.funnels[0].stage_names == CONFIG.funnels[0].stage_names
@@ -252,11 +262,11 @@ def test_adopting_empirical_rates_changes_only_probabilities():
 
 
 def test_bottleneck_is_the_lowest_reliable_settled_step():
-    any_size = bottlenecks(funnel_geometry(SNAPSHOT, CONFIG, by=(), min_count=1), by=("funnel",))
+    any_size = bottlenecks(funnel_geometry(COMPLETE, CONFIG, by=(), min_count=1), by=("funnel",))
     assert any_size[["stage", "previous"]].iloc[0].tolist() == ["Won", "D"]
     assert any_size["conversion"].iloc[0] == pytest.approx(2 / 3)
     # with min_count 4 the step out of D (3 deals) is not reliable: C (4 of the 5 that left B) is named
-    reliable = bottlenecks(funnel_geometry(SNAPSHOT, CONFIG, by=(), min_count=4), by=("funnel",))
+    reliable = bottlenecks(funnel_geometry(COMPLETE, CONFIG, by=(), min_count=4), by=("funnel",))
     assert reliable[["stage", "previous", "reliable"]].iloc[0].tolist() == ["C", "B", True]
     assert reliable["conversion"].iloc[0] == pytest.approx(0.8)
 
@@ -309,3 +319,49 @@ def test_funnel_views_filters_seller_for_funnels_but_not_for_team_rates():
     assert geo.tolist() == [4, 3, 2, 2, 1]  # x owns deals 1 (A), 3 (won), 5 (lost at B), 7 (lost at D)
     assert views.rates["n"].tolist() == [5, 4, 3, 3]  # the team's
     assert views.summary.lost_unknown == 0 and views.durations is None
+
+
+def test_lost_deals_without_loss_stage_make_later_stage_rates_unknown():
+    # Deal 6 is lost at an unknown stage. Stage 1 stays known (every deal reached it): 2 won of 5 closed.
+    # Stages B-D would count only deals 3, 4 (won), 5 and 7: but deal 6 may have reached any of them.
+    rates = stage_win_rates(SNAPSHOT, CONFIG, min_count=5, level=0.9)
+    assert rates["identifiable"].tolist() == [True, False, False, False]
+    assert rates["lost_unknown"].tolist() == [1, 1, 1, 1]
+    assert rates["observed"].iloc[0] == 0.4 and rates["rate"].iloc[0] == 0.4
+    assert rates[["observed", "rate", "low", "high"]].iloc[1:].isna().all().all()
+    assert not rates["pooled"].any()
+    assert rates["outside"].tolist() == [True, False, False, False]  # only the identifiable stage can be flagged
+    # adopting takes stage A's 0.4 and keeps the configured 0.3, 0.5, 0.7 of the unknown ones
+    adopted = with_empirical_probabilities(CONFIG, rates)
+    assert [s.probability for s in adopted.funnels[0].stages] == [0.4, 0.3, 0.5, 0.7]
+    # no bottleneck is named: every step conversion depends on where deal 6 stopped
+    found = bottlenecks(funnel_geometry(SNAPSHOT, CONFIG, by=(), min_count=1), by=("funnel",))
+    assert found["stage"].isna().tolist() == [True] and found["previous"].isna().tolist() == [True]
+    assert np.isnan(found["conversion"].iloc[0]) and found["lost_unknown"].tolist() == [1]
+    assert not found["reliable"].iloc[0]
+    # stage history says where deal 6 was lost: everything is identifiable again, as without the gap
+    with_history = stage_win_rates(SNAPSHOT, CONFIG, HISTORY, min_count=5, level=0.9)
+    pd.testing.assert_frame_equal(with_history, stage_win_rates(COMPLETE, CONFIG, min_count=5, level=0.9))
+
+
+def test_unknown_loss_stage_is_judged_per_funnel_and_segment():
+    # the gap is in segment "active" (deal 6): segment "new" keeps its rates and its bottleneck
+    geo = funnel_geometry(SNAPSHOT, CONFIG, by=("segment",), min_count=1)
+    new, active = geo[geo["segment"] == "new"], geo[geo["segment"] == "active"]
+    np.testing.assert_allclose(new["win_rate"], [1.0] * 5)  # deals 1-4: 2 won, none lost: known, not blanked
+    assert new["lost_unknown"].tolist() == [0] * 5 and active["lost_unknown"].tolist() == [1] * 5
+    assert active["win_rate"].iloc[1:4].isna().all()
+    found = bottlenecks(geo, by=("funnel", "segment")).set_index("segment")
+    assert found.loc["new", "stage"] == "B" and found.loc["new", "conversion"] == pytest.approx(3 / 3)
+    assert pd.isna(found.loc["active", "stage"])
+
+
+def test_history_rows_of_unknown_deals_are_counted():
+    extra = pd.concat(
+        [HISTORY, pd.DataFrame({"deal_id": ["99", "99", "100"], "stage": ["A", "B", "A"]})], ignore_index=True
+    )
+    assert history_orphans(extra, SNAPSHOT) == 3
+    assert history_orphans(HISTORY, SNAPSHOT) == 0 and history_orphans(None, SNAPSHOT) == 0
+    # the orphans change nothing else
+    pd.testing.assert_frame_equal(deal_depth(SNAPSHOT, CONFIG, extra), deal_depth(SNAPSHOT, CONFIG, HISTORY))
+    assert reach_summary(deal_depth(SNAPSHOT, CONFIG, extra), history_orphans=3).history_orphans == 3
