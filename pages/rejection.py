@@ -8,12 +8,12 @@ presenter mode hides the sidebar and the controls a room does not need.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
+from funnel_model import formatting as fmt
 from funnel_model import rejection as rj
 from funnel_model.charts import rejection as charts
 from funnel_model.errors import FunnelError
@@ -44,31 +44,45 @@ section[data-testid="stSidebar"],
 
 @dataclass(frozen=True)
 class Setting:
-    """A page setting mirrored in the URL: widget key, query parameter, type and bounds."""
+    """A page setting mirrored in the URL: widget key, query parameter, kind and bounds.
+
+    ``kind`` is "flag", "int", "float" or "rate" (a close rate, rounded to
+    a whole percent as the slider steps).
+    """
 
     key: str
     param: str
-    parse: Callable[[str], object]
+    kind: str
     default: object
-    low: float | None = None
-    high: float | None = None
+    low: float = -math.inf
+    high: float = math.inf
+
+    def parse(self, raw: str) -> object:
+        """The URL text as a value of this setting: clamped to the bounds, the default when unreadable.
+
+        A link is user input: "abc", "inf", "1e400" or "nan" must not break the page.
+        """
+        if self.kind == "flag":
+            return raw.strip().lower() in ("1", "true", "yes", "on")
+        try:
+            number = float(raw)
+        except (TypeError, ValueError):
+            return self.default
+        if not math.isfinite(number):
+            return self.default
+        number = min(max(number, self.low), self.high)
+        if self.kind == "int":
+            return round(number)
+        if self.kind == "rate":
+            return round(number, 2)
+        return float(round(number))
 
     def from_url(self) -> object:
-        """The URL's value, clamped; without one, the last value used in this session, else the default."""
+        """The URL's value; without one, the last value used in this session, else the default."""
         raw = st.query_params.get(self.param)
         if raw is None:
             return st.session_state.get(SAVED_KEY, {}).get(self.key, self.default)
-        try:
-            value = self.parse(raw)
-        except ValueError:
-            return self.default
-        if isinstance(value, float) and not math.isfinite(value):
-            return self.default
-        if self.low is not None:
-            value = max(value, type(value)(self.low))
-        if self.high is not None:
-            value = min(value, type(value)(self.high))
-        return value
+        return self.parse(raw)
 
     def to_url(self, value: object) -> str:
         if isinstance(value, bool):
@@ -78,22 +92,18 @@ class Setting:
         return str(value)
 
 
-def _flag(raw: str) -> bool:
-    return raw.strip().lower() in ("1", "true", "yes", "on")
-
-
 SETTINGS = (
-    Setting("rejection.presenter", "presenter", _flag, False),
-    Setting("rejection.p", "p", lambda s: round(float(s), 2), 0.1, 0.01, 0.9),
-    Setting("rejection.n", "n", int, 50, 5, 500),
-    Setting("rejection.k", "k", int, 10, 1, 500),
-    Setting("rejection.value", "value", lambda s: float(int(float(s))), 100_000.0, 0, 1e12),
-    Setting("rejection.wins_a", "wins_a", int, 2, 0, 100_000),
-    Setting("rejection.n_a", "n_a", int, 10, 1, 100_000),
-    Setting("rejection.wins_b", "wins_b", int, 1, 0, 100_000),
-    Setting("rejection.n_b", "n_b", int, 10, 1, 100_000),
-    Setting("rejection.sellers", "sellers", int, 5, 1, 10),
-    Setting("rejection.seed", "seed", int, 1, 0, 2**31 - 1),
+    Setting("rejection.presenter", "presenter", "flag", False),
+    Setting("rejection.p", "p", "rate", 0.1, 0.01, 0.9),
+    Setting("rejection.n", "n", "int", 50, 5, 500),
+    Setting("rejection.k", "k", "int", 10, 1, 500),
+    Setting("rejection.value", "value", "float", 100_000.0, 0, 1e12),
+    Setting("rejection.wins_a", "wins_a", "int", 2, 0, 100_000),
+    Setting("rejection.n_a", "n_a", "int", 10, 1, 100_000),
+    Setting("rejection.wins_b", "wins_b", "int", 1, 0, 100_000),
+    Setting("rejection.n_b", "n_b", "int", 10, 1, 100_000),
+    Setting("rejection.sellers", "sellers", "int", 5, 1, 10),
+    Setting("rejection.seed", "seed", "int", 1, 0, 2**31 - 1),
 )
 BY_KEY = {s.key: s for s in SETTINGS}
 
@@ -137,44 +147,30 @@ def new_month() -> None:
 # ------------------------------------------------------------------ formatting
 
 
-def num(x: float, digits: int = 0) -> str:
-    """A number as people write it in the session's language (1 234,5 in Russian)."""
-    text = f"{x:,.{digits}f}".replace(",", "\u202f")
-    return text.replace(".", ",") if lang() == "ru" else text
-
-
-def pct(x: float, digits: int = 1) -> str:
-    return f"{num(100 * x, digits)} %"
-
-
 def chance(x: float) -> str:
     """A probability for a sentence: whole percent when large, never a misleading "0.0 %"."""
     if x >= 0.1:
-        return pct(x, 0)
+        return fmt.percent(x, lang(), 0)
     if x >= 0.0005 or x == 0:
-        return pct(x, 1 if x else 0)
-    return f"< {pct(0.001)}"
+        return fmt.percent(x, lang(), 1 if x else 0)
+    return f"< {fmt.percent(0.001, lang())}"
 
 
 def short(x: float) -> str:
     """At most one decimal, none when it is a whole number."""
-    return num(x, 0) if abs(x - round(x)) < 0.05 else num(x, 1)
-
-
-def signed(x: float) -> str:
-    """A whole number with its sign, a true minus for negatives: −24, +42."""
-    return ("+" if x >= 0 else "\u2212") + num(abs(x), 0)
+    return fmt.number(x, lang(), 0 if abs(x - round(x)) < 0.05 else 1)
 
 
 def one_in(share: float) -> str:
     """The N of "one seller in N": whole when large, "∞" when the share is zero."""
     if share <= 0:
         return "∞"
-    return num(1 / share, 0) if 1 / share >= 10 else short(1 / share)
+    return fmt.number(1 / share, lang()) if 1 / share >= 10 else short(1 / share)
 
 
 def money(x: float) -> str:
-    return f"{num(x, 0 if x >= 100 else 2)} ₽"
+    """An amount in the data's own currency, which the page does not know: no currency sign."""
+    return fmt.money(x, lang(), digits=0 if x >= 100 else 2)
 
 
 def big_number(label: str, shown: str, sentence: str) -> None:
@@ -194,17 +190,17 @@ def seller_table(deals: pd.DataFrame, min_attempts: int) -> pd.DataFrame:
 
 # ------------------------------------------------------------------------ page
 
-load_settings()
 head, toggle = st.columns([5, 1], vertical_alignment="bottom")
 head.title(tr("page.rejection"))
-presenter = toggle.toggle(tr("rejection.presenter"), key="rejection.presenter")
-st.html(PRESENTER_CSS if presenter else BASE_CSS)
 
 with guarded():
+    load_settings()  # reads the URL, which anyone can edit
+    presenter = toggle.toggle(tr("rejection.presenter"), key="rejection.presenter")
+    st.html(PRESENTER_CSS if presenter else BASE_CSS)
     left, right = st.columns(2)
     p = left.slider(tr("rejection.p"), min_value=0.01, max_value=0.9, step=0.01, format="percent", key="rejection.p")
     n = right.slider(tr("rejection.n"), min_value=5, max_value=500, step=1, key="rejection.n")
-    st.markdown(f"#### {tr('rejection.intro', p=pct(p, 0), rejections=short(10 * (1 - p)))}")
+    st.markdown(f"#### {tr('rejection.intro', p=fmt.percent(p, lang(), 0), rejections=short(10 * (1 - p)))}")
 
     # ----------------------------------------------------- attempts to a deal
     st.header(tr("rejection.attempts.header"))
@@ -217,11 +213,15 @@ with guarded():
     with c2:
         big_number(
             tr("rejection.no_deal", n=n),
-            pct(none_in_n),
+            fmt.percent(none_in_n, lang()),
             tr("rejection.no_deal.sentence", n=n, one_in=one_in(none_in_n)),
         )
     with c3:
-        big_number(tr("rejection.for_90"), num(needed), tr("rejection.for_90.sentence", value=num(needed)))
+        big_number(
+            tr("rejection.for_90"),
+            fmt.number(needed, lang()),
+            tr("rejection.for_90.sentence", value=fmt.number(needed, lang())),
+        )
     shown = min(max(rj.attempts_for_confidence(p, 0.99), 10), MAX_CHART_ATTEMPTS)
     st.altair_chart(
         charts.attempts_chart(
@@ -240,13 +240,13 @@ with guarded():
     pmf = rj.longest_streak_pmf(n, p)
     expected = rj.expected_longest_streak(n, p)
     k = st.slider(tr("rejection.k"), min_value=1, max_value=n, step=1, key="rejection.k")
-    at_least = float(pmf[k:].sum())
+    at_least = rj.prob_streak_at_least(n, p, k)
     c1, c2 = st.columns(2)
     with c1:
         big_number(
             tr("rejection.streak.expected"),
-            num(expected, 1),
-            tr("rejection.streak.expected.sentence", n=n, value=num(expected, 1)),
+            fmt.number(expected, lang(), 1),
+            tr("rejection.streak.expected.sentence", n=n, value=fmt.number(expected, lang(), 1)),
         )
     with c2:
         big_number(
@@ -263,7 +263,7 @@ with guarded():
             y_title=tr("rejection.chart.share_of_sellers"),
             at_least_label=tr("rejection.chart.at_least", k=k),
             below_label=tr("rejection.chart.below", k=k),
-            expected_label=tr("rejection.chart.expected", value=num(expected, 1)),
+            expected_label=tr("rejection.chart.expected", value=fmt.number(expected, lang(), 1)),
         ),
         width="stretch",
     )
@@ -279,7 +279,12 @@ with guarded():
         big_number(
             tr("rejection.contact"),
             money(per_contact),
-            tr("rejection.contact.sentence", value=money(per_contact), deal=money(deal_value), p=pct(p, 0)),
+            tr(
+                "rejection.contact.sentence",
+                value=money(per_contact),
+                deal=money(deal_value),
+                p=fmt.percent(p, lang(), 0),
+            ),
         )
     plan = st.session_state.get(PLAN_KEY)
     pay_rate = None
@@ -332,20 +337,24 @@ with guarded():
         # four numbers in a row, or two rows of two when they are projected large
         c1, c2, c3, c4 = [c for _ in range(2) for c in st.columns(2)] if presenter else st.columns(4)
         with c1:
-            big_number(tr("rejection.ab.prob"), pct(ab.prob_a_better), tr("rejection.ab.prob.sentence"))
+            big_number(tr("rejection.ab.prob"), fmt.percent(ab.prob_a_better, lang()), tr("rejection.ab.prob.sentence"))
         with c2:
-            interval = f"{signed(100 * ab.diff_low)} … {signed(100 * ab.diff_high)}"
+            interval = f"{fmt.signed(100 * ab.diff_low, lang())} … {fmt.signed(100 * ab.diff_high, lang())}"
             big_number(tr("rejection.ab.interval"), interval, tr("rejection.ab.interval.sentence"))
         with c3:
-            big_number(tr("rejection.ab.test"), num(ab.p_value, 2), tr("rejection.ab.test.sentence"))
+            big_number(tr("rejection.ab.test"), fmt.number(ab.p_value, lang(), 2), tr("rejection.ab.test.sentence"))
         with c4:
             if ab.attempts_needed is None:
                 big_number(tr("rejection.ab.needed"), "—", tr("rejection.ab.needed.equal"))
             else:
                 big_number(
                     tr("rejection.ab.needed"),
-                    num(ab.attempts_needed),
-                    tr("rejection.ab.needed.sentence", a=pct(ab.rate_a, 0), b=pct(ab.rate_b, 0)),
+                    fmt.number(ab.attempts_needed, lang()),
+                    tr(
+                        "rejection.ab.needed.sentence",
+                        a=fmt.percent(ab.rate_a, lang(), 0),
+                        b=fmt.percent(ab.rate_b, lang(), 0),
+                    ),
                 )
 
     # ------------------------------------------------------ a simulated month
@@ -360,7 +369,7 @@ with guarded():
     labels = [
         tr("rejection.month.row", i=i + 1, deals=int(row.sum()), run=rj.longest_run(row)) for i, row in enumerate(month)
     ]
-    st.caption(tr("rejection.month.sentence", sellers=sellers, p=pct(p, 0), n=n))
+    st.caption(tr("rejection.month.sentence", sellers=sellers, p=fmt.percent(p, lang(), 0), n=n))
     st.altair_chart(
         charts.month_strip(
             month,
@@ -427,7 +436,7 @@ with guarded():
                 "rejection.data.sequence.sentence",
                 wins=int(facts["wins"]),
                 attempts=int(facts["attempts"]),
-                rate=pct(facts["rate"], 0),
+                rate=fmt.percent(facts["rate"], lang(), 0),
                 run=int(facts["longest_run"]),
                 low=int(facts["low"]),
                 high=int(facts["high"]),

@@ -276,7 +276,7 @@ def sellers_chart(
     observed_label: str,
     flag_labels: dict[str, str],
 ) -> alt.Chart:
-    """Each seller's real longest rejection run against the range expected at their rate.
+    """Each seller's real longest rejection run against the range expected at their own funnel rates.
 
     Parameters
     ----------
@@ -289,7 +289,7 @@ def sellers_chart(
     flag_labels : dict
         Legend label of each flag ("long", "short", "typical").
     """
-    # the seller's own close rate next to the name: the range depends on it
+    # the seller's overall close rate next to the name, so the room sees why ranges differ
     label = table["owner"] + " · " + (100 * table["rate"]).round().astype(int).astype(str) + " %"
     data = table.assign(
         label=label,

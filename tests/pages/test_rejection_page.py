@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from funnel_model.rejection import contact_value
+from funnel_model import read_deals
+from funnel_model.rejection import contact_value, seller_streaks
 
 PAGE = "pages/rejection.py"
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,7 +43,8 @@ def test_renders_the_big_numbers_for_ten_percent_and_ten_attempts():
     assert shown["No deal in 10 attempts"] == "34.9 %"
     assert shown["Attempts per deal"] == "10"
     assert shown["Attempts for a 90 % chance"] == "22"
-    assert shown["One contact is worth"] == "10\u202f000 ₽"
+    # the deal value is in the data's own currency, which the page does not know: no currency sign
+    assert shown["One contact is worth"] == "10\u202f000"
     assert shown["Chance A is better"] == "70.7 %"
     assert shown["Attempts to tell apart"] == "199"
     # a sentence under every big number
@@ -80,7 +82,7 @@ def test_settings_come_from_the_url_and_go_back_into_it():
     assert at.number_input(key="rejection.seed").value == 42
     assert not at.toggle(key="rejection.presenter").value
     shown = metrics(at)
-    assert shown["One contact is worth"] == "12\u202f500 ₽"
+    assert shown["One contact is worth"] == "12\u202f500"
     assert "No deal in 40 attempts" in shown
     # 30/100 against 10/100 is a real difference
     assert any("Seller A is better" in s.value for s in at.success)
@@ -109,6 +111,17 @@ def test_bad_url_values_fall_back_or_are_clamped():
     assert at.slider(key="rejection.p").value == pytest.approx(0.1)
     assert at.slider(key="rejection.n").value == 500
     assert at.number_input(key="rejection.seed").value == 0
+
+
+@pytest.mark.parametrize("bad", ["inf", "-inf", "1e400", "nan"])
+def test_infinite_or_overflowing_url_values_fall_back_to_the_defaults(bad):
+    at = open_page(params={"value": bad, "n": bad, "p": bad, "seed": bad})
+    assert at.number_input(key="rejection.value").value == 100_000
+    assert at.slider(key="rejection.n").value == 50
+    assert at.slider(key="rejection.p").value == pytest.approx(0.1)
+    assert at.number_input(key="rejection.seed").value == 1
+    assert metrics(at)["One contact is worth"] == "10\u202f000"
+    assert at.query_params["value"] == "100000"
 
 
 def test_two_of_ten_against_one_of_ten_reads_not_enough_evidence():
@@ -159,7 +172,7 @@ def test_pay_per_contact_is_shown_when_a_compensation_plan_exists():
     at = open_page(params={"p": "0.1", "value": "100000"}, state={"compensation.plan_a": plan})
     expected = contact_value(100_000, 0.1) * compensation.pay_per_revenue(plan, attainment=1.0)
     shown = metrics(at)["Pay per contact"]
-    assert float(shown.replace("\u202f", "").replace(" ₽", "")) == pytest.approx(expected, abs=0.01)
+    assert float(shown.replace("\u202f", "")) == pytest.approx(expected, abs=0.01)
 
 
 def test_sellers_from_the_demo_data_are_set_against_their_own_rate():
@@ -170,6 +183,15 @@ def test_sellers_from_the_demo_data_are_set_against_their_own_rate():
     assert list(table.columns)[:4] == ["Seller", "Closed deals", "Won", "Close rate"]
     assert (table["Closed deals"] >= 10).all()
     assert set(table["Verdict"]) <= {"longer than expected", "as expected", "shorter than expected"}
+    long_runs = int((table["Verdict"] == "longer than expected").sum())
+    assert summary[0].startswith(
+        f"#### Longer run than expected at their own rates: {long_runs} of {len(table)} sellers."
+    )
+    # the range is each seller's, at their own rate in each deal's funnel
+    assert any("The range accounts for each seller's mix of funnels" in c.value for c in at.caption)
+    expected = seller_streaks(read_deals(ROOT / "data" / "demo_deals.csv").deals).set_index("owner")
+    shown_range = table.set_index("Seller")["Expected range"]
+    assert shown_range.to_dict() == {o: f"{r.low}–{r.high}" for o, r in expected.iterrows()}
     # one seller's real record: pick the last one in the table, the caption gives their own figures
     picker = at.selectbox(key="rejection.seller")
     assert picker.options == table["Seller"].tolist()
