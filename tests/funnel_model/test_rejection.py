@@ -161,6 +161,18 @@ def test_pmf_with_a_rate_per_attempt_agrees_with_a_seeded_simulation():
     assert prob_streak_at_least(n, pooled, 30) < prob_streak_at_least(n, rates, 30) / 5
 
 
+@settings(max_examples=30, deadline=None)
+@given(rates=st.lists(st.floats(min_value=0.0, max_value=1.0), min_size=1, max_size=120))
+def test_pmf_with_a_rate_per_attempt_properties(rates):
+    n, rates = len(rates), np.array(rates)
+    pmf = longest_streak_pmf(n, rates)
+    assert pmf.sum() == pytest.approx(1.0, abs=1e-9)
+    assert pmf[0] == pytest.approx(np.prod(rates), abs=1e-12)  # every attempt a deal
+    assert pmf[n] == pytest.approx(np.prod(1 - rates), abs=1e-12)  # every attempt rejected
+    # the order of the attempts matters, but reversing it does not (a run read backwards is a run)
+    np.testing.assert_allclose(longest_streak_pmf(n, rates[::-1]), pmf, atol=1e-9)
+
+
 def test_a_rate_vector_of_the_wrong_length_or_out_of_range_is_a_parameter_error():
     with pytest.raises(ParameterError) as wrong_length:
         longest_streak_pmf(3, [0.1, 0.2])
