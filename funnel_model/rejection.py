@@ -19,6 +19,7 @@ from scipy import optimize, special, stats
 
 from funnel_model.errors import ParameterError
 from funnel_model.schema import LOST, WON
+from funnel_model.stats import wilson_interval
 
 __all__ = [
     "ABComparison",
@@ -406,13 +407,6 @@ def prob_better(wins_a: int, n_a: int, wins_b: int, n_b: int) -> float:
     return float(np.clip(np.exp(special.logsumexp(log_terms)), 0.0, 1.0))
 
 
-def _wilson(wins: int, n: int, z: float) -> tuple[float, float]:
-    rate = wins / n
-    centre = (rate + z * z / (2 * n)) / (1 + z * z / n)
-    half = z / (1 + z * z / n) * math.sqrt(rate * (1 - rate) / n + z * z / (4 * n * n))
-    return max(centre - half, 0.0), min(centre + half, 1.0)
-
-
 def diff_interval(wins_a: int, n_a: int, wins_b: int, n_b: int, level: float = 0.95) -> tuple[float, float]:
     """Newcombe's hybrid score interval for rate A - rate B.
 
@@ -434,10 +428,9 @@ def diff_interval(wins_a: int, n_a: int, wins_b: int, n_b: int, level: float = 0
     wins_a, n_a = _check_wins(wins_a, n_a, "a")
     wins_b, n_b = _check_wins(wins_b, n_b, "b")
     level = _check_p(level, "level", open_low=True)
-    z = float(stats.norm.ppf(0.5 + level / 2))
     rate_a, rate_b = wins_a / n_a, wins_b / n_b
-    low_a, high_a = _wilson(wins_a, n_a, z)
-    low_b, high_b = _wilson(wins_b, n_b, z)
+    low_a, high_a = (float(x) for x in wilson_interval(wins_a, n_a, level))
+    low_b, high_b = (float(x) for x in wilson_interval(wins_b, n_b, level))
     diff = rate_a - rate_b
     low = diff - math.sqrt((rate_a - low_a) ** 2 + (high_b - rate_b) ** 2)
     high = diff + math.sqrt((high_a - rate_a) ** 2 + (rate_b - low_b) ** 2)
