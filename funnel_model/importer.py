@@ -14,7 +14,8 @@ left empty and listed as "repaired"; notes about the file as a whole are
 
 Duplicate deal ids: a row that repeats an earlier row exactly (every source
 cell equal) is "rejected" as a duplicate; a row that reuses an id with other
-data is kept and gets the id with a suffix ("-2", "-3", ...), "repaired".
+data is kept and gets the id with the first suffix ("-2", "-3", ...) that no
+other row uses, "repaired"; deal ids always end unique.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from funnel_model.errors import DealImportError
 from funnel_model.i18n import catalog, t
 from funnel_model.inference import infer_config, normalize_cells, status_from_stage
 from funnel_model.parsing import (
+    MIXED_ENCODING,
     RawTable,
     cell_text,
     clean_text,
@@ -60,6 +62,11 @@ __all__ = [
 PROBLEM_COLUMNS = ("row", "column", "value", "action", "reason")
 _TEXT_COLUMNS = ("client_id", "funnel", "segment", "owner", "product", "source", "lost_reason", "lost_stage")
 _DATE_COLUMNS = ("created_at", "closed_at", "expected_close_at")
+# Encodings read without any guess; a mixed file's lines are listed one by one instead.
+_PLAIN_ENCODINGS = ("", "utf-8", "utf-8-sig", "utf-16", "cp1251", MIXED_ENCODING)
+# Windows-1251 reading of text in another encoding: a lowercase letter before a capital
+# inside a word (KOI8-R «Этап» reads «ьФБР») or the rare letters and signs of 0x80-0xBF.
+_GARBLED = re.compile(r"[а-яё][А-ЯЁ]|[\u0402-\u040f\u0452-\u045f\u0490\u0491\u00a4\u00a6\u00b5\u00b6]")
 _SEGMENT_VALUES = {
     **dict.fromkeys(("new", "новый", "новые", "новая", "привлечение"), "new"),
     **dict.fromkeys(("active", "активный", "активные", "действующий", "удержание"), "active"),
@@ -213,11 +220,25 @@ def read_deals(source, mapping: dict[str, str] | None = None, *, name: str | Non
     if "stage" not in used and "status" in used and "status" not in (mapping or {}):
         used = _status_as_stage(raw, used)
     if "stage" not in used:
+        if (raw.encoding.startswith("cp1251") or raw.encoding == MIXED_ENCODING) and any(
+            _GARBLED.search(h) for h in raw.headers
+        ):
+            # a short file in another 8-bit encoding: its headers are the evidence
+            raise DealImportError("importer.encoding_garbled", name=name, columns=", ".join(raw.headers))
         raise DealImportError("importer.no_stage_column", name=name, columns=", ".join(raw.headers))
     deals, problems = _build_deals(raw, used)
     return DealImport(
         deals=deals, problems=problems, mapping=used, config=infer_config(deals), source_columns=list(raw.headers)
     )
+
+
+def _encoding_notes(raw: RawTable) -> list[pd.DataFrame]:
+    """A warning when the file's encoding is not what it claims or not a common one."""
+    if raw.encoding == "cp1251 (BOM)":
+        return [_problems([raw.header_row], "", [""], "warning", "importer.encoding_mismatch")]
+    if raw.encoding not in _PLAIN_ENCODINGS:
+        return [_problems([raw.header_row], "", [raw.encoding], "warning", "importer.encoding_guessed")]
+    return []
 
 
 def _status_as_stage(raw: RawTable, used: dict[str, str]) -> dict[str, str]:
@@ -234,8 +255,7 @@ def _status_as_stage(raw: RawTable, used: dict[str, str]) -> dict[str, str]:
 def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     body, rows = raw.body, raw.rows
     parts = [pd.DataFrame(raw.problems, columns=list(PROBLEM_COLUMNS))]
-    if raw.encoding == "cp1251 (BOM)":
-        parts.append(_problems([raw.header_row], "", [""], "warning", "importer.encoding_mismatch"))
+    parts.extend(_encoding_notes(raw))
 
     # Status: an explicit status column, else the terminal stage names.
     stage = clean_text(body[used["stage"]])
@@ -305,11 +325,12 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
             )
     if "probability" in used:
         h = used["probability"]
-        values, bad = parse_probabilities(body[h])
-        out["probability"] = values
-        parts.append(
-            _problems(rows[bad.to_numpy()], h, _cell_text(body[h])[bad], "repaired", "importer.row.bad_probability")
-        )
+        read = parse_probabilities(body[h])
+        out["probability"] = read.values
+        text = _cell_text(body[h])
+        off_scale = "importer.row.probability_not_share" if not read.percent else "importer.row.probability_not_percent"
+        for mask, reason in ((read.bad, "importer.row.bad_probability"), (read.off_scale, off_scale)):
+            parts.append(_problems(rows[mask.to_numpy()], h, text[mask], "repaired", reason))
 
     # A status column may close a deal whose stage is a regular one (Pipedrive keeps
     # the last stage of a lost deal): that stage is where it was lost, and the status
@@ -389,8 +410,38 @@ def _deduplicate(body, rows, ids: pd.Series, keep: np.ndarray, id_header: str, p
         renamed = ids.index.isin(again.index)
         parts.append(_problems(rows[renamed], id_header, ids[renamed], "repaired", "importer.row.duplicate_id"))
         ids = ids.copy()
-        ids[again.index] = ids[again.index] + "-" + (again + 1).astype("str")
+        ids[again.index] = _free_suffixes(ids[again.index], pd.Index(live.unique()))
     return keep, ids
+
+
+def _free_suffixes(repeated: pd.Series, taken: pd.Index) -> pd.Series:
+    """New ids for the repeats of ids, in row order: ``id-2``, ``id-3``, ... skipping ids in ``taken``.
+
+    Works per repeated id, not per row: each round lists, for every id, as many
+    candidate suffixes as it still lacks free names, and stops once every id
+    has enough (a file with ids 5, 5, 5-2 gives 5, 5-3, 5-2).
+    """
+    need = repeated.groupby(repeated, sort=False).size()
+    extra = pd.Series(0, index=need.index)
+    while True:
+        width = (need + extra).to_numpy()
+        base = np.repeat(need.index.to_numpy(dtype=object), width)
+        # suffixes 2, 3, ... per id: position within its block + 2
+        suffix = np.arange(len(base)) - np.repeat(np.cumsum(width) - width, width) + 2
+        names = pd.Series(base, dtype="str") + "-" + pd.Series(suffix).astype("str")
+        free = ~names.isin(taken)
+        short = need - free.groupby(base, sort=False).sum().reindex(need.index, fill_value=0)
+        if not (short > 0).any():
+            break
+        extra = extra + short.clip(lower=0)
+    ok = free.to_numpy()
+    names, base = names.to_numpy()[ok], base[ok]
+    rank = pd.Series(base).groupby(base, sort=False).cumcount().to_numpy()
+    lookup = pd.Series(names, index=pd.MultiIndex.from_arrays([base, rank]))
+    # the k-th repeat of an id, in row order, takes that id's k-th free name
+    order = repeated.groupby(repeated, sort=False).cumcount().to_numpy()
+    wanted = pd.MultiIndex.from_arrays([repeated.to_numpy(dtype=object), order])
+    return pd.Series(lookup.reindex(wanted).to_numpy(), index=repeated.index, dtype="str")
 
 
 # --------------------------------------------------------------------- stage history
@@ -429,7 +480,8 @@ def read_stage_history(source, *, name: str | None = None) -> pd.DataFrame:
     no_id = ids.isna()
     no_stage = ~no_id & stage.isna()
     no_date = ~no_id & ~no_stage & entered.isna()
-    parts = [
+    parts = [pd.DataFrame(raw.problems, columns=list(PROBLEM_COLUMNS)), *_encoding_notes(raw)]
+    parts += [
         _problems(raw.rows[mask.to_numpy()], used[col], _cell_text(body[used[col]])[mask], "rejected", reason)
         for mask, col, reason in (
             (no_id, "deal_id", "importer.row.history_no_id"),

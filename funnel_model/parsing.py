@@ -17,6 +17,7 @@ a message key from ``funnel_model.locales.importer``.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import io
@@ -25,6 +26,7 @@ import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -36,6 +38,8 @@ from funnel_model.errors import DealImportError
 from funnel_model.templates import NULL_TOKENS
 
 __all__ = [
+    "MIXED_ENCODING",
+    "Probabilities",
     "RawTable",
     "cell_text",
     "clean_text",
@@ -130,39 +134,177 @@ _CP1251_PLAUSIBLE = re.compile(
 )
 
 
+_UTF8 = ("utf-8", "utf-8-sig")
+MIXED_ENCODING = "utf-8 + cp1251 lines"
+_MIN_UTF8_BYTES = 16
+# 8-bit Cyrillic encodings tried when Windows-1251 gives text that is not Russian
+# (KOI8-R decoded as Windows-1251 reads «ьФБР» for «Этап»).
+_CYRILLIC_ENCODINGS = ["cp1251", "koi8_r", "koi8_u", "cp866", "mac_cyrillic", "iso8859_5"]
+# The eight commonest Russian letters make ~60 % of the letters of Russian text
+# (about 30 % or less when it is decoded with the wrong 8-bit table); judged on >= 40.
+_COMMON_RUSSIAN = frozenset("оеаинтср")
+_RUSSIAN_SHARE = 0.45
+_MIN_LETTERS = 40
+_MIN_FEW_LETTERS = 10
+_MARGIN, _MARGIN_FEW = 0.1, 0.2
+_LETTER_SAMPLE = 1 << 16
+_CYRILLIC_LETTER = re.compile(r"[а-яё]")
+
+
 def decode_text(data: bytes, name: str) -> tuple[str, str]:
-    """Decode ``data`` as UTF-8 (with or without BOM), UTF-16 (with BOM) or Windows-1251.
+    """Decode ``data`` as UTF-8 (with or without BOM), UTF-16 (with BOM), Windows-1251,
+    or another 8-bit Cyrillic encoding recognised by charset detection.
 
     Returns
     -------
     text, encoding
-        ``encoding`` is "utf-8", "utf-8-sig", "utf-16" or "cp1251"; a UTF-8 BOM
-        in front of Windows-1251 bytes gives "cp1251 (BOM)".
+        ``encoding`` is "utf-8", "utf-8-sig", "utf-16", "cp1251", a detected
+        Python codec name ("koi8_r", ...), or :data:`MIXED_ENCODING` for a
+        UTF-8 file with some Windows-1251 lines; a UTF-8 BOM in front of
+        Windows-1251 bytes gives "cp1251 (BOM)".
 
     Raises
     ------
     DealImportError
         ``importer.encoding`` when the bytes are none of these.
     """
+    text, encoding, _ = _decode(data, name)
+    return text, encoding
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str, np.ndarray]:
+    """:func:`decode_text`, plus the line numbers (1-based) read as Windows-1251 in a UTF-8 file."""
+    none = np.array([], dtype="int64")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16"), "utf-16"
+            return data.decode("utf-16"), "utf-16", none
         except UnicodeDecodeError as exc:
             raise DealImportError("importer.encoding", name=name) from exc
     bom = data.startswith(b"\xef\xbb\xbf")
     body = data[3:] if bom else data
     try:
-        return body.decode("utf-8"), "utf-8-sig" if bom else "utf-8"
-    except UnicodeDecodeError:
-        pass
+        return body.decode("utf-8"), "utf-8-sig" if bom else "utf-8", none
+    except UnicodeDecodeError as exc:
+        first_error = exc.start
+    if _utf8_share(body, first_error) >= 0.5:
+        # A UTF-8 file with lines in Windows-1251 (rows pasted from another export):
+        # those lines are read as Windows-1251 and listed; the rest stays UTF-8.
+        text, starts = _decode_mixed(body)
+        newlines = np.flatnonzero(np.frombuffer(body, dtype=np.uint8) == 0x0A)
+        return text, MIXED_ENCODING, np.searchsorted(newlines, starts) + 1
     text = body.decode("cp1251", errors="replace")
     # Judge on a sample: counting characters of a whole large file costs seconds.
     sample = text[:_PLAUSIBILITY_SAMPLE]
     non_ascii = len(_NON_ASCII.findall(sample))
     plausible = len(_CP1251_PLAUSIBLE.findall(sample))
-    if "\ufffd" in text or "\x00" in text or plausible * 2 < non_ascii:
+    if "\x00" in text:
         raise DealImportError("importer.encoding", name=name)
-    return text, "cp1251 (BOM)" if bom else "cp1251"
+    cp1251_ok = "\ufffd" not in text and plausible * 2 >= non_ascii
+    share, count = _russian_share(sample)
+    guessed = _other_cyrillic(body[: 4 * _LETTER_SAMPLE], share if cp1251_ok else 0.0)
+    if guessed is None and cp1251_ok and (count < _MIN_LETTERS or share >= _RUSSIAN_SHARE):
+        return text, "cp1251 (BOM)" if bom else "cp1251", none
+    guessed = guessed or _detect_encoding(body[:_PLAUSIBILITY_SAMPLE])
+    if guessed is None:
+        raise DealImportError("importer.encoding", name=name)
+    try:
+        return body.decode(guessed), guessed, none
+    except UnicodeDecodeError as exc:
+        raise DealImportError("importer.encoding", name=name) from exc
+
+
+def _utf8_share(body: bytes, around: int, window: int = 1 << 19) -> float:
+    """Share of the non-ASCII bytes near ``around`` that form valid UTF-8 sequences
+    (0 when fewer than a few characters' worth do: chance pairs in 8-bit text)."""
+    b = np.frombuffer(body, dtype=np.uint8)[max(0, around - window) : around + window]
+    high = int(np.count_nonzero(b >= 0x80))
+    if high == 0:
+        return 0.0
+    cont = (b >= 0x80) & (b < 0xC0)
+    lead2 = (b >= 0xC2) & (b < 0xE0)
+    lead3 = (b >= 0xE0) & (b < 0xF0)
+    pairs = int(np.count_nonzero(lead2[:-1] & cont[1:]))
+    triples = int(np.count_nonzero(lead3[:-2] & cont[1:-1] & cont[2:])) if len(b) > 2 else 0
+    valid = 2 * pairs + 3 * triples
+    return valid / high if valid >= _MIN_UTF8_BYTES else 0.0
+
+
+def _decode_mixed(body: bytes) -> tuple[str, list[int]]:
+    """Decode UTF-8, reading each line that is not valid UTF-8 as Windows-1251.
+
+    Returns the text and the byte offsets where those lines start. One step
+    per such line, not per line of the file: the UTF-8 runs between them are
+    decoded at once.
+    """
+    view = memoryview(body)
+    parts: list[str] = []
+    starts: list[int] = []
+    pos = 0
+    while pos < len(body):
+        try:
+            parts.append(codecs.utf_8_decode(view[pos:], "strict", True)[0])
+            break
+        except UnicodeDecodeError as exc:
+            error = pos + exc.start
+        line_start = body.rfind(b"\n", pos, error) + 1 or pos
+        line_end = body.find(b"\n", error)
+        line_end = len(body) if line_end < 0 else line_end + 1
+        parts.append(codecs.utf_8_decode(view[pos:line_start], "strict", True)[0])
+        parts.append(body[line_start:line_end].decode("cp1251", errors="replace"))
+        starts.append(line_start)
+        pos = line_end
+    return "".join(parts), starts
+
+
+def _russian_share(text: str) -> tuple[float, int]:
+    """Share of the eight commonest Russian letters among the non-ASCII characters
+    of the start of ``text``, and how many non-ASCII characters there are.
+
+    The wrong 8-bit table turns Russian into rarer letters and symbols, so the
+    share drops from about 0.6 to 0.35 or less.
+    """
+    chars = _NON_ASCII.findall(text[:_LETTER_SAMPLE].lower())
+    if not chars:
+        return 0.0, 0
+    return sum(c in _COMMON_RUSSIAN for c in chars) / len(chars), len(chars)
+
+
+def _other_cyrillic(sample: bytes, cp1251_share: float) -> str | None:
+    """An 8-bit Cyrillic encoding that reads ``sample`` as Russian clearly better than
+    Windows-1251 does (KOI8-R, DOS 866, ...), or None.
+
+    With few characters to judge (a short file) the margin must be large.
+    """
+    best, best_share, best_count = None, 0.0, 0
+    for encoding in _CYRILLIC_ENCODINGS[1:]:
+        try:
+            share, count = _russian_share(sample.decode(encoding))
+        except UnicodeDecodeError:
+            continue
+        if share > best_share:
+            best, best_share, best_count = encoding, share, count
+    if best is None or best_share < _RUSSIAN_SHARE or best_count < _MIN_FEW_LETTERS:
+        return None
+    margin = _MARGIN if best_count >= _MIN_LETTERS else _MARGIN_FEW
+    return best if best_share >= cp1251_share + margin else None
+
+
+def _detect_encoding(sample: bytes) -> str | None:
+    """A non-Cyrillic encoding named by charset detection (charset-normalizer) for
+    text with no Cyrillic in it, or None."""
+    import charset_normalizer
+
+    try:
+        match = charset_normalizer.from_bytes(sample).best()
+    except (LookupError, ValueError, UnicodeError):
+        return None
+    if match is None or match.encoding in _CYRILLIC_ENCODINGS:
+        return None
+    try:
+        text = sample.decode(match.encoding)
+    except (LookupError, UnicodeDecodeError):
+        return None
+    return match.encoding if not _CYRILLIC_LETTER.search(text.lower()) else None
 
 
 # ------------------------------------------------------------------------- formats
@@ -197,7 +339,7 @@ def read_table(data: bytes, name: str) -> RawTable:
     if kind == "xlsx":
         grid, encoding = _read_xlsx(data, name), ""
     elif kind == "html":
-        text, encoding = decode_text(data, name)
+        text, encoding, _ = _decode(data, name)  # an HTML table's lines are not its rows: nothing to list
         grid = _read_html(text, name)
     else:
         return _read_csv(data, name)
@@ -268,17 +410,18 @@ def _read_csv(data: bytes, name: str) -> RawTable:
     # Sniff on a decoded sample only: for a UTF-8 file pyarrow validates the rest
     # itself, which saves decoding a large file twice.
     text = None
+    foreign = np.array([], dtype="int64")
     head = data[:_SAMPLE_BYTES]
     cut = head.rfind(b"\n")
     if len(data) > _SAMPLE_BYTES and cut > 0 and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        sample_text, encoding = decode_text(head[:cut], name)
+        sample_text, encoding, _ = _decode(head[:cut], name)
     else:
-        text, encoding = decode_text(data, name)
+        text, encoding, foreign = _decode(data, name)
         sample_text = text[:_SAMPLE_BYTES]
     if not sample_text.strip():
         raise DealImportError("importer.empty_file", name=name)
-    if encoding.startswith("cp1251") and text is None:
-        text, encoding = decode_text(data, name)
+    if encoding not in _UTF8 and text is None:
+        text, encoding, foreign = _decode(data, name)
     sample = sample_text.splitlines()[:_SAMPLE_LINES]
     delim = _sniff_delimiter(sample)
     try:
@@ -293,16 +436,17 @@ def _read_csv(data: bytes, name: str) -> RawTable:
         for i, r in enumerate(sample_rows[:header_at])
         if any(f.strip() for f in r)
     ]
-    if text is None or encoding in ("utf-8", "utf-8-sig"):
+    if text is None or encoding in _UTF8:
         raw = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     else:
         raw = text.encode("utf-8")
     grid = _fast_csv(raw, delim, width, header_at) if width > 1 else None
     if grid is None and text is None:
         # Invalid UTF-8 past the sample, or a ragged file: decode it all and look again.
-        text, encoding = decode_text(data, name)
-        if encoding.startswith("cp1251") and width > 1:
+        text, encoding, foreign = _decode(data, name)
+        if encoding not in _UTF8 and width > 1:
             grid = _fast_csv(text.encode("utf-8"), delim, width, header_at)
+    problems += [_problem(line, "", "", "repaired", "importer.row.cp1251_line") for line in foreign]
     if grid is not None:
         rows = np.arange(header_at + 1, header_at + 1 + len(grid))
         return _grid_to_table(grid, rows, name, encoding, problems, header_found=True)
@@ -598,22 +742,50 @@ def parse_amounts(cells: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     return values.mask(negative), bad, negative
 
 
-def parse_probabilities(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
+class Probabilities(NamedTuple):
+    """What :func:`parse_probabilities` read from a column."""
+
+    values: pd.Series  #: float64 share 0..1, NaN where empty, unreadable or off the column's scale
+    bad: pd.Series  #: not a number, negative, or above 100
+    off_scale: pd.Series  #: a number that does not fit the column's scale (5 among shares, 0.4 among percents)
+    percent: bool  #: the column was read as percents
+
+
+def parse_probabilities(cells: pd.Series) -> Probabilities:
     """Win probabilities as 0..1 from "40", "40%" or "0.4".
 
-    The whole column is percent if any cell carries "%" or exceeds 1. Cells
-    outside 0..1 after that (or 0..100 for a percent column) are bad.
+    The column's scale is decided by a vote, so that one stray value cannot
+    rescale the others: a cell with "%" or a plain number above 1 (up to 100)
+    votes for percents, a plain number strictly between 0 and 1 for shares;
+    0 and 1 do not vote. Percents win a tie with at least one vote; a column
+    of only 0 and 1 is shares.
+
+    Each cell is then read on that scale. A cell with "%" is always a percent.
+    A plain number that does not fit the column (5 in a column of shares:
+    5 % or a typo for 0.5?; 0.4 in a column of percents) is left empty and
+    marked ``off_scale``; a negative number, a number above 100 or text is
+    ``bad``.
 
     Returns
     -------
-    values : Series of float64
-    bad : Series of bool
+    Probabilities
+        ``values``, ``bad``, ``off_scale`` (Series aligned to ``cells``) and
+        ``percent`` (the column's scale).
     """
-    values, _, bad, percent = _numeric_cells(cells)
-    if percent.any() or (values > 1).any():
-        values = values / 100.0
-    out_of_range = (values < 0) | (values > 1)
-    return values.mask(out_of_range), bad | out_of_range
+    values, _, bad, sign = _numeric_cells(cells)
+    plain = ~sign & values.notna()
+    in_range = (values >= 0) & (values <= 100)
+    percent_votes = int((sign & in_range).sum() + (plain & (values > 1) & (values <= 100)).sum())
+    share_votes = int((plain & (values > 0) & (values < 1)).sum())
+    percent = percent_votes > 0 and percent_votes >= share_votes
+    invalid = values.notna() & ~in_range
+    if percent:
+        off_scale = plain & (values > 0) & (values < 1)
+        shares = values / 100.0
+    else:
+        off_scale = plain & (values > 1) & (values <= 100)
+        shares = values.where(plain, values / 100.0)
+    return Probabilities(shares.mask(invalid | off_scale), bad | invalid, off_scale, percent)
 
 
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
@@ -632,14 +804,17 @@ def parse_dates(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
     Returns
     -------
     values : Series of datetime64[ns]
-        NaT for empty and unreadable cells; time zones are dropped after
-        conversion to UTC.
+        NaT for empty and unreadable cells. A time zone or UTC offset is
+        dropped without converting: the clock time as written in the export
+        stays (``2024-03-31T23:30:00+03:00`` is 23:30 on 31 March, not 20:30
+        UTC), because a CRM exports in its account's time zone and a close
+        must not move into another day or month.
     bad : Series of bool
         The cell held something that is not a date.
     """
     out = pd.Series(pd.NaT, index=cells.index, dtype="datetime64[ns]")
     if pd.api.types.is_datetime64_any_dtype(cells):
-        values = cells.dt.tz_convert(None) if getattr(cells.dt, "tz", None) else cells
+        values = cells.dt.tz_localize(None) if getattr(cells.dt, "tz", None) else cells
         return values.astype("datetime64[ns]"), pd.Series(False, index=cells.index)
     text = _as_text(cells)
     empty = _null_mask(text).fillna(True)
@@ -647,7 +822,9 @@ def parse_dates(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
     if cells.dtype == object:
         native = cells.map(lambda v: isinstance(v, (pd.Timestamp, np.datetime64)) or hasattr(v, "timetuple"))
         if native.any():
-            out[native] = _to_datetime(cells[native], format=None)
+            # wall-clock time as exported: the offset is dropped, not applied
+            wall = cells[native].map(lambda v: v.replace(tzinfo=None) if getattr(v, "tzinfo", None) else v)
+            out[native] = _to_datetime(wall, format=None)
         numeric = cells.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
         if (numeric & todo).any():
             out[numeric & todo] = _serials(pd.to_numeric(cells[numeric & todo], errors="coerce"))
@@ -659,7 +836,7 @@ def parse_dates(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
         iso = sub.str.match(r"\d{4}-\d{1,2}-\d{1,2}").fillna(False)
         parsed = pd.Series(pd.NaT, index=sub.index, dtype="datetime64[ns]")
         if iso.any():
-            parsed[iso] = _to_datetime(sub[iso], format="ISO8601")
+            parsed[iso] = _to_datetime(sub[iso].str.replace(_ISO_OFFSET, r"\1", regex=True), format="ISO8601")
         for fmt in _DOT_FORMATS:
             parsed = _fill_strptime(parsed, sub, fmt)
         if parsed.isna().any():
@@ -676,6 +853,8 @@ def parse_dates(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
     return out, ~empty & out.isna()
 
 
+# A UTC offset or zone after an ISO date-time; only after a time, so a date's "-01" stays.
+_ISO_OFFSET = r"^(\d{4}-\d{1,2}-\d{1,2}[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)\s*(?:Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)$"
 # Dates outside this range are typos or placeholders, not dates of deals.
 _DATE_RANGE = (pd.Timestamp("1900-01-01", tz="UTC"), pd.Timestamp("2200-01-01", tz="UTC"))
 

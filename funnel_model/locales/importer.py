@@ -38,6 +38,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "File «{name}» is in a text encoding that cannot be recognised (neither UTF-8 nor Windows-1251). Save it as CSV UTF-8 and upload again.",
         "ru": "Не удалось распознать кодировку файла «{name}» (ни UTF-8, ни Windows-1251). Сохраните его как CSV UTF-8 и загрузите снова.",
     },
+    "importer.encoding_garbled": {
+        "en": "The column names of file «{name}» read as garbled text ({columns}): the file is in an encoding other than UTF-8 or Windows-1251 (KOI8-R, DOS 866, …). Open it in Excel or a text editor, save it as CSV UTF-8 and upload again.",
+        "ru": "Названия столбцов файла «{name}» читаются как бессмыслица ({columns}): файл записан не в UTF-8 и не в Windows-1251 (KOI8-R, DOS 866, …). Откройте его в Excel или текстовом редакторе, сохраните как CSV UTF-8 и загрузите снова.",
+    },
     "importer.bad_csv": {
         "en": "File «{name}» is not a readable CSV table ({detail}). Export it from the CRM again or save it from Excel as CSV.",
         "ru": "Файл «{name}» не читается как таблица CSV ({detail}). Выгрузите его из CRM заново или сохраните из Excel как CSV.",
@@ -95,6 +99,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Probability «{value}» in column «{column}» is not a share 0–1 or a percent 0–100; the deal is kept without it.",
         "ru": "Вероятность «{value}» в столбце «{column}» — не доля 0–1 и не процент 0–100; сделка оставлена без неё.",
     },
+    "importer.row.probability_not_share": {
+        "en": "Probability «{value}» in column «{column}»: most of the column is shares 0–1, and this value could be a percent or a typo; the deal is kept without it. Write it as a share (0.05) or with a % sign.",
+        "ru": "Вероятность «{value}» в столбце «{column}»: почти весь столбец — доли 0–1, а это значение может быть и процентом, и опечаткой; сделка оставлена без неё. Запишите её долей (0,05) или со знаком %.",
+    },
+    "importer.row.probability_not_percent": {
+        "en": "Probability «{value}» in column «{column}»: most of the column is percents 0–100, and this value could be a share or a fraction of a percent; the deal is kept without it. Write it as a percent (40 or 40%).",
+        "ru": "Вероятность «{value}» в столбце «{column}»: почти весь столбец — проценты 0–100, а это значение может быть и долей, и долей процента; сделка оставлена без неё. Запишите её в процентах (40 или 40%).",
+    },
     "importer.row.unknown_status": {
         "en": "Status «{value}» in column «{column}» is not won, lost or open; the status is taken from the stage.",
         "ru": "Статус «{value}» в столбце «{column}» — не «выиграна», «проиграна» или «открыта»; статус взят по этапу.",
@@ -118,6 +130,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "importer.encoding_mismatch": {
         "en": "The file is marked as UTF-8 but is in Windows-1251; it was read as Windows-1251.",
         "ru": "Файл помечен как UTF-8, но записан в Windows-1251; он прочитан как Windows-1251.",
+    },
+    "importer.row.cp1251_line": {
+        "en": "This line is in Windows-1251 while the rest of the file is UTF-8; it was read as Windows-1251. Check its names, and re-save the file as CSV UTF-8 to avoid this.",
+        "ru": "Эта строка записана в Windows-1251, а остальной файл — в UTF-8; она прочитана как Windows-1251. Проверьте названия в ней; чтобы избежать этого, пересохраните файл как CSV UTF-8.",
+    },
+    "importer.encoding_guessed": {
+        "en": "The file is neither UTF-8 nor Windows-1251; its encoding was recognised as «{value}». Check that names read correctly, or re-save the file as CSV UTF-8.",
+        "ru": "Файл записан не в UTF-8 и не в Windows-1251; его кодировка распознана как «{value}». Проверьте, что названия читаются правильно, или пересохраните файл как CSV UTF-8.",
     },
     "importer.row.history_no_id": {
         "en": "No deal id in column «{column}»; this stage history row is skipped.",

@@ -118,6 +118,17 @@ def test_duplicate_ids_exact_copies_rejected_other_data_renamed():
     assert (result.problems["action"] == "rejected").sum() + len(result.deals) == 5
 
 
+def test_renamed_duplicate_ids_never_collide_with_existing_ids():
+    # ids 5, 5, 5-2: the second 5 must not become 5-2, which the third row already has
+    result = _read(HEADER + "5;A;1;\n5;B;2;\n5-2;C;3;\n")
+    assert result.deals["deal_id"].tolist() == ["5", "5-3", "5-2"]
+    assert _problem(result, "importer.row.duplicate_id")[["row", "value"]].values.tolist() == [[3, "5"]]
+    # several repeats, several taken suffixes, and a repeated id that itself looks suffixed
+    result = _read(HEADER + "5;A;1;\n5;B;2;\n5;C;3;\n5-2;D;4;\n5-3;E;5;\n5-2;F;6;\n9;A;1;\n")
+    assert result.deals["deal_id"].tolist() == ["5", "5-4", "5-5", "5-2", "5-3", "5-2-2", "9"]
+    assert result.deals["deal_id"].is_unique
+
+
 def test_missing_id_column_and_empty_ids_come_from_row_numbers():
     result = _read("stage;amount\nA;1\nB;2\n")
     assert result.deals["deal_id"].tolist() == ["row-2", "row-3"]
@@ -152,12 +163,36 @@ def test_unknown_status_falls_back_to_the_stage_with_a_warning():
 
 def test_probabilities_percent_or_fraction_per_column():
     result = _read("deal_id;stage;probability\n1;A;40\n2;A;0.5\n3;A;70%\n")
-    assert result.deals["probability"].tolist() == pytest.approx([0.4, 0.005, 0.7])
+    # 40 and 70% vote percent, 0.5 shares: a percent column, where 0.5 does not fit
+    assert result.deals["probability"].tolist()[::2] == pytest.approx([0.4, 0.7])
+    assert np.isnan(result.deals["probability"].iloc[1])
+    assert _problem(result, "importer.row.probability_not_percent")[["row", "value"]].values.tolist() == [[3, "0.5"]]
     result = _read("deal_id;stage;probability\n1;A;0.4\n2;A;0,5\n3;A;\n")
     assert result.deals["probability"].tolist()[:2] == pytest.approx([0.4, 0.5])
     result = _read("deal_id;stage;probability\n1;A;140\n2;A;50\n")
     assert np.isnan(result.deals["probability"].iloc[0])
     assert _problem(result, "importer.row.bad_probability")["row"].tolist() == [2]
+
+
+def test_one_stray_value_does_not_rescale_a_column_of_shares():
+    # the reviewer's case: 0.4, 0.5, 5 used to become 0.004, 0.005, 0.05 with no problem
+    result = _read("deal_id;stage;probability\n1;A;0.4\n2;A;0.5\n3;A;5\n")
+    assert result.deals["probability"].tolist()[:2] == pytest.approx([0.4, 0.5])
+    assert np.isnan(result.deals["probability"].iloc[2])
+    assert result.problems[["row", "value", "action", "reason"]].values.tolist() == [
+        [4, "5", "repaired", "importer.row.probability_not_share"]
+    ]
+    text = problems_report(result.problems, "ru").iloc[0, 4]
+    assert "«5»" in text and "доли" in text
+    # shares win the vote 3 to 2; "7%" is a percent wherever it stands; above 100 is invalid
+    result = _read("deal_id;stage;probability\n1;A;0.4\n2;A;0.5\n3;A;0.6\n4;A;5\n5;A;500\n6;A;7%\n")
+    values = result.deals["probability"].tolist()
+    assert values[:3] == pytest.approx([0.4, 0.5, 0.6]) and values[5] == pytest.approx(0.07)
+    assert np.isnan(values[3]) and np.isnan(values[4])
+    assert result.problems[["row", "value", "reason"]].values.tolist() == [
+        [5, "5", "importer.row.probability_not_share"],
+        [6, "500", "importer.row.bad_probability"],
+    ]
 
 
 def test_user_mapping_overrides_unmaps_and_validates():
@@ -266,3 +301,39 @@ def test_a_status_column_of_stage_names_is_the_stage():
     with pytest.raises(DealImportError) as info:
         _read("ID;Статус\n1;won\n2;open\n")
     assert info.value.key == "importer.no_stage_column"
+
+
+AMO_HEADER = "ID;Этап сделки;Бюджет ;Компания\n"
+AMO_ROWS = [
+    "1;Переговоры;1 000;ООО Ромашка\n",
+    "2;Успешно реализовано;2 000;ООО Лютик\n",
+    "3;Закрыто и не реализовано;3 000;ИП Щукин\n",
+]
+
+
+def test_a_utf8_export_with_some_cp1251_lines_is_read_and_the_lines_listed():
+    data = AMO_HEADER.encode() + AMO_ROWS[0].encode() + AMO_ROWS[1].encode("cp1251") + AMO_ROWS[2].encode()
+    result = read_deals(data, name="mixed.csv")
+    assert result.deals["stage"].tolist() == ["Переговоры", "Успешно реализовано", "Закрыто и не реализовано"]
+    assert result.deals["status"].tolist() == ["open", "won", "lost"]
+    assert result.deals["client_id"].tolist() == ["ООО Ромашка", "ООО Лютик", "ИП Щукин"]
+    assert result.problems[["row", "action", "reason"]].values.tolist() == [[3, "repaired", "importer.row.cp1251_line"]]
+    assert "Windows-1251" in problems_report(result.problems, "ru").iloc[0, 4]
+
+
+def test_a_koi8r_export_is_recognised_with_a_warning():
+    result = read_deals((AMO_HEADER + "".join(AMO_ROWS)).encode("koi8_r"), name="koi.csv")
+    assert result.mapping["stage"] == "Этап сделки"
+    assert result.deals["status"].tolist() == ["open", "won", "lost"]
+    assert result.deals["amount"].sum() == 6000
+    assert result.problems[["row", "value", "action", "reason"]].values.tolist() == [
+        [1, "koi8_r", "warning", "importer.encoding_guessed"]
+    ]
+
+
+def test_a_tiny_file_in_another_encoding_gets_an_encoding_error_not_garbled_headers():
+    with pytest.raises(DealImportError) as info:
+        read_deals("ID;Этап\n1;А\n".encode("koi8_r"), name="tiny.csv")
+    assert info.value.key == "importer.encoding_garbled"
+    message = info.value.message("ru")
+    assert "tiny.csv" in message and "UTF-8" in message and "KOI8-R" in message

@@ -10,6 +10,7 @@ import pytest
 
 from funnel_model.errors import DealImportError
 from funnel_model.parsing import (
+    MIXED_ENCODING,
     cell_text,
     clean_text,
     decode_text,
@@ -81,7 +82,8 @@ def test_native_numbers_from_excel():
         ("2024-02-01", "2024-02-01"),
         ("2024-02-01 10:30:00", "2024-02-01 10:30"),
         ("2024-02-01T10:30:00Z", "2024-02-01 10:30"),
-        ("2024-02-01T13:30:00+03:00", "2024-02-01 10:30"),
+        ("2024-02-01T13:30:00+03:00", "2024-02-01 13:30"),  # wall-clock time as exported
+        ("2024-02-01 13:30:00.250 -0500", "2024-02-01 13:30:00.250"),
         ("45000", "2023-03-15"),
         ("45000.5", "2023-03-15 12:00"),
     ],
@@ -91,6 +93,21 @@ def test_date_formats(cell, value):
     assert values.iloc[0] == pd.Timestamp(value)
     assert not bad.any()
     assert str(values.dtype) == "datetime64[ns]"
+
+
+def test_time_zones_are_dropped_without_converting():
+    # a Moscow close at 00:30 on 1 April stays in April (in UTC it was 21:30 on 31 March)
+    text = _text("2024-04-01T00:30:00+03:00", "2024-03-31T23:30:00Z", "2024-04-01")
+    assert parse_dates(text)[0].tolist() == [
+        pd.Timestamp("2024-04-01 00:30"),
+        pd.Timestamp("2024-03-31 23:30"),
+        pd.Timestamp("2024-04-01"),
+    ]
+    aware = pd.Series(pd.to_datetime(["2024-04-01T00:30:00+03:00"]))
+    assert parse_dates(aware)[0].tolist() == [pd.Timestamp("2024-04-01 00:30")]
+    moscow = dt.timezone(dt.timedelta(hours=3))
+    native = pd.Series([dt.datetime(2024, 4, 1, 0, 30, tzinfo=moscow)], dtype="object")
+    assert parse_dates(native)[0].tolist() == [pd.Timestamp("2024-04-01 00:30")]
 
 
 def test_slash_dates_are_month_first_unless_a_day_shows_otherwise():
@@ -125,24 +142,37 @@ def test_native_dates_and_serials_from_excel():
 
 
 @pytest.mark.parametrize(
-    ("cells", "expected"),
+    ("cells", "expected", "percent"),
     [
-        (["40", "55", "0"], [0.4, 0.55, 0.0]),
-        (["0.4", "0,55", "1"], [0.4, 0.55, 1.0]),
-        (["40%", "55 %", ""], [0.4, 0.55, np.nan]),
-        (["0.5", "40"], [0.005, 0.4]),  # one value above 1 makes the whole column percent
+        (["40", "55", "0"], [0.4, 0.55, 0.0], True),
+        (["0.4", "0,55", "1"], [0.4, 0.55, 1.0], False),
+        (["40%", "55 %", ""], [0.4, 0.55, np.nan], True),
+        (["0", "1", "1"], [0.0, 1.0, 1.0], False),  # no vote: shares
+        (["50%", "0.4", "0.3"], [0.5, 0.4, 0.3], False),  # a "%" cell is a percent in a share column
     ],
 )
-def test_probabilities(cells, expected):
-    values, bad = parse_probabilities(_text(*cells))
-    np.testing.assert_allclose(values.to_numpy(), expected)
-    assert not bad.any()
+def test_probabilities(cells, expected, percent):
+    read = parse_probabilities(_text(*cells))
+    np.testing.assert_allclose(read.values.to_numpy(), expected)
+    assert not read.bad.any() and not read.off_scale.any()
+    assert read.percent is percent
+
+
+def test_probabilities_scale_is_the_majority_and_misfits_are_flagged():
+    shares = parse_probabilities(_text("0.4", "0.5", "5"))
+    assert not shares.percent
+    np.testing.assert_allclose(shares.values.to_numpy(), [0.4, 0.5, np.nan])
+    assert shares.off_scale.tolist() == [False, False, True] and not shares.bad.any()
+    percents = parse_probabilities(_text("40", "50", "0.5"))
+    assert percents.percent
+    np.testing.assert_allclose(percents.values.to_numpy(), [0.4, 0.5, np.nan])
+    assert percents.off_scale.tolist() == [False, False, True]
 
 
 def test_probabilities_out_of_range_are_bad():
-    values, bad = parse_probabilities(_text("150", "-10", "x", "50"))
+    values, bad, off_scale, _ = parse_probabilities(_text("150", "-10", "x", "50"))
     assert values.isna().tolist() == [True, True, True, False]
-    assert bad.tolist() == [True, True, True, False]
+    assert bad.tolist() == [True, True, True, False] and not off_scale.any()
 
 
 def test_clean_text_strips_and_blanks_null_tokens():
@@ -161,6 +191,38 @@ def test_decode_text_encodings():
     assert decode_text(text.encode("utf-16"), "f") == (text, "utf-16")
     with pytest.raises(DealImportError):
         decode_text(b"a;b\n" + bytes(range(0x80, 0xC0)), "f")
+
+
+def test_a_utf8_file_with_cp1251_lines_reads_those_lines_as_cp1251():
+    header = "ID;Этап сделки;Компания\n".encode()
+    data = header + "1;Переговоры;ООО Ромашка\n".encode() + "2;Счёт выставлен;ООО Лютик\n".encode("cp1251")
+    data += "3;Договор;ИП Щукин\n".encode()
+    text, encoding = decode_text(data, "f")
+    assert encoding == MIXED_ENCODING
+    assert text.splitlines()[2] == "2;Счёт выставлен;ООО Лютик"
+    table = read_table(data, "f.csv")
+    assert table.body.iloc[:, 1].tolist() == ["Переговоры", "Счёт выставлен", "Договор"]
+    assert [(p["row"], p["action"], p["reason"]) for p in table.problems] == [
+        (3, "repaired", "importer.row.cp1251_line")
+    ]
+
+
+def test_a_large_utf8_file_with_a_cp1251_line_past_the_sample():
+    rows = "".join(f"{i};Переговоры;ООО Ромашка {i}\n" for i in range(3000)).encode()
+    data = "ID;Этап сделки;Компания\n".encode() + rows + "3000;Счёт;ООО Лютик\n".encode("cp1251")
+    assert len(data) > 64 * 1024
+    table = read_table(data, "f.csv")
+    assert len(table.body) == 3001 and table.body.iloc[-1, 1] == "Счёт"
+    assert [p["row"] for p in table.problems] == [3002]
+
+
+@pytest.mark.parametrize("encoding", ["koi8_r", "cp866", "iso8859_5", "mac_cyrillic"])
+def test_other_cyrillic_encodings_are_recognised(encoding):
+    text = "ID;Этап сделки;Бюджет;Компания\n" + "".join(
+        f"{i};{s};1 000;ООО Ромашка\n" for i, s in enumerate(["Переговоры", "Успешно реализовано", "Квалификация"])
+    )
+    assert decode_text(text.encode(encoding), "f") == (text, encoding)
+    assert decode_text(text.encode("cp1251"), "f") == (text, "cp1251")
 
 
 @pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
