@@ -79,12 +79,13 @@ def main() -> None:
     small_targets = targets.loc[sorted(small["owner"].unique())]
     timed(
         "pay_distribution: 8 sellers, 250 open deals (demo-sized)",
-        lambda: comp.pay_distribution(plan, small, small_targets),
+        # timing only: the synthetic deals' own estimates stand in for forecast_probabilities
+        lambda: comp.pay_distribution(plan, small, small_targets, small["probability"]),
         repeat=3,
     )
     timed(
         f"pay_distribution: {sellers} sellers, {int((deals['status'] == 'open').sum()):,} open deals",
-        lambda: comp.pay_distribution(plan, deals, targets),
+        lambda: comp.pay_distribution(plan, deals, targets, deals["probability"]),
         repeat=1,
     )
 

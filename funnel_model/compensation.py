@@ -50,6 +50,7 @@ import numpy as np
 import pandas as pd
 
 from funnel_model.errors import CompensationPlanError, ParameterError
+from funnel_model.formatting import percent
 from funnel_model.i18n import t
 from funnel_model.schema import OPEN, WON
 
@@ -69,17 +70,26 @@ __all__ = [
     "TierMode",
     "VariablePart",
     "attainment_pay",
+    "close_months",
     "company_totals",
     "compare_plans",
+    "curve_extent",
+    "curve_positions",
+    "default_month",
     "default_targets",
+    "forecast_bands",
+    "forecast_probabilities",
     "is_new_product",
     "labour_law_warnings",
+    "next_period",
     "pay_curve",
     "pay_distribution",
     "pay_from_actuals",
+    "pay_parts",
     "pay_per_revenue",
     "period_months",
     "preset",
+    "reference_target",
     "seller_actuals",
     "total_pay",
 ]
@@ -227,61 +237,107 @@ class CompensationPlan:
     @classmethod
     def from_dict(cls, data: Mapping) -> CompensationPlan:
         """Build and validate a plan from :meth:`to_dict` output."""
-        try:
-            fixed, variable, penalty = data["fixed"], data["variable"], data.get("penalty", {})
-            plan = cls(
-                name=str(data["name"]),
-                fixed=FixedPart(
-                    base=_number(fixed["base"], "fixed.base"),
-                    conditions=tuple(
-                        Condition(str(c["name"]), str(c.get("measure", ""))) for c in fixed.get("conditions", [])
-                    ),
+        data = _section(data, "")
+        name = _need(data, "name")
+        fixed = _section(_need(data, "fixed"), "fixed")
+        variable = _section(_need(data, "variable"), "variable")
+        penalty = _section(data.get("penalty", {}), "penalty")
+        conditions = _items(fixed.get("conditions", []), "fixed.conditions")
+        tiers = _items(_need(variable, "tiers", path="variable"), "variable.tiers")
+        deductions = _items(penalty.get("deductions", []), "penalty.deductions")
+        return cls(
+            name=str(name),
+            fixed=FixedPart(
+                base=_number(_need(fixed, "base", path="fixed"), "fixed.base"),
+                conditions=tuple(
+                    Condition(str(_need(c, "name", path=f"fixed.conditions[{i}]")), str(c.get("measure", "")))
+                    for i, c in enumerate(conditions, start=1)
                 ),
-                variable=VariablePart(
-                    basis=_choice(Basis, variable.get("basis", Basis.TARGET_BONUS), "variable.basis"),
-                    target_bonus=_number(variable.get("target_bonus", 0.0), "variable.target_bonus"),
-                    threshold=_number(variable.get("threshold", 0.0), "variable.threshold"),
-                    tiers=tuple(
-                        Tier(
-                            _number(x["start"], f"variable.tiers[{i}].start"),
-                            _number(x["rate"], f"variable.tiers[{i}].rate"),
-                        )
-                        for i, x in enumerate(variable["tiers"], start=1)
-                    ),
-                    mode=_choice(TierMode, variable.get("mode", TierMode.MARGINAL), "variable.mode"),
-                    cap=None if variable.get("cap") is None else _number(variable["cap"], "variable.cap"),
-                    new_product_rate=_number(variable.get("new_product_rate", 0.0), "variable.new_product_rate"),
-                    new_products=tuple(str(p) for p in variable.get("new_products", [])),
-                    new_product_markers=tuple(str(m) for m in variable.get("new_product_markers", [])),
-                    new_client_bonus=_number(variable.get("new_client_bonus", 0.0), "variable.new_client_bonus"),
+            ),
+            variable=VariablePart(
+                basis=_choice(Basis, variable.get("basis", Basis.TARGET_BONUS), "variable.basis"),
+                target_bonus=_number(variable.get("target_bonus", 0.0), "variable.target_bonus"),
+                threshold=_number(variable.get("threshold", 0.0), "variable.threshold"),
+                tiers=tuple(
+                    Tier(
+                        _number(_need(x, "start", path=f"variable.tiers[{i}]"), f"variable.tiers[{i}].start"),
+                        _number(_need(x, "rate", path=f"variable.tiers[{i}]"), f"variable.tiers[{i}].rate"),
+                    )
+                    for i, x in enumerate(tiers, start=1)
                 ),
-                penalty=PenaltyPart(
-                    deductions=tuple(
-                        Deduction(
-                            str(d["condition"]),
-                            _choice(DeductionKind, d["kind"], f"penalty.deductions[{i}].kind"),
-                            _number(d["value"], f"penalty.deductions[{i}].value"),
-                        )
-                        for i, d in enumerate(penalty.get("deductions", []), start=1)
-                    ),
-                    from_base=bool(penalty.get("from_base", False)),
+                mode=_choice(TierMode, variable.get("mode", TierMode.MARGINAL), "variable.mode"),
+                cap=None if variable.get("cap") is None else _number(variable["cap"], "variable.cap"),
+                new_product_rate=_number(variable.get("new_product_rate", 0.0), "variable.new_product_rate"),
+                new_products=tuple(str(p) for p in _list(variable.get("new_products", []), "variable.new_products")),
+                new_product_markers=tuple(
+                    str(m) for m in _list(variable.get("new_product_markers", []), "variable.new_product_markers")
                 ),
-                target=_number(data.get("target", 1_000_000.0), "target"),
-            )
-        except (KeyError, TypeError, AttributeError) as exc:
-            raise CompensationPlanError("compensation.error.bad_json", detail=f"missing or malformed {exc}") from exc
-        return plan
+                new_client_bonus=_number(variable.get("new_client_bonus", 0.0), "variable.new_client_bonus"),
+            ),
+            penalty=PenaltyPart(
+                deductions=tuple(
+                    Deduction(
+                        str(_need(d, "condition", path=f"penalty.deductions[{i}]")),
+                        _choice(
+                            DeductionKind,
+                            _need(d, "kind", path=f"penalty.deductions[{i}]"),
+                            f"penalty.deductions[{i}].kind",
+                        ),
+                        _number(_need(d, "value", path=f"penalty.deductions[{i}]"), f"penalty.deductions[{i}].value"),
+                    )
+                    for i, d in enumerate(deductions, start=1)
+                ),
+                from_base=_boolean(penalty.get("from_base", False), "penalty.from_base"),
+            ),
+            target=_number(data.get("target", 1_000_000.0), "target"),
+        )
 
     @classmethod
     def from_json(cls, text: str | bytes) -> CompensationPlan:
         """Load and validate a plan saved by :meth:`to_json`."""
         try:
             data = json.loads(text)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise CompensationPlanError("compensation.error.bad_json", detail=str(exc)) from exc
-        if not isinstance(data, dict):
-            raise CompensationPlanError("compensation.error.bad_json", detail="the top level must be an object")
-        return cls.from_dict(data)
+        except json.JSONDecodeError as exc:
+            raise CompensationPlanError(
+                "compensation.error.bad_json", line=exc.lineno, column=exc.colno, detail=exc.msg
+            ) from exc
+        except UnicodeDecodeError as exc:
+            raise CompensationPlanError("compensation.error.bad_encoding", detail=exc.reason) from exc
+        return cls.from_dict(_section(data, ""))
+
+
+def _need(data: Mapping, key: str, path: str = ""):
+    """``data[key]``, or an error naming the missing field."""
+    if key not in data:
+        raise CompensationPlanError("compensation.error.missing_field", field=f"{path}.{key}" if path else key)
+    return data[key]
+
+
+def _section(value: object, name: str) -> Mapping:
+    """A JSON object, or an error naming where one was expected (the file itself when ``name`` is empty)."""
+    if not isinstance(value, Mapping):
+        if not name:
+            raise CompensationPlanError("compensation.error.not_plan")
+        raise CompensationPlanError("compensation.error.not_object", field=name)
+    return value
+
+
+def _list(value: object, name: str) -> list:
+    if not isinstance(value, list):
+        raise CompensationPlanError("compensation.error.not_list", field=name)
+    return value
+
+
+def _items(value: object, name: str) -> list[Mapping]:
+    """A JSON list of objects."""
+    return [_section(item, f"{name}[{i}]") for i, item in enumerate(_list(value, name), start=1)]
+
+
+def _boolean(value: object, name: str) -> bool:
+    """A JSON true or false; the string "false" is truthy in Python, so nothing else is read as a boolean."""
+    if not isinstance(value, bool):
+        raise CompensationPlanError("compensation.error.not_boolean", field=name, value=value)
+    return value
 
 
 def _number(value: object, name: str) -> float:
@@ -355,6 +411,15 @@ def _validate(plan: CompensationPlan) -> None:
             raise CompensationPlanError(
                 "compensation.error.share_range", plan=plan.name, condition=d.condition, value=d.value
             )
+    # all conditions unmet must not take more than the whole bonus: above it a bigger bonus
+    # would mean a smaller total with from_base, and pay_distribution needs pay non-decreasing
+    shares = sum(d.value for d in plan.penalty.deductions if d.kind == DeductionKind.BONUS_SHARE)
+    if shares > 1 + 1e-12:
+        raise CompensationPlanError("compensation.error.share_sum", plan=plan.name, total=f"{100 * shares:g}")
+    if not isinstance(plan.penalty.from_base, bool):
+        raise CompensationPlanError(
+            "compensation.error.not_boolean", field="penalty.from_base", value=plan.penalty.from_base
+        )
 
 
 # --------------------------------------------------------------------------- the pay curve
@@ -487,7 +552,9 @@ def total_pay(
         ``attainment``, ``fixed``, ``plan_pay``, ``new_product_pay``,
         ``new_client_pay``, ``variable``, ``deduction`` (what the unmet
         conditions ask for), ``penalty`` (what is actually taken),
-        ``total``, ``cut_share`` (penalty over fixed + variable) and
+        ``total``, ``cut_share`` (the penalty over one month's pay,
+        (fixed + variable) / ``months``: the period's deductions are taken
+        at once, and the labour law limits the cut of a month's pay) and
         ``base_cut`` (the part of the penalty taken from the base).
     """
     revenue, target, new_revenue, new_clients = np.broadcast_arrays(
@@ -515,8 +582,11 @@ def total_pay(
     ceiling = variable + fixed if plan.penalty.from_base else variable
     penalty = np.minimum(deduction, ceiling)
     gross = fixed + variable
+    # a period's deductions are taken at once, and ст. 135 limits the cut per month:
+    # compare with one month's pay, not the whole period's, which would dilute it
+    monthly = gross / months
     with np.errstate(invalid="ignore", divide="ignore"):
-        cut_share = np.where(gross > 0, penalty / gross, 0.0)
+        cut_share = np.where(monthly > 0, penalty / monthly, 0.0)
     return {
         "attainment": attainment,
         "fixed": fixed,
@@ -555,6 +625,65 @@ def pay_curve(
     return pd.DataFrame({"attainment": a, "pay": pay})
 
 
+def reference_target(targets, months: float, default_monthly: float = 1_000_000.0) -> float:
+    """The typical seller's target for the period: the median of the positive targets.
+
+    The pay curves are drawn for it. Without any positive target,
+    ``default_monthly`` × ``months``.
+    """
+    values = pd.Series(targets, dtype=float)
+    positive = values[values > 0]
+    return float(positive.median()) if len(positive) else float(default_monthly * months)
+
+
+def curve_extent(
+    plans, attainment, *, low: float = 1.5, high: float = 3.0, margin: float = 0.1, past_edge: float = 0.3
+) -> float:
+    """How far in attainment to draw pay curves: past the best seller (by ``margin``) and
+    past each plan's last edge (by ``past_edge``), at least ``low`` and at most ``high``."""
+    values = np.asarray(attainment, dtype=float)
+    best = float(np.nanmax(values)) + margin if np.isfinite(values).any() else low
+    return float(min(high, max(low, best, *(plan.edges[-1] + past_edge for plan in plans))))
+
+
+def curve_positions(
+    plan: CompensationPlan, pay: pd.DataFrame, target: float, months: float = 1.0, upto: float | None = None
+) -> pd.DataFrame:
+    """Where each seller sits on the plan's pay curve drawn for ``target``.
+
+    The curve is base + plan pay for one target (:func:`pay_curve`), so a
+    seller is placed at their own attainment and the curve's pay there, not
+    at their actual pay (their target and extras differ).
+
+    Parameters
+    ----------
+    plan : CompensationPlan
+    pay : pandas.DataFrame
+        :func:`pay_from_actuals` table (index seller; ``attainment``, ``total``).
+    target : float
+        The curve's revenue target for the period (:func:`reference_target`).
+    months : float
+    upto : float, optional
+        The curve's right end: attainments beyond it are drawn at it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``seller``, ``attainment`` (clipped to ``upto``), ``pay`` (on the
+        curve), ``actual`` (the seller's total pay).
+    """
+    attainment = pay["attainment"].to_numpy(dtype=float)
+    shown = attainment if upto is None else np.minimum(attainment, upto)
+    return pd.DataFrame(
+        {
+            "seller": pay.index.to_numpy(),
+            "attainment": shown,
+            "pay": plan.fixed.base * months + attainment_pay(plan, shown, target, months),
+            "actual": pay["total"].to_numpy(dtype=float),
+        }
+    )
+
+
 # --------------------------------------------------------------------------- actuals
 
 
@@ -570,10 +699,8 @@ class DealColumns:
     segment: str = "segment"
     client: str = "client_id"
     deal_id: str = "deal_id"
-    probability: str = "probability"
+    created_at: str = "created_at"
     expected_close_at: str = "expected_close_at"
-    funnel: str = "funnel"
-    stage: str = "stage"
 
 
 def is_new_product(products: pd.Series, plan: CompensationPlan) -> pd.Series:
@@ -595,6 +722,79 @@ def period_months(start, end) -> float:
     if start.day == 1 and end.day == 1 and start.normalize() == start and end.normalize() == end:
         return float((end.year - start.year) * 12 + end.month - start.month)
     return (end - start) / pd.Timedelta(days=30.4375)
+
+
+def close_months(dates: pd.Series) -> pd.PeriodIndex:
+    """Every calendar month from the first to the last of ``dates`` (missing dates ignored)."""
+    dates = pd.Series(dates).dropna()
+    if dates.empty:
+        return pd.PeriodIndex([], freq="M")
+    return pd.period_range(dates.min().to_period("M"), dates.max().to_period("M"), freq="M")
+
+
+def default_month(dates: pd.Series, grace_days: int = 7) -> pd.Period:
+    """The latest month the data cover: the last month counts only if the data reach
+    its last ``grace_days`` days (a month just begun would show a near-zero pay);
+    when the data span a single month, that month."""
+    months = close_months(dates)
+    if len(months) == 0:
+        raise ParameterError("error.parameter", name="dates", rule="at least one date", value=0)
+    last = pd.Series(dates).max()
+    complete = last >= months[-1].end_time - pd.Timedelta(days=grace_days)
+    return months[-1] if complete or len(months) == 1 else months[-2]
+
+
+def next_period(deals: pd.DataFrame, months: float, columns: DealColumns = DealColumns()) -> tuple:
+    """The period after the data's last month: from the next month's 1st, ``months`` whole
+    months long (at least one); the data's "today" is its latest creation or close date.
+
+    Returns
+    -------
+    tuple of pandas.Timestamp
+        ``(start, end)``, ``end`` excluded.
+    """
+    c = columns
+    as_of = max(deals[c.closed_at].max(), deals[c.created_at].max())
+    if pd.isna(as_of):
+        raise ParameterError("error.parameter", name="deals", rule="a creation or close date", value=0)
+    start = (pd.Timestamp(as_of).to_period("M") + 1).start_time
+    return start, start + pd.DateOffset(months=max(round(months), 1))
+
+
+def pay_parts(pay: pd.DataFrame) -> pd.DataFrame:
+    """A :func:`pay_from_actuals` table as stacked-bar parts per seller.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``seller``, ``part`` ("fixed", "variable", "penalty"), ``amount``:
+        the variable part net of the penalty, the penalty negative (it hangs
+        below zero), so the parts above zero add up to total pay.
+    """
+    amounts = np.column_stack([pay["fixed"], pay["variable"] - pay["penalty"], -pay["penalty"]])
+    return pd.DataFrame(
+        {
+            "seller": np.repeat(pay.index.to_numpy(), 3),
+            "part": np.tile(["fixed", "variable", "penalty"], len(pay)),
+            "amount": amounts.ravel(),
+        }
+    )
+
+
+def forecast_bands(dist: pd.DataFrame) -> pd.DataFrame:
+    """A :func:`pay_distribution` table with the quantiles 0.1, 0.5, 0.9, one row per seller.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``seller``, ``p10``, ``p50``, ``p90`` (pay), ``revenue_p50``,
+        ``p_threshold``, ``p_target``.
+    """
+    wide = dist.pivot(index="seller", columns="q", values="total")[[0.1, 0.5, 0.9]]
+    wide.columns = ["p10", "p50", "p90"]
+    wide["revenue_p50"] = dist[dist["q"] == 0.5].set_index("seller")["revenue"]
+    probs = dist.drop_duplicates("seller").set_index("seller")[["p_threshold", "p_target"]]
+    return wide.join(probs).reset_index()
 
 
 def seller_actuals(
@@ -745,39 +945,76 @@ def pay_from_actuals(
 # --------------------------------------------------------------------------- forecast
 
 
-def _win_probabilities(deals: pd.DataFrame, config, columns: DealColumns) -> pd.Series:
-    """Each open deal's own probability, else its stage's default from ``config``, else 0."""
-    c = columns
-    own = deals[c.probability] if c.probability in deals else pd.Series(np.nan, index=deals.index)
-    if config is None or own.notna().all():
-        return own.fillna(0.0).clip(0.0, 1.0)
-    table = config.stage_table()
-    table = table[table["kind"] == "open"]
-    if len(config.funnels) == 1:
-        by_stage = table.set_index("stage")["probability"]
-        fallback = deals[c.stage].map(by_stage)
-    else:
-        by_pair = table.set_index(["funnel", "stage"])["probability"]
-        index = pd.MultiIndex.from_arrays([deals[c.funnel].astype(str), deals[c.stage].astype(str)])
-        fallback = pd.Series(by_pair.reindex(index).to_numpy(), index=deals.index)
-    return own.fillna(fallback).fillna(0.0).clip(0.0, 1.0).astype(float)
+def forecast_probabilities(
+    deals: pd.DataFrame,
+    config,
+    history: pd.DataFrame | None = None,
+    *,
+    stage_p=None,
+    own: bool = False,
+    inputs=None,
+) -> pd.Series:
+    """Each open deal's win probability, exactly as the Forecast page computes it.
+
+    One source of deal probabilities for both pages: a thin adapter over
+    :func:`funnel_model.forecast_views.deal_probabilities`, returning a
+    Series on the deal table's index instead of an array over
+    ``inputs.open_deals``.
+
+    Parameters
+    ----------
+    deals : pandas.DataFrame
+        Canonical deal table (its canonical column names).
+    config : FunnelConfig
+        Funnels and their stage probabilities.
+    history : pandas.DataFrame, optional
+        Stage history, passed to :func:`~funnel_model.forecast_views.prepare_forecast`.
+    stage_p : array_like, optional
+        One probability per row of ``inputs.stages`` (the Forecast page's
+        what-if sliders); default the configured stage probabilities, the
+        Forecast page's default.
+    own : bool
+        Use a seller's own estimate where the deal has one (opt-in: sellers
+        are often optimistic).
+    inputs : ForecastInputs, optional
+        :func:`~funnel_model.forecast_views.prepare_forecast` of ``deals``,
+        when already computed.
+
+    Returns
+    -------
+    pandas.Series
+        Indexed by the open deals of ``deals``, in [0, 1].
+    """
+    from funnel_model.forecast_views import deal_probabilities, prepare_forecast
+
+    if inputs is None:
+        inputs = prepare_forecast(deals, config, history)
+    if stage_p is None:
+        configured = inputs.stages["configured"].to_numpy(dtype=float)
+        # a stage without a configured probability takes its historical rate
+        stage_p = np.where(np.isfinite(configured), configured, inputs.stages["rate"].to_numpy(dtype=float))
+    p = deal_probabilities(inputs, stage_p, own=own)
+    index = deals.index[(deals["status"] == OPEN).to_numpy()]
+    if len(index) != len(p):  # inputs prepared from other deals
+        raise ParameterError("error.parameter", name="inputs", rule="prepared from these deals", value=len(p))
+    return pd.Series(p, index=index, name="probability")
 
 
 def pay_distribution(
     plan: CompensationPlan,
     deals: pd.DataFrame,
     targets: Mapping[str, float] | pd.Series,
+    probabilities: pd.Series,
     months: float = 1.0,
     conditions: pd.DataFrame | None = None,
-    config=None,
     close_by=None,
     quantiles: tuple[float, ...] = (0.1, 0.5, 0.9),
     columns: DealColumns = DealColumns(),
 ) -> pd.DataFrame:
     """Next period's pay per seller (P10/P50/P90) from the seller's open deals.
 
-    Each seller's revenue S = Σ aᵢ·Bernoulli(pᵢ) over their open deals comes
-    from :func:`funnel_model.forecast.revenue_distribution`. Total pay is a
+    Each seller's revenue S = Σ aᵢ·Bernoulli(pᵢ) over their open deals (pᵢ
+    from ``probabilities``) comes from :func:`funnel_model.forecast.revenue_distribution`. Total pay is a
     non-decreasing function of S (module docstring), so its q-quantile is pay
     at the q-quantile of S, exactly: no simulation is needed. The new-product
     and new-client extras enter at their expected values (a constant shift),
@@ -789,12 +1026,13 @@ def pay_distribution(
     deals : pandas.DataFrame
         Canonical deal table; only open deals are used.
     targets : mapping or Series seller → revenue target for the next period
+    probabilities : pandas.Series
+        Win probability of each open deal, on the deals' index: from
+        :func:`forecast_probabilities`, the Forecast page's source.
     months : float
         Length of the next period in months.
     conditions : pandas.DataFrame, optional
         As in :func:`pay_from_actuals`.
-    config : FunnelConfig, optional
-        Stage default probabilities for deals without their own.
     close_by : date-like, optional
         End of the next period: only open deals expected to close before it
         count (overdue ones included, as they may still close; deals without
@@ -820,7 +1058,11 @@ def pay_distribution(
         expected = deals[c.expected_close_at]
         keep &= expected.isna() | (expected < pd.Timestamp(close_by))
     open_deals = deals[keep]
-    probs = _win_probabilities(open_deals, config, columns)
+    probs = pd.Series(probabilities, dtype=float).reindex(open_deals.index)
+    if probs.isna().any():
+        raise ParameterError(
+            "error.parameter", name="probabilities", rule="one per open deal", value=int(probs.isna().sum())
+        )
     amounts = open_deals[c.amount].fillna(0.0)
     new_product = is_new_product(open_deals[c.product], plan) if c.product in open_deals else False
     expected_new_revenue = (amounts * probs).where(new_product, 0.0)
@@ -905,8 +1147,8 @@ class LawWarning:
             lang,
             plan=self.plan,
             who=who,
-            share=f"{self.share:.0%}",
-            limit=f"{DISCIPLINARY_CUT_LIMIT:.0%}",
+            share=percent(self.share, lang, 0),
+            limit=percent(DISCIPLINARY_CUT_LIMIT, lang, 0),
         )
 
 
@@ -917,17 +1159,17 @@ def labour_law_warnings(
 
     The plan's worst case: every condition unmet, at the attainment (0 to
     past the last edge) where the cut is the largest share of pay, for the
-    plan's default target over ``months`` months (the law speaks of monthly
-    pay, hence 1). With a :func:`pay_from_actuals` table, each seller whose
-    actual cut exceeds the limit or reaches the base; over a period of
-    several months that share is of the period's pay.
+    plan's default target over one month (the law limits the cut of a
+    month's pay). With a :func:`pay_from_actuals` table over a period of
+    ``months`` months, each seller whose cut exceeds the limit of one
+    month's pay (``cut_share``: the period's deductions are taken at once)
+    or reaches the base; the base cut is a share of one month's base.
     """
     warnings: list[LawWarning] = []
     unmet = {d.condition: True for d in plan.penalty.deductions}
     if unmet:
         grid = np.unique(np.concatenate([np.linspace(0.0, plan.edges[-1] + 1.0, 801), plan.edges]))
-        target = plan.target * months
-        worst = total_pay(plan, grid * target, target, unmet=unmet, months=months)
+        worst = total_pay(plan, grid * plan.target, plan.target, unmet=unmet, months=1.0)
         i = int(np.argmax(worst["cut_share"]))
         if worst["cut_share"][i] > DISCIPLINARY_CUT_LIMIT + 1e-12:
             warnings.append(
@@ -942,7 +1184,8 @@ def labour_law_warnings(
             if row["cut_share"] > DISCIPLINARY_CUT_LIMIT + 1e-12:
                 warnings.append(LawWarning("over_limit", plan.name, float(row["cut_share"]), seller=str(seller)))
             if row["base_cut"] > 0:
-                share = float(row["base_cut"] / row["fixed"]) if row["fixed"] > 0 else 0.0
+                monthly_base = row["fixed"] / months
+                share = float(row["base_cut"] / monthly_base) if monthly_base > 0 else 0.0
                 warnings.append(LawWarning("from_base", plan.name, share, seller=str(seller)))
     return warnings
 

@@ -19,6 +19,8 @@ from funnel_model import compensation as comp
 from funnel_model.charts.compensation import pay_breakdown_chart, pay_curve_chart, pay_forecast_chart
 from funnel_model.config import FunnelConfig
 from funnel_model.errors import CompensationPlanError
+from funnel_model.forecast_views import ForecastInputs, prepare_forecast
+from funnel_model.formatting import money, number, percent, signed
 from funnel_model.schema import WON
 from ui import data
 from ui.guard import guarded
@@ -57,8 +59,10 @@ PAY_COLUMNS = (
     "total",
     "cut_share",
 )
-MONEY = "%,.0f"
-DEFAULT_MONTHLY_TARGET = 1_000_000.0  # monthly, when no seller has a target
+EDIT_MONEY = "%.0f"  # editable cells: no thousands separator rather than an English one in Russian
+PERCENT_COLUMNS = ("attainment", "cut_share", "p_threshold", "p_target")
+OWN_KEY = "compensation.own"
+WHATIF_KEY = "compensation.whatif"
 ss = st.session_state
 
 
@@ -314,7 +318,7 @@ def _plan_editor(x: str, products: list[str]) -> tuple[pd.DataFrame, pd.DataFram
                     default=comp.DeductionKind.AMOUNT.value,
                 ),
                 "value": st.column_config.NumberColumn(
-                    tr("compensation.deduction_value"), min_value=0.0, default=0.0, format="%,.0f"
+                    tr("compensation.deduction_value"), min_value=0.0, default=0.0, format=EDIT_MONEY
                 ),
             },
         )
@@ -325,30 +329,64 @@ def _plan_editor(x: str, products: list[str]) -> tuple[pd.DataFrame, pd.DataFram
 # --------------------------------------------------------------------------- computations
 
 
+@st.cache_data(show_spinner=False, scope="session", max_entries=4)
+def _forecast_inputs(deals: pd.DataFrame, history: pd.DataFrame | None, config_json: str) -> ForecastInputs:
+    return prepare_forecast(deals, FunnelConfig.from_json(config_json), history)
+
+
 @st.cache_data(show_spinner=False, scope="session", max_entries=8)
 def _forecast(
-    plan_json: str, deals: pd.DataFrame, targets: pd.Series, months: float, conditions, config_json: str, close_by
+    plan_json: str,
+    deals: pd.DataFrame,
+    targets: pd.Series,
+    probabilities: pd.Series,
+    months: float,
+    conditions,
+    close_by,
 ):
     plan = comp.CompensationPlan.from_json(plan_json)
-    config = FunnelConfig.from_json(config_json)
     return comp.pay_distribution(
-        plan, deals, targets, months=months, conditions=conditions, config=config, close_by=close_by
+        plan, deals, targets, probabilities, months=months, conditions=conditions, close_by=close_by
     )
 
 
-def _display(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    """The pay table with translated headers and formats."""
-    shown = table.rename(
-        columns={"plan": tr("compensation.plan"), "seller": tr("compensation.seller")}
-        | {c: tr(f"compensation.col.{c}") for c in PAY_COLUMNS}
-    )
-    percent = {"attainment", "cut_share"}
-    config = {
-        tr(f"compensation.col.{c}"): st.column_config.NumberColumn(format="percent" if c in percent else MONEY)
-        for c in PAY_COLUMNS
-        if c != "new_clients"
+def _forecast_page_rates(stages: pd.DataFrame) -> np.ndarray | None:
+    """The Forecast page's what-if stage probabilities, if its sliders are in the session.
+
+    The keys are the Forecast page's slider keys (``slider_key`` in
+    pages/forecast.py), in percent; None unless every stage has one.
+    """
+    keys = [
+        f"forecast.p.{row.funnel}.{row.part}.{row.stage}" if row.part else f"forecast.p.{row.funnel}.{row.stage}"
+        for row in stages.itertuples()
+    ]
+    if not keys or any(ss.get(k) is None for k in keys):
+        return None
+    return np.clip(np.array([ss[k] for k in keys], dtype=float) / 100.0, 0.0, 1.0)
+
+
+def _styled(table: pd.DataFrame, labels: dict[str, str], percent_columns=PERCENT_COLUMNS, counts=("new_clients",)):
+    """``table`` with headers ``labels`` and numbers written as the UI language writes them
+    (funnel_model.formatting); the cells stay numbers, so columns sort as numbers."""
+    language = lang()
+    formats = {}
+    for c in table.columns:
+        if not pd.api.types.is_numeric_dtype(table[c]):
+            continue
+        if c in percent_columns:
+            formats[labels.get(c, c)] = lambda x: percent(x, language)
+        elif c in counts:
+            formats[labels.get(c, c)] = lambda x: number(x, language, 0 if x == round(x) else 1)
+        else:
+            formats[labels.get(c, c)] = lambda x: money(x, language)
+    return table.rename(columns=labels).style.format(formats)
+
+
+def _pay_labels() -> dict[str, str]:
+    """The pay table's column headers in the UI language."""
+    return {"plan": tr("compensation.plan"), "seller": tr("compensation.seller")} | {
+        c: tr(f"compensation.col.{c}") for c in PAY_COLUMNS
     }
-    return shown, config
 
 
 def _xlsx(pay: pd.DataFrame, company: pd.DataFrame) -> bytes:
@@ -357,6 +395,11 @@ def _xlsx(pay: pd.DataFrame, company: pd.DataFrame) -> bytes:
         pay.to_excel(writer, sheet_name="pay", index=False)
         company.to_excel(writer, sheet_name="company")
     return buffer.getvalue()
+
+
+def _delta(text: str) -> str:
+    """Streamlit reads a delta as negative only from an ASCII minus; formatting writes a true minus."""
+    return "-" + text[1:] if text.startswith("\u2212") else text
 
 
 # --------------------------------------------------------------------------- page
@@ -384,13 +427,11 @@ with guarded():
             edited[x] = _plan_editor(x, products)
 
     st.divider()
-    months_available = pd.period_range(closed.min().to_period("M"), closed.max().to_period("M"), freq="M")
+    months_available = comp.close_months(closed)
     labels = [str(m) for m in months_available]
     if not set(ss.get("compensation.period", ())) <= set(labels):
         del ss["compensation.period"]  # months of another dataset
-    # the data's last month counts only if the data reach its last week
-    complete = closed.max() >= months_available[-1].end_time - pd.Timedelta(days=7)
-    default = labels[-1] if complete or len(labels) == 1 else labels[-2]
+    default = str(comp.default_month(closed))
     first, last = st.select_slider(
         tr("compensation.period"),
         options=labels,
@@ -404,7 +445,7 @@ with guarded():
     st.caption(
         tr(
             "compensation.period_caption",
-            months=f"{months:g}",
+            months=number(months, lang(), 0 if months == round(months) else 1),
             start=start.date(),
             end=(end - pd.Timedelta(days=1)).date(),
         )
@@ -419,15 +460,16 @@ with guarded():
             sig=(tuple(sellers), months, first),
             column_config={
                 "_index": st.column_config.TextColumn(tr("compensation.seller"), disabled=True),
-                "target": st.column_config.NumberColumn(tr("compensation.col.target"), min_value=0.0, format=MONEY),
+                "target": st.column_config.NumberColumn(
+                    tr("compensation.col.target"), min_value=0.0, format=EDIT_MONEY
+                ),
             },
         )
         st.caption(tr("compensation.targets_help"))
     targets = targets_table["target"].astype(float)
     # the typical seller's target: the pay curves are drawn for it, and it is
     # plan A's default target for the rejection-math page
-    positive = targets[targets > 0]
-    reference = float(positive.median()) if len(positive) else float(DEFAULT_MONTHLY_TARGET * months)
+    reference = comp.reference_target(targets, months)
     plans = {x: _plan_from_widgets(x, *edited[x], target=reference / months) for x in PLANS}
     ss[STORE["a"]], ss[STORE["b"]] = plans["a"], plans["b"]
 
@@ -451,83 +493,67 @@ with guarded():
     ]
 
     # ---- labour law
-    warnings = [w for x in PLANS for w in comp.labour_law_warnings(plans[x], pay[x])]
+    warnings = [w for x in PLANS for w in comp.labour_law_warnings(plans[x], pay[x], months)]
     for w in warnings:
         st.warning(w.message(lang()), icon="⚖️")
     if not warnings:
-        st.caption(tr("compensation.no_warnings", limit=f"{comp.DISCIPLINARY_CUT_LIMIT:.0%}"))
+        st.caption(tr("compensation.no_warnings", limit=percent(comp.DISCIPLINARY_CUT_LIMIT, lang(), 0)))
 
     # ---- company
     st.header(tr("compensation.company"))
     company = comp.compare_plans({names[x]: pay[x] for x in PLANS})
     a, b = (company.loc[names[x]] for x in PLANS)
     m = st.columns(4)
-    m[0].metric(f"{tr('compensation.total_pay')} · A", f"{a['total']:,.0f}")
+    m[0].metric(f"{tr('compensation.total_pay')} · A", money(a["total"], lang()))
     m[1].metric(
         f"{tr('compensation.total_pay')} · B",
-        f"{b['total']:,.0f}",
-        delta=f"{b['total'] - a['total']:+,.0f}",
+        money(b["total"], lang()),
+        delta=_delta(signed(b["total"] - a["total"], lang())),
         delta_color="inverse",
     )
     m[2].metric(
         f"{tr('compensation.cost_of_sales')} · A",
-        f"{a['cost_of_sales']:.1%}" if np.isfinite(a["cost_of_sales"]) else "—",
+        percent(a["cost_of_sales"], lang()),
         help=tr("compensation.cost_of_sales_help"),
     )
+    both = np.isfinite(a["cost_of_sales"]) and np.isfinite(b["cost_of_sales"])
     m[3].metric(
         f"{tr('compensation.cost_of_sales')} · B",
-        f"{b['cost_of_sales']:.1%}" if np.isfinite(b["cost_of_sales"]) else "—",
-        delta=f"{(b['cost_of_sales'] - a['cost_of_sales']) * 100:+.1f} pp"
-        if np.isfinite(a["cost_of_sales"]) and np.isfinite(b["cost_of_sales"])
+        percent(b["cost_of_sales"], lang()),
+        delta=_delta(tr("compensation.pp", value=signed(100 * (b["cost_of_sales"] - a["cost_of_sales"]), lang(), 1)))
+        if both
         else None,
         delta_color="inverse",
         help=tr("compensation.cost_of_sales_help"),
     )
-    company_shown = company.rename(columns={c: tr(f"compensation.metric.{c}") for c in company.columns})
-    st.dataframe(
-        company_shown,
-        column_config={
-            tr("compensation.metric.cost_of_sales"): st.column_config.NumberColumn(format="percent"),
-        }
-        | {tr(f"compensation.metric.{c}"): st.column_config.NumberColumn(format=MONEY) for c in company.columns[:-1]},
-        key="compensation.company_table",
-    )
+    company_labels = {c: tr(f"compensation.metric.{c}") for c in company.columns}
+    company_shown = company.rename(columns=company_labels)
+    st.dataframe(_styled(company, company_labels, percent_columns=("cost_of_sales",)), key="compensation.company_table")
 
     # ---- per seller
     st.header(tr("compensation.pay_actuals"))
-    part_names = tuple(tr(f"compensation.part.{k}") for k in ("fixed", "variable", "penalty"))
+    part_names = {k: tr(f"compensation.part.{k}") for k in ("fixed", "variable", "penalty")}
     parts = pd.concat(
-        [
-            pd.DataFrame(
-                {
-                    "seller": np.repeat(pay[x].index.to_numpy(), 3),
-                    "plan": names[x],
-                    "part": np.tile(part_names, len(pay[x])),
-                    "amount": np.column_stack(
-                        [pay[x]["fixed"], pay[x]["variable"] - pay[x]["penalty"], -pay[x]["penalty"]]
-                    ).ravel(),
-                }
-            )
-            for x in PLANS
-        ],
+        [comp.pay_parts(pay[x]).assign(plan=names[x]) for x in PLANS],
         ignore_index=True,
     )
+    parts["part"] = parts["part"].map(part_names)
     chart_labels = {
         "seller": tr("compensation.seller"),
         "plan": tr("compensation.plan"),
         "part": tr("compensation.part"),
         "amount": tr("compensation.pay"),
     }
-    st.altair_chart(pay_breakdown_chart(parts, chart_labels, part_names), width="stretch")
-    shown, config = _display(long)
+    st.altair_chart(pay_breakdown_chart(parts, chart_labels, tuple(part_names.values()), lang()), width="stretch")
+    pay_labels = _pay_labels()
+    shown = long.rename(columns=pay_labels)
     with st.container(key="compensation.pay_table"):
-        st.dataframe(shown, hide_index=True, column_config=config)
+        st.dataframe(_styled(long, pay_labels), hide_index=True)
 
-    csv = long.rename(columns=dict(zip(long.columns, shown.columns, strict=True))).to_csv(index=False)
     downloads = st.container(horizontal=True)
     downloads.download_button(
         tr("compensation.download_csv"),
-        csv.encode("utf-8-sig"),
+        shown.to_csv(index=False).encode("utf-8-sig"),
         file_name="pay.csv",
         mime="text/csv",
         key="compensation.download_csv",
@@ -542,25 +568,13 @@ with guarded():
 
     # ---- pay curves
     st.header(tr("compensation.pay_curves"))
-    upto = float(min(3.0, max(1.5, np.nanmax(long["attainment"]) + 0.1, *(p.edges[-1] + 0.3 for p in plans.values()))))
+    upto = comp.curve_extent(plans.values(), long["attainment"])
     curves = pd.concat(
         [comp.pay_curve(plans[x], target=reference, months=months, upto=upto).assign(plan=names[x]) for x in PLANS],
         ignore_index=True,
     )
     points = pd.concat(
-        [
-            pd.DataFrame(
-                {
-                    "plan": names[x],
-                    "seller": pay[x].index,
-                    "attainment": np.minimum(pay[x]["attainment"], upto),
-                    "pay": plans[x].fixed.base * months
-                    + comp.attainment_pay(plans[x], pay[x]["attainment"].to_numpy(), reference, months),
-                    "actual": pay[x]["total"],
-                }
-            )
-            for x in PLANS
-        ],
+        [comp.curve_positions(plans[x], pay[x], reference, months, upto).assign(plan=names[x]) for x in PLANS],
         ignore_index=True,
     )
     curve_labels = {
@@ -570,31 +584,43 @@ with guarded():
         "seller": tr("compensation.seller"),
         "actual": tr("compensation.col.total"),
     }
-    st.altair_chart(pay_curve_chart(curves, points, curve_labels), width="stretch")
+    st.altair_chart(pay_curve_chart(curves, points, curve_labels, lang()), width="stretch")
     modes = "; ".join(f"{names[x]}: {tr(f'compensation.mode.{plans[x].variable.mode.value}')}" for x in PLANS)
-    st.caption(tr("compensation.curve_caption", target=f"{reference:,.0f}", modes=modes))
+    st.caption(tr("compensation.curve_caption", target=money(reference, lang()), modes=modes))
 
     # ---- next period from the forecast
     st.header(tr("compensation.forecast"))
-    as_of = max(deals["closed_at"].max(), deals["created_at"].max())
-    next_start = (as_of.to_period("M") + 1).start_time
-    next_end = next_start + pd.DateOffset(months=max(round(months), 1))
+    next_start, next_end = comp.next_period(deals, months)
+    inputs = _forecast_inputs(deals, dataset.history, dataset.config.to_json())
+    whatif = _forecast_page_rates(inputs.stages)
+    choices = st.columns(2)
+    own = choices[0].checkbox(
+        tr("compensation.own"), key=OWN_KEY, help=tr("compensation.own_help"), persist_state="session"
+    )
+    use_whatif = whatif is not None and choices[1].checkbox(
+        tr("compensation.whatif"), key=WHATIF_KEY, help=tr("compensation.whatif_help"), persist_state="session"
+    )
+    probabilities = comp.forecast_probabilities(
+        deals, dataset.config, stage_p=whatif if use_whatif else None, own=own, inputs=inputs
+    )
+    source = "whatif" if use_whatif else "stages"
     st.caption(
         tr(
             "compensation.forecast_caption",
             start=next_start.date(),
             end=(next_end - pd.Timedelta(days=1)).date(),
+            source=tr(f"compensation.source.{source}{'_own' if own else ''}"),
         )
     )
-    bands = []
-    for x in PLANS:
-        dist = _forecast(plans[x].to_json(), deals, targets, months, results, dataset.config.to_json(), next_end)
-        wide = dist.pivot(index="seller", columns="q", values="total")
-        wide.columns = ["p10", "p50", "p90"]
-        wide["revenue_p50"] = dist[dist["q"] == 0.5].set_index("seller")["revenue"]
-        probs = dist.drop_duplicates("seller").set_index("seller")[["p_threshold", "p_target"]]
-        bands.append(wide.join(probs).reset_index().assign(plan=names[x]))
-    bands = pd.concat(bands, ignore_index=True)
+    bands = pd.concat(
+        [
+            comp.forecast_bands(
+                _forecast(plans[x].to_json(), deals, targets, probabilities, months, results, next_end)
+            ).assign(plan=names[x])
+            for x in PLANS
+        ],
+        ignore_index=True,
+    )
     band_labels = {
         "seller": tr("compensation.seller"),
         "plan": tr("compensation.plan"),
@@ -603,7 +629,7 @@ with guarded():
         "p50": "P50",
         "p90": "P90",
     }
-    st.altair_chart(pay_forecast_chart(bands, band_labels), width="stretch")
+    st.altair_chart(pay_forecast_chart(bands, band_labels, lang()), width="stretch")
     forecast_cols = {
         "plan": tr("compensation.plan"),
         "seller": tr("compensation.seller"),
@@ -615,12 +641,8 @@ with guarded():
         "p_target": tr("compensation.col.p_target"),
     }
     st.dataframe(
-        bands[list(forecast_cols)].rename(columns=forecast_cols),
+        _styled(bands[list(forecast_cols)], forecast_cols),
         hide_index=True,
-        column_config={
-            forecast_cols[c]: st.column_config.NumberColumn(format=MONEY) for c in ("revenue_p50", "p10", "p50", "p90")
-        }
-        | {forecast_cols[c]: st.column_config.NumberColumn(format="percent") for c in ("p_threshold", "p_target")},
         key="compensation.forecast_table",
     )
 

@@ -3,8 +3,36 @@
 MESSAGES: dict[str, dict[str, str]] = {
     # ---- plan errors: what, where, and the fix
     "compensation.error.bad_json": {
-        "en": "The compensation plan file cannot be read: {detail}. Save the plan again from the Compensation page, or fix the JSON.",
-        "ru": "Не удаётся прочитать файл системы мотивации: {detail}. Сохраните план заново на странице «Мотивация» или исправьте JSON.",
+        "en": "The compensation plan file is not valid JSON (line {line}, column {column}). Save the plan again from the Compensation page, or fix the file there. Technical detail: {detail}",
+        "ru": "Файл системы мотивации — не корректный JSON (строка {line}, позиция {column}). Сохраните план заново на странице «Мотивация» или исправьте файл в этом месте. Техническая подробность: {detail}",
+    },
+    "compensation.error.bad_encoding": {
+        "en": "The compensation plan file is not UTF-8 text. Save the plan again from the Compensation page, or save the file as UTF-8. Technical detail: {detail}",
+        "ru": "Файл системы мотивации — не текст в кодировке UTF-8. Сохраните план заново на странице «Мотивация» или сохраните файл в UTF-8. Техническая подробность: {detail}",
+    },
+    "compensation.error.not_plan": {
+        "en": "The file holds JSON, but not a compensation plan: a plan is an object with «name», «fixed» and «variable». Save the plan again from the Compensation page.",
+        "ru": "В файле JSON, но не система мотивации: план — это объект с полями «name», «fixed» и «variable». Сохраните план заново на странице «Мотивация».",
+    },
+    "compensation.error.missing_field": {
+        "en": "The compensation plan file has no field {field}. Add it, or save the plan again from the Compensation page.",
+        "ru": "В файле системы мотивации нет поля {field}. Добавьте его или сохраните план заново на странице «Мотивация».",
+    },
+    "compensation.error.not_object": {
+        "en": "Plan field {field} must be a JSON object {{…}}. Fix it, or save the plan again from the Compensation page.",
+        "ru": "Поле плана {field} должно быть объектом JSON {{…}}. Исправьте его или сохраните план заново на странице «Мотивация».",
+    },
+    "compensation.error.not_list": {
+        "en": "Plan field {field} must be a JSON list […]. Fix it, or save the plan again from the Compensation page.",
+        "ru": "Поле плана {field} должно быть списком JSON […]. Исправьте его или сохраните план заново на странице «Мотивация».",
+    },
+    "compensation.error.not_boolean": {
+        "en": "Plan field {field}: «{value}» is not true or false. Write true or false without quotes.",
+        "ru": "Поле плана {field}: «{value}» — не true и не false. Напишите true или false без кавычек.",
+    },
+    "compensation.error.share_sum": {
+        "en": "Plan «{plan}»: the deductions set as a share of the bonus add up to {total} %, more than the whole bonus. Lower them so that together they take at most 100 %.",
+        "ru": "План «{plan}»: депремирование в долях премии в сумме составляет {total} %, больше всей премии. Уменьшите доли, чтобы вместе они были не больше 100 %.",
     },
     "compensation.error.not_number": {
         "en": "Plan field {field}: «{value}» is not a number. Enter a number.",
@@ -191,7 +219,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "compensation.col.variable": {"en": "Variable", "ru": "Переменная часть"},
     "compensation.col.penalty": {"en": "Penalty", "ru": "Депремирование"},
     "compensation.col.total": {"en": "Total", "ru": "Итого"},
-    "compensation.col.cut_share": {"en": "Cut, % of pay", "ru": "Снижение, % заработка"},
+    "compensation.col.cut_share": {"en": "Cut, % of monthly pay", "ru": "Снижение, % месячного заработка"},
     "compensation.pay_actuals": {"en": "Pay from actuals", "ru": "Выплаты по факту"},
     "compensation.pay_curves": {"en": "Pay curves", "ru": "Шкалы оплаты"},
     "compensation.curve_caption": {
@@ -208,9 +236,42 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Выплаты в следующем периоде по прогнозу продавца",
     },
     "compensation.forecast_caption": {
-        "en": "Revenue of each seller's open deals expected to close by {end} (overdue ones and those without a date included; own probability, else the stage's) for the next period, {start} – {end}, with the same targets and conditions. Pay never falls when revenue grows, so the pay quantiles are the pay at the revenue quantiles; new-service and new-client bonuses enter at their expected values.",
-        "ru": "Выручка открытых сделок продавца с ожидаемой датой закрытия до {end} (включая просроченные и сделки без даты; с вероятностью продавца, иначе — вероятностью этапа) в следующем периоде, {start} – {end}, с теми же планами и условиями. Выплата не убывает с ростом выручки, поэтому квантили выплат — это выплаты при квантилях выручки; премии за новые услуги и новых клиентов учтены по ожидаемым значениям.",
+        "en": "Revenue of each seller's open deals expected to close by {end} (overdue ones and those without a date included) for the next period, {start} – {end}, with the same targets and conditions. Win probabilities: {source}. Pay never falls when revenue grows, so the pay quantiles are the pay at the revenue quantiles; new-service and new-client bonuses enter at their expected values.",
+        "ru": "Выручка открытых сделок продавца с ожидаемой датой закрытия до {end} (включая просроченные и сделки без даты) в следующем периоде, {start} – {end}, с теми же планами и условиями. Вероятности выигрыша: {source}. Выплата не убывает с ростом выручки, поэтому квантили выплат — это выплаты при квантилях выручки; премии за новые услуги и новых клиентов учтены по ожидаемым значениям.",
     },
+    "compensation.source.stages": {
+        "en": "the stage probabilities of the funnel settings, as on the Forecast & plan page by default",
+        "ru": "вероятности этапов из настроек воронки, как на странице «Прогноз и план» по умолчанию",
+    },
+    "compensation.source.stages_own": {
+        "en": "the seller's own estimate where the deal has one, else the stage probability of the funnel settings",
+        "ru": "оценка продавца, если она есть у сделки, иначе вероятность этапа из настроек воронки",
+    },
+    "compensation.source.whatif": {
+        "en": "the what-if stage probabilities set on the Forecast & plan page",
+        "ru": "вероятности этапов, заданные на странице «Прогноз и план» («что если»)",
+    },
+    "compensation.source.whatif_own": {
+        "en": "the seller's own estimate where the deal has one, else the what-if stage probability set on the Forecast & plan page",
+        "ru": "оценка продавца, если она есть у сделки, иначе вероятность этапа, заданная на странице «Прогноз и план»",
+    },
+    "compensation.own": {
+        "en": "Use sellers' own probabilities",
+        "ru": "Учитывать вероятности, указанные продавцами",
+    },
+    "compensation.own_help": {
+        "en": "Each deal's own win probability from the CRM where it has one, instead of its stage's. Sellers tend to be optimistic: the Funnels page compares their estimates with what actually closed.",
+        "ru": "Вероятность выигрыша из CRM, указанная в сделке, вместо вероятности её этапа. Продавцы склонны к оптимизму: на странице «Воронки» их оценки сравниваются с фактическими результатами.",
+    },
+    "compensation.whatif": {
+        "en": "Use the Forecast & plan page's what-if rates",
+        "ru": "Использовать вероятности со страницы «Прогноз»",
+    },
+    "compensation.whatif_help": {
+        "en": "The stage probabilities as set with the sliders on the Forecast & plan page, instead of those of the funnel settings.",
+        "ru": "Вероятности этапов, выставленные ползунками на странице «Прогноз и план», вместо вероятностей из настроек воронки.",
+    },
+    "compensation.pp": {"en": "{value} pp", "ru": "{value} п. п."},
     "compensation.col.p_threshold": {"en": "P(bonus threshold)", "ru": "P(порог премии)"},
     "compensation.col.p_target": {"en": "P(plan met)", "ru": "P(план выполнен)"},
     "compensation.col.pay_p10": {"en": "Pay P10", "ru": "Выплата P10"},

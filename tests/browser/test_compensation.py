@@ -6,8 +6,11 @@ from tests.browser.conftest import open_app, wait_for_app, widget
 
 
 def _metric(page, label: str) -> float:
+    """A money metric as funnel_model.formatting writes it: thousands grouped by a narrow no-break space."""
     box = page.get_by_test_id("stMetric").filter(has_text=label).first
-    return float(box.get_by_test_id("stMetricValue").inner_text().replace(",", ""))
+    text = box.get_by_test_id("stMetricValue").inner_text()
+    assert "," not in text, text
+    return float(text.replace("\u202f", "").replace(" ", ""))
 
 
 def test_compensation_page_renders_the_pay_table(page, app_url, save_screenshot):
@@ -47,3 +50,14 @@ def test_compensation_page_renders_the_pay_table(page, app_url, save_screenshot)
     base.press("Enter")
     wait_for_app(page)
     assert _metric(page, "Total pay · A") == total_a + sellers * 10_000
+
+
+def test_compensation_page_in_russian_writes_numbers_the_russian_way(page, app_url, save_screenshot):
+    open_app(page, app_url, "", lang="ru")
+    open_app(page, app_url, "compensation", lang="ru")
+    widget(page, "compensation.pay_table").wait_for()
+    cost = page.get_by_test_id("stMetric").filter(has_text="Стоимость продаж · B").first
+    assert "п. п." in cost.inner_text() and " pp" not in cost.inner_text()
+    assert "," in cost.get_by_test_id("stMetricValue").inner_text()  # decimal comma
+    assert page.get_by_test_id("stException").count() == 0
+    save_screenshot(page, "compensation_ru")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from funnel_model.compensation import CompensationPlan
+from funnel_model.formatting import money, percent
 from tests.conftest import ROOT
 
 PAGE = "pages/compensation.py"
@@ -27,6 +30,18 @@ def pay_table(at: AppTest, columns=("Plan", "Seller", "Target", "Total")):
         if set(columns) <= set(frame.value.columns):
             return frame.value
     raise AssertionError("no pay table on the page")
+
+
+def displayed(at: AppTest, column: str):
+    """The cells as the grid shows them (the Styler's display values) of the table with ``column``."""
+    import pyarrow as pa
+
+    for frame in at.dataframe:
+        if column in frame.value.columns:
+            values = pa.ipc.open_stream(frame.proto.arrow_data.styler.display_values).read_pandas()
+            values.columns = frame.value.columns
+            return values
+    raise AssertionError(f"no table with {column}")
 
 
 def rows(df, plan: str):
@@ -55,9 +70,9 @@ def test_the_page_shows_a_pay_row_per_seller_and_plan(english):
         assert (part["Variable"] >= 0).all()
     # the company metrics add the table up
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Total pay · A"] == f"{a['Total'].sum():,.0f}"
+    assert metrics["Total pay · A"] == money(a["Total"].sum(), "en")
     revenue = a["Won revenue"].sum()
-    assert metrics["Cost of sales · B"] == f"{b['Total'].sum() / revenue:.1%}"
+    assert metrics["Cost of sales · B"] == percent(b["Total"].sum() / revenue, "en")
     # plan A is shared with the rejection-math page
     plan = at.session_state["compensation.plan_a"]
     assert isinstance(plan, CompensationPlan) and plan.fixed.base == 60_000
@@ -100,13 +115,28 @@ def test_a_preset_replaces_the_plan_and_deductions_from_the_base_are_warned():
     assert any("144-FZ" in t and "art. 192" in t and "base salary" in t for t in texts), texts
 
 
-def test_russian_renders():
+def test_russian_renders_with_russian_numbers():
     at = open_page("ru")
     assert at.title[0].value == "Мотивация"
     df = pay_table(at, ("План", "Продавец", "План продаж", "Итого"))
     assert set(df["План"]) == {"План A", "План B"}
     labels = [el.proto.label for el in at.get("download_button")]
     assert "Скачать таблицу выплат (XLSX)" in labels
+    a, b = (df[df["План"] == f"План {x}"] for x in "AB")
+    metrics = {m.label: m for m in at.metric}
+    total = metrics["Фонд оплаты · A"].value
+    assert total == money(a["Итого"].sum(), "ru") and "\u202f" in total and "," not in total
+    revenue = a["Выручка"].sum()
+    share_a, share_b = a["Итого"].sum() / revenue, b["Итого"].sum() / revenue
+    cost = metrics["Стоимость продаж · B"]
+    assert cost.value == percent(share_b, "ru") and "," in cost.value  # decimal comma: «12,3 %»
+    points = f"{abs(100 * (share_b - share_a)):.1f}".replace(".", ",")
+    sign = "+" if share_b >= share_a else "-"
+    assert cost.proto.delta == f"{sign}{points} п. п."  # a translated unit, not " pp"
+    # the table's cells are numbers; the grid shows them as funnel_model.formatting writes them
+    shown = displayed(at, "Итого")
+    assert shown["Итого"].tolist() == [money(x, "ru") for x in df["Итого"]]
+    assert shown["Выполнение"].iloc[0] == percent(df["Выполнение"].iloc[0], "ru")
 
 
 def test_plan_edits_survive_a_visit_to_another_page():
@@ -201,7 +231,11 @@ def test_a_saved_plan_loads_back_and_a_broken_file_is_explained():
     assert (rows(pay_table(at), "Plan A")["Fixed"] == 40_000).all()
     at.file_uploader(key="compensation.b.upload").set_value(("bad.json", b"{oops", "application/json")).run()
     assert not at.exception
-    assert any("cannot be read" in e.value for e in at.error)
+    errors = [e.value for e in at.error]
+    assert errors == [
+        "The compensation plan file is not valid JSON (line 1, column 2). Save the plan again from the Compensation "
+        "page, or fix the file there. Technical detail: Expecting property name enclosed in double quotes"
+    ]
     assert len(pay_table(at)) > 0  # the rest of the page still works
 
 
@@ -232,3 +266,73 @@ def test_products_chosen_by_name_count_as_new_services():
     assert (after["New-service bonus"] - before["New-service bonus"]).to_numpy() == pytest.approx(
         0.02 * extra.to_numpy()
     )
+
+
+# --------------------------------------------------------------------------- the pay forecast's probabilities
+
+
+def _open_deals_next_period():
+    """The demo's open deals the page's forecast counts (expected to close before the next period ends)."""
+    from funnel_model import read_deals
+    from funnel_model.compensation import next_period
+    from funnel_model.config import FunnelConfig
+
+    deals = read_deals(ROOT / "data" / "demo_deals.csv").deals
+    config = FunnelConfig.from_json((ROOT / "data" / "demo_config.json").read_text(encoding="utf-8"))
+    _, end = next_period(deals, 1)
+    expected = deals["expected_close_at"]
+    kept = deals[(deals["status"] == "open") & (expected.isna() | (expected < end))]
+    table = config.stage_table()
+    by_stage = table[table["kind"] == "open"].set_index(["funnel", "stage"])["probability"]
+    stage_p = by_stage.reindex(pd.MultiIndex.from_frame(kept[["funnel", "stage"]].astype(object))).to_numpy()
+    return kept, stage_p
+
+
+def forecast_table(at: AppTest, plan: str = "Plan A"):
+    for frame in at.dataframe:
+        if "Revenue P50" in frame.value.columns:
+            df = frame.value
+            return df[df["Plan"] == plan].set_index("Seller")
+    raise AssertionError("no forecast table")
+
+
+def test_the_pay_forecast_uses_stage_rates_unless_sellers_estimates_are_ticked():
+    from funnel_model.forecast import revenue_distribution
+
+    at = open_page("en")
+    kept, stage_p = _open_deals_next_period()
+    igor = "Игорь Волков"  # stated 0.70 on average, 0.50 by the stage config
+    mine = (kept["owner"] == igor).to_numpy()
+    amounts = kept["amount"].fillna(0.0).to_numpy()[mine]
+    by_stage = revenue_distribution(amounts, stage_p[mine]).quantile(0.5)
+    own_p = kept["probability"].to_numpy()[mine]
+    by_own = revenue_distribution(amounts, np.where(np.isnan(own_p), stage_p[mine], own_p)).quantile(0.5)
+    assert by_own > 1.2 * by_stage
+    assert forecast_table(at).loc[igor, "Revenue P50"] == pytest.approx(by_stage)
+    assert not at.checkbox(key="compensation.own").value
+    at.checkbox(key="compensation.own").check().run()
+    assert not at.exception
+    assert forecast_table(at).loc[igor, "Revenue P50"] == pytest.approx(by_own)
+    assert any("seller's own estimate" in c.value for c in at.caption)
+
+
+def test_the_what_if_option_appears_after_the_forecast_page_and_applies_its_sliders():
+    at = open_page("en")
+    assert "compensation.whatif" not in [c.key for c in at.checkbox]  # the Forecast page not visited yet
+    before = forecast_table(at)
+    at.switch_page("pages/forecast.py")
+    at.run()
+    for slider in at.slider:
+        if slider.key and slider.key.startswith("forecast.p."):
+            slider.set_value(100)  # every open deal certain
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception
+    assert forecast_table(at)["Revenue P50"].equals(before["Revenue P50"])  # offered, not imposed
+    at.checkbox(key="compensation.whatif").check().run()
+    assert not at.exception
+    kept, _ = _open_deals_next_period()
+    certain = kept.groupby("owner")["amount"].sum().reindex(before.index, fill_value=0.0)
+    assert forecast_table(at)["Revenue P50"].to_numpy() == pytest.approx(certain.to_numpy())
+    assert any("what-if stage probabilities set on the Forecast & plan page" in c.value for c in at.caption)
