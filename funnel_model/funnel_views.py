@@ -21,6 +21,7 @@ from funnel_model.geometry import (
     cycle_times,
     deal_depth,
     funnel_geometry,
+    history_orphans,
     reach_summary,
     seller_comparison,
     stage_durations,
@@ -32,9 +33,16 @@ __all__ = ["FunnelViews", "funnel_views"]
 
 @dataclass(frozen=True)
 class FunnelViews:
-    """The Funnels page's numbers; see :func:`funnel_views`."""
+    """The Funnels page's numbers; see :func:`funnel_views`.
+
+    ``deals`` is the number of deals shown (after every filter);
+    ``undated_excluded`` the deals of the chosen pipeline (all sellers: the
+    team's rates and calibration use them too) the period filter left out
+    because they have no creation date (0 without a period filter).
+    """
 
     deals: int
+    undated_excluded: int
     summary: ReachSummary
     geometry: pd.DataFrame
     bottlenecks: pd.DataFrame
@@ -71,25 +79,32 @@ def funnel_views(
         the seller comparison and calibration stay the team's (sellers are
         compared with each other; adopted rates are the team's).
     period : (date, date), optional
-        Keep deals created on these days, both ends included.
+        Keep deals created on these days, both ends included; deals without
+        a creation date are then left out and counted
+        (``undated_excluded``). None (no period filter) keeps them: pass None
+        when the user has not narrowed the period.
     min_count : int
         Minimum count for reliable rates.
     rate_level, wilson_level : float
-        Interval levels of stage win rates and sellers (Beta) and of
-        calibration (Wilson).
+        Interval levels of stage win rates, the sellers' win rates and the
+        per-stage calibration (Beta: one rule for "configured outside the
+        interval") and of the per-seller calibration (Wilson).
     """
+    orphans = history_orphans(history, deals)  # against the whole deal file, before any filter
     keep = np.ones(len(deals), dtype=bool)
     if funnel is not None:
         keep &= (deals["funnel"] == funnel).fillna(False).to_numpy()
+    undated = np.zeros(len(deals), dtype=bool)
     if period is not None:
         start, end = pd.Timestamp(period[0]), pd.Timestamp(period[1]) + pd.Timedelta(days=1)
         created = deals["created_at"]
+        undated = keep & created.isna().to_numpy()
         keep &= ((created >= start) & (created < end)).fillna(False).to_numpy()
     scope = deals[keep]
     depth = deal_depth(scope, config, history)
     if seller is not None:
-        mine = (scope["owner"] == seller).fillna(False).to_numpy()
-        chosen, chosen_depth = scope[mine], depth[mine]
+        owned = (deals["owner"] == seller).fillna(False).to_numpy()
+        chosen, chosen_depth = scope[owned[keep]], depth[owned[keep]]
     else:
         chosen, chosen_depth = scope, depth
     geometry = funnel_geometry(
@@ -98,7 +113,8 @@ def funnel_views(
     rates = stage_win_rates(scope, config, history, min_count=min_count, level=rate_level, depth=depth)
     return FunnelViews(
         deals=len(chosen),
-        summary=reach_summary(chosen_depth),
+        undated_excluded=int(undated.sum()),
+        summary=reach_summary(chosen_depth, orphans),
         geometry=geometry,
         bottlenecks=bottlenecks(geometry),
         cycle=cycle_times(chosen, by=("segment",)),

@@ -598,21 +598,19 @@ def with_empirical_probabilities(config: FunnelConfig, rates: pd.DataFrame, digi
 
     Stages without a finite rate (no closed deal and no pool, or not
     identifiable: see :func:`stage_win_rates`) keep their configured
-    probability.
+    probability exactly; adopted rates are rounded to ``digits``.
     """
     lookup = {
         (f, s): r for f, s, r in zip(rates["funnel"], rates["stage"], rates["rate"], strict=True) if np.isfinite(r)
     }
-    funnels = [
-        replace(
-            f,
-            stages=[
-                StageSpec(s.name, round(float(np.clip(lookup.get((f.name, s.name), s.probability), 0, 1)), digits))
-                for s in f.stages
-            ],
-        )
-        for f in config.funnels
-    ]
+
+    def adopted(funnel: str, stage: StageSpec) -> StageSpec:
+        rate = lookup.get((funnel, stage.name))
+        if rate is None:  # kept exactly as configured
+            return stage
+        return StageSpec(stage.name, round(float(np.clip(rate, 0, 1)), digits))
+
+    funnels = [replace(f, stages=[adopted(f.name, s) for s in f.stages]) for f in config.funnels]
     return FunnelConfig(funnels)
 
 

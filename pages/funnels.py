@@ -14,16 +14,17 @@ import streamlit as st
 
 from funnel_model.charts.funnels import calibration_chart, comparison_chart, funnel_panel, seller_chart
 from funnel_model.config import FunnelConfig
+from funnel_model.formatting import number, percent
 from funnel_model.funnel_views import FunnelViews, funnel_views
 from funnel_model.geometry import DEFAULT_MIN_COUNT, with_empirical_probabilities
 from funnel_model.schema import SEGMENTS
 from ui import data
 from ui.guard import guarded
-from ui.i18n import tr
+from ui.i18n import lang, tr
 
 ALL = "__all__"
-RATE_LEVEL = 0.9  # Beta interval of stage win rates and sellers
-WILSON_LEVEL = 0.95  # calibration intervals
+RATE_LEVEL = 0.9  # Beta interval of stage win rates, sellers and the per-stage calibration (one rule)
+WILSON_LEVEL = 0.95  # per-seller calibration intervals
 ADOPTED_KEY = "funnels._adopted"
 BAR_HEIGHT = 44  # pixels per funnel stage: room for the stage name over its numbers
 
@@ -45,15 +46,15 @@ def compute(
         FunnelConfig.from_json(config_json),
         funnel=None if funnel == ALL else funnel,
         seller=None if seller == ALL else seller,
-        period=period if deals["created_at"].notna().any() else None,
+        period=period,
         min_count=min_count,
         rate_level=RATE_LEVEL,
         wilson_level=WILSON_LEVEL,
     )
 
 
-def _pct(x: float) -> str:
-    return "—" if not np.isfinite(x) else f"{x:.0%}"
+def _pct(x: float, digits: int = 0) -> str:
+    return percent(x, lang(), digits)
 
 
 def _segment_name(segment: object) -> str:
@@ -102,7 +103,8 @@ def _show_filters(deals: pd.DataFrame, config: FunnelConfig):
     if len(created):
         lo, hi = created.min().date(), created.max().date()
         chosen = cols[2].date_input(tr("funnels.period"), (lo, hi), min_value=lo, max_value=hi, key="funnels.period")
-        if isinstance(chosen, (tuple, list)) and len(chosen) == 2:
+        # The full range is no filter: deals without a creation date stay in.
+        if isinstance(chosen, (tuple, list)) and len(chosen) == 2 and (chosen[0], chosen[1]) != (lo, hi):
             period = (chosen[0], chosen[1])
     toggles = st.columns([1, 1, 1.4])
     basis = toggles[0].radio(
@@ -131,9 +133,16 @@ def _show_semantics(result: FunnelViews) -> None:
         st.caption(tr("funnels.semantics.history", n=summary.from_history, total=summary.deals))
     else:
         st.caption(tr("funnels.semantics.snapshot"))
-    st.caption(tr("funnels.lost_unknown", n=summary.lost_unknown))
+    if summary.lost_unknown:
+        st.caption(tr("funnels.lost_unknown", n=summary.lost_unknown))
+    else:
+        st.caption(tr("funnels.lost_unknown_none"))
     if summary.unmatched:
         st.warning(tr("funnels.unmatched", n=summary.unmatched))
+    if summary.history_orphans:
+        st.warning(tr("funnels.history_orphans", n=summary.history_orphans))
+    if result.undated_excluded:
+        st.info(tr("funnels.undated_excluded", n=result.undated_excluded))
 
 
 def _show_funnels(result: FunnelViews, basis: str, measure: str, min_count: int) -> list:
@@ -152,7 +161,9 @@ def _show_funnels(result: FunnelViews, basis: str, measure: str, min_count: int)
             kind, pipeline = _segment_name(segment), str(rows["funnel"].iloc[0])
             if not rows["reliable"].iloc[0]:
                 pipeline = tr("funnels.unreliable", funnel=pipeline, n=int(rows["reached"].iloc[0]))
-            chart = funnel_panel(kind, rows, subtitle=pipeline, measure=measure, basis=basis, labels=labels, colour=i)
+            chart = funnel_panel(
+                kind, rows, subtitle=pipeline, measure=measure, basis=basis, labels=labels, lang=lang(), colour=i
+            )
             column.altair_chart(chart, width="stretch", height=BAR_HEIGHT * len(rows), key=f"funnels.chart.{i}")
         st.caption(tr("funnels.chart_caption", basis=tr(f"funnels.basis.{basis}")))
     with st.expander(tr("funnels.section.table")):
@@ -184,6 +195,9 @@ def _show_comparison(result: FunnelViews, panels: list, basis: str) -> None:
         title = titles.get((row.funnel, row.segment))
         if title is None:
             continue
+        if row.lost_unknown:
+            st.markdown(tr("funnels.bottleneck_unknown", funnel=title, n=int(row.lost_unknown)))
+            continue
         key = "funnels.bottleneck" if row.reliable else "funnels.bottleneck_unreliable"
         st.markdown(tr(key, funnel=title, stage=row.stage, previous=row.previous, pct=_pct(row.conversion)))
 
@@ -193,7 +207,7 @@ def _show_sellers(result: FunnelViews) -> None:
     sellers = result.sellers
     if not len(sellers):
         return
-    st.caption(tr("funnels.sellers_caption", level=f"{RATE_LEVEL:.0%}"))
+    st.caption(tr("funnels.sellers_caption", level=_pct(RATE_LEVEL)))
     labels = {k: tr(f"funnels.label.{k}") for k in ("win_rate", "team", "seller")}
     names = list(dict.fromkeys(sellers["funnel"]))
     for tab, name in zip(st.tabs(names), names, strict=True):
@@ -236,10 +250,19 @@ def _show_time(result: FunnelViews) -> None:
 
 def _show_rates(result: FunnelViews, config: FunnelConfig, min_count: int) -> None:
     st.subheader(tr("funnels.section.rates"))
-    rates = result.rates
-    st.caption(tr("funnels.rates_caption", level=f"{RATE_LEVEL:.0%}", n=min_count))
+    rates = result.rates.copy()
+    st.caption(tr("funnels.rates_caption", level=_pct(RATE_LEVEL), n=min_count))
+    unknown = ~rates["identifiable"].to_numpy(dtype=bool)
+    rates["note"] = [
+        tr("funnels.rate_unknown", n=int(n)) if blank else ""
+        for blank, n in zip(unknown, rates["lost_unknown"], strict=True)
+    ]
+    if unknown.any():
+        per_funnel = rates.loc[unknown].drop_duplicates("funnel")
+        for row in per_funnel.itertuples(index=False):
+            st.warning(tr("funnels.rates_unknown", funnel=row.funnel, n=int(row.lost_unknown)))
     columns = ["funnel", "stage", "won", "lost", "n", "observed", "rate", "low", "high", "configured", "outside"]
-    columns += ["pooled"]
+    columns += ["pooled", "note"]
     shown = _translated(rates, columns)
     flagged = rates["outside"].to_numpy()
     styled = shown.style.apply(
@@ -252,20 +275,30 @@ def _show_rates(result: FunnelViews, config: FunnelConfig, min_count: int) -> No
         key="funnels.rates",
         column_config=_percent_columns(["observed", "rate", "low", "high", "configured"]),
     )
-    st.caption(tr("funnels.outside_count", n=int(flagged.sum())))
-    if st.button(tr("funnels.adopt"), key="funnels.adopt"):
+    st.caption(tr("funnels.outside_count", n=int(flagged.sum()), level=_pct(RATE_LEVEL)))
+    adoptable = int(np.isfinite(rates["rate"].to_numpy(dtype=float)).sum())
+    if unknown.any():
+        st.caption(tr("funnels.adopt_partial", n=adoptable, kept=int(unknown.sum())))
+    if st.button(tr("funnels.adopt"), key="funnels.adopt", disabled=adoptable == 0):
         data.set_config(with_empirical_probabilities(config, rates))
-        st.session_state[ADOPTED_KEY] = True
+        st.session_state[ADOPTED_KEY] = (adoptable, int(unknown.sum()))
         st.rerun()
-    if st.session_state.pop(ADOPTED_KEY, False):
-        st.success(tr("funnels.adopted"))
+    adopted = st.session_state.pop(ADOPTED_KEY, None)
+    if adopted:
+        st.success(tr("funnels.adopted", n=adopted[0]))
+        if adopted[1]:
+            st.info(tr("funnels.adopted_kept", kept=adopted[1]))
 
 
-def _show_calibration(result: FunnelViews) -> None:
+def _flag_labels() -> dict[str, str]:
+    return {f"flag_{f or 'none'}": tr(f"funnels.flag.{f or 'none'}") for f in ("over", "under", "below", "above", "")}
+
+
+def _show_calibration(result: FunnelViews, min_count: int) -> None:
     st.subheader(tr("funnels.section.calibration"))
     cal = result.calibration
-    st.metric(tr("funnels.brier"), "—" if not np.isfinite(cal.brier) else f"{cal.brier:.3f}")
-    st.caption(tr("funnels.calibration_caption", n=cal.deals, own=cal.own_estimates, level=f"{WILSON_LEVEL:.0%}"))
+    st.metric(tr("funnels.brier"), number(cal.brier, lang(), 3))
+    st.caption(tr("funnels.calibration_caption", n=cal.deals, own=cal.own_estimates))
     by_owner = cal.by_owner
     if cal.over_optimistic:
         worst = by_owner[by_owner["flag"] == "over"]
@@ -273,41 +306,55 @@ def _show_calibration(result: FunnelViews) -> None:
             tr(
                 "funnels.over_optimistic",
                 names=", ".join(cal.over_optimistic),
-                oe=", ".join(f"{x:.2f}" for x in worst["oe"]),
+                oe=", ".join(number(x, lang(), 2) for x in worst["oe"]),
             ),
             icon="⚠️",
         )
-    else:
+    elif cal.own_estimates:
         st.caption(tr("funnels.calibration_ok"))
+    if cal.below_configured:
+        below = by_owner[by_owner["flag"] == "below"]
+        st.info(
+            tr(
+                "funnels.below_configured",
+                names=", ".join(cal.below_configured),
+                oe=", ".join(number(x, lang(), 2) for x in below["oe"]),
+            )
+        )
     labels = {
         "stated": tr("funnels.label.stated"),
         "observed": tr("funnels.label.observed"),
-        "flag_over": tr("funnels.flag.over"),
-        "flag_under": tr("funnels.flag.under"),
-        "flag_none": tr("funnels.flag.none"),
         "n": tr("funnels.label.n"),
         "name": tr("funnels.label.name"),
+        **_flag_labels(),
     }
     columns = ["n", "stated", "observed", "low", "high", "expected", "wins", "oe", "brier", "reliable", "flag"]
-    percent = _percent_columns(["stated", "observed", "low", "high"])
+    percent_columns = _percent_columns(["stated", "observed", "low", "high"])
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{tr('funnels.by_seller')}**")
-        st.altair_chart(calibration_chart(by_owner, name="owner", labels=labels), width="stretch")
+        st.caption(tr("funnels.by_seller_caption", level=_pct(WILSON_LEVEL), n=min_count))
         table = by_owner.copy()
+        table["source"] = table["source"].map(lambda v: tr(f"funnels.source.{v}"))
+        both = by_owner["owner"].duplicated(keep=False).to_numpy()
+        table["chart_name"] = np.where(both, table["owner"] + " · " + table["source"], table["owner"])
+        st.altair_chart(calibration_chart(table, name="chart_name", labels=labels), width="stretch")
         over = (table["flag"] == "over").to_numpy()
         table["flag"] = table["flag"].map(lambda f: tr(f"funnels.flag.{f or 'none'}"))
-        shown = _translated(table, ["owner", *columns]).round({tr("funnels.col.oe"): 2, tr("funnels.col.brier"): 3})
+        shown = _translated(table, ["owner", "source", *columns]).round(
+            {tr("funnels.col.oe"): 2, tr("funnels.col.brier"): 3}
+        )
         styled = shown.style.apply(lambda _: np.where(over, "background-color: #fde2e1; font-weight: bold", ""), axis=0)
-        st.dataframe(styled, hide_index=True, width="stretch", key="funnels.cal_seller", column_config=percent)
+        st.dataframe(styled, hide_index=True, width="stretch", key="funnels.cal_seller", column_config=percent_columns)
     with right:
         st.markdown(f"**{tr('funnels.by_stage')}**")
+        st.caption(tr("funnels.by_stage_caption", level=_pct(RATE_LEVEL)))
         by_stage = cal.by_stage
         st.altair_chart(calibration_chart(by_stage, name="stage", labels=labels), width="stretch")
         table = by_stage.copy()
         table["flag"] = table["flag"].map(lambda f: tr(f"funnels.flag.{f or 'none'}"))
         shown = _translated(table, ["funnel", "stage", *columns]).round({tr("funnels.col.oe"): 2})
-        st.dataframe(shown, hide_index=True, width="stretch", key="funnels.cal_stage", column_config=percent)
+        st.dataframe(shown, hide_index=True, width="stretch", key="funnels.cal_stage", column_config=percent_columns)
 
 
 st.title(tr("page.funnels"))
@@ -321,6 +368,8 @@ with guarded():
     result = compute(deals, dataset.history, dataset.config.to_json(), funnel, seller, period, min_count)
     if not result.deals:
         st.info(tr("funnels.no_deals"))
+        if result.undated_excluded:
+            st.info(tr("funnels.undated_excluded", n=result.undated_excluded))
         st.stop()
     _show_semantics(result)
     panels = _show_funnels(result, basis, measure, min_count)
@@ -328,4 +377,4 @@ with guarded():
     _show_sellers(result)
     _show_time(result)
     _show_rates(result, dataset.config, min_count)
-    _show_calibration(result)
+    _show_calibration(result, min_count)

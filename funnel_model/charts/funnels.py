@@ -13,31 +13,17 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from funnel_model.formatting import number, percent, short_money
+
 __all__ = [
     "calibration_chart",
     "comparison_chart",
-    "format_money",
-    "funnel_chart",
     "funnel_panel",
     "seller_chart",
 ]
 
 _LINES = ("#3b78b0", "#3f9b3a", "#e07b1a", "#8a5a9e", "#2f9c95", "#c9403f")
 _PALETTE = ("#9ecae9", "#a1d99b", "#fdb97d", "#d4b9da", "#a6dcd8", "#f4a6a6")
-
-
-def format_money(value: float) -> str:
-    """A short money figure: 1.2M, 850K, 920."""
-    if not np.isfinite(value):
-        return "—"
-    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if abs(value) >= size:
-            return f"{value / size:.1f}{suffix}"
-    return f"{value:.0f}"
-
-
-def _pct(x: float) -> str:
-    return "—" if not np.isfinite(x) else f"{x:.0%}"
 
 
 def funnel_panel(
@@ -48,6 +34,7 @@ def funnel_panel(
     measure: str = "count",
     basis: str = "previous",
     labels: Mapping[str, str],
+    lang: str = "en",
     colour: int = 0,
     width: int | str = "container",
     stage_height: int = 40,
@@ -71,6 +58,9 @@ def funnel_panel(
     labels : mapping
         Translated words: "stage", "reached", "amount", "from_previous",
         "from_first", "open".
+    lang : str
+        UI language of the numbers on the bars (:mod:`funnel_model.formatting`:
+        "1.2M" / «1,2 млн», "34 %").
     colour : int
         Index into the palette, so side-by-side funnels differ.
     width : int or "container"
@@ -93,22 +83,25 @@ def funnel_panel(
     data["right"] = value / 2.0
     conv = data["from_first"] if basis == "first" else data["from_previous"]
     data["label"] = [
-        f"{r} · {format_money(a)} · {_pct(c)}" for r, a, c in zip(data["reached"], data["amount"], conv, strict=True)
+        f"{number(r, lang)} · {short_money(a, lang)} · {percent(c, lang, 0)}"
+        for r, a, c in zip(data["reached"], data["amount"], conv, strict=True)
     ]
     # Stage name over its numbers, centred on the bar: the panel needs no y axis and stays narrow.
     data["text"] = data["stage"] + "\n" + data["label"]
-    data["amount_text"] = data["amount"].map(format_money)
-    data["from_previous_text"] = data["from_previous"].map(_pct)
-    data["from_first_text"] = data["from_first"].map(_pct)
+    data["reached_text"] = [number(r, lang) for r in data["reached"]]
+    data["open_text"] = [number(r, lang) for r in data["open"]]
+    data["amount_text"] = [short_money(a, lang) for a in data["amount"]]
+    data["from_previous_text"] = [percent(c, lang, 1) for c in data["from_previous"]]
+    data["from_first_text"] = [percent(c, lang, 1) for c in data["from_first"]]
     half = float(np.nanmax(value)) / 2.0 if len(value) and np.nanmax(value) > 0 else 1.0
     y = alt.Y("stage:N", sort=list(data["stage"]), title=None, axis=None, scale=alt.Scale(paddingInner=0.12))
     tooltip = [
         alt.Tooltip("stage:N", title=labels["stage"]),
-        alt.Tooltip("reached:Q", title=labels["reached"], format=","),
+        alt.Tooltip("reached_text:N", title=labels["reached"]),
         alt.Tooltip("amount_text:N", title=labels["amount"]),
         alt.Tooltip("from_previous_text:N", title=labels["from_previous"]),
         alt.Tooltip("from_first_text:N", title=labels["from_first"]),
-        alt.Tooltip("open:Q", title=labels["open"]),
+        alt.Tooltip("open_text:N", title=labels["open"]),
     ]
     base = alt.Chart(data).encode(y=y)
     bars = base.mark_bar(color=_PALETTE[colour % len(_PALETTE)]).encode(
@@ -122,25 +115,6 @@ def funnel_panel(
     return alt.layer(bars, text).properties(
         title=heading, width=width, height=max(stage_height * len(data), stage_height)
     )
-
-
-def funnel_chart(
-    panels: Sequence[tuple[str, pd.DataFrame]],
-    *,
-    measure: str = "count",
-    basis: str = "previous",
-    labels: Mapping[str, str],
-    width: int = 300,
-) -> alt.HConcatChart:
-    """Several :func:`funnel_panel` funnels side by side in one chart (for export).
-
-    ``panels`` is a sequence of (title, geometry rows of one group).
-    """
-    charts = [
-        funnel_panel(title, rows, measure=measure, basis=basis, labels=labels, colour=i, width=width)
-        for i, (title, rows) in enumerate(panels)
-    ]
-    return alt.hconcat(*charts, spacing=30).resolve_scale(x="independent", y="independent")
 
 
 def comparison_chart(
@@ -216,17 +190,24 @@ def calibration_chart(
         Column naming each point (e.g. "owner" or "stage").
     labels : mapping
         "stated", "observed", "flag_over", "flag_under", "flag_none", "n",
-        "name".
+        "name"; "flag_below" and "flag_above" when the table has rows of
+        configured probabilities (a ``source`` column with "config").
     """
     data = table.dropna(subset=["observed"]).copy()
     data["name"] = data[name].astype(str)
-    names = {"over": labels["flag_over"], "under": labels["flag_under"], "": labels["flag_none"]}
+    names = {"over": labels["flag_over"], "under": labels["flag_under"]}
+    colours = ["#d62728", "#1f77b4"]
+    if "flag_below" in labels and (data["flag"].isin(["below", "above"])).any():
+        names |= {"below": labels["flag_below"], "above": labels["flag_above"]}
+        colours += ["#e07b1a", "#2f9c95"]
+    names[""] = labels["flag_none"]
+    colours.append("#7f7f7f")
     data["flag_text"] = data["flag"].map(names)
     colour = alt.Color(
         "flag_text:N",
         title=None,
         legend=alt.Legend(orient="bottom"),
-        scale=alt.Scale(domain=list(names.values()), range=["#d62728", "#1f77b4", "#7f7f7f"]),
+        scale=alt.Scale(domain=list(names.values()), range=colours),
     )
     x = alt.X("stated:Q", title=labels["stated"], scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"))
     y = alt.Y("observed:Q", title=labels["observed"], scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"))

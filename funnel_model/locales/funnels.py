@@ -28,8 +28,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Пройденные этапы взяты из таблицы сделок (истории этапов нет): открытые сделки прошли текущий этап, выигранные — все этапы, проигранные — этап, на котором проиграны.",
     },
     "funnels.lost_unknown": {
-        "en": "Lost deals with no known loss stage: {n} (counted at the first stage only).",
-        "ru": "Проигранных сделок без известного этапа проигрыша: {n} (учтены только на первом этапе).",
+        "en": "Lost deals with no known loss stage: {n} (counted at the first stage only, so later stages' counts are lower bounds and their win rates and step conversions are unknown).",
+        "ru": "Проигранных сделок без известного этапа проигрыша: {n} (учтены только на первом этапе, поэтому числа на следующих этапах — оценки снизу, а вероятность выигрыша и конверсия между ними неизвестны).",
+    },
+    "funnels.lost_unknown_none": {
+        "en": "Lost deals with no known loss stage: 0.",
+        "ru": "Проигранных сделок без известного этапа проигрыша: 0.",
+    },
+    "funnels.history_orphans": {
+        "en": "{n} stage history rows refer to deals not in the deal file and were not used.",
+        "ru": "Строк истории этапов, относящихся к сделкам, которых нет в файле сделок: {n}; они не использованы.",
+    },
+    "funnels.undated_excluded": {
+        "en": "{n} deals have no creation date and are left out by the period filter; choose the full period to include them.",
+        "ru": "Сделок без даты создания: {n}; фильтр по периоду их не включает. Выберите весь период, чтобы учесть их.",
     },
     "funnels.unmatched": {
         "en": "{n} deals sit at a stage or in a funnel missing from the funnel config and are left out; edit the config on the Data page.",
@@ -89,6 +101,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{funnel}: the bottleneck is “{stage}” — only {pct} of the deals that left “{previous}” got there.",
         "ru": "{funnel}: узкое место — «{stage}»: туда дошли лишь {pct} сделок, ушедших с этапа «{previous}».",
     },
+    "funnels.bottleneck_unknown": {
+        "en": "{funnel}: no bottleneck can be named — {n} lost deals have no loss stage, so the conversion between stages is unknown. Upload stage history or map a loss-stage column on the Data page.",
+        "ru": "{funnel}: узкое место назвать нельзя — у {n} проигранных сделок не указан этап проигрыша, поэтому конверсия между этапами неизвестна. Загрузите историю этапов или укажите столбец с этапом проигрыша на странице «Данные».",
+    },
     "funnels.bottleneck_unreliable": {
         "en": "{funnel}: too few deals to name a bottleneck reliably; the lowest step is “{stage}” ({pct}).",
         "ru": "{funnel}: слишком мало сделок, чтобы надёжно назвать узкое место; самый низкий переход — «{stage}» ({pct}).",
@@ -135,8 +151,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "P(выигрыш | дошла до этапа) по закрытым сделкам с интервалом Beta {level} рядом с вероятностью из настройки. Если закрытых сделок меньше {n}, оценка усредняется с общей по воронке.",
     },
     "funnels.outside_count": {
-        "en": "Stages whose configured probability lies outside the interval: {n}.",
-        "ru": "Этапов, где вероятность из настройки вне интервала: {n}.",
+        "en": "Stages whose configured probability lies outside the {level} Beta interval: {n}. The calibration by stage below uses the same rule.",
+        "ru": "Этапов, где вероятность из настройки вне интервала Beta {level}: {n}. Калибровка по этапам ниже использует то же правило.",
+    },
+    "funnels.rates_unknown": {
+        "en": "{funnel}: win rates after the first stage are unknown — {n} lost deals have no loss stage. Upload stage history or map a loss-stage column on the Data page.",
+        "ru": "{funnel}: вероятность выигрыша после первого этапа неизвестна — у {n} проигранных сделок не указан этап проигрыша. Загрузите историю этапов или укажите столбец с этапом проигрыша на странице «Данные».",
+    },
+    "funnels.rate_unknown": {
+        "en": "unknown: {n} lost deals have no loss stage — upload stage history or map a loss-stage column",
+        "ru": "неизвестно: у {n} проигранных сделок нет этапа проигрыша — загрузите историю этапов или укажите столбец с этапом проигрыша",
+    },
+    "funnels.col.note": {"en": "Note", "ru": "Примечание"},
+    "funnels.adopt_partial": {
+        "en": "Adopting takes the {n} known rates; the {kept} stages with an unknown rate keep their configured probability.",
+        "ru": "Будут взяты {n} известных оценок; {kept} этапов с неизвестной оценкой сохранят вероятность из настройки.",
     },
     "funnels.col.n": {"en": "Closed", "ru": "Закрыто"},
     "funnels.col.observed": {"en": "Observed", "ru": "Факт"},
@@ -149,8 +178,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Взять эмпирические вероятности в настройку воронок",
     },
     "funnels.adopted": {
-        "en": "The funnel config now uses the empirical rates; the forecast uses them too.",
-        "ru": "Настройка воронок теперь использует эмпирические вероятности; прогноз тоже.",
+        "en": "The funnel config now uses the empirical rates of {n} stages; the forecast uses them too.",
+        "ru": "Настройка воронок теперь использует эмпирические вероятности {n} этапов; прогноз тоже.",
+    },
+    "funnels.adopted_kept": {
+        "en": "{kept} stages with an unknown rate kept their configured probability.",
+        "ru": "{kept} этапов с неизвестной оценкой сохранили вероятность из настройки.",
     },
     # calibration
     "funnels.section.calibration": {
@@ -162,17 +195,32 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Оценка Брайера (0 — идеально, 0,25 — монетка)",
     },
     "funnels.calibration_caption": {
-        "en": "{n} closed deals; {own} carry the seller's own probability, the rest the configured probability of the first stage. Wilson {level} intervals.",
-        "ru": "Закрытых сделок: {n}; у {own} — вероятность, указанная продавцом, у остальных — вероятность первого этапа из настройки. Интервалы Уилсона {level}.",
+        "en": "{n} closed deals; {own} carry the seller's own probability, the rest are compared with the configured probability of the first stage (in separate rows).",
+        "ru": "Закрытых сделок: {n}; у {own} — вероятность, указанная продавцом, остальные сравниваются с вероятностью первого этапа из настройки (отдельными строками).",
+    },
+    "funnels.by_seller_caption": {
+        "en": "Wilson {level} intervals. A seller is flagged when at least {n} closed deals carry their own probability and the whole interval lies more than 5 points below (or above) the stated mean; rows of configured probabilities say only whether wins are below or above the configured rate.",
+        "ru": "Интервалы Уилсона {level}. Продавец отмечается, если не меньше {n} закрытых сделок несут его собственную вероятность и весь интервал лежит более чем на 5 пунктов ниже (или выше) заявленного среднего; строки с вероятностью из настройки говорят лишь, ниже или выше настройки фактические выигрыши.",
+    },
+    "funnels.by_stage_caption": {
+        "en": "Same rule as the stage win rates table: flagged when the configured probability lies outside the {level} Beta interval.",
+        "ru": "То же правило, что в таблице вероятностей по этапам: отметка, если вероятность из настройки вне интервала Beta {level}.",
     },
     "funnels.over_optimistic": {
         "en": "Over-optimistic: {names}. Stated chances are well above the deals actually won (observed/expected {oe}).",
         "ru": "Завышает вероятности: {names}. Заявленные шансы заметно выше фактически выигранного (факт/ожидание {oe}).",
     },
     "funnels.calibration_ok": {
-        "en": "No seller's stated probabilities are significantly off.",
-        "ru": "Ни у одного продавца заявленные вероятности существенно не расходятся с фактом.",
+        "en": "No seller's own stated probabilities are significantly off.",
+        "ru": "Ни у одного продавца собственные заявленные вероятности существенно не расходятся с фактом.",
     },
+    "funnels.below_configured": {
+        "en": "Wins below the configured rate: {names} (observed/expected {oe}). These deals carry no probability of the seller's own; the comparison is with the funnel config.",
+        "ru": "Выигрышей меньше, чем по настройке: {names} (факт/ожидание {oe}). У этих сделок нет вероятности, указанной продавцом; сравнение — с настройкой воронки.",
+    },
+    "funnels.col.source": {"en": "Stated by", "ru": "Чья вероятность"},
+    "funnels.source.deal": {"en": "seller", "ru": "продавца"},
+    "funnels.source.config": {"en": "config", "ru": "из настройки"},
     "funnels.by_seller": {"en": "By seller", "ru": "По продавцам"},
     "funnels.by_stage": {"en": "By stage (configured probability)", "ru": "По этапам (вероятность из настройки)"},
     "funnels.col.stated": {"en": "Stated", "ru": "Заявлено"},
@@ -183,5 +231,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "funnels.col.flag": {"en": "Flag", "ru": "Отметка"},
     "funnels.flag.over": {"en": "over-optimistic", "ru": "завышает"},
     "funnels.flag.under": {"en": "under-confident", "ru": "занижает"},
+    "funnels.flag.below": {"en": "wins below the configured rate", "ru": "выигрышей меньше настройки"},
+    "funnels.flag.above": {"en": "wins above the configured rate", "ru": "выигрышей больше настройки"},
     "funnels.flag.none": {"en": "in line", "ru": "в норме"},
 }

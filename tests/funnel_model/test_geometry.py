@@ -365,3 +365,30 @@ def test_history_rows_of_unknown_deals_are_counted():
     # the orphans change nothing else
     pd.testing.assert_frame_equal(deal_depth(SNAPSHOT, CONFIG, extra), deal_depth(SNAPSHOT, CONFIG, HISTORY))
     assert reach_summary(deal_depth(SNAPSHOT, CONFIG, extra), history_orphans=3).history_orphans == 3
+
+
+def test_funnel_views_keeps_undated_deals_without_a_period_and_counts_them_with_one():
+    from funnel_model.funnel_views import funnel_views
+
+    dated = COMPLETE.copy()
+    dated["created_at"] = pd.to_datetime(["2024-01-01", "2024-01-02", None, "2024-02-01"] + [None] * 4)
+    everything = funnel_views(dated, None, CONFIG, min_count=1)
+    assert everything.deals == 8 and everything.undated_excluded == 0
+    narrowed = funnel_views(dated, None, CONFIG, period=(pd.Timestamp("2024-01-01"), pd.Timestamp("2024-01-31")))
+    assert narrowed.deals == 2 and narrowed.undated_excluded == 5  # deals 3, 5, 6, 7, 8 have no date
+    # the count is the pipeline's (all sellers): the team's rates lose those deals too
+    mine = funnel_views(
+        dated, None, CONFIG, seller="x", period=(pd.Timestamp("2024-01-01"), pd.Timestamp("2024-12-31"))
+    )
+    assert mine.deals == 1 and mine.undated_excluded == 5
+
+
+def test_funnel_views_counts_history_rows_of_deals_not_in_the_file():
+    from funnel_model.funnel_views import funnel_views
+
+    extra = pd.concat([HISTORY, pd.DataFrame({"deal_id": ["99"], "stage": ["A"]})], ignore_index=True)
+    views = funnel_views(COMPLETE, extra, CONFIG, funnel="main", min_count=1)
+    assert views.summary.history_orphans == 1
+    # filtering does not turn the filtered-out deals' history into orphans
+    other = funnel_views(COMPLETE.assign(funnel=["main"] * 4 + ["other"] * 4), HISTORY, CONFIG, funnel="main")
+    assert other.summary.history_orphans == 0

@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from funnel_model import derive_segments, read_deals, read_stage_history
 from funnel_model.calibration import calibrate
 from funnel_model.config import FunnelConfig
+from funnel_model.formatting import number, percent
 from funnel_model.geometry import funnel_geometry, stage_win_rates
 
 PAGE = "pages/funnels.py"
@@ -84,8 +85,8 @@ def test_demo_renders_three_funnels_with_the_model_numbers():
     labels = funnel_labels(at)
     assert len(labels) == 3
     firsts = expected[expected["order"] == 1].set_index("segment")["reached"]
-    assert [lab[0].split(" · ")[0] for lab in labels] == [str(firsts[s]) for s in ("new", "active", "dormant")]
-    assert all(lab[0].endswith("100%") for lab in labels)
+    assert [lab[0].split(" · ")[0] for lab in labels] == [number(firsts[s], "en") for s in ("new", "active", "dormant")]
+    assert all(lab[0].endswith("100 %") for lab in labels)  # funnel_model.formatting, not a local format
     # semantics stated, bottleneck named per funnel
     captions = " ".join(c.value for c in at.caption)
     assert f"stage history ({len(deals)} of {len(deals)} deals" in captions
@@ -100,8 +101,9 @@ def test_over_optimistic_seller_stands_out():
     expected = calibrate(deals, config, history, level=0.95, min_count=20)
     assert expected.over_optimistic == ["Игорь Волков"]
     assert len(at.warning) == 1 and "Игорь Волков" in at.warning[0].value
-    sellers = table(at, "Seller", "Closed")
+    sellers = table(at, "Seller", "Stated by", "Closed")
     assert sellers["Seller"].iloc[0] == "Игорь Волков"  # sorted first
+    assert sellers["Stated by"].iloc[0] == "seller"  # flagged on his own estimates
     assert sellers["Flag"].iloc[0] == "over-optimistic" and (sellers["Flag"].iloc[1:] != "over-optimistic").all()
     assert at.metric[0].value == f"{expected.brier:.3f}"
 
@@ -144,11 +146,11 @@ def test_toggles_switch_conversion_basis_and_bar_measure():
     geo = funnel_geometry(deals, config, history)
     new = geo[geo["segment"] == "new"]
     before = funnel_labels(at)[0]
-    assert before[1].endswith(f"{new['step_conversion'].iloc[1]:.0%}")
+    assert before[1].endswith(percent(new["step_conversion"].iloc[1], "en", 0))
     at.radio(key="funnels.basis").set_value("first").run()
     check(at)
     after = funnel_labels(at)[0]
-    assert after[2].endswith(f"{new['cumulative_conversion'].iloc[2]:.0%}")
+    assert after[2].endswith(percent(new["cumulative_conversion"].iloc[2], "en", 0))
     assert after[2] != before[2]
     assert any("(% of first)" in c.value for c in at.caption)
     at.radio(key="funnels.measure").set_value("money").run()
@@ -204,8 +206,138 @@ def test_snapshot_semantics_and_lost_without_stage_are_stated_for_an_upload():
     check(at)
     captions = [c.value for c in at.caption]
     assert any(c.startswith("Reached stages come from the deal table (no stage history)") for c in captions)
-    assert "Lost deals with no known loss stage: 2 (counted at the first stage only)." in captions
+    assert any(
+        c.startswith("Lost deals with no known loss stage: 2 (counted at the first stage only") for c in captions
+    )
     shown = table(at, "Funnel", "Segment")
     assert shown["Reached"].iloc[0] == 6  # every deal at the first stage, the two without a loss stage included
     assert not shown["Reliable"].any()  # six deals are below the minimum count of 20
     assert any("only 6 deals: not reliable" in str(chart.proto.spec) for chart in at.get("vega_lite_chart"))
+
+
+def open_upload(deals: bytes, name: str = "deals.csv", history: bytes | None = None, lang: str = "en") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["lang"] = lang
+    at.session_state["upload"] = {"name": name, "data": deals, "digest": f"funnels-{len(deals)}-{hash(deals)}"}
+    if history is not None:
+        at.session_state["history_upload"] = {"name": "history.csv", "data": history, "digest": f"h-{hash(history)}"}
+    at.session_state["source"] = "upload"
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    check(at)
+    return at
+
+
+@cache
+def amocrm():
+    imported = read_deals(DATA / "demo_amocrm.csv")
+    return imported.deals, imported.config
+
+
+def test_amocrm_export_without_loss_stages_shows_no_rate_past_the_first_stage():
+    at = open_upload((DATA / "demo_amocrm.csv").read_bytes(), "demo_amocrm.csv")
+    deals, config = amocrm()
+    assert int((deals["status"] == "lost").sum()) == 2084 and deals["lost_stage"].isna().all()
+    rates = table(at, "Funnel", "Stage", "Won")
+    first = rates.groupby("Funnel", sort=False).head(1).index
+    later = rates.index.difference(first)
+    # the first stage keeps its rate (208 won of 1,556 in Привлечение); later stages: no rate, a clear note
+    assert rates.loc[first[0], "Observed"] == pytest.approx(208 / 1556)
+    assert rates.loc[later, ["Observed", "Rate to use", "Low", "High"]].isna().all().all()
+    assert not rates.loc[later, "Configured outside interval"].any()
+    lost_by_funnel = deals[deals["status"] == "lost"].groupby("funnel").size()
+    for row in rates.loc[later].itertuples():
+        n = lost_by_funnel[row.Funnel]
+        assert (
+            row.Note == f"unknown: {n} lost deals have no loss stage — upload stage history or map a loss-stage column"
+        )
+    warnings = [w.value for w in at.warning]
+    assert any(w.startswith("Привлечение: win rates after the first stage are unknown — 1348 lost") for w in warnings)
+    # only identifiable stages can be flagged: Развитие's first stage (configured 0.2 against 743 of 1,358 won)
+    outside = rates.loc[rates["Configured outside interval"], "Stage"].tolist()
+    assert outside == ["Потребность"]
+    assert any(
+        c.value.startswith("Stages whose configured probability lies outside the 90 % Beta interval: 1.")
+        for c in at.caption
+    )
+    # no bottleneck is named: the step out of the first stage only looked worst because every loss lands there
+    sentences = [m.value for m in at.markdown if "bottleneck" in m.value]
+    assert len(sentences) == 3 and all("no bottleneck can be named" in s for s in sentences)
+    assert any("1348 lost deals have no loss stage" in s for s in sentences)
+    # adopt: the three known first-stage rates, every other stage keeps its configured probability
+    assert any(
+        c.value
+        == "Adopting takes the 3 known rates; the 11 stages with an unknown rate keep their configured probability."
+        for c in at.caption
+    )
+    at.button(key="funnels.adopt").click().run()
+    check(at)
+    adopted = at.session_state["config:upload"]
+    got = {(f.name, s.name): s.probability for f in adopted.funnels for s in f.stages}
+    before = {(f.name, s.name): s.probability for f in config.funnels for s in f.stages}
+    expected = dict(before)
+    expected[("Привлечение", "Квалификация")] = round(208 / 1556, 3)
+    expected[("Развитие", "Потребность")] = round(743 / 1358, 3)
+    expected[("Реактивация", "Контакт")] = round(31 / 152, 3)
+    assert got == pytest.approx(expected)
+    assert 1.0 not in got.values()
+    assert any(s.value.startswith("The funnel config now uses the empirical rates of 3 stages") for s in at.success)
+    assert any(i.value == "11 stages with an unknown rate kept their configured probability." for i in at.info)
+
+
+def test_sellers_without_own_estimates_are_compared_with_the_config_not_called_over_optimistic():
+    at = open_upload((DATA / "demo_amocrm.csv").read_bytes(), "demo_amocrm.csv")
+    assert not [w.value for w in at.warning if "Over-optimistic" in w.value]
+    captions = " ".join(c.value for c in at.caption)
+    assert "3339 closed deals" not in captions and "; 0 carry the seller's own probability" in captions
+    sellers = table(at, "Seller", "Stated by", "Closed")
+    assert set(sellers["Stated by"]) == {"config"}
+    assert "over-optimistic" not in set(sellers["Flag"])
+    flagged = sellers.loc[sellers["Flag"] != "in line", ["Seller", "Flag"]]
+    assert set(flagged["Flag"]) == {"wins above the configured rate"}  # 42 %-52 % won against 14 %-20 % configured
+    assert set(flagged["Seller"]) == {"Елена Попова", "Дмитрий Кузнецов", "Анна Смирнова"}
+
+
+UNDATED = """deal_id,funnel,stage,status,lost_stage,owner,created_at,amount
+1,Sales,Lead,open,,Ann,2025-01-10,100
+2,Sales,Offer,open,,Ann,2025-03-11,200
+3,Sales,Won,won,,Bob,2025-05-12,300
+4,Sales,Lost,lost,Offer,Bob,,400
+5,Sales,Won,won,,Ann,,500
+"""
+
+
+def test_deals_without_a_creation_date_count_until_the_period_is_narrowed():
+    at = open_upload(UNDATED.encode())
+    shown = table(at, "Funnel", "Segment")
+    # stages as inferred from these five deals (Offer, Lead, Won); undated deals 4 and 5 are counted
+    assert shown["Stage"].tolist() == ["Offer", "Lead", "Won"]
+    assert shown["Reached"].tolist() == [5, 3, 2]
+    assert not [i.value for i in at.info if "no creation date" in i.value]
+    at.date_input(key="funnels.period").set_value((dt.date(2025, 1, 10), dt.date(2025, 3, 31))).run()
+    check(at)
+    assert table(at, "Funnel", "Segment")["Reached"].tolist() == [2, 1, 0]
+    notes = [i.value for i in at.info if "no creation date" in i.value]
+    assert notes == [
+        "2 deals have no creation date and are left out by the period filter; choose the full period to include them."
+    ]
+
+
+HISTORY_WITH_ORPHANS = """deal_id,stage,entered_at
+1,Lead,2025-01-10
+2,Lead,2025-03-11
+2,Offer,2025-03-12
+3,Lead,2025-05-12
+3,Offer,2025-05-13
+3,Won,2025-05-20
+77,Lead,2025-02-01
+78,Lead,2025-02-02
+78,Offer,2025-02-03
+"""
+
+
+def test_history_rows_of_deals_missing_from_the_deal_file_are_counted():
+    at = open_upload(UNDATED.encode(), history=HISTORY_WITH_ORPHANS.encode())
+    warnings = [w.value for w in at.warning]
+    assert "3 stage history rows refer to deals not in the deal file and were not used." in warnings
