@@ -31,10 +31,18 @@ How pay is computed for one seller and one period of ``months`` months:
 
 Total pay is non-decreasing in won revenue when everything else is fixed
 (tier rates are non-negative, retroactive rates must not decrease, the cap
-freezes pay, and a deduction of ``amount + share × variable`` capped at the
-variable part leaves ``variable − penalty`` non-decreasing). Hence quantiles
-of pay are pay at the quantiles of revenue, which :func:`pay_distribution`
-uses.
+freezes pay, and the shares of the bonus a plan may deduct add up to at most
+1, so a deduction of ``amount + share × variable`` capped at the variable
+part, or at the whole pay with ``from_base``, leaves the total
+non-decreasing). Hence quantiles of pay are pay at the quantiles of revenue,
+which :func:`pay_distribution` uses.
+
+The 20 % limit of the labour law applies to a month's pay: ``cut_share``
+compares a period's deductions with one month's pay.
+
+Deal win probabilities for the pay forecast come from the Forecast page's
+own function (:func:`forecast_probabilities`): the funnel's stage
+probabilities by default, sellers' own estimates only when asked for.
 """
 
 from __future__ import annotations
@@ -415,7 +423,8 @@ def _validate(plan: CompensationPlan) -> None:
     # would mean a smaller total with from_base, and pay_distribution needs pay non-decreasing
     shares = sum(d.value for d in plan.penalty.deductions if d.kind == DeductionKind.BONUS_SHARE)
     if shares > 1 + 1e-12:
-        raise CompensationPlanError("compensation.error.share_sum", plan=plan.name, total=f"{100 * shares:g}")
+        total = math.ceil(100 * shares - 1e-9)  # a whole percent, above 100, in any language
+        raise CompensationPlanError("compensation.error.share_sum", plan=plan.name, total=total)
     if not isinstance(plan.penalty.from_base, bool):
         raise CompensationPlanError(
             "compensation.error.not_boolean", field="penalty.from_base", value=plan.penalty.from_base
@@ -1129,8 +1138,8 @@ class LawWarning:
 
     ``kind`` is "over_limit" (a disciplinary cut above 20 % of monthly pay)
     or "from_base" (the base itself is cut); ``seller`` is None for the plan's
-    worst case; ``share`` is the cut over the pay before it; ``attainment``
-    where the worst case happens.
+    worst case; ``share`` is the cut over one month's pay (over one month's
+    base for "from_base"); ``attainment`` where the worst case happens.
     """
 
     kind: str

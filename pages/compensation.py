@@ -2,7 +2,9 @@
 
 Plan A and plan B are edited from presets; each seller's target and
 condition results are tables. The page shows pay from actuals, the pay curves,
-next period's pay from each seller's forecast and the company's cost of
+next period's pay from each seller's forecast (deal probabilities as the
+Forecast page computes them: stage rates by default, sellers' own estimates
+or the Forecast page's what-if rates when ticked) and the company's cost of
 sales, and stores plan A in ``st.session_state["compensation.plan_a"]`` for
 the rejection-math page.
 """

@@ -336,3 +336,13 @@ def test_the_what_if_option_appears_after_the_forecast_page_and_applies_its_slid
     certain = kept.groupby("owner")["amount"].sum().reindex(before.index, fill_value=0.0)
     assert forecast_table(at)["Revenue P50"].to_numpy() == pytest.approx(certain.to_numpy())
     assert any("what-if stage probabilities set on the Forecast & plan page" in c.value for c in at.caption)
+
+
+def test_share_deductions_above_the_whole_bonus_are_refused_with_the_fix():
+    at = open_page("en")
+    edit(at, "compensation.a.conditions", {0: {"value": 80.0}, 1: {"kind": "bonus_share", "value": 80.0}})
+    errors = [e.value for e in at.error]
+    assert errors == [
+        "Plan «A»: the deductions set as a share of the bonus add up to 160 %, more than the whole bonus. "
+        "Lower them so that together they take at most 100 %."
+    ]
