@@ -165,7 +165,7 @@ class FunnelConfig:
                 for f in data["funnels"]
             ]
         except (KeyError, TypeError, ValueError) as exc:
-            raise ConfigError("config.bad_json", detail=str(exc)) from exc
+            raise ConfigError("config.bad_json", detail=f"{type(exc).__name__}: {exc}") from exc
         return cls(funnels)
 
     @classmethod

@@ -6,11 +6,14 @@ state, so the other pages see it and no other session does.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
 from funnel_model import FunnelConfig
 from funnel_model.errors import DealImportError, FunnelError
+from funnel_model.formatting import money, number
 from funnel_model.importer import problems_report
 from funnel_model.parsing import read_table
 from funnel_model.schema import DEAL_COLUMN_NAMES, LOST, OPEN, SEGMENTS, STATUSES, WON
@@ -23,10 +26,7 @@ REFUSED_KEY = "data.refused"  # {uploader key: (file name, FunnelError)}, shown 
 CONFIG_LOADED_KEY = "data.config_loaded"  # name of a config file just loaded, shown once
 PENDING_KEY = "data.pending"  # a deal file with no recognised stage column, waiting for the user to name it
 MAPPING_FOR_KEY = "data.mapping_for"  # which upload the mapping editor's edits belong to
-
-
-def _money(x: float) -> str:
-    return f"{x:,.0f}".replace(",", "\u202f")
+SEGMENT_CHOICES = ("auto", *SEGMENTS)  # per funnel: derived from history, or one segment for all its deals
 
 
 def _on_upload(key: str, check, store) -> None:
@@ -149,7 +149,7 @@ def _uploaders(dataset: data.Dataset) -> None:
         if dataset.source != "upload":
             st.caption(tr("data.history.demo"))
         if dataset.history is not None:
-            st.caption(tr("data.history.using", n=len(dataset.history)))
+            st.caption(tr("data.history.using", n=number(len(dataset.history), lang())))
     _show_refusal("data.upload")
     _pending_upload()
     _show_refusal("data.history_upload")
@@ -164,11 +164,12 @@ def _summary(dataset: data.Dataset) -> None:
     st.subheader(tr("data.summary.header"))
     counts = deals["status"].value_counts()
     cols = st.columns([1, 1, 1, 1, 2])  # the amount needs room for a ten-digit number
+    # counts as plain integers, like the sidebar's deal count
     cols[0].metric(tr("data.metric.deals"), len(deals))
     cols[1].metric(tr("data.metric.won"), int(counts.get(WON, 0)))
     cols[2].metric(tr("data.metric.lost"), int(counts.get(LOST, 0)))
     cols[3].metric(tr("data.metric.open"), int(counts.get(OPEN, 0)))
-    cols[4].metric(tr("data.metric.amount"), _money(deals["amount"].sum()))
+    cols[4].metric(tr("data.metric.amount"), money(deals["amount"].sum(), lang()))
     st.number_input(
         tr("data.dormancy.label"),
         min_value=1,
@@ -179,6 +180,7 @@ def _summary(dataset: data.Dataset) -> None:
         on_change=_on_dormancy,
         help=tr("data.dormancy.help"),
     )
+    _funnel_segments(dataset)
     amount_format = {
         "_index": st.column_config.Column(width="medium"),
         tr("data.col.amount"): st.column_config.NumberColumn(format="localized"),
@@ -189,6 +191,45 @@ def _summary(dataset: data.Dataset) -> None:
     table = _status_counts(deals, "segment", "—")
     table.index = [tr(f"segment.{s}") if s in SEGMENTS else s for s in table.index]
     st.dataframe(table.rename_axis(tr("data.col.segment")), width="stretch", column_config=amount_format)
+
+
+def _plain(text: str) -> str:
+    """``text`` with markdown's special characters escaped: widget labels render markdown."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~<>$:])", r"\\\1", text)
+
+
+def _segment_key(funnel: str) -> str:
+    return f"data.funnel_segment.{funnel}"
+
+
+def _on_funnel_segment(funnels: list[str]) -> None:
+    chosen = {f: st.session_state.get(_segment_key(f), "auto") for f in funnels}
+    data.set_funnel_segments({f: s for f, s in chosen.items() if s != "auto"})
+
+
+def _funnel_segments(dataset: data.Dataset) -> None:
+    """Per funnel: segments derived from client history, or one segment for every deal of it."""
+    funnels = sorted(dataset.deals["funnel"].dropna().astype("str").unique())
+    if not funnels:
+        return
+    chosen = dataset.funnel_segments or {}
+    st.markdown(f"**{tr('data.segments.header')}**")
+    st.caption(tr("data.segments.caption"))
+    # labels bound now: a format_func that translates later may run outside this session
+    labels = {s: tr("data.segments.auto") if s == "auto" else tr(f"segment.{s}") for s in SEGMENT_CHOICES}
+    cols = st.columns(min(3, len(funnels)))
+    for i, funnel in enumerate(funnels):
+        current = chosen.get(funnel, "auto")
+        # a funnel's name is the user's text: shown as typed, never as markdown
+        cols[i % len(cols)].selectbox(
+            _plain(funnel),
+            SEGMENT_CHOICES,
+            index=SEGMENT_CHOICES.index(current) if current in SEGMENT_CHOICES else 0,
+            format_func=labels.__getitem__,
+            key=_segment_key(funnel),
+            on_change=_on_funnel_segment,
+            args=(funnels,),
+        )
 
 
 def _mapping(dataset: data.Dataset) -> None:
@@ -282,7 +323,7 @@ def _config(dataset: data.Dataset) -> None:
     missing = _deals_outside(dataset.deals, config)
     if missing is not None:
         n, pairs = missing
-        st.warning(tr("data.config.not_in_config", n=n, pairs=pairs))
+        st.warning(tr("data.config.not_in_config", n=number(n, lang()), pairs=pairs))
     apply, reset, download = st.columns(3)
     if apply.button(tr("data.config.apply"), key="data.config_apply", type="primary"):
         try:
@@ -338,36 +379,59 @@ def _deals_outside(deals: pd.DataFrame, config: FunnelConfig) -> tuple[int, str]
 def _preview(dataset: data.Dataset) -> None:
     deals = dataset.deals
     n = min(PREVIEW_ROWS, len(deals))
-    st.subheader(tr("data.preview.header", n=n, total=len(deals)))
+    st.subheader(tr("data.preview.header", n=number(n, lang()), total=number(len(deals), lang())))
     labels = {c: st.column_config.Column(tr(f"data.field.{c}"), help=c) for c in DEAL_COLUMN_NAMES}
     st.dataframe(deals.head(n), width="stretch", hide_index=True, key="data.preview", column_config=labels)
 
 
+def _history_name(dataset: data.Dataset) -> str:
+    if dataset.source == "upload":
+        return st.session_state.get(data.HISTORY_UPLOAD_KEY, {}).get("name", "")
+    return data.DEMO_HISTORY.name
+
+
 def _problems(dataset: data.Dataset) -> None:
+    """Rejected and repaired rows of the deals file and of the stage history file, counted per file."""
     st.subheader(tr("data.problems.header"))
-    problems = dataset.problems.reset_index(drop=True)
-    if problems.empty:
+    files = [("deals", dataset.label, dataset.problems)]
+    if dataset.history_problems is not None:
+        files.append(("history", _history_name(dataset), dataset.history_problems))
+    files = [(kind, name, p.reset_index(drop=True)) for kind, name, p in files if len(p)]
+    if not files:
         st.success(tr("data.problems.none"))
         return
     actions = ("rejected", "repaired", "warning")
-    counts = problems["action"].value_counts()
-    for col, action in zip(st.columns(len(actions)), actions, strict=True):
-        col.metric(tr(f"data.problems.{action}"), int(counts.get(action, 0)))
-    # problems_report keeps the rows in order: Row, Column, Value, Action, Reason (translated)
-    report = problems_report(problems, lang())
-    action_text, reason_text = report.columns[3], report.columns[4]
-    groups = problems.groupby(["action", "reason"], sort=False)
-    first = groups.head(1).index  # first case of each reason, in the same order as groups.size()
-    by_reason = pd.DataFrame(
-        {
-            tr("data.problems.col.action"): report.loc[first, action_text].to_numpy(),
-            tr("data.problems.col.count"): groups.size().to_numpy(),
-            tr("data.problems.col.example"): report.loc[first, reason_text].to_numpy(),
-        }
-    ).sort_values(tr("data.problems.col.count"), ascending=False, kind="stable")
+    file_col = tr("data.problems.col.file")
+    reports, summaries = [], []
+    for kind, name, problems in files:
+        heading = f"**{tr(f'data.problems.file.{kind}')}**"
+        st.markdown(f"{heading} «{_plain(name)}»" if name else heading)
+        counts = problems["action"].value_counts()
+        for col, action in zip(st.columns(len(actions)), actions, strict=True):
+            col.metric(tr(f"data.problems.{kind}.{action}"), number(counts.get(action, 0), lang()))
+        # problems_report keeps the rows in order: Row, Column, Value, Action, Reason (translated)
+        report = problems_report(problems, lang())
+        report.insert(0, file_col, tr(f"data.problems.file.{kind}"))
+        action_text, reason_text = report.columns[4], report.columns[5]
+        groups = problems.groupby(["action", "reason"], sort=False)
+        first = groups.head(1).index  # first case of each reason, in the same order as groups.size()
+        summaries.append(
+            pd.DataFrame(
+                {
+                    file_col: tr(f"data.problems.file.{kind}"),
+                    tr("data.problems.col.action"): report.loc[first, action_text].to_numpy(),
+                    tr("data.problems.col.count"): groups.size().to_numpy(),
+                    tr("data.problems.col.example"): report.loc[first, reason_text].to_numpy(),
+                }
+            ).sort_values(tr("data.problems.col.count"), ascending=False, kind="stable")
+        )
+        reports.append(report)
+    report = pd.concat(reports, ignore_index=True)
     st.markdown(f"**{tr('data.problems.by_reason')}**")
-    st.dataframe(by_reason, width="stretch", hide_index=True, key="data.problems_by_reason")
-    with st.expander(tr("data.problems.all", n=len(report))):
+    st.dataframe(
+        pd.concat(summaries, ignore_index=True), width="stretch", hide_index=True, key="data.problems_by_reason"
+    )
+    with st.expander(tr("data.problems.all", n=number(len(report), lang()))):
         st.dataframe(report, width="stretch", hide_index=True, key="data.problems_all")
     st.download_button(
         tr("data.problems.download"),

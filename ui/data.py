@@ -49,6 +49,8 @@ class Dataset:
     mapping: dict[str, str]
     inferred_config: FunnelConfig
     source_columns: tuple[str, ...] = ()  # headers as found in the file, for the mapping editor
+    history_problems: pd.DataFrame | None = None  # rows of the stage history file left out or noted
+    funnel_segments: dict[str, str] | None = None  # the user's funnel → segment choices
 
 
 @st.cache_data(show_spinner=False)
@@ -82,7 +84,7 @@ def store_upload(name: str, data: bytes) -> None:
     previous = st.session_state.get(UPLOAD_KEY)
     if previous is None or previous["digest"] != digest:
         st.session_state[UPLOAD_KEY] = {"name": name, "data": data, "digest": digest}
-        for key in ("mapping:upload", "config:upload"):
+        for key in ("mapping:upload", "config:upload", "funnel_segments:upload"):
             st.session_state.pop(key, None)
     st.session_state[SOURCE_KEY] = "upload"
 
@@ -117,6 +119,12 @@ def set_config(config: FunnelConfig | None) -> None:
     st.session_state[f"config:{source()}"] = config
 
 
+def set_funnel_segments(mapping: dict[str, str] | None) -> None:
+    """Give every deal of a funnel one segment ({funnel: "new" | "active" | "dormant"}) for the
+    current source; funnels left out, or None, keep the derived segments."""
+    st.session_state[f"funnel_segments:{source()}"] = dict(mapping) if mapping else None
+
+
 def set_dormancy_days(days: int) -> None:
     st.session_state[DORMANCY_KEY] = int(days)
 
@@ -134,12 +142,14 @@ def current() -> Dataset:
     mapping = st.session_state.get("mapping:upload") if upload else None
     mapping_json = json.dumps(mapping, sort_keys=True, ensure_ascii=False) if mapping else None
     hist_upload = st.session_state.get(HISTORY_UPLOAD_KEY) if upload else None
+    funnel_segments = st.session_state.get(f"funnel_segments:{src}") or None
     key = (
         src,
         upload and upload["digest"],
         mapping_json,
         hist_upload and hist_upload["digest"],
         dormancy,
+        json.dumps(funnel_segments, sort_keys=True, ensure_ascii=False) if funnel_segments else None,
     )
     memo = st.session_state.get("_dataset_memo")
     if memo is None or memo[0] != key:
@@ -151,7 +161,7 @@ def current() -> Dataset:
             imported, history = _demo_import()
             label = "demo"
         deals = imported.deals.copy()
-        deals["segment"] = derive_segments(deals, dormancy_days=dormancy)
+        deals["segment"] = derive_segments(deals, dormancy_days=dormancy, funnel_segments=funnel_segments)
         base = Dataset(
             source=src,
             label=label,
@@ -162,6 +172,8 @@ def current() -> Dataset:
             mapping=dict(imported.mapping),
             inferred_config=imported.config,
             source_columns=tuple(imported.source_columns),
+            history_problems=history.attrs.get("problems") if history is not None else None,
+            funnel_segments=funnel_segments,
         )
         st.session_state["_dataset_memo"] = memo = (key, base)
     edited = st.session_state.get(f"config:{src}")

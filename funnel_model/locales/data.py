@@ -33,8 +33,12 @@ MESSAGES.update(
             "ru": "Воронка «{funnel}»: тип этапа «{kind}» неизвестен; используйте open, won или lost.",
         },
         "config.bad_json": {
-            "en": "The funnel config file cannot be read ({detail}). Save the config again from the Data page.",
-            "ru": "Файл настройки воронок не читается ({detail}). Сохраните настройку заново на странице «Данные».",
+            "en": "This funnel config file cannot be read: the app reads the JSON file saved with "
+            "«Download config (JSON)» on the Data page. Save the config there again and load that file. "
+            "(Technical detail: {detail})",
+            "ru": "Этот файл настройки воронок не читается: приложение читает JSON-файл, сохранённый кнопкой "
+            "«Скачать настройку (JSON)» на странице «Данные». Сохраните настройку там заново и загрузите этот файл. "
+            "(Техническая подробность: {detail})",
         },
     }
 )
@@ -97,6 +101,12 @@ MESSAGES.update(
             "en": "A deal's client is new if it never won a deal before, active if its last won deal is within this many days, dormant if older.",
             "ru": "Клиент сделки новый, если до неё у него не было выигранных сделок; действующий, если последняя выигранная сделка была не раньше, чем столько дней назад; спящий, если раньше.",
         },
+        "data.segments.header": {"en": "Segment per funnel", "ru": "Сегмент по воронкам"},
+        "data.segments.caption": {
+            "en": "«From client history» gives each deal its segment from the client's won deals and the dormancy window. Choose a segment to give it to every deal of a funnel (a CRM with one pipeline per client type); a segment column in the file still wins.",
+            "ru": "«По истории клиента» — сегмент каждой сделки определяется по выигранным сделкам клиента и окну «спящего» клиента. Выберите сегмент, чтобы присвоить его всем сделкам воронки (если в CRM своя воронка на каждый тип клиентов); столбец сегмента в файле всё равно главнее.",
+        },
+        "data.segments.auto": {"en": "From client history", "ru": "По истории клиента"},
         "data.mapping.header": {"en": "Column mapping", "ru": "Сопоставление столбцов"},
         "data.mapping.caption": {
             "en": "Which column of your file feeds each field of the deal table. Change a choice, then press «Apply mapping».",
@@ -173,9 +183,15 @@ MESSAGES.update(
             "en": "No row was rejected or repaired.",
             "ru": "Ни одна строка не отклонена и не исправлена.",
         },
-        "data.problems.rejected": {"en": "Rows rejected", "ru": "Строк отклонено"},
-        "data.problems.repaired": {"en": "Rows repaired", "ru": "Строк исправлено"},
-        "data.problems.warning": {"en": "Warnings", "ru": "Предупреждения"},
+        "data.problems.deals.rejected": {"en": "Rows rejected", "ru": "Строк отклонено"},
+        "data.problems.deals.repaired": {"en": "Rows repaired", "ru": "Строк исправлено"},
+        "data.problems.deals.warning": {"en": "Warnings", "ru": "Предупреждения"},
+        "data.problems.history.rejected": {"en": "History rows rejected", "ru": "Строк истории отклонено"},
+        "data.problems.history.repaired": {"en": "History rows repaired", "ru": "Строк истории исправлено"},
+        "data.problems.history.warning": {"en": "History warnings", "ru": "Предупреждения по истории"},
+        "data.problems.file.deals": {"en": "Deals file", "ru": "Файл сделок"},
+        "data.problems.file.history": {"en": "Stage history file", "ru": "Файл истории этапов"},
+        "data.problems.col.file": {"en": "File", "ru": "Файл"},
         "data.problems.by_reason": {"en": "By reason", "ru": "По причинам"},
         "data.problems.col.action": {"en": "What was done", "ru": "Что сделано"},
         "data.problems.col.count": {"en": "Rows", "ru": "Строк"},

@@ -27,8 +27,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Файл «{name}» — старая книга Excel 97–2003. Откройте его в Excel и сохраните как .xlsx или .csv, затем загрузите.",
     },
     "importer.bad_xlsx": {
-        "en": "File «{name}» looks like an Excel workbook but cannot be read ({detail}). Open it in Excel, save it again as .xlsx, or export CSV.",
-        "ru": "Файл «{name}» похож на книгу Excel, но не читается ({detail}). Откройте его в Excel и пересохраните как .xlsx или выгрузите CSV.",
+        "en": "File «{name}» looks like an Excel workbook but is damaged or not a workbook. Open it in Excel and save it again as .xlsx, or export CSV. (Technical detail: {detail})",
+        "ru": "Файл «{name}» похож на книгу Excel, но повреждён или не является книгой. Откройте его в Excel и пересохраните как .xlsx или выгрузите CSV. (Техническая подробность: {detail})",
     },
     "importer.bad_html": {
         "en": "File «{name}» is a web page without a table of deals. Export the deals from your CRM as CSV or XLSX.",
@@ -43,8 +43,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Названия столбцов файла «{name}» читаются как бессмыслица ({columns}): файл записан не в UTF-8 и не в Windows-1251 (KOI8-R, DOS 866, …). Откройте его в Excel или текстовом редакторе, сохраните как CSV UTF-8 и загрузите снова.",
     },
     "importer.bad_csv": {
-        "en": "File «{name}» is not a readable CSV table ({detail}). Export it from the CRM again or save it from Excel as CSV.",
-        "ru": "Файл «{name}» не читается как таблица CSV ({detail}). Выгрузите его из CRM заново или сохраните из Excel как CSV.",
+        "en": "File «{name}» cannot be split into a CSV table: a quote or a cell breaks the layout. Export it from the CRM again or save it from Excel as CSV. (Technical detail: {detail})",
+        "ru": "Файл «{name}» не разбирается как таблица CSV: кавычка или ячейка нарушает структуру. Выгрузите его из CRM заново или сохраните из Excel как CSV. (Техническая подробность: {detail})",
     },
     "importer.no_stage_column": {
         "en": "File «{name}» has no column with the deal stage. Columns found: {columns}. Choose the stage column in the column mapping (or rename it to «stage»).",

@@ -337,3 +337,24 @@ def test_a_tiny_file_in_another_encoding_gets_an_encoding_error_not_garbled_head
     assert info.value.key == "importer.encoding_garbled"
     message = info.value.message("ru")
     assert "tiny.csv" in message and "UTF-8" in message and "KOI8-R" in message
+
+
+def test_technical_detail_comes_last_marked_after_a_translated_message():
+    from funnel_model import FunnelConfig
+    from funnel_model.errors import ConfigError
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("hello.txt", "hi")
+    with pytest.raises(DealImportError) as info:
+        read_deals(buf.getvalue(), name="deals.xlsx")
+    ru = info.value.message("ru")
+    assert ru.startswith("Файл «deals.xlsx» похож на книгу Excel, но повреждён")
+    assert ru.endswith("(Техническая подробность: KeyError)")
+    for text, detail in ((b"{not json", "Expecting property name"), (b'{"funnels": [{"stages": []}]}', "KeyError")):
+        with pytest.raises(ConfigError) as info:
+            FunnelConfig.from_json(text)
+        ru = info.value.message("ru")
+        assert ru.startswith("Этот файл настройки воронок не читается")
+        tail = ru[ru.index("(Техническая подробность: ") :]
+        assert detail in tail and tail.endswith(")")

@@ -227,7 +227,9 @@ def test_a_saved_config_json_loads_back():
     shown = at.data_editor(key="data.config").value
     assert (shown.loc[shown["kind"] == "open", "probability"] == 0.5).all()
     upload(at, "broken.json", b"{not json", key="data.config_upload")
-    assert any("cannot be read" in e.value for e in at.error)
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and errors[0].startswith("This funnel config file cannot be read")
+    assert "(Technical detail: Expecting property name" in errors[0] and "broken.json" in errors[0]
 
 
 def test_the_dormancy_window_changes_the_segments():
@@ -307,3 +309,70 @@ def test_a_file_without_a_known_stage_column_asks_for_it():
     shown = metrics(at)
     assert (shown["Deals"], shown["Won"], shown["Lost"], shown["Open"]) == ("5", "2", "1", "2")
     assert at.data_editor(key="data.mapping").value.set_index("field").loc["stage", "source"] == "Куда дошли"
+
+
+def test_rejected_stage_history_rows_are_reported_per_file():
+    at = open_data_page()
+    upload(at, "amo.csv", _csv(AMO_HEADER, AMO_ROWS[:2] + BAD_ROWS))
+    history = (
+        "ID сделки;Этап;Дата перехода\n"
+        "101;Первичный контакт;01.02.2024\n"
+        "101;Переговоры;когда-то\n"  # rejected: unreadable date
+        ";Переговоры;06.02.2024\n"  # rejected: no deal id
+        "102;Переговоры;06.02.2024\n"
+    )
+    upload(at, "history.csv", history.encode("cp1251"), key="data.history_upload")
+    assert not at.error, [e.value for e in at.error]
+    shown = metrics(at)
+    assert (shown["Rows rejected"], shown["Rows repaired"], shown["Warnings"]) == ("1", "2", "0")
+    assert (shown["History rows rejected"], shown["History rows repaired"], shown["History warnings"]) == (
+        "2",
+        "0",
+        "0",
+    )
+    assert any(m.value.startswith("**Stage history file** «history\\.csv»") for m in at.markdown)
+    by_reason = table_with(at, "Reason (first case)")
+    history_rows = by_reason[by_reason["File"] == "Stage history file"]
+    assert sorted(history_rows["Rows"]) == [1, 1]
+    assert sorted(history_rows["Reason (first case)"]) == sorted(
+        [
+            t("importer.row.history_bad_date", "en", column="Дата перехода", value="когда-то"),
+            t("importer.row.history_no_id", "en", column="ID сделки", value=""),
+        ]
+    )
+    assert (by_reason["File"] == "Deals file").sum() == 3
+    full = table_with(at, "Row")
+    assert full[["File", "Row"]].values.tolist() == [
+        ["Deals file", 4],
+        ["Deals file", 5],
+        ["Deals file", 6],
+        ["Stage history file", 3],
+        ["Stage history file", 4],
+    ]
+    assert any(e.label == "Every problem, row by row (5)" for e in at.expander)
+
+
+def test_a_funnel_mapped_to_a_segment_gives_all_its_deals_that_segment():
+    at = open_data_page()
+    deals = at.session_state["_dataset_memo"][1].deals
+    funnel = "Привлечение"
+    assert set(deals.loc[deals["funnel"] == funnel, "segment"]) != {"dormant"}
+    others_before = deals.loc[deals["funnel"] != funnel, "segment"].tolist()
+    box = at.selectbox(key=f"data.funnel_segment.{funnel}")
+    assert box.value == "auto" and box.options[:2] == ["From client history", "New prospects"]
+    box.set_value("dormant").run()
+    assert not at.exception, at.exception
+    assert at.session_state["funnel_segments:demo"] == {funnel: "dormant"}
+    deals = at.session_state["_dataset_memo"][1].deals  # what ui.data.current() gives every page
+    assert (deals.loc[deals["funnel"] == funnel, "segment"] == "dormant").all()
+    assert deals.loc[deals["funnel"] != funnel, "segment"].tolist() == others_before
+    by_segment = table_with(at, "Segment").set_index("Segment")
+    assert by_segment.loc["Dormant clients", "Deals"] >= (deals["funnel"] == funnel).sum()
+    # another page sees the mapping; back to «from client history» restores the derivation
+    at.switch_page("pages/funnels.py").run()
+    assert not at.exception, at.exception
+    at.switch_page(DATA_PAGE).run()
+    assert at.selectbox(key=f"data.funnel_segment.{funnel}").value == "dormant"
+    at.selectbox(key=f"data.funnel_segment.{funnel}").set_value("auto").run()
+    deals = at.session_state["_dataset_memo"][1].deals
+    assert set(deals.loc[deals["funnel"] == funnel, "segment"]) != {"dormant"}
