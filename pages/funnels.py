@@ -57,6 +57,11 @@ def _pct(x: float, digits: int = 0) -> str:
     return percent(x, lang(), digits)
 
 
+def _n(x: float) -> str:
+    """A count as the UI language writes it (thousands grouped by a narrow no-break space)."""
+    return number(x, lang())
+
+
 def _segment_name(segment: object) -> str:
     return tr(f"funnel_kind.{segment}") if segment in SEGMENTS else str(segment)
 
@@ -130,19 +135,19 @@ def _show_filters(deals: pd.DataFrame, config: FunnelConfig):
 def _show_semantics(result: FunnelViews) -> None:
     summary = result.summary
     if summary.semantics == "history":
-        st.caption(tr("funnels.semantics.history", n=summary.from_history, total=summary.deals))
+        st.caption(tr("funnels.semantics.history", n=_n(summary.from_history), total=_n(summary.deals)))
     else:
         st.caption(tr("funnels.semantics.snapshot"))
     if summary.lost_unknown:
-        st.caption(tr("funnels.lost_unknown", n=summary.lost_unknown))
+        st.caption(tr("funnels.lost_unknown", n=_n(summary.lost_unknown)))
     else:
         st.caption(tr("funnels.lost_unknown_none"))
     if summary.unmatched:
-        st.warning(tr("funnels.unmatched", n=summary.unmatched))
+        st.warning(tr("funnels.unmatched", n=_n(summary.unmatched)))
     if summary.history_orphans:
-        st.warning(tr("funnels.history_orphans", n=summary.history_orphans))
+        st.warning(tr("funnels.history_orphans", n=_n(summary.history_orphans)))
     if result.undated_excluded:
-        st.info(tr("funnels.undated_excluded", n=result.undated_excluded))
+        st.info(tr("funnels.undated_excluded", n=_n(result.undated_excluded)))
 
 
 def _show_funnels(result: FunnelViews, basis: str, measure: str, min_count: int) -> list:
@@ -160,7 +165,7 @@ def _show_funnels(result: FunnelViews, basis: str, measure: str, min_count: int)
         for i, (column, (segment, _, rows)) in enumerate(zip(st.columns(len(panels)), panels, strict=True)):
             kind, pipeline = _segment_name(segment), str(rows["funnel"].iloc[0])
             if not rows["reliable"].iloc[0]:
-                pipeline = tr("funnels.unreliable", funnel=pipeline, n=int(rows["reached"].iloc[0]))
+                pipeline = tr("funnels.unreliable", funnel=pipeline, n=_n(rows["reached"].iloc[0]))
             chart = funnel_panel(
                 kind, rows, subtitle=pipeline, measure=measure, basis=basis, labels=labels, lang=lang(), colour=i
             )
@@ -178,7 +183,7 @@ def _show_funnels(result: FunnelViews, basis: str, measure: str, min_count: int)
             key="funnels.table",
             column_config=_percent_columns(["step_conversion", "cumulative_conversion", "win_rate"]),
         )
-        st.caption(tr("funnels.table_caption", n=min_count))
+        st.caption(tr("funnels.table_caption", n=_n(min_count)))
     return panels
 
 
@@ -196,7 +201,7 @@ def _show_comparison(result: FunnelViews, panels: list, basis: str) -> None:
         if title is None:
             continue
         if row.lost_unknown:
-            st.markdown(tr("funnels.bottleneck_unknown", funnel=title, n=int(row.lost_unknown)))
+            st.markdown(tr("funnels.bottleneck_unknown", funnel=title, n=_n(row.lost_unknown)))
             continue
         key = "funnels.bottleneck" if row.reliable else "funnels.bottleneck_unreliable"
         st.markdown(tr(key, funnel=title, stage=row.stage, previous=row.previous, pct=_pct(row.conversion)))
@@ -251,16 +256,16 @@ def _show_time(result: FunnelViews) -> None:
 def _show_rates(result: FunnelViews, config: FunnelConfig, min_count: int) -> None:
     st.subheader(tr("funnels.section.rates"))
     rates = result.rates.copy()
-    st.caption(tr("funnels.rates_caption", level=_pct(RATE_LEVEL), n=min_count))
+    st.caption(tr("funnels.rates_caption", level=_pct(RATE_LEVEL), n=_n(min_count)))
     unknown = ~rates["identifiable"].to_numpy(dtype=bool)
     rates["note"] = [
-        tr("funnels.rate_unknown", n=int(n)) if blank else ""
+        tr("funnels.rate_unknown", n=_n(n)) if blank else ""
         for blank, n in zip(unknown, rates["lost_unknown"], strict=True)
     ]
     if unknown.any():
         per_funnel = rates.loc[unknown].drop_duplicates("funnel")
         for row in per_funnel.itertuples(index=False):
-            st.warning(tr("funnels.rates_unknown", funnel=row.funnel, n=int(row.lost_unknown)))
+            st.warning(tr("funnels.rates_unknown", funnel=row.funnel, n=_n(row.lost_unknown)))
     columns = ["funnel", "stage", "won", "lost", "n", "observed", "rate", "low", "high", "configured", "outside"]
     columns += ["pooled", "note"]
     shown = _translated(rates, columns)
@@ -275,19 +280,19 @@ def _show_rates(result: FunnelViews, config: FunnelConfig, min_count: int) -> No
         key="funnels.rates",
         column_config=_percent_columns(["observed", "rate", "low", "high", "configured"]),
     )
-    st.caption(tr("funnels.outside_count", n=int(flagged.sum()), level=_pct(RATE_LEVEL)))
+    st.caption(tr("funnels.outside_count", n=_n(flagged.sum()), level=_pct(RATE_LEVEL)))
     adoptable = int(np.isfinite(rates["rate"].to_numpy(dtype=float)).sum())
     if unknown.any():
-        st.caption(tr("funnels.adopt_partial", n=adoptable, kept=int(unknown.sum())))
+        st.caption(tr("funnels.adopt_partial", n=_n(adoptable), kept=_n(unknown.sum())))
     if st.button(tr("funnels.adopt"), key="funnels.adopt", disabled=adoptable == 0):
         data.set_config(with_empirical_probabilities(config, rates))
         st.session_state[ADOPTED_KEY] = (adoptable, int(unknown.sum()))
         st.rerun()
     adopted = st.session_state.pop(ADOPTED_KEY, None)
     if adopted:
-        st.success(tr("funnels.adopted", n=adopted[0]))
+        st.success(tr("funnels.adopted", n=_n(adopted[0])))
         if adopted[1]:
-            st.info(tr("funnels.adopted_kept", kept=adopted[1]))
+            st.info(tr("funnels.adopted_kept", kept=_n(adopted[1])))
 
 
 def _flag_labels() -> dict[str, str]:
@@ -298,7 +303,7 @@ def _show_calibration(result: FunnelViews, min_count: int) -> None:
     st.subheader(tr("funnels.section.calibration"))
     cal = result.calibration
     st.metric(tr("funnels.brier"), number(cal.brier, lang(), 3))
-    st.caption(tr("funnels.calibration_caption", n=cal.deals, own=cal.own_estimates))
+    st.caption(tr("funnels.calibration_caption", n=_n(cal.deals), own=_n(cal.own_estimates)))
     by_owner = cal.by_owner
     if cal.over_optimistic:
         worst = by_owner[by_owner["flag"] == "over"]
@@ -333,7 +338,7 @@ def _show_calibration(result: FunnelViews, min_count: int) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{tr('funnels.by_seller')}**")
-        st.caption(tr("funnels.by_seller_caption", level=_pct(WILSON_LEVEL), n=min_count))
+        st.caption(tr("funnels.by_seller_caption", level=_pct(WILSON_LEVEL), n=_n(min_count)))
         table = by_owner.copy()
         table["source"] = table["source"].map(lambda v: tr(f"funnels.source.{v}"))
         both = by_owner["owner"].duplicated(keep=False).to_numpy()
@@ -369,7 +374,7 @@ with guarded():
     if not result.deals:
         st.info(tr("funnels.no_deals"))
         if result.undated_excluded:
-            st.info(tr("funnels.undated_excluded", n=result.undated_excluded))
+            st.info(tr("funnels.undated_excluded", n=_n(result.undated_excluded)))
         st.stop()
     _show_semantics(result)
     panels = _show_funnels(result, basis, measure, min_count)

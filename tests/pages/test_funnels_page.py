@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from funnel_model import derive_segments, read_deals, read_stage_history
 from funnel_model.calibration import calibrate
 from funnel_model.config import FunnelConfig
-from funnel_model.formatting import number, percent
+from funnel_model.formatting import number, percent, short_money
 from funnel_model.geometry import funnel_geometry, stage_win_rates
 
 PAGE = "pages/funnels.py"
@@ -89,7 +89,8 @@ def test_demo_renders_three_funnels_with_the_model_numbers():
     assert all(lab[0].endswith("100 %") for lab in labels)  # funnel_model.formatting, not a local format
     # semantics stated, bottleneck named per funnel
     captions = " ".join(c.value for c in at.caption)
-    assert f"stage history ({len(deals)} of {len(deals)} deals" in captions
+    n = number(len(deals), "en")
+    assert f"stage history ({n} of {n} deals" in captions
     assert "Lost deals with no known loss stage: 0" in captions
     sentences = [m.value for m in at.markdown if "bottleneck" in m.value]
     assert len(sentences) == 3 and sentences[0].startswith("Attraction · Привлечение: the bottleneck is")
@@ -182,6 +183,13 @@ def test_russian_page():
     assert at.title[0].value == "Воронки"
     assert any("Завышает вероятности: Игорь Волков" in w.value for w in at.warning)
     assert json.dumps([m.value for m in at.markdown], ensure_ascii=False).count("узкое место") == 3
+    # bar numbers in Russian from funnel_model.formatting: «1 234 · 56,7 млн · 100 %»
+    deals, history, config = demo()
+    geo = funnel_geometry(deals, config, history)
+    first = geo[(geo["segment"] == "new") & (geo["order"] == 1)].iloc[0]
+    label = funnel_labels(at)[0][0]
+    assert label == f"{number(first['reached'], 'ru')} · {short_money(first['amount'], 'ru')} · 100 %"
+    assert label.split(" · ")[1].endswith(("\u00a0тыс.", "\u00a0млн", "\u00a0млрд"))  # e.g. «1,1 млрд»
 
 
 UPLOAD = """deal_id,funnel,stage,status,lost_stage,owner,created_at,amount
@@ -248,12 +256,14 @@ def test_amocrm_export_without_loss_stages_shows_no_rate_past_the_first_stage():
     assert not rates.loc[later, "Configured outside interval"].any()
     lost_by_funnel = deals[deals["status"] == "lost"].groupby("funnel").size()
     for row in rates.loc[later].itertuples():
-        n = lost_by_funnel[row.Funnel]
+        n = number(lost_by_funnel[row.Funnel], "en")
         assert (
             row.Note == f"unknown: {n} lost deals have no loss stage — upload stage history or map a loss-stage column"
         )
     warnings = [w.value for w in at.warning]
-    assert any(w.startswith("Привлечение: win rates after the first stage are unknown — 1348 lost") for w in warnings)
+    assert any(
+        w.startswith("Привлечение: win rates after the first stage are unknown — 1\u202f348 lost") for w in warnings
+    )
     # only identifiable stages can be flagged: Развитие's first stage (configured 0.2 against 743 of 1,358 won)
     outside = rates.loc[rates["Configured outside interval"], "Stage"].tolist()
     assert outside == ["Потребность"]
@@ -264,7 +274,7 @@ def test_amocrm_export_without_loss_stages_shows_no_rate_past_the_first_stage():
     # no bottleneck is named: the step out of the first stage only looked worst because every loss lands there
     sentences = [m.value for m in at.markdown if "bottleneck" in m.value]
     assert len(sentences) == 3 and all("no bottleneck can be named" in s for s in sentences)
-    assert any("1348 lost deals have no loss stage" in s for s in sentences)
+    assert any("1\u202f348 lost deals have no loss stage" in s for s in sentences)
     # adopt: the three known first-stage rates, every other stage keeps its configured probability
     assert any(
         c.value
@@ -290,7 +300,7 @@ def test_sellers_without_own_estimates_are_compared_with_the_config_not_called_o
     at = open_upload((DATA / "demo_amocrm.csv").read_bytes(), "demo_amocrm.csv")
     assert not [w.value for w in at.warning if "Over-optimistic" in w.value]
     captions = " ".join(c.value for c in at.caption)
-    assert "3339 closed deals" not in captions and "; 0 carry the seller's own probability" in captions
+    assert "3\u202f066 closed deals; 0 carry the seller's own probability" in captions  # 982 won + 2,084 lost
     sellers = table(at, "Seller", "Stated by", "Closed")
     assert set(sellers["Stated by"]) == {"config"}
     assert "over-optimistic" not in set(sellers["Flag"])
