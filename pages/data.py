@@ -199,7 +199,9 @@ def _plain(text: str) -> str:
 
 
 def _segment_key(funnel: str) -> str:
-    return f"data.funnel_segment.{funnel}"
+    # the language is part of the key: streamlit keeps showing a selectbox's old option
+    # text when only its format_func changes, so a language switch makes a new widget
+    return f"data.funnel_segment.{lang()}.{funnel}"
 
 
 def _on_funnel_segment(funnels: list[str]) -> None:

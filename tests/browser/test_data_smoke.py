@@ -25,11 +25,23 @@ def test_data_page_shows_the_demo_deals_and_switches_to_russian(page, app_url):
     page.locator('[data-testid="stSidebar"]').get_by_text(f"{n} deals").wait_for()
     assert page.locator('[data-testid="stException"]').count() == 0
 
+    # one funnel's deals all made dormant: the choice sticks and nothing breaks
+    funnel_box = page.locator('[data-testid="stSelectbox"]').filter(has=page.get_by_text("Привлечение", exact=True))
+    assert funnel_box.get_by_role("combobox").input_value() == "From client history"
+    funnel_box.get_by_role("combobox").click()
+    page.get_by_role("option", name="Dormant clients", exact=True).click()
+    wait_for_app(page)
+    assert funnel_box.get_by_role("combobox").input_value() == "Dormant clients"
+    assert page.locator('[data-testid="stException"]').count() == 0
+
     choose_option(page, "lang", "Русский")
     page.get_by_role("heading", name="Данные").first.wait_for()
     assert _metric(page, "Сделки") == str(n)
     page.locator('[data-testid="stSidebar"]').get_by_text(f"Сделок: {n}").wait_for()
     page.get_by_text("Настройка воронок").first.wait_for()
+    # the funnel's segment choice is kept and shown in Russian
+    funnel_box = page.locator('[data-testid="stSelectbox"]').filter(has=page.get_by_text("Привлечение", exact=True))
+    assert funnel_box.get_by_role("combobox").input_value() == "Спящие клиенты"
     # the data source control still shows its choice, relabelled
     assert widget(page, "source").get_by_role("radio", checked=True).inner_text().strip() == "Демо-данные"
     assert page.locator('[data-testid="stAlertContentError"]').count() == 0

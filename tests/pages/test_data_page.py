@@ -358,7 +358,7 @@ def test_a_funnel_mapped_to_a_segment_gives_all_its_deals_that_segment():
     funnel = "Привлечение"
     assert set(deals.loc[deals["funnel"] == funnel, "segment"]) != {"dormant"}
     others_before = deals.loc[deals["funnel"] != funnel, "segment"].tolist()
-    box = at.selectbox(key=f"data.funnel_segment.{funnel}")
+    box = at.selectbox(key=f"data.funnel_segment.en.{funnel}")
     assert box.value == "auto" and box.options[:2] == ["From client history", "New prospects"]
     box.set_value("dormant").run()
     assert not at.exception, at.exception
@@ -372,7 +372,7 @@ def test_a_funnel_mapped_to_a_segment_gives_all_its_deals_that_segment():
     at.switch_page("pages/funnels.py").run()
     assert not at.exception, at.exception
     at.switch_page(DATA_PAGE).run()
-    assert at.selectbox(key=f"data.funnel_segment.{funnel}").value == "dormant"
-    at.selectbox(key=f"data.funnel_segment.{funnel}").set_value("auto").run()
+    assert at.selectbox(key=f"data.funnel_segment.en.{funnel}").value == "dormant"
+    at.selectbox(key=f"data.funnel_segment.en.{funnel}").set_value("auto").run()
     deals = at.session_state["_dataset_memo"][1].deals
     assert set(deals.loc[deals["funnel"] == funnel, "segment"]) != {"dormant"}
