@@ -12,6 +12,15 @@ the number of non-blank rows under the header. Cells that cannot be read are
 left empty and listed as "repaired"; notes about the file as a whole are
 "warning" rows.
 
+Dates keep the clock time written in the export: a UTC offset or zone on a
+date-time is dropped without converting (a close at 00:30 Moscow time on
+1 April stays in April), see :func:`funnel_model.parsing.parse_dates`.
+
+Encodings: UTF-8 (with or without BOM), UTF-16, Windows-1251; a UTF-8 file
+with some Windows-1251 lines has those lines read as Windows-1251 and listed
+as "repaired"; KOI8-R, DOS 866, ISO 8859-5 and Mac Cyrillic are recognised
+by their letter frequencies and noted with a "warning".
+
 Duplicate deal ids: a row that repeats an earlier row exactly (every source
 cell equal) is "rejected" as a duplicate; a row that reuses an id with other
 data is kept and gets the id with the first suffix ("-2", "-3", ...) that no
