@@ -16,7 +16,6 @@ import streamlit as st
 from funnel_model.charts.forecast import (
     bands_chart,
     distribution_chart,
-    format_amount,
     months_chart,
     reverse_funnel_chart,
 )
@@ -31,6 +30,7 @@ from funnel_model.forecast_views import (
     prepare_forecast,
     rate_uncertainty,
 )
+from funnel_model.formatting import number, percent
 from funnel_model.schema import SEGMENTS
 from ui import data
 from ui.guard import guarded
@@ -66,15 +66,16 @@ def baseline_for(deals: pd.DataFrame, history: pd.DataFrame | None, config_json:
 
 
 def _pct(x: float) -> str:
-    if not np.isfinite(x):
-        return "—"
+    """A chance, never a misleading 0.0 % or 100.0 % for one that is only close."""
     if 0 < x < 0.001:
-        text = "< 0.1 %"
-    elif 0.999 < x < 1:
-        text = "> 99.9 %"
-    else:
-        text = f"{100 * x:.1f} %"
-    return text.replace(".", ",") if lang() == "ru" else text
+        return f"< {percent(0.001, lang())}"
+    if 0.999 < x < 1:
+        return f"> {percent(0.999, lang())}"
+    return percent(x, lang())
+
+
+def format_amount(x: float) -> str:
+    return number(x, lang())
 
 
 def _count(x: float) -> str:
@@ -170,9 +171,7 @@ def _scale(value: float) -> tuple[float, str]:
 
 def _number(x: float, size: float) -> str:
     scaled = x / size
-    digits = 0 if abs(scaled) >= 100 else 1 if abs(scaled) >= 10 else 2
-    text = f"{scaled:,.{digits}f}".replace(",", "\u202f")
-    return text.replace(".", ",") if lang() == "ru" else text
+    return number(scaled, lang(), 0 if abs(scaled) >= 100 else 1 if abs(scaled) >= 10 else 2)
 
 
 def _metrics(whatif: dict[str, float], base: dict[str, float]) -> None:
@@ -187,11 +186,11 @@ def _metrics(whatif: dict[str, float], base: dict[str, float]) -> None:
             delta = None
             if other is not None:
                 diff = numbers[m] - other[m]
+                sign = "+" if diff >= 0 else "-"  # ASCII: st.metric reads the arrow's direction from it
                 if m == "p_plan":
-                    points = f"{abs(100 * diff):.1f}"
-                    delta = f"{'+' if diff >= 0 else '−'}{points.replace('.', ',') if lang() == 'ru' else points} {pp}"
+                    delta = f"{sign}{number(abs(100 * diff), lang(), 1)} {pp}"
                 else:
-                    delta = f"{'+' if diff >= 0 else '−'}{_number(abs(diff), size)}"
+                    delta = f"{sign}{_number(abs(diff), size)}"
             col.metric(tr(f"forecast.{m}"), shown, delta, help=tr(f"forecast.{m}_help"))
 
 

@@ -15,19 +15,11 @@ import pandas as pd
 __all__ = [
     "bands_chart",
     "distribution_chart",
-    "format_amount",
     "months_chart",
     "reverse_funnel_chart",
 ]
 
 _WHATIF, _BASE, _PLAN, _NEW = "#3b78b0", "#9a9a9a", "#c9403f", "#a1d99b"
-
-
-def format_amount(value: float) -> str:
-    """A whole amount with thin spaces between thousands: 73 842 725."""
-    if value is None or not np.isfinite(value):
-        return "—"
-    return f"{value:,.0f}".replace(",", "\u202f")
 
 
 def distribution_chart(

@@ -107,6 +107,11 @@ def test_moving_a_slider_up_raises_p_plan_and_the_plan_moves_it_the_right_way():
     assert amount(after["E[S]"]) > amount(before["E[S]"])
     # the historical baseline does not follow the sliders
     assert hist == metrics(open_page("en"))[1]
+    # the delta beside each what-if figure points the right way (st.metric reads an ASCII sign)
+    at.slider(key=key).set_value(0).run()
+    lowered = {m.label: m for m in list(at.metric)[:5]}
+    assert all(m.delta.startswith("-") for m in lowered.values()), [m.delta for m in lowered.values()]
+    at.slider(key=key).set_value(100).run()
 
     plan = at.number_input(key="forecast.plan").value
     at.number_input(key="forecast.plan").set_value(plan * 1.1).run()
