@@ -16,6 +16,7 @@ import streamlit as st
 from funnel_model import formatting as fmt
 from funnel_model import rejection as rj
 from funnel_model.charts import rejection as charts
+from funnel_model.compensation import pay_per_revenue
 from funnel_model.errors import FunnelError
 from ui import data
 from ui.guard import guarded
@@ -289,11 +290,9 @@ with guarded():
     plan = st.session_state.get(PLAN_KEY)
     pay_rate = None
     if plan is not None:
-        try:  # the compensation page is optional: no plan function, no pay line
-            from funnel_model.compensation import pay_per_revenue
-
-            pay_rate = float(pay_per_revenue(plan, attainment=1.0))
-        except (ImportError, AttributeError, TypeError, ValueError, FunnelError):
+        try:
+            pay_rate = pay_per_revenue(plan, attainment=1.0)
+        except FunnelError:  # a plan without a target: no pay line rather than no page
             pay_rate = None
     if pay_rate is not None and math.isfinite(pay_rate):
         with c2:

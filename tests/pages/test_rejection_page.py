@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from funnel_model import read_deals
+from funnel_model import compensation, read_deals
 from funnel_model.rejection import contact_value, seller_streaks
 
 PAGE = "pages/rejection.py"
@@ -167,7 +167,6 @@ def test_new_month_button_changes_the_seed_and_the_url():
 
 
 def test_pay_per_contact_is_shown_when_a_compensation_plan_exists():
-    compensation = pytest.importorskip("funnel_model.compensation")
     plan = compensation.preset("mix_50_50", "en")
     at = open_page(params={"p": "0.1", "value": "100000"}, state={"compensation.plan_a": plan})
     expected = contact_value(100_000, 0.1) * compensation.pay_per_revenue(plan, attainment=1.0)
