@@ -292,6 +292,7 @@ def _plan_editor(x: str, products: list[str]) -> tuple[pd.DataFrame, pd.DataFram
             tr("compensation.new_products"),
             sorted(set(products) | set(chosen)),  # a loaded plan may name products this data lacks
             key=f"{p}.new_products",
+            placeholder=tr("widget.choose"),
             **keep,
         )
         st.number_input(

@@ -72,7 +72,13 @@ def _pending_upload() -> None:
     if not pending:
         return
     st.error(pending["error"].message(lang()))
-    choice = st.selectbox(tr("data.pending.stage"), pending["headers"], index=None, key="data.pending_stage")
+    choice = st.selectbox(
+        tr("data.pending.stage"),
+        pending["headers"],
+        index=None,
+        key="data.pending_stage",
+        placeholder=tr("widget.choose"),
+    )
     use, discard = st.columns(2)
     # a callback, because storing the upload flips the sidebar's source control, already drawn in this run
     use.button(

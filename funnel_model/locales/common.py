@@ -24,6 +24,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This page is not built yet. It will show: {what}",
         "ru": "Эта страница ещё не готова. Здесь будет: {what}",
     },
+    "widget.choose": {"en": "Choose…", "ru": "Выберите…"},
     "segment.new": {"en": "New prospects", "ru": "Новые клиенты"},
     "segment.active": {"en": "Active clients", "ru": "Действующие клиенты"},
     "segment.dormant": {"en": "Dormant clients", "ru": "Спящие клиенты"},
