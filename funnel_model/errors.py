@@ -16,7 +16,6 @@ __all__ = [
     "DealImportError",
     "FunnelError",
     "ParameterError",
-    "ScenarioError",
 ]
 
 
@@ -56,7 +55,3 @@ class ParameterError(FunnelError, ValueError):
 
 class CompensationPlanError(FunnelError):
     """A compensation plan is invalid or cannot be loaded."""
-
-
-class ScenarioError(FunnelError):
-    """A saved scenario file cannot be loaded."""

@@ -22,7 +22,6 @@ __all__ = [
     "WON",
     "Column",
     "conform",
-    "empty_deals",
 ]
 
 OPEN, WON, LOST = "open", "won", "lost"
@@ -80,11 +79,6 @@ def _as_kind(series: pd.Series, kind: str) -> pd.Series:
     if kind == "datetime":
         return pd.to_datetime(series).astype("datetime64[ns]")
     return series.astype(_DTYPES[kind])
-
-
-def empty_deals(n: int = 0) -> pd.DataFrame:
-    """A canonical table of ``n`` rows with every column missing."""
-    return conform(pd.DataFrame(index=range(n)))
 
 
 def conform(deals: pd.DataFrame) -> pd.DataFrame:
