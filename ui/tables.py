@@ -1,0 +1,55 @@
+"""Tables shown with numbers written the way the UI language writes them.
+
+``st.dataframe`` formats numbers by the browser's locale, so a Russian page in
+an English browser showed «1,115,218,000» and «25.33%». A pandas Styler sets
+the shown text per column while the data underneath stays numeric (sorting
+and AppTest values are unchanged); missing values show as "—", never "None".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import pandas as pd
+import streamlit as st
+
+from funnel_model.formatting import MISSING, number, percent
+from ui.i18n import lang
+
+
+def show_table(
+    frame: pd.DataFrame,
+    *,
+    amounts: Iterable[str] = (),
+    counts: Iterable[str] = (),
+    shares: Iterable[str] = (),
+    decimals: Mapping[str, int] | None = None,
+    share_decimals: int = 1,
+    **dataframe_kwargs: object,
+) -> None:
+    """``st.dataframe(frame)`` with per-column number formats in the UI language.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table; its values stay as they are.
+    amounts, counts : column names
+        Shown as whole numbers with grouped thousands.
+    shares : column names
+        Fractions (0.2533) shown as percents ("25.3 %").
+    decimals : {column: digits}
+        Other numeric columns shown with that many decimals.
+    **dataframe_kwargs
+        Passed to ``st.dataframe`` (``hide_index``, ``column_config``, ``key``...).
+    """
+    language = lang()
+    formats: dict[str, object] = {}
+    for column in (*amounts, *counts):
+        formats[column] = lambda x: number(x, language)
+    for column in shares:
+        formats[column] = lambda x: percent(x, language, share_decimals)
+    for column, digits in (decimals or {}).items():
+        formats[column] = lambda x, digits=digits: number(x, language, digits)
+    present = {c: f for c, f in formats.items() if c in frame.columns}
+    styler = frame.style.format(na_rep=MISSING).format(present, na_rep=MISSING)
+    st.dataframe(styler, **dataframe_kwargs)
