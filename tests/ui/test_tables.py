@@ -1,0 +1,29 @@
+import pyarrow as pa
+import pytest
+from streamlit.testing.v1 import AppTest
+
+
+def _page():
+    import pandas as pd
+
+    from ui.tables import show_table
+
+    frame = pd.DataFrame({"amount": [1_115_218_000.0, None], "share": [0.2533, 0.1], "seller": ["Анна", None]})
+    show_table(frame, amounts=["amount"], shares=["share"], hide_index=True)
+
+
+@pytest.mark.parametrize(
+    ("lang", "share"),
+    [("ru", ["25,3 %", "10,0 %"]), ("en", ["25.3 %", "10.0 %"])],
+)
+def test_shown_numbers_follow_the_ui_language_and_values_stay_numeric(lang, share):
+    at = AppTest.from_function(_page)
+    at.session_state["lang"] = lang
+    at.run()
+    assert not at.exception
+    table = at.dataframe[0]
+    assert table.value["amount"].iloc[0] == 1_115_218_000.0  # the data underneath is unchanged
+    shown = pa.ipc.open_stream(table.proto.arrow_data.styler.display_values).read_pandas()
+    assert shown["amount"].tolist() == ["1\u202f115\u202f218\u202f000", "—"]
+    assert shown["share"].tolist() == share
+    assert shown["seller"].tolist() == ["Анна", "—"]
