@@ -513,8 +513,15 @@ class ABComparison:
     attempts_needed : int or None
         Attempts per seller to tell the observed rates apart
         (:func:`attempts_to_tell_apart`); None when they are equal.
-    verdict : {"not_enough", "a_better", "b_better"}
-        "not_enough" unless the exact test rejects equal rates at ``alpha``.
+    verdict : {"not_enough", "a_suggestive", "b_suggestive", "a_better", "b_better"}
+        Graded, so a near miss does not read like no evidence at all:
+        "a_better"/"b_better" when the exact test rejects equal rates at
+        ``alpha``; "a_suggestive"/"b_suggestive" when it only rejects at
+        ``suggestive_alpha`` or one seller is better with probability at
+        least ``suggestive_prob``; "not_enough" otherwise.
+    more_attempts : int or None
+        Attempts each seller still needs beyond the smaller record to reach
+        ``attempts_needed`` (at least 1); None when the rates are equal.
     """
 
     rate_a: float
@@ -525,10 +532,19 @@ class ABComparison:
     p_value: float
     attempts_needed: int | None
     verdict: str
+    more_attempts: int | None = None
 
 
 def compare_sellers(
-    wins_a: int, n_a: int, wins_b: int, n_b: int, alpha: float = 0.05, power: float = 0.8, level: float = 0.95
+    wins_a: int,
+    n_a: int,
+    wins_b: int,
+    n_b: int,
+    alpha: float = 0.05,
+    power: float = 0.8,
+    level: float = 0.95,
+    suggestive_alpha: float = 0.10,
+    suggestive_prob: float = 0.95,
 ) -> ABComparison:
     """Luck or skill: every figure comparing two sellers' records.
 
@@ -542,6 +558,11 @@ def compare_sellers(
         Power for the sample-size formula.
     level : float, default 0.95
         Level of the interval for the difference.
+    suggestive_alpha : float, default 0.10
+        A p-value below this (but not below ``alpha``) is suggestive evidence.
+    suggestive_prob : float, default 0.95
+        A chance at least this high that one seller is better is suggestive
+        evidence too, whatever the p-value.
 
     Returns
     -------
@@ -550,16 +571,27 @@ def compare_sellers(
     p_value = exact_test(wins_a, n_a, wins_b, n_b)
     rate_a, rate_b = wins_a / n_a, wins_b / n_b
     low, high = diff_interval(wins_a, n_a, wins_b, n_b, level)
-    verdict = "not_enough" if p_value >= alpha else "a_better" if rate_a > rate_b else "b_better"
+    prob_a = prob_better(wins_a, n_a, wins_b, n_b)
+    leader = "a" if rate_a > rate_b else "b"
+    if rate_a == rate_b:
+        verdict = "not_enough"
+    elif p_value < alpha:
+        verdict = f"{leader}_better"
+    elif p_value < suggestive_alpha or max(prob_a, 1 - prob_a) >= suggestive_prob:
+        verdict = f"{leader}_suggestive"
+    else:
+        verdict = "not_enough"
+    needed = attempts_to_tell_apart(rate_a, rate_b, alpha, power)
     return ABComparison(
         rate_a=rate_a,
         rate_b=rate_b,
-        prob_a_better=prob_better(wins_a, n_a, wins_b, n_b),
+        prob_a_better=prob_a,
         diff_low=low,
         diff_high=high,
         p_value=p_value,
-        attempts_needed=attempts_to_tell_apart(rate_a, rate_b, alpha, power),
+        attempts_needed=needed,
         verdict=verdict,
+        more_attempts=None if needed is None else max(needed - min(n_a, n_b), 1),
     )
 
 

@@ -1,4 +1,4 @@
-"""Rejection math: the trainer's view of «nine rejections out of ten».
+"""Rejection math: the trainer's view of "nine rejections out of ten".
 
 Few big numbers with a sentence each, made to be projected. Every setting
 lives in the URL too, so a trainer can send the exact view as a link; the
@@ -21,6 +21,7 @@ from funnel_model.errors import FunnelError
 from ui import data
 from ui.guard import guarded
 from ui.i18n import lang, tr
+from ui.tables import show_table
 
 CONFIDENCE = 0.9  # "attempts for a 90 % chance of a deal"
 MIN_SELLER_ATTEMPTS = 10  # fewer closed deals say too little about a seller
@@ -162,6 +163,13 @@ def short(x: float) -> str:
     return fmt.number(x, lang(), 0 if abs(x - round(x)) < 0.05 else 1)
 
 
+def points(diff: float) -> str:
+    """A difference of rates in signed percentage points; below one point with decimals, so it never reads "+0"."""
+    x = 100 * diff
+    digits = 0 if abs(x) >= 1 or x == 0 else 1 if abs(x) >= 0.05 else 2
+    return fmt.signed(x, lang(), digits)
+
+
 def one_in(share: float) -> str:
     """The N of "one seller in N": whole when large, "∞" when the share is zero."""
     if share <= 0:
@@ -191,7 +199,7 @@ def seller_table(deals: pd.DataFrame, min_attempts: int) -> pd.DataFrame:
 
 # ------------------------------------------------------------------------ page
 
-head, toggle = st.columns([5, 1], vertical_alignment="bottom")
+head, toggle = st.columns([4, 1], vertical_alignment="bottom")
 head.title(tr("page.rejection"))
 
 with guarded():
@@ -330,15 +338,17 @@ with guarded():
         ab = rj.compare_sellers(wins_a, n_a, wins_b, n_b)
         record_a = tr("rejection.ab.record", wins=wins_a, n=n_a)
         record_b = tr("rejection.ab.record", wins=wins_b, n=n_b)
-        verdict = tr(f"rejection.ab.verdict.{ab.verdict}", a=record_a, b=record_b)
+        more = fmt.number(ab.more_attempts, lang()) if ab.more_attempts is not None else "—"
+        verdict = tr(f"rejection.ab.verdict.{ab.verdict}", a=record_a, b=record_b, more=more)
         # the one sentence the room must read: as a heading inside the box (numbers only, no user text)
-        (st.info if ab.verdict == "not_enough" else st.success)(f"#### {verdict}")
+        box = st.info if ab.verdict == "not_enough" else st.warning if "suggestive" in ab.verdict else st.success
+        box(f"#### {verdict}")
         # four numbers in a row, or two rows of two when they are projected large
         c1, c2, c3, c4 = [c for _ in range(2) for c in st.columns(2)] if presenter else st.columns(4)
         with c1:
             big_number(tr("rejection.ab.prob"), fmt.percent(ab.prob_a_better, lang()), tr("rejection.ab.prob.sentence"))
         with c2:
-            interval = f"{fmt.signed(100 * ab.diff_low, lang())} … {fmt.signed(100 * ab.diff_high, lang())}"
+            interval = f"{points(ab.diff_low)} … {points(ab.diff_high)}"
             big_number(tr("rejection.ab.interval"), interval, tr("rejection.ab.interval.sentence"))
         with c3:
             big_number(tr("rejection.ab.test"), fmt.number(ab.p_value, lang(), 2), tr("rejection.ab.test.sentence"))
@@ -415,14 +425,12 @@ with guarded():
                     tr("rejection.data.col.flag"): table["flag"].map(lambda f: tr(f"rejection.data.flag.{f}")),
                 }
             )
-            st.dataframe(
+            show_table(
                 shown_table,
+                counts=[tr(f"rejection.data.col.{c}") for c in ("attempts", "wins", "run")],
+                shares=[tr("rejection.data.col.rate"), tr("rejection.data.col.p")],
                 hide_index=True,
                 width="stretch",
-                column_config={
-                    tr("rejection.data.col.rate"): st.column_config.NumberColumn(format="percent"),
-                    tr("rejection.data.col.p"): st.column_config.NumberColumn(format="percent"),
-                },
             )
 
         # one seller's real record, deal by deal, the longest losing run marked

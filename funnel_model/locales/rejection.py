@@ -2,7 +2,7 @@
 
 MESSAGES: dict[str, dict[str, str]] = {
     "rejection.will_show": {
-        "en": "the trainer's view of «nine rejections out of ten»: attempts per deal, rejection streaks, luck or skill.",
+        "en": "the trainer's view of “nine rejections out of ten”: attempts per deal, rejection streaks, luck or skill.",
         "ru": "взгляд тренера на «девять отказов из десяти»: попытки на сделку, серии отказов, удача или мастерство.",
     },
     # errors raised by funnel_model.rejection
@@ -39,11 +39,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Нужна одна конверсия на каждую попытку: попыток {n}, а конверсий {size}. Укажите одну конверсию или ровно {n}.",
     },
     # page: controls
-    "rejection.presenter": {"en": "Presenter mode", "ru": "Режим презентации"},
+    "rejection.presenter": {"en": "Presenter", "ru": "Для зала"},
     "rejection.p": {"en": "Close rate", "ru": "Конверсия в сделку"},
     "rejection.n": {"en": "Attempts (e.g. a month of calls)", "ru": "Попыток (например, звонки за месяц)"},
     "rejection.intro": {
-        "en": "At a close rate of {p}, about {rejections} of every 10 attempts end in «no». That is the normal result: every rejection brings the next deal closer.",
+        "en": "At a close rate of {p}, about {rejections} of every 10 attempts end in “no”. That is the normal result: every rejection brings the next deal closer.",
         "ru": "При конверсии {p} примерно {rejections} из каждых 10 попыток заканчиваются «нет». Это нормальный результат: каждый отказ приближает следующую сделку.",
     },
     # attempts until a deal
@@ -64,7 +64,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "После {value} попыток у 9 продавцов из 10 есть хотя бы одна сделка.",
     },
     "rejection.chart.attempt": {"en": "Attempt", "ru": "Попытка"},
-    "rejection.chart.first_deal_here": {"en": "Chance the first deal is here", "ru": "Шанс, что первая сделка здесь"},
+    "rejection.chart.first_deal_here": {"en": "Chance of the first deal", "ru": "Шанс первой сделки"},
     "rejection.chart.within": {"en": "within {k} attempts (90 %)", "ru": "за {k} попыток (90 %)"},
     "rejection.chart.later": {"en": "later", "ru": "позже"},
     # streaks
@@ -93,7 +93,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "rejection.contact": {"en": "One contact is worth", "ru": "Один контакт стоит"},
     "rejection.contact.sentence": {
-        "en": "Each contact, «no» included, earns {value} toward the next deal ({deal} × {p}).",
+        "en": "Each contact, “no” included, earns {value} toward the next deal ({deal} × {p}).",
         "ru": "Каждый контакт, даже с ответом «нет», приносит {value} в счёт следующей сделки ({deal} × {p}).",
     },
     "rejection.pay": {"en": "Pay per contact", "ru": "Заработок с контакта"},
@@ -113,6 +113,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "rejection.ab.verdict.not_enough": {
         "en": "Not enough evidence: {a} against {b} could easily be luck.",
         "ru": "Недостаточно данных: {a} против {b} легко может быть случайностью.",
+    },
+    "rejection.ab.verdict.a_suggestive": {
+        "en": "Suggestive, not yet conclusive: {a} against {b} points to seller A, but luck can still explain it. "
+        "More attempts each seller needs to settle it: about {more}.",
+        "ru": "Есть намёк, но это ещё не доказано: {a} против {b} говорит в пользу продавца A, но это ещё может быть "
+        "удачей. Сколько ещё попыток нужно каждому продавцу, чтобы убедиться: около {more}.",
+    },
+    "rejection.ab.verdict.b_suggestive": {
+        "en": "Suggestive, not yet conclusive: {a} against {b} points to seller B, but luck can still explain it. "
+        "More attempts each seller needs to settle it: about {more}.",
+        "ru": "Есть намёк, но это ещё не доказано: {a} против {b} говорит в пользу продавца B, но это ещё может быть "
+        "удачей. Сколько ещё попыток нужно каждому продавцу, чтобы убедиться: около {more}.",
     },
     "rejection.ab.verdict.a_better": {
         "en": "Seller A is better: luck alone rarely gives {a} against {b}.",

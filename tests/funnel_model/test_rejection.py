@@ -320,6 +320,24 @@ def test_two_of_ten_against_one_of_ten_is_not_enough_evidence():
     assert compare_sellers(10, 100, 40, 100).verdict == "b_better"
 
 
+def test_a_near_miss_is_suggestive_not_conclusive():
+    # 20/100 against 10/100: Fisher p = 0.073 (between 0.05 and 0.10), P(A > B) = 0.975
+    near = compare_sellers(20, 100, 10, 100)
+    assert near.p_value == pytest.approx(stats.fisher_exact([[20, 80], [10, 90]])[1])
+    assert 0.05 <= near.p_value < 0.10
+    assert near.verdict == "a_suggestive"
+    assert near.attempts_needed == 199 and near.more_attempts == 99  # 199 each, 100 already made
+    assert compare_sellers(10, 100, 20, 100).verdict == "b_suggestive"
+    # p = 0.18 but P(A > B) = 0.95: the posterior alone makes it suggestive
+    leaning = compare_sellers(5, 20, 1, 20)
+    assert leaning.p_value > 0.10 and leaning.prob_a_better >= 0.95
+    assert leaning.verdict == "a_suggestive"
+    # neither: 2/10 against 1/10 and 15/100 against 10/100 stay "not enough"
+    assert compare_sellers(2, 10, 1, 10).verdict == "not_enough"
+    assert compare_sellers(15, 100, 10, 100).verdict == "not_enough"
+    assert compare_sellers(5, 10, 5, 10).more_attempts is None
+
+
 @pytest.mark.parametrize(
     ("args", "key"),
     [((3, 2, 1, 10), "rejection.error.wins"), ((1, 0, 1, 10), "rejection.error.count"), ((-1, 5, 1, 5), None)],

@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from funnel_model import compensation, read_deals
+from funnel_model.i18n import t
 from funnel_model.rejection import contact_value, seller_streaks
 
 PAGE = "pages/rejection.py"
@@ -130,6 +131,66 @@ def test_two_of_ten_against_one_of_ten_reads_not_enough_evidence():
     assert "#### Not enough evidence: 2 of 10 against 1 of 10 could easily be luck." in verdicts
     assert not at.success  # no "seller A is better" either
     assert metrics(at)["Exact test, p-value"] == "1.00"
+
+
+NEAR_MISS = {"wins_a": "20", "n_a": "100", "wins_b": "10", "n_b": "100"}
+
+
+@pytest.mark.parametrize(
+    ("lang", "verdict", "more", "interval", "p_value"),
+    [
+        (
+            "en",
+            "#### Suggestive, not yet conclusive: 20 of 100 against 10 of 100 points to seller A",
+            "about 99.",
+            "+0.01 … +20",
+            "0.07",
+        ),
+        (
+            "ru",
+            "#### Есть намёк, но это ещё не доказано: 20 из 100 против 10 из 100 говорит в пользу продавца A",
+            "около 99.",
+            "+0,01 … +20",
+            "0,07",
+        ),
+    ],
+)
+def test_a_near_miss_reads_suggestive_with_the_attempts_that_would_settle_it(lang, verdict, more, interval, p_value):
+    at = open_page(lang=lang, params=NEAR_MISS)
+    boxes = [w.value for w in at.warning]
+    assert len(boxes) == 1 and boxes[0].startswith(verdict) and boxes[0].endswith(more), boxes
+    assert not at.success  # not "seller A is better"
+    assert not [i.value for i in at.info if "####" in i.value]  # nor "not enough evidence"
+    shown = metrics(at)
+    # the low bound is 0.0149 points: shown with decimals, never as "+0"
+    assert shown[t("rejection.ab.interval", lang)] == interval
+    assert shown[t("rejection.ab.test", lang)] == p_value
+    assert shown[t("rejection.ab.prob", lang)] == ("97.5 %" if lang == "en" else "97,5 %")
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_two_of_ten_against_one_of_ten_is_not_enough_in_both_languages(lang):
+    at = open_page(lang=lang)
+    expected = t(
+        "rejection.ab.verdict.not_enough",
+        lang,
+        a=t("rejection.ab.record", lang, wins=2, n=10),
+        b=t("rejection.ab.record", lang, wins=1, n=10),
+    )
+    assert f"#### {expected}" in [i.value for i in at.info]
+    assert not at.warning and not at.success
+    # interval bounds of whole points stay whole
+    assert metrics(at)[t("rejection.ab.interval", lang)] == "−24 … +42"
+
+
+def test_english_text_uses_english_quotes_and_the_toggle_label_is_short():
+    at = open_page(params={"p": "0.1"})
+    intro = next(m.value for m in at.markdown if m.value.startswith("#### At a close rate"))
+    assert "end in “no”" in intro and "«" not in intro
+    assert any("“no” included" in c.value for c in at.caption)
+    assert at.toggle(key="rejection.presenter").label == "Presenter"
+    ru = open_page(lang="ru")
+    assert ru.toggle(key="rejection.presenter").label == "Для зала"
 
 
 def test_russian():
