@@ -83,6 +83,7 @@ __all__ = [
     "compare_plans",
     "curve_extent",
     "curve_positions",
+    "date_won_deals",
     "default_month",
     "default_targets",
     "forecast_bands",
@@ -95,10 +96,12 @@ __all__ = [
     "pay_from_actuals",
     "pay_parts",
     "pay_per_revenue",
+    "period_dates",
     "period_months",
     "preset",
     "reference_target",
     "seller_actuals",
+    "sellers_without_history",
     "total_pay",
 ]
 
@@ -763,7 +766,8 @@ def next_period(deals: pd.DataFrame, months: float, columns: DealColumns = DealC
         ``(start, end)``, ``end`` excluded.
     """
     c = columns
-    as_of = max(deals[c.closed_at].max(), deals[c.created_at].max())
+    # NaT-aware: an export without close dates (Bitrix24) still has creation dates
+    as_of = pd.Series([deals[c.closed_at].max(), deals[c.created_at].max()]).max()
     if pd.isna(as_of):
         raise ParameterError("error.parameter", name="deals", rule="a creation or close date", value=0)
     start = (pd.Timestamp(as_of).to_period("M") + 1).start_time
@@ -870,12 +874,10 @@ def _unmet_table(conditions: pd.DataFrame | None, sellers: pd.Index) -> dict[str
     return {str(col): ~met[col].fillna(True).astype(bool).to_numpy() for col in met.columns}
 
 
-def default_targets(
-    deals: pd.DataFrame, end, months: float, lookback_months: int = 12, columns: DealColumns = DealColumns()
+def _lookback_revenue(
+    deals: pd.DataFrame, end, lookback_months: int, columns: DealColumns = DealColumns()
 ) -> pd.Series:
-    """A starting target per seller: the seller's average monthly won revenue over
-    the ``lookback_months`` before ``end``, times ``months``, rounded up to two
-    significant digits (never zero: a seller with no history gets the team's median)."""
+    """Each owner's won revenue over the ``lookback_months`` before ``end`` (zero without any)."""
     c = columns
     end = pd.Timestamp(end)
     begin = end - pd.DateOffset(months=lookback_months)
@@ -883,15 +885,82 @@ def default_targets(
         (deals[c.status] == WON) & deals[c.owner].notna() & (deals[c.closed_at] >= begin) & (deals[c.closed_at] < end)
     ]
     sellers = sorted(deals[c.owner].dropna().astype(str).unique())
-    monthly = won.groupby(won[c.owner].astype(str))[c.amount].sum().reindex(sellers, fill_value=0.0) / lookback_months
-    raw = monthly * months
-    fallback = raw[raw > 0].median() if (raw > 0).any() else 1_000_000.0 * months
+    return won.groupby(won[c.owner].astype(str))[c.amount].sum().reindex(sellers, fill_value=0.0)
+
+
+def default_targets(
+    deals: pd.DataFrame,
+    end,
+    months: float,
+    lookback_months: int = 12,
+    columns: DealColumns = DealColumns(),
+    default_monthly: float = 1_000_000.0,
+) -> pd.Series:
+    """A starting target per seller: the seller's average monthly won revenue over
+    the ``lookback_months`` before ``end``, times ``months``, rounded up to two
+    significant digits. Never zero: a seller with no won revenue in that window
+    gets the median of the others' targets, or ``default_monthly`` × ``months``
+    when nobody has any (:func:`sellers_without_history` names them)."""
+    raw = _lookback_revenue(deals, end, lookback_months, columns) / lookback_months * months
+    fallback = raw[raw > 0].median() if (raw > 0).any() else default_monthly * months
     raw = raw.where(raw > 0, fallback)
     magnitude = 10.0 ** (np.floor(np.log10(raw.to_numpy())) - 1)
-    out = pd.Series(
-        np.ceil(raw.to_numpy() / magnitude) * magnitude, index=pd.Index(sellers, name="seller"), name="target"
+    return pd.Series(
+        np.ceil(raw.to_numpy() / magnitude) * magnitude, index=pd.Index(raw.index, name="seller"), name="target"
     )
-    return out
+
+
+def sellers_without_history(
+    deals: pd.DataFrame, end, lookback_months: int = 12, columns: DealColumns = DealColumns()
+) -> list[str]:
+    """The sellers whose :func:`default_targets` is a fallback: no won revenue in the
+    ``lookback_months`` before ``end``."""
+    revenue = _lookback_revenue(deals, end, lookback_months, columns)
+    return revenue.index[~(revenue > 0)].tolist()
+
+
+def date_won_deals(deals: pd.DataFrame, columns: DealColumns = DealColumns()) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Give won deals without a close date the best date the export has.
+
+    Bitrix24 exports have no close-date column, only the expected close date;
+    pay is counted by close date, so a won deal without one is dated by its
+    expected close date, else by its creation date. The page states how many.
+
+    Parameters
+    ----------
+    deals : pandas.DataFrame
+        Canonical deal table.
+    columns : DealColumns
+
+    Returns
+    -------
+    tuple
+        A copy of ``deals`` with ``closed_at`` filled for those won deals, and
+        the count of won deals dated each way:
+        ``{"expected_close_at": n, "created_at": m}``.
+    """
+    c = columns
+    out = deals.copy()
+    missing = (out[c.status] == WON) & out[c.closed_at].isna()
+    counts = {}
+    for source in (c.expected_close_at, c.created_at):
+        usable = missing & out[source].notna() if source in out else missing & False
+        out.loc[usable, c.closed_at] = out.loc[usable, source]
+        counts[source] = int(usable.sum())
+        missing &= ~usable
+    return out, counts
+
+
+def period_dates(deals: pd.DataFrame, columns: DealColumns = DealColumns()) -> pd.Series:
+    """The dates a pay period is chosen from: the won deals' close dates; without any
+    won deal, every creation and close date (pay is then the base alone, but the
+    plans can still be compared over a period the data cover)."""
+    c = columns
+    won = deals[c.status] == WON
+    if won.any():
+        return deals.loc[won, c.closed_at].dropna().reset_index(drop=True)
+    dates = [deals[col] for col in (c.created_at, c.closed_at) if col in deals]
+    return pd.concat(dates, ignore_index=True).dropna() if dates else pd.Series([], dtype="datetime64[ns]")
 
 
 def pay_from_actuals(

@@ -27,6 +27,7 @@ from funnel_model.schema import WON
 from ui import data
 from ui.guard import guarded
 from ui.i18n import lang, tr
+from ui.tables import show_table
 
 PLANS = ("a", "b")
 DEFAULT_PRESET = {"a": "mix_50_50", "b": "fixed_heavy"}
@@ -62,7 +63,10 @@ PAY_COLUMNS = (
     "cut_share",
 )
 EDIT_MONEY = "%.0f"  # editable cells: no thousands separator rather than an English one in Russian
-PERCENT_COLUMNS = ("attainment", "cut_share", "p_threshold", "p_target")
+SHARE_COLUMNS = ("attainment", "cut_share", "p_threshold", "p_target")
+COUNT_COLUMNS = ("new_clients",)
+LOOKBACK_MONTHS = 12  # default targets: the sellers' average over this many months before the period
+DEFAULT_MONTHLY_TARGET = 1_000_000.0  # a placeholder target when no seller has any won revenue to go by
 OWN_KEY = "compensation.own"
 WHATIF_KEY = "compensation.whatif"
 ss = st.session_state
@@ -368,21 +372,17 @@ def _forecast_page_rates(stages: pd.DataFrame) -> np.ndarray | None:
     return np.clip(np.array([ss[k] for k in keys], dtype=float) / 100.0, 0.0, 1.0)
 
 
-def _styled(table: pd.DataFrame, labels: dict[str, str], percent_columns=PERCENT_COLUMNS, counts=("new_clients",)):
-    """``table`` with headers ``labels`` and numbers written as the UI language writes them
-    (funnel_model.formatting); the cells stay numbers, so columns sort as numbers."""
-    language = lang()
-    formats = {}
-    for c in table.columns:
-        if not pd.api.types.is_numeric_dtype(table[c]):
-            continue
-        if c in percent_columns:
-            formats[labels.get(c, c)] = lambda x: percent(x, language)
-        elif c in counts:
-            formats[labels.get(c, c)] = lambda x: number(x, language, 0 if x == round(x) else 1)
-        else:
-            formats[labels.get(c, c)] = lambda x: money(x, language)
-    return table.rename(columns=labels).style.format(formats)
+def _show(table: pd.DataFrame, labels: dict[str, str], **kwargs) -> None:
+    """``table`` with headers ``labels`` through ``ui.tables.show_table``: numbers written as
+    the UI language writes them, the cells still numbers (columns sort as numbers)."""
+    numeric = [c for c in table.columns if pd.api.types.is_numeric_dtype(table[c])]
+    show_table(
+        table.rename(columns=labels),
+        amounts=[labels.get(c, c) for c in numeric if c not in SHARE_COLUMNS and c not in COUNT_COLUMNS],
+        counts=[labels.get(c, c) for c in numeric if c in COUNT_COLUMNS],
+        shares=[labels.get(c, c) for c in numeric if c in SHARE_COLUMNS or c == "cost_of_sales"],
+        **kwargs,
+    )
 
 
 def _pay_labels() -> dict[str, str]:
@@ -412,14 +412,23 @@ st.caption(tr("compensation.intro"))
 
 with guarded():
     dataset = data.current()
-    deals = dataset.deals
-    sellers = sorted(deals["owner"].dropna().astype(str).unique())
+    sellers = sorted(dataset.deals["owner"].dropna().astype(str).unique())
     if not sellers:
-        st.info(tr("compensation.no_sellers"))
+        st.info(tr("compensation.no_sellers", owner=tr("data.field.owner")))
         st.stop()
-    closed = deals.loc[deals["status"] == WON, "closed_at"].dropna()
-    if closed.empty:
-        st.info(tr("compensation.no_dates"))
+    # pay counts won deals by close date; exports without one (Bitrix24) get a substitute, stated below
+    deals, dated_by = comp.date_won_deals(dataset.deals)
+    fields = {
+        "closed": tr("data.field.closed_at"),
+        "expected": tr("data.field.expected_close_at"),
+        "created": tr("data.field.created_at"),
+    }
+    has_won = bool((deals["status"] == WON).any())
+    if not has_won:
+        st.info(tr("compensation.no_won"))
+    dates = comp.period_dates(deals)
+    if dates.empty:
+        st.info(tr("compensation.no_dates" if has_won else "compensation.no_deal_dates", **fields))
         st.stop()
 
     products = sorted(deals["product"].dropna().astype(str).unique())
@@ -430,18 +439,21 @@ with guarded():
             edited[x] = _plan_editor(x, products)
 
     st.divider()
-    months_available = comp.close_months(closed)
-    labels = [str(m) for m in months_available]
+    labels = [str(m) for m in comp.close_months(dates)]
     if not set(ss.get("compensation.period", ())) <= set(labels):
         del ss["compensation.period"]  # months of another dataset
-    default = str(comp.default_month(closed))
-    first, last = st.select_slider(
-        tr("compensation.period"),
-        options=labels,
-        value=(default, default),
-        key="compensation.period",
-        persist_state="session",
-    )
+    if len(labels) == 1:  # a slider over one month collapses to a point with overlapping labels
+        first = last = labels[0]
+        st.markdown(tr("compensation.period_single", month=first))
+    else:
+        default = str(comp.default_month(dates))
+        first, last = st.select_slider(
+            tr("compensation.period"),
+            options=labels,
+            value=(default, default),
+            key="compensation.period",
+            persist_state="session",
+        )
     start = pd.Period(first, "M").start_time
     end = (pd.Period(last, "M") + 1).start_time
     months = comp.period_months(start, end)
@@ -453,13 +465,22 @@ with guarded():
             end=(end - pd.Timedelta(days=1)).date(),
         )
     )
+    if dated_by["expected_close_at"] or dated_by["created_at"]:
+        notes = [
+            tr(f"compensation.dated_by_{'expected' if source == 'expected_close_at' else 'created'}", count=n, **fields)
+            for source, n in dated_by.items()
+            if n
+        ]
+        st.info("  \n".join([*notes, tr("compensation.dated_note")]), icon="📅")
 
     left, right = st.columns([2, 3], gap="large")
     with left:
         st.markdown(f"**{tr('compensation.targets')}**")
         targets_table = _editor(
             "compensation.targets",
-            lambda: comp.default_targets(deals, start, months).to_frame(),
+            lambda: comp.default_targets(
+                deals, start, months, LOOKBACK_MONTHS, default_monthly=DEFAULT_MONTHLY_TARGET
+            ).to_frame(),
             sig=(tuple(sellers), months, first),
             column_config={
                 "_index": st.column_config.TextColumn(tr("compensation.seller"), disabled=True),
@@ -468,7 +489,13 @@ with guarded():
                 ),
             },
         )
-        st.caption(tr("compensation.targets_help"))
+        st.caption(tr("compensation.targets_help", lookback=LOOKBACK_MONTHS))
+        without = comp.sellers_without_history(deals, start, LOOKBACK_MONTHS)
+        if len(without) == len(sellers):
+            amount = money(DEFAULT_MONTHLY_TARGET, lang())
+            st.caption(tr("compensation.targets_fallback_fixed", lookback=LOOKBACK_MONTHS, amount=amount))
+        elif without:
+            st.caption(tr("compensation.targets_fallback_median", lookback=LOOKBACK_MONTHS, count=len(without)))
     targets = targets_table["target"].astype(float)
     # the typical seller's target: the pay curves are drawn for it, and it is
     # plan A's default target for the rejection-math page
@@ -531,7 +558,7 @@ with guarded():
     )
     company_labels = {c: tr(f"compensation.metric.{c}") for c in company.columns}
     company_shown = company.rename(columns=company_labels)
-    st.dataframe(_styled(company, company_labels, percent_columns=("cost_of_sales",)), key="compensation.company_table")
+    _show(company, company_labels, key="compensation.company_table")
 
     # ---- per seller
     st.header(tr("compensation.pay_actuals"))
@@ -551,7 +578,7 @@ with guarded():
     pay_labels = _pay_labels()
     shown = long.rename(columns=pay_labels)
     with st.container(key="compensation.pay_table"):
-        st.dataframe(_styled(long, pay_labels), hide_index=True)
+        _show(long, pay_labels, hide_index=True)
 
     downloads = st.container(horizontal=True)
     downloads.download_button(
@@ -594,7 +621,8 @@ with guarded():
     # ---- next period from the forecast
     st.header(tr("compensation.forecast"))
     next_start, next_end = comp.next_period(deals, months)
-    inputs = _forecast_inputs(deals, dataset.history, dataset.config.to_json())
+    # the forecast reads open deals only: the undated deals as imported, as the Forecast page has them
+    inputs = _forecast_inputs(dataset.deals, dataset.history, dataset.config.to_json())
     whatif = _forecast_page_rates(inputs.stages)
     choices = st.columns(2)
     own = choices[0].checkbox(
@@ -604,7 +632,7 @@ with guarded():
         tr("compensation.whatif"), key=WHATIF_KEY, help=tr("compensation.whatif_help"), persist_state="session"
     )
     probabilities = comp.forecast_probabilities(
-        deals, dataset.config, stage_p=whatif if use_whatif else None, own=own, inputs=inputs
+        dataset.deals, dataset.config, stage_p=whatif if use_whatif else None, own=own, inputs=inputs
     )
     source = "whatif" if use_whatif else "stages"
     st.caption(
@@ -643,11 +671,7 @@ with guarded():
         "p_threshold": tr("compensation.col.p_threshold"),
         "p_target": tr("compensation.col.p_target"),
     }
-    st.dataframe(
-        _styled(bands[list(forecast_cols)], forecast_cols),
-        hide_index=True,
-        key="compensation.forecast_table",
-    )
+    _show(bands[list(forecast_cols)], forecast_cols, hide_index=True, key="compensation.forecast_table")
 
     # ---- save the plans
     saves = st.container(horizontal=True)

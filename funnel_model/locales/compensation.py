@@ -11,7 +11,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Файл системы мотивации — не текст в кодировке UTF-8. Сохраните план заново на странице «Мотивация» или сохраните файл в UTF-8. Техническая подробность: {detail}",
     },
     "compensation.error.not_plan": {
-        "en": "The file holds JSON, but not a compensation plan: a plan is an object with «name», «fixed» and «variable». Save the plan again from the Compensation page.",
+        "en": "The file holds JSON, but not a compensation plan: a plan is an object with “name”, “fixed” and “variable”. Save the plan again from the Compensation page.",
         "ru": "В файле JSON, но не система мотивации: план — это объект с полями «name», «fixed» и «variable». Сохраните план заново на странице «Мотивация».",
     },
     "compensation.error.missing_field": {
@@ -27,63 +27,63 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Поле плана {field} должно быть списком JSON […]. Исправьте его или сохраните план заново на странице «Мотивация».",
     },
     "compensation.error.not_boolean": {
-        "en": "Plan field {field}: «{value}» is not true or false. Write true or false without quotes.",
+        "en": "Plan field {field}: “{value}” is not true or false. Write true or false without quotes.",
         "ru": "Поле плана {field}: «{value}» — не true и не false. Напишите true или false без кавычек.",
     },
     "compensation.error.share_sum": {
-        "en": "Plan «{plan}»: the deductions set as a share of the bonus add up to {total} %, more than the whole bonus. Lower them so that together they take at most 100 %.",
+        "en": "Plan “{plan}”: the deductions set as a share of the bonus add up to {total} %, more than the whole bonus. Lower them so that together they take at most 100 %.",
         "ru": "План «{plan}»: депремирование в долях премии в сумме составляет {total} %, больше всей премии. Уменьшите доли, чтобы вместе они были не больше 100 %.",
     },
     "compensation.error.not_number": {
-        "en": "Plan field {field}: «{value}» is not a number. Enter a number.",
+        "en": "Plan field {field}: “{value}” is not a number. Enter a number.",
         "ru": "Поле плана {field}: «{value}» — не число. Введите число.",
     },
     "compensation.error.bad_choice": {
-        "en": "Plan field {field}: «{value}» is not allowed. Use one of: {choices}.",
+        "en": "Plan field {field}: “{value}” is not allowed. Use one of: {choices}.",
         "ru": "Поле плана {field}: значение «{value}» недопустимо. Возможные значения: {choices}.",
     },
     "compensation.error.negative": {
-        "en": "Plan «{plan}», field {field}: {value} is negative. Enter zero or more.",
+        "en": "Plan “{plan}”, field {field}: {value} is negative. Enter zero or more.",
         "ru": "План «{plan}», поле {field}: значение {value} отрицательное. Введите ноль или больше.",
     },
     "compensation.error.zero_target": {
-        "en": "Plan «{plan}»: the default monthly revenue target is zero. Enter a target above zero.",
+        "en": "Plan “{plan}”: the default monthly revenue target is zero. Enter a target above zero.",
         "ru": "План «{plan}»: план продаж по умолчанию равен нулю. Введите план больше нуля.",
     },
     "compensation.error.no_tiers": {
-        "en": "Plan «{plan}» has no tiers on its pay curve. Add at least one tier (e.g. from 0 % at rate 1).",
+        "en": "Plan “{plan}” has no tiers on its pay curve. Add at least one tier (e.g. from 0 % at rate 1).",
         "ru": "В плане «{plan}» нет ни одной ступени шкалы. Добавьте хотя бы одну (например, от 0 % со ставкой 1).",
     },
     "compensation.error.tier_order": {
-        "en": "Plan «{plan}», tier {n} starts at {start}, not after the previous tier ({previous}). List tiers in increasing order of attainment, each start different.",
+        "en": "Plan “{plan}”, tier {n} starts at {start}, not after the previous tier ({previous}). List tiers in increasing order of attainment, each start different.",
         "ru": "План «{plan}», ступень {n} начинается с {start}, не выше предыдущей ({previous}). Перечислите ступени по возрастанию выполнения плана, без повторов.",
     },
     "compensation.error.retroactive_decreasing": {
-        "en": "Plan «{plan}», tier {n}: rate {rate} is below the previous tier's {previous}. Retroactive tiers pay the whole amount at the reached rate, so a lower rate would cut pay when the seller sells more. Make the rates non-decreasing, or choose marginal tiers.",
+        "en": "Plan “{plan}”, tier {n}: rate {rate} is below the previous tier's {previous}. Retroactive tiers pay the whole amount at the reached rate, so a lower rate would cut pay when the seller sells more. Make the rates non-decreasing, or choose marginal tiers.",
         "ru": "План «{plan}», ступень {n}: ставка {rate} ниже ставки предыдущей ступени ({previous}). При ретроактивной шкале вся сумма оплачивается по достигнутой ставке, и продавец, продав больше, получил бы меньше. Сделайте ставки неубывающими или выберите прогрессивную (маржинальную) шкалу.",
     },
     "compensation.error.cap_below_threshold": {
-        "en": "Plan «{plan}»: the cap ({cap}) is not above the threshold ({threshold}), so nothing could ever be paid. Raise the cap or lower the threshold.",
+        "en": "Plan “{plan}”: the cap ({cap}) is not above the threshold ({threshold}), so nothing could ever be paid. Raise the cap or lower the threshold.",
         "ru": "План «{plan}»: ограничение ({cap}) не выше порога ({threshold}), премия не выплачивалась бы никогда. Поднимите ограничение или снизьте порог.",
     },
     "compensation.error.empty_condition": {
-        "en": "Plan «{plan}»: a fixed-part condition has no name. Name it (e.g. «Timely reports») or delete the row.",
+        "en": "Plan “{plan}”: a fixed-part condition has no name. Name it (e.g. “Timely reports”) or delete the row.",
         "ru": "План «{plan}»: у условия оклада нет названия. Назовите его (например, «Своевременные отчёты») или удалите строку.",
     },
     "compensation.error.duplicate_condition": {
-        "en": "Plan «{plan}»: the condition «{condition}» is listed twice. Give each condition its own name.",
+        "en": "Plan “{plan}”: the condition “{condition}” is listed twice. Give each condition its own name.",
         "ru": "План «{plan}»: условие «{condition}» указано дважды. Дайте каждому условию своё название.",
     },
     "compensation.error.unknown_condition": {
-        "en": "Plan «{plan}»: a deduction refers to the condition «{condition}», which the fixed part does not list (it lists: {known}). Add the condition or fix its name.",
+        "en": "Plan “{plan}”: a deduction refers to the condition “{condition}”, which the fixed part does not list (it lists: {known}). Add the condition or fix its name.",
         "ru": "План «{plan}»: депремирование ссылается на условие «{condition}», которого нет среди условий оклада ({known}). Добавьте условие или исправьте название.",
     },
     "compensation.error.share_range": {
-        "en": "Plan «{plan}», deduction for «{condition}»: a share of the bonus must be between 0 and 100 %; got {value}. Enter a percentage up to 100.",
+        "en": "Plan “{plan}”, deduction for “{condition}”: a share of the bonus must be between 0 and 100 %; got {value}. Enter a percentage up to 100.",
         "ru": "План «{plan}», депремирование за «{condition}»: доля премии должна быть от 0 до 100 %; получено {value}. Введите процент не больше 100.",
     },
     "compensation.error.unknown_preset": {
-        "en": "There is no plan preset «{name}». Choose one of: {known}.",
+        "en": "There is no plan preset “{name}”. Choose one of: {known}.",
         "ru": "Шаблона плана «{name}» нет. Выберите один из: {known}.",
     },
     "compensation.error.target": {
@@ -100,11 +100,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "в худшем случае (все условия не выполнены)",
     },
     "compensation.law.over_limit": {
-        "en": "Plan «{plan}», {who}: deductions would cut {share} of the monthly pay, more than {limit}. Under ТК РФ art. 135 (as amended by Federal Law 144-FZ) a cut for a disciplinary offence may not exceed {limit} of monthly pay, and art. 192 does not allow fines. Reduce the deductions if the plan is for employees in Russia; the choice is yours.",
+        "en": "Plan “{plan}”, {who}: deductions would cut {share} of the monthly pay, more than {limit}. Under ТК РФ art. 135 (as amended by Federal Law 144-FZ) a cut for a disciplinary offence may not exceed {limit} of monthly pay, and art. 192 does not allow fines. Reduce the deductions if the plan is for employees in Russia; the choice is yours.",
         "ru": "План «{plan}», {who}: депремирование сократит месячный заработок на {share}, больше {limit}. По ст. 135 ТК РФ (в редакции 144-ФЗ) снижение заработной платы за дисциплинарный проступок не может превышать {limit} месячного заработка, а ст. 192 ТК РФ не предусматривает штрафов. Уменьшите депремирование, если план для работников в России; решение за вами.",
     },
     "compensation.law.from_base": {
-        "en": "Plan «{plan}», {who}: deductions would take {share} of the base salary. ТК РФ art. 192 allows no fines, and art. 135 (as amended by Federal Law 144-FZ) does not allow cutting the base for a disciplinary offence: a penalty may only reduce the bonus. Untick «deductions may reach the base» if the plan is for employees in Russia; the choice is yours.",
+        "en": "Plan “{plan}”, {who}: deductions would take {share} of the base salary. ТК РФ art. 192 allows no fines, and art. 135 (as amended by Federal Law 144-FZ) does not allow cutting the base for a disciplinary offence: a penalty may only reduce the bonus. Untick “deductions may reach the base” if the plan is for employees in Russia; the choice is yours.",
         "ru": "План «{plan}», {who}: депремирование заберёт {share} оклада. Ст. 192 ТК РФ не предусматривает штрафов, а ст. 135 ТК РФ (в редакции 144-ФЗ) не допускает снижения оклада за дисциплинарный проступок: взыскание может уменьшить только премию. Снимите флажок «вычеты из оклада», если план для работников в России; решение за вами.",
     },
     # ---- presets
@@ -127,12 +127,32 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Оклад — за отчётность и стандарты, переменная часть — за выполнение плана, продажи новых услуг и новых клиентов, депремирование — за невыполнение условий. Настройте два плана и сравните их на одних и тех же продавцах.",
     },
     "compensation.no_sellers": {
-        "en": "The data has no deal owners, so there is nobody to pay. Map the «owner» column on the Data page.",
-        "ru": "В данных нет ответственных за сделки, поэтому некому начислять. Укажите столбец «ответственный» на странице «Данные».",
+        "en": "The data has no deal owners, so there is nobody to pay. Map the “{owner}” field on the Data page.",
+        "ru": "В данных нет ответственных за сделки, поэтому некому начислять. Укажите поле «{owner}» на странице «Данные».",
     },
     "compensation.no_dates": {
-        "en": "No won deal has a close date, so no period can be chosen. Map the «closed_at» column on the Data page.",
-        "ru": "Ни у одной выигранной сделки нет даты закрытия, поэтому период выбрать нельзя. Укажите столбец «дата закрытия» на странице «Данные».",
+        "en": "No won deal has a date (“{closed}”, “{expected}” or “{created}”), so no pay period can be chosen. Map one of these fields on the Data page.",
+        "ru": "Ни у одной выигранной сделки нет даты («{closed}», «{expected}» или «{created}»), поэтому период выплат выбрать нельзя. Укажите одно из этих полей на странице «Данные».",
+    },
+    "compensation.no_deal_dates": {
+        "en": "No deal has a date (“{closed}” or “{created}”), so no pay period can be chosen. Map one of these fields on the Data page.",
+        "ru": "Ни у одной сделки нет даты («{closed}» или «{created}»), поэтому период выплат выбрать нельзя. Укажите одно из этих полей на странице «Данные».",
+    },
+    "compensation.no_won": {
+        "en": "The data has no won deals, so pay from actuals is the base alone (no variable part). The plans, targets, pay curves and the forecast from open deals still work; the period is chosen from the deals' creation and close dates.",
+        "ru": "В данных нет выигранных сделок, поэтому выплаты по факту — только оклад (переменная часть равна нулю). Планы, планы продаж, шкалы оплаты и прогноз по открытым сделкам доступны; период выбирается по датам создания и закрытия сделок.",
+    },
+    "compensation.dated_by_expected": {
+        "en": "Won deals without a “{closed}” date, dated by “{expected}”: {count}.",
+        "ru": "Выигранных сделок без поля «{closed}», датированных по полю «{expected}»: {count}.",
+    },
+    "compensation.dated_by_created": {
+        "en": "Won deals without a “{closed}” or “{expected}” date, dated by “{created}”: {count}.",
+        "ru": "Выигранных сделок без полей «{closed}» и «{expected}», датированных по полю «{created}»: {count}.",
+    },
+    "compensation.dated_note": {
+        "en": "Pay is counted by close date; these deals' dates are a substitute, so check the period's revenue.",
+        "ru": "Выплаты считаются по дате закрытия; даты этих сделок — замена, поэтому проверьте выручку периода.",
     },
     "compensation.plan_a": {"en": "Plan A", "ru": "План A"},
     "compensation.plan_b": {"en": "Plan B", "ru": "План B"},
@@ -193,13 +213,25 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "compensation.period": {"en": "Period (months of close date)", "ru": "Период (месяцы закрытия сделок)"},
     "compensation.period_caption": {
-        "en": "{months} month(s): {start} – {end}. Base and target bonus are paid per month; deductions per unmet condition in the period.",
+        "en": "Months: {months}, {start} – {end}. Base and target bonus are paid per month; deductions per unmet condition in the period.",
         "ru": "Месяцев: {months}, {start} – {end}. Оклад и целевая премия — за каждый месяц; депремирование — за каждое невыполненное условие за период.",
     },
     "compensation.targets": {"en": "Sellers' revenue targets for the period", "ru": "Планы продаж на период"},
+    "compensation.period_single": {
+        "en": "Period: {month} (the only month in the data).",
+        "ru": "Период: {month} (единственный месяц в данных).",
+    },
     "compensation.targets_help": {
-        "en": "Start: each seller's average monthly won revenue over the previous 12 months × the period's months.",
-        "ru": "Начальные значения: средняя месячная выручка продавца за предыдущие 12 месяцев × число месяцев периода.",
+        "en": "Start: each seller's average monthly won revenue over the previous {lookback} months × the period's months.",
+        "ru": "Начальные значения: средняя месячная выручка продавца за предыдущие {lookback} мес. × число месяцев периода.",
+    },
+    "compensation.targets_fallback_median": {
+        "en": "Sellers with no won revenue in the previous {lookback} months start at the median of the others' targets. Such sellers: {count}.",
+        "ru": "Продавцам без выручки за предыдущие {lookback} мес. начальный план — медиана планов остальных. Таких продавцов: {count}.",
+    },
+    "compensation.targets_fallback_fixed": {
+        "en": "No seller has won revenue in the {lookback} months before the period, so every target starts at {amount} per month, a placeholder: enter the real targets.",
+        "ru": "Ни у одного продавца нет выручки за {lookback} мес. до периода, поэтому начальный план каждого — {amount} в месяц, условное значение: введите настоящие планы.",
     },
     "compensation.conditions": {
         "en": "Fixed-part conditions met in the period (untick what was not met)",

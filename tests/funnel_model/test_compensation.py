@@ -339,7 +339,7 @@ def test_a_string_false_does_not_turn_on_deductions_from_the_base():
     with pytest.raises(CompensationPlanError) as info:
         CompensationPlan.from_json(_edited(("penalty", "from_base"), "false"))
     assert info.value.message("en") == (
-        "Plan field penalty.from_base: «false» is not true or false. Write true or false without quotes."
+        "Plan field penalty.from_base: “false” is not true or false. Write true or false without quotes."
     )
 
 
@@ -482,6 +482,59 @@ def test_default_targets_round_up_the_monthly_average(deals):
     got = comp.default_targets(deals, end="2026-03-01", months=1, lookback_months=2)
     # Ann: (1000 + 5000) / 2 = 3000; Bob: 500 / 2 = 250; Cat nothing → median of the others 1625 → 1700
     assert got.to_dict() == {"Ann": 3000.0, "Bob": 250.0, "Cat": 1700.0}
+
+
+def test_default_targets_fall_back_and_say_for_whom(deals):
+    assert comp.sellers_without_history(deals, end="2026-03-01", lookback_months=2) == ["Cat"]
+    # before any won deal nobody has history: every target is the placeholder × months
+    early = comp.default_targets(deals, end="2026-01-01", months=2, default_monthly=500.0)
+    assert early.to_dict() == {"Ann": 1000.0, "Bob": 1000.0, "Cat": 1000.0}
+    assert comp.sellers_without_history(deals, end="2026-01-01") == ["Ann", "Bob", "Cat"]
+
+
+def bitrix_like():
+    """Won deals as a Bitrix24 export gives them: no close date; expected close and creation dates."""
+    frame = pd.DataFrame(
+        {
+            "deal_id": ["1", "2", "3", "4", "5"],
+            "owner": ["Ann", "Ann", "Bob", "Bob", "Bob"],
+            "status": ["won", "won", "won", "lost", "won"],
+            "amount": [100.0, 200.0, 300.0, 400.0, 500.0],
+            "created_at": pd.to_datetime(["2025-02-20", "2025-02-25", "2025-03-01", "2025-03-02", None]),
+            "expected_close_at": pd.to_datetime(["2025-03-10", None, None, "2025-03-20", None]),
+            "closed_at": pd.to_datetime([None, None, "2025-03-15", None, None]),
+        }
+    )
+    frame["stage"] = frame["status"]
+    return conform(frame)
+
+
+def test_won_deals_without_a_close_date_take_the_expected_then_the_creation_date():
+    deals = bitrix_like()
+    dated, counts = comp.date_won_deals(deals)
+    assert counts == {"expected_close_at": 1, "created_at": 1}
+    assert dated["closed_at"].tolist()[:4] == [
+        pd.Timestamp("2025-03-10"),  # expected close date
+        pd.Timestamp("2025-02-25"),  # creation date
+        pd.Timestamp("2025-03-15"),  # its own close date kept
+        pd.NaT,  # lost deals are not dated
+    ]
+    assert pd.isna(dated["closed_at"].iloc[4])  # no date at all
+    assert deals["closed_at"].isna().sum() == 4  # the input is untouched
+    pay = comp.pay_from_actuals(make_plan(), dated, {"Ann": 1000.0, "Bob": 1000.0}, "2025-03-01", "2025-04-01")
+    assert pay["revenue"].to_dict() == {"Ann": 100.0, "Bob": 300.0}
+
+
+def test_the_period_comes_from_won_close_dates_or_without_wins_from_every_date():
+    dated, _ = comp.date_won_deals(bitrix_like())
+    assert sorted(comp.period_dates(dated)) == [pd.Timestamp(d) for d in ("2025-02-25", "2025-03-10", "2025-03-15")]
+    lost = bitrix_like().assign(status="lost")
+    assert sorted(comp.period_dates(lost)) == sorted(
+        pd.to_datetime(["2025-02-20", "2025-02-25", "2025-03-01", "2025-03-02", "2025-03-15"])
+    )
+    # with no won deal, pay from actuals is the base alone
+    pay = comp.pay_from_actuals(make_plan(base=700.0), lost, {"Ann": 1000.0, "Bob": 1000.0}, "2025-03-01", "2025-04-01")
+    assert pay["total"].tolist() == [700.0, 700.0] and (pay["variable"] == 0).all()
 
 
 def test_company_totals_and_comparison(deals):
@@ -695,6 +748,9 @@ def test_next_period_starts_after_the_datas_last_month():
     assert comp.next_period(deals, 1) == (pd.Timestamp("2026-04-01"), pd.Timestamp("2026-05-01"))
     assert comp.next_period(deals, 3) == (pd.Timestamp("2026-04-01"), pd.Timestamp("2026-07-01"))
     assert comp.next_period(deals, 0.4)[1] == pd.Timestamp("2026-05-01")  # at least a month
+    # no close date at all (a Bitrix24 export of open and lost deals): the creation dates decide
+    undated = deals.assign(closed_at=pd.NaT)
+    assert comp.next_period(undated, 1) == (pd.Timestamp("2026-04-01"), pd.Timestamp("2026-05-01"))
 
 
 def test_reference_target_and_curve_positions():

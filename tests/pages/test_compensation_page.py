@@ -212,7 +212,7 @@ def test_a_harsh_deduction_warns_naming_the_seller():
     edit(at, "compensation.a.conditions", {0: {"value": 100.0}})  # late reports cost the whole bonus
     edit(at, "compensation.conditions", {0: {"Timely reports": False}})
     texts = [w.value for w in at.warning]
-    assert any(f"Plan «A», {seller}:" in t and "art. 135" in t for t in texts), texts
+    assert any(f"Plan “A”, {seller}:" in t and "art. 135" in t for t in texts), texts
     assert any("the worst case" in t for t in texts), texts
     row = rows(pay_table(at), "Plan A").loc[seller]
     assert row["Penalty"] == pytest.approx(row["Variable"]) and row["Total"] == row["Fixed"]
@@ -343,6 +343,99 @@ def test_share_deductions_above_the_whole_bonus_are_refused_with_the_fix():
     edit(at, "compensation.a.conditions", {0: {"value": 80.0}, 1: {"kind": "bonus_share", "value": 80.0}})
     errors = [e.value for e in at.error]
     assert errors == [
-        "Plan «A»: the deductions set as a share of the bonus add up to 160 %, more than the whole bonus. "
+        "Plan “A”: the deductions set as a share of the bonus add up to 160 %, more than the whole bonus. "
         "Lower them so that together they take at most 100 %."
     ]
+
+
+# --------------------------------------------------------------------------- uploads: Bitrix24, no won deals
+
+BITRIX_HEADER = [
+    "ID",
+    "Название",
+    "Стадия сделки",
+    "Сумма",
+    "Ответственный",
+    "Дата создания",
+    "Предполагаемая дата закрытия",
+]
+BITRIX_ROWS = [
+    ["1", "Поставка", "Сделка успешна", "100000", "Иванов", "03.03.2025 10:00:00", "20.03.2025"],
+    ["2", "Сервис", "Сделка успешна", "250000", "Петров", "05.03.2025 11:00:00", ""],  # dated by creation
+    ["3", "Монтаж", "Сделка провалена", "50000", "Петров", "06.03.2025 09:00:00", "25.03.2025"],
+    ["4", "Аудит", "Подготовка документов", "70000", "Иванов", "07.03.2025 12:00:00", "30.03.2025"],
+]
+
+
+def bitrix_csv(rows) -> bytes:
+    """A Bitrix24 deals export: UTF-8 with a BOM, every cell quoted, «;»-separated, no close-date column."""
+    lines = [";".join(f'"{cell}"' for cell in row) for row in [BITRIX_HEADER, *rows]]
+    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def open_with_upload(content: bytes, lang: str = "en") -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["lang"] = lang
+    at.run()
+    at.file_uploader(key="data.upload").upload("bitrix.csv", content, "text/csv").run()
+    assert not at.exception, at.exception
+    assert at.session_state["source"] == "upload"
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def test_a_bitrix_export_without_close_dates_is_paid_by_expected_then_creation_dates():
+    at = open_with_upload(bitrix_csv(BITRIX_ROWS))
+    df = pay_table(at)
+    a = rows(df, "Plan A")
+    assert a["Won revenue"].to_dict() == {"Иванов": 100_000.0, "Петров": 250_000.0}
+    assert (a["Fixed"] == 60_000).all()
+    assert (a["Total"] == a["Fixed"] + a["Variable"] - a["Penalty"]).all()
+    infos = [i.value for i in at.info]
+    assert not any("no period can be chosen" in text for text in infos), infos
+    note = next(text for text in infos if "dated by" in text)
+    assert "Won deals without a “Closed” date, dated by “Expected close”: 1." in note
+    assert "Won deals without a “Closed” or “Expected close” date, dated by “Created”: 1." in note
+    # one month of data: the period as text, no collapsed slider
+    assert "compensation.period" not in [s.key for s in at.select_slider]
+    assert "Period: 2025-03 (the only month in the data)." in [m.value for m in at.markdown]
+    assert any(c.value.startswith("Months: 1, 2025-03-01 – 2025-03-31.") for c in at.caption)
+    # nobody sold before March: every target is the placeholder, and the caption says so
+    assert (a["Target"] == 1_000_000).all()
+    captions = [c.value for c in at.caption]
+    assert any(
+        "No seller has won revenue in the 12 months before the period" in c and "1\u202f000\u202f000" in c
+        for c in captions
+    ), captions
+
+
+def test_a_bitrix_export_in_russian_counts_the_substitute_dates():
+    at = open_with_upload(bitrix_csv(BITRIX_ROWS), lang="ru")
+    note = next(i.value for i in at.info if "датированных" in i.value)
+    assert "Выигранных сделок без поля «Дата закрытия», датированных по полю «Плановая дата закрытия»: 1." in note
+    assert "Период: 2025-03 (единственный месяц в данных)." in [m.value for m in at.markdown]
+
+
+def test_an_export_without_won_deals_pays_the_base_and_says_why():
+    lost = [[*row[:2], "Сделка провалена" if row[2] == "Сделка успешна" else row[2], *row[3:]] for row in BITRIX_ROWS]
+    at = open_with_upload(bitrix_csv(lost))
+    infos = [i.value for i in at.info]
+    assert any(text.startswith("The data has no won deals, so pay from actuals is the base alone") for text in infos)
+    assert not any("close date" in text.lower() and "map" in text.lower() for text in infos), infos
+    df = pay_table(at)
+    for plan, base in (("Plan A", 60_000), ("Plan B", 100_000)):
+        part = rows(df, plan)
+        assert sorted(part.index) == ["Иванов", "Петров"]
+        assert (part["Won revenue"] == 0).all() and (part["Variable"] == 0).all()
+        assert (part["Total"] == base).all()
+    # the rest of the page is still there: targets, pay curves and the forecast of the open deal
+    assert len(at.session_state["compensation.targets:saved"]) == 2
+    assert at.session_state["compensation.plan_a"].fixed.base == 60_000
+    assert forecast_table(at).loc["Иванов", "Revenue P50"] >= 0
+
+
+def test_the_period_caption_counts_months_without_plural_guesswork(english):
+    assert any(c.value.startswith("Months: 1, ") for c in english.caption)
