@@ -36,6 +36,8 @@ __all__ = [
     "deal_probabilities",
     "forecast_summary",
     "month_forecast",
+    "months_blocker",
+    "plan_blocker",
     "plan_by_funnel",
     "prepare_forecast",
     "rate_uncertainty",
@@ -93,6 +95,8 @@ class ForecastInputs:
     won_sizes_by_group : dict
         Won amounts per (funnel, part): the segment's for a split funnel,
         the funnel's otherwise (missing when there are none).
+    n_won, n_lost : int
+        Won and lost deals in the data (with or without dates).
     """
 
     open_deals: pd.DataFrame
@@ -103,6 +107,8 @@ class ForecastInputs:
     inflow_per_month: float
     won_sizes: np.ndarray
     won_sizes_by_group: dict[tuple[str, str], np.ndarray]
+    n_won: int
+    n_lost: int
 
 
 def _funnel_of(deals: pd.DataFrame, config: FunnelConfig) -> pd.Series:
@@ -353,7 +359,49 @@ def prepare_forecast(
     won_amount = deals.loc[won, "amount"].astype(float)
     shares, sizes = _plan_shares(groups, funnel[won], segment[won], won_amount)
     groups["plan_share"] = shares
-    return ForecastInputs(open_deals, stages, groups, cif, as_of, inflow, won_amount.dropna().to_numpy(), sizes)
+    return ForecastInputs(
+        open_deals,
+        stages,
+        groups,
+        cif,
+        as_of,
+        inflow,
+        won_amount.dropna().to_numpy(),
+        sizes,
+        int(won.sum()),
+        int((status == LOST).sum()),
+    )
+
+
+def plan_blocker(inputs: ForecastInputs) -> str | None:
+    """Why the plan cannot be worked backwards (a message key), or None when it can.
+
+    Turning revenue into wins takes a deal size, which only won deals with an
+    amount give: "forecast.plan_no_closed" when no deal has closed yet,
+    "forecast.plan_no_won" when none was won with an amount.
+    """
+    if inputs.n_won + inputs.n_lost == 0:
+        return "forecast.plan_no_closed"
+    sizes = inputs.won_sizes
+    if not (np.isfinite(sizes) & (sizes > 0)).any():
+        return "forecast.plan_no_won"
+    return None
+
+
+def months_blocker(inputs: ForecastInputs) -> str | None:
+    """Why revenue by close month cannot be estimated (a message key), or None when it can.
+
+    The timing of wins comes from deals won before: "forecast.months_no_closed"
+    when no deal has closed, "forecast.months_no_won" when none was won,
+    "forecast.no_dates" when the dates cannot place a single win in time.
+    """
+    if inputs.n_won + inputs.n_lost == 0:
+        return "forecast.months_no_closed"
+    if inputs.n_won == 0:
+        return "forecast.months_no_won"
+    if inputs.cif is None or inputs.as_of is None or not (len(inputs.cif.won) and inputs.cif.won[-1] > 0):
+        return "forecast.no_dates"
+    return None
 
 
 def deal_probabilities(inputs: ForecastInputs, stage_p, *, own: bool = False) -> np.ndarray:
@@ -420,8 +468,8 @@ def rate_uncertainty(inputs: ForecastInputs, *, seed: int = 0, draws: int = 4000
 
 
 def month_forecast(inputs: ForecastInputs, probabilities, *, months: int = 12) -> pd.DataFrame | None:
-    """Revenue per coming month (:func:`revenue_by_month`); None without dates."""
-    if inputs.cif is None or inputs.as_of is None:
+    """Revenue per coming month (:func:`revenue_by_month`); None when :func:`months_blocker` names a reason."""
+    if months_blocker(inputs) is not None:
         return None
     return revenue_by_month(
         inputs.open_deals,

@@ -181,8 +181,12 @@ def reverse_funnel(
     pipeline's revenue and the resampled deal sizes give the wins K still
     needed, and the deals that must reach a stage with win rate p are
     K + NegativeBinomial(K, p) (the position of the K-th win); the figure is
-    the smallest count that suffices in ``confidence`` of the draws. With no
-    pipeline and equal deal sizes this is exactly :func:`leads_needed`.
+    the smallest count that suffices in ``confidence`` of the draws, and at
+    least ``leads_needed(wins_conf, p, confidence)`` so that the wins figure
+    shown (``wins_conf``, the confidence quantile of K) and the stage counts
+    chain: where most draws need no new win, the joint quantile alone can be
+    smaller than what one of those wins takes. With no pipeline and equal
+    deal sizes this is exactly :func:`leads_needed`.
 
     Parameters
     ----------
@@ -235,11 +239,16 @@ def reverse_funnel(
         need_mean.append(wins_mean / r if r > 0 else (math.inf if wins_mean else 0.0))
         if r == 0:
             need_conf.append(math.inf if wins.any() else 0.0)
-        elif constant:  # no randomness but the wins themselves: the exact negative binomial
-            need_conf.append(float(leads_needed(int(wins[0]), float(r), confidence)))
+            continue
+        # the count that brings the wins shown (wins_conf) with the confidence: a reader chains the two figures
+        chained = leads_needed(wins_conf, float(r), confidence)
+        if constant:  # no randomness but the wins themselves: the exact negative binomial
+            need_conf.append(float(chained))
         else:
+            # the joint quantile can be lower (most draws need no new win at all), but "1 win at 90 %
+            # from 2 leads at 90 %" at a 13 % win rate reads as a contradiction: never below the chain
             leads = wins + (rng.negative_binomial(np.maximum(wins, 1), r) if r < 1 else 0) * (wins > 0)
-            need_conf.append(float(_smallest_at(leads, confidence)))
+            need_conf.append(float(max(_smallest_at(leads, confidence), chained)))
     table = pd.DataFrame(
         {
             "stage": stage_rates["stage"].astype(str).to_numpy(),

@@ -26,6 +26,8 @@ from funnel_model.forecast_views import (
     deal_probabilities,
     forecast_summary,
     month_forecast,
+    months_blocker,
+    plan_blocker,
     plan_by_funnel,
     prepare_forecast,
     rate_uncertainty,
@@ -80,6 +82,13 @@ def format_amount(x: float) -> str:
 
 def _count(x: float) -> str:
     return "∞" if not np.isfinite(x) else format_amount(math.ceil(x - 1e-9))
+
+
+def _average(x: float) -> str:
+    """An average count or rate: one decimal below 10 (0.5 a month is not 0), whole above."""
+    if not np.isfinite(x):
+        return "∞"
+    return number(x, lang(), 1 if abs(x) < 10 and x != round(x) else 0)
 
 
 def _segment(seg: object) -> str:
@@ -169,20 +178,22 @@ def _scale(value: float) -> tuple[float, str]:
     return 1.0, ""
 
 
-def _number(x: float, size: float) -> str:
-    scaled = x / size
-    return number(scaled, lang(), 0 if abs(scaled) >= 100 else 1 if abs(scaled) >= 10 else 2)
+def _digits(rows: tuple[dict[str, float], ...], size: float) -> int:
+    """One precision for every amount of the metric rows, from the largest: "0" beside "260", never "0.00"."""
+    largest = max(abs(row[m]) for row in rows for m in METRICS if m != "p_plan") / size
+    return 0 if largest >= 100 else 1 if largest >= 10 else 2
 
 
 def _metrics(whatif: dict[str, float], base: dict[str, float]) -> None:
     size, unit = _scale(base["mean"])
+    digits = _digits((whatif, base), size)
     suffix = f" · {tr('forecast.amounts_in', unit=unit)}" if unit else ""
     pp = tr("forecast.pp")
     for title, numbers, other in ((tr("forecast.whatif"), whatif, base), (tr("forecast.baseline"), base, None)):
         st.markdown(f"**{title}**{suffix}")
         cols = st.columns(len(METRICS))
         for col, m in zip(cols, METRICS, strict=True):
-            shown = _pct(numbers[m]) if m == "p_plan" else _number(numbers[m], size)
+            shown = _pct(numbers[m]) if m == "p_plan" else number(numbers[m] / size, lang(), digits)
             delta = None
             if other is not None:
                 diff = numbers[m] - other[m]
@@ -190,7 +201,7 @@ def _metrics(whatif: dict[str, float], base: dict[str, float]) -> None:
                 if m == "p_plan":
                     delta = f"{sign}{number(abs(100 * diff), lang(), 1)} {pp}"
                 else:
-                    delta = f"{sign}{_number(abs(diff), size)}"
+                    delta = f"{sign}{number(abs(diff) / size, lang(), digits)}"
             col.metric(tr(f"forecast.{m}"), shown, delta, help=tr(f"forecast.{m}_help"))
 
 
@@ -211,7 +222,7 @@ def _distribution(whatif: RevenueDistribution, base: RevenueDistribution, plan: 
         "series": tr("forecast.axis.series"),
         "plan": tr("forecast.plan_line"),
     }
-    st.altair_chart(distribution_chart(pd.concat(curves, ignore_index=True), plan, labels), width="stretch")
+    st.altair_chart(distribution_chart(pd.concat(curves, ignore_index=True), plan, labels, lang()), width="stretch")
     st.caption(_method_note(whatif) if whatif.method != "mixture" else "")
 
 
@@ -226,16 +237,17 @@ def _bands(base: RevenueDistribution, uncertain: RevenueDistribution, plan: floa
         "band": tr("forecast.axis.band"),
         "plan": tr("forecast.plan_line"),
     }
-    st.altair_chart(bands_chart(pd.DataFrame(rows), plan, labels), width="stretch")
+    st.altair_chart(bands_chart(pd.DataFrame(rows), plan, labels, lang()), width="stretch")
     st.caption(tr("forecast.bands_why"))
 
 
 def _months(inputs: ForecastInputs, p: np.ndarray) -> None:
     st.subheader(tr("forecast.months_title"))
-    months = month_forecast(inputs, p)
-    if months is None:
-        st.info(tr("forecast.no_dates"))
+    blocker = months_blocker(inputs)
+    if blocker is not None:
+        st.info(tr(blocker))
         return
+    months = month_forecast(inputs, p)
     later = months["month"].isna()
     shown = months[~later].copy()
     shown["month"] = shown["month"].dt.strftime("%Y-%m")
@@ -250,11 +262,11 @@ def _months(inputs: ForecastInputs, p: np.ndarray) -> None:
         "source": tr("forecast.axis.source"),
         "band": tr("forecast.axis.band"),
     }
-    st.altair_chart(months_chart(shown, labels), width="stretch")
+    st.altair_chart(months_chart(shown, labels, lang()), width="stretch")
     st.caption(
         tr(
             "forecast.months_note",
-            inflow=f"{inputs.inflow_per_month:.0f}",
+            inflow=_average(inputs.inflow_per_month),
             later=format_amount(float(months.loc[later, "pipeline"].sum())),
         )
     )
@@ -262,6 +274,10 @@ def _months(inputs: ForecastInputs, p: np.ndarray) -> None:
 
 def _plan(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, plan: float) -> None:
     st.subheader(tr("forecast.plan_title"))
+    blocker = plan_blocker(inputs)
+    if blocker is not None:  # no deal size to turn revenue into wins
+        st.info(tr(blocker))
+        return
     confidence = st.slider(
         tr("forecast.confidence"),
         50,
@@ -293,14 +309,14 @@ def _plan(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, plan: floa
                 target=format_amount(row.target),
                 pipeline=format_amount(row.pipeline),
                 gap=format_amount(row.gap),
-                wins_mean=_count(row.wins_mean),
+                wins_mean=_average(row.wins_mean),
                 wins_conf=_count(row.wins_conf),
-                leads_mean=_count(row.leads_mean),
+                leads_mean=_average(row.leads_mean),
                 leads_conf=_count(row.leads_conf),
                 conf=conf,
             )
         )
-        chart.altair_chart(reverse_funnel_chart(table, labels), width="stretch")
+        chart.altair_chart(reverse_funnel_chart(table, labels, lang()), width="stretch")
 
 
 @st.fragment

@@ -1,7 +1,10 @@
 """Altair charts of the Forecast & plan page.
 
-Builders take already-translated labels and return ``alt.Chart`` objects;
-they never touch streamlit.
+Builders take already-translated labels and the UI language and return
+``alt.Chart`` objects; they never touch streamlit. Figures read as
+:mod:`funnel_model.formatting` writes them: amount axes say «56 млн» /
+"56M" (Vega draws them, from an expression built here per language), and
+tooltips carry text that module formatted.
 """
 
 from __future__ import annotations
@@ -12,7 +15,10 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from funnel_model.formatting import number, percent
+
 __all__ = [
+    "amount_label_expr",
     "bands_chart",
     "distribution_chart",
     "months_chart",
@@ -20,10 +26,53 @@ __all__ = [
 ]
 
 _WHATIF, _BASE, _PLAN, _NEW = "#3b78b0", "#9a9a9a", "#c9403f", "#a1d99b"
+# the suffixes of funnel_model.formatting.short_money
+_SHORT = {
+    "en": ((1e9, "B"), (1e6, "M"), (1e3, "K")),
+    "ru": ((1e9, "\u00a0млрд"), (1e6, "\u00a0млн"), (1e3, "\u00a0тыс.")),
+}
+
+
+def _decimal(expr: str, lang: str) -> str:
+    """A Vega string expression with the language's decimal mark."""
+    return f"replace({expr}, '.', ',')" if lang == "ru" else expr
+
+
+def amount_label_expr(lang: str) -> str:
+    """Vega ``labelExpr`` for an amount axis: «56 млн», «100 тыс.», «0,5 млн» in Russian; "56M", "100K" in English.
+
+    Each tick takes the largest unit it reaches, with up to three significant
+    digits, as :func:`funnel_model.formatting.short_money` writes amounts.
+    """
+    value = "datum.value"
+    expr = _decimal(f"format({value}, '.3~r')", lang)
+    for size, suffix in reversed(_SHORT.get(lang, _SHORT["en"])):
+        scaled = _decimal(f"format({value} / {size:.0f}, '.3~r')", lang)
+        expr = f"abs({value}) >= {size:.0f} ? {scaled} + '{suffix}' : {expr}"
+    return expr
+
+
+def _percent_label_expr(lang: str) -> str:
+    """Vega ``labelExpr`` for a share axis: "25 %", «2,5 %»."""
+    return _decimal("format(datum.value * 100, '.3~r')", lang) + " + ' %'"
+
+
+def _count_label_expr() -> str:
+    """Vega ``labelExpr`` for a count axis: thousands grouped as funnel_model.formatting.number does."""
+    return "replace(format(datum.value, ',.0f'), regexp(',', 'g'), '\u202f')"
+
+
+def _amount_axis(lang: str) -> alt.Axis:
+    return alt.Axis(labelExpr=amount_label_expr(lang))
+
+
+def _texts(frame: pd.DataFrame, columns, lang: str, kind=number) -> pd.DataFrame:
+    """``frame`` with a ``<column>_text`` column per column, for tooltips."""
+    return frame.assign(**{f"{c}_text": frame[c].map(lambda x: kind(x, lang)) for c in columns})
 
 
 def distribution_chart(
-    curves: pd.DataFrame, plan: float, labels: Mapping[str, str], *, height: int = 260
+    curves: pd.DataFrame, plan: float, labels: Mapping[str, str], lang: str = "en", *, height: int = 260
 ) -> alt.LayerChart:
     """Probability per revenue bin of one or more distributions, with the plan line.
 
@@ -35,21 +84,25 @@ def distribution_chart(
         Revenue plan, drawn as a vertical rule.
     labels : mapping
         ``revenue``, ``probability``, ``series``, ``plan`` (translated).
+    lang : str
+        UI language of the numbers.
     """
     colors = alt.Scale(range=[_WHATIF, _BASE])
+    curves = _texts(curves, ["mid"], lang)
+    curves["prob_text"] = curves["prob"].map(lambda x: percent(x, lang, 2))
     lines = (
         alt.Chart(curves)
         .mark_line(interpolate="step-after")
         .encode(
-            x=alt.X("mid:Q", title=labels["revenue"], axis=alt.Axis(format="~s")),
-            y=alt.Y("prob:Q", title=labels["probability"], axis=alt.Axis(format="%")),
+            x=alt.X("mid:Q", title=labels["revenue"], axis=_amount_axis(lang)),
+            y=alt.Y("prob:Q", title=labels["probability"], axis=alt.Axis(labelExpr=_percent_label_expr(lang))),
             color=alt.Color(
                 "series:N", title=labels["series"], scale=colors, sort=None, legend=alt.Legend(orient="top")
             ),
             tooltip=[
                 alt.Tooltip("series:N", title=labels["series"]),
-                alt.Tooltip("mid:Q", title=labels["revenue"], format=",.0f"),
-                alt.Tooltip("prob:Q", title=labels["probability"], format=".2%"),
+                alt.Tooltip("mid_text:N", title=labels["revenue"]),
+                alt.Tooltip("prob_text:N", title=labels["probability"]),
             ],
         )
     )
@@ -61,7 +114,9 @@ def distribution_chart(
     return (lines + plan_rule + plan_text).properties(height=height)
 
 
-def bands_chart(bands: pd.DataFrame, plan: float, labels: Mapping[str, str], *, height: int = 120) -> alt.LayerChart:
+def bands_chart(
+    bands: pd.DataFrame, plan: float, labels: Mapping[str, str], lang: str = "en", *, height: int = 120
+) -> alt.LayerChart:
     """P10–P90 bars with the median marked, one row per band, and the plan line.
 
     Parameters
@@ -70,24 +125,29 @@ def bands_chart(bands: pd.DataFrame, plan: float, labels: Mapping[str, str], *, 
         ``band`` (translated name), ``p10``, ``p50``, ``p90``.
     labels : mapping
         ``revenue``, ``band``, ``plan``.
+    lang : str
+        UI language of the numbers.
     """
+    bands = _texts(bands, ["p10", "p50", "p90"], lang)
     base = alt.Chart(bands).encode(y=alt.Y("band:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)))
-    tips = [alt.Tooltip(c + ":Q", title=c.upper(), format=",.0f") for c in ("p10", "p50", "p90")]
+    tips = [alt.Tooltip(f"{c}_text:N", title=c.upper()) for c in ("p10", "p50", "p90")]
     bar = base.mark_bar(size=18, color=_WHATIF, opacity=0.45).encode(
-        x=alt.X("p10:Q", title=labels["revenue"], axis=alt.Axis(format="~s"), scale=alt.Scale(zero=False)),
+        x=alt.X("p10:Q", title=labels["revenue"], axis=_amount_axis(lang), scale=alt.Scale(zero=False)),
         x2="p90:Q",
         tooltip=[alt.Tooltip("band:N", title=labels["band"]), *tips],
     )
     mid = base.mark_tick(color="#1f3b57", thickness=3, size=22).encode(x="p50:Q", tooltip=tips)
     plan_rule = (
-        alt.Chart(pd.DataFrame({"plan": [plan]}))
+        alt.Chart(pd.DataFrame({"plan": [plan], "plan_text": [number(plan, lang)]}))
         .mark_rule(color=_PLAN, strokeDash=[6, 3], size=2)
-        .encode(x="plan:Q", tooltip=[alt.Tooltip("plan:Q", title=labels["plan"], format=",.0f")])
+        .encode(x="plan:Q", tooltip=[alt.Tooltip("plan_text:N", title=labels["plan"])])
     )
     return (bar + mid + plan_rule).properties(height=height)
 
 
-def months_chart(months: pd.DataFrame, labels: Mapping[str, str], *, height: int = 280) -> alt.LayerChart:
+def months_chart(
+    months: pd.DataFrame, labels: Mapping[str, str], lang: str = "en", *, height: int = 280
+) -> alt.LayerChart:
     """Expected revenue per close month: open pipeline and new leads stacked, P10–P90 whiskers.
 
     Parameters
@@ -98,16 +158,19 @@ def months_chart(months: pd.DataFrame, labels: Mapping[str, str], *, height: int
     labels : mapping
         ``month``, ``revenue``, ``pipeline``, ``new_leads``, ``source``,
         ``band``.
+    lang : str
+        UI language of the numbers.
     """
     long = months.melt(id_vars=["month"], value_vars=["pipeline", "new_leads"], var_name="part", value_name="revenue")
     long["part"] = long["part"].map({"pipeline": labels["pipeline"], "new_leads": labels["new_leads"]})
+    long = _texts(long, ["revenue"], lang)
     order = list(months["month"])
     bars = (
         alt.Chart(long)
         .mark_bar()
         .encode(
             x=alt.X("month:N", title=labels["month"], sort=order, axis=alt.Axis(labelAngle=-40)),
-            y=alt.Y("revenue:Q", title=labels["revenue"], stack="zero", axis=alt.Axis(format="~s")),
+            y=alt.Y("revenue:Q", title=labels["revenue"], stack="zero", axis=_amount_axis(lang)),
             color=alt.Color(
                 "part:N",
                 title=labels["source"],
@@ -118,12 +181,12 @@ def months_chart(months: pd.DataFrame, labels: Mapping[str, str], *, height: int
             tooltip=[
                 alt.Tooltip("month:N", title=labels["month"]),
                 alt.Tooltip("part:N", title=labels["source"]),
-                alt.Tooltip("revenue:Q", title=labels["revenue"], format=",.0f"),
+                alt.Tooltip("revenue_text:N", title=labels["revenue"]),
             ],
         )
     )
     whiskers = (
-        alt.Chart(months)
+        alt.Chart(_texts(months[["month", "low", "high"]], ["low", "high"], lang))
         .mark_rule(color="#1f3b57", size=1.5)
         .encode(
             x=alt.X("month:N", sort=order),
@@ -131,15 +194,17 @@ def months_chart(months: pd.DataFrame, labels: Mapping[str, str], *, height: int
             y2="high:Q",
             tooltip=[
                 alt.Tooltip("month:N", title=labels["month"]),
-                alt.Tooltip("low:Q", title=labels["band"] + " P10", format=",.0f"),
-                alt.Tooltip("high:Q", title=labels["band"] + " P90", format=",.0f"),
+                alt.Tooltip("low_text:N", title=labels["band"] + " P10"),
+                alt.Tooltip("high_text:N", title=labels["band"] + " P90"),
             ],
         )
     )
     return (bars + whiskers).properties(height=height)
 
 
-def reverse_funnel_chart(table: pd.DataFrame, labels: Mapping[str, str], *, bar_step: int = 13) -> alt.Chart:
+def reverse_funnel_chart(
+    table: pd.DataFrame, labels: Mapping[str, str], lang: str = "en", *, bar_step: int = 13
+) -> alt.Chart:
     """The plan's funnel beside the actual one: deals per stage, three bars each.
 
     Parameters
@@ -150,11 +215,15 @@ def reverse_funnel_chart(table: pd.DataFrame, labels: Mapping[str, str], *, bar_
     labels : mapping
         ``stage``, ``deals``, ``series``, ``needed_mean``, ``needed_conf``,
         ``actual``.
+    lang : str
+        UI language of the numbers.
     """
     names = {"needed_mean": labels["needed_mean"], "needed_conf": labels["needed_conf"], "actual": labels["actual"]}
     long = table.melt(id_vars=["stage", "order"], value_vars=list(names), var_name="what", value_name="deals")
     long = long[np.isfinite(long["deals"].astype(float))]
     long["what"] = long["what"].map(names)
+    # an average below 10 deals keeps a decimal (0.9 on average is not 1)
+    long["deals_text"] = long["deals"].map(lambda x: number(x, lang, 1 if 0 < x < 10 and x != round(x) else 0))
     stages = list(table.sort_values("order")["stage"])
     domain = list(names.values())
     return (
@@ -162,7 +231,7 @@ def reverse_funnel_chart(table: pd.DataFrame, labels: Mapping[str, str], *, bar_
         .mark_bar()
         .encode(
             y=alt.Y("stage:N", title=labels["stage"], sort=stages),
-            x=alt.X("deals:Q", title=labels["deals"]),
+            x=alt.X("deals:Q", title=labels["deals"], axis=alt.Axis(labelExpr=_count_label_expr(), tickMinStep=1)),
             yOffset=alt.YOffset("what:N", sort=domain),
             color=alt.Color(
                 "what:N",
@@ -173,7 +242,7 @@ def reverse_funnel_chart(table: pd.DataFrame, labels: Mapping[str, str], *, bar_
             tooltip=[
                 alt.Tooltip("stage:N", title=labels["stage"]),
                 alt.Tooltip("what:N", title=labels["series"]),
-                alt.Tooltip("deals:Q", title=labels["deals"], format=",.0f"),
+                alt.Tooltip("deals_text:N", title=labels["deals"]),
             ],
         )
         # with yOffset the height is set per bar, so every stage gets room for its three bars

@@ -165,12 +165,28 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Вероятность выполнить план, которую дают количества «с уверенностью» (суммы сделок разные, выигрыши случайны).",
     },
     "forecast.plan_note": {
-        "en": "The plan is split between funnels, and within a funnel between its client segments, by their share of past won revenue; each part's open deals bring some of it, the rest must come from new deals. On average: the gap over the mean deal size and the stage's win rate. At the confidence: the pipeline's luck, the spread of deal sizes and the luck of each deal are all included (Monte Carlo, negative binomial). Bars: deals that must reach each stage, beside the open deals now at that stage or later.",
-        "ru": "План делится между воронками, а внутри воронки — между сегментами клиентов, по их доле в выигранной ранее выручке; часть дадут открытые сделки этой части, остальное — новые сделки. В среднем: недостающая выручка делится на средний чек и на долю выигрыша этапа. С уверенностью: учтены и удача открытых сделок, и разброс чеков, и случайность каждой сделки (Монте-Карло, отрицательное биномиальное). Столбцы: сколько сделок должно дойти до каждого этапа, рядом — открытые сделки на этом этапе или дальше.",
+        "en": "The plan is split between funnels, and within a funnel between its client segments, by their share of past won revenue; each part's open deals bring some of it, the rest must come from new deals. On average: the gap over the mean deal size and the stage's win rate. At the confidence: the new wins that, with the pipeline's luck and the spread of deal sizes, cover the plan in that share of scenarios, and the deals at each stage that bring those wins with the same confidence (Monte Carlo, negative binomial). Bars: deals that must reach each stage, beside the open deals now at that stage or later.",
+        "ru": "План делится между воронками, а внутри воронки — между сегментами клиентов, по их доле в выигранной ранее выручке; часть дадут открытые сделки этой части, остальное — новые сделки. В среднем: недостающая выручка делится на средний чек и на долю выигрыша этапа. С уверенностью: столько новых выигрышей, чтобы с учётом удачи открытых сделок и разброса чеков план выполнялся в этой доле сценариев, и столько сделок на каждом этапе, чтобы они дали эти выигрыши с той же уверенностью (Монте-Карло, отрицательное биномиальное). Столбцы: сколько сделок должно дойти до каждого этапа, рядом — открытые сделки на этом этапе или дальше.",
     },
     "forecast.plan_funnel": {
-        "en": "Plan {target}; open deals bring {pipeline}; from new deals {gap}: {wins_mean} wins on average, {wins_conf} at {conf}; leads: {leads_mean} on average, {leads_conf} at {conf}.",
-        "ru": "План {target}; открытые сделки дадут {pipeline}; с новых сделок {gap}: в среднем {wins_mean} выигрышей, {wins_conf} при уверенности {conf}; лидов: в среднем {leads_mean}, {leads_conf} при уверенности {conf}.",
+        "en": "Plan {target}; open deals bring {pipeline} on average; left for new deals: {gap}. On average, new wins needed: {wins_mean}; leads: {leads_mean}. At {conf}: in {conf} of scenarios the open deals plus this many new wins cover the plan: {wins_conf}; leads that bring that many wins at {conf}: {leads_conf}.",
+        "ru": "План {target}; открытые сделки дадут в среднем {pipeline}; остаётся на новые сделки: {gap}. В среднем нужно новых выигрышей: {wins_mean}; лидов: {leads_mean}. При уверенности {conf}: новых выигрышей, с которыми открытые сделки покрывают план в {conf} сценариев: {wins_conf}; лидов, которые дают столько выигрышей с уверенностью {conf}: {leads_conf}.",
+    },
+    "forecast.plan_no_won": {
+        "en": "The plan cannot be worked backwards: the data has no won deal with an amount, so there is no deal size to turn the revenue plan into wins and leads. Upload a longer period (more history) that includes won deals, or check on the Data page that the amount column is mapped.",
+        "ru": "План нельзя разложить в обратную сторону: в данных нет выигранных сделок с суммой, поэтому неоткуда взять средний чек, чтобы пересчитать план выручки в выигрыши и лиды. Загрузите выгрузку за больший период (с историей выигранных сделок) или проверьте на странице «Данные», что колонка суммы сопоставлена.",
+    },
+    "forecast.plan_no_closed": {
+        "en": "The plan cannot be worked backwards: no deal in the data has closed yet, so there is neither a deal size nor a win rate to go by. Upload a longer period (more history) that includes won and lost deals.",
+        "ru": "План нельзя разложить в обратную сторону: ни одна сделка в данных ещё не закрыта, поэтому нет ни среднего чека, ни доли выигрыша. Загрузите выгрузку за больший период (с историей выигранных и проигранных сделок).",
+    },
+    "forecast.months_no_won": {
+        "en": "No deal in the data has been won yet, so when the open deals will be won cannot be estimated from history. Upload a longer period (more history) that includes won deals.",
+        "ru": "В данных пока нет ни одной выигранной сделки, поэтому по истории нельзя оценить, когда будут выиграны открытые сделки. Загрузите выгрузку за больший период (с историей выигранных сделок).",
+    },
+    "forecast.months_no_closed": {
+        "en": "No deal in the data has closed yet, so when the open deals will close cannot be estimated from history. Upload a longer period (more history) that includes closed deals.",
+        "ru": "Ни одна сделка в данных ещё не закрыта, поэтому по истории нельзя оценить, когда закроются открытые сделки. Загрузите выгрузку за больший период (с историей закрытых сделок).",
     },
     "forecast.series.needed_mean": {"en": "Needed, on average", "ru": "Нужно в среднем"},
     "forecast.series.needed_conf": {"en": "Needed at {conf}", "ru": "Нужно при {conf}"},

@@ -92,9 +92,11 @@ def test_reverse_funnel_counts_the_pipeline_as_random_at_the_confidence():
     coin = revenue_distribution([1000.0], [0.5])  # the whole plan, or nothing, with equal chance
     table, summary = reverse_funnel(1000, [100.0], rates, confidence=0.9, pipeline=coin)
     assert summary["gap"] == 500 and summary["wins_mean"] == 5 and table["needed_mean"].iloc[0] == 20
-    # half the time nothing is needed, so 90 % overall needs the 80 % point of 10 + NB(10, 1/4)
+    # half the time nothing is needed, so 90 % overall needs only the 80 % point of 10 + NB(10, 1/4);
+    # but the 10 wins shown at 90 % take leads_needed(10, 1/4, 0.9) leads, and the figures must chain
     assert summary["wins_conf"] == 10
-    assert abs(table["needed_conf"].iloc[0] - leads_needed(10, 0.25, 0.8)) <= 2
+    assert leads_needed(10, 0.25, 0.8) < leads_needed(10, 0.25, 0.9)
+    assert table["needed_conf"].iloc[0] == leads_needed(10, 0.25, 0.9) == summary["leads_conf"]
     _, low = reverse_funnel(1000, [100.0], rates, confidence=0.4, pipeline=coin)
     assert low["wins_conf"] == 0 and low["leads_conf"] == 0
 
@@ -112,3 +114,15 @@ def test_wins_needed_subtracts_a_random_pipeline():
     coin = revenue_distribution([1000.0], [0.5])
     assert wins_needed(1000, [100.0], 0.9, already=coin) == 10
     assert wins_needed(1000, [100.0], 0.4, already=coin) == 0
+
+
+def test_the_leads_at_the_confidence_chain_from_the_wins_at_the_confidence():
+    # the pipeline covers the plan 88 % of the time; otherwise one win of 1000 is needed, at a 13 % win rate
+    rates = pd.DataFrame({"stage": ["Lead", "Offer"], "rate": [0.13, 0.5]})
+    pipeline = revenue_distribution([1000.0], [0.88])
+    table, summary = reverse_funnel(1000, [1000.0], rates, confidence=0.9, pipeline=pipeline)
+    assert summary["wins_conf"] == 1
+    # the joint 90 % point alone is 2 leads (0.88 + 0.12·(1 − 0.87²) ≥ 0.9); one win at 90 % takes 17
+    assert leads_needed(1, 0.13, 0.9) == 17 and leads_needed(1, 0.5, 0.9) == 4
+    assert summary["leads_conf"] == 17
+    assert list(table["needed_conf"]) == [17, 4]
