@@ -61,3 +61,27 @@ def test_compensation_page_in_russian_writes_numbers_the_russian_way(page, app_u
     assert "," in cost.get_by_test_id("stMetricValue").inner_text()  # decimal comma
     assert page.get_by_test_id("stException").count() == 0
     save_screenshot(page, "compensation_ru")
+
+
+def test_a_bitrix_export_of_one_month_in_the_browser(page, app_url, save_screenshot, tmp_path):
+    """No close-date column, one month of deals: the pay table is filled, the substitute dates are counted,
+    and the period is written out instead of a collapsed slider."""
+    from tests.pages.test_compensation_page import BITRIX_ROWS, bitrix_csv
+
+    export = tmp_path / "bitrix.csv"
+    export.write_bytes(bitrix_csv(BITRIX_ROWS))
+    open_app(page, app_url, lang="en")
+    widget(page, "data.upload").locator('input[type="file"]').set_input_files(str(export))
+    wait_for_app(page)
+    page.locator('[data-testid="stSidebar"]').get_by_text("deals · bitrix.csv").wait_for()
+    # within the same session (a goto would start a new one, without the upload)
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("Compensation").click()
+    wait_for_app(page)
+    widget(page, "compensation.pay_table").wait_for()
+    assert page.get_by_text("Period: 2025-03 (the only month in the data).").is_visible()
+    assert widget(page, "compensation.period").count() == 0
+    assert page.get_by_text("dated by “Expected close”: 1.").count() == 1
+    assert _metric(page, "Total pay · A") > 2 * 60_000  # two bases and the new-client bonuses
+    assert page.get_by_test_id("stException").count() == 0
+    assert page.get_by_test_id("stAlertContentError").count() == 0
+    save_screenshot(page, "compensation_bitrix")

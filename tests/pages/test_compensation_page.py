@@ -139,6 +139,30 @@ def test_russian_renders_with_russian_numbers():
     assert shown["Выполнение"].iloc[0] == percent(df["Выполнение"].iloc[0], "ru")
 
 
+def test_the_pay_table_download_keeps_numbers_as_numbers(monkeypatch):
+    import io
+
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    saved = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def keep(self, path_or_data, mimetype, kind, filename=None):
+        saved[filename] = path_or_data
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
+    at = open_page("ru")
+    df = pay_table(at, ("План", "Продавец", "План продаж", "Итого"))
+    csv = pd.read_csv(io.BytesIO(saved["pay.csv"]), encoding="utf-8-sig")
+    assert list(csv.columns) == list(df.columns)
+    for column in ("Итого", "Выполнение", "План продаж"):  # not «1 234 567» or «25,3 %» text
+        assert pd.api.types.is_float_dtype(csv[column]), column
+        assert csv[column].to_numpy() == pytest.approx(df[column].to_numpy())
+    xlsx = pd.read_excel(io.BytesIO(saved["pay.xlsx"]), sheet_name="pay")
+    assert xlsx["Итого"].to_numpy() == pytest.approx(df["Итого"].to_numpy())
+
+
 def test_plan_edits_survive_a_visit_to_another_page():
     at = open_page("en")
     at.number_input(key="compensation.a.base").set_value(65_000.0).run()
