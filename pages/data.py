@@ -13,13 +13,15 @@ import streamlit as st
 
 from funnel_model import FunnelConfig
 from funnel_model.errors import DealImportError, FunnelError
-from funnel_model.formatting import money, number
+from funnel_model.formatting import MISSING, money, number
+from funnel_model.i18n import t
 from funnel_model.importer import problems_report
 from funnel_model.parsing import read_table
 from funnel_model.schema import DEAL_COLUMN_NAMES, LOST, OPEN, SEGMENTS, STATUSES, WON
 from ui import data
 from ui.guard import guarded
 from ui.i18n import lang, tr
+from ui.tables import show_table
 
 PREVIEW_ROWS = 200
 REFUSED_KEY = "data.refused"  # {uploader key: (file name, FunnelError)}, shown once beside that uploader
@@ -27,6 +29,13 @@ CONFIG_LOADED_KEY = "data.config_loaded"  # name of a config file just loaded, s
 PENDING_KEY = "data.pending"  # a deal file with no recognised stage column, waiting for the user to name it
 MAPPING_FOR_KEY = "data.mapping_for"  # which upload the mapping editor's edits belong to
 SEGMENT_CHOICES = ("auto", *SEGMENTS)  # per funnel: derived from history, or one segment for all its deals
+# the mapping editor's "no column" choice, in either language (an edit may outlive a language switch)
+NOT_MAPPED = frozenset(t("data.mapping.none", language) for language in ("en", "ru"))
+
+
+def _quoted(text: str) -> str:
+    """``text`` in the quotes of the UI language."""
+    return f"«{text}»" if lang() == "ru" else f"\u201c{text}\u201d"
 
 
 def _on_upload(key: str, check, store) -> None:
@@ -170,11 +179,10 @@ def _summary(dataset: data.Dataset) -> None:
     st.subheader(tr("data.summary.header"))
     counts = deals["status"].value_counts()
     cols = st.columns([1, 1, 1, 1, 2])  # the amount needs room for a ten-digit number
-    # counts as plain integers, like the sidebar's deal count
-    cols[0].metric(tr("data.metric.deals"), len(deals))
-    cols[1].metric(tr("data.metric.won"), int(counts.get(WON, 0)))
-    cols[2].metric(tr("data.metric.lost"), int(counts.get(LOST, 0)))
-    cols[3].metric(tr("data.metric.open"), int(counts.get(OPEN, 0)))
+    cols[0].metric(tr("data.metric.deals"), number(len(deals), lang()))
+    cols[1].metric(tr("data.metric.won"), number(counts.get(WON, 0), lang()))
+    cols[2].metric(tr("data.metric.lost"), number(counts.get(LOST, 0), lang()))
+    cols[3].metric(tr("data.metric.open"), number(counts.get(OPEN, 0), lang()))
     cols[4].metric(tr("data.metric.amount"), money(deals["amount"].sum(), lang()))
     st.number_input(
         tr("data.dormancy.label"),
@@ -187,16 +195,18 @@ def _summary(dataset: data.Dataset) -> None:
         help=tr("data.dormancy.help"),
     )
     _funnel_segments(dataset)
-    amount_format = {
-        "_index": st.column_config.Column(width="medium"),
-        tr("data.col.amount"): st.column_config.NumberColumn(format="localized"),
+    formats = {
+        "counts": [tr(f"data.col.{c}") for c in ("deals", "won", "lost", "open")],
+        "amounts": [tr("data.col.amount")],
+        "width": "stretch",
+        "column_config": {"_index": st.column_config.Column(width="medium")},
     }
     st.markdown(f"**{tr('data.summary.by_funnel')}**")
-    st.dataframe(_status_counts(deals, "funnel", tr("data.no_funnel")), width="stretch", column_config=amount_format)
+    show_table(_status_counts(deals, "funnel", tr("data.no_funnel")), **formats)
     st.markdown(f"**{tr('data.summary.by_segment')}**")
-    table = _status_counts(deals, "segment", "—")
+    table = _status_counts(deals, "segment", MISSING)
     table.index = [tr(f"segment.{s}") if s in SEGMENTS else s for s in table.index]
-    st.dataframe(table.rename_axis(tr("data.col.segment")), width="stretch", column_config=amount_format)
+    show_table(table.rename_axis(tr("data.col.segment")), **formats)
 
 
 def _plain(text: str) -> str:
@@ -249,10 +259,12 @@ def _mapping(dataset: data.Dataset) -> None:
     if st.session_state.get(MAPPING_FOR_KEY) != dataset.label:
         st.session_state.pop("data.mapping", None)
         st.session_state[MAPPING_FOR_KEY] = dataset.label
+    not_mapped = tr("data.mapping.none")
+    # an unmapped field shows a word, not an empty cell read as "None"
     table = pd.DataFrame(
         {
             "field": list(DEAL_COLUMN_NAMES),
-            "source": [dataset.mapping.get(c) for c in DEAL_COLUMN_NAMES],
+            "source": [dataset.mapping.get(c) or not_mapped for c in DEAL_COLUMN_NAMES],
         }
     )
     edited = st.data_editor(
@@ -269,12 +281,14 @@ def _mapping(dataset: data.Dataset) -> None:
                 format_func=lambda c: f"{tr(f'data.field.{c}')} ({c})",
                 disabled=True,
             ),
-            "source": st.column_config.SelectboxColumn(tr("data.mapping.source"), options=source_columns),
+            "source": st.column_config.SelectboxColumn(
+                tr("data.mapping.source"), options=[not_mapped, *source_columns]
+            ),
         },
     )
     unmapped = [c for c in source_columns if c not in set(dataset.mapping.values())]
     if unmapped:
-        st.caption(tr("data.mapping.unmapped", columns=", ".join(f"«{c}»" for c in unmapped)))
+        st.caption(tr("data.mapping.unmapped", columns=", ".join(_quoted(c) for c in unmapped)))
     else:
         st.caption(tr("data.mapping.all_mapped"))
     if not uploaded:
@@ -282,14 +296,19 @@ def _mapping(dataset: data.Dataset) -> None:
     apply, reset = st.columns(2)
     if apply.button(tr("data.mapping.apply"), key="data.mapping_apply", type="primary"):
         # every field is sent: None unmaps a column the detector had mapped
-        mapping = {r.field: r.source if isinstance(r.source, str) and r.source else None for r in edited.itertuples()}
+        mapping = {
+            r.field: r.source if isinstance(r.source, str) and r.source and r.source not in NOT_MAPPED else None
+            for r in edited.itertuples()
+        }
         before = dict(dataset.mapping)
         data.set_mapping(mapping)
         try:
             data.current()
         except FunnelError as err:
             data.set_mapping(before)  # keep the app usable: the mapping that worked stays
-            st.error(f"{err.message(lang())}\n\n{tr('data.mapping.failed')}")
+            # the importer's own message points at the stage picker of a new upload, not at this table
+            message = tr("data.mapping.no_stage") if err.key == "importer.no_stage_column" else err.message(lang())
+            st.error(f"{message}\n\n{tr('data.mapping.failed')}")
         else:
             st.session_state.pop("data.mapping", None)
             st.rerun()
@@ -306,15 +325,18 @@ def _config(dataset: data.Dataset) -> None:
     if config != dataset.inferred_config:
         st.info(tr("data.config.edited"))
     kinds = ("open", "won", "lost")
+    table = config.stage_table()
+    # won/lost stages have no order: as text, the editor shows "—" there instead of "None"
+    table["order"] = table["order"].astype("string").fillna(MISSING)
     edited = st.data_editor(
-        config.stage_table(),
+        table,
         key="data.config",
         num_rows="dynamic",
         hide_index=True,
         width="stretch",
         column_config={
             "funnel": st.column_config.TextColumn(tr("data.config.col.funnel"), required=True),
-            "order": st.column_config.NumberColumn(tr("data.config.col.order"), min_value=1, step=1),
+            "order": st.column_config.TextColumn(tr("data.config.col.order"), validate=rf"^(\d*|{MISSING})$"),
             "stage": st.column_config.TextColumn(tr("data.config.col.stage"), required=True),
             "kind": st.column_config.SelectboxColumn(
                 tr("data.config.col.kind"),
@@ -335,7 +357,8 @@ def _config(dataset: data.Dataset) -> None:
     apply, reset, download = st.columns(3)
     if apply.button(tr("data.config.apply"), key="data.config_apply", type="primary"):
         try:
-            data.set_config(FunnelConfig.from_stage_table(edited))
+            orders = pd.to_numeric(edited["order"], errors="coerce")  # "—" and blanks: no order
+            data.set_config(FunnelConfig.from_stage_table(edited.assign(order=orders)))
         except FunnelError as err:
             st.error(err.message(lang()))
         else:
@@ -389,7 +412,31 @@ def _preview(dataset: data.Dataset) -> None:
     n = min(PREVIEW_ROWS, len(deals))
     st.subheader(tr("data.preview.header", n=number(n, lang()), total=number(len(deals), lang())))
     labels = {c: st.column_config.Column(tr(f"data.field.{c}"), help=c) for c in DEAL_COLUMN_NAMES}
-    st.dataframe(deals.head(n), width="stretch", hide_index=True, key="data.preview", column_config=labels)
+    show_table(
+        _readable(deals.head(n)),
+        amounts=["amount"],
+        shares=["probability"],
+        width="stretch",
+        hide_index=True,
+        key="data.preview",
+        column_config=labels,
+    )
+
+
+def _readable(deals: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``deals`` to show: status and segment codes in words, dates as the UI language writes them.
+
+    The deal table itself stays canonical; only this shown copy changes.
+    """
+    shown = deals.copy()
+    statuses = {s: tr(f"status.{s}") for s in STATUSES}
+    segments = {s: tr(f"segment.{s}") for s in SEGMENTS}
+    shown["status"] = shown["status"].map(lambda s: statuses.get(s, s))
+    shown["segment"] = shown["segment"].map(lambda s: segments.get(s, s))
+    date_format = "%d.%m.%Y" if lang() == "ru" else "%Y-%m-%d"
+    for column in shown.select_dtypes("datetime").columns:
+        shown[column] = shown[column].dt.strftime(date_format)
+    return shown
 
 
 def _history_name(dataset: data.Dataset) -> str:
@@ -413,7 +460,7 @@ def _problems(dataset: data.Dataset) -> None:
     reports, summaries = [], []
     for kind, name, problems in files:
         heading = f"**{tr(f'data.problems.file.{kind}')}**"
-        st.markdown(f"{heading} «{_plain(name)}»" if name else heading)
+        st.markdown(f"{heading} {_quoted(_plain(name))}" if name else heading)
         counts = problems["action"].value_counts()
         for col, action in zip(st.columns(len(actions)), actions, strict=True):
             col.metric(tr(f"data.problems.{kind}.{action}"), number(counts.get(action, 0), lang()))
@@ -436,11 +483,15 @@ def _problems(dataset: data.Dataset) -> None:
         reports.append(report)
     report = pd.concat(reports, ignore_index=True)
     st.markdown(f"**{tr('data.problems.by_reason')}**")
-    st.dataframe(
-        pd.concat(summaries, ignore_index=True), width="stretch", hide_index=True, key="data.problems_by_reason"
+    show_table(
+        pd.concat(summaries, ignore_index=True),
+        counts=[tr("data.problems.col.count")],
+        width="stretch",
+        hide_index=True,
+        key="data.problems_by_reason",
     )
     with st.expander(tr("data.problems.all", n=number(len(report), lang()))):
-        st.dataframe(report, width="stretch", hide_index=True, key="data.problems_all")
+        show_table(report, width="stretch", hide_index=True, key="data.problems_all")
     st.download_button(
         tr("data.problems.download"),
         data=report.to_csv(index=False).encode("utf-8-sig"),  # the BOM lets Excel open Cyrillic right

@@ -4,23 +4,23 @@ MESSAGES: dict[str, dict[str, str]] = {}
 MESSAGES.update(
     {
         "config.unknown_stage": {
-            "en": "Stage «{stage}» is not in the config of funnel «{funnel}». Add it in the funnel config table.",
+            "en": "Stage “{stage}” is not in the config of funnel “{funnel}”. Add it in the funnel config table.",
             "ru": "Этапа «{stage}» нет в настройке воронки «{funnel}». Добавьте его в таблицу настройки воронки.",
         },
         "config.unknown_funnel": {
-            "en": "Funnel «{funnel}» is not in the funnel config. Add its stages in the funnel config table.",
+            "en": "Funnel “{funnel}” is not in the funnel config. Add its stages in the funnel config table.",
             "ru": "Воронки «{funnel}» нет в настройке. Добавьте её этапы в таблицу настройки воронок.",
         },
         "config.duplicate_funnel": {
-            "en": "Funnel «{funnel}» appears twice in the config; keep one.",
+            "en": "Funnel “{funnel}” appears twice in the config; keep one.",
             "ru": "Воронка «{funnel}» указана в настройке дважды; оставьте одну.",
         },
         "config.duplicate_stage": {
-            "en": "In funnel «{funnel}» the stage name(s) {stage} appear more than once; each stage must be listed once.",
+            "en": "In funnel “{funnel}” the stage name(s) {stage} appear more than once; each stage must be listed once.",
             "ru": "В воронке «{funnel}» этап(ы) {stage} указаны несколько раз; каждый этап должен быть указан один раз.",
         },
         "config.bad_probability": {
-            "en": "Stage «{stage}» of funnel «{funnel}»: probability {value} is not between 0 and 1. "
+            "en": "Stage “{stage}” of funnel “{funnel}”: probability {value} is not between 0 and 1. "
             "Enter a share such as 0.4.",
             "ru": "Этап «{stage}» воронки «{funnel}»: вероятность {value} не от 0 до 1. Введите долю, например 0.4.",
         },
@@ -29,12 +29,12 @@ MESSAGES.update(
             "ru": "В таблице настройки воронок нет столбцов: {columns}.",
         },
         "config.bad_kind": {
-            "en": "Funnel «{funnel}»: stage kind «{kind}» is unknown; use open, won or lost.",
+            "en": "Funnel “{funnel}”: stage kind “{kind}” is unknown; use open, won or lost.",
             "ru": "Воронка «{funnel}»: тип этапа «{kind}» неизвестен; используйте open, won или lost.",
         },
         "config.bad_json": {
             "en": "This funnel config file cannot be read: the app reads the JSON file saved with "
-            "«Download config (JSON)» on the Data page. Save the config there again and load that file. "
+            "“Download config (JSON)” on the Data page. Save the config there again and load that file. "
             "(Technical detail: {detail})",
             "ru": "Этот файл настройки воронок не читается: приложение читает JSON-файл, сохранённый кнопкой "
             "«Скачать настройку (JSON)» на странице «Данные». Сохраните настройку там заново и загрузите этот файл. "
@@ -56,13 +56,13 @@ MESSAGES.update(
             "en": "Up to {mb} MB per file. A larger file is refused: export a shorter period or fewer columns.",
             "ru": "До {mb} МБ на файл. Файл больше не принимается: выгрузите более короткий период или меньше столбцов.",
         },
-        "data.upload.using": {"en": "Using your file «{name}».", "ru": "Используется ваш файл «{name}»."},
+        "data.upload.using": {"en": "Using your file “{name}”.", "ru": "Используется ваш файл «{name}»."},
         "data.upload.using_demo": {
             "en": "Showing the demo data. Upload your export to work with it.",
             "ru": "Показаны демо-данные. Загрузите свою выгрузку, чтобы работать с ней.",
         },
         "data.upload.rejected": {
-            "en": "File «{name}» was not loaded; the data in use did not change.",
+            "en": "File “{name}” was not loaded; the data in use did not change.",
             "ru": "Файл «{name}» не загружен; используемые данные не изменились.",
         },
         "data.pending.stage": {
@@ -70,12 +70,12 @@ MESSAGES.update(
             "ru": "В каком столбце этого файла этап сделки?",
         },
         "data.pending.use": {"en": "Use this column", "ru": "Использовать этот столбец"},
-        "data.pending.discard": {"en": "Discard «{name}»", "ru": "Отказаться от «{name}»"},
+        "data.pending.discard": {"en": "Discard “{name}”", "ru": "Отказаться от «{name}»"},
         "data.history.label": {
             "en": "Stage history (optional): deal id, stage, date the stage was entered",
             "ru": "История этапов (необязательно): ID сделки, этап, дата перехода на этап",
         },
-        "data.history.using": {"en": "Stage history: {n} stage entries.", "ru": "История этапов: переходов — {n}."},
+        "data.history.using": {"en": "Stage history entries: {n}.", "ru": "Переходов в истории этапов: {n}."},
         "data.history.demo": {
             "en": "The demo data comes with its stage history. Upload a history file after uploading your deals.",
             "ru": "К демо-данным приложена история этапов. Файл истории можно загрузить после выгрузки сделок.",
@@ -103,13 +103,13 @@ MESSAGES.update(
         },
         "data.segments.header": {"en": "Segment per funnel", "ru": "Сегмент по воронкам"},
         "data.segments.caption": {
-            "en": "«From client history» gives each deal its segment from the client's won deals and the dormancy window. Choose a segment to give it to every deal of a funnel (a CRM with one pipeline per client type); a segment column in the file still wins.",
+            "en": "“From client history” gives each deal its segment from the client's won deals and the dormancy window. Choose a segment to give it to every deal of a funnel (a CRM with one pipeline per client type); a segment column in the file still wins.",
             "ru": "«По истории клиента» — сегмент каждой сделки определяется по выигранным сделкам клиента и окну «спящего» клиента. Выберите сегмент, чтобы присвоить его всем сделкам воронки (если в CRM своя воронка на каждый тип клиентов); столбец сегмента в файле всё равно главнее.",
         },
         "data.segments.auto": {"en": "From client history", "ru": "По истории клиента"},
         "data.mapping.header": {"en": "Column mapping", "ru": "Сопоставление столбцов"},
         "data.mapping.caption": {
-            "en": "Which column of your file feeds each field of the deal table. Change a choice, then press «Apply mapping».",
+            "en": "Which column of your file feeds each field of the deal table. Change a choice, then press “Apply mapping”.",
             "ru": "Какой столбец вашего файла заполняет каждое поле таблицы сделок. Измените выбор и нажмите «Применить сопоставление».",
         },
         "data.mapping.demo": {
@@ -127,6 +127,11 @@ MESSAGES.update(
         "data.mapping.all_mapped": {
             "en": "Every column of the file is mapped to a field.",
             "ru": "Все столбцы файла сопоставлены с полями.",
+        },
+        "data.mapping.none": {"en": "not mapped", "ru": "не выбрано"},
+        "data.mapping.no_stage": {
+            "en": "No column is mapped to the field “Stage”: choose the column with the deal stage in the table above.",
+            "ru": "Полю «Этап» не сопоставлен ни один столбец: выберите в таблице выше столбец с этапом сделки.",
         },
         "data.mapping.failed": {
             "en": "This mapping cannot be used; the previous one is kept.",
@@ -150,11 +155,11 @@ MESSAGES.update(
         "data.field.lost_reason": {"en": "Loss reason", "ru": "Причина отказа"},
         "data.config.header": {"en": "Funnel config", "ru": "Настройка воронок"},
         "data.config.caption": {
-            "en": "Per funnel: the open stages in order with a default win probability (0–1), and which stages mean won and lost. Edit the table (rows can be added and deleted), then press «Apply config».",
+            "en": "Per funnel: the open stages in order with a default win probability (0–1), and which stages mean won and lost. Edit the table (rows can be added and deleted), then press “Apply config”.",
             "ru": "Для каждой воронки: открытые этапы по порядку с вероятностью выигрыша по умолчанию (0–1) и этапы, означающие выигрыш и проигрыш. Измените таблицу (строки можно добавлять и удалять) и нажмите «Применить настройку».",
         },
         "data.config.edited": {
-            "en": "You are using an edited funnel config. «Back to the inferred config» undoes the edits.",
+            "en": "You are using an edited funnel config. “Back to the inferred config” undoes the edits.",
             "ru": "Используется изменённая настройка воронок. «Вернуть найденную настройку» отменяет изменения.",
         },
         "data.config.col.funnel": {"en": "Funnel", "ru": "Воронка"},
@@ -169,10 +174,10 @@ MESSAGES.update(
         "data.config.reset": {"en": "Back to the inferred config", "ru": "Вернуть найденную настройку"},
         "data.config.download": {"en": "Download config (JSON)", "ru": "Скачать настройку (JSON)"},
         "data.config.upload": {"en": "Load a saved config (JSON)", "ru": "Загрузить сохранённую настройку (JSON)"},
-        "data.config.loaded": {"en": "Config «{name}» loaded.", "ru": "Настройка «{name}» загружена."},
+        "data.config.loaded": {"en": "Config “{name}” loaded.", "ru": "Настройка «{name}» загружена."},
         "data.config.not_in_config": {
-            "en": "{n} deals have a funnel or stage the config does not list: {pairs}. Add these stages to the table.",
-            "ru": "У сделок ({n}) воронка или этап, которых нет в настройке: {pairs}. Добавьте эти этапы в таблицу.",
+            "en": "Deals in a funnel or stage the config does not list: {n} ({pairs}). Add these stages to the table.",
+            "ru": "Сделок в воронке или на этапе, которых нет в настройке: {n} ({pairs}). Добавьте эти этапы в таблицу.",
         },
         "data.preview.header": {
             "en": "Deal table (first {n} of {total} rows)",

@@ -3,7 +3,7 @@
 MESSAGES: dict[str, dict[str, str]] = {
     # file-level errors (DealImportError)
     "importer.file_not_found": {
-        "en": "File «{name}» cannot be opened. Check the path and that the file exists.",
+        "en": "File “{name}” cannot be opened. Check the path and that the file exists.",
         "ru": "Файл «{name}» не открывается. Проверьте путь и что файл существует.",
     },
     "importer.bad_source": {
@@ -11,116 +11,116 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Нельзя прочитать сделки из объекта {kind}. Передайте путь к файлу, байты или загруженный файл.",
     },
     "importer.empty_file": {
-        "en": "File «{name}» is empty. Export the deals from your CRM again (CSV or XLSX) and upload that file.",
+        "en": "File “{name}” is empty. Export the deals from your CRM again (CSV or XLSX) and upload that file.",
         "ru": "Файл «{name}» пуст. Выгрузите сделки из CRM заново (CSV или XLSX) и загрузите этот файл.",
     },
     "importer.no_data_rows": {
-        "en": "File «{name}» has a header row but no deals under it. Export the deals with their rows.",
+        "en": "File “{name}” has a header row but no deals under it. Export the deals with their rows.",
         "ru": "В файле «{name}» есть строка заголовков, но нет ни одной сделки. Выгрузите сделки вместе со строками.",
     },
     "importer.binary_file": {
-        "en": "File «{name}» is not a table but a {kind} file. Upload the CRM export as CSV or XLSX.",
+        "en": "File “{name}” is not a table but a {kind} file. Upload the CRM export as CSV or XLSX.",
         "ru": "Файл «{name}» — не таблица, а файл {kind}. Загрузите выгрузку из CRM в формате CSV или XLSX.",
     },
     "importer.legacy_xls": {
-        "en": "File «{name}» is an old binary Excel 97–2003 workbook. Open it in Excel and save as .xlsx or .csv, then upload that.",
+        "en": "File “{name}” is an old binary Excel 97–2003 workbook. Open it in Excel and save as .xlsx or .csv, then upload that.",
         "ru": "Файл «{name}» — старая книга Excel 97–2003. Откройте его в Excel и сохраните как .xlsx или .csv, затем загрузите.",
     },
     "importer.bad_xlsx": {
-        "en": "File «{name}» looks like an Excel workbook but is damaged or not a workbook. Open it in Excel and save it again as .xlsx, or export CSV. (Technical detail: {detail})",
+        "en": "File “{name}” looks like an Excel workbook but is damaged or not a workbook. Open it in Excel and save it again as .xlsx, or export CSV. (Technical detail: {detail})",
         "ru": "Файл «{name}» похож на книгу Excel, но повреждён или не является книгой. Откройте его в Excel и пересохраните как .xlsx или выгрузите CSV. (Техническая подробность: {detail})",
     },
     "importer.bad_html": {
-        "en": "File «{name}» is a web page without a table of deals. Export the deals from your CRM as CSV or XLSX.",
+        "en": "File “{name}” is a web page without a table of deals. Export the deals from your CRM as CSV or XLSX.",
         "ru": "Файл «{name}» — веб-страница без таблицы сделок. Выгрузите сделки из CRM в CSV или XLSX.",
     },
     "importer.encoding": {
-        "en": "File «{name}» is in a text encoding that cannot be recognised (neither UTF-8 nor Windows-1251). Save it as CSV UTF-8 and upload again.",
+        "en": "File “{name}” is in a text encoding that cannot be recognised (neither UTF-8 nor Windows-1251). Save it as CSV UTF-8 and upload again.",
         "ru": "Не удалось распознать кодировку файла «{name}» (ни UTF-8, ни Windows-1251). Сохраните его как CSV UTF-8 и загрузите снова.",
     },
     "importer.encoding_garbled": {
-        "en": "The column names of file «{name}» read as garbled text ({columns}): the file is in an encoding other than UTF-8 or Windows-1251 (KOI8-R, DOS 866, …). Open it in Excel or a text editor, save it as CSV UTF-8 and upload again.",
+        "en": "The column names of file “{name}” read as garbled text ({columns}): the file is in an encoding other than UTF-8 or Windows-1251 (KOI8-R, DOS 866, …). Open it in Excel or a text editor, save it as CSV UTF-8 and upload again.",
         "ru": "Названия столбцов файла «{name}» читаются как бессмыслица ({columns}): файл записан не в UTF-8 и не в Windows-1251 (KOI8-R, DOS 866, …). Откройте его в Excel или текстовом редакторе, сохраните как CSV UTF-8 и загрузите снова.",
     },
     "importer.bad_csv": {
-        "en": "File «{name}» cannot be split into a CSV table: a quote or a cell breaks the layout. Export it from the CRM again or save it from Excel as CSV. (Technical detail: {detail})",
+        "en": "File “{name}” cannot be split into a CSV table: a quote or a cell breaks the layout. Export it from the CRM again or save it from Excel as CSV. (Technical detail: {detail})",
         "ru": "Файл «{name}» не разбирается как таблица CSV: кавычка или ячейка нарушает структуру. Выгрузите его из CRM заново или сохраните из Excel как CSV. (Техническая подробность: {detail})",
     },
     "importer.no_stage_column": {
-        "en": "File «{name}» has no column with the deal stage. Columns found: {columns}. Choose the stage column in the column mapping (or rename it to «stage»).",
-        "ru": "В файле «{name}» нет столбца с этапом сделки. Найдены столбцы: {columns}. Укажите столбец этапа в сопоставлении столбцов (или переименуйте его в «stage»).",
+        "en": "File “{name}” has no column with the deal stage. Columns found: {columns}. Pick the stage column in the list below (or rename that column to “stage” in the file).",
+        "ru": "В файле «{name}» нет столбца с этапом сделки. Найдены столбцы: {columns}. Выберите столбец этапа в списке ниже (или переименуйте этот столбец в файле в «stage»).",
     },
     "importer.mapping_unknown_header": {
-        "en": "The mapping sends «{canonical}» to column «{header}», which file «{name}» does not have. Choose one of: {columns}.",
+        "en": "The mapping sends “{canonical}” to column “{header}”, which file “{name}” does not have. Choose one of: {columns}.",
         "ru": "В сопоставлении поле «{canonical}» указано как столбец «{header}», которого нет в файле «{name}». Выберите один из: {columns}.",
     },
     "importer.mapping_unknown_field": {
-        "en": "The mapping names «{canonical}», which is not a field of the deal table. Use one of: {fields}.",
+        "en": "The mapping names “{canonical}”, which is not a field of the deal table. Use one of: {fields}.",
         "ru": "В сопоставлении указано поле «{canonical}», которого нет в таблице сделок. Используйте одно из: {fields}.",
     },
     "importer.history_columns": {
-        "en": "Stage history file «{name}» lacks the column(s) {missing}. It needs a deal id, a stage and a date of entering the stage; columns found: {columns}.",
+        "en": "Stage history file “{name}” lacks the column(s) {missing}. It needs a deal id, a stage and a date of entering the stage; columns found: {columns}.",
         "ru": "В файле истории этапов «{name}» нет столбцов: {missing}. Нужны ID сделки, этап и дата перехода на этап; найдены столбцы: {columns}.",
     },
     "importer.history_no_rows": {
-        "en": "Stage history file «{name}» has no row with a deal id, a stage and a readable date. Check the date column (DD.MM.YYYY or ISO).",
+        "en": "Stage history file “{name}” has no row with a deal id, a stage and a readable date. Check the date column (DD.MM.YYYY or ISO).",
         "ru": "В файле истории этапов «{name}» нет ни одной строки с ID сделки, этапом и читаемой датой. Проверьте столбец дат (ДД.ММ.ГГГГ или ISO).",
     },
     # row problems (reasons in DealImport.problems)
     "importer.row.preamble": {
-        "en": "A line above the table header, not a deal: «{value}».",
+        "en": "A line above the table header, not a deal: “{value}”.",
         "ru": "Строка над заголовком таблицы, не сделка: «{value}».",
     },
     "importer.row.not_data": {
-        "en": "Not a deal (a report footer or a note): «{value}»; skipped.",
+        "en": "Not a deal (a report footer or a note): “{value}”; skipped.",
         "ru": "Не сделка (итог или примечание отчёта): «{value}»; пропущено.",
     },
     "importer.row.too_many_fields": {
-        "en": "The row has more cells than the header, so its values do not line up with the columns; skipped. Check for an unquoted delimiter in «{value}».",
+        "en": "The row has more cells than the header, so its values do not line up with the columns; skipped. Check for an unquoted delimiter in “{value}”.",
         "ru": "В строке больше ячеек, чем в заголовке, и значения не совпадают со столбцами; строка пропущена. Проверьте разделитель без кавычек в «{value}».",
     },
     "importer.row.no_stage": {
-        "en": "No stage in column «{column}»; the deal is skipped. Fill in its stage in the CRM and export again.",
+        "en": "No stage in column “{column}”; the deal is skipped. Fill in its stage in the CRM and export again.",
         "ru": "Не указан этап в столбце «{column}»; сделка пропущена. Заполните этап в CRM и выгрузите снова.",
     },
     "importer.row.bad_amount": {
-        "en": "Amount «{value}» in column «{column}» is not a number; the deal is kept without an amount.",
+        "en": "Amount “{value}” in column “{column}” is not a number; the deal is kept without an amount.",
         "ru": "Сумма «{value}» в столбце «{column}» — не число; сделка оставлена без суммы.",
     },
     "importer.row.negative_amount": {
-        "en": "Amount «{value}» in column «{column}» is negative; the deal is kept without an amount.",
+        "en": "Amount “{value}” in column “{column}” is negative; the deal is kept without an amount.",
         "ru": "Сумма «{value}» в столбце «{column}» отрицательная; сделка оставлена без суммы.",
     },
     "importer.row.bad_date": {
-        "en": "Date «{value}» in column «{column}» cannot be read (use DD.MM.YYYY or YYYY-MM-DD); the deal is kept without this date.",
+        "en": "Date “{value}” in column “{column}” cannot be read (use DD.MM.YYYY or YYYY-MM-DD); the deal is kept without this date.",
         "ru": "Дата «{value}» в столбце «{column}» не читается (используйте ДД.ММ.ГГГГ или ГГГГ-ММ-ДД); сделка оставлена без этой даты.",
     },
     "importer.row.bad_probability": {
-        "en": "Probability «{value}» in column «{column}» is not a share 0–1 or a percent 0–100; the deal is kept without it.",
+        "en": "Probability “{value}” in column “{column}” is not a share 0–1 or a percent 0–100; the deal is kept without it.",
         "ru": "Вероятность «{value}» в столбце «{column}» — не доля 0–1 и не процент 0–100; сделка оставлена без неё.",
     },
     "importer.row.probability_not_share": {
-        "en": "Probability «{value}» in column «{column}»: most of the column is shares 0–1, and this value could be a percent or a typo; the deal is kept without it. Write it as a share (0.05) or with a % sign.",
+        "en": "Probability “{value}” in column “{column}”: most of the column is shares 0–1, and this value could be a percent or a typo; the deal is kept without it. Write it as a share (0.05) or with a % sign.",
         "ru": "Вероятность «{value}» в столбце «{column}»: почти весь столбец — доли 0–1, а это значение может быть и процентом, и опечаткой; сделка оставлена без неё. Запишите её долей (0,05) или со знаком %.",
     },
     "importer.row.probability_not_percent": {
-        "en": "Probability «{value}» in column «{column}»: most of the column is percents 0–100, and this value could be a share or a fraction of a percent; the deal is kept without it. Write it as a percent (40 or 40%).",
+        "en": "Probability “{value}” in column “{column}”: most of the column is percents 0–100, and this value could be a share or a fraction of a percent; the deal is kept without it. Write it as a percent (40 or 40%).",
         "ru": "Вероятность «{value}» в столбце «{column}»: почти весь столбец — проценты 0–100, а это значение может быть и долей, и долей процента; сделка оставлена без неё. Запишите её в процентах (40 или 40%).",
     },
     "importer.row.unknown_status": {
-        "en": "Status «{value}» in column «{column}» is not won, lost or open; the status is taken from the stage.",
+        "en": "Status “{value}” in column “{column}” is not won, lost or open; the status is taken from the stage.",
         "ru": "Статус «{value}» в столбце «{column}» — не «выиграна», «проиграна» или «открыта»; статус взят по этапу.",
     },
     "importer.row.duplicate_row": {
-        "en": "An exact copy of an earlier row (deal «{value}»); skipped.",
+        "en": "An exact copy of an earlier row (deal “{value}”); skipped.",
         "ru": "Точная копия строки выше (сделка «{value}»); пропущена.",
     },
     "importer.row.duplicate_id": {
-        "en": "Deal id «{value}» in column «{column}» is already used by an earlier row with other data; this deal gets the id with a suffix (-2, -3, …).",
+        "en": "Deal id “{value}” in column “{column}” is already used by an earlier row with other data; this deal gets the id with a suffix (-2, -3, …).",
         "ru": "ID сделки «{value}» в столбце «{column}» уже есть в строке выше с другими данными; сделке присвоен ID с суффиксом (-2, -3, …).",
     },
     "importer.row.missing_id": {
-        "en": "No deal id in column «{column}»; the id is made from the row number.",
+        "en": "No deal id in column “{column}”; the id is made from the row number.",
         "ru": "Нет ID сделки в столбце «{column}»; ID составлен из номера строки.",
     },
     "importer.no_deal_id": {
@@ -136,19 +136,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Эта строка записана в Windows-1251, а остальной файл — в UTF-8; она прочитана как Windows-1251. Проверьте названия в ней; чтобы избежать этого, пересохраните файл как CSV UTF-8.",
     },
     "importer.encoding_guessed": {
-        "en": "The file is neither UTF-8 nor Windows-1251; its encoding was recognised as «{value}». Check that names read correctly, or re-save the file as CSV UTF-8.",
+        "en": "The file is neither UTF-8 nor Windows-1251; its encoding was recognised as “{value}”. Check that names read correctly, or re-save the file as CSV UTF-8.",
         "ru": "Файл записан не в UTF-8 и не в Windows-1251; его кодировка распознана как «{value}». Проверьте, что названия читаются правильно, или пересохраните файл как CSV UTF-8.",
     },
     "importer.row.history_no_id": {
-        "en": "No deal id in column «{column}»; this stage history row is skipped.",
+        "en": "No deal id in column “{column}”; this stage history row is skipped.",
         "ru": "Нет ID сделки в столбце «{column}»; строка истории этапов пропущена.",
     },
     "importer.row.history_no_stage": {
-        "en": "No stage in column «{column}»; this stage history row is skipped.",
+        "en": "No stage in column “{column}”; this stage history row is skipped.",
         "ru": "Нет этапа в столбце «{column}»; строка истории этапов пропущена.",
     },
     "importer.row.history_bad_date": {
-        "en": "Date «{value}» in column «{column}» is missing or cannot be read (use DD.MM.YYYY or YYYY-MM-DD); this stage history row is skipped.",
+        "en": "Date “{value}” in column “{column}” is missing or cannot be read (use DD.MM.YYYY or YYYY-MM-DD); this stage history row is skipped.",
         "ru": "Дата «{value}» в столбце «{column}» не указана или не читается (используйте ДД.ММ.ГГГГ или ГГГГ-ММ-ДД); строка истории этапов пропущена.",
     },
     # problems report

@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from funnel_model import read_deals
+from funnel_model.formatting import number
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -45,7 +46,7 @@ def test_app_runs_on_the_demo_data_and_the_sidebar_shows_the_deal_count():
     assert at.title[0].value == "Data"
     assert f"{n} deals · Demo data" in [c.value for c in at.sidebar.caption]
     assert at.session_state["source"] == "demo"
-    assert {m.label: m.value for m in at.metric}["Deals"] == str(n)
+    assert {m.label: m.value for m in at.metric}["Deals"] == number(n, "en")  # grouped: "3 339"
 
 
 def test_russian_session_shows_russian_title_sidebar_and_labels():

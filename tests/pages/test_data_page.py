@@ -7,10 +7,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
 from funnel_model import FunnelConfig
+from funnel_model.formatting import number
 from funnel_model.i18n import t
+from funnel_model.schema import SEGMENTS, STATUSES
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -69,6 +72,15 @@ def table_with(at: AppTest, column: str) -> pd.DataFrame:
     raise AssertionError(f"no table with column {column!r}")
 
 
+def shown_text(at: AppTest, column: str) -> pd.DataFrame:
+    """The text the first st.dataframe with ``column`` shows (its Styler's display values), not its data."""
+    for frame in at.dataframe:
+        value = frame.value
+        if column in value.columns or column == value.index.name:
+            return dataframe_util.convert_arrow_bytes_to_pandas_df(frame.proto.arrow_data.styler.display_values)
+    raise AssertionError(f"no table with column {column!r}")
+
+
 def edits(rows: dict[int, dict]) -> dict:
     """A data_editor's widget state with ``rows`` edited ({row position: {column: value}})."""
     return {"edited_rows": rows, "added_rows": [], "deleted_rows": []}
@@ -83,13 +95,63 @@ def upload(at: AppTest, name: str, content: bytes, key: str = "data.upload") -> 
 def test_the_demo_data_is_summarised():
     at = open_data_page()
     shown = metrics(at)
-    deals = int(shown["Deals"])
-    assert deals > 1000
-    assert int(shown["Won"]) + int(shown["Lost"]) + int(shown["Open"]) == deals
+    deals = at.session_state["_dataset_memo"][1].deals
+    assert len(deals) > 1000
+    # counts grouped like every other number: "3 339", not "3339"
+    assert shown["Deals"] == number(len(deals), "en") and NNBSP in shown["Deals"]
+    counts = deals["status"].value_counts()
+    assert (shown["Won"], shown["Lost"], shown["Open"]) == tuple(
+        number(counts[s], "en") for s in ("won", "lost", "open")
+    )
     assert not at.error
     assert at.session_state["source"] == "demo"
     by_funnel = table_with(at, "Deals")
-    assert by_funnel["Deals"].sum() == deals
+    assert by_funnel["Deals"].sum() == len(deals)
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_summary_tables_write_numbers_like_the_total_amount(lang):
+    at = open_data_page(lang)
+    amount, funnel, segment = t("data.col.amount", lang), t("data.col.funnel", lang), t("data.col.segment", lang)
+    for column in (funnel, segment):
+        data = table_with(at, column).set_index(column)
+        text = shown_text(at, column)
+        # the data stays numeric, the text is grouped the same way as the «Общая сумма» metric
+        assert text[amount].tolist() == [number(x, lang) for x in data[amount]]
+        assert text[t("data.col.deals", lang)].tolist() == [number(x, lang) for x in data[t("data.col.deals", lang)]]
+    total = metrics(at)[t("data.metric.amount", lang)]
+    assert total == number(table_with(at, funnel)[amount].sum(), lang)
+
+
+def test_the_preview_shows_words_and_dates_the_deal_table_keeps_codes():
+    at = open_data_page("ru")
+    preview = table_with(at, "status")
+    assert set(preview["status"]) <= {t(f"status.{s}", "ru") for s in STATUSES}
+    assert set(preview["segment"].dropna()) <= {t(f"segment.{s}", "ru") for s in SEGMENTS}
+    assert preview["created_at"].str.fullmatch(r"\d\d\.\d\d\.\d{4}").all()
+    text = shown_text(at, "status")
+    assert "None" not in text.to_numpy().astype(str)
+    open_rows = preview["status"] == t("status.open", "ru")
+    assert (text.loc[open_rows.to_numpy(), "closed_at"] == "—").all()  # an open deal has no close date
+    # what every page computes with is untouched
+    deals = at.session_state["_dataset_memo"][1].deals
+    assert set(deals["status"]) <= set(STATUSES) and set(deals["segment"].dropna()) <= set(SEGMENTS)
+
+
+def test_the_config_table_shows_a_dash_for_the_order_of_won_and_lost_stages():
+    at = open_data_page()
+    table = at.data_editor(key="data.config").value
+    terminal = table["kind"] != "open"
+    assert (table.loc[terminal, "order"] == "—").all()
+    first = table.loc[(table["funnel"] == table["funnel"].iloc[0]) & ~terminal]
+    assert first["order"].tolist() == [str(i) for i in range(1, len(first) + 1)]
+    # the text order still sorts the stages: swapping the first two swaps them in the config
+    funnel, (one, two) = first["funnel"].iloc[0], first["stage"].iloc[:2]
+    at.session_state["data.config"] = edits({int(first.index[0]): {"order": "2"}, int(first.index[1]): {"order": "1"}})
+    at.button(key="data.config_apply").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert at.session_state["config:demo"].funnel(funnel).stage_names[:2] == [two, one]
 
 
 def test_amocrm_cp1251_upload_is_counted_and_flows_to_the_sidebar():
@@ -107,7 +169,9 @@ def test_amocrm_cp1251_upload_is_counted_and_flows_to_the_sidebar():
     assert mapping["amount"] == "Бюджет"
     assert mapping["stage"] == "Этап сделки"
     assert mapping["client_id"] == "Компания"
-    assert any("«Название сделки»" in c.value and "«Примечание (2)»" in c.value for c in at.caption)
+    assert any("\u201cНазвание сделки\u201d" in c.value and "\u201cПримечание (2)\u201d" in c.value for c in at.caption)
+    # fields no column feeds say so, in words
+    assert mapping["segment"] == "not mapped"
     # the inferred config has the one funnel with its open stages and the amoCRM terminal stages
     config = at.data_editor(key="data.config").value
     assert set(config.loc[config["kind"] == "won", "stage"]) == {"Успешно реализовано"}
@@ -141,7 +205,7 @@ def test_bad_rows_are_counted_by_reason_and_listed():
     by_reason = table_with(at, "Reason (first case)")
     counts = dict(zip(by_reason["Reason (first case)"], by_reason["Rows"], strict=True))
     assert sorted(counts.values()) == [1, 1, 1]
-    assert any("«abc»" in reason and "not a number" in reason for reason in counts)
+    assert any("\u201cabc\u201d" in reason and "not a number" in reason for reason in counts)
     assert any("No stage" in reason for reason in counts)
     full = table_with(at, "Row")
     assert sorted(full["Row"]) == [4, 5, 6]  # header is row 1
@@ -160,6 +224,26 @@ def test_editing_the_mapping_applies_it_to_the_upload():
     assert not at.error, [e.value for e in at.error]
     assert metrics(at)["Total amount"] == AMO_TOTAL
     assert at.data_editor(key="data.mapping").value.set_index("field").loc["amount", "source"] == "Деньги"
+    # choosing «not mapped» unmaps the field again
+    at.session_state["data.mapping"] = edits({fields.index("amount"): {"source": "not mapped"}})
+    at.button(key="data.mapping_apply").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert metrics(at)["Total amount"] == "0"
+    assert at.data_editor(key="data.mapping").value.set_index("field").loc["amount", "source"] == "not mapped"
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_unmapping_the_stage_points_at_the_mapping_table(lang):
+    at = open_data_page(lang)
+    upload(at, "amo.csv", _csv(AMO_HEADER, AMO_ROWS))
+    fields = list(at.data_editor(key="data.mapping").value["field"])
+    at.session_state["data.mapping"] = edits({fields.index("stage"): {"source": t("data.mapping.none", lang)}})
+    at.button(key="data.mapping_apply").click().run()
+    assert not at.exception, at.exception
+    errors = [e.value for e in at.error]
+    assert errors == [f"{t('data.mapping.no_stage', lang)}\n\n{t('data.mapping.failed', lang)}"]
+    assert metrics(at)[t("data.metric.deals", lang)] == "5"  # the mapping that worked stays
 
 
 def test_editing_the_config_changes_the_session_config_and_the_other_pages():
@@ -261,10 +345,10 @@ def test_a_stage_history_file_attaches_to_the_upload_and_a_bad_one_is_refused():
     )
     upload(at, "history.csv", history.encode("cp1251"), key="data.history_upload")
     assert not at.error, [e.value for e in at.error]
-    assert "Stage history: 3 stage entries." in [c.value for c in at.caption]
+    assert "Stage history entries: 3." in [c.value for c in at.caption]
     upload(at, "history.csv", PNG, key="data.history_upload")
     assert len(at.error) == 1 and "was not loaded" in at.error[0].value
-    assert "Stage history: 3 stage entries." in [c.value for c in at.caption]
+    assert "Stage history entries: 3." in [c.value for c in at.caption]
     assert metrics(at)["Deals"] == "5"
 
 
@@ -278,7 +362,10 @@ def test_deleting_a_stage_from_the_config_warns_about_the_deals_in_it():
     assert not at.exception, at.exception
     assert at.session_state["config:upload"].funnel("Продажи").stage_names == ["Первичный контакт"]
     warnings = [w.value for w in at.warning]
-    assert any(w.startswith("1 deals") and "Продажи / Переговоры (1)" in w for w in warnings), warnings
+    assert any(
+        w.startswith("Deals in a funnel or stage the config does not list: 1 (Продажи / Переговоры (1))")
+        for w in warnings
+    ), warnings
 
 
 def test_an_xlsx_export_uploads_too():
@@ -300,6 +387,8 @@ def test_a_file_without_a_known_stage_column_asks_for_it():
     before = metrics(at)["Deals"]
     upload(at, "odd.csv", _csv(header, AMO_ROWS))
     assert len(at.error) == 1 and "no column with the deal stage" in at.error[0].value
+    # the message points at the picker right under it
+    assert "Pick the stage column in the list below" in at.error[0].value
     assert metrics(at)["Deals"] == before  # nothing replaced yet
     assert at.button(key="data.pending_use").disabled
     at.selectbox(key="data.pending_stage").set_value("Куда дошли").run()
@@ -309,6 +398,15 @@ def test_a_file_without_a_known_stage_column_asks_for_it():
     shown = metrics(at)
     assert (shown["Deals"], shown["Won"], shown["Lost"], shown["Open"]) == ("5", "2", "1", "2")
     assert at.data_editor(key="data.mapping").value.set_index("field").loc["stage", "source"] == "Куда дошли"
+
+
+def test_the_russian_stage_question_points_at_the_picker_below():
+    at = open_data_page("ru")
+    upload(at, "odd.csv", _csv(AMO_HEADER.replace("Этап сделки", "Куда дошли"), AMO_ROWS))
+    assert len(at.error) == 1
+    assert "Выберите столбец этапа в списке ниже" in at.error[0].value
+    assert "сопоставлении" not in at.error[0].value
+    assert at.selectbox(key="data.pending_stage").options[-1] == "Примечание (2)"
 
 
 def test_rejected_stage_history_rows_are_reported_per_file():
@@ -330,7 +428,7 @@ def test_rejected_stage_history_rows_are_reported_per_file():
         "0",
         "0",
     )
-    assert any(m.value.startswith("**Stage history file** «history\\.csv»") for m in at.markdown)
+    assert any(m.value.startswith("**Stage history file** \u201chistory\\.csv\u201d") for m in at.markdown)
     by_reason = table_with(at, "Reason (first case)")
     history_rows = by_reason[by_reason["File"] == "Stage history file"]
     assert sorted(history_rows["Rows"]) == [1, 1]
