@@ -53,6 +53,7 @@ __all__ = [
     "brier_score",
     "calibrate",
     "calibration_table",
+    "crm_closing_values",
     "stage_calibration",
     "stated_probabilities",
 ]
@@ -102,8 +103,7 @@ def stated_probabilities(
     first = {f.name: (f.stages[0].probability if f.stages else np.nan) for f in config.funnels}
     configured = depth["funnel"].map(first).astype("float64")
     own = deals[column].astype("float64") if column in deals.columns else pd.Series(np.nan, index=deals.index)
-    own_closed = own[closed].dropna()
-    if len(own_closed) and own_closed.isin([0.0, 1.0]).all():
+    if crm_closing_values(own[closed]):
         own = pd.Series(np.nan, index=deals.index)
     stated = own.where(own.notna(), configured)
     out = pd.DataFrame(
@@ -117,6 +117,17 @@ def stated_probabilities(
         index=deals.index,
     )
     return out[closed & stated.notna().to_numpy()]
+
+
+def crm_closing_values(probability: pd.Series) -> int:
+    """How many closed deals' probabilities are the CRM's automatic closing values.
+
+    When every stated probability of the closed deals is 0 or 1 (HubSpot's
+    "Deal probability", amoCRM...), the CRM set them on closing: they are
+    outcomes, not the seller's estimates. Returns their number, else 0.
+    """
+    stated = probability.dropna()
+    return len(stated) if len(stated) and stated.isin([0.0, 1.0]).all() else 0
 
 
 def stage_calibration(rates: pd.DataFrame, *, min_count: int = DEFAULT_MIN_COUNT) -> pd.DataFrame:
@@ -256,6 +267,9 @@ class Calibration:
         Those deals.
     own_estimates : int
         How many of them carried the seller's own estimate.
+    crm_closing : int
+        Closed deals whose probability was only the CRM's automatic 0 % or
+        100 % (:func:`crm_closing_values`), ignored as estimates.
     over_optimistic : list of str
         Sellers whose own estimates are flagged "over", worst
         observed/expected first. Never a seller without enough own estimates.
@@ -272,6 +286,7 @@ class Calibration:
     own_estimates: int
     over_optimistic: list[str]
     below_configured: list[str]
+    crm_closing: int = 0
 
 
 def calibrate(
@@ -311,4 +326,12 @@ def calibrate(
         own_estimates=int((table["source"] == "deal").sum()),
         over_optimistic=list(by_owner.loc[by_owner["flag"] == OVER, "owner"]),
         below_configured=list(by_owner.loc[by_owner["flag"] == BELOW, "owner"]),
+        crm_closing=_crm_closing(deals, depth),
     )
+
+
+def _crm_closing(deals: pd.DataFrame, depth: pd.DataFrame, column: str = "probability") -> int:
+    if column not in deals.columns:
+        return 0
+    closed = depth["status"].isin([WON, LOST]).to_numpy()
+    return crm_closing_values(deals[column].astype("float64")[closed])

@@ -359,8 +359,11 @@ def funnel_geometry(
         ``win_rate`` (won over won + lost among deals that reached the stage;
         NaN when none closed, and NaN past the first stage when the group has
         lost deals of unknown loss stage), ``lost_unknown`` (the group's lost
-        deals with no known loss stage, the same on each of its rows) and
-        ``reliable`` (``reached >= min_count``).
+        deals with no known loss stage, the same on each of its rows),
+        ``reliable`` (``reached >= min_count``) and ``lower_bound`` (True on
+        the open stages after the first of a group with ``lost_unknown > 0``:
+        those deals may have reached them, so ``reached`` is only a lower
+        bound, and no step conversion past the first stage is identifiable).
 
         The last row of each group is the won terminal (``kind="won"``,
         ``stage`` the funnel's first won stage name or "won"): its
@@ -403,6 +406,7 @@ def funnel_geometry(
         "win_rate",
         "lost_unknown",
         "reliable",
+        "lower_bound",
     ]
     amount = (
         deals["amount"].astype("float64").fillna(0.0).to_numpy() if "amount" in deals.columns else np.zeros(len(deals))
@@ -499,6 +503,8 @@ def _one_funnel(spec: FunnelSpec, group_keys, g, d, at, status, amount, unknown,
     out["win_rate"] = win_rate.reshape(-1)
     out["lost_unknown"] = np.repeat(n_unknown.round().astype(np.int64), rows)
     out["reliable"] = out["reached"] >= min_count
+    later_open = (out["order"] > 1) & (out["kind"] == _OPEN_KIND)
+    out["lower_bound"] = later_open & (out["lost_unknown"] > 0)
     return out
 
 

@@ -21,12 +21,13 @@ from funnel_model.schema import SEGMENTS
 from ui import data
 from ui.guard import guarded
 from ui.i18n import lang, tr
+from ui.tables import show_table
 
 ALL = "__all__"
 RATE_LEVEL = 0.9  # Beta interval of stage win rates, sellers and the per-stage calibration (one rule)
 WILSON_LEVEL = 0.95  # per-seller calibration intervals
 ADOPTED_KEY = "funnels._adopted"
-BAR_HEIGHT = 44  # pixels per funnel stage: room for the stage name over its numbers
+BAR_HEIGHT = 56  # pixels per funnel stage: its name and numbers on white above a thinner bar
 
 
 @st.cache_data(scope="session", show_spinner=False, max_entries=16)
@@ -63,15 +64,41 @@ def _n(x: float) -> str:
 
 
 def _segment_name(segment: object) -> str:
-    return tr(f"funnel_kind.{segment}") if segment in SEGMENTS else str(segment)
+    """The funnel of a client segment, named with its segment: "Attraction (new prospects)"."""
+    return tr(f"funnels.kind.{segment}") if segment in SEGMENTS else str(segment)
+
+
+def _pipeline(segment: object, funnel: object) -> str:
+    """The CRM pipeline's name, or "" when it only repeats the segment's funnel ("Привлечение")."""
+    name = str(funnel)
+    if segment in SEGMENTS and name.strip().casefold() == tr(f"funnel_kind.{segment}").casefold():
+        return ""
+    return name
+
+
+def _title(segment: object, funnel: object) -> str:
+    pipeline = _pipeline(segment, funnel)
+    kind = _segment_name(segment)
+    return tr("funnels.panel_title", kind=kind, funnel=pipeline) if pipeline else kind
 
 
 def _translated(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return frame[columns].rename(columns={c: tr(f"funnels.col.{c}") for c in columns})
 
 
-def _percent_columns(names: list[str]) -> dict:
-    return {tr(f"funnels.col.{c}"): st.column_config.NumberColumn(format="percent") for c in names}
+def _show(frame: pd.DataFrame, columns: list[str], *, counts=(), amounts=(), shares=(), decimals=None, **kwargs):
+    """``frame[columns]`` with translated headers through ``ui.tables.show_table``."""
+    name = {c: tr(f"funnels.col.{c}") for c in columns}
+    css = kwargs.pop("cell_css", None)
+    show_table(
+        _translated(frame, columns),
+        counts=[name[c] for c in counts],
+        amounts=[name[c] for c in amounts],
+        shares=[name[c] for c in shares],
+        decimals={name[c]: d for c, d in (decimals or {}).items()},
+        cell_css={name[c]: v for c, v in css.items()} if css else None,
+        **kwargs,
+    )
 
 
 def _panels(geo: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
@@ -84,7 +111,7 @@ def _panels(geo: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
     for g in groups:
         same_segment = geo["segment"].isna() if pd.isna(g.segment) else geo["segment"] == g.segment
         rows = geo[(geo["funnel"] == g.funnel) & same_segment]
-        panels.append((g.segment, tr("funnels.panel_title", kind=_segment_name(g.segment), funnel=g.funnel), rows))
+        panels.append((g.segment, _title(g.segment, g.funnel), rows))
     return panels
 
 
@@ -163,25 +190,40 @@ def _show_funnels(result: FunnelViews, basis: str, measure: str, min_count: int)
             st.caption(tr("funnels.segment_empty", kind=_segment_name(seg)))
     if panels:
         for i, (column, (segment, _, rows)) in enumerate(zip(st.columns(len(panels)), panels, strict=True)):
-            kind, pipeline = _segment_name(segment), str(rows["funnel"].iloc[0])
+            kind, pipeline = _segment_name(segment), _pipeline(segment, rows["funnel"].iloc[0])
             if not rows["reliable"].iloc[0]:
-                pipeline = tr("funnels.unreliable", funnel=pipeline, n=_n(rows["reached"].iloc[0]))
+                few = tr("funnels.unreliable", n=_n(rows["reached"].iloc[0]))
+                pipeline = f"{pipeline} · {few}" if pipeline else few
             chart = funnel_panel(
-                kind, rows, subtitle=pipeline, measure=measure, basis=basis, labels=labels, lang=lang(), colour=i
+                kind,
+                rows,
+                subtitle=pipeline,
+                measure=measure,
+                basis=basis,
+                labels=labels,
+                lang=lang(),
+                colour=i,
+                stage_height=BAR_HEIGHT,
             )
             column.altair_chart(chart, width="stretch", height=BAR_HEIGHT * len(rows), key=f"funnels.chart.{i}")
         st.caption(tr("funnels.chart_caption", basis=tr(f"funnels.basis.{basis}")))
     with st.expander(tr("funnels.section.table")):
         table = geo.copy()
         table["segment"] = table["segment"].map(_segment_name)
+        # as on the bars: no step conversion past the first stage where lost deals have no loss stage
+        table.loc[(table["lost_unknown"] > 0) & (table["order"] > 1), "step_conversion"] = np.nan
         columns = ["funnel", "segment", "stage", "reached", "amount", "open", "current", "won", "lost"]
         columns += ["step_conversion", "cumulative_conversion", "win_rate", "reliable"]
-        st.dataframe(
-            _translated(table, columns),
+        columns += ["lower_bound"] if table["lower_bound"].any() else []
+        _show(
+            table,
+            columns,
+            counts=["reached", "open", "current", "won", "lost"],
+            amounts=["amount"],
+            shares=["step_conversion", "cumulative_conversion", "win_rate"],
             hide_index=True,
             width="stretch",
             key="funnels.table",
-            column_config=_percent_columns(["step_conversion", "cumulative_conversion", "win_rate"]),
         )
         st.caption(tr("funnels.table_caption", n=_n(min_count)))
     return panels
@@ -192,8 +234,13 @@ def _show_comparison(result: FunnelViews, panels: list, basis: str) -> None:
     if not panels:
         return
     labels = {k: tr(f"funnels.label.{k}") for k in ("step", "funnel", "stage", "from_first", "from_previous")}
-    chart = comparison_chart([(t, rows) for _, t, rows in panels], basis=basis, labels=labels)
-    st.altair_chart(chart, width="stretch")
+    # a funnel whose conversions are unknown (lost deals with no loss stage) has no shape to compare
+    known = [(t, rows) for _, t, rows in panels if not (rows["lost_unknown"] > 0).any()]
+    left_off = [t for _, t, rows in panels if (rows["lost_unknown"] > 0).any()]
+    if known:
+        st.altair_chart(comparison_chart(known, basis=basis, labels=labels), width="stretch", key="funnels.compare")
+    if left_off:
+        st.caption(tr("funnels.compare_left_off", funnels="; ".join(left_off)))
     found = result.bottlenecks
     titles = {(rows["funnel"].iloc[0], seg): t for seg, t, rows in panels}
     for row in found.itertuples(index=False):
@@ -207,12 +254,14 @@ def _show_comparison(result: FunnelViews, panels: list, basis: str) -> None:
         st.markdown(tr(key, funnel=title, stage=row.stage, previous=row.previous, pct=_pct(row.conversion)))
 
 
-def _show_sellers(result: FunnelViews) -> None:
+def _show_sellers(result: FunnelViews, min_count: int) -> None:
     st.subheader(tr("funnels.section.sellers"))
     sellers = result.sellers
     if not len(sellers):
         return
     st.caption(tr("funnels.sellers_caption", level=_pct(RATE_LEVEL)))
+    if not sellers["reliable"].all():
+        st.caption(tr("funnels.sellers_unreliable", n=_n(min_count)))
     labels = {k: tr(f"funnels.label.{k}") for k in ("win_rate", "team", "seller")}
     names = list(dict.fromkeys(sellers["funnel"]))
     for tab, name in zip(st.tabs(names), names, strict=True):
@@ -220,13 +269,21 @@ def _show_sellers(result: FunnelViews) -> None:
             mine = sellers[sellers["funnel"] == name].copy()
             st.altair_chart(seller_chart(mine, labels=labels), width="stretch", height=28 * len(mine) + 50)
             mine["vs_team"] = mine["vs_team"].map(lambda v: tr(f"funnels.vs.{v}") if v else "")
+            # 1 won of 1 closed is no "100 %": below the minimum count only the interval is shown
+            few = ~mine["reliable"].to_numpy(dtype=bool)
+            mine["win_rate"] = mine["win_rate"].where(~few, np.nan)
             columns = ["rank", "owner", "deals", "last_stage", "reach_last", "won", "lost", "open", "win_rate"]
             columns += ["low", "high", "team_rate", "vs_team", "reliable"]
-            st.dataframe(
-                _translated(mine, columns),
+            grey = ["color: #9e9e9e" if f else "" for f in few]
+            _show(
+                mine,
+                columns,
+                counts=["deals", "last_stage", "won", "lost", "open"],
+                shares=["reach_last", "win_rate", "low", "high", "team_rate"],
+                cell_css={c: grey for c in columns},
                 hide_index=True,
                 width="stretch",
-                column_config=_percent_columns(["reach_last", "win_rate", "low", "high", "team_rate"]),
+                key=f"funnels.sellers.{name}",
             )
 
 
@@ -235,8 +292,11 @@ def _show_time(result: FunnelViews) -> None:
     st.caption(tr("funnels.cycle_caption"))
     cycle = result.cycle.copy()
     cycle["segment"] = cycle["segment"].map(_segment_name)
-    st.dataframe(
-        _translated(cycle, ["segment", "closed", "median_days", "median_days_won", "median_days_lost"]).round(1),
+    _show(
+        cycle,
+        ["segment", "closed", "median_days", "median_days_won", "median_days_lost"],
+        counts=["closed"],
+        decimals={"median_days": 1, "median_days_won": 1, "median_days_lost": 1},
         hide_index=True,
         key="funnels.cycle",
     )
@@ -246,8 +306,11 @@ def _show_time(result: FunnelViews) -> None:
         return
     st.caption(tr("funnels.durations_caption"))
     durations = durations.rename(columns={"deals": "closed"})
-    st.dataframe(
-        _translated(durations, ["funnel", "stage", "closed", "median_days"]).round(1),
+    _show(
+        durations,
+        ["funnel", "stage", "closed", "median_days"],
+        counts=["closed"],
+        decimals={"median_days": 1},
         hide_index=True,
         key="funnels.durations",
     )
@@ -268,17 +331,16 @@ def _show_rates(result: FunnelViews, config: FunnelConfig, min_count: int) -> No
             st.warning(tr("funnels.rates_unknown", funnel=row.funnel, n=_n(row.lost_unknown)))
     columns = ["funnel", "stage", "won", "lost", "n", "observed", "rate", "low", "high", "configured", "outside"]
     columns += ["pooled", "note"]
-    shown = _translated(rates, columns)
-    flagged = rates["outside"].to_numpy()
-    styled = shown.style.apply(
-        lambda _: np.where(flagged, "background-color: #fde2e1", ""), axis=0, subset=[tr("funnels.col.configured")]
-    )
-    st.dataframe(
-        styled,
+    flagged = rates["outside"].to_numpy(dtype=bool)
+    _show(
+        rates,
+        columns,
+        counts=["won", "lost", "n"],
+        shares=["observed", "rate", "low", "high", "configured"],
+        cell_css={"configured": ["background-color: #fde2e1" if f else "" for f in flagged]},
         hide_index=True,
         width="stretch",
         key="funnels.rates",
-        column_config=_percent_columns(["observed", "rate", "low", "high", "configured"]),
     )
     st.caption(tr("funnels.outside_count", n=_n(flagged.sum()), level=_pct(RATE_LEVEL)))
     adoptable = int(np.isfinite(rates["rate"].to_numpy(dtype=float)).sum())
@@ -304,6 +366,8 @@ def _show_calibration(result: FunnelViews, min_count: int) -> None:
     cal = result.calibration
     st.metric(tr("funnels.brier"), number(cal.brier, lang(), 3))
     st.caption(tr("funnels.calibration_caption", n=_n(cal.deals), own=_n(cal.own_estimates)))
+    if cal.crm_closing:
+        st.caption(tr("funnels.calibration_crm", n=_n(cal.crm_closing)))
     by_owner = cal.by_owner
     if cal.over_optimistic:
         worst = by_owner[by_owner["flag"] == "over"]
@@ -334,7 +398,11 @@ def _show_calibration(result: FunnelViews, min_count: int) -> None:
         **_flag_labels(),
     }
     columns = ["n", "stated", "observed", "low", "high", "expected", "wins", "oe", "brier", "reliable", "flag"]
-    percent_columns = _percent_columns(["stated", "observed", "low", "high"])
+    formats = {
+        "counts": ["n", "wins"],
+        "shares": ["stated", "observed", "low", "high"],
+        "decimals": {"expected": 1, "oe": 2, "brier": 3},
+    }
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{tr('funnels.by_seller')}**")
@@ -346,11 +414,17 @@ def _show_calibration(result: FunnelViews, min_count: int) -> None:
         st.altair_chart(calibration_chart(table, name="chart_name", labels=labels), width="stretch")
         over = (table["flag"] == "over").to_numpy()
         table["flag"] = table["flag"].map(lambda f: tr(f"funnels.flag.{f or 'none'}"))
-        shown = _translated(table, ["owner", "source", *columns]).round(
-            {tr("funnels.col.oe"): 2, tr("funnels.col.brier"): 3}
+        shown = ["owner", "source", *columns]
+        red = ["background-color: #fde2e1; font-weight: bold" if o else "" for o in over]
+        _show(
+            table,
+            shown,
+            **formats,
+            cell_css={c: red for c in shown},
+            hide_index=True,
+            width="stretch",
+            key="funnels.cal_seller",
         )
-        styled = shown.style.apply(lambda _: np.where(over, "background-color: #fde2e1; font-weight: bold", ""), axis=0)
-        st.dataframe(styled, hide_index=True, width="stretch", key="funnels.cal_seller", column_config=percent_columns)
     with right:
         st.markdown(f"**{tr('funnels.by_stage')}**")
         st.caption(tr("funnels.by_stage_caption", level=_pct(RATE_LEVEL)))
@@ -358,8 +432,9 @@ def _show_calibration(result: FunnelViews, min_count: int) -> None:
         st.altair_chart(calibration_chart(by_stage, name="stage", labels=labels), width="stretch")
         table = by_stage.copy()
         table["flag"] = table["flag"].map(lambda f: tr(f"funnels.flag.{f or 'none'}"))
-        shown = _translated(table, ["funnel", "stage", *columns]).round({tr("funnels.col.oe"): 2})
-        st.dataframe(shown, hide_index=True, width="stretch", key="funnels.cal_stage", column_config=percent_columns)
+        _show(
+            table, ["funnel", "stage", *columns], **formats, hide_index=True, width="stretch", key="funnels.cal_stage"
+        )
 
 
 st.title(tr("page.funnels"))
@@ -379,7 +454,7 @@ with guarded():
     _show_semantics(result)
     panels = _show_funnels(result, basis, measure, min_count)
     _show_comparison(result, panels, basis)
-    _show_sellers(result)
+    _show_sellers(result, min_count)
     _show_time(result)
     _show_rates(result, dataset.config, min_count)
     _show_calibration(result, min_count)

@@ -25,6 +25,7 @@ def show_table(
     shares: Iterable[str] = (),
     decimals: Mapping[str, int] | None = None,
     share_decimals: int = 1,
+    cell_css: Mapping[str, Iterable[str]] | None = None,
     **dataframe_kwargs: object,
 ) -> None:
     """``st.dataframe(frame)`` with per-column number formats in the UI language.
@@ -39,6 +40,8 @@ def show_table(
         Fractions (0.2533) shown as percents ("25.3 %").
     decimals : {column: digits}
         Other numeric columns shown with that many decimals.
+    cell_css : {column: CSS per row}, optional
+        Highlights (e.g. a flagged row in red); "" leaves a cell plain.
     **dataframe_kwargs
         Passed to ``st.dataframe`` (``hide_index``, ``column_config``, ``key``...).
     """
@@ -52,4 +55,6 @@ def show_table(
         formats[column] = lambda x, digits=digits: number(x, language, digits)
     present = {c: f for c, f in formats.items() if c in frame.columns}
     styler = frame.style.format(na_rep=MISSING).format(present, na_rep=MISSING)
+    for column, css in (cell_css or {}).items():
+        styler = styler.apply(lambda _, css=list(css): css, axis=0, subset=[column])
     st.dataframe(styler, **dataframe_kwargs)

@@ -13,7 +13,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from funnel_model.formatting import number, percent, short_money
+from funnel_model.formatting import MISSING, number, percent, short_money
 
 __all__ = [
     "calibration_chart",
@@ -37,7 +37,7 @@ def funnel_panel(
     lang: str = "en",
     colour: int = 0,
     width: int | str = "container",
-    stage_height: int = 40,
+    stage_height: int = 56,
 ) -> alt.LayerChart:
     """One real funnel: centred bars narrowing stage by stage.
 
@@ -54,7 +54,10 @@ def funnel_panel(
         Bar width from ``reached`` or from ``amount``.
     basis : {"previous", "first"}
         The conversion printed on each bar: from the previous stage or from
-        the first.
+        the first. Where lost deals have no known loss stage
+        (``lost_unknown``), conversions from the previous stage past the first
+        show "—" and counts that are only lower bounds (``lower_bound``)
+        "≥ n".
     labels : mapping
         Translated words: "stage", "reached", "amount", "from_previous",
         "from_first", "open".
@@ -67,6 +70,9 @@ def funnel_panel(
         Pixels, or the width of the element it is shown in.
     """
     rows = rows.sort_values("order")
+    lower = rows["lower_bound"].to_numpy(dtype=bool) if "lower_bound" in rows else np.zeros(len(rows), dtype=bool)
+    # Lost deals of unknown loss stage: later counts are lower bounds, no step conversion past the first is known.
+    unknown = bool((rows["lost_unknown"] > 0).any()) if "lost_unknown" in rows else False
     data = pd.DataFrame(
         {
             "stage": rows["stage"].astype(str).to_numpy(),
@@ -78,23 +84,34 @@ def funnel_panel(
             "from_first": rows["cumulative_conversion"].to_numpy(dtype=float),
         }
     )
+    if unknown:
+        data.loc[data["order"] > 1, "from_previous"] = np.nan
     value = data["amount"] if measure == "money" else data["reached"].astype(float)
     data["left"] = -value / 2.0
     data["right"] = value / 2.0
+
+    def bound(texts):  # "≥ 794" where only a lower bound is known
+        return [f"≥ {t}" if low and t != MISSING else t for t, low in zip(texts, lower, strict=True)]
+
     conv = data["from_first"] if basis == "first" else data["from_previous"]
-    data["label"] = [
-        f"{number(r, lang)} · {short_money(a, lang)} · {percent(c, lang, 0)}"
-        for r, a, c in zip(data["reached"], data["amount"], conv, strict=True)
-    ]
-    # Stage name over its numbers, centred on the bar: the panel needs no y axis and stays narrow.
-    data["text"] = data["stage"] + "\n" + data["label"]
-    data["reached_text"] = [number(r, lang) for r in data["reached"]]
+    reached_text = bound([number(r, lang) for r in data["reached"]])
+    amount_text = bound([short_money(a, lang) for a in data["amount"]])
+    conv_text = [percent(c, lang, 0) for c in conv]
+    conv_text = bound(conv_text) if basis == "first" else conv_text
+    data["label"] = [" · ".join(parts) for parts in zip(reached_text, amount_text, conv_text, strict=True)]
+    data["reached_text"] = reached_text
     data["open_text"] = [number(r, lang) for r in data["open"]]
-    data["amount_text"] = [short_money(a, lang) for a in data["amount"]]
+    data["amount_text"] = amount_text
     data["from_previous_text"] = [percent(c, lang, 1) for c in data["from_previous"]]
-    data["from_first_text"] = [percent(c, lang, 1) for c in data["from_first"]]
+    data["from_first_text"] = bound([percent(c, lang, 1) for c in data["from_first"]])
+    # Each stage takes one unit of y: its name and numbers on white at the top, a thinner bar below,
+    # so the labels never straddle a narrow bar's edge.
+    data["top"] = data["order"] - 1.0
+    data["bar_top"] = data["order"] - 0.42
+    data["bar_bottom"] = data["order"] - 0.06
     half = float(np.nanmax(value)) / 2.0 if len(value) and np.nanmax(value) > 0 else 1.0
-    y = alt.Y("stage:N", sort=list(data["stage"]), title=None, axis=None, scale=alt.Scale(paddingInner=0.12))
+    n = max(len(data), 1)
+    y_scale = alt.Scale(domain=[0, n], reverse=True, nice=False, zero=False)
     tooltip = [
         alt.Tooltip("stage:N", title=labels["stage"]),
         alt.Tooltip("reached_text:N", title=labels["reached"]),
@@ -103,16 +120,22 @@ def funnel_panel(
         alt.Tooltip("from_first_text:N", title=labels["from_first"]),
         alt.Tooltip("open_text:N", title=labels["open"]),
     ]
-    base = alt.Chart(data).encode(y=y)
-    bars = base.mark_bar(color=_PALETTE[colour % len(_PALETTE)]).encode(
-        x=alt.X("left:Q", scale=alt.Scale(domain=[-half, half]), axis=None), x2="right:Q", tooltip=tooltip
+    base = alt.Chart(data)
+    bars = base.mark_bar(color=_PALETTE[colour % len(_PALETTE)], stroke=_LINES[colour % len(_LINES)]).encode(
+        x=alt.X("left:Q", scale=alt.Scale(domain=[-half, half]), axis=None),
+        x2="right:Q",
+        y=alt.Y("bar_top:Q", scale=y_scale, axis=None),
+        y2="bar_bottom:Q",
+        tooltip=tooltip,
     )
-    # Light bars keep dark text readable both on a wide bar and beside a narrow one.
-    text = base.mark_text(fontSize=11, color="#1a1a1a", lineBreak="\n", lineHeight=13, dy=-6).encode(
-        x=alt.datum(0), text="text:N", tooltip=tooltip
+    names = base.mark_text(fontSize=12, fontWeight="bold", color="#1a1a1a", baseline="top", dy=2).encode(
+        x=alt.datum(0), y=alt.Y("top:Q", scale=y_scale, axis=None), text="stage:N", tooltip=tooltip
+    )
+    numbers = base.mark_text(fontSize=12, color="#333333", baseline="top", dy=17).encode(
+        x=alt.datum(0), y=alt.Y("top:Q", scale=y_scale, axis=None), text="label:N", tooltip=tooltip
     )
     heading = alt.TitleParams(title, subtitle=subtitle or "", anchor="middle")
-    return alt.layer(bars, text).properties(
+    return alt.layer(bars, names, numbers).properties(
         title=heading, width=width, height=max(stage_height * len(data), stage_height)
     )
 
@@ -128,7 +151,8 @@ def comparison_chart(
     """The shapes of several funnels on one normalised chart.
 
     x is the step number (1 = first stage, last = won), y the conversion from
-    the first stage (``basis="first"``) or from the previous one.
+    the first stage (``basis="first"``) or from the previous one. Pass only
+    funnels whose conversions are identifiable (no ``lost_unknown``).
     """
     frames = []
     column = "cumulative_conversion" if basis == "first" else "step_conversion"
@@ -159,7 +183,8 @@ def comparison_chart(
                 title=None,
                 sort=[title for title, _ in panels],
                 scale=alt.Scale(range=list(_LINES)),
-                legend=alt.Legend(orient="bottom"),
+                # full names: "Retention (active clients) · Развитие" must not be cut to "Retention (act…"
+                legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0),
             ),
             tooltip=[
                 alt.Tooltip("funnel:N", title=labels["funnel"]),
@@ -242,7 +267,9 @@ def seller_chart(
     """Each seller's win rate with its interval against the team's rate (a rule).
 
     ``sellers`` is :func:`funnel_model.geometry.seller_comparison` for one
-    funnel; labels: "win_rate", "team", "seller".
+    funnel; labels: "win_rate", "team", "seller". Sellers with too few closed
+    deals (``reliable`` False) get a hollow grey point: only the interval
+    means something there.
     """
     data = sellers.copy()
     order = list(data.sort_values("rank")["owner"].astype(str))
@@ -255,16 +282,22 @@ def seller_chart(
     )
     base = alt.Chart(data)
     rules = base.mark_rule(strokeWidth=2).encode(y=y, x=alt.X("low:Q"), x2="high:Q", color=colour)
-    points = base.mark_circle(size=80, opacity=1).encode(
-        y=y,
-        x=x,
-        color=colour,
-        tooltip=[
-            alt.Tooltip("owner:N", title=labels["seller"]),
-            alt.Tooltip("win_rate:Q", title=labels["win_rate"], format=".1%"),
-            alt.Tooltip("low:Q", format=".1%"),
-            alt.Tooltip("high:Q", format=".1%"),
-        ],
+    tooltip = [
+        alt.Tooltip("owner:N", title=labels["seller"]),
+        alt.Tooltip("win_rate:Q", title=labels["win_rate"], format=".1%"),
+        alt.Tooltip("low:Q", format=".1%"),
+        alt.Tooltip("high:Q", format=".1%"),
+    ]
+    reliable = data["reliable"].astype(bool) if "reliable" in data else pd.Series(True, index=data.index)
+    solid = (
+        alt.Chart(data[reliable.to_numpy()])
+        .mark_circle(size=80, opacity=1)
+        .encode(y=y, x=x, color=colour, tooltip=tooltip)
+    )
+    hollow = (
+        alt.Chart(data[~reliable.to_numpy()])
+        .mark_point(size=80, filled=False, color="#9e9e9e", strokeWidth=1.5)
+        .encode(y=y, x=x, tooltip=tooltip)
     )
     team = float(data["team_rate"].iloc[0]) if len(data) else float("nan")
     rule = (
@@ -272,4 +305,4 @@ def seller_chart(
         .mark_rule(color="#333", strokeDash=[4, 4])
         .encode(x="team:Q", tooltip=[alt.Tooltip("team:Q", title=labels["team"], format=".1%")])
     )
-    return alt.layer(rules, points, rule).properties(width=width, height=max(28 * len(data), 60))
+    return alt.layer(rules, solid, hollow, rule).properties(width=width, height=max(28 * len(data), 60))

@@ -35,25 +35,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Lost deals with no known loss stage: 0.",
         "ru": "Проигранных сделок без известного этапа проигрыша: 0.",
     },
-    "funnels.history_orphans": {
-        "en": "{n} stage history rows refer to deals not in the deal file and were not used.",
-        "ru": "Строк истории этапов, относящихся к сделкам, которых нет в файле сделок: {n}; они не использованы.",
-    },
-    "funnels.undated_excluded": {
-        "en": "{n} deals have no creation date and are left out by the period filter; choose the full period to include them.",
-        "ru": "Сделок без даты создания: {n}; фильтр по периоду их не включает. Выберите весь период, чтобы учесть их.",
-    },
-    "funnels.unmatched": {
-        "en": "{n} deals sit at a stage or in a funnel missing from the funnel config and are left out; edit the config on the Data page.",
-        "ru": "{n} сделок находятся на этапе или в воронке, которых нет в настройке воронок, и не учтены; исправьте настройку на странице «Данные».",
-    },
     # funnels
     "funnels.section.funnels": {"en": "The three funnels", "ru": "Три воронки"},
     "funnels.panel_title": {"en": "{kind} · {funnel}", "ru": "{kind} · {funnel}"},
-    "funnels.unreliable": {
-        "en": "{funnel} · only {n} deals: not reliable",
-        "ru": "{funnel} · всего {n} сделок: ненадёжно",
-    },
     "funnels.segment_empty": {"en": "{kind}: no deals in this selection.", "ru": "{kind}: в выборке нет сделок."},
     "funnels.chart_caption": {
         "en": "Each bar: deals reached · amount · conversion ({basis}). The last bar is the deals won. Hover for details.",
@@ -100,10 +84,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "funnels.bottleneck": {
         "en": "{funnel}: the bottleneck is “{stage}” — only {pct} of the deals that left “{previous}” got there.",
         "ru": "{funnel}: узкое место — «{stage}»: туда дошли лишь {pct} сделок, ушедших с этапа «{previous}».",
-    },
-    "funnels.bottleneck_unknown": {
-        "en": "{funnel}: no bottleneck can be named — {n} lost deals have no loss stage, so the conversion between stages is unknown. Upload stage history or map a loss-stage column on the Data page.",
-        "ru": "{funnel}: узкое место назвать нельзя — у {n} проигранных сделок не указан этап проигрыша, поэтому конверсия между этапами неизвестна. Загрузите историю этапов или укажите столбец с этапом проигрыша на странице «Данные».",
     },
     "funnels.bottleneck_unreliable": {
         "en": "{funnel}: too few deals to name a bottleneck reliably; the lowest step is “{stage}” ({pct}).",
@@ -154,19 +134,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Stages whose configured probability lies outside the {level} Beta interval: {n}. The calibration by stage below uses the same rule.",
         "ru": "Этапов, где вероятность из настройки вне интервала Beta {level}: {n}. Калибровка по этапам ниже использует то же правило.",
     },
-    "funnels.rates_unknown": {
-        "en": "{funnel}: win rates after the first stage are unknown — {n} lost deals have no loss stage. Upload stage history or map a loss-stage column on the Data page.",
-        "ru": "{funnel}: вероятность выигрыша после первого этапа неизвестна — у {n} проигранных сделок не указан этап проигрыша. Загрузите историю этапов или укажите столбец с этапом проигрыша на странице «Данные».",
-    },
-    "funnels.rate_unknown": {
-        "en": "unknown: {n} lost deals have no loss stage — upload stage history or map a loss-stage column",
-        "ru": "неизвестно: у {n} проигранных сделок нет этапа проигрыша — загрузите историю этапов или укажите столбец с этапом проигрыша",
-    },
     "funnels.col.note": {"en": "Note", "ru": "Примечание"},
-    "funnels.adopt_partial": {
-        "en": "Adopting takes the {n} known rates; the {kept} stages with an unknown rate keep their configured probability.",
-        "ru": "Будут взяты {n} известных оценок; {kept} этапов с неизвестной оценкой сохранят вероятность из настройки.",
-    },
     "funnels.col.n": {"en": "Closed", "ru": "Закрыто"},
     "funnels.col.observed": {"en": "Observed", "ru": "Факт"},
     "funnels.col.rate": {"en": "Rate to use", "ru": "Оценка"},
@@ -177,14 +145,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Adopt empirical rates into the funnel config",
         "ru": "Взять эмпирические вероятности в настройку воронок",
     },
-    "funnels.adopted": {
-        "en": "The funnel config now uses the empirical rates of {n} stages; the forecast uses them too.",
-        "ru": "Настройка воронок теперь использует эмпирические вероятности {n} этапов; прогноз тоже.",
-    },
-    "funnels.adopted_kept": {
-        "en": "{kept} stages with an unknown rate kept their configured probability.",
-        "ru": "{kept} этапов с неизвестной оценкой сохранили вероятность из настройки.",
-    },
     # calibration
     "funnels.section.calibration": {
         "en": "Calibration of stated probabilities",
@@ -193,10 +153,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "funnels.brier": {
         "en": "Brier score (0 is perfect, 0.25 is a coin)",
         "ru": "Оценка Брайера (0 — идеально, 0,25 — монетка)",
-    },
-    "funnels.calibration_caption": {
-        "en": "{n} closed deals; {own} carry the seller's own probability, the rest are compared with the configured probability of the first stage (in separate rows).",
-        "ru": "Закрытых сделок: {n}; у {own} — вероятность, указанная продавцом, остальные сравниваются с вероятностью первого этапа из настройки (отдельными строками).",
     },
     "funnels.by_seller_caption": {
         "en": "Wilson {level} intervals. A seller is flagged when at least {n} closed deals carry their own probability and the whole interval lies more than 5 points below (or above) the stated mean; rows of configured probabilities say only whether wins are below or above the configured rate.",
@@ -234,4 +190,76 @@ MESSAGES: dict[str, dict[str, str]] = {
     "funnels.flag.below": {"en": "wins below the configured rate", "ru": "выигрышей меньше настройки"},
     "funnels.flag.above": {"en": "wins above the configured rate", "ru": "выигрышей больше настройки"},
     "funnels.flag.none": {"en": "in line", "ru": "в норме"},
+    "funnels.unreliable": {
+        "en": "Deals: {n} — too few, not reliable",
+        "ru": "Сделок: {n} — мало, ненадёжно",
+    },
+    "funnels.bottleneck_unknown": {
+        "en": "{funnel}: no bottleneck can be named — the conversion between stages is unknown (lost deals with no loss stage: {n}). Upload stage history or map a loss-stage column on the Data page.",
+        "ru": "{funnel}: узкое место назвать нельзя — конверсия между этапами неизвестна (проигранных сделок без этапа проигрыша: {n}). Загрузите историю этапов или укажите столбец с этапом проигрыша на странице «Данные».",
+    },
+    "funnels.rates_unknown": {
+        "en": "{funnel}: win rates after the first stage are unknown (lost deals with no loss stage: {n}). Upload stage history or map a loss-stage column on the Data page.",
+        "ru": "{funnel}: вероятность выигрыша после первого этапа неизвестна (проигранных сделок без этапа проигрыша: {n}). Загрузите историю этапов или укажите столбец с этапом проигрыша на странице «Данные».",
+    },
+    "funnels.rate_unknown": {
+        "en": "unknown (lost deals with no loss stage: {n}) — upload stage history or map a loss-stage column",
+        "ru": "неизвестно (проигранных сделок без этапа проигрыша: {n}) — загрузите историю этапов или укажите столбец с этапом проигрыша",
+    },
+    "funnels.adopt_partial": {
+        "en": "Known rates to adopt: {n}. Stages with an unknown rate, which keep their configured probability: {kept}.",
+        "ru": "Известных оценок, которые будут взяты: {n}. Этапов с неизвестной оценкой (сохранят вероятность из настройки): {kept}.",
+    },
+    "funnels.adopted": {
+        "en": "The funnel config now uses the empirical rates (stages: {n}); the forecast uses them too.",
+        "ru": "Настройка воронок теперь использует эмпирические вероятности (этапов: {n}); прогноз тоже.",
+    },
+    "funnels.adopted_kept": {
+        "en": "Stages with an unknown rate that kept their configured probability: {kept}.",
+        "ru": "Этапов с неизвестной оценкой, сохранивших вероятность из настройки: {kept}.",
+    },
+    "funnels.history_orphans": {
+        "en": "Stage history rows of deals that are not in the deal file (not used): {n}.",
+        "ru": "Строк истории этапов, относящихся к сделкам, которых нет в файле сделок: {n}; они не использованы.",
+    },
+    "funnels.undated_excluded": {
+        "en": "Deals with no creation date, left out by the period filter: {n}. Choose the full period to include them.",
+        "ru": "Сделок без даты создания: {n}; фильтр по периоду их не включает. Выберите весь период, чтобы учесть их.",
+    },
+    "funnels.unmatched": {
+        "en": "Deals at a stage or in a funnel missing from the funnel config, left out: {n}. Edit the config on the Data page.",
+        "ru": "Сделок на этапе или в воронке, которых нет в настройке воронок (не учтены): {n}. Исправьте настройку на странице «Данные».",
+    },
+    "funnels.calibration_caption": {
+        "en": "Closed deals: {n}; with the seller's own probability: {own}. The rest are compared with the configured probability of the first stage (in separate rows).",
+        "ru": "Закрытых сделок: {n}; с вероятностью, указанной продавцом: {own}. Остальные сравниваются с вероятностью первого этапа из настройки (отдельными строками).",
+    },
+    "funnels.calibration_crm": {
+        "en": "Closed deals whose probability is only the CRM's 0 % or 100 %: {n}. The CRM sets 0 % when a deal is lost and 100 % when it is won; that is the outcome, not the seller's estimate, so these values are ignored and the deals are compared with the configured probability.",
+        "ru": "Закрытых сделок, у которых вероятность — только 0 % или 100 % из CRM: {n}. CRM ставит 0 %, когда сделка проиграна, и 100 %, когда выиграна; это итог, а не оценка продавца, поэтому эти значения не учитываются и сделки сравниваются с вероятностью из настройки.",
+    },
+    "funnels.compare_left_off": {
+        "en": "Not on this chart: {funnels} — the conversion between stages is unknown there (lost deals with no known loss stage).",
+        "ru": "Не показаны на графике: {funnels} — конверсия между этапами там неизвестна (есть проигранные сделки без этапа проигрыша).",
+    },
+    "funnels.sellers_unreliable": {
+        "en": "Win rate shows “—” for sellers with fewer than {n} closed deals (hollow grey points on the chart): too few to be reliable; the interval shows how uncertain it is.",
+        "ru": "Доля выигранных показана как «—» у продавцов, у которых закрытых сделок меньше {n} (пустые серые точки на графике): это ненадёжно; интервал показывает, насколько велика неопределённость.",
+    },
+    "funnels.col.lower_bound": {
+        "en": "Count is a lower bound",
+        "ru": "Число — оценка снизу",
+    },
+    "funnels.kind.new": {
+        "en": "Attraction (new prospects)",
+        "ru": "Привлечение (новые клиенты)",
+    },
+    "funnels.kind.active": {
+        "en": "Retention (active clients)",
+        "ru": "Удержание (действующие клиенты)",
+    },
+    "funnels.kind.dormant": {
+        "en": "Reactivation (dormant clients)",
+        "ru": "Реактивация (спящие клиенты)",
+    },
 }

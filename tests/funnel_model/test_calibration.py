@@ -11,6 +11,7 @@ from funnel_model.calibration import (
     brier_score,
     calibrate,
     calibration_table,
+    crm_closing_values,
     stage_calibration,
     stated_probabilities,
 )
@@ -78,6 +79,14 @@ def test_crm_zero_one_probabilities_on_closed_deals_are_ignored():
     table = stated_probabilities(deals, CONFIG)
     assert table["stated"].tolist() == [0.2, 0.2]
     assert (table["source"] == "config").all()
+    # counted, so the page can say why no deal carries the seller's own estimate
+    result = calibrate(deals, CONFIG, min_count=1)
+    assert (result.crm_closing, result.own_estimates) == (2, 0)
+    assert crm_closing_values(pd.Series([1.0, 0.0, np.nan, 1.0])) == 3
+    assert crm_closing_values(pd.Series([1.0, 0.0, 0.7])) == 0  # a real estimate among them: all are estimates
+    assert crm_closing_values(pd.Series([np.nan])) == 0
+    mixed = _deals([("1", "Won", "won", None, "x"), ("2", "Lost", "lost", "A", "x")], probability=[0.8, 0.0])
+    assert calibrate(mixed, CONFIG, min_count=1).crm_closing == 0
 
 
 def test_over_optimistic_seller_is_flagged_and_sorted_first():

@@ -95,6 +95,9 @@ def test_geometry_counts_amounts_and_conversions_exactly():
     assert known["lost_unknown"].tolist() == [0] * 5
     assert geo["reliable"].tolist() == [True, True, True, False, False]
     assert geo["funnel"].unique().tolist() == ["main"]  # funnel is always a group column
+    # deal 6 may have reached B-D: their counts are lower bounds; stage A (everyone) and the won row are exact
+    assert geo["lower_bound"].tolist() == [False, True, True, True, False]
+    assert not known["lower_bound"].any()
 
 
 def test_groups_by_segment_and_owner():

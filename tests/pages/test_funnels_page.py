@@ -69,6 +69,16 @@ def funnel_bars(at: AppTest) -> list:
     return frames
 
 
+def chart_titles(at: AppTest) -> list[tuple[str, str]]:
+    """(title, subtitle) of each chart that has a title."""
+    specs = [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+    return [(s["title"]["text"], s["title"].get("subtitle", "")) for s in specs if isinstance(s.get("title"), dict)]
+
+
+def chart_specs(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+
+
 def funnel_labels(at: AppTest) -> list[list[str]]:
     return [list(frame["label"]) for frame in funnel_bars(at)]
 
@@ -80,7 +90,12 @@ def test_demo_renders_three_funnels_with_the_model_numbers():
     shown = table(at, "Funnel", "Segment")
     assert shown["Reached"].tolist() == expected["reached"].tolist()
     np.testing.assert_allclose(shown["% of first"], expected["cumulative_conversion"])
-    assert sorted(set(shown["Segment"])) == ["Attraction", "Reactivation", "Retention"]
+    # the segment named once, the same way everywhere on the page
+    assert sorted(set(shown["Segment"])) == [
+        "Attraction (new prospects)",
+        "Reactivation (dormant clients)",
+        "Retention (active clients)",
+    ]
     # three side-by-side funnels, the first bar of each labelled with its reached count and 100 %
     labels = funnel_labels(at)
     assert len(labels) == 3
@@ -93,7 +108,9 @@ def test_demo_renders_three_funnels_with_the_model_numbers():
     assert f"stage history ({n} of {n} deals" in captions
     assert "Lost deals with no known loss stage: 0" in captions
     sentences = [m.value for m in at.markdown if "bottleneck" in m.value]
-    assert len(sentences) == 3 and sentences[0].startswith("Attraction · Привлечение: the bottleneck is")
+    assert len(sentences) == 3 and sentences[0].startswith(
+        "Attraction (new prospects) · Привлечение: the bottleneck is"
+    )
 
 
 def test_over_optimistic_seller_stands_out():
@@ -117,7 +134,7 @@ def test_funnel_and_seller_filters_narrow_the_numbers():
     shown = table(at, "Funnel", "Segment")
     assert set(shown["Funnel"]) == {"Привлечение"}
     assert len(funnel_labels(at)) == 1
-    assert any(c.value == "Retention: no deals in this selection." for c in at.caption)
+    assert any(c.value == "Retention (active clients): no deals in this selection." for c in at.caption)
     seller = "Анна Смирнова"
     at.selectbox(key="funnels.seller").set_value(seller).run()
     check(at)
@@ -220,7 +237,12 @@ def test_snapshot_semantics_and_lost_without_stage_are_stated_for_an_upload():
     shown = table(at, "Funnel", "Segment")
     assert shown["Reached"].iloc[0] == 6  # every deal at the first stage, the two without a loss stage included
     assert not shown["Reliable"].any()  # six deals are below the minimum count of 20
-    assert any("only 6 deals: not reliable" in str(chart.proto.spec) for chart in at.get("vega_lite_chart"))
+    assert ("Attraction (new prospects)", "Sales · Deals: 6 — too few, not reliable") in chart_titles(at)
+    # the seller table does not call 1 won of 2 closed a 50 % fact: below the minimum count the rate is "—"
+    sellers = table(at, "Rank", "Seller")
+    assert sellers["Won"].tolist() == [1, 0] and not sellers["Reliable"].any()
+    assert sellers["Win rate"].isna().all() and sellers["Low"].notna().all()
+    assert any(c.startswith("Win rate shows “—” for sellers with fewer than 20 closed deals") for c in captions)
 
 
 def open_upload(deals: bytes, name: str = "deals.csv", history: bytes | None = None, lang: str = "en") -> AppTest:
@@ -258,11 +280,15 @@ def test_amocrm_export_without_loss_stages_shows_no_rate_past_the_first_stage():
     for row in rates.loc[later].itertuples():
         n = number(lost_by_funnel[row.Funnel], "en")
         assert (
-            row.Note == f"unknown: {n} lost deals have no loss stage — upload stage history or map a loss-stage column"
+            row.Note
+            == f"unknown (lost deals with no loss stage: {n}) — upload stage history or map a loss-stage column"
         )
     warnings = [w.value for w in at.warning]
     assert any(
-        w.startswith("Привлечение: win rates after the first stage are unknown — 1\u202f348 lost") for w in warnings
+        w.startswith(
+            "Привлечение: win rates after the first stage are unknown (lost deals with no loss stage: 1\u202f348)"
+        )
+        for w in warnings
     )
     # only identifiable stages can be flagged: Развитие's first stage (configured 0.2 against 743 of 1,358 won)
     outside = rates.loc[rates["Configured outside interval"], "Stage"].tolist()
@@ -274,11 +300,10 @@ def test_amocrm_export_without_loss_stages_shows_no_rate_past_the_first_stage():
     # no bottleneck is named: the step out of the first stage only looked worst because every loss lands there
     sentences = [m.value for m in at.markdown if "bottleneck" in m.value]
     assert len(sentences) == 3 and all("no bottleneck can be named" in s for s in sentences)
-    assert any("1\u202f348 lost deals have no loss stage" in s for s in sentences)
+    assert any("(lost deals with no loss stage: 1\u202f348)" in s for s in sentences)
     # adopt: the three known first-stage rates, every other stage keeps its configured probability
     assert any(
-        c.value
-        == "Adopting takes the 3 known rates; the 11 stages with an unknown rate keep their configured probability."
+        c.value == "Known rates to adopt: 3. Stages with an unknown rate, which keep their configured probability: 11."
         for c in at.caption
     )
     at.button(key="funnels.adopt").click().run()
@@ -292,15 +317,15 @@ def test_amocrm_export_without_loss_stages_shows_no_rate_past_the_first_stage():
     expected[("Реактивация", "Контакт")] = round(31 / 152, 3)
     assert got == pytest.approx(expected)
     assert 1.0 not in got.values()
-    assert any(s.value.startswith("The funnel config now uses the empirical rates of 3 stages") for s in at.success)
-    assert any(i.value == "11 stages with an unknown rate kept their configured probability." for i in at.info)
+    assert any(s.value.startswith("The funnel config now uses the empirical rates (stages: 3)") for s in at.success)
+    assert any(i.value == "Stages with an unknown rate that kept their configured probability: 11." for i in at.info)
 
 
 def test_sellers_without_own_estimates_are_compared_with_the_config_not_called_over_optimistic():
     at = open_upload((DATA / "demo_amocrm.csv").read_bytes(), "demo_amocrm.csv")
     assert not [w.value for w in at.warning if "Over-optimistic" in w.value]
     captions = " ".join(c.value for c in at.caption)
-    assert "3\u202f066 closed deals; 0 carry the seller's own probability" in captions  # 982 won + 2,084 lost
+    assert "Closed deals: 3\u202f066; with the seller's own probability: 0." in captions  # 982 won + 2,084 lost
     sellers = table(at, "Seller", "Stated by", "Closed")
     assert set(sellers["Stated by"]) == {"config"}
     assert "over-optimistic" not in set(sellers["Flag"])
@@ -330,7 +355,7 @@ def test_deals_without_a_creation_date_count_until_the_period_is_narrowed():
     assert table(at, "Funnel", "Segment")["Reached"].tolist() == [2, 1, 0]
     notes = [i.value for i in at.info if "no creation date" in i.value]
     assert notes == [
-        "2 deals have no creation date and are left out by the period filter; choose the full period to include them."
+        "Deals with no creation date, left out by the period filter: 2. Choose the full period to include them."
     ]
 
 
@@ -350,4 +375,86 @@ HISTORY_WITH_ORPHANS = """deal_id,stage,entered_at
 def test_history_rows_of_deals_missing_from_the_deal_file_are_counted():
     at = open_upload(UNDATED.encode(), history=HISTORY_WITH_ORPHANS.encode())
     warnings = [w.value for w in at.warning]
-    assert "3 stage history rows refer to deals not in the deal file and were not used." in warnings
+    assert "Stage history rows of deals that are not in the deal file (not used): 3." in warnings
+
+
+def test_russian_segment_named_once_when_the_pipeline_has_its_name():
+    at = open_page("ru")
+    titles = chart_titles(at)
+    # the demo's pipelines «Привлечение», «Развитие», «Реактивация»: no «Привлечение · Привлечение»
+    assert titles[:3] == [
+        ("Привлечение (новые клиенты)", ""),
+        ("Удержание (действующие клиенты)", "Развитие"),
+        ("Реактивация (спящие клиенты)", ""),
+    ]
+    sentences = [m.value for m in at.markdown if "узкое место" in m.value]
+    assert [x.split(":")[0] for x in sentences] == [
+        "Привлечение (новые клиенты)",
+        "Удержание (действующие клиенты) · Развитие",
+        "Реактивация (спящие клиенты)",
+    ]
+    shown = table(at, "Воронка", "Сегмент")
+    assert set(shown["Сегмент"]) == {t for t, _ in titles[:3]}
+    # the comparison legend shows whole names
+    compare = [s for s in chart_specs(at) if s.get("mark", {}).get("type") == "line"]
+    assert len(compare) == 1 and compare[0]["encoding"]["color"]["legend"]["labelLimit"] == 0
+
+
+def test_amocrm_export_shows_no_step_conversion_where_it_is_unknown():
+    at = open_upload((DATA / "demo_amocrm.csv").read_bytes(), "demo_amocrm.csv")
+    bars = funnel_bars(at)
+    assert len(bars) == 3
+    for frame in bars:
+        label = frame["label"].tolist()
+        # first stage: exact count and 100 %; later open stages: "≥ n" and "—"; the won bar: exact count, "—"
+        assert not label[0].startswith("≥") and label[0].endswith("· 100 %")
+        assert all(x.startswith("≥ ") and x.endswith("· —") for x in label[1:-1])
+        assert not label[-1].startswith("≥") and label[-1].endswith("· —")
+        assert "%" not in " ".join(label[1:])
+    first = bars[0]
+    assert first["label"].iloc[-1].startswith(number(208, "en") + " · ")  # 208 won in Привлечение
+    # the stage table agrees: no step conversion past the first stage, later counts marked as lower bounds
+    shown = table(at, "Funnel", "Segment")
+    later = shown.groupby("Funnel", sort=False).cumcount() > 0
+    assert shown.loc[later, "% of previous"].isna().all() and (shown.loc[~later, "% of previous"] == 1.0).all()
+    won_row = shown.groupby("Funnel", sort=False).cumcount(ascending=False) == 0
+    bound = shown["Count is a lower bound"]
+    assert bound[later & ~won_row].all() and not bound[~later | won_row].any() and bound.sum() == 11
+    # the shapes chart leaves all three out and says why
+    assert not [s for s in chart_specs(at) if s.get("mark", {}).get("type") == "line"]
+    notes = [c.value for c in at.caption if c.value.startswith("Not on this chart:")]
+    assert len(notes) == 1 and notes[0].count("·") == 3
+
+
+def test_basis_first_marks_later_stages_as_lower_bounds():
+    at = open_upload((DATA / "demo_amocrm.csv").read_bytes(), "demo_amocrm.csv")
+    at.radio(key="funnels.basis").set_value("first").run()
+    check(at)
+    label = funnel_bars(at)[0]["label"].tolist()
+    assert all(x.startswith("≥ ") and x.split(" · ")[-1].startswith("≥ ") for x in label[1:-1])
+    assert label[-1].endswith(percent(208 / 1556, "en", 0)) and not label[-1].startswith("≥")
+
+
+CRM_PROBABILITY = """deal_id,funnel,stage,status,lost_stage,owner,created_at,amount,probability
+1,Sales,Lead,open,,Ann,2025-01-10,100,0.3
+2,Sales,Offer,open,,Ann,2025-01-11,200,0.6
+3,Sales,Won,won,,Bob,2025-01-12,300,1
+4,Sales,Lost,lost,Offer,Bob,2025-01-13,400,0
+5,Sales,Lost,lost,Lead,Ann,2025-01-14,500,0
+6,Sales,Won,won,,Bob,2025-01-15,600,1
+"""
+
+
+def test_crm_closing_probabilities_are_explained():
+    at = open_upload(CRM_PROBABILITY.encode())
+    captions = [c.value for c in at.caption]
+    assert "Closed deals: 4; with the seller's own probability: 0." in " ".join(captions)
+    assert any(
+        c.startswith("Closed deals whose probability is only the CRM's 0 % or 100 %: 4. The CRM sets 0 %")
+        for c in captions
+    )
+    ru = open_upload(CRM_PROBABILITY.encode(), lang="ru")
+    assert any(
+        c.value.startswith("Закрытых сделок, у которых вероятность — только 0 % или 100 % из CRM: 4.")
+        for c in ru.caption
+    )
