@@ -7,7 +7,15 @@ import pandas as pd
 import pytest
 
 from funnel_model.config import FunnelConfig, FunnelSpec, StageSpec
-from funnel_model.forecast_views import deal_probabilities, plan_by_funnel, prepare_forecast, rate_uncertainty
+from funnel_model.forecast_views import (
+    deal_probabilities,
+    month_forecast,
+    months_blocker,
+    plan_blocker,
+    plan_by_funnel,
+    prepare_forecast,
+    rate_uncertainty,
+)
 from funnel_model.geometry import stage_win_rates
 from funnel_model.schema import conform
 
@@ -146,3 +154,30 @@ def test_lost_deals_without_a_loss_stage_leave_no_nan_in_the_sliders_rates():
     assert unknown["low"].isna().all() and not unknown["borrowed"].any()
     centre = unknown["beta_won"] / (unknown["beta_won"] + unknown["beta_lost"])
     np.testing.assert_allclose(centre, unknown["configured"])  # the band's Beta sits on the config
+
+
+def test_no_won_deal_or_no_closed_deal_is_named_before_the_plan_and_the_close_months():
+    deals = pipeline()
+    ready = prepare_forecast(deals, CONFIG, min_count=MIN_COUNT)
+    assert (ready.n_won, ready.n_lost) == (4, 4)
+    assert plan_blocker(ready) is None and months_blocker(ready) is None
+    assert month_forecast(ready, np.full(4, 0.5)) is not None
+
+    no_win = prepare_forecast(deals[deals["status"] != "won"], CONFIG, min_count=MIN_COUNT)
+    assert (no_win.n_won, no_win.n_lost) == (0, 4)
+    assert plan_blocker(no_win) == "forecast.plan_no_won"
+    assert months_blocker(no_win) == "forecast.months_no_won"
+    assert month_forecast(no_win, np.full(4, 0.5)) is None
+    # the pipeline itself still has its distribution
+    assert deal_probabilities(no_win, no_win.stages["configured"]).tolist() == [0.2, 0.5, 0.2, 0.5]
+
+    only_open = prepare_forecast(deals[deals["status"] == "open"], CONFIG, min_count=MIN_COUNT)
+    assert plan_blocker(only_open) == "forecast.plan_no_closed"
+    assert months_blocker(only_open) == "forecast.months_no_closed"
+
+    # won deals without an amount give no deal size either
+    no_amount = deals.assign(amount=deals["amount"].where(deals["status"] != "won"))
+    assert plan_blocker(prepare_forecast(no_amount, CONFIG, min_count=MIN_COUNT)) == "forecast.plan_no_won"
+    # won deals without dates cannot place a win in time
+    undated = deals.assign(closed_at=deals["closed_at"].where(deals["status"] != "won"))
+    assert months_blocker(prepare_forecast(undated, CONFIG, min_count=MIN_COUNT)) == "forecast.no_dates"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -10,9 +11,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from funnel_model import derive_segments, read_deals, read_stage_history, revenue_distribution
+from funnel_model import derive_segments, leads_needed, read_deals, read_stage_history, revenue_distribution
 from funnel_model.config import FunnelConfig, FunnelSpec, StageSpec
 from funnel_model.forecast_views import deal_probabilities, prepare_forecast
+from funnel_model.i18n import t
 
 PAGE = "pages/forecast.py"
 ROOT = Path(__file__).resolve().parents[2]
@@ -244,6 +246,8 @@ def test_one_pipeline_with_two_segments_gets_a_slider_group_per_segment():
     deals["segment"] = derive_segments(deals)
     inputs = prepare_forecast(deals, ONE_PIPELINE)
     assert list(inputs.groups["segment"]) == ["new", "active"]
+    assert inputs.inflow_per_month == 6  # 72 deals created in the last 12 months: a whole rate shows whole
+    assert "rate (6 a month)" in " ".join(c.value for c in at.caption)
     # two groups of sliders, labelled with the segment, each with its own historical rates
     labels = [e.label for e in at.expander]
     assert f"{PIPELINE} · New prospects · 12 open deals" in labels
@@ -290,3 +294,97 @@ def test_one_pipeline_with_two_segments_gets_a_slider_group_per_segment():
     check(at)
     assert at.slider(key=new_key).value == 60 and at.slider(key=active_key).value == 60
     assert metrics(at)[0] == before
+
+
+def decimals(text: str) -> int:
+    """Digits after the decimal mark of a shown figure ("88.8" → 1, «260» → 0)."""
+    mark = "," if "," in text else "."
+    return len(text.split(mark)[1]) if mark in text else 0
+
+
+def test_the_metric_rows_share_one_precision():
+    at = open_page("en")
+    whatif, hist = metrics(at)
+    shown = [row[m] for row in (whatif, hist) for m in ("E[S]", "P10", "P50", "P90")]
+    assert len({decimals(x) for x in shown}) == 1, shown
+
+
+def test_the_leads_at_the_confidence_bring_the_wins_at_the_confidence():
+    """The sentence chains: the leads shown at 90 % give at least the wins shown at 90 % with 90 % confidence."""
+    at = open_page("en")
+    inputs = demo_inputs()
+    first = inputs.stages.groupby(["funnel", "part"], sort=False)["configured"].first().round(2)
+    texts = [c.value for c in at.caption if c.value.startswith("Plan ")]
+    assert len(texts) == len(inputs.groups)
+    pattern = r"cover the plan: ([\d\u202f]+); leads that bring that many wins at 90 %: ([\d\u202f]+)\."
+    chained = 0
+    for text, group in zip(texts, inputs.groups.itertuples(), strict=True):
+        found = re.search(pattern, text)
+        assert found, text
+        wins, leads = (int(g.replace("\u202f", "")) for g in found.groups())
+        assert leads >= leads_needed(wins, float(first[(group.funnel, group.part)]), 0.9), text
+        chained += wins > 0
+    assert chained  # the demo's default plan needs new wins in at least one funnel
+
+
+# An amoCRM export (Windows-1251, «;») of a young account: nothing won yet, 3 lost, 5 open.
+NO_WIN_HEADER = "ID;Название сделки;Бюджет ;Ответственный;Дата создания сделки;Дата закрытия;Этап сделки;Воронка"
+NO_WIN_ROWS = [
+    "201;А;100 000;Иванов;01.02.2024;20.02.2024;Закрыто и не реализовано;Продажи",
+    "202;Б;50 000;Петров;03.02.2024;25.02.2024;Закрыто и не реализовано;Продажи",
+    "203;В;70 000;Петров;05.02.2024;01.03.2024;Закрыто и не реализовано;Продажи",
+    "204;Г;120 000;Иванов;10.02.2024;не закрыта;Первичный контакт;Продажи",
+    "205;Д;80 000;Иванов;12.02.2024;не закрыта;Переговоры;Продажи",
+    "206;Е;200 000;Петров;14.02.2024;не закрыта;Переговоры;Продажи",
+    "207;Ж;90 000;Иванов;16.02.2024;не закрыта;Первичный контакт;Продажи",
+    "208;З;60 000;Петров;18.02.2024;не закрыта;Согласование договора;Продажи",
+]
+
+
+def no_win_csv() -> bytes:
+    return ("\r\n".join([NO_WIN_HEADER, *NO_WIN_ROWS]) + "\r\n").encode("cp1251")
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_an_export_with_no_won_deal_says_why_there_is_no_plan_and_no_close_months(lang):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["lang"] = lang
+    at.run()
+    at.file_uploader(key="data.upload").upload("amo.csv", no_win_csv(), "text/csv").run()
+    check(at)
+    at.switch_page(PAGE)
+    at.run()
+    check(at)  # no exception, no st.error (it said «deal_sizes: значение должно быть at least one amount > 0»)
+    infos = [i.value for i in at.info]
+    assert t("forecast.plan_no_won", lang) in infos
+    assert t("forecast.months_no_won", lang) in infos
+    assert not any("deal_sizes" in c.value or "после горизонта" in c.value.lower() for c in at.caption)
+    assert not any(c.value.startswith(t("forecast.plan_funnel", lang)[:4]) for c in at.caption)
+    # the pipeline's distribution still works: 5 open deals, 600 000 in all, amounts in thousands
+    whatif, hist = metrics(at)
+    amounts = [row[m] for row in (whatif, hist) for m in ("E[S]", "P10", "P50", "P90")]
+    assert all(0 <= float(x.replace("\u202f", "").replace(",", ".")) <= 600 for x in amounts), amounts
+    assert len({decimals(x) for x in amounts}) == 1, amounts
+    deals = read_deals(no_win_csv(), name="amo.csv").deals
+    assert (deals["status"] == "won").sum() == 0 and (deals["status"] == "lost").sum() == 3
+    # two charts (distribution, bands), no close-month chart with an empty axis, no reverse funnel
+    assert len(at.get("vega_lite_chart")) == 2
+    if lang == "ru":
+        assert t("forecast.plan_no_won", "ru").startswith("План нельзя разложить в обратную сторону")
+
+
+def test_a_young_account_with_one_win_shows_a_fractional_inflow_and_a_plan():
+    won = "209;И;150 000;Иванов;20.02.2024;10.03.2024;Успешно реализовано;Продажи"
+    content = ("\r\n".join([NO_WIN_HEADER, *NO_WIN_ROWS, won]) + "\r\n").encode("cp1251")
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["lang"] = "ru"
+    at.run()
+    at.file_uploader(key="data.upload").upload("amo.csv", content, "text/csv").run()
+    at.switch_page(PAGE)
+    at.run()
+    check(at)
+    # 9 deals created in the 12 months to 10.03.2024: 0.75 a month, shown with one decimal (it read «0 в месяц»)
+    assert "последних 12 месяцев (0,8 в месяц)" in " ".join(c.value for c in at.caption)
+    assert t("forecast.plan_no_won", "ru") not in [i.value for i in at.info]
+    assert any(c.value.startswith("План ") and "лидов" in c.value for c in at.caption)
+    assert len(at.get("vega_lite_chart")) == 4  # distribution, bands, close months, one reverse funnel
