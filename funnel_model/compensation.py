@@ -936,8 +936,8 @@ def date_won_deals(deals: pd.DataFrame, columns: DealColumns = DealColumns()) ->
     -------
     tuple
         A copy of ``deals`` with ``closed_at`` filled for those won deals, and
-        the count of won deals dated each way:
-        ``{"expected_close_at": n, "created_at": m}``.
+        the count of won deals dated each way and of those left without any date:
+        ``{"expected_close_at": n, "created_at": m, "undated": k}``.
     """
     c = columns
     out = deals.copy()
@@ -948,6 +948,7 @@ def date_won_deals(deals: pd.DataFrame, columns: DealColumns = DealColumns()) ->
         out.loc[usable, c.closed_at] = out.loc[usable, source]
         counts[source] = int(usable.sum())
         missing &= ~usable
+    counts["undated"] = int(missing.sum())  # left out of pay: no period holds them
     return out, counts
 
 

@@ -465,12 +465,13 @@ with guarded():
             end=(end - pd.Timedelta(days=1)).date(),
         )
     )
-    if dated_by["expected_close_at"] or dated_by["created_at"]:
-        notes = [
-            tr(f"compensation.dated_by_{'expected' if source == 'expected_close_at' else 'created'}", count=n, **fields)
-            for source, n in dated_by.items()
-            if n
-        ]
+    note_keys = {
+        "expected_close_at": "compensation.dated_by_expected",
+        "created_at": "compensation.dated_by_created",
+        "undated": "compensation.undated",
+    }
+    notes = [tr(note_keys[source], count=n, **fields) for source, n in dated_by.items() if n]
+    if notes:
         st.info("  \n".join([*notes, tr("compensation.dated_note")]), icon="📅")
 
     left, right = st.columns([2, 3], gap="large")

@@ -150,6 +150,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Won deals without a “{closed}” or “{expected}” date, dated by “{created}”: {count}.",
         "ru": "Выигранных сделок без полей «{closed}» и «{expected}», датированных по полю «{created}»: {count}.",
     },
+    "compensation.undated": {
+        "en": "Won deals with no “{closed}”, “{expected}” or “{created}” date, left out of pay: {count}.",
+        "ru": "Выигранных сделок без полей «{closed}», «{expected}» и «{created}», не учтённых в выплатах: {count}.",
+    },
     "compensation.dated_note": {
         "en": "Pay is counted by close date; these deals' dates are a substitute, so check the period's revenue.",
         "ru": "Выплаты считаются по дате закрытия; даты этих сделок — замена, поэтому проверьте выручку периода.",

@@ -512,7 +512,7 @@ def bitrix_like():
 def test_won_deals_without_a_close_date_take_the_expected_then_the_creation_date():
     deals = bitrix_like()
     dated, counts = comp.date_won_deals(deals)
-    assert counts == {"expected_close_at": 1, "created_at": 1}
+    assert counts == {"expected_close_at": 1, "created_at": 1, "undated": 1}
     assert dated["closed_at"].tolist()[:4] == [
         pd.Timestamp("2025-03-10"),  # expected close date
         pd.Timestamp("2025-02-25"),  # creation date

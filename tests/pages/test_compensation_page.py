@@ -388,6 +388,7 @@ BITRIX_ROWS = [
     ["2", "Сервис", "Сделка успешна", "250000", "Петров", "05.03.2025 11:00:00", ""],  # dated by creation
     ["3", "Монтаж", "Сделка провалена", "50000", "Петров", "06.03.2025 09:00:00", "25.03.2025"],
     ["4", "Аудит", "Подготовка документов", "70000", "Иванов", "07.03.2025 12:00:00", "30.03.2025"],
+    ["5", "Лицензии", "Сделка успешна", "30000", "Петров", "", ""],  # no date at all: left out, counted
 ]
 
 
@@ -423,6 +424,7 @@ def test_a_bitrix_export_without_close_dates_is_paid_by_expected_then_creation_d
     note = next(text for text in infos if "dated by" in text)
     assert "Won deals without a “Closed” date, dated by “Expected close”: 1." in note
     assert "Won deals without a “Closed” or “Expected close” date, dated by “Created”: 1." in note
+    assert "Won deals with no “Closed”, “Expected close” or “Created” date, left out of pay: 1." in note
     # one month of data: the period as text, no collapsed slider
     assert "compensation.period" not in [s.key for s in at.select_slider]
     assert "Period: 2025-03 (the only month in the data)." in [m.value for m in at.markdown]
