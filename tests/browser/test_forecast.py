@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from funnel_model.i18n import t
 from tests.browser.conftest import open_app, wait_for_app, widget
-from tests.pages.test_forecast_page import PIPELINE, STAGES, one_pipeline_csv
+from tests.pages.test_forecast_page import PIPELINE, STAGES, no_win_csv, one_pipeline_csv
 
 
 def _p_plan(page) -> str:
@@ -74,3 +75,21 @@ def test_one_pipeline_with_two_segments_in_the_browser(page, app_url, save_scree
     assert float(after.rstrip(" %")) > float(before.rstrip(" %"))
     assert page.locator('[data-testid="stException"]').count() == 0
     save_screenshot(page, "forecast_segments")
+
+
+def test_an_export_with_no_won_deal_in_russian(page, app_url, save_screenshot, tmp_path):
+    """8 deals, none won: the distribution shows, the plan and the close months say why they cannot, in Russian."""
+    export = tmp_path / "amo.csv"
+    export.write_bytes(no_win_csv())
+    open_app(page, app_url, lang="ru")
+    widget(page, "data.upload").locator('input[type="file"]').set_input_files(str(export))
+    wait_for_app(page)
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("Прогноз и план").click()
+    wait_for_app(page)
+    page.get_by_test_id("stMetric").filter(has_text="P(план)").first.wait_for()
+    assert page.get_by_text(t("forecast.plan_no_won", "ru")).is_visible()
+    assert page.get_by_text(t("forecast.months_no_won", "ru")).is_visible()
+    assert page.get_by_text("deal_sizes").count() == 0
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+    save_screenshot(page, "forecast_no_won_ru")
