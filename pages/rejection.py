@@ -343,8 +343,8 @@ with guarded():
         # the one sentence the room must read: as a heading inside the box (numbers only, no user text)
         box = st.info if ab.verdict == "not_enough" else st.warning if "suggestive" in ab.verdict else st.success
         box(f"#### {verdict}")
-        # four numbers in a row, or two rows of two when they are projected large
-        c1, c2, c3, c4 = [c for _ in range(2) for c in st.columns(2)] if presenter else st.columns(4)
+        # two rows of two: in four narrow columns an interval such as "+0.01 … +20" is cut short
+        c1, c2, c3, c4 = [c for _ in range(2) for c in st.columns(2)]
         with c1:
             big_number(tr("rejection.ab.prob"), fmt.percent(ab.prob_a_better, lang()), tr("rejection.ab.prob.sentence"))
         with c2:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from funnel_model import read_deals
+from funnel_model.formatting import number
 from tests.browser.conftest import ROOT, choose_option, open_app, save_screenshot, wait_for_app, widget
 
 
@@ -19,8 +20,9 @@ def test_data_page_shows_the_demo_deals_and_switches_to_russian(page, app_url):
 
     open_app(page, app_url, lang="en")
     assert page.locator("h1").first.inner_text().strip() == "Data"
-    assert _metric(page, "Deals") == str(n)
-    assert _metric(page, "Won") == str(int((deals["status"] == "won").sum()))
+    # counts grouped like the total amount: "3 339"
+    assert _metric(page, "Deals") == number(n, "en")
+    assert _metric(page, "Won") == number((deals["status"] == "won").sum(), "en")
     assert widget(page, "lang").is_visible()
     page.locator('[data-testid="stSidebar"]').get_by_text(f"{n} deals").wait_for()
     assert page.locator('[data-testid="stException"]').count() == 0
@@ -36,7 +38,11 @@ def test_data_page_shows_the_demo_deals_and_switches_to_russian(page, app_url):
 
     choose_option(page, "lang", "Русский")
     page.get_by_role("heading", name="Данные").first.wait_for()
-    assert _metric(page, "Сделки") == str(n)
+    assert _metric(page, "Сделки") == number(n, "ru")
+    # no cell of any table reads "None" (unmapped fields, won/lost order, empty dates)
+    page.get_by_text("Таблица сделок").first.wait_for()
+    for grid in page.locator('[data-testid="stDataFrame"]').all():
+        assert "None" not in grid.inner_text()
     page.locator('[data-testid="stSidebar"]').get_by_text(f"Сделок: {n}").wait_for()
     page.get_by_text("Настройка воронок").first.wait_for()
     # the funnel's segment choice is kept and shown in Russian
@@ -64,7 +70,7 @@ def test_uploading_an_amocrm_export_in_the_browser(page, app_url, tmp_path):
     page.locator('[data-testid="stSidebar"]').get_by_text("3 deals · amo.csv").wait_for()
     assert _metric(page, "Deals") == "3"
     assert (_metric(page, "Won"), _metric(page, "Lost"), _metric(page, "Open")) == ("1", "1", "1")
-    page.get_by_text("Using your file «amo.csv».").wait_for()
+    page.get_by_text("Using your file \u201camo.csv\u201d.").wait_for()
     assert widget(page, "source").get_by_role("radio", checked=True).inner_text().strip() == "My upload"
     assert page.locator('[data-testid="stException"]').count() == 0
     save_screenshot(page, "data_page_upload")

@@ -29,3 +29,21 @@ def test_presenter_mode_from_a_link(page, app_url, save_screenshot):
     assert "p=0.1" in page.url and "n=30" in page.url and "presenter=1" in page.url
 
     save_screenshot(page, "rejection_presenter")
+
+
+def test_russian_view_with_a_near_miss(page, app_url, save_screenshot):
+    open_app(page, app_url, lang="ru")
+    page.goto(f"{app_url}/rejection?p=0.1&n=30&wins_a=20&n_a=100&wins_b=10&n_b=100&lang=ru")
+    wait_for_app(page)
+    # the toggle's label is whole, not cut to «Режим презент…»
+    toggle = widget(page, "rejection.presenter")
+    toggle.get_by_text("Для зала", exact=True).wait_for()
+    label = toggle.get_by_text("Для зала", exact=True)
+    assert label.evaluate("e => e.scrollWidth <= e.clientWidth")
+    page.get_by_text("Есть намёк, но это ещё не доказано").first.wait_for()
+    interval = page.get_by_test_id("stMetric").filter(has_text="A − B")
+    assert "+0,01 … +20" in interval.inner_text()
+    # shown whole, not cut to "+0,01 … …"
+    shown = interval.get_by_test_id("stMetricValue").locator("div").first
+    assert shown.evaluate("e => e.scrollWidth <= e.clientWidth")
+    save_screenshot(page, "rejection_ru")
