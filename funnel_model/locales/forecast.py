@@ -161,7 +161,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "forecast.plan_title": {"en": "The plan worked backwards", "ru": "План в обратную сторону"},
     "forecast.confidence": {"en": "Confidence", "ru": "Уверенность"},
     "forecast.confidence_help": {
-        "en": "The chance of meeting the plan that the counts 'at confidence' give (deal sizes vary, wins are random).",
+        "en": 'The chance of meeting the plan that the counts "at confidence" give (deal sizes vary, wins are random).',
         "ru": "Вероятность выполнить план, которую дают количества «с уверенностью» (суммы сделок разные, выигрыши случайны).",
     },
     "forecast.plan_note": {
