@@ -6,8 +6,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "прогноз выручки с P10/P50/P90 и вероятностью выполнить план, ползунки «что если» по этапам, выручка по месяцам закрытия и сколько лидов нужно для плана.",
     },
     "forecast.intro": {
-        "en": "Revenue of the {n} open deals: each is won with the probability of its stage (the sliders) or lost. What-if is set beside the stages' historical win rates.",
-        "ru": "Выручка {n} открытых сделок: каждая выигрывается с вероятностью своего этапа (ползунки) или проигрывается. Сценарий «что если» сравнивается с историческими долями выигрыша этапов.",
+        "en": "Open deals: {n}. Their revenue: each is won with the probability of its stage (the sliders) or lost. What-if is set beside the stages' historical win rates.",
+        "ru": "Открытых сделок: {n}. Их выручка: каждая выигрывается с вероятностью своего этапа (ползунки) или проигрывается. Сценарий «что если» сравнивается с историческими долями выигрыша этапов.",
     },
     "forecast.no_deals": {
         "en": "No deals loaded: upload a CRM export on the Data page or choose the demo data.",
@@ -32,7 +32,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "По умолчанию — из настройки воронок; в подписи — историческая доля выигрыша этапа и её 90-процентный интервал. Если открытые сделки одной воронки относятся к разным сегментам клиентов (новые, действующие, спящие в одной воронке CRM), у каждого сегмента свои ползунки и свои исторические доли.",
     },
     "forecast.funnel_label": {
-        "en": "{funnel} · {segment} · {n} open deals",
+        "en": "{funnel} · {segment} · open deals: {n}",
         "ru": "{funnel} · {segment} · открытых сделок: {n}",
     },
     "forecast.slider_label": {

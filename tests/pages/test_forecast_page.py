@@ -250,8 +250,8 @@ def test_one_pipeline_with_two_segments_gets_a_slider_group_per_segment():
     assert "rate (6 a month)" in " ".join(c.value for c in at.caption)
     # two groups of sliders, labelled with the segment, each with its own historical rates
     labels = [e.label for e in at.expander]
-    assert f"{PIPELINE} · New prospects · 12 open deals" in labels
-    assert f"{PIPELINE} · Active clients · 10 open deals" in labels
+    assert f"{PIPELINE} · New prospects · open deals: 12" in labels
+    assert f"{PIPELINE} · Active clients · open deals: 10" in labels
     new_key, active_key = (f"forecast.p.{PIPELINE}.{seg}.{STAGES[2]}" for seg in ("new", "active"))
     assert len([s for s in at.slider if s.key.startswith("forecast.p.")]) == 2 * len(STAGES)
     rates = inputs.stages.set_index(["part", "stage"])["rate"]
@@ -356,6 +356,7 @@ def test_an_export_with_no_won_deal_says_why_there_is_no_plan_and_no_close_month
     at.run()
     check(at)  # no exception, no st.error (it said «deal_sizes: значение должно быть at least one amount > 0»)
     infos = [i.value for i in at.info]
+    assert t("forecast.intro", lang, n=5) in [c.value for c in at.caption]  # "Open deals: 5", no plural to agree
     assert t("forecast.plan_no_won", lang) in infos
     assert t("forecast.months_no_won", lang) in infos
     assert not any("deal_sizes" in c.value or "после горизонта" in c.value.lower() for c in at.caption)
