@@ -10,10 +10,11 @@ import re
 
 import pandas as pd
 import streamlit as st
+from pandas.api.types import is_numeric_dtype
 
 from funnel_model import FunnelConfig
 from funnel_model.errors import DealImportError, FunnelError
-from funnel_model.formatting import MISSING, money, number
+from funnel_model.formatting import MISSING, money, number, percent
 from funnel_model.i18n import t
 from funnel_model.importer import problems_report
 from funnel_model.parsing import read_table
@@ -412,10 +413,11 @@ def _preview(dataset: data.Dataset) -> None:
     n = min(PREVIEW_ROWS, len(deals))
     st.subheader(tr("data.preview.header", n=number(n, lang()), total=number(len(deals), lang())))
     labels = {c: st.column_config.Column(tr(f"data.field.{c}"), help=c) for c in DEAL_COLUMN_NAMES}
+    shown = _readable(deals.head(n))
     show_table(
-        _readable(deals.head(n)),
-        amounts=["amount"],
-        shares=["probability"],
+        shown,
+        amounts=[c for c in ["amount"] if is_numeric_dtype(shown[c])],
+        shares=[c for c in ["probability"] if is_numeric_dtype(shown[c])],
         width="stretch",
         hide_index=True,
         key="data.preview",
@@ -436,7 +438,20 @@ def _readable(deals: pd.DataFrame) -> pd.DataFrame:
     date_format = "%d.%m.%Y" if lang() == "ru" else "%Y-%m-%d"
     for column in shown.select_dtypes("datetime").columns:
         shown[column] = shown[column].dt.strftime(date_format)
-    return shown
+    # a column with a gap becomes text: the browser draws an empty number cell as "None" whatever the Styler says
+    language = lang()
+    for column, digits, as_percent in (("amount", 0, False), ("probability", 1, True)):
+        if shown[column].isna().any():
+            shown[column] = [
+                percent(x, language, digits) if as_percent else number(x, language, digits) for x in shown[column]
+            ]
+    return _no_gaps(shown)
+
+
+def _no_gaps(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with "—" in the empty cells of its text columns (the browser would draw them as "None")."""
+    text = frame.select_dtypes(exclude="number").columns
+    return frame.fillna(dict.fromkeys(text, MISSING))
 
 
 def _history_name(dataset: data.Dataset) -> str:
@@ -491,7 +506,7 @@ def _problems(dataset: data.Dataset) -> None:
         key="data.problems_by_reason",
     )
     with st.expander(tr("data.problems.all", n=number(len(report), lang()))):
-        show_table(report, width="stretch", hide_index=True, key="data.problems_all")
+        show_table(_no_gaps(report), width="stretch", hide_index=True, key="data.problems_all")
     st.download_button(
         tr("data.problems.download"),
         data=report.to_csv(index=False).encode("utf-8-sig"),  # the BOM lets Excel open Cyrillic right

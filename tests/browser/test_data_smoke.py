@@ -39,10 +39,6 @@ def test_data_page_shows_the_demo_deals_and_switches_to_russian(page, app_url):
     choose_option(page, "lang", "Русский")
     page.get_by_role("heading", name="Данные").first.wait_for()
     assert _metric(page, "Сделки") == number(n, "ru")
-    # no cell of any table reads "None" (unmapped fields, won/lost order, empty dates)
-    page.get_by_text("Таблица сделок").first.wait_for()
-    for grid in page.locator('[data-testid="stDataFrame"]').all():
-        assert "None" not in grid.inner_text()
     page.locator('[data-testid="stSidebar"]').get_by_text(f"Сделок: {n}").wait_for()
     page.get_by_text("Настройка воронок").first.wait_for()
     # the funnel's segment choice is kept and shown in Russian

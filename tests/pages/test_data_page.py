@@ -129,6 +129,9 @@ def test_the_preview_shows_words_and_dates_the_deal_table_keeps_codes():
     assert set(preview["status"]) <= {t(f"status.{s}", "ru") for s in STATUSES}
     assert set(preview["segment"].dropna()) <= {t(f"segment.{s}", "ru") for s in SEGMENTS}
     assert preview["created_at"].str.fullmatch(r"\d\d\.\d\d\.\d{4}").all()
+    # the browser draws an empty cell as "None" whatever a Styler says: the shown copy has no empty cell
+    assert not preview.isna().any().any()
+    assert (preview["lost_stage"] == "—").any()  # won and open deals have no loss stage
     text = shown_text(at, "status")
     assert "None" not in text.to_numpy().astype(str)
     open_rows = preview["status"] == t("status.open", "ru")
