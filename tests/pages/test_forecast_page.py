@@ -389,3 +389,18 @@ def test_a_young_account_with_one_win_shows_a_fractional_inflow_and_a_plan():
     assert t("forecast.plan_no_won", "ru") not in [i.value for i in at.info]
     assert any(c.value.startswith("План ") and "лидов" in c.value for c in at.caption)
     assert len(at.get("vega_lite_chart")) == 4  # distribution, bands, close months, one reverse funnel
+
+
+def test_an_export_with_no_closed_deal_says_so():
+    content = ("\r\n".join([NO_WIN_HEADER, *NO_WIN_ROWS[3:]]) + "\r\n").encode("cp1251")  # the 5 open deals
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["lang"] = "en"
+    at.run()
+    at.file_uploader(key="data.upload").upload("amo.csv", content, "text/csv").run()
+    at.switch_page(PAGE)
+    at.run()
+    check(at)
+    infos = [i.value for i in at.info]
+    assert t("forecast.plan_no_closed", "en") in infos and t("forecast.months_no_closed", "en") in infos
+    whatif, hist = metrics(at)
+    assert whatif["E[S]"] == hist["E[S]"]  # no history: the baseline falls back to the configured rates
