@@ -28,6 +28,8 @@ RATE_LEVEL = 0.9  # Beta interval of stage win rates, sellers and the per-stage 
 WILSON_LEVEL = 0.95  # per-seller calibration intervals
 ADOPTED_KEY = "funnels._adopted"
 BAR_HEIGHT = 56  # pixels per funnel stage: its name and numbers on white above a thinner bar
+COMPARE_HEIGHT = 340  # the shapes chart, legend not included
+TITLE_HEIGHT = 50  # the panel's title and subtitle, so the stages keep their BAR_HEIGHT
 
 
 @st.cache_data(scope="session", show_spinner=False, max_entries=16)
@@ -205,8 +207,12 @@ def _show_funnels(result: FunnelViews, basis: str, measure: str, min_count: int)
                 colour=i,
                 stage_height=BAR_HEIGHT,
             )
-            column.altair_chart(chart, width="stretch", height=BAR_HEIGHT * len(rows), key=f"funnels.chart.{i}")
+            column.altair_chart(
+                chart, width="stretch", height=BAR_HEIGHT * len(rows) + TITLE_HEIGHT, key=f"funnels.chart.{i}"
+            )
         st.caption(tr("funnels.chart_caption", basis=tr(f"funnels.basis.{basis}")))
+        if (geo["lost_unknown"] > 0).any():
+            st.caption(tr("funnels.chart_bounds"))
     with st.expander(tr("funnels.section.table")):
         table = geo.copy()
         table["segment"] = table["segment"].map(_segment_name)
@@ -238,7 +244,9 @@ def _show_comparison(result: FunnelViews, panels: list, basis: str) -> None:
     known = [(t, rows) for _, t, rows in panels if not (rows["lost_unknown"] > 0).any()]
     left_off = [t for _, t, rows in panels if (rows["lost_unknown"] > 0).any()]
     if known:
-        st.altair_chart(comparison_chart(known, basis=basis, labels=labels), width="stretch", key="funnels.compare")
+        chart = comparison_chart(known, basis=basis, labels=labels)
+        # room for the plot plus one legend line per funnel under it
+        st.altair_chart(chart, width="stretch", height=COMPARE_HEIGHT + 30 * len(known), key="funnels.compare")
     if left_off:
         st.caption(tr("funnels.compare_left_off", funnels="; ".join(left_off)))
     found = result.bottlenecks
@@ -264,6 +272,7 @@ def _show_sellers(result: FunnelViews, min_count: int) -> None:
         st.caption(tr("funnels.sellers_unreliable", n=_n(min_count)))
     labels = {k: tr(f"funnels.label.{k}") for k in ("win_rate", "team", "seller")}
     names = list(dict.fromkeys(sellers["funnel"]))
+    unknown = set(result.rates.loc[result.rates["lost_unknown"] > 0, "funnel"])
     for tab, name in zip(st.tabs(names), names, strict=True):
         with tab:
             mine = sellers[sellers["funnel"] == name].copy()
@@ -272,6 +281,8 @@ def _show_sellers(result: FunnelViews, min_count: int) -> None:
             # 1 won of 1 closed is no "100 %": below the minimum count only the interval is shown
             few = ~mine["reliable"].to_numpy(dtype=bool)
             mine["win_rate"] = mine["win_rate"].where(~few, np.nan)
+            if name in unknown:  # lost deals of unknown stage may have reached the last stage: not known
+                mine[["last_stage", "reach_last"]] = np.nan
             columns = ["rank", "owner", "deals", "last_stage", "reach_last", "won", "lost", "open", "win_rate"]
             columns += ["low", "high", "team_rate", "vs_team", "reliable"]
             grey = ["color: #9e9e9e" if f else "" for f in few]

@@ -57,4 +57,6 @@ def show_table(
     styler = frame.style.format(na_rep=MISSING).format(present, na_rep=MISSING)
     for column, css in (cell_css or {}).items():
         styler = styler.apply(lambda _, css=list(css): css, axis=0, subset=[column])
+    # the grid draws missing cells itself ("None" unless told), whatever the Styler says
+    dataframe_kwargs.setdefault("placeholder", MISSING)
     st.dataframe(styler, **dataframe_kwargs)

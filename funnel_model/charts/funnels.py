@@ -106,8 +106,7 @@ def funnel_panel(
     data["from_first_text"] = bound([percent(c, lang, 1) for c in data["from_first"]])
     # Each stage takes one unit of y: its name and numbers on white at the top, a thinner bar below,
     # so the labels never straddle a narrow bar's edge.
-    data["top"] = data["order"] - 1.0
-    data["bar_top"] = data["order"] - 0.42
+    data["bar_top"] = data["order"] - 0.38
     data["bar_bottom"] = data["order"] - 0.06
     half = float(np.nanmax(value)) / 2.0 if len(value) and np.nanmax(value) > 0 else 1.0
     n = max(len(data), 1)
@@ -128,11 +127,13 @@ def funnel_panel(
         y2="bar_bottom:Q",
         tooltip=tooltip,
     )
-    names = base.mark_text(fontSize=12, fontWeight="bold", color="#1a1a1a", baseline="top", dy=2).encode(
-        x=alt.datum(0), y=alt.Y("top:Q", scale=y_scale, axis=None), text="stage:N", tooltip=tooltip
+    # both lines sit just above their own bar, whatever height the chart gets
+    over_bar = alt.Y("bar_top:Q", scale=y_scale, axis=None)
+    names = base.mark_text(fontSize=12, fontWeight="bold", color="#1a1a1a", baseline="bottom", dy=-17).encode(
+        x=alt.datum(0), y=over_bar, text="stage:N", tooltip=tooltip
     )
-    numbers = base.mark_text(fontSize=12, color="#333333", baseline="top", dy=17).encode(
-        x=alt.datum(0), y=alt.Y("top:Q", scale=y_scale, axis=None), text="label:N", tooltip=tooltip
+    numbers = base.mark_text(fontSize=12, color="#333333", baseline="bottom", dy=-3).encode(
+        x=alt.datum(0), y=over_bar, text="label:N", tooltip=tooltip
     )
     heading = alt.TitleParams(title, subtitle=subtitle or "", anchor="middle")
     return alt.layer(bars, names, numbers).properties(

@@ -262,4 +262,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Reactivation (dormant clients)",
         "ru": "Реактивация (спящие клиенты)",
     },
+    "funnels.chart_bounds": {
+        "en": "“≥ n”: at least n deals reached the stage (lost deals with no loss stage may have got that far too); “—”: the conversion from the previous stage is unknown.",
+        "ru": "«≥ n»: этап прошли не меньше n сделок (проигранные сделки без этапа проигрыша тоже могли до него дойти); «—»: конверсия от предыдущего этапа неизвестна.",
+    },
 }

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.browser.conftest import open_app, wait_for_app, widget
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_three_funnels_render(page, app_url, save_screenshot):
@@ -11,7 +15,7 @@ def test_three_funnels_render(page, app_url, save_screenshot):
     charts = page.get_by_test_id("stVegaLiteChart")
     charts.first.wait_for()
     # three funnels side by side, titled by segment and pipeline, on one row
-    titles = ("Attraction", "Retention", "Reactivation")
+    titles = ("Attraction (new prospects)", "Retention (active clients)", "Reactivation (dormant clients)")
     boxes = []
     for i, title in enumerate(titles):
         charts.nth(i).get_by_text(title, exact=True).first.wait_for()
@@ -29,3 +33,22 @@ def test_three_funnels_render(page, app_url, save_screenshot):
     widget(page, "funnels.basis").get_by_text("% of first").click()
     wait_for_app(page)
     page.get_by_text("(% of first)").first.wait_for()
+
+
+def test_amocrm_export_without_loss_stages_in_russian(page, app_url, save_screenshot):
+    """Lost deals of unknown stage: "≥ n" and "—" on the bars, no shapes chart, the segment named once."""
+    open_app(page, app_url, lang="ru")
+    widget(page, "data.upload").locator('input[type="file"]').set_input_files(str(ROOT / "data" / "demo_amocrm.csv"))
+    wait_for_app(page)
+    page.locator('[data-testid="stSidebar"]').get_by_text("demo_amocrm.csv").first.wait_for()
+    # within the same session (a goto would start a new one, without the upload)
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("Воронки").click()
+    wait_for_app(page)
+    page.get_by_text("Три воронки").first.wait_for()
+    charts = page.get_by_test_id("stVegaLiteChart")
+    charts.first.get_by_text("Привлечение (новые клиенты)", exact=True).first.wait_for()
+    assert charts.first.get_by_text("Привлечение", exact=True).count() == 0  # no «Привлечение · Привлечение»
+    assert page.get_by_text("Не показаны на графике:").count() == 1
+    assert page.get_by_text("Сравнение форм воронок").count() == 1
+    assert page.locator('[data-testid="stException"]').count() == 0
+    save_screenshot(page, "funnels_amocrm_ru")

@@ -207,6 +207,12 @@ def test_russian_page():
     label = funnel_labels(at)[0][0]
     assert label == f"{number(first['reached'], 'ru')} · {short_money(first['amount'], 'ru')} · 100 %"
     assert label.split(" · ")[1].endswith(("\u00a0тыс.", "\u00a0млн", "\u00a0млрд"))  # e.g. «1,1 млрд»
+    # tables written the Russian way through ui.tables.show_table: «13,4 %», «1 556», "—" for unknown
+    rates = next(f for f in at.dataframe if list(f.value.columns)[:3] == ["Воронка", "Этап", "Выиграно"])
+    shown = pa.ipc.open_stream(rates.proto.arrow_data.styler.display_values).read_pandas()
+    observed = rates.value["Факт"].iloc[0]
+    assert shown["Факт"].iloc[0] == percent(observed, "ru", 1) and "," in shown["Факт"].iloc[0]
+    assert shown["Закрыто"].iloc[0] == number(rates.value["Закрыто"].iloc[0], "ru")
 
 
 UPLOAD = """deal_id,funnel,stage,status,lost_stage,owner,created_at,amount
@@ -424,6 +430,11 @@ def test_amocrm_export_shows_no_step_conversion_where_it_is_unknown():
     assert not [s for s in chart_specs(at) if s.get("mark", {}).get("type") == "line"]
     notes = [c.value for c in at.caption if c.value.startswith("Not on this chart:")]
     assert len(notes) == 1 and notes[0].count("·") == 3
+    assert any(c.value.startswith("“≥ n”: at least n deals reached the stage") for c in at.caption)
+    # the sellers' reach of the last stage is unknown too; missing cells drawn as "—", not "None"
+    sellers = table(at, "Rank", "Seller")
+    assert sellers["% reaching last stage"].isna().all() and sellers["Won"].sum() > 0
+    assert {frame.proto.placeholder for frame in at.dataframe} == {"—"}
 
 
 def test_basis_first_marks_later_stages_as_lower_bounds():
