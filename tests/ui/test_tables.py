@@ -27,3 +27,4 @@ def test_shown_numbers_follow_the_ui_language_and_values_stay_numeric(lang, shar
     assert shown["amount"].tolist() == ["1\u202f115\u202f218\u202f000", "—"]
     assert shown["share"].tolist() == share
     assert shown["seller"].tolist() == ["Анна", "—"]
+    assert table.proto.placeholder == "—"  # what the browser draws for a missing cell
