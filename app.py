@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from funnel_model.formatting import number
 from funnel_model.i18n import LANGUAGES
 from ui import data
 from ui.guard import guarded
@@ -47,6 +48,6 @@ with st.sidebar:
     with guarded():
         dataset = data.current()
         label = tr("app.source.demo") if dataset.source == "demo" else dataset.label
-        st.caption(tr("app.deals_loaded", n=len(dataset.deals), source=label))
+        st.caption(tr("app.deals_loaded", n=number(len(dataset.deals), lang()), source=label))
 
 navigation.run()

@@ -44,7 +44,7 @@ def test_app_runs_on_the_demo_data_and_the_sidebar_shows_the_deal_count():
     n = len(demo_deals())
     assert not at.error, [e.value for e in at.error]
     assert at.title[0].value == "Data"
-    assert f"{n} deals · Demo data" in [c.value for c in at.sidebar.caption]
+    assert f"{number(n, 'en')} deals · Demo data" in [c.value for c in at.sidebar.caption]
     assert at.session_state["source"] == "demo"
     assert {m.label: m.value for m in at.metric}["Deals"] == number(n, "en")  # grouped: "3 339"
 
@@ -53,7 +53,7 @@ def test_russian_session_shows_russian_title_sidebar_and_labels():
     at = run_app("ru")
     n = len(demo_deals())
     assert at.title[0].value == "Данные"
-    assert f"Сделок: {n} · Демо-данные" in [c.value for c in at.sidebar.caption]
+    assert f"Сделок: {number(n, 'ru')} · Демо-данные" in [c.value for c in at.sidebar.caption]
     assert at.sidebar.selectbox(key="lang").label == "Язык"
     assert {"Сделки", "Выиграно", "Проиграно", "Открыто", "Общая сумма"} <= {m.label for m in at.metric}
 
@@ -65,7 +65,7 @@ def test_switching_the_language_selectbox_relabels_the_page():
     assert at.session_state["lang"] == "ru"
     assert at.title[0].value == "Данные"
     assert "Сделки" in {m.label for m in at.metric}
-    assert f"Сделок: {len(demo_deals())} · Демо-данные" in [c.value for c in at.sidebar.caption]
+    assert f"Сделок: {number(len(demo_deals()), 'ru')} · Демо-данные" in [c.value for c in at.sidebar.caption]
     at.selectbox(key="lang").set_value("en").run()
     assert at.title[0].value == "Data"
     assert at.sidebar.segmented_control(key="source").options == ["Demo data", "My upload"]
