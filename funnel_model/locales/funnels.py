@@ -20,8 +20,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "funnels.no_deals": {"en": "No deals match these filters.", "ru": "Под эти фильтры не попала ни одна сделка."},
     # semantics
     "funnels.semantics.history": {
-        "en": "Reached stages come from stage history ({n} of {total} deals; the rest from the deal table). A deal reached a stage if it ever entered it or a later one.",
-        "ru": "Пройденные этапы взяты из истории этапов ({n} из {total} сделок; остальные — из таблицы сделок). Сделка прошла этап, если когда-либо была на нём или дальше.",
+        "en": "Reached stages come from stage history (deals with history: {n} of {total}; the rest from the deal table). A deal reached a stage if it ever entered it or a later one.",
+        "ru": "Пройденные этапы взяты из истории этапов (сделок с историей: {n} из {total}; остальные — из таблицы сделок). Сделка прошла этап, если когда-либо была на нём или дальше.",
     },
     "funnels.semantics.snapshot": {
         "en": "Reached stages come from the deal table (no stage history): open deals reached their current stage, won deals every stage, lost deals the stage they were lost at.",
@@ -155,8 +155,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Оценка Брайера (0 — идеально, 0,25 — монетка)",
     },
     "funnels.by_seller_caption": {
-        "en": "Wilson {level} intervals. A seller is flagged when at least {n} closed deals carry their own probability and the whole interval lies more than 5 points below (or above) the stated mean; rows of configured probabilities say only whether wins are below or above the configured rate.",
-        "ru": "Интервалы Уилсона {level}. Продавец отмечается, если не меньше {n} закрытых сделок несут его собственную вероятность и весь интервал лежит более чем на 5 пунктов ниже (или выше) заявленного среднего; строки с вероятностью из настройки говорят лишь, ниже или выше настройки фактические выигрыши.",
+        "en": "Wilson {level} intervals. A seller is flagged when the closed deals with their own probability are at least {n} and the whole interval lies more than 5 points below (or above) the stated mean; rows of configured probabilities say only whether wins are below or above the configured rate.",
+        "ru": "Интервалы Уилсона {level}. Продавец отмечается, если закрытых сделок с его собственной вероятностью не меньше {n} и весь интервал лежит более чем на 5 пунктов ниже (или выше) заявленного среднего; строки с вероятностью из настройки говорят лишь, ниже или выше настройки фактические выигрыши.",
     },
     "funnels.by_stage_caption": {
         "en": "Same rule as the stage win rates table: flagged when the configured probability lies outside the {level} Beta interval.",

@@ -105,7 +105,7 @@ def test_demo_renders_three_funnels_with_the_model_numbers():
     # semantics stated, bottleneck named per funnel
     captions = " ".join(c.value for c in at.caption)
     n = number(len(deals), "en")
-    assert f"stage history ({n} of {n} deals" in captions
+    assert f"stage history (deals with history: {n} of {n};" in captions
     assert "Lost deals with no known loss stage: 0" in captions
     sentences = [m.value for m in at.markdown if "bottleneck" in m.value]
     assert len(sentences) == 3 and sentences[0].startswith(
