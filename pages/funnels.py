@@ -29,6 +29,7 @@ WILSON_LEVEL = 0.95  # per-seller calibration intervals
 ADOPTED_KEY = "funnels._adopted"
 BAR_HEIGHT = 56  # pixels per funnel stage: its name and numbers on white above a thinner bar
 COMPARE_HEIGHT = 340  # the shapes chart, legend not included
+CALIBRATION_HEIGHT = 400  # stated against observed, legend not included
 TITLE_HEIGHT = 50  # the panel's title and subtitle, so the stages keep their BAR_HEIGHT
 
 
@@ -372,6 +373,12 @@ def _flag_labels() -> dict[str, str]:
     return {f"flag_{f or 'none'}": tr(f"funnels.flag.{f or 'none'}") for f in ("over", "under", "below", "above", "")}
 
 
+def _cal_height(table: pd.DataFrame) -> int:
+    """The calibration plot plus its legend, one line per flag (the configured ones only when present)."""
+    entries = 5 if table["flag"].isin(["below", "above"]).any() else 3
+    return CALIBRATION_HEIGHT + 30 * entries
+
+
 def _show_calibration(result: FunnelViews, min_count: int) -> None:
     st.subheader(tr("funnels.section.calibration"))
     cal = result.calibration
@@ -422,7 +429,9 @@ def _show_calibration(result: FunnelViews, min_count: int) -> None:
         table["source"] = table["source"].map(lambda v: tr(f"funnels.source.{v}"))
         both = by_owner["owner"].duplicated(keep=False).to_numpy()
         table["chart_name"] = np.where(both, table["owner"] + " · " + table["source"], table["owner"])
-        st.altair_chart(calibration_chart(table, name="chart_name", labels=labels), width="stretch")
+        st.altair_chart(
+            calibration_chart(table, name="chart_name", labels=labels), width="stretch", height=_cal_height(table)
+        )
         over = (table["flag"] == "over").to_numpy()
         table["flag"] = table["flag"].map(lambda f: tr(f"funnels.flag.{f or 'none'}"))
         shown = ["owner", "source", *columns]
@@ -440,7 +449,9 @@ def _show_calibration(result: FunnelViews, min_count: int) -> None:
         st.markdown(f"**{tr('funnels.by_stage')}**")
         st.caption(tr("funnels.by_stage_caption", level=_pct(RATE_LEVEL)))
         by_stage = cal.by_stage
-        st.altair_chart(calibration_chart(by_stage, name="stage", labels=labels), width="stretch")
+        st.altair_chart(
+            calibration_chart(by_stage, name="stage", labels=labels), width="stretch", height=_cal_height(by_stage)
+        )
         table = by_stage.copy()
         table["flag"] = table["flag"].map(lambda f: tr(f"funnels.flag.{f or 'none'}"))
         _show(

@@ -232,7 +232,7 @@ def calibration_chart(
     colour = alt.Color(
         "flag_text:N",
         title=None,
-        legend=alt.Legend(orient="bottom"),
+        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0),  # whole words, half-width column
         scale=alt.Scale(domain=list(names.values()), range=colours),
     )
     x = alt.X("stated:Q", title=labels["stated"], scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"))
