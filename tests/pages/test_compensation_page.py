@@ -10,19 +10,13 @@ from streamlit.testing.v1 import AppTest
 from funnel_model.compensation import CompensationPlan
 from funnel_model.formatting import money, percent
 from tests.conftest import ROOT
+from tests.pages import apptest
 
 PAGE = "pages/compensation.py"
 
 
 def open_page(lang: str = "en") -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.session_state["lang"] = lang
-    at.run()
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, at.exception
-    assert not at.error, [e.value for e in at.error]
-    return at
+    return apptest.open_page(PAGE, lang)
 
 
 def pay_table(at: AppTest, columns=("Plan", "Seller", "Target", "Total")):

@@ -15,6 +15,7 @@ from funnel_model import derive_segments, leads_needed, read_deals, read_stage_h
 from funnel_model.config import FunnelConfig, FunnelSpec, StageSpec
 from funnel_model.forecast_views import deal_probabilities, prepare_forecast
 from funnel_model.i18n import t
+from tests.pages import apptest
 
 PAGE = "pages/forecast.py"
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,19 +39,10 @@ def sliders_at(column: str) -> np.ndarray:
 
 
 def open_page(lang: str = "en") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.session_state["lang"] = "en"
-    at.run()
-    at.session_state["lang"] = lang
-    at.switch_page(PAGE)
-    at.run()
-    check(at)
-    return at
+    return apptest.open_page(PAGE, lang)
 
 
-def check(at: AppTest) -> None:
-    assert not at.exception, at.exception
-    assert not at.error, [e.value for e in at.error]
+check = apptest.assert_clean
 
 
 def metrics(at: AppTest) -> tuple[dict[str, str], dict[str, str]]:

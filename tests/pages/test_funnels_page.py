@@ -17,6 +17,7 @@ from funnel_model.calibration import calibrate
 from funnel_model.config import FunnelConfig
 from funnel_model.formatting import number, percent, short_money
 from funnel_model.geometry import funnel_geometry, stage_win_rates
+from tests.pages import apptest
 
 PAGE = "pages/funnels.py"
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,19 +36,10 @@ def demo():
 
 
 def open_page(lang: str = "en") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.session_state["lang"] = "en"  # see tests/pages/test_rejection_page.py: first run in English
-    at.run()
-    at.session_state["lang"] = lang
-    at.switch_page(PAGE)
-    at.run()
-    check(at)
-    return at
+    return apptest.open_page(PAGE, lang)
 
 
-def check(at: AppTest) -> None:
-    assert not at.exception, at.exception
-    assert not at.error, [e.value for e in at.error]
+check = apptest.assert_clean
 
 
 def table(at: AppTest, *first_columns: str):
