@@ -297,26 +297,30 @@ def _streak_cdf_caps(q: np.ndarray, p: np.ndarray, low: int, high: int) -> np.nd
     p_at[offset] = 1.0  # a run ending at attempt r is a first run: as if attempt 0 were a deal
     shortest = np.concatenate([[0.0], _window_products(q, run_low)])  # W_{low+1}(m), m = 0..n
     step = q_at.strides[0]
+    # q_later[i, m] = q_{m - r + 1} for cap low + 1 + i; deal_before[i, m] = p_{m - r} for cap low + i
+    q_later = as_strided(q_at[offset - run_low :], shape=(caps - 1, n + 1), strides=(-step, step))
+    deal_before = as_strided(p_at[offset - run_low :], shape=(caps, n + 1), strides=(-step, step))
+    # lagged[i, c - lead] = values[i, c - r - 1] for cap low + i: the 1 - A(m - r - 1) read at column c = m - base
+    lead = run_high + 1
+    lagged = as_strided(
+        values.reshape(-1)[lead - run_low - 1 :], shape=(caps, width - lead), strides=(values.strides[0] - step, step)
+    )
+    window = np.empty((caps, block))
     for start in range(1, n + 1, block):
         size = min(block, n + 1 - start)
         if start + size - base > width:
             # keep the columns later blocks still read: A(m) from m = start - r_high - 1 on
-            keep = start - run_high - 1 - base
+            keep = start - lead - base
             values[:, : width - keep] = values[:, keep:]
             base += keep
-        window = np.empty((caps, size))
-        window[0] = shortest[start : start + size]
-        if caps > 1:
-            # W_{r+1}(m) = W_r(m) q_{m-r}: row i holds q_{m - r_i + 1}
-            first = offset + start - run_low
-            window[1:] = as_strided(q_at[first:], shape=(caps - 1, size), strides=(-step, step))
-            np.cumprod(window, axis=0, out=window)
-        deal_before = as_strided(p_at[offset + start - run_low :], shape=(caps, size), strides=(-step, step))
-        flat = values.reshape(-1)
-        lagged = start - run_low - 1 - base
-        earlier = as_strided(flat[lagged:], shape=(caps, size), strides=(values.strides[0] - step, step))
-        first_run_ends = np.cumsum((1.0 - earlier) * deal_before * window, axis=1)
+        part = window[:, :size]
+        part[0] = shortest[start : start + size]
+        # W_{r+1}(m) = W_r(m) q_{m-r}: one cumulative product down the caps
+        part[1:] = q_later[:, start : start + size]
+        np.cumprod(part, axis=0, out=part)
         column = start - base
+        earlier = lagged[:, column - lead : column - lead + size]
+        first_run_ends = np.cumsum((1.0 - earlier) * deal_before[:, start : start + size] * part, axis=1)
         values[:, column : column + size] = values[:, column - 1 : column] + first_run_ends
     return 1.0 - values[:, n - base]
 
