@@ -694,9 +694,34 @@ def _numbers_from_text(text: pd.Series) -> tuple[pd.Series, pd.Series]:
         pc.if_else(pa.array(is_decimal), dot_decimal, grouping_only),
     )
     normalized = pc.if_else(pa.array(valid), normalized, pa.scalar(None, pa.string()))
-    values = pd.to_numeric(pd.Series(normalized.to_pandas(), index=text.index), errors="coerce").astype("float64")
+    values = pd.Series(_cast_numbers(normalized), index=text.index)
     values = values.where(~negative, -values)
     return values.where(np.isfinite(values)), pd.Series(percent, index=text.index)
+
+
+# A plain number as pandas.to_numeric reads it: sign, digits with one optional point, exponent.
+_PLAIN_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
+
+
+def _cast_numbers(text: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """float64 of number strings (NaN for null), in Arrow: the same correctly rounded values as pandas."""
+    try:
+        return _np(pc.cast(text, pa.float64()), np.nan)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        values = pd.to_numeric(pd.Series(text.to_pandas(), dtype="object"), errors="coerce")
+        return values.to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _plain_numbers(text: pd.Series) -> pd.Series:
+    """``pandas.to_numeric(text, errors="coerce")`` for the plain numbers, NaN for everything else.
+
+    Non-finite spellings ("inf", "nan") come out NaN rather than inf: either
+    way the column is then read as localized text (see :func:`_numeric_cells`).
+    """
+    array = pa.array(text, type=pa.string(), from_pandas=True)
+    plain = pc.match_substring_regex(array, _PLAIN_NUMBER)
+    numbers = pc.if_else(plain, array, pa.scalar(None, pa.string()))
+    return pd.Series(_cast_numbers(numbers), index=text.index)
 
 
 def _numeric_cells(cells: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
@@ -712,7 +737,7 @@ def _numeric_cells(cells: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, p
         native = pd.to_numeric(cells.where(is_num), errors="coerce").astype("float64")
     text = _as_text(cells)
     empty = _null_mask(text) & native.isna()
-    plain = pd.to_numeric(text.where(~empty), errors="coerce").astype("float64")
+    plain = _plain_numbers(text.where(~empty))
     values = native.fillna(plain)
     percent = pd.Series(False, index=cells.index)
     todo = ~empty & (values.isna() | ~np.isfinite(values.fillna(0)))
@@ -836,7 +861,7 @@ def parse_dates(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
         iso = sub.str.match(r"\d{4}-\d{1,2}-\d{1,2}").fillna(False)
         parsed = pd.Series(pd.NaT, index=sub.index, dtype="datetime64[ns]")
         if iso.any():
-            parsed[iso] = _to_datetime(sub[iso].str.replace(_ISO_OFFSET, r"\1", regex=True), format="ISO8601")
+            parsed[iso] = _iso_dates(sub[iso])
         for fmt in _DOT_FORMATS:
             parsed = _fill_strptime(parsed, sub, fmt)
         if parsed.isna().any():
@@ -853,8 +878,40 @@ def parse_dates(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
     return out, ~empty & out.isna()
 
 
-# A UTC offset or zone after an ISO date-time; only after a time, so a date's "-01" stays.
-_ISO_OFFSET = r"^(\d{4}-\d{1,2}-\d{1,2}[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)\s*(?:Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)$"
+# A UTC offset or zone after an ISO date-time; only after a time, so a date's "-01" stays. RE2 for
+# pyarrow; the space class is Python's (str.isspace), which RE2's ASCII \s is not.
+_SPACE = r"[\s\x0b\x1c-\x1f\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
+_ISO_OFFSET = (
+    r"^(\d{4}-\d{1,2}-\d{1,2}[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)"
+    + _SPACE
+    + r"*(?:Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)$"
+)
+_ZONE_END = r"(Z|UTC|GMT|[+-]\d{2}(:?\d{2})?)$"
+# The common ISO forms, read by pyarrow's strptime (ten times pandas' speed on them); the rest by pandas.
+_ISO_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
+# The day and month as written, to catch strptime rolling 31.02 over into March.
+_DAY_MONTH = {
+    "%Y-%m-%d": (r"^\d{4}-(?P<b>\d{1,2})-(?P<a>\d{1,2})", "a", "b"),
+    "%d": (r"^(?P<a>\d{1,2})[./](?P<b>\d{1,2})[./]", "a", "b"),
+    "%m": (r"^(?P<a>\d{1,2})[./](?P<b>\d{1,2})[./]", "b", "a"),
+}
+
+
+def _iso_dates(text: pd.Series) -> pd.Series:
+    """ISO 8601 cells as wall-clock datetimes (the offset or zone dropped, not applied); NaT if unreadable."""
+    parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    for fmt in _ISO_FORMATS:
+        parsed = _fill_strptime(parsed, text, fmt)
+    rest = parsed.isna()
+    if rest.any():
+        array = pa.array(text[rest], type=pa.string(), from_pandas=True)
+        zoned = pc.match_substring_regex(array, _ZONE_END)
+        array = pc.if_else(zoned, pc.replace_substring_regex(array, _ISO_OFFSET, r"\1"), array)
+        wall = pd.Series(array.to_numpy(zero_copy_only=False), index=text.index[rest.to_numpy()], dtype="str")
+        parsed[rest] = _to_datetime(wall, format="ISO8601")
+    return parsed
+
+
 # Dates outside this range are typos or placeholders, not dates of deals.
 _DATE_RANGE = (pd.Timestamp("1900-01-01", tz="UTC"), pd.Timestamp("2200-01-01", tz="UTC"))
 
@@ -876,12 +933,28 @@ def _fill_strptime(parsed: pd.Series, text: pd.Series, fmt: str) -> pd.Series:
     todo = parsed.isna()
     if not todo.any():
         return parsed
-    values = pc.strptime(pa.array(text[todo], type=pa.string()), format=fmt, unit="s", error_is_null=True)
+    cells = pa.array(text[todo], type=pa.string())
+    values = pc.strptime(cells, format=fmt, unit="s", error_is_null=True)
     seconds = values.to_numpy(zero_copy_only=False).astype("datetime64[s]")
+    seconds[_rolled_over(cells, values, fmt)] = np.datetime64("NaT")
     low, high = (np.datetime64(d.tz_localize(None), "s") for d in _DATE_RANGE)
     seconds[(seconds < low) | (seconds >= high)] = np.datetime64("NaT")  # before casting: years 1..1677 overflow ns
     found = pd.Series(seconds.astype("datetime64[ns]"), index=text.index[todo.to_numpy()])
     return parsed.fillna(found)
+
+
+def _rolled_over(cells: pa.Array, values: pa.Array, fmt: str) -> np.ndarray:
+    """Where strptime read an impossible date (31.02.2024, 2024-04-31) as a later one: the day or
+    month it gives is not the one written."""
+    key = next((k for k in _DAY_MONTH if fmt.startswith(k)), None)
+    if key is None:
+        return np.zeros(len(cells), dtype=bool)
+    pattern, day_field, month_field = _DAY_MONTH[key]
+    fields = pc.extract_regex(cells, pattern)
+    day = pc.cast(pc.struct_field(fields, day_field), pa.int64())
+    month = pc.cast(pc.struct_field(fields, month_field), pa.int64())
+    differs = pc.or_(pc.not_equal(pc.day(values), day), pc.not_equal(pc.month(values), month))
+    return _np(differs, False)
 
 
 def _serials(numbers: pd.Series) -> pd.Series:
