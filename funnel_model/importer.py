@@ -34,6 +34,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from funnel_model.config import DEFAULT_FUNNEL, FunnelConfig
 from funnel_model.errors import DealImportError
@@ -399,6 +401,8 @@ def _reject_stageless(body: pd.DataFrame, rows: np.ndarray, mask: pd.Series, sta
 
 def _deduplicate(body, rows, ids: pd.Series, keep: np.ndarray, id_header: str, parts: list) -> tuple:
     """Reject exact repeats of a row; give reused ids a suffix."""
+    if pc.count_distinct(pa.array(ids, type=pa.string())).as_py() == len(ids):
+        return keep, ids  # the usual case, told by one hash pass
     candidate = pd.Series(keep, index=ids.index)
     dup = ids.duplicated(keep=False) & candidate
     if not dup.any():

@@ -608,8 +608,22 @@ def _as_text(cells: pd.Series) -> pd.Series:
 
 
 def _null_mask(text: pd.Series) -> pd.Series:
-    # str.lower runs in pyarrow; casefold would go cell by cell through Python.
-    return text.isna() | text.str.lower().isin(NULL_TOKENS)
+    # Only cells as short as the longest token can be one: lowering every id and name of a
+    # million-row column costs more than the rest of the test (str.lower runs in pyarrow;
+    # casefold would go cell by cell through Python).
+    missing = text.isna()
+    array = pa.array(text, type=pa.string(), from_pandas=True)
+    first = pc.utf8_slice_codeunits(array, 0, 1)
+    maybe = pc.and_(pc.less_equal(pc.utf8_length(array), _LONGEST_NULL_TOKEN), pc.is_in(first, _NULL_FIRST))
+    maybe = _np(maybe, False)
+    if not maybe.any():
+        return missing
+    return missing | (maybe & text.where(maybe).str.lower().isin(NULL_TOKENS))
+
+
+_LONGEST_NULL_TOKEN = max(len(token) for token in NULL_TOKENS)
+# First letters a cell must start with to lower to a null token ("" for the empty cell).
+_NULL_FIRST = pa.array(sorted({c for token in NULL_TOKENS for c in (token[:1], token[:1].upper(), token[:1].title())}))
 
 
 def cell_text(cells: pd.Series) -> pd.Series:
@@ -889,6 +903,7 @@ _ISO_OFFSET = (
 _ZONE_END = r"(Z|UTC|GMT|[+-]\d{2}(:?\d{2})?)$"
 # The common ISO forms, read by pyarrow's strptime (ten times pandas' speed on them); the rest by pandas.
 _ISO_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
+_ISO_PLAIN = r"\d{4}-\d{2}-\d{2}( ([01]\d|2[0-3]):[0-5]\d:[0-5]\d)?"
 # The day and month as written, to catch strptime rolling 31.02 over into March.
 _DAY_MONTH = {
     "%Y-%m-%d": (r"^\d{4}-(?P<b>\d{1,2})-(?P<a>\d{1,2})", "a", "b"),
@@ -900,8 +915,11 @@ _DAY_MONTH = {
 def _iso_dates(text: pd.Series) -> pd.Series:
     """ISO 8601 cells as wall-clock datetimes (the offset or zone dropped, not applied); NaT if unreadable."""
     parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    # strptime only where the cell is exactly such a form, with hours and seconds in range
+    # (pandas refuses 24:00 and :60, strptime would roll them over)
+    plain = text.str.fullmatch(_ISO_PLAIN).fillna(False)
     for fmt in _ISO_FORMATS:
-        parsed = _fill_strptime(parsed, text, fmt)
+        parsed = _fill_strptime(parsed, text.where(plain), fmt)
     rest = parsed.isna()
     if rest.any():
         array = pa.array(text[rest], type=pa.string(), from_pandas=True)
@@ -946,15 +964,20 @@ def _fill_strptime(parsed: pd.Series, text: pd.Series, fmt: str) -> pd.Series:
 def _rolled_over(cells: pa.Array, values: pa.Array, fmt: str) -> np.ndarray:
     """Where strptime read an impossible date (31.02.2024, 2024-04-31) as a later one: the day or
     month it gives is not the one written."""
+    out = np.zeros(len(cells), dtype=bool)
     key = next((k for k in _DAY_MONTH if fmt.startswith(k)), None)
-    if key is None:
-        return np.zeros(len(cells), dtype=bool)
+    # A date rolls over by at most three days (31 February is 2 or 3 March): only early days can be one.
+    early = _np(pc.less_equal(pc.day(values), 3), False)
+    if key is None or not early.any():
+        return out
     pattern, day_field, month_field = _DAY_MONTH[key]
-    fields = pc.extract_regex(cells, pattern)
+    where = pa.array(early)
+    fields = pc.extract_regex(pc.filter(cells, where), pattern)
     day = pc.cast(pc.struct_field(fields, day_field), pa.int64())
     month = pc.cast(pc.struct_field(fields, month_field), pa.int64())
-    differs = pc.or_(pc.not_equal(pc.day(values), day), pc.not_equal(pc.month(values), month))
-    return _np(differs, False)
+    read = pc.filter(values, where)
+    out[early] = _np(pc.or_(pc.not_equal(pc.day(read), day), pc.not_equal(pc.month(read), month)), False)
+    return out
 
 
 def _serials(numbers: pd.Series) -> pd.Series:
