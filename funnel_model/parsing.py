@@ -23,6 +23,8 @@ import csv
 import io
 import re
 import warnings
+import zipfile
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +40,8 @@ from funnel_model.errors import DealImportError
 from funnel_model.templates import NULL_TOKENS
 
 __all__ = [
+    "MAX_CELLS",
+    "MAX_UNPACKED_BYTES",
     "MIXED_ENCODING",
     "Probabilities",
     "RawTable",
@@ -61,7 +65,6 @@ _MAGIC = (
     (b"GIF8", "GIF"),
     (b"%PDF", "PDF"),
     (b"BM", "BMP"),
-    (b"\x1f\x8b", "gzip"),
     (b"Rar!", "RAR"),
     (b"7z\xbc\xaf", "7z"),
     (b"RIFF", "RIFF"),
@@ -314,8 +317,14 @@ def _sniff_format(data: bytes, name: str) -> str:
     head = data[:2048]
     if not data.strip():
         raise DealImportError("importer.empty_file", name=name)
-    if head.startswith(b"PK\x03\x04"):
-        return "xlsx"
+    if head.startswith(b"\x1f\x8b"):
+        return "gzip"
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):  # an empty archive has only its directory
+        # a file named as a workbook is judged as one (a damaged workbook is not a zipped export)
+        workbook = name.lower().endswith((".xlsx", ".xlsm")) or _is_workbook(data)
+        return "xlsx" if workbook else "zip"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise DealImportError("importer.legacy_xls", name=name)
     for magic, kind in _MAGIC:
@@ -335,8 +344,20 @@ def read_table(data: bytes, name: str) -> RawTable:
     The format is sniffed from the content (not trusted from the extension):
     a ZIP container is XLSX, markup with a ``<table>`` is HTML, text is CSV.
     """
-    kind = _sniff_format(data, name)
+    for _ in range(_MAX_NESTING):
+        kind = _sniff_format(data, name)
+        if kind == "gzip":
+            data = _gunzip(data, name)
+        elif kind == "zip":
+            data = _unzip_one(data, name)
+        else:
+            break
+    if kind == "parquet":
+        return _read_parquet(data, name)
+    if kind in ("gzip", "zip"):  # an archive in an archive in an archive: not an export
+        raise DealImportError("importer.zip_members", name=name, members=kind)
     if kind == "xlsx":
+        _check_workbook(data, name)
         grid, encoding = _read_xlsx(data, name), ""
     elif kind == "html":
         text, encoding, _ = _decode(data, name)  # an HTML table's lines are not its rows: nothing to list
@@ -344,6 +365,171 @@ def read_table(data: bytes, name: str) -> RawTable:
     else:
         return _read_csv(data, name)
     return _grid_to_table(grid, np.arange(1, len(grid) + 1), name, encoding, [])
+
+
+# ------------------------------------------------------------------- archives
+#
+# A compressed file is inflated in bounded steps and refused as soon as it grows
+# past the limit: a small zip bomb must cost seconds, not the server's memory.
+
+MAX_UNPACKED_BYTES = 512 * 2**20  #: a deal export larger than this unpacked is refused (about 3 million deals)
+MAX_CELLS = 20_000_000  #: cells of a workbook, counted in its XML before it is parsed
+_MAX_XLSX_ROWS = 1_048_576  # Excel's own limit: more rows than this in a sheet is not an Excel file
+_MAX_NESTING = 3
+_CHUNK = 1 << 20
+_DATA_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xls", ".parquet", ".gz")
+
+
+def _too_large(name: str) -> DealImportError:
+    return DealImportError("importer.too_large_unpacked", name=name, limit=MAX_UNPACKED_BYTES // 2**20)
+
+
+def _gunzip(data: bytes, name: str) -> bytes:
+    """Inflate a gzip file (every member of it) up to :data:`MAX_UNPACKED_BYTES`."""
+    out = bytearray()
+    rest = data
+    try:
+        while rest:
+            inflater = zlib.decompressobj(wbits=31)
+            pending = rest
+            while pending and not inflater.eof:
+                out += inflater.decompress(pending, _CHUNK)
+                if len(out) > MAX_UNPACKED_BYTES:
+                    raise _too_large(name)
+                pending = inflater.unconsumed_tail
+            if not inflater.eof:
+                raise DealImportError("importer.bad_archive", name=name, kind="gzip")
+            rest = inflater.unused_data.lstrip(b"\x00")
+    except zlib.error as exc:
+        raise DealImportError("importer.bad_archive", name=name, kind="gzip") from exc
+    return bytes(out)
+
+
+def _open_zip(data: bytes, name: str, kind: str) -> zipfile.ZipFile:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise DealImportError("importer.bad_archive", name=name, kind=kind) from exc
+    # declared sizes first: they cost nothing to check (the real ones are checked while inflating)
+    if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
+        raise _too_large(name)
+    return archive
+
+
+def _inflate_members(archive: zipfile.ZipFile, members: list, name: str, kind: str, sink=None) -> list[bytes]:
+    """Read ``members`` in bounded chunks; their total is capped whatever their headers claim.
+
+    ``sink(member, chunk)`` sees each chunk instead of it being kept (then the list is empty).
+    """
+    total = 0
+    kept = []
+    try:
+        for info in members:
+            parts = []
+            with archive.open(info) as stream:
+                while chunk := stream.read(_CHUNK):
+                    total += len(chunk)
+                    if total > MAX_UNPACKED_BYTES:
+                        raise _too_large(name)
+                    if sink is None:
+                        parts.append(chunk)
+                    else:
+                        sink(info, chunk)
+            if sink is None:
+                kept.append(b"".join(parts))
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+        raise DealImportError("importer.bad_archive", name=name, kind=kind) from exc
+    return kept
+
+
+def _unzip_one(data: bytes, name: str) -> bytes:
+    """The one data file of a zip archive, inflated within the limit."""
+    archive = _open_zip(data, name, "zip")
+    files = [i for i in archive.infolist() if not i.is_dir() and not i.filename.startswith(("__MACOSX/", "."))]
+    chosen = [i for i in files if i.filename.lower().endswith(_DATA_SUFFIXES)] or files
+    if len(chosen) != 1:
+        raise DealImportError("importer.zip_members", name=name, members=", ".join(i.filename for i in files) or "—")
+    return _inflate_members(archive, chosen, name, "zip")[0]
+
+
+def _is_workbook(data: bytes) -> bool:
+    """A zip container holding an Excel workbook (rather than a zipped export)."""
+    try:
+        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return data.startswith(b"PK\x03\x04")  # a damaged container: the workbook reader names the problem
+    return "[Content_Types].xml" in names or any(n.startswith("xl/") for n in names)
+
+
+def _check_workbook(data: bytes, name: str) -> None:
+    """Refuse a workbook that inflates past the limit or whose sheets hold too many cells or rows.
+
+    Every part is inflated in chunks (nothing is kept); cells and rows are
+    counted by their XML tags on the way, before the workbook reader sees them.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not readable as a zip at all: the workbook reader says so
+    if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
+        raise _too_large(name)
+    cells = [0]
+    rows: dict[str, int] = {}
+    tails: dict[str, bytes] = {}
+
+    def count(info, chunk: bytes) -> None:
+        sheet = info.filename
+        if not sheet.startswith("xl/worksheets/"):
+            return
+        # the last bytes of the previous chunk catch a tag cut in two (at worst one is counted twice)
+        text = tails.get(sheet, b"") + chunk
+        tails[sheet] = chunk[-4:]
+        cells[0] += text.count(b"<c ") + text.count(b"<c>") + text.count(b"<c/>")
+        rows[sheet] = rows.get(sheet, 0) + text.count(b"<row ") + text.count(b"<row>")
+        if cells[0] > MAX_CELLS or rows[sheet] > _MAX_XLSX_ROWS:
+            raise DealImportError(
+                "importer.too_many_cells", name=name, limit=f"{MAX_CELLS:,}", rows=f"{_MAX_XLSX_ROWS:,}"
+            )
+
+    try:
+        _inflate_members(archive, archive.infolist(), name, "xlsx", sink=count)
+    except DealImportError as err:
+        if err.key == "importer.bad_archive":
+            return  # damaged parts: the workbook reader's message says it better
+        raise
+
+
+def _read_parquet(data: bytes, name: str) -> RawTable:
+    """A Parquet file: its columns as text cells (dates as ISO text), row numbers as if under a header row."""
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(io.BytesIO(data))
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise DealImportError("importer.bad_parquet", name=name, detail=type(exc).__name__) from exc
+    if table.num_columns == 0 or table.num_rows == 0:
+        raise DealImportError("importer.empty_file", name=name)
+    columns = {}
+    for i, column in enumerate(table.columns):
+        columns[i] = pd.Series(_parquet_text(column), dtype="str").fillna("")
+    grid = pd.DataFrame(columns)
+    header = pd.DataFrame([[str(c) for c in table.column_names]], columns=grid.columns)
+    grid = pd.concat([header, grid], ignore_index=True)
+    return _grid_to_table(grid, np.arange(1, len(grid) + 1), name, "", [], header_found=True)
+
+
+def _parquet_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """One Parquet column as text: a timestamp as its wall-clock time (a zone is dropped, not applied)."""
+    kind = column.type
+    if pa.types.is_timestamp(kind):
+        if kind.tz is not None:
+            column = pc.local_timestamp(column)
+        seconds = pc.cast(column, pa.timestamp("s"), safe=False)
+        if pc.all(pc.equal(pc.cast(seconds, column.type), column)).as_py() is not False:
+            column = seconds  # no fraction of a second anywhere: "2024-03-05 10:00:00", not "...:00.000000000"
+    elif pa.types.is_dictionary(kind):
+        column = pc.cast(column, kind.value_type)
+    return pc.cast(column, pa.string())
 
 
 def _read_xlsx(data: bytes, name: str) -> pd.DataFrame:
