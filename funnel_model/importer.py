@@ -2,7 +2,9 @@
 
 :func:`read_deals` reads amoCRM, Bitrix24, HubSpot, Pipedrive, Salesforce and
 Odoo exports (and the canonical format itself) from CSV in any common dialect
-and encoding, XLSX, or an HTML table saved as ".xls"; it maps the columns,
+and encoding, XLSX, an HTML table saved as ".xls", or Parquet, each also
+packed as gzip or in a zip (unpacked within a bounded size, see
+:data:`funnel_model.parsing.MAX_UNPACKED_BYTES`); it maps the columns,
 parses the values, derives the status and infers the funnel config
 (:func:`funnel_model.inference.infer_config`, re-exported here).
 
