@@ -739,7 +739,10 @@ def _filled(grid: pd.DataFrame) -> pd.DataFrame:
     out = {}
     for col in grid.columns:
         s = grid[col]
-        if s.dtype == object:
+        if isinstance(s.dtype, pd.StringDtype):  # text cells (CSV): trimmed and measured in Arrow
+            array = pc.utf8_trim_whitespace(pa.array(s, from_pandas=True))
+            out[col] = pd.Series(_np(pc.greater(pc.utf8_length(array), 0), False), index=grid.index)
+        elif s.dtype == object:
             text = s.where(s.isna(), s.astype("str"))
             out[col] = text.notna() & (text.astype("str").str.strip() != "")
         else:
@@ -797,18 +800,22 @@ def _null_mask(text: pd.Series) -> pd.Series:
     # Only cells as short as the longest token can be one: lowering every id and name of a
     # million-row column costs more than the rest of the test (str.lower runs in pyarrow;
     # casefold would go cell by cell through Python).
-    missing = text.isna()
-    array = pa.array(text, type=pa.string(), from_pandas=True)
+    array = pa.array(text, from_pandas=True)
+    length = pc.utf8_length(array)
+    null = pc.or_kleene(pc.is_null(array), pc.equal(length, 0))
     first = pc.utf8_slice_codeunits(array, 0, 1)
-    maybe = pc.and_(pc.less_equal(pc.utf8_length(array), _LONGEST_NULL_TOKEN), pc.is_in(first, _NULL_FIRST))
+    maybe = pc.and_(pc.less_equal(length, _LONGEST_NULL_TOKEN), pc.is_in(first, _NULL_FIRST))
+    out = _np(null, True)
     maybe = _np(maybe, False)
-    if not maybe.any():
-        return missing
-    return missing | (maybe & text.where(maybe).str.lower().isin(NULL_TOKENS))
+    if maybe.any():
+        lowered = pc.utf8_lower(pc.filter(array, pa.array(maybe)))
+        out[maybe] |= _np(pc.is_in(lowered, _NULL_TOKENS), False)
+    return pd.Series(out, index=text.index)
 
 
 _LONGEST_NULL_TOKEN = max(len(token) for token in NULL_TOKENS)
 # First letters a cell must start with to lower to a null token ("" for the empty cell).
+_NULL_TOKENS = pa.array(sorted(NULL_TOKENS))
 _NULL_FIRST = pa.array(sorted({c for token in NULL_TOKENS for c in (token[:1], token[:1].upper(), token[:1].title())}))
 
 
