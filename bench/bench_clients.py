@@ -33,9 +33,8 @@ def main() -> None:
     start = time.perf_counter()
     deals.sort_values("created_at").groupby("client_id")["created_at"].min()
     yardstick = time.perf_counter() - start
-    print(
-        f"{n:,} deals, {deals['client_id'].nunique():,} clients, {deals['created_at'].dt.to_period('M').nunique()} months"
-    )
+    months = deals["created_at"].dt.to_period("M").nunique()
+    print(f"{n:,} deals, {deals['client_id'].nunique():,} clients, {months} months")
     timed("client_base", lambda: client_base(deals), yardstick)
     timed("retention", lambda: retention(deals), yardstick)
 
