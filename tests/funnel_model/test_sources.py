@@ -44,7 +44,7 @@ def test_counts_rates_revenue_and_costs_by_hand():
     assert site[["deals", "open", "won", "lost"]].tolist() == [4, 1, 2, 1]
     assert site["win_rate"] == pytest.approx(2 / 3)
     # Wilson 95 % for 2 of 3
-    assert (site["low"], site["high"]) == pytest.approx((0.2076543, 0.9385081), abs=1e-6)
+    assert (site["low"], site["high"]) == pytest.approx((0.2076596, 0.9385081), abs=1e-6)
     assert site["revenue"] == 400.0 and site["avg_won"] == 200.0
     assert site["median_days_won"] == pytest.approx(20.0)
     assert site["cost_per_lead"] == 200.0 and site["cost_per_won"] == 400.0 and site["cost_per_revenue"] == 2.0
