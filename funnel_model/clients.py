@@ -286,8 +286,8 @@ def client_base(
           ``revenue_active``, ``revenue_dormant``, ``revenue``: their amount
           by the deal's segment.
 
-        ``attrs`` hold ``without_client`` and ``without_date`` (deals left
-        out of the client base, with the reason) and ``as_of``.
+        ``attrs`` hold ``without_client`` and ``without_date``: the deals
+        left out of the client base, by reason.
 
     Raises
     ------
@@ -337,7 +337,7 @@ def client_base(
     for seg in SEGMENTS:
         out[f"revenue_{seg}"] = binned(when, np.where(segment == seg, amount, 0.0)).astype(float)
     out["revenue"] = binned(when, amount).astype(float)
-    out.attrs.update(without_client=events.without_client, without_date=events.without_date, as_of=events.as_of)
+    out.attrs.update(without_client=events.without_client, without_date=events.without_date)
     return out
 
 

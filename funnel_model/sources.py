@@ -17,7 +17,7 @@ from funnel_model.geometry import funnel_geometry
 from funnel_model.schema import LOST, OPEN, WON
 from funnel_model.stats import wilson_interval
 
-__all__ = ["NO_SOURCE", "has_sources", "source_funnels", "source_label", "source_summary"]
+__all__ = ["NO_SOURCE", "has_sources", "source_funnels", "source_label", "source_summary", "with_spend"]
 
 NO_SOURCE = ""  # the label of deals whose source is blank
 
@@ -91,14 +91,31 @@ def source_summary(
     out["median_days_won"] = grouped["won_days"].median()
     total = out["revenue"].sum()
     out["share_revenue"] = out["revenue"] / total if total > 0 else np.nan
-    given = {str(k): float(v) for k, v in (spend or {}).items() if v is not None}
-    out["spend"] = [given.get(s, np.nan) for s in out.index]
+    out = out.reset_index().sort_values(["deals", "source"], ascending=[False, True], kind="stable")
+    return with_spend(out.reset_index(drop=True), spend)
+
+
+def with_spend(summary: pd.DataFrame, spend: Mapping[str, float] | None) -> pd.DataFrame:
+    """``summary`` (of :func:`source_summary`) with the spend per source and the costs it gives.
+
+    Sources missing from ``spend``, or with a missing or negative spend,
+    get NaN costs; a cost per won deal or per unit of revenue needs a win.
+    """
+    given = {}
+    for key, value in (spend or {}).items():
+        try:
+            amount = float(value)
+        except (TypeError, ValueError):
+            continue
+        if np.isfinite(amount) and amount >= 0:
+            given[str(key)] = amount
+    out = summary.copy()
+    out["spend"] = [given.get(s, np.nan) for s in out["source"]]
     with np.errstate(divide="ignore", invalid="ignore"):
         out["cost_per_lead"] = out["spend"] / out["deals"]
         out["cost_per_won"] = out["spend"] / out["won"].where(out["won"] > 0)
         out["cost_per_revenue"] = out["spend"] / out["revenue"].where(out["revenue"] > 0)
-    out = out.reset_index().sort_values(["deals", "source"], ascending=[False, True], kind="stable")
-    return out.reset_index(drop=True)
+    return out
 
 
 def source_funnels(

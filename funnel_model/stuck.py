@@ -175,7 +175,7 @@ def stuck_deals(
     out["overdue"] = out["days_overdue"].notna()
     out = out[out["stuck"] | out["overdue"]].sort_values("amount", ascending=False, kind="stable")
     out = out.reset_index(drop=True)
-    out.attrs.update(basis=basis, open=int(is_open.sum()), as_of=as_of)
+    out.attrs.update(basis=basis, open=int(is_open.sum()))
     return out
 
 

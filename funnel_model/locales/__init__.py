@@ -1,6 +1,7 @@
 """Translation catalogs, one module per area of the app."""
 
 from funnel_model.locales import (
+    clients,
     common,
     compensation,
     data,
@@ -11,4 +12,4 @@ from funnel_model.locales import (
     report,
 )
 
-AREAS = (common, data, importer, funnels, forecast, compensation, rejection, report)
+AREAS = (common, data, importer, funnels, clients, forecast, compensation, rejection, report)
