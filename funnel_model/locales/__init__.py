@@ -8,8 +8,9 @@ from funnel_model.locales import (
     forecast,
     funnels,
     importer,
+    moves,
     rejection,
     report,
 )
 
-AREAS = (common, data, importer, funnels, clients, forecast, compensation, rejection, report)
+AREAS = (common, data, importer, funnels, clients, forecast, moves, compensation, rejection, report)
