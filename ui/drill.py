@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from funnel_model.schema import SEGMENTS, STATUSES
 from ui.i18n import tr
 from ui.tables import show_table
 
@@ -36,6 +37,8 @@ def show_deals(deals: pd.DataFrame, title: str, key: str) -> None:
     """``deals`` under ``title`` with a CSV download (UTF-8 with BOM, so Excel reads Cyrillic)."""
     st.markdown(f"**{title}**")
     shown = deals[[c for c in DEAL_COLUMNS if c in deals.columns]]
+    words = {c: {v: tr(f"{c}.{v}") for v in values} for c, values in (("segment", SEGMENTS), ("status", STATUSES))}
+    shown = shown.assign(**{c: shown[c].map(lambda v, m=m: m.get(v, v)) for c, m in words.items() if c in shown})
     show_table(
         shown.rename(columns={c: tr(f"clients.deal.{c}") for c in shown.columns}),
         amounts=[tr("clients.deal.amount")],

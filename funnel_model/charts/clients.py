@@ -98,7 +98,7 @@ def flows_chart(base: pd.DataFrame, labels: Mapping[str, str], lang: str = "en",
                 "name:N",
                 title=labels["flow"],
                 scale=alt.Scale(domain=list(names.values()), range=list(FLOW_COLOURS.values())),
-                legend=alt.Legend(orient="top"),
+                legend=alt.Legend(orient="top", labelLimit=320),
             ),
             order=alt.Order("order:Q"),
             tooltip=[
