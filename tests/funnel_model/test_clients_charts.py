@@ -35,6 +35,11 @@ LABELS = {
 }
 
 
+def drawn(chart) -> pd.DataFrame:
+    """The data of a chart, or of its first layer when the layers hold it."""
+    return chart.data if isinstance(chart.data, pd.DataFrame) else chart.layer[0].data
+
+
 def test_states_chart_stacks_the_three_states_per_month():
     data = states_chart(BASE, LABELS, "ru").data
     assert len(data) == 6
@@ -61,10 +66,10 @@ def test_sources_and_pareto_charts_carry_formatted_tooltips():
     summary = pd.DataFrame({"name": ["A", "B"], "win_rate": [0.5, 0.25], "low": [0.3, 0.1], "high": [0.7, 0.5]})
     summary["deals"] = [10, 4000]
     layer = sources_chart(summary, {"source": "S", "win_rate": "W", "interval": "I", "deals": "D"}, "ru")
-    data = layer.layer[0].data
+    data = drawn(layer)
     assert data["rate_text"].tolist() == ["50,0 %", "25,0 %"]
     assert data["deals_text"].tolist() == ["10", "4\u202f000"]
     pareto = pd.DataFrame({"name": ["x", "y"], "deals": [3, 1], "amount": [35.0, 300.0], "cumulative": [0.75, 1.0]})
     chart = pareto_chart(pareto, {"reason": "R", "deals": "D", "amount": "A", "cumulative": "C"}, "en")
-    bars = chart.layer[0].data
+    bars = drawn(chart)
     assert bars["cumulative_text"].tolist() == ["75.0 %", "100.0 %"]
