@@ -233,6 +233,18 @@ def _channels_section(views: ClientViews, deals: pd.DataFrame) -> None:
         show_deals(mine, tr("clients.source_deals", source=_source_name(source), n=_n(len(mine))), key)
     st.markdown(f"**{tr('clients.spend_title')}**")
     st.caption(tr("clients.spend_caption"))
+    given = summary[summary["spend"].notna()]
+    if len(given):
+        won = int(given["won"].sum())
+        st.markdown(
+            tr(
+                "clients.spend_sentence",
+                n=_n(len(given)),
+                spend=money(given["spend"].sum(), lang()),
+                won=_n(won),
+                per_won=money(given["spend"].sum() / won, lang()) if won else "—",
+            )
+        )
     sources = list(summary["source"])
     editor = pd.DataFrame({"source": summary["name"], "spend": [spend.get(s) for s in sources]}).astype(
         {"spend": "float64"}

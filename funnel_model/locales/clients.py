@@ -115,6 +115,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Введите, сколько стоил каждый канал за тот же период, что и сделки: таблица выше покажет стоимость "
         "сделки, выигранной сделки и рубля выручки. Затраты сохраняются вместе со сценарием.",
     },
+    "clients.spend_sentence": {
+        "en": "Channels with spend: {n}; {spend} in all, for {won} won deals ({per_won} per won deal).",
+        "ru": "Затраты введены для каналов: {n}; всего {spend} на {won} выигранных сделок ({per_won} на выигранную "
+        "сделку).",
+    },
     "clients.section.source_funnels": {
         "en": "The funnel of each source (deals that reached each stage)",
         "ru": "Воронка каждого источника (сделок дошло до этапа)",

@@ -19,6 +19,15 @@ def test_clients_page_renders_and_drills_down(page, app_url, save_screenshot):
 
     page.get_by_role("tab", name="Channels").click()
     page.get_by_text("Spend per channel (optional)").first.wait_for()
+    # type a spend into the editor's first row: the costs follow
+    editor = widget(page, "clients.spend_editor")
+    editor.scroll_into_view_if_needed()
+    box = editor.bounding_box()
+    page.mouse.dblclick(box["x"] + box["width"] * 0.75, box["y"] + 55)
+    page.keyboard.type("1000000")
+    page.keyboard.press("Enter")
+    wait_for_app(page)
+    page.get_by_text("Channels with spend: 1;").first.wait_for()
     page.get_by_role("tab", name="Why deals are lost").click()
     # click the first row's selection cell of the Pareto table: the deals behind it appear
     grid = widget(page, "clients.pareto")
