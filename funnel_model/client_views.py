@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from funnel_model.clients import client_base, retention
+from funnel_model.clients import base_from_events, client_events, retention_from_events
 from funnel_model.config import FunnelConfig
 from funnel_model.losses import DEFAULT_SIMILARITY, group_reasons, lost_deals
 from funnel_model.sources import has_sources, source_funnels, source_summary
@@ -71,14 +71,15 @@ def client_views(
     months : int
         Months summed in ``year``.
     """
-    base = client_base(deals, dormancy_days)
+    events = client_events(deals, dormancy_days)  # once for both views
+    base = base_from_events(events)
     recent = base.tail(months)
     columns = ("first_win", "reactivated", "fell_dormant", "revenue_new", "revenue_active", "revenue_dormant")
     year = {c: float(recent[c].sum()) for c in (*columns, "revenue")}
     sourced = has_sources(deals)
     lost = lost_deals(deals, similarity)
     stuck = stuck_deals(deals, history, quantile=quantile)
-    kept = retention(deals, dormancy_days, level=level)
+    kept = retention_from_events(events, level=level)
     return ClientViews(
         as_of=kept["end"].iloc[0],
         base=base,

@@ -24,7 +24,15 @@ from funnel_model.schema import SEGMENTS, WON
 from funnel_model.segments import derive_segments
 from funnel_model.stats import wilson_interval
 
-__all__ = ["ClientEvents", "client_base", "client_events", "client_states", "retention"]
+__all__ = [
+    "ClientEvents",
+    "base_from_events",
+    "client_base",
+    "client_events",
+    "client_states",
+    "retention",
+    "retention_from_events",
+]
 
 NEW, ACTIVE, DORMANT = SEGMENTS
 _NS_PER_DAY = 86_400_000_000_000
@@ -305,6 +313,11 @@ def client_base(
         amount_col=amount_col,
         segment_col=segment_col,
     )
+    return base_from_events(events)
+
+
+def base_from_events(events: ClientEvents) -> pd.DataFrame:
+    """:func:`client_base` of events already reduced by :func:`client_events` (to share them between views)."""
     months, ends = _month_ends(events)
     m = len(months)
     out = pd.DataFrame({"month": months, "end": pd.DatetimeIndex(ends)})
@@ -394,7 +407,11 @@ def retention(
     Clients who entered the dormant or new cohort late in the year had less
     time to move, so those two shares understate a full year's chance.
     """
-    events = client_events(deals, dormancy_days, as_of=as_of, **columns)
+    return retention_from_events(client_events(deals, dormancy_days, as_of=as_of, **columns), year_days, level)
+
+
+def retention_from_events(events: ClientEvents, year_days: float = 365, level: float = 0.95) -> pd.DataFrame:
+    """:func:`retention` of events already reduced by :func:`client_events`."""
     year = _window(year_days)
     wins = events.wins
     when = wins["when"].to_numpy(dtype="datetime64[ns]")
