@@ -34,6 +34,7 @@ import pandas as pd
 from funnel_model.errors import ParameterError
 from funnel_model.forecast import revenue_distribution
 from funnel_model.forecast_views import ForecastInputs, deal_probabilities, forecast_summary, plan_by_funnel
+from funnel_model.i18n import t
 
 __all__ = ["KINDS", "Move", "MovedForecast", "apply_moves", "example_moves", "move_effects"]
 
@@ -114,12 +115,12 @@ class Move:
         return cls(**values)
 
 
-def example_moves() -> list[Move]:
-    """Three moves that show the idea on the demo: one per client segment."""
+def example_moves(lang: str = "en") -> list[Move]:
+    """Three moves that show the idea on the demo, one per client segment, named in ``lang``."""
     return [
-        Move("Reactivation discount 10 %", "conversion_points", 10.0, 500_000.0, segment="dormant"),
-        Move("Demo day for new prospects", "lead_volume", 1.2, 400_000.0, segment="new"),
-        Move("Upsell offer for active clients", "deal_size", 1.1, 600_000.0, segment="active"),
+        Move(t("moves.example.reactivation", lang), "conversion_points", 10.0, 500_000.0, segment="dormant"),
+        Move(t("moves.example.demo_day", lang), "lead_volume", 1.2, 400_000.0, segment="new"),
+        Move(t("moves.example.upsell", lang), "deal_size", 1.1, 600_000.0, segment="active"),
     ]
 
 

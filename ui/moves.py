@@ -47,7 +47,7 @@ def _effects(deals: pd.DataFrame, history: pd.DataFrame | None, config_json: str
 
 def _rows() -> list[dict]:
     if MOVES_KEY not in st.session_state:
-        st.session_state[MOVES_KEY] = [m.to_dict() for m in example_moves()] if data.source() == "demo" else []
+        st.session_state[MOVES_KEY] = [m.to_dict() for m in example_moves(lang())] if data.source() == "demo" else []
     return st.session_state[MOVES_KEY]
 
 
@@ -96,6 +96,7 @@ def _editor(config: FunnelConfig) -> list[dict]:
             "cost": st.column_config.NumberColumn(tr("moves.col.cost"), min_value=0.0, default=0.0),
         },
         num_rows="dynamic",
+        placeholder=tr("moves.everywhere"),
         hide_index=True,
         width="stretch",
         key=EDITOR_KEY,

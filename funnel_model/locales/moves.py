@@ -16,6 +16,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Конверсия в пунктах: +5 — на пять процентных пунктов больше. Остальное — множитель: 1,2 — на 20 % "
         "больше, 0,8 — на 20 % меньше.",
     },
+    "moves.example.reactivation": {"en": "Reactivation discount 10 %", "ru": "Скидка 10 % за возвращение"},
+    "moves.example.demo_day": {"en": "Demo day for new prospects", "ru": "День демонстраций для новых клиентов"},
+    "moves.example.upsell": {"en": "Upsell offer for active clients", "ru": "Допродажа действующим клиентам"},
+    "moves.everywhere": {"en": "all", "ru": "все"},
     "moves.kind.conversion_points": {"en": "Stage conversion, points", "ru": "Конверсия этапа, п. п."},
     "moves.kind.conversion_factor": {"en": "Stage conversion, factor", "ru": "Конверсия этапа, множитель"},
     "moves.kind.lead_volume": {"en": "Lead volume, factor", "ru": "Поток лидов, множитель"},

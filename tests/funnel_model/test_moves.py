@@ -36,6 +36,13 @@ def test_moves_round_trip_through_json():
     assert Move.from_dict({"name": "x", "kind": "deal_size", "value": 2, "segment": " ", "extra": 1}).segment is None
 
 
+def test_example_moves_are_named_in_the_ui_language_and_act_on_one_segment_each():
+    en, ru = example_moves("en"), example_moves("ru")
+    assert [m.name for m in en] != [m.name for m in ru]
+    assert [(m.kind, m.value, m.cost, m.segment) for m in en] == [(m.kind, m.value, m.cost, m.segment) for m in ru]
+    assert [m.segment for m in en] == ["dormant", "new", "active"]
+
+
 @pytest.mark.parametrize(
     "data",
     [

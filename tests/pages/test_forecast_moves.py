@@ -49,9 +49,9 @@ def open_with(moves: list[dict] | None, lang: str = "en") -> AppTest:
 def test_the_demo_starts_with_the_example_moves_and_shows_their_effect(lang):
     deals, inputs = demo()
     at = open_with(None, lang)
-    assert at.session_state["moves.list"] == [m.to_dict() for m in example_moves()]
+    assert at.session_state["moves.list"] == [m.to_dict() for m in example_moves(lang)]
     plan = at.session_state["forecast.plan"]
-    summary, _ = move_effects(inputs, example_moves(), plan, confidence=0.9, deals=deals, horizon_months=3)
+    summary, _ = move_effects(inputs, example_moves(lang), plan, confidence=0.9, deals=deals, horizon_months=3)
     table = summary_table(at)
     assert table.iloc[0, 1] == number(summary.loc["mean", "baseline"], lang)
     assert table.iloc[0, 2] == number(summary.loc["mean", "moves"], lang)
