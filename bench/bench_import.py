@@ -121,11 +121,14 @@ def report(label: str, path: Path, bare_options: dict, n: int) -> None:
     bare = measure("bare", path, json.dumps(bare_options))
     ours = measure("read_deals", path, str(n))
     ratio = ours["wall"] / bare["wall"]
+    cpu_ratio = ours["cpu"] / bare["cpu"]
     target = RATIO_TARGET[label]
     print(f"{label}: {path.stat().st_size / 1e6:.0f} MB")
     print(f"  pandas.read_csv(engine='pyarrow'): {bare['wall']:6.2f} s wall {bare['cpu']:6.2f} s CPU")
     print(f"  read_deals:                        {ours['wall']:6.2f} s wall {ours['cpu']:6.2f} s CPU")
-    print(f"  ratio {ratio:4.1f}x   target <= {target:.0f}x   {'PASS' if ratio <= target else 'FAIL'}")
+    print(f"  ratio {ratio:4.1f}x wall   target <= {target:.0f}x   {'PASS' if ratio <= target else 'FAIL'}")
+    # the bare read runs on every core, read_deals mostly on one: on an idle machine wall sits between the two
+    print(f"  ratio {cpu_ratio:4.1f}x CPU    target <= {target:.0f}x   {'PASS' if cpu_ratio <= target else 'FAIL'}")
     peak = ours["peak_gb"]
     verdict = "PASS" if peak <= PEAK_TARGET_GB else "FAIL"
     print(f"  peak memory {peak:4.2f} GB   target <= {PEAK_TARGET_GB} GB   {verdict}")

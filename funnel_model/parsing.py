@@ -849,6 +849,13 @@ def _np(values: pa.Array, fill) -> np.ndarray:
     return pc.fill_null(values, fill).to_numpy(zero_copy_only=False)
 
 
+def _replace_where_found(s: pa.Array, pattern: str, replacement: str) -> pa.Array:
+    """``replace_substring_regex``, skipped when no cell has ``pattern`` (a match test is a fraction of a rewrite)."""
+    if not pc.any(pc.match_substring_regex(s, pattern)).as_py():
+        return s
+    return pc.replace_substring_regex(s, pattern, replacement)
+
+
 def _numbers_from_text(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Parse localized numbers; returns (values, had_percent_sign). Unreadable cells give NaN.
 
@@ -858,15 +865,16 @@ def _numbers_from_text(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     string work runs in pyarrow compute kernels.
     """
     s = pa.array(text, type=pa.string(), from_pandas=True)
-    s = pc.replace_substring_regex(s, _CURRENCY, "")
-    s = pc.replace_substring_regex(s, _SPACE_CHARS, "")
-    s = pc.replace_substring_regex(s, "[\u2212\u2013]", "-")
+    s = _replace_where_found(s, _CURRENCY, "")
+    s = _replace_where_found(s, _SPACE_CHARS, "")
+    s = _replace_where_found(s, "[\u2212\u2013]", "-")
     percent = _np(pc.ends_with(s, "%"), False)
     s = pc.utf8_rtrim(s, characters="%")
-    paren = pc.match_substring_regex(s, r"^\(.*\)$")
+    paren = pc.and_(pc.starts_with(s, "("), pc.ends_with(s, ")"))
     s = pc.if_else(paren, pc.binary_join_element_wise("-", pc.utf8_slice_codeunits(s, 1, -1), ""), s)
     negative = _np(pc.starts_with(s, "-"), False)
-    body = pc.replace_substring_regex(s, r"^[+-]", "")
+    signed = pc.or_(pc.starts_with(s, "-"), pc.starts_with(s, "+"))
+    body = pc.if_else(signed, pc.utf8_slice_codeunits(s, 1), s)
     valid = _np(pc.match_substring_regex(body, r"^(\d[\d.,]*|[.,]\d+)$"), False)
     commas = _np(pc.count_substring(body, ","), 0)
     dots = _np(pc.count_substring(body, "."), 0)
