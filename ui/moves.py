@@ -82,18 +82,30 @@ def _editor(config: FunnelConfig) -> list[dict]:
     st.data_editor(
         frame,
         column_config={
-            "enabled": st.column_config.CheckboxColumn(tr("moves.col.enabled"), default=True),
-            "name": st.column_config.TextColumn(tr("moves.col.name"), required=True),
-            "funnel": st.column_config.SelectboxColumn(tr("moves.col.funnel"), options=list(config.names)),
+            # widths that keep every column in view at 1440 px, the value and cost included
+            "enabled": st.column_config.CheckboxColumn(tr("moves.col.enabled"), default=True, width=60),
+            "name": st.column_config.TextColumn(tr("moves.col.name"), required=True, width=250),
+            "funnel": st.column_config.SelectboxColumn(tr("moves.col.funnel"), options=list(config.names), width=110),
             "segment": st.column_config.SelectboxColumn(
-                tr("moves.col.segment"), options=list(SEGMENTS), format_func=lambda s: tr(f"segment.{s}")
+                tr("moves.col.segment"),
+                options=list(SEGMENTS),
+                format_func=lambda s: tr(f"segment.{s}"),
+                width=150,
             ),
-            "stage": st.column_config.SelectboxColumn(tr("moves.col.stage"), options=stages),
+            "stage": st.column_config.SelectboxColumn(tr("moves.col.stage"), options=stages, width=100),
             "kind": st.column_config.SelectboxColumn(
-                tr("moves.col.kind"), options=list(KINDS), required=True, format_func=lambda k: tr(f"moves.kind.{k}")
+                tr("moves.col.kind"),
+                options=list(KINDS),
+                required=True,
+                format_func=lambda k: tr(f"moves.kind.{k}"),
+                width=200,
             ),
-            "value": st.column_config.NumberColumn(tr("moves.col.value"), required=True, help=tr("moves.value_help")),
-            "cost": st.column_config.NumberColumn(tr("moves.col.cost"), min_value=0.0, default=0.0),
+            "value": st.column_config.NumberColumn(
+                tr("moves.col.value"), required=True, help=tr("moves.value_help"), width=90
+            ),
+            "cost": st.column_config.NumberColumn(
+                tr("moves.col.cost"), min_value=0.0, default=0.0, format="localized", width=110
+            ),
         },
         num_rows="dynamic",
         placeholder=tr("moves.everywhere"),
@@ -166,6 +178,8 @@ def panel(deals: pd.DataFrame, history: pd.DataFrame | None, config_json: str, p
             table.rename(columns=names),
             amounts=[names[c] for c in ("cost", "extra_mean", "extra_p10", "extra_p90")],
             decimals={names[c]: 2 for c in ("return_mean", "return_p10", "return_p90")},
+            # the move's name stays in view when the wide table scrolls sideways
+            column_config={names["name"]: st.column_config.Column(pinned=True)},
             hide_index=True,
             width="stretch",
             key="moves.per_move",
