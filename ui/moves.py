@@ -82,29 +82,29 @@ def _editor(config: FunnelConfig) -> list[dict]:
     st.data_editor(
         frame,
         column_config={
-            # widths that keep every column in view at 1440 px, the value and cost included
-            "enabled": st.column_config.CheckboxColumn(tr("moves.col.enabled"), default=True, width=60),
-            "name": st.column_config.TextColumn(tr("moves.col.name"), required=True, width=250),
-            "funnel": st.column_config.SelectboxColumn(tr("moves.col.funnel"), options=list(config.names), width=110),
+            # widths that keep every column, value and cost included, in view at 1440 px (about 1000 px of content)
+            "enabled": st.column_config.CheckboxColumn(tr("moves.col.enabled"), default=True, width=50),
+            "name": st.column_config.TextColumn(tr("moves.col.name"), required=True, width=220),
+            "funnel": st.column_config.SelectboxColumn(tr("moves.col.funnel"), options=list(config.names), width=90),
             "segment": st.column_config.SelectboxColumn(
                 tr("moves.col.segment"),
                 options=list(SEGMENTS),
                 format_func=lambda s: tr(f"segment.{s}"),
-                width=150,
+                width=140,
             ),
-            "stage": st.column_config.SelectboxColumn(tr("moves.col.stage"), options=stages, width=100),
+            "stage": st.column_config.SelectboxColumn(tr("moves.col.stage"), options=stages, width=80),
             "kind": st.column_config.SelectboxColumn(
                 tr("moves.col.kind"),
                 options=list(KINDS),
                 required=True,
                 format_func=lambda k: tr(f"moves.kind.{k}"),
-                width=200,
+                width=170,
             ),
             "value": st.column_config.NumberColumn(
-                tr("moves.col.value"), required=True, help=tr("moves.value_help"), width=90
+                tr("moves.col.value"), required=True, help=tr("moves.value_help"), width=80
             ),
             "cost": st.column_config.NumberColumn(
-                tr("moves.col.cost"), min_value=0.0, default=0.0, format="localized", width=110
+                tr("moves.col.cost"), min_value=0.0, default=0.0, format="localized", width=90
             ),
         },
         num_rows="dynamic",

@@ -173,3 +173,19 @@ def test_a_deal_created_just_after_a_month_end_gets_its_client_month_end_state(s
         seen, wins = clients[client]
         expected = design_state(seen, wins, created - DAY, window)
         assert got == (expected or "new"), (client, created)
+
+
+def test_timestamped_wins_one_nanosecond_either_side_of_the_window_edge():
+    """The last instant of March is t; a win at t − 30 days is outside (t − window, t], one ns later is inside."""
+    t = T("2024-03-31 23:59:59.999999999")
+    edge = t - pd.Timedelta(days=30)
+    frame = table(
+        [
+            ("out", edge - pd.Timedelta(days=5), edge, "won", 1.0),
+            ("in", edge - pd.Timedelta(days=5), edge + pd.Timedelta(1, "ns"), "won", 1.0),
+            ("late", t, None, "open", 1.0),  # first deal at the month's last instant: counted in March
+        ]
+    )
+    base = client_base(frame, 30, as_of=T("2024-04-15")).set_index("month")
+    assert base.loc[T("2024-03-01"), ["new", "active", "dormant"]].tolist() == [1, 1, 1]
+    assert base.loc[T("2024-03-01"), "fell_dormant"] == 1
