@@ -117,7 +117,17 @@ def _slider(row, split: bool) -> float:
         )
     else:
         low, high = f"{100 * row.low:.0f}", f"{100 * row.high:.0f}"
-        label = tr("forecast.slider_label", stage=row.stage, n=row.open, rate=rate, low=low, high=high)
+        closed = row.won + row.lost
+        label = tr(
+            "forecast.slider_label",
+            stage=row.stage,
+            n=row.open,
+            rate=rate,
+            low=low,
+            high=high,
+            won=row.won,
+            closed=closed,
+        )
         counts = "forecast.slider_help_segment" if split else "forecast.slider_help"
         help_text = tr(counts, won=row.won, lost=row.lost, configured=_pct(row.configured))
     value = st.slider(

@@ -28,16 +28,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "forecast.sliders": {"en": "Win probability per stage", "ru": "Вероятность выигрыша по этапам"},
     "forecast.sliders_help": {
-        "en": "Defaults come from the funnel config; each label shows the stage's historical win rate with its 90 % interval. Where one funnel's open deals belong to several client segments (new, active, dormant clients in one CRM pipeline), each segment has its own sliders and its own historical rates.",
-        "ru": "По умолчанию — из настройки воронок; в подписи — историческая доля выигрыша этапа и её 90-процентный интервал. Если открытые сделки одной воронки относятся к разным сегментам клиентов (новые, действующие, спящие в одной воронке CRM), у каждого сегмента свои ползунки и свои исторические доли.",
+        "en": "Defaults come from the funnel config; each label shows the stage's historical win rate with its 90 % interval and the closed deals it comes from (the configured probability counts as one more deal, so a stage with few closed deals stays near it). Where one funnel's open deals belong to several client segments (new, active, dormant clients in one CRM pipeline), each segment has its own sliders and its own historical rates.",
+        "ru": "По умолчанию — из настройки воронок; в подписи — историческая доля выигрыша этапа, её 90-процентный интервал и закрытые сделки, по которым она посчитана (вероятность из настройки весит как ещё одна сделка, поэтому у этапа с малым числом закрытых сделок оценка остаётся рядом с ней). Если открытые сделки одной воронки относятся к разным сегментам клиентов (новые, действующие, спящие в одной воронке CRM), у каждого сегмента свои ползунки и свои исторические доли.",
     },
     "forecast.funnel_label": {
         "en": "{funnel} · {segment} · open deals: {n}",
         "ru": "{funnel} · {segment} · открытых сделок: {n}",
     },
     "forecast.slider_label": {
-        "en": "{stage} ({n} open) · hist. {rate} ({low}–{high} %)",
-        "ru": "{stage} ({n} откр.) · ист. {rate} ({low}–{high} %)",
+        "en": "{stage} ({n} open) · hist. {rate} ({low}–{high} %; won {won} of {closed})",
+        "ru": "{stage} ({n} откр.) · ист. {rate} ({low}–{high} %; выиграно {won} из {closed})",
     },
     "forecast.slider_help": {
         "en": "{won} won and {lost} lost among closed deals that reached this stage; config: {configured}.",
