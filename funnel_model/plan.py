@@ -17,17 +17,22 @@ from scipy import stats
 
 from funnel_model.errors import ParameterError
 from funnel_model.forecast import RevenueDistribution
+from funnel_model.stats import at_least_with_confidence, is_real
 
 __all__ = ["leads_needed", "reverse_funnel", "wins_needed"]
 
 
 def _check_confidence(confidence: float) -> None:
-    if not (isinstance(confidence, (int, float)) and 0.0 < confidence < 1.0):
+    if not (is_real(confidence) and 0.0 < confidence < 1.0):
         raise ParameterError("error.parameter", name="confidence", rule="strictly between 0 and 1", value=confidence)
 
 
 def leads_needed(wins: int, p: float, confidence: float) -> int:
     """Smallest N with P(Binomial(N, p) ≥ wins) ≥ confidence.
+
+    Exact at ties: a probability equal to the confidence reaches it
+    (:func:`funnel_model.stats.at_least_with_confidence`). numpy scalars are
+    accepted (a float32 0.9 is read as 0.9).
 
     Parameters
     ----------
@@ -54,23 +59,23 @@ def leads_needed(wins: int, p: float, confidence: float) -> int:
     >>> leads_needed(10, 0.02, 0.9)
     708
     """
-    if isinstance(wins, bool) or not float(wins).is_integer() or wins < 0:
+    if not is_real(wins) or not float(wins).is_integer() or wins < 0:
         raise ParameterError("error.parameter", name="wins", rule="a whole number ≥ 0", value=wins)
     _check_confidence(confidence)
     wins = int(wins)
     if wins == 0:
         return 0
-    if not (isinstance(p, (int, float)) and 0.0 < p <= 1.0):
+    if not (is_real(p) and 0.0 < p <= 1.0):
         raise ParameterError("error.parameter", name="p", rule="in (0, 1]", value=p)
     if p == 1.0:
         return wins
     # nbinom(wins, p) counts the failures before the wins-th success:
     # P(failures ≤ f) = P(Binomial(wins + f, p) ≥ wins)
-    n = wins + int(stats.nbinom.ppf(confidence, wins, p))
-    # ppf works in floating point: step to the exact boundary with the binomial tail
-    while n > wins and stats.binom.sf(wins - 1, n - 1, p) >= confidence:
+    n = wins + int(stats.nbinom.ppf(float(confidence), wins, float(p)))
+    # ppf works in floating point: step to the exact boundary, settled exactly at ties
+    while n > wins and at_least_with_confidence(n - 1, wins, p, confidence):
         n -= 1
-    while stats.binom.sf(wins - 1, n, p) < confidence:
+    while not at_least_with_confidence(n, wins, p, confidence):
         n += 1
     return n
 

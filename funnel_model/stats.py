@@ -7,12 +7,16 @@ rejection math's score intervals too).
 
 from __future__ import annotations
 
+import math
+import numbers
+from fractions import Fraction
+
 import numpy as np
 from scipy import stats
 
 from funnel_model.errors import ParameterError
 
-__all__ = ["holm", "poisson_binomial_pmf", "wilson_interval"]
+__all__ = ["at_least_with_confidence", "decimal", "holm", "is_real", "wilson_interval"]
 
 
 def wilson_interval(k, n, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
@@ -71,17 +75,43 @@ def holm(p_values) -> np.ndarray:
     return out
 
 
-def poisson_binomial_pmf(probabilities) -> np.ndarray:
-    """P(exactly k successes), k = 0..n, of independent trials with the given probabilities.
+def is_real(x) -> bool:
+    """True for a real number of any kind (int, float, numpy scalar), False for bools and everything else."""
+    return isinstance(x, numbers.Real) and not isinstance(x, (bool, np.bool_))
 
-    The exact distribution, built one trial at a time (O(n²), a few
-    milliseconds for thousands of trials); with equal probabilities it is the
-    binomial.
+
+def decimal(x) -> Fraction:
+    """The exact value of a number as it prints: 0.1 is 1/10, a float32 0.9 is 9/10.
+
+    Probabilities typed by a person are decimals; read this way, 1 − 0.9² equals
+    0.19 exactly, which binary floating point does not see.
     """
-    p = np.clip(np.asarray(probabilities, dtype=float).ravel(), 0.0, 1.0)
-    pmf = np.zeros(p.size + 1)
-    pmf[0] = 1.0
-    for i, q in enumerate(p, start=1):
-        pmf[1 : i + 1] = pmf[1 : i + 1] * (1.0 - q) + pmf[:i] * q
-        pmf[0] *= 1.0 - q
-    return pmf
+    try:
+        return Fraction(str(x))
+    except (TypeError, ValueError):
+        return Fraction(float(x))
+
+
+_EXACT_TIE_LIMIT = 5000  # trials up to which a near tie is settled in exact arithmetic
+
+
+def at_least_with_confidence(n: int, wins: int, p, confidence) -> bool:
+    """Whether P(Binomial(n, p) ≥ wins) ≥ ``confidence``, exact at ties.
+
+    Decided in floating point unless the two sides are within 1e-6 of each
+    other; then (for n up to 5000) in exact rational arithmetic on the decimal
+    values of ``p`` and ``confidence`` (:func:`decimal`), so that a
+    probability equal to the confidence counts as reaching it: with p = 0.1,
+    two attempts give a deal with probability 0.19 exactly.
+    """
+    n, wins = int(n), int(wins)
+    if wins <= 0:
+        return True
+    if wins > n:
+        return False
+    reached = float(stats.binom.sf(wins - 1, n, float(p)))
+    if abs(reached - float(confidence)) > 1e-6 or n > _EXACT_TIE_LIMIT:  # 1e-6: float32 inputs too
+        return reached >= float(confidence)
+    rate, miss = decimal(p), 1 - decimal(p)
+    short = sum(math.comb(n, k) * rate**k * miss ** (n - k) for k in range(wins))
+    return 1 - short >= decimal(confidence)

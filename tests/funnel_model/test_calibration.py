@@ -240,3 +240,21 @@ def test_well_calibrated_sellers_are_rarely_flagged():
         unadjusted_teams += off.any()
     assert flagged_teams / teams <= 0.05
     assert unadjusted_teams / teams > 0.15
+
+
+def test_wilson_interval_with_no_trials_is_nan_without_a_warning():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for k in (0, 3, [0, 2, 5]):
+            low, high = wilson_interval(k, 0)
+            assert np.isnan(low).all() and np.isnan(high).all()
+        low, high = wilson_interval([3, 2], [0, 4], np.float32(0.95))
+    assert np.isnan(low[0]) and low[1] == pytest.approx(wilson_interval(2, 4)[0])
+
+
+def test_holm_against_hand_values():
+    # Holm (1979): sorted 0.01, 0.02, 0.03, 0.04 scaled by 4, 3, 2, 1 and made monotone; NaN is not tested
+    np.testing.assert_allclose(stats.holm([0.03, 0.01, np.nan, 0.04, 0.02]), [0.06, 0.04, np.nan, 0.06, 0.06])
+    assert np.isnan(stats.holm([np.nan])).all()

@@ -292,8 +292,7 @@ def test_amocrm_export_without_loss_stages_shows_no_rate_past_the_first_stage():
     outside = rates.loc[rates["Config contradicted"], "Stage"].tolist()
     assert outside == ["Потребность"]
     assert any(
-        c.value.startswith("Stages whose counts contradict the configured probability: 1 (at least")
-        for c in at.caption
+        c.value.startswith("Stages whose counts contradict the configured probability: 1 (at least") for c in at.caption
     )
     # no bottleneck is named: the step out of the first stage only looked worst because every loss lands there
     sentences = [m.value for m in at.markdown if "bottleneck" in m.value]
