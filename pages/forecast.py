@@ -32,7 +32,7 @@ from funnel_model.forecast_views import (
     prepare_forecast,
     rate_uncertainty,
 )
-from funnel_model.formatting import number, percent
+from funnel_model.formatting import chance, number
 from funnel_model.schema import SEGMENTS
 from ui import data
 from ui.guard import guarded
@@ -68,12 +68,8 @@ def baseline_for(deals: pd.DataFrame, history: pd.DataFrame | None, config_json:
 
 
 def _pct(x: float) -> str:
-    """A chance, never a misleading 0.0 % or 100.0 % for one that is only close."""
-    if 0 < x < 0.001:
-        return f"< {percent(0.001, lang())}"
-    if 0.999 < x < 1:
-        return f"> {percent(0.999, lang())}"
-    return percent(x, lang())
+    """A chance, never a misleading 0.0 % or 100.0 % for one that is only close (the app's one rule)."""
+    return chance(x, lang())
 
 
 def format_amount(x: float) -> str:
