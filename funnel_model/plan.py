@@ -215,10 +215,15 @@ def reverse_funnel(
     -------
     table : DataFrame
         ``stage``, ``rate``, ``needed_mean`` (deals that must reach the stage
-        on average), ``needed_conf`` (at the confidence) and ``actual``.
+        on average), ``needed_conf`` (at the confidence), ``chance_conf``
+        (the chance those deals really give of meeting the target, over the
+        same draws: at least ``confidence``, more where the chained figure
+        is the larger) and ``actual``.
     summary : dict
         ``gap`` (target minus the pipeline's expected revenue), ``wins_mean``,
-        ``wins_conf``, ``leads_mean``, ``leads_conf``, ``mean_size``.
+        ``wins_conf``, ``leads_mean``, ``leads_conf``, ``mean_size`` and
+        ``chance_conf`` (the first stage's: the chance ``leads_conf`` leads
+        give).
     """
     _check_confidence(confidence)
     if not math.isfinite(target) or target < 0:
@@ -260,6 +265,7 @@ def reverse_funnel(
             "rate": rates,
             "needed_mean": need_mean,
             "needed_conf": need_conf,
+            "chance_conf": [_chance_met(wins, n, r) for n, r in zip(need_conf, rates, strict=True)],
         }
     )
     table["actual"] = table["stage"].map(actual).fillna(0).astype(float) if actual is not None else np.nan
@@ -270,5 +276,13 @@ def reverse_funnel(
         "wins_conf": float(wins_conf),
         "leads_mean": need_mean[0] if need_mean else math.nan,
         "leads_conf": need_conf[0] if need_conf else math.nan,
+        "chance_conf": float(table["chance_conf"].iloc[0]) if len(table) else math.nan,
     }
     return table, summary
+
+
+def _chance_met(wins: np.ndarray, deals: float, rate: float) -> float:
+    """P(the plan is met) when ``deals`` reach a stage of win rate ``rate``: mean over draws of P(Bin ≥ K)."""
+    if not math.isfinite(deals):
+        return math.nan
+    return float(np.mean(stats.binom.sf(wins - 1, int(deals), rate)))

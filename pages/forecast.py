@@ -320,6 +320,7 @@ def _plan(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, plan: floa
                 leads_mean=_average(row.leads_mean),
                 leads_conf=_count(row.leads_conf),
                 conf=conf,
+                chance=_pct(row.chance_conf),
             )
         )
         chart.altair_chart(reverse_funnel_chart(table, labels, lang()), width="stretch")
