@@ -42,13 +42,13 @@ def chance(share: float, lang: str, digits: int = 1) -> str:
     The one precision rule for chances on every page: ``digits`` decimals,
     except that a chance above 0 but below the smallest step shown reads
     "< 0.1 %" (with one decimal), and one below 1 but above the largest step
-    "> 99.9 %"; only exactly 0 and 1 read "0 %" and "100 %". So a chance of
+    "> 99.9 %"; only exactly 0 and 1 read "0.0 %" and "100.0 %". So a chance of
     0.003 % beside "one seller in 30 000" is never printed "0.0 %".
     """
     if share is None or not math.isfinite(share):
         return MISSING
     if share <= 0 or share >= 1:
-        return percent(min(max(share, 0.0), 1.0), lang, 0)
+        return percent(min(max(share, 0.0), 1.0), lang, digits)
     step = 10.0**-digits / 100  # the smallest share the percent shows
     if share < step:
         return f"< {percent(step, lang, digits)}"

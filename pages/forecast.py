@@ -113,7 +113,7 @@ def _slider(row, split: bool) -> float:
         )
     else:
         low, high = f"{100 * row.low:.0f}", f"{100 * row.high:.0f}"
-        closed = row.won + row.lost
+        won, closed = number(row.won, lang()), number(row.won + row.lost, lang())
         label = tr(
             "forecast.slider_label",
             stage=row.stage,
@@ -121,7 +121,7 @@ def _slider(row, split: bool) -> float:
             rate=rate,
             low=low,
             high=high,
-            won=row.won,
+            won=won,
             closed=closed,
         )
         counts = "forecast.slider_help_segment" if split else "forecast.slider_help"

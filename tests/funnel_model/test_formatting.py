@@ -40,8 +40,9 @@ def test_short_money(x, lang, expected):
 @pytest.mark.parametrize(
     ("share", "lang", "digits", "expected"),
     [
-        (0.0, "en", 1, "0 %"),
-        (1.0, "en", 1, "100 %"),
+        (0.0, "en", 1, "0.0 %"),
+        (1.0, "en", 1, "100.0 %"),
+        (1.0, "ru", 0, "100 %"),
         (0.3487, "en", 1, "34.9 %"),
         (0.3487, "ru", 0, "35 %"),
         (0.0003, "en", 1, "< 0.1 %"),  # 1 in 3 333: never "0.0 %"
