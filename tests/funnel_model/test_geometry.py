@@ -529,3 +529,15 @@ def test_eight_equal_sellers_are_rarely_flagged_against_the_team():
     ordered = np.sort(raw)
     holm = np.minimum(np.maximum.accumulate((8 - np.arange(8)) * ordered), 1)
     np.testing.assert_allclose(np.sort(first["p_value"]), holm)
+
+
+@pytest.mark.parametrize("level", [0.2, 0.5, 0.9, 0.99])
+def test_the_rate_lies_inside_its_interval_for_any_counts(level):
+    rng = np.random.default_rng(int(level * 100))
+    won, lost = rng.integers(0, 300, 2000), rng.integers(0, 300, 2000)
+    won[:500] = 0  # skewed posteriors: no win at all, or no loss
+    lost[500:1000] = 0
+    prior = np.concatenate([rng.uniform(0, 1, 1000), rng.choice([0.0, 0.001, 0.008, 0.99, 1.0], 1000)])
+    post = rate_posterior(won, lost, prior, level)
+    assert (post["low"] <= post["rate"]).all() and (post["rate"] <= post["high"]).all()
+    assert ((post["low"] >= 0) & (post["high"] <= 1)).all()
