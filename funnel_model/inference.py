@@ -190,6 +190,8 @@ class _History(NamedTuple):
 
     def of_funnel(self, code: int) -> _History:
         rows = self.funnel == code
+        if rows.all():  # one funnel: no copy of millions of rows
+            return self
         return _History(self.deal[rows], self.stage[rows], self.entered[rows], self.funnel[rows], self.names)
 
 
@@ -245,7 +247,7 @@ def _infer_funnel(
     if template is not None:
         index = {normalize_name(x): i for i, x in enumerate(template.stages)}
         names = sorted(names, key=lambda x: index[normalize_name(x)])
-    elif history is not None and np.isin(history.names[history.stage], names).any():
+    elif history is not None and np.isin(history.names, names)[history.stage].any():
         names = _order_by_history(names, history)
     elif opened["pmean"].notna().any():
         mean = opened["pmean"]
