@@ -53,8 +53,8 @@ __all__ = [
     "forecast_categories",
     "new_lead_wins",
     "open_deals_of",
-    "period_breakdown",
     "period_bounds",
+    "period_breakdown",
     "period_forecast",
     "period_shares",
     "plan_for_period",
@@ -264,7 +264,7 @@ def compound_poisson(mean_count: float, sizes, *, points: int = 4096) -> Revenue
     if np.all(s == np.round(s)) and s.max() < 2**53:
         g = float(np.gcd.reduce(s.astype(np.int64)))
         if top / g <= points - 1:  # every size on the grid: exact but for the far tail
-            h, points, exact = g, int(math.ceil(top / g)) + 1, True
+            h, points, exact = g, math.ceil(top / g) + 1, True
     x = s / h
     j = np.floor(x).astype(np.int64)
     f = x - j
