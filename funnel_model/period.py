@@ -49,6 +49,7 @@ __all__ = [
     "PeriodForecast",
     "as_known_on",
     "backtest",
+    "compare_periods",
     "compound_poisson",
     "forecast_categories",
     "new_lead_wins",
@@ -504,6 +505,28 @@ def _age_probabilities(cif: CumulativeIncidence, created_at, as_of: pd.Timestamp
     return np.clip(np.where(s > 0, (final - cif.cif_won(age)) / np.where(s > 0, s, 1.0), 0.0), 0.0, 1.0)
 
 
+def _replay(deals: pd.DataFrame, period: Period, inflow_months: int) -> PeriodForecast | None:
+    """The model as it stood at 00:00 on the period's first day, from the data known then; None without a win before."""
+    start = period.start
+    known = as_known_on(deals, start)
+    cif = _timing(known, start) if len(known) else None
+    if cif is None or not (known["status"] == WON).any():
+        return None
+    open_ = known[known["status"] == OPEN]
+    since = start - pd.DateOffset(months=inflow_months)
+    inflow = float((pd.to_datetime(known["created_at"]) >= since).sum()) / inflow_months
+    return period_forecast(
+        open_["amount"].fillna(0.0).to_numpy(dtype=float),
+        _age_probabilities(cif, open_["created_at"], start),
+        open_["created_at"],
+        cif,
+        as_of=start,
+        period=period,
+        inflow_per_month=inflow,
+        won_sizes=known.loc[known["status"] == WON, "amount"].dropna().to_numpy(dtype=float),
+    )
+
+
 def backtest(
     deals: pd.DataFrame,
     *,
@@ -553,23 +576,9 @@ def backtest(
     for k in range(months, 0, -1):
         start = this_month - pd.DateOffset(months=k)
         period = Period(start, start + pd.offsets.MonthEnd(0), "custom")
-        known = as_known_on(deals, start)
-        cif = _timing(known, start) if len(known) else None
-        if cif is None or not (known["status"] == WON).any():
+        forecast = _replay(deals, period, inflow_months)
+        if forecast is None:
             continue
-        open_ = known[known["status"] == OPEN]
-        since = start - pd.DateOffset(months=inflow_months)
-        inflow = float((pd.to_datetime(known["created_at"]) >= since).sum()) / inflow_months
-        forecast = period_forecast(
-            open_["amount"].fillna(0.0).to_numpy(dtype=float),
-            _age_probabilities(cif, open_["created_at"], start),
-            open_["created_at"],
-            cif,
-            as_of=start,
-            period=period,
-            inflow_per_month=inflow,
-            won_sizes=known.loc[known["status"] == WON, "amount"].dropna().to_numpy(dtype=float),
-        )
         d = forecast.distribution
         low, mid, high = d.quantile([band[0], 0.5, band[1]])
         actual = won_in(deals, period.start, period.stop)
@@ -696,3 +705,59 @@ def plan_for_period(
         already=won_in(deals, period.start, min(period.stop, inputs.as_of + pd.Timedelta(microseconds=1))),
         expected_close_at=expected,
     )
+
+
+def compare_periods(deals: pd.DataFrame, period: Period, *, as_of=None, inflow_months: int = 12) -> pd.DataFrame:
+    """This period against the previous one and the same period a year before.
+
+    Per period: deals created in it, deals won and lost in it (closed
+    there), the win rate of those closed, the revenue won (so far, for a
+    period still running), and what the model said on its first day
+    (:func:`backtest`'s replay: mean and P10–P90; NaN for a period that has
+    not begun or has no history before it).
+
+    Returns
+    -------
+    DataFrame
+        ``which`` ("this", "previous", "year_ago"), ``start``, ``end``,
+        ``created``, ``won``, ``lost``, ``win_rate``, ``revenue``,
+        ``forecast``, ``forecast_low``, ``forecast_high``, ``complete``
+        (the period ended by the as-of date).
+    """
+    dates = pd.concat([pd.to_datetime(deals["created_at"]), pd.to_datetime(deals["closed_at"])])
+    as_of = pd.Timestamp(as_of) if as_of is not None else dates.max()
+    created = pd.to_datetime(deals["created_at"])
+    closed = pd.to_datetime(deals["closed_at"])
+    rows = []
+    for which, p in (
+        ("this", period),
+        ("previous", shifted_period(period, "previous")),
+        ("year_ago", shifted_period(period, "year_ago")),
+    ):
+        in_created = (created >= p.start) & (created < p.stop)
+        in_closed = (closed >= p.start) & (closed < p.stop)
+        won = int((in_closed & (deals["status"] == WON)).sum())
+        lost = int((in_closed & (deals["status"] == LOST)).sum())
+        mean = low = high = math.nan
+        if p.start <= as_of:
+            replay = _replay(deals, p, inflow_months)
+            if replay is not None:
+                d = replay.distribution
+                mean, (low, high) = d.mean, d.quantile([0.1, 0.9])
+        rows.append(
+            {
+                "which": which,
+                "start": p.start,
+                "end": p.end,
+                "created": int(in_created.sum()),
+                "won": won,
+                "lost": lost,
+                "win_rate": won / (won + lost) if won + lost else math.nan,
+                "revenue": won_in(deals, p.start, p.stop),
+                "forecast": mean,
+                "forecast_low": float(low),
+                "forecast_high": float(high),
+                "complete": bool(p.stop <= as_of),
+            }
+        )
+    return pd.DataFrame(rows)

@@ -15,6 +15,7 @@ from funnel_model.period import (
     Period,
     as_known_on,
     backtest,
+    compare_periods,
     compound_poisson,
     forecast_categories,
     new_lead_wins,
@@ -300,3 +301,20 @@ def test_breakdown_risky_deals_and_categories():
     np.testing.assert_allclose(cats["expected"], [900, 250, 800])
     with pytest.raises(ParameterError):
         forecast_categories([1.0], [0.5], commit=0.3, best_case=0.6)
+
+
+def test_compare_periods_this_previous_and_a_year_ago():
+    deals = _monthly_deals()
+    period = period_bounds("this_month", "2025-08-15")
+    out = compare_periods(deals, period, as_of="2025-10-15").set_index("which")
+    assert out.loc["previous", "start"] == pd.Timestamp("2025-07-01")
+    # July: the June deal was lost there (nothing won); August: the July deal was won, one deal created
+    assert out.loc["previous", ["won", "lost", "created", "revenue"]].tolist() == [0, 1, 1, 0.0]
+    assert out.loc["this", ["won", "lost", "created", "revenue"]].tolist() == [1, 0, 1, 100.0]
+    assert out.loc["this", "win_rate"] == 1.0 and out.loc["previous", "win_rate"] == 0.0
+    # the forecast made on 1 August is the backtest's August row
+    bt = backtest(deals, as_of="2025-10-15", months=6).set_index("month")
+    assert out.loc["this", "forecast"] == pytest.approx(bt.loc["2025-08-01", "mean"])
+    # a year before there is no data: counts 0, no forecast
+    assert out.loc["year_ago", "created"] == 0 and math.isnan(out.loc["year_ago", "forecast"])
+    assert math.isnan(out.loc["year_ago", "win_rate"])
