@@ -318,3 +318,29 @@ def test_compare_periods_this_previous_and_a_year_ago():
     # a year before there is no data: counts 0, no forecast
     assert out.loc["year_ago", "created"] == 0 and math.isnan(out.loc["year_ago", "forecast"])
     assert math.isnan(out.loc["year_ago", "win_rate"])
+
+
+def test_backtest_on_a_stationary_process_is_unbiased_and_its_band_holds():
+    """Deals arrive as a Poisson stream and close after random times: the replayed forecasts match what happened."""
+    rng = np.random.default_rng(5)
+    start, days = pd.Timestamp("2023-01-01"), 3 * 365
+    n = rng.poisson(200 / MONTH_DAYS * days)
+    created = start + pd.to_timedelta(np.sort(rng.uniform(0, days, n)), unit="D")
+    won = rng.random(n) < 0.3
+    closed = created + pd.to_timedelta(np.where(won, rng.gamma(3, 15, n), rng.gamma(2, 10, n)), unit="D")
+    as_of = start + pd.Timedelta(days=days)
+    status = np.where(closed > as_of, "open", np.where(won, "won", "lost"))
+    deals = pd.DataFrame(
+        {
+            "status": status,
+            "amount": rng.choice([1e5, 3e5, 1e6], n),
+            "created_at": created,
+            "closed_at": pd.Series(closed).where(status != "open"),
+        }
+    )
+    bt = backtest(deals, as_of=as_of, months=12)
+    assert len(bt) == 12
+    # P10–P90 is mean ± 1.28 sd for these near-normal months: the year's total within 4 of its sd
+    sd = np.sqrt((((bt["high"] - bt["low"]) / (2 * 1.2816)) ** 2).sum())
+    assert abs(bt["actual"].sum() - bt["mean"].sum()) <= 4 * sd
+    assert bt["inside"].mean() >= 0.5
