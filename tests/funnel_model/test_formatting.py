@@ -1,8 +1,9 @@
 import math
 
+import pandas as pd
 import pytest
 
-from funnel_model.formatting import money, number, percent, short_money, signed
+from funnel_model.formatting import date_text, money, number, percent, short_money, signed
 
 
 @pytest.mark.parametrize(
@@ -35,3 +36,9 @@ def test_percent_signed_money_and_missing_values():
 )
 def test_short_money(x, lang, expected):
     assert short_money(x, lang) == expected
+
+
+def test_date_text_in_each_language():
+    assert date_text(pd.Timestamp("2026-03-31 18:00"), "ru") == "31.03.2026"
+    assert date_text(pd.Timestamp("2026-03-01"), "en") == "1 Mar 2026"
+    assert date_text(pd.NaT, "ru") == "—"
