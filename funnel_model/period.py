@@ -59,6 +59,7 @@ __all__ = [
     "period_forecast",
     "period_shares",
     "plan_for_period",
+    "recent_change",
     "risky_deals",
     "shifted_period",
     "won_in",
@@ -761,3 +762,49 @@ def compare_periods(deals: pd.DataFrame, period: Period, *, as_of=None, inflow_m
             }
         )
     return pd.DataFrame(rows)
+
+
+def recent_change(
+    deals: pd.DataFrame,
+    *,
+    as_of=None,
+    days: int = 90,
+    by: tuple[str, ...] = ("funnel", "segment"),
+) -> pd.DataFrame:
+    """Win rate of the deals closed in the last ``days`` days against the ``days`` before, per group.
+
+    Returns
+    -------
+    DataFrame
+        The ``by`` columns, ``won_now``, ``closed_now``, ``rate_now``,
+        ``won_before``, ``closed_before``, ``rate_before`` (NaN without a
+        closed deal), ``change`` (rate_now − rate_before, in shares) and
+        ``created_now``/``created_before`` (deals created in each window).
+    """
+    if days < 1:
+        raise ParameterError("error.parameter", name="days", rule="≥ 1", value=days)
+    dates = pd.concat([pd.to_datetime(deals["created_at"]), pd.to_datetime(deals["closed_at"])])
+    as_of = pd.Timestamp(as_of) if as_of is not None else dates.max()
+    keys = [c for c in by if c in deals.columns]
+    columns = [*keys, "won_now", "closed_now", "rate_now", "won_before", "closed_before", "rate_before", "change"]
+    columns += ["created_now", "created_before"]
+    if pd.isna(as_of) or not keys:
+        return pd.DataFrame(columns=columns)
+    mid, first = as_of - pd.Timedelta(days=days), as_of - pd.Timedelta(days=2 * days)
+    closed = pd.to_datetime(deals["closed_at"])
+    created = pd.to_datetime(deals["created_at"])
+    is_closed = deals["status"].isin([WON, LOST])
+    won = deals["status"] == WON
+    frame = deals[keys].astype("object").assign(
+        won_now=(won & (closed > mid) & (closed <= as_of)).astype(int),
+        closed_now=(is_closed & (closed > mid) & (closed <= as_of)).astype(int),
+        won_before=(won & (closed > first) & (closed <= mid)).astype(int),
+        closed_before=(is_closed & (closed > first) & (closed <= mid)).astype(int),
+        created_now=((created > mid) & (created <= as_of)).astype(int),
+        created_before=((created > first) & (created <= mid)).astype(int),
+    )
+    out = frame.groupby(keys, dropna=False, sort=False, as_index=False).sum()
+    for when in ("now", "before"):
+        out[f"rate_{when}"] = out[f"won_{when}"] / out[f"closed_{when}"].where(out[f"closed_{when}"] > 0)
+    out["change"] = out["rate_now"] - out["rate_before"]
+    return out[columns]

@@ -18,7 +18,7 @@ from funnel_model.formatting import number, percent
 from funnel_model.funnel_views import FunnelViews, funnel_views
 from funnel_model.geometry import DEFAULT_MIN_COUNT, with_empirical_probabilities
 from funnel_model.schema import SEGMENTS
-from ui import data
+from ui import data, headlines
 from ui.guard import guarded
 from ui.i18n import lang, tr
 from ui.tables import show_table
@@ -473,6 +473,7 @@ with guarded():
         if result.undated_excluded:
             st.info(tr("funnels.undated_excluded", n=_n(result.undated_excluded)))
         st.stop()
+    headlines.show(result, deals, _panels(result.geometry))
     _show_semantics(result)
     panels = _show_funnels(result, basis, measure, min_count)
     _show_comparison(result, panels, basis)

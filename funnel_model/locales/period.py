@@ -186,4 +186,39 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Counts: deals created in the period, and deals closed in it (won or lost); the win rate is won over closed. Revenue won is the amount of deals closed won in the period. The forecast on its first day is the backtest's replay (data cut at 00:00 on the first day, chances from the deals' ages); none for a period that has not begun or has no win before it.",
         "ru": "Счёт: сделки, созданные в периоде, и сделки, закрытые в нём (выигранные или проигранные); доля выигрыша — выигранные среди закрытых. Выигранная выручка — сумма сделок, закрытых выигрышем в периоде. Прогноз на первый день — повтор из бэктеста (данные обрезаны на 00:00 первого дня, шансы — по возрасту сделок); его нет для периода, который ещё не начался или до которого не было выигрышей.",
     },
+    # the Funnels page's headline: one sentence per funnel
+    "headline.title": {"en": "What is happening", "ru": "Что происходит"},
+    "headline.rate": {
+        "en": "**{funnel}**: {won} of {closed} deals closed in the last {days} days were won ({rate}; {change} against the {days} days before).",
+        "ru": "**{funnel}**: из {closed} сделок, закрытых за последние {days} дней, выиграно {won} ({rate}; {change} к предыдущим {days} дням).",
+    },
+    "headline.rate_nobase": {
+        "en": "**{funnel}**: {won} of {closed} deals closed in the last {days} days were won ({rate}); none closed in the {days} days before to compare with.",
+        "ru": "**{funnel}**: из {closed} сделок, закрытых за последние {days} дней, выиграно {won} ({rate}); в предыдущие {days} дней закрытых не было, сравнить не с чем.",
+    },
+    "headline.quiet": {
+        "en": "**{funnel}**: no deal closed in the last {days} days.",
+        "ru": "**{funnel}**: за последние {days} дней не закрыто ни одной сделки.",
+    },
+    "headline.todo": {
+        "en": "To do: lift the weakest step, “{previous}” → “{stage}”, where {pct} of deals go on.",
+        "ru": "Что делать: поднять самый слабый шаг «{previous}» → «{stage}», где дальше проходят {pct} сделок.",
+    },
+    "headline.todo_falling": {
+        "en": "The win rate is falling: start with the weakest step, “{previous}” → “{stage}”, where {pct} of deals go on.",
+        "ru": "Доля выигрыша падает: начните с самого слабого шага «{previous}» → «{stage}», где дальше проходят {pct} сделок.",
+    },
+    "headline.todo_none": {
+        "en": "No step has enough closed deals yet to name the weakest one.",
+        "ru": "Ни на одном шаге пока недостаточно закрытых сделок, чтобы назвать самый слабый.",
+    },
+    "headline.todo_unknown": {
+        "en": "Lost deals carry no loss stage, so the weakest step cannot be named: record where deals are lost.",
+        "ru": "У проигранных сделок не указан этап проигрыша, поэтому самый слабый шаг не назвать: записывайте, где сделки теряются.",
+    },
+    "headline.pp": {"en": "pp", "ru": "п.п."},
+    "headline.how": {
+        "en": "Win rate: deals closed won over all deals closed (won or lost) in the window, per funnel and client segment, for all sellers; the change is in percentage points against the window before. The weakest step is the step with the lowest settled conversion (deals still sitting at the stage before it are left out), among steps with enough deals; the same as the bottleneck below.",
+        "ru": "Доля выигрыша: выигранные среди всех закрытых (выигранных и проигранных) сделок за окно, по воронке и сегменту клиентов, по всем продавцам; изменение — в процентных пунктах к предыдущему окну. Самый слабый шаг — шаг с наименьшей устоявшейся конверсией (сделки, ещё стоящие на предыдущем этапе, не учитываются) среди шагов с достаточным числом сделок; то же, что узкое место ниже.",
+    },
 }

@@ -23,6 +23,7 @@ from funnel_model.period import (
     period_breakdown,
     period_forecast,
     period_shares,
+    recent_change,
     risky_deals,
     shifted_period,
     won_in,
@@ -344,3 +345,22 @@ def test_backtest_on_a_stationary_process_is_unbiased_and_its_band_holds():
     sd = np.sqrt((((bt["high"] - bt["low"]) / (2 * 1.2816)) ** 2).sum())
     assert abs(bt["actual"].sum() - bt["mean"].sum()) <= 4 * sd
     assert bt["inside"].mean() >= 0.5
+
+
+def test_recent_change_counts_each_window_per_funnel():
+    deals = pd.DataFrame(
+        {
+            "funnel": ["A", "A", "A", "A", "B"],
+            "segment": ["new"] * 5,
+            "status": ["won", "lost", "won", "open", "lost"],
+            "created_at": pd.to_datetime(["2025-01-01", "2025-02-01", "2025-05-01", "2025-06-01", "2025-03-01"]),
+            "closed_at": pd.to_datetime(["2025-03-01", "2025-03-15", "2025-06-10", None, "2025-06-20"]),
+        }
+    )
+    out = recent_change(deals, as_of="2025-06-30", days=90).set_index("funnel")
+    # last 90 days: (1 Apr, 30 Jun]; the 90 before: (1 Jan, 1 Apr]
+    assert out.loc["A", ["won_now", "closed_now", "won_before", "closed_before"]].tolist() == [1, 1, 1, 2]
+    assert out.loc["A", "change"] == pytest.approx(1.0 - 0.5)
+    # created on 1 Jan is on the boundary, outside the earlier window (a window is (start, end])
+    assert out.loc["A", ["created_now", "created_before"]].tolist() == [2, 1]
+    assert out.loc["B", "rate_now"] == 0.0 and math.isnan(out.loc["B", "rate_before"])
