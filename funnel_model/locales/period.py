@@ -218,7 +218,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "headline.pp": {"en": "pp", "ru": "п.п."},
     "headline.how": {
-        "en": "Win rate: deals closed won over all deals closed (won or lost) in the window, per funnel and client segment, for all sellers; the change is in percentage points against the window before. The weakest step is the step with the lowest settled conversion (deals still sitting at the stage before it are left out), among steps with enough deals; the same as the bottleneck below.",
-        "ru": "Доля выигрыша: выигранные среди всех закрытых (выигранных и проигранных) сделок за окно, по воронке и сегменту клиентов, по всем продавцам; изменение — в процентных пунктах к предыдущему окну. Самый слабый шаг — шаг с наименьшей устоявшейся конверсией (сделки, ещё стоящие на предыдущем этапе, не учитываются) среди шагов с достаточным числом сделок; то же, что узкое место ниже.",
+        "en": "Win rate: deals closed won over all deals closed (won or lost) in the window, per funnel and client segment, for all sellers; the change is in percentage points against the window before. The weakest step is the step with the lowest settled conversion (deals still sitting at the stage before it are left out), among steps with enough deals; the same step the conversion section below names.",
+        "ru": "Доля выигрыша: выигранные среди всех закрытых (выигранных и проигранных) сделок за окно, по воронке и сегменту клиентов, по всем продавцам; изменение — в процентных пунктах к предыдущему окну. Самый слабый шаг — шаг с наименьшей устоявшейся конверсией (сделки, ещё стоящие на предыдущем этапе, не учитываются) среди шагов с достаточным числом сделок; тот же шаг, что назван в разделе о конверсии ниже.",
     },
 }
