@@ -221,4 +221,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Win rate: deals closed won over all deals closed (won or lost) in the window, per funnel and client segment, for all sellers; the change is in percentage points against the window before. The weakest step is the step with the lowest settled conversion (deals still sitting at the stage before it are left out), among steps with enough deals; the same step the conversion section below names.",
         "ru": "Доля выигрыша: выигранные среди всех закрытых (выигранных и проигранных) сделок за окно, по воронке и сегменту клиентов, по всем продавцам; изменение — в процентных пунктах к предыдущему окну. Самый слабый шаг — шаг с наименьшей устоявшейся конверсией (сделки, ещё стоящие на предыдущем этапе, не учитываются) среди шагов с достаточным числом сделок; тот же шаг, что назван в разделе о конверсии ниже.",
     },
+    # the Compensation page's period: first and last month
+    "compensation.period_from": {"en": "From month (close date)", "ru": "С месяца (дата закрытия)"},
+    "compensation.period_to": {"en": "To month, inclusive", "ru": "По месяц включительно"},
 }
