@@ -28,7 +28,7 @@ RATE_LEVEL = 0.9  # Beta interval of stage win rates, sellers and the per-stage 
 WILSON_LEVEL = 0.95  # per-seller calibration intervals
 ADOPTED_KEY = "funnels._adopted"
 BAR_HEIGHT = 56  # pixels per funnel stage: its name and numbers on white above a thinner bar
-COMPARE_HEIGHT = 340  # the shapes chart, legend not included
+COMPARE_HEIGHT = 340  # the shapes chart (its legend is beside it)
 CALIBRATION_HEIGHT = 400  # stated against observed, legend not included
 TITLE_HEIGHT = 50  # the panel's title and subtitle, so the stages keep their BAR_HEIGHT
 
@@ -246,8 +246,8 @@ def _show_comparison(result: FunnelViews, panels: list, basis: str) -> None:
     left_off = [t for _, t, rows in panels if (rows["lost_unknown"] > 0).any()]
     if known:
         chart = comparison_chart(known, basis=basis, labels=labels)
-        # room for the plot plus one legend line per funnel under it
-        st.altair_chart(chart, width="stretch", height=COMPARE_HEIGHT + 30 * len(known), key="funnels.compare")
+        # the legend sits beside the plot: the height is the plot's
+        st.altair_chart(chart, width="stretch", height=COMPARE_HEIGHT, key="funnels.compare")
     if left_off:
         st.caption(tr("funnels.compare_left_off", funnels="; ".join(left_off)))
     found = result.bottlenecks
