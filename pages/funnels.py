@@ -415,7 +415,8 @@ def _show_calibration(result: FunnelViews, min_count: int) -> None:
         "name": tr("funnels.label.name"),
         **_flag_labels(),
     }
-    columns = ["n", "stated", "observed", "low", "high", "expected", "wins", "oe", "brier", "reliable", "flag"]
+    # the verdict and the figures it rests on first: in a half-width column the rest may scroll
+    columns = ["flag", "n", "stated", "observed", "oe", "low", "high", "expected", "wins", "brier", "reliable"]
     formats = {
         "counts": ["n", "wins"],
         "shares": ["stated", "observed", "low", "high"],
@@ -443,6 +444,7 @@ def _show_calibration(result: FunnelViews, min_count: int) -> None:
             cell_css={c: red for c in shown},
             hide_index=True,
             width="stretch",
+            column_config={tr("funnels.col.owner"): st.column_config.Column(pinned=True)},
             key="funnels.cal_seller",
         )
     with right:
@@ -455,7 +457,13 @@ def _show_calibration(result: FunnelViews, min_count: int) -> None:
         table = by_stage.copy()
         table["flag"] = table["flag"].map(lambda f: tr(f"funnels.flag.{f or 'none'}"))
         _show(
-            table, ["funnel", "stage", *columns], **formats, hide_index=True, width="stretch", key="funnels.cal_stage"
+            table,
+            ["stage", "funnel", *columns],
+            **formats,
+            hide_index=True,
+            width="stretch",
+            column_config={tr("funnels.col.stage"): st.column_config.Column(pinned=True)},
+            key="funnels.cal_stage",
         )
 
 

@@ -77,6 +77,11 @@ def period_dates(period: Period) -> str:
     return f"{date_text(period.start, lang())} – {date_text(period.end, lang())}"
 
 
+def _pinned(column: str) -> dict:
+    """Keep a table's naming column in view when the rest scrolls at a narrow width."""
+    return {column: st.column_config.Column(pinned=True)}
+
+
 def picker(as_of: pd.Timestamp) -> Period:
     """The period selector (and the dates of a custom one); records the choice under :data:`PERIOD_KEY`."""
     st.session_state.setdefault(KIND_KEY, DEFAULT_KIND)
@@ -248,6 +253,7 @@ def breakdown_section(forecast: PeriodForecast, deals: pd.DataFrame) -> None:
                 shares=[columns["share"]],
                 share_decimals=0,
                 hide_index=True,
+                column_config=_pinned(tr(f"period.col.{by}")),
                 key=f"period.table.{by}",
             )
     st.markdown(f"**{tr('period.deals.title')}**")
@@ -271,6 +277,7 @@ def breakdown_section(forecast: PeriodForecast, deals: pd.DataFrame) -> None:
         shares=[names["within"], names["risk_share"]],
         share_decimals=0,
         hide_index=True,
+        column_config=_pinned(names["deal_id"]),
         key="period.table.deals",
     )
     _categories(open_["amount"].fillna(0.0).to_numpy(dtype=float), q)
@@ -348,6 +355,7 @@ def comparison_section(deals: pd.DataFrame, period: Period, as_of: pd.Timestamp)
         shares=[tr("period.col.win_rate")],
         share_decimals=0,
         hide_index=True,
+        column_config=_pinned(tr("period.col.period")),
         key="period.table.compare",
     )
     with st.expander(tr("period.how")):
