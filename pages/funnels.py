@@ -416,7 +416,7 @@ def _show_calibration(result: FunnelViews, min_count: int) -> None:
         **_flag_labels(),
     }
     # the verdict and the figures it rests on first: in a half-width column the rest may scroll
-    columns = ["flag", "n", "stated", "observed", "oe", "low", "high", "expected", "wins", "brier", "reliable"]
+    columns = ["n", "flag", "stated", "observed", "oe", "low", "high", "expected", "wins", "brier", "reliable"]
     formats = {
         "counts": ["n", "wins"],
         "shares": ["stated", "observed", "low", "high"],
