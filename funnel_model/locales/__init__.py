@@ -1,15 +1,17 @@
 """Translation catalogs, one module per area of the app."""
 
 from funnel_model.locales import (
+    clients,
     common,
     compensation,
     data,
     forecast,
     funnels,
     importer,
+    moves,
     period,
     rejection,
     report,
 )
 
-AREAS = (common, data, importer, funnels, forecast, compensation, rejection, report, period)
+AREAS = (common, data, importer, funnels, clients, forecast, moves, compensation, rejection, report, period)
