@@ -795,13 +795,17 @@ def recent_change(
     created = pd.to_datetime(deals["created_at"])
     is_closed = deals["status"].isin([WON, LOST])
     won = deals["status"] == WON
-    frame = deals[keys].astype("object").assign(
-        won_now=(won & (closed > mid) & (closed <= as_of)).astype(int),
-        closed_now=(is_closed & (closed > mid) & (closed <= as_of)).astype(int),
-        won_before=(won & (closed > first) & (closed <= mid)).astype(int),
-        closed_before=(is_closed & (closed > first) & (closed <= mid)).astype(int),
-        created_now=((created > mid) & (created <= as_of)).astype(int),
-        created_before=((created > first) & (created <= mid)).astype(int),
+    frame = (
+        deals[keys]
+        .astype("object")
+        .assign(
+            won_now=(won & (closed > mid) & (closed <= as_of)).astype(int),
+            closed_now=(is_closed & (closed > mid) & (closed <= as_of)).astype(int),
+            won_before=(won & (closed > first) & (closed <= mid)).astype(int),
+            closed_before=(is_closed & (closed > first) & (closed <= mid)).astype(int),
+            created_now=((created > mid) & (created <= as_of)).astype(int),
+            created_before=((created > first) & (created <= mid)).astype(int),
+        )
     )
     out = frame.groupby(keys, dropna=False, sort=False, as_index=False).sum()
     for when in ("now", "before"):
