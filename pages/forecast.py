@@ -371,6 +371,8 @@ def panel(deals: pd.DataFrame, history: pd.DataFrame | None, config_json: str) -
         with top:
             period = _period_top(inputs, deals, stage_p, p, plan)
         with right:
+            if period is not None:  # the period's tiles above are the plan's; these count every open deal
+                st.caption(tr("period.all_open_note"))
             _metrics(forecast_summary(whatif, plan), forecast_summary(base, plan))
             _distribution(whatif, base, plan)
             _bands(base, uncertain, plan)

@@ -224,4 +224,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     # the Compensation page's period: first and last month
     "compensation.period_from": {"en": "From month (close date)", "ru": "С месяца (дата закрытия)"},
     "compensation.period_to": {"en": "To month, inclusive", "ru": "По месяц включительно"},
+    "period.all_open_note": {
+        "en": "Below: all open deals, whenever they close (not only in the period), with the chance that they alone bring the plan.",
+        "ru": "Ниже: все открытые сделки, когда бы они ни закрылись (не только в периоде), и вероятность, что они одни дадут план.",
+    },
 }
