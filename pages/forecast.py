@@ -44,6 +44,7 @@ from ui.moves import panel as moves_panel
 PLAN_KEY = "forecast.plan"
 CONFIDENCE_KEY = "forecast.confidence"
 OWN_KEY = "forecast.own"
+PLAN_MEMO_KEY = "forecast.plan_memo"  # the last reverse funnel, shared by the headline and the plan section
 METRICS = ("mean", "p10", "p50", "p90", "p_plan")
 KEEP = "session"  # assumptions survive a visit to another page
 
@@ -294,7 +295,7 @@ def _plan(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, plan: floa
         persist_state=KEEP,
     )
     conf = f"{confidence} %"
-    stages, funnels = plan_by_funnel(inputs, stage_p, p, plan, confidence / 100)
+    stages, funnels = _plan_tables(inputs, stage_p, p, plan, confidence / 100)
     st.caption(tr("forecast.plan_note"))
     labels = {
         "stage": tr("forecast.axis.stage"),
@@ -324,6 +325,16 @@ def _plan(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, plan: floa
         chart.altair_chart(reverse_funnel_chart(table, labels, lang()), width="stretch")
 
 
+def _plan_tables(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, target: float, confidence: float):
+    """:func:`plan_by_funnel`, computed once per rerun for the headline and the reverse funnel (kept per session)."""
+    key = (id(inputs), np.asarray(stage_p).tobytes(), np.asarray(p).tobytes(), float(target), float(confidence))
+    memo = st.session_state.get(PLAN_MEMO_KEY)
+    if memo is None or memo[0] != key:
+        memo = (key, plan_by_funnel(inputs, stage_p, p, target, confidence))
+        st.session_state[PLAN_MEMO_KEY] = memo
+    return memo[1]
+
+
 def _period_top(inputs: ForecastInputs, deals: pd.DataFrame, stage_p: np.ndarray, p: np.ndarray, plan: float):
     """The period picker, the headline sentence and its tiles; the period's forecast, or None without timing."""
     st.subheader(tr("period.title"))
@@ -340,7 +351,7 @@ def _period_top(inputs: ForecastInputs, deals: pd.DataFrame, stage_p: np.ndarray
     confidence = st.session_state.get(CONFIDENCE_KEY, 90) / 100
     funnels = None
     if plan_blocker(inputs) is None and plan > forecast.already:
-        _, funnels = plan_by_funnel(inputs, stage_p, forecast.within, plan - forecast.already, confidence)
+        _, funnels = _plan_tables(inputs, stage_p, forecast.within, plan - forecast.already, confidence)
     period_view.headline(forecast, plan, funnels, confidence)
     return forecast
 
