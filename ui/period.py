@@ -142,15 +142,10 @@ def headline(forecast: PeriodForecast, plan: float, funnels: pd.DataFrame | None
     s = forecast.summary(plan)
     end = date_text(forecast.period.end, lang())
     conf = percent(confidence, lang(), 0)
+    low = short_money(s["p10"], lang())
+    span = money(s["p90"]) if low == short_money(s["p90"], lang()) else f"{low}–{money(s['p90'])}"
     if plan > 0:
-        text = tr(
-            "period.headline",
-            end=end,
-            low=short_money(s["p10"], lang()),
-            high=money(s["p90"]),
-            plan=money(plan),
-            chance=_chance(s["p_plan"]),
-        )
+        text = tr("period.headline", end=end, span=span, plan=money(plan), chance=_chance(s["p_plan"]))
         wins, leads = _need(funnels)
         if s["p_plan"] >= confidence:
             text += " " + tr("period.headline_covered", conf=conf)
@@ -162,7 +157,7 @@ def headline(forecast: PeriodForecast, plan: float, funnels: pd.DataFrame | None
                 leads=number(math.ceil(leads), lang()),
             )
     else:
-        text = tr("period.headline_no_plan", end=end, low=short_money(s["p10"], lang()), high=money(s["p90"]))
+        text = tr("period.headline_no_plan", end=end, span=span)
     st.markdown(f"#### {text}")
     tiles = st.columns(4)
     for col, key, value in zip(

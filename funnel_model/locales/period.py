@@ -29,16 +29,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "period.currency": {"en": "Currency", "ru": "Валюта"},
     "period.headline": {
-        "en": "By {end} you will most likely win {low}–{high}; the {plan} plan has a {chance} chance.",
-        "ru": "К {end} вы скорее всего выиграете {low}–{high}; план {plan} выполнится с вероятностью {chance}.",
+        "en": "By {end} you will most likely win {span}; the {plan} plan has a {chance} chance.",
+        "ru": "К {end} вы скорее всего выиграете {span}; план {plan} выполнится с вероятностью {chance}.",
     },
     "period.headline_no_plan": {
-        "en": "By {end} you will most likely win {low}–{high}.",
-        "ru": "К {end} вы скорее всего выиграете {low}–{high}.",
+        "en": "By {end} you will most likely win {span}.",
+        "ru": "К {end} вы скорее всего выиграете {span}.",
     },
     "period.headline_need": {
-        "en": "For {conf} you need about {wins} more wins than the open deals bring — about {leads} new leads in the period.",
-        "ru": "Для {conf} нужно примерно на {wins} выигрышей больше, чем дадут открытые сделки, — примерно {leads} новых лидов за период.",
+        "en": "For {conf} you need wins beyond the open deals: about {wins}, which takes about {leads} new leads in the period.",
+        "ru": "Для {conf} нужны выигрыши сверх открытых сделок: около {wins}, а для них — около {leads} новых лидов за период.",
     },
     "period.headline_covered": {
         "en": "That is at least {conf}: the open deals and the usual inflow of new deals should do it.",

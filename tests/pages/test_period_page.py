@@ -6,6 +6,7 @@ from functools import cache
 
 import numpy as np
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from funnel_model import derive_segments, read_deals
 from funnel_model.forecast_views import deal_probabilities
@@ -13,7 +14,7 @@ from funnel_model.formatting import date_text, percent, short_money
 from funnel_model.i18n import t
 from funnel_model.period import backtest, compare_periods, period_bounds, plan_for_period
 from tests.pages import apptest
-from tests.pages.test_forecast_page import DATA, demo_inputs, sliders_at
+from tests.pages.test_forecast_page import APP, DATA, NO_WIN_HEADER, NO_WIN_ROWS, demo_inputs, sliders_at
 
 PAGE = "pages/forecast.py"
 
@@ -77,7 +78,7 @@ def test_a_plan_out_of_reach_says_the_wins_and_leads_needed_and_a_next_month_per
     s = f.summary(plan)
     assert s["p_plan"] < 0.01
     assert f"the {short_money(plan, 'en')} ₽ plan has a < 1 % chance" in text
-    assert "For 90 % you need about " in text and " new leads in the period." in text
+    assert "For 90 % you need wins beyond the open deals: about " in text and " new leads in the period." in text
     assert tiles(at, "en")["p_plan"] == "< 1 %"
     # nothing already won in November: the reverse funnel works on the whole plan
     assert f.already == 0 and f.before > 0
@@ -120,3 +121,19 @@ def test_breakdown_tables_add_up_to_the_open_deals_expected_in_the_period():
     expected = compare_periods(demo_deals(), f.period, as_of=demo_inputs().as_of)
     assert compare["Won"].tolist() == expected["won"].tolist()
     np.testing.assert_allclose(compare["Revenue won"], expected["revenue"])
+
+
+def test_a_young_account_with_a_sure_period_names_one_figure_not_a_range():
+    """9 deals, one won on 10.03.2024 (the data's last day), no open deal old enough to close by the quarter's end."""
+    won = "209;И;150 000;Иванов;20.02.2024;10.03.2024;Успешно реализовано;Продажи"
+    content = ("\r\n".join([NO_WIN_HEADER, *NO_WIN_ROWS, won]) + "\r\n").encode("cp1251")
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["lang"] = "ru"
+    at.run()
+    at.file_uploader(key="data.upload").upload("amo.csv", content, "text/csv").run()
+    at.switch_page(PAGE)
+    at.run()
+    apptest.assert_clean(at)
+    text = headline(at)
+    assert text.startswith("#### К 31.03.2024 вы скорее всего выиграете 150\u00a0тыс. ₽; план ")
+    assert tiles(at, "ru")["p10"] == tiles(at, "ru")["p90"] == "150\u00a0тыс. ₽"
