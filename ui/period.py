@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from funnel_model.charts.period import backtest_chart
-from funnel_model.formatting import date_text, number, percent, short_money
+from funnel_model.formatting import chance, date_text, number, percent, short_money
 from funnel_model.period import (
     PERIOD_KINDS,
     Period,
@@ -65,11 +65,8 @@ def money(x: float) -> str:
 
 
 def _chance(x: float) -> str:
-    if 0 < x < 0.01:
-        return f"< {percent(0.01, lang(), 0)}"
-    if 0.99 < x < 1:
-        return f"> {percent(0.99, lang(), 0)}"
-    return percent(x, lang(), 0)
+    """A chance in whole percents, by the app's one rule (never "0 %" or "100 %" unless exact)."""
+    return chance(x, lang(), 0)
 
 
 def period_dates(period: Period) -> str:
