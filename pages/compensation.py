@@ -11,8 +11,6 @@ the rejection-math page.
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -25,6 +23,7 @@ from funnel_model.forecast_views import ForecastInputs, prepare_forecast
 from funnel_model.formatting import money, number, percent, signed
 from funnel_model.schema import WON
 from ui import data
+from ui.downloads import download_table
 from ui.guard import guarded
 from ui.i18n import lang, tr
 from ui.tables import show_table
@@ -392,12 +391,16 @@ def _pay_labels() -> dict[str, str]:
     }
 
 
-def _xlsx(pay: pd.DataFrame, company: pd.DataFrame) -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
-        pay.to_excel(writer, sheet_name="pay", index=False)
-        company.to_excel(writer, sheet_name="company")
-    return buffer.getvalue()
+def _xlsx_formats(table: pd.DataFrame, labels: dict[str, str]) -> dict[str, str]:
+    """XLSX number formats of ``table``'s numeric columns under their shown headers."""
+
+    def kind(column: str) -> str:
+        if column in SHARE_COLUMNS or column == "cost_of_sales":
+            return "percent"
+        return "count" if column in COUNT_COLUMNS else "money"
+
+    numeric = [c for c in table.columns if pd.api.types.is_numeric_dtype(table[c])]
+    return {labels.get(c, c): kind(c) for c in numeric}
 
 
 def _delta(text: str) -> str:
@@ -581,20 +584,13 @@ with guarded():
     with st.container(key="compensation.pay_table"):
         _show(long, pay_labels, hide_index=True)
 
-    downloads = st.container(horizontal=True)
-    downloads.download_button(
-        tr("compensation.download_csv"),
-        shown.to_csv(index=False).encode("utf-8-sig"),
-        file_name="pay.csv",
-        mime="text/csv",
-        key="compensation.download_csv",
-    )
-    downloads.download_button(
-        tr("compensation.download_xlsx"),
-        _xlsx(shown, company_shown),
-        file_name="pay.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key="compensation.download_xlsx",
+    download_table(
+        shown,
+        "pay",
+        "compensation.download",
+        labels=(tr("compensation.download_csv"), tr("compensation.download_xlsx")),
+        formats=_xlsx_formats(long, pay_labels) | _xlsx_formats(company, company_labels),
+        sheets={"pay": shown, "company": company_shown.rename_axis(tr("compensation.plan")).reset_index()},
     )
 
     # ---- pay curves

@@ -7,8 +7,9 @@ from funnel_model.locales import (
     forecast,
     funnels,
     importer,
+    presenting,
     rejection,
     report,
 )
 
-AREAS = (common, data, importer, funnels, forecast, compensation, rejection, report)
+AREAS = (common, data, importer, funnels, forecast, compensation, rejection, report, presenting)

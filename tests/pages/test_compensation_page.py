@@ -148,7 +148,8 @@ def test_the_pay_table_download_keeps_numbers_as_numbers(monkeypatch):
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
     at = open_page("ru")
     df = pay_table(at, ("План", "Продавец", "План продаж", "Итого"))
-    csv = pd.read_csv(io.BytesIO(saved["pay.csv"]), encoding="utf-8-sig")
+    # the Russian CSV is what a Russian Excel opens: «;» between fields, decimal comma
+    csv = pd.read_csv(io.BytesIO(saved["pay.csv"]), sep=";", decimal=",", encoding="utf-8-sig")
     assert list(csv.columns) == list(df.columns)
     for column in ("Итого", "Выполнение", "План продаж"):  # not «1 234 567» or «25,3 %» text
         assert pd.api.types.is_float_dtype(csv[column]), column
