@@ -17,11 +17,22 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+import pandas as pd
+
 from funnel_model.compensation import CompensationPlan
 from funnel_model.config import FunnelConfig
 from funnel_model.errors import CompensationPlanError, ConfigError, ScenarioError
 
-__all__ = ["SCENARIO_FORMAT", "SCENARIO_VERSION", "Scenario", "StageProbability"]
+__all__ = [
+    "FIGURES",
+    "SCENARIO_FORMAT",
+    "SCENARIO_VERSION",
+    "Scenario",
+    "StageProbability",
+    "key_figures",
+    "stage_probabilities_for",
+]
 
 SCENARIO_FORMAT = "funnel-scenario"
 SCENARIO_VERSION = 1
@@ -299,3 +310,118 @@ _FIELDS: dict[str, Callable[[object, str], Any]] = {
     "rejection": _mapping(_setting),
     "extras": _mapping(_json_value),
 }
+
+
+# ------------------------------------------------------------------ a scenario's key figures
+
+FIGURES = ("mean", "p10", "p50", "p90", "p_plan", "leads", "cost_of_sales_a", "cost_of_sales_b")
+
+
+def stage_probabilities_for(stages, scenario: Scenario) -> np.ndarray:
+    """The scenario's what-if probability of each row of a forecast's stage table; the configured one where it has none.
+
+    Parameters
+    ----------
+    stages : DataFrame
+        ``ForecastInputs.stages`` (columns ``funnel``, ``part``, ``stage``, ``configured``).
+    scenario : Scenario
+    """
+    chosen = {(s.funnel, s.segment, s.stage): s.probability for s in scenario.stage_probabilities}
+    return np.array(
+        [
+            chosen.get((str(row.funnel), str(row.part), str(row.stage)), float(row.configured))
+            for row in stages.itertuples()
+        ],
+        dtype=float,
+    )
+
+
+def key_figures(
+    deals: pd.DataFrame,
+    history: pd.DataFrame | None,
+    config: FunnelConfig,
+    scenario: Scenario,
+    *,
+    default_plan: float | None = None,
+    default_confidence: int = 90,
+) -> dict[str, float]:
+    """The figures two scenarios are compared by, on the same deals.
+
+    Parameters
+    ----------
+    deals : DataFrame
+        Canonical deals; segments are derived again with the scenario's
+        dormancy window and funnel → segment choices.
+    history : DataFrame or None
+        Stage history.
+    config : FunnelConfig
+        Used where the scenario keeps no config of its own.
+    scenario : Scenario
+    default_plan : float, optional
+        Used where the scenario has no plan target; by default the Forecast
+        page's: the median revenue at historical rates, to two digits.
+    default_confidence : int
+        Used where the scenario has no confidence.
+
+    Returns
+    -------
+    dict
+        ``mean``, ``p10``, ``p50``, ``p90`` (revenue of the open pipeline),
+        ``p_plan`` (chance of reaching the plan), ``leads`` (new leads needed
+        on average to close the gap to the plan, NaN when the data cannot
+        tell), ``cost_of_sales_a`` / ``_b`` (pay over won revenue of the pay
+        period under each plan, NaN without plan, targets or period).
+    """
+    from funnel_model.compensation import company_totals, date_won_deals, pay_from_actuals, period_months
+    from funnel_model.forecast import revenue_distribution
+    from funnel_model.forecast_views import (
+        deal_probabilities,
+        forecast_summary,
+        plan_blocker,
+        plan_by_funnel,
+        prepare_forecast,
+    )
+    from funnel_model.segments import derive_segments
+
+    deals = deals.assign(
+        segment=derive_segments(
+            deals, dormancy_days=scenario.dormancy_days, funnel_segments=dict(scenario.funnel_segments) or None
+        )
+    )
+    inputs = prepare_forecast(deals, scenario.config or config, history)
+    stage_p = stage_probabilities_for(inputs.stages, scenario)
+    p = deal_probabilities(inputs, stage_p, own=scenario.own_estimates)
+    dist = revenue_distribution(inputs.open_deals["amount"].to_numpy(), p)
+    plan = scenario.plan_target if scenario.plan_target is not None else default_plan
+    if plan is None:
+        median = revenue_distribution(
+            inputs.open_deals["amount"].to_numpy(), deal_probabilities(inputs, inputs.stages["rate"].to_numpy())
+        ).quantile(0.5)
+        plan = float(f"{median:.2g}") if median > 0 else 0.0
+    figures = dict(forecast_summary(dist, plan))
+    figures["leads"] = math.nan
+    if plan_blocker(inputs) is None:
+        confidence = (scenario.confidence or default_confidence) / 100
+        _, funnels = plan_by_funnel(inputs, stage_p, p, plan, confidence)
+        figures["leads"] = float(funnels["leads_mean"].sum())
+    for x in PLAN_NAMES:
+        figures[f"cost_of_sales_{x}"] = math.nan
+        plan_x = scenario.plans.get(x)
+        if plan_x is None or not scenario.targets or scenario.pay_period is None:
+            continue
+        start = pd.Period(scenario.pay_period[0], "M").start_time
+        end = (pd.Period(scenario.pay_period[1], "M") + 1).start_time
+        conditions = pd.DataFrame.from_dict(
+            {seller: dict(met) for seller, met in scenario.conditions.items()}, orient="index"
+        )
+        pay = pay_from_actuals(
+            plan_x,
+            date_won_deals(deals)[0],
+            pd.Series(dict(scenario.targets), dtype=float),
+            start,
+            end,
+            conditions=conditions if not conditions.empty else None,
+            months=period_months(start, end),
+        )
+        figures[f"cost_of_sales_{x}"] = company_totals(pay)["cost_of_sales"]
+    return {k: float(figures[k]) for k in FIGURES}

@@ -1,8 +1,13 @@
-"""Placeholder until this page is built: says what it will show."""
+"""Report: a one-page report of the current scenario, and the scenarios themselves (keep, save, load, compare)."""
 
 import streamlit as st
 
+from ui import data
+from ui.guard import guarded
 from ui.i18n import tr
+from ui.scenario import scenario_panel
 
 st.title(tr("page.report"))
-st.info(tr("page.not_built", what=tr("report.will_show")))
+with guarded():
+    dataset = data.current()
+    scenario_panel(dataset)

@@ -36,6 +36,52 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The scenario holds a number that is not finite and cannot be saved ({detail}).",
         "ru": "В сценарии есть бесконечное или неопределённое число, его нельзя сохранить ({detail}).",
     },
+    "scenario.header": {"en": "Scenarios", "ru": "Сценарии"},
+    "scenario.intro": {
+        "en": "A scenario is every assumption you changed: funnel settings, what-if rates, plan, pay plans with "
+        "targets, rejection-math settings. Keep several here, compare two, save one to a file and load it later.",
+        "ru": "Сценарий — все изменённые вами допущения: настройка воронок, ставки «что если», план, планы "
+        "мотивации с планами продаж, настройки математики отказов. Сохраните несколько, сравните два, "
+        "выгрузите в файл и загрузите позже.",
+    },
+    "scenario.default_name": {"en": "Scenario {n}", "ru": "Сценарий {n}"},
+    "scenario.name": {"en": "Scenario name", "ru": "Название сценария"},
+    "scenario.keep": {"en": "Keep as named", "ru": "Запомнить"},
+    "scenario.save": {"en": "Save scenario (JSON)", "ru": "Сохранить сценарий (JSON)"},
+    "scenario.load": {"en": "Load a scenario (JSON)", "ru": "Загрузить сценарий (JSON)"},
+    "scenario.load_failed": {
+        "en": "The scenario was not loaded; everything stays as it was. {reason}",
+        "ru": "Сценарий не загружен, всё осталось как было. {reason}",
+    },
+    "scenario.loaded": {
+        "en": "Scenario “{name}” is now in use on every page.",
+        "ru": "Сценарий «{name}» применён на всех страницах.",
+    },
+    "scenario.none_kept": {
+        "en": "No scenario kept yet: name the current assumptions and press “Keep as named”.",
+        "ru": "Сохранённых сценариев пока нет: назовите текущие допущения и нажмите «Запомнить».",
+    },
+    "scenario.kept": {"en": "Kept scenarios", "ru": "Сохранённые сценарии"},
+    "scenario.apply": {"en": "Use this one", "ru": "Применить"},
+    "scenario.compare": {"en": "Two scenarios side by side", "ru": "Два сценария рядом"},
+    "scenario.compare_one": {"en": "First", "ru": "Первый"},
+    "scenario.compare_two": {"en": "Second", "ru": "Второй"},
+    "scenario.current": {"en": "As now", "ru": "Как сейчас"},
+    "scenario.figure": {"en": "Figure", "ru": "Показатель"},
+    "scenario.figure.mean": {"en": "Expected revenue of the open deals", "ru": "Ожидаемая выручка открытых сделок"},
+    "scenario.figure.p10": {"en": "P10 (bad case)", "ru": "P10 (плохой случай)"},
+    "scenario.figure.p50": {"en": "P50 (median)", "ru": "P50 (медиана)"},
+    "scenario.figure.p90": {"en": "P90 (good case)", "ru": "P90 (хороший случай)"},
+    "scenario.figure.p_plan": {"en": "Chance to reach the plan", "ru": "Вероятность выполнить план"},
+    "scenario.figure.leads": {"en": "New leads needed (average)", "ru": "Нужно новых лидов (в среднем)"},
+    "scenario.figure.cost_of_sales_a": {"en": "Cost of sales, plan A", "ru": "Стоимость продаж, план A"},
+    "scenario.figure.cost_of_sales_b": {"en": "Cost of sales, plan B", "ru": "Стоимость продаж, план B"},
+    "scenario.compare_note": {
+        "en": "Both on the same data. Cost of sales needs the scenario's pay plans, targets and pay period "
+        "(visit Compensation before keeping it); “—” where it has none.",
+        "ru": "Оба на одних данных. Для стоимости продаж нужны планы мотивации, планы продаж и период выплат "
+        "сценария (откройте «Мотивацию» перед сохранением); «—», если их нет.",
+    },
 }
 
 # "the field should be ...": one message per kind of value, so the expectation is in the reader's language

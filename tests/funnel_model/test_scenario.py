@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -128,3 +129,35 @@ def test_not_a_scenario_at_all(text):
 def test_a_scenario_that_cannot_be_written_says_so():
     with pytest.raises(ScenarioError):
         Scenario(plan_target=float("inf")).to_json()
+
+
+def test_key_figures_use_the_scenarios_rates_and_fall_back_to_the_config():
+    import pandas as pd
+
+    from funnel_model.scenario import key_figures
+    from funnel_model.schema import conform
+
+    config = FunnelConfig([FunnelSpec("f", [StageSpec("a", 0.2), StageSpec("b", 0.5)], won=["won"], lost=["lost"])])
+    day = pd.Timestamp("2024-01-01")
+    deals = pd.DataFrame(
+        {
+            "deal_id": ["1", "2", "3", "4"],
+            "client_id": ["c1", "c2", "c3", "c4"],
+            "funnel": "f",
+            "stage": ["a", "b", "won", "lost"],
+            "status": ["open", "open", "won", "lost"],
+            "amount": [100.0, 300.0, 50.0, 70.0],
+            "owner": "x",
+            "created_at": [day] * 4,
+            "closed_at": [pd.NaT, pd.NaT, day, day],
+        }
+    )
+    deals = conform(deals)
+    # own rates for stage a only; b keeps its configured 0.5: each open deal wins with its stage's chance
+    scenario = Scenario(stage_probabilities=(StageProbability("f", "a", 0.4),), plan_target=400.0)
+    figures = key_figures(deals, None, config, scenario)
+    assert figures["mean"] == pytest.approx(0.4 * 100 + 0.5 * 300)
+    assert figures["p_plan"] == pytest.approx(0.4 * 0.5)  # both must win to reach 400
+    # none 0.3, a only 0.2, b only 0.3, both 0.2: CDF 0.3 at 0, 0.5 at 100, 0.8 at 300, 1 at 400
+    assert (figures["p10"], figures["p50"], figures["p90"]) == pytest.approx((0.0, 100.0, 400.0))
+    assert np.isnan(figures["cost_of_sales_a"])  # no pay plan in the scenario

@@ -1,0 +1,97 @@
+"""The Report page through AppTest: scenarios kept, saved, changed and loaded back; a bad file changes nothing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+from tests.pages.apptest import assert_clean, open_page
+
+REPORT, FORECAST = "pages/report.py", "pages/forecast.py"
+
+
+@pytest.fixture
+def saved(monkeypatch):
+    files: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def keep(self, path_or_data, mimetype, kind, filename=None):
+        files[filename] = path_or_data
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
+    return files
+
+
+def go(at: AppTest, page: str) -> AppTest:
+    at.switch_page(page)
+    at.run()
+    assert_clean(at)
+    return at
+
+
+def first_slider(at: AppTest):
+    return next(s for s in at.slider if str(s.key).startswith("forecast.p."))
+
+
+def test_save_change_load_restores_the_assumptions(saved):
+    at = open_page(FORECAST)
+    slider = first_slider(at)
+    key = slider.key
+    slider.set_value(77).run()
+    at.number_input(key="forecast.plan").set_value(12_345_000.0).run()
+    assert_clean(at)
+    go(at, REPORT)
+    file = saved["scenario.json"]  # the page offers the session's scenario afresh on every run
+    scenario = json.loads(file)
+    assert scenario["plan_target"] == 12_345_000.0
+    assert any(s["probability"] == 0.77 for s in scenario["stage_probabilities"])
+
+    go(at, FORECAST)
+    at.slider(key=key).set_value(5).run()
+    at.number_input(key="forecast.plan").set_value(1_000.0).run()
+    go(at, REPORT)
+    at.file_uploader(key="scenario.upload").upload("scenario.json", file, "application/json").run()
+    assert_clean(at)
+    assert any("now in use" in s.value for s in at.success)
+    go(at, FORECAST)
+    assert at.slider(key=key).value == 77
+    assert at.number_input(key="forecast.plan").value == 12_345_000.0
+
+
+@pytest.mark.parametrize(
+    ("content", "named"),
+    [
+        (b'{"format": "funnel-scenario", "version": 1, "plan_target": "lots"}', "plan_target"),
+        (b'{"format": "funnel-scenario", "version": 7}', "version 7"),
+        (b'{"format": "funnel-scenario", "vers', "line 1"),
+    ],
+)
+def test_a_bad_scenario_file_is_named_and_changes_nothing(content, named):
+    at = open_page(FORECAST)
+    slider = first_slider(at)
+    key = slider.key
+    slider.set_value(33).run()
+    go(at, REPORT)
+    at.file_uploader(key="scenario.upload").upload("bad.json", content, "application/json").run()
+    assert not at.exception
+    assert any(named in e.value and "stays as it was" in e.value for e in at.error), [e.value for e in at.error]
+    go(at, FORECAST)
+    assert at.slider(key=key).value == 33
+
+
+def test_kept_scenarios_are_compared_side_by_side():
+    at = open_page(REPORT)
+    at.button(key="scenario.keep").click().run()
+    go(at, FORECAST)
+    at.number_input(key="forecast.plan").set_value(1.5e8).run()  # twice the expected revenue: out of reach
+    go(at, REPORT)
+    table = at.dataframe[0].value.set_index("Figure")
+    assert list(table.columns) == ["As now", "Scenario 1"]
+    assert table.loc["Chance to reach the plan", "As now"] == "0.0 %"
+    assert table.loc["Chance to reach the plan", "Scenario 1"] != "0.0 %"
+    # the same pipeline: the revenue figures agree
+    assert table.loc["P50 (median)", "As now"] == table.loc["P50 (median)", "Scenario 1"]
