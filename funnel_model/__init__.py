@@ -45,6 +45,9 @@ _EXPORTS = {
     # keeping and handing over work
     "Scenario": "funnel_model.scenario",
     "StageProbability": "funnel_model.scenario",
+    "save_project": "funnel_model.project",
+    "load_project": "funnel_model.project",
+    "Project": "funnel_model.project",
     "to_csv": "funnel_model.export",
     "to_xlsx": "funnel_model.export",
 }

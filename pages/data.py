@@ -23,6 +23,7 @@ from ui import data
 from ui.downloads import download_table
 from ui.guard import guarded
 from ui.i18n import lang, tr
+from ui.project import project_panel
 from ui.tables import show_table
 
 PREVIEW_ROWS = 200
@@ -526,3 +527,4 @@ with guarded():
     _config(dataset)
     _preview(dataset)
     _problems(dataset)
+    project_panel(dataset, key="data.project")

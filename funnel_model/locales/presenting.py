@@ -82,6 +82,61 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Оба на одних данных. Для стоимости продаж нужны планы мотивации, планы продаж и период выплат "
         "сценария (откройте «Мотивацию» перед сохранением); «—», если их нет.",
     },
+    "project.error.not_zip": {
+        "en": "This is not a Funnel project file (not a zip archive, or cut short: {detail}). "
+        "Save the project again and open the new file.",
+        "ru": "Это не файл проекта Funnel (не zip-архив или файл обрезан: {detail}). "
+        "Сохраните проект заново и откройте новый файл.",
+    },
+    "project.error.foreign": {
+        "en": "This zip is not a Funnel project (no Funnel manifest.json inside). Open a file saved with "
+        "“Save project”.",
+        "ru": "Этот zip — не проект Funnel (внутри нет manifest.json Funnel). Откройте файл, сохранённый кнопкой "
+        "«Сохранить проект».",
+    },
+    "project.error.version": {
+        "en": "The project file is of version {found}; this app reads version {expected}. "
+        "Save it again from the app version that made it.",
+        "ru": "Файл проекта версии {found}, а приложение читает версию {expected}. "
+        "Сохраните его заново в той версии приложения, где он создан.",
+    },
+    "project.error.missing": {
+        "en": "The project file has no “{part}”; it is damaged. Save the project again.",
+        "ru": "В файле проекта нет части «{part}», он повреждён. Сохраните проект заново.",
+    },
+    "project.error.part": {
+        "en": "The project's part “{part}” cannot be read ({detail}). The file is damaged or was edited; "
+        "save the project again.",
+        "ru": "Не удаётся прочитать часть проекта «{part}» ({detail}). Файл повреждён или изменён вручную; "
+        "сохраните проект заново.",
+    },
+    "project.error.rows": {
+        "en": "The project's part “{part}” holds {found} rows, its manifest says {expected}. "
+        "The file is damaged; save the project again.",
+        "ru": "В части проекта «{part}» строк: {found}, а в описании: {expected}. "
+        "Файл повреждён; сохраните проект заново.",
+    },
+    "project.error.too_large": {
+        "en": "The project file would inflate to {size} bytes, more than a project can hold; it was not opened.",
+        "ru": "Файл проекта распаковался бы в {size} байт — больше, чем бывает у проекта; он не открыт.",
+    },
+    "project.header": {"en": "Project file", "ru": "Файл проекта"},
+    "project.intro": {
+        "en": "One file with the data, the column mapping, the import problems and every scenario: keep each "
+        "client's work on your computer and open it here to continue exactly where you left off.",
+        "ru": "Один файл с данными, сопоставлением столбцов, проблемами импорта и всеми сценариями: храните работу "
+        "по каждому клиенту у себя и открывайте здесь, чтобы продолжить ровно с того же места.",
+    },
+    "project.save": {"en": "Save project", "ru": "Сохранить проект"},
+    "project.open": {"en": "Open a project file", "ru": "Открыть файл проекта"},
+    "project.open_failed": {
+        "en": "The project was not opened; the data and settings in use stay as they were. {reason}",
+        "ru": "Проект не открыт, данные и настройки остались прежними. {reason}",
+    },
+    "project.opened": {
+        "en": "Project “{name}” is open: its data, mapping and scenarios are in use on every page.",
+        "ru": "Проект «{name}» открыт: его данные, сопоставление и сценарии применены на всех страницах.",
+    },
 }
 
 # "the field should be ...": one message per kind of value, so the expectation is in the reader's language

@@ -95,3 +95,46 @@ def test_kept_scenarios_are_compared_side_by_side():
     assert table.loc["Chance to reach the plan", "Scenario 1"] != "0.0 %"
     # the same pipeline: the revenue figures agree
     assert table.loc["P50 (median)", "As now"] == table.loc["P50 (median)", "Scenario 1"]
+
+
+def test_a_project_file_restores_the_whole_session_in_a_new_one(saved):
+    from funnel_model import load_project
+    from tests.pages.test_downloads import HOSTILE_CSV
+
+    at = open_page("pages/data.py")
+    at.file_uploader(key="data.upload").upload("hostile.csv", HOSTILE_CSV, "text/csv").run()
+    assert_clean(at)
+    before = at.session_state["_dataset_memo"][1]
+    go(at, FORECAST)
+    slider = first_slider(at)
+    key = slider.key
+    slider.set_value(61).run()
+    go(at, REPORT)
+    at.text_input(key="scenario.name").set_value("Осторожный").run()
+    at.button(key="scenario.keep").click().run()
+    file = saved["funnel_project.zip"]
+    project = load_project(file)
+    assert [s.name for s in project.scenarios] == ["", "Осторожный"]
+    assert len(project.problems) == 1  # the formula amount, repaired
+
+    fresh = open_page(REPORT)
+    fresh.file_uploader(key="project.upload").upload("client.zip", file, "application/zip").run()
+    assert_clean(fresh)
+    assert any("is open" in s.value for s in fresh.success)
+    after = fresh.session_state["_dataset_memo"][1]
+    import pandas as pd
+
+    pd.testing.assert_frame_equal(after.deals, before.deals, check_exact=True)
+    pd.testing.assert_frame_equal(after.problems, before.problems, check_exact=True)
+    assert after.config == before.config and after.mapping == before.mapping
+    assert list(fresh.session_state["scenarios"]) == ["Осторожный"]
+    go(fresh, FORECAST)
+    assert fresh.slider(key=key).value == 61
+
+
+def test_a_broken_project_file_changes_nothing():
+    at = open_page(REPORT)
+    at.file_uploader(key="project.upload").upload("x.zip", b"PK\x03\x04 cut short", "application/zip").run()
+    assert not at.exception
+    assert any("not opened" in e.value and "not a zip" in e.value for e in at.error), [e.value for e in at.error]
+    assert at.session_state["_dataset_memo"][1].source == "demo"
