@@ -318,7 +318,11 @@ FIGURES = ("mean", "p10", "p50", "p90", "p_plan", "leads", "cost_of_sales_a", "c
 
 
 def stage_probabilities_for(stages, scenario: Scenario) -> np.ndarray:
-    """The scenario's what-if probability of each row of a forecast's stage table; the configured one where it has none.
+    """The scenario's what-if probability of each row of a forecast's stage table.
+
+    A row takes the scenario's value for its funnel, segment part and stage;
+    else the value for the funnel as a whole (segment ""), as saved before the
+    funnel was split by segment; else its configured probability.
 
     Parameters
     ----------
@@ -327,13 +331,11 @@ def stage_probabilities_for(stages, scenario: Scenario) -> np.ndarray:
     scenario : Scenario
     """
     chosen = {(s.funnel, s.segment, s.stage): s.probability for s in scenario.stage_probabilities}
-    return np.array(
-        [
-            chosen.get((str(row.funnel), str(row.part), str(row.stage)), float(row.configured))
-            for row in stages.itertuples()
-        ],
-        dtype=float,
-    )
+    values = []
+    for row in stages.itertuples():
+        funnel, part, stage = str(row.funnel), str(row.part), str(row.stage)
+        values.append(chosen.get((funnel, part, stage), chosen.get((funnel, "", stage), float(row.configured))))
+    return np.array(values, dtype=float)
 
 
 def key_figures(

@@ -26,7 +26,7 @@ from ui.downloads import currency
 from ui.i18n import lang, tr
 from ui.tables import show_table
 
-__all__ = ["SCENARIOS_KEY", "apply", "capture", "keep", "kept", "scenario_panel"]
+__all__ = ["IN_USE_KEY", "SCENARIOS_KEY", "apply", "capture", "keep", "kept", "scenario_panel"]
 
 SCENARIOS_KEY = "scenarios"  # {name: Scenario} kept in this session
 # pages/forecast.py
@@ -229,6 +229,7 @@ def keep(scenario: Scenario) -> None:
 # ------------------------------------------------------------------ the panel
 
 NAME_KEY, UPLOAD_KEY, ERROR_KEY, LOADED_KEY = "scenario.name", "scenario.upload", "scenario.error", "scenario.loaded"
+IN_USE_KEY = "scenario.in_use"  # the name of the scenario last kept, loaded or applied (the report shows it)
 CURRENT = "\0current"  # the comparison's "as now" choice; no kept name can be it
 
 
@@ -246,18 +247,19 @@ def _on_upload(dataset: data.Dataset) -> None:
         return
     apply(scenario, dataset)
     keep(scenario)
-    ss[LOADED_KEY] = scenario.name or file.name
+    ss[LOADED_KEY] = ss[IN_USE_KEY] = scenario.name or file.name
 
 
 def _on_keep(dataset: data.Dataset) -> None:
     name = str(st.session_state.get(NAME_KEY) or "").strip() or tr("scenario.default_name", n=len(kept()) + 1)
     keep(capture(dataset, name))
+    st.session_state[IN_USE_KEY] = name
     st.session_state[NAME_KEY] = tr("scenario.default_name", n=len(kept()) + 1)
 
 
 def _on_apply(dataset: data.Dataset, name: str) -> None:
     apply(kept()[name], dataset)
-    st.session_state[LOADED_KEY] = name
+    st.session_state[LOADED_KEY] = st.session_state[IN_USE_KEY] = name
 
 
 @st.cache_data(scope="session", show_spinner=False, max_entries=16)

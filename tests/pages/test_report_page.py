@@ -138,3 +138,21 @@ def test_a_broken_project_file_changes_nothing():
     assert not at.exception
     assert any("not opened" in e.value and "not a zip" in e.value for e in at.error), [e.value for e in at.error]
     assert at.session_state["_dataset_memo"][1].source == "demo"
+
+
+def test_the_report_is_made_in_russian_with_hostile_names_escaped(saved):
+    from tests.pages.test_downloads import HOSTILE_CSV
+
+    evil = b"<script>alert(1)</script>"
+    at = open_page("pages/data.py", "ru")
+    at.file_uploader(key="data.upload").upload("evil.csv", HOSTILE_CSV.replace(b"Proposal", evil), "text/csv").run()
+    assert_clean(at)
+    go(at, REPORT)
+    at.text_input(key="report.client").set_value("ООО <script>alert(1)</script>").run()
+    at.button(key="report.make").click().run()
+    assert_clean(at)
+    html = saved["funnel_report.html"].decode("utf-8")
+    assert "<script" not in html.lower()
+    assert "ООО &lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert '<section id="funnels">' in html and "Воронки и их узкие места" in html
+    assert "<svg" in html
