@@ -190,20 +190,28 @@ def _reverse(reverse, lang, currency) -> Section:
     return Section("reverse", t("report.section.reverse", lang), text, tuple(rows))
 
 
-def _clients(deals, lang) -> Section | None:
+def _clients(deals, lang, dormancy_days: int) -> Section | None:
     try:
         from funnel_model.clients import client_base
     except ImportError:  # the client-base analysis is not in this build
         return None
-    base = client_base(deals)
-    table = base if isinstance(base, pd.DataFrame) else getattr(base, "summary", None)
-    if not isinstance(table, pd.DataFrame):
+    base = client_base(deals, dormancy_days)
+    if base.empty:
         return None
-    shown = table.tail(12)
-    rows = [tuple(str(c) for c in shown.columns)]
-    for values in shown.itertuples(index=False):
-        rows.append(tuple(number(v, lang) if isinstance(v, (int, float)) else str(v) for v in values))
-    return Section("clients", t("report.section.clients", lang), t("report.clients.text", lang), tuple(rows))
+    columns = ("new", "active", "dormant", "clients")
+    rows = [(t("report.col.month", lang), *(t(f"report.col.clients_{c}", lang) for c in columns))]
+    for r in base.tail(12).itertuples(index=False):
+        month = pd.Timestamp(r.month).strftime("%m.%Y" if lang == "ru" else "%Y-%m")
+        rows.append((month, *(number(getattr(r, c), lang) for c in columns)))
+    last = base.iloc[-1]
+    text = t(
+        "report.clients.text",
+        lang,
+        active=number(last["active"], lang),
+        dormant=number(last["dormant"], lang),
+        new=number(last["new"], lang),
+    )
+    return Section("clients", t("report.section.clients", lang), text, tuple(rows))
 
 
 def _compensation(scenario: Scenario, figures, lang, currency) -> Section:
@@ -299,7 +307,7 @@ def report_sections(
         elif key == "reverse":
             out.append(_reverse(reverse, lang, currency))
         elif key == "clients":
-            section = _clients(deals, lang)
+            section = _clients(deals, lang, scenario.dormancy_days)
             if section is not None:
                 out.append(section)
         elif key == "compensation":

@@ -51,7 +51,8 @@ TARGETS, CONDITIONS, PAY_PERIOD = "compensation.targets", "compensation.conditio
 # pages/rejection.py keeps every setting's last value here
 REJECTION_SAVED = "rejection.saved_settings"
 # JSON-able values of other pages (marketing moves, channel spend): kept as they are
-EXTRA_KEYS: tuple[str, ...] = ("clients.moves", "clients.channel_spend", "clients.spend")
+EXTRA_KEYS: tuple[str, ...] = ("moves.list", "clients.channel_spend")  # ui/moves.py, pages/clients.py
+EXTRA_WIDGETS = {"moves.list": "moves.editor"}  # an editor's own state, dropped so it shows the applied value
 
 
 def slider_key(funnel: str, stage: str, part: str = "") -> str:
@@ -180,6 +181,7 @@ def apply(scenario: Scenario, dataset: data.Dataset) -> None:
             ss[key] = value
     for key, value in scenario.extras.items():
         ss[key] = value
+        ss.pop(EXTRA_WIDGETS.get(key, ""), None)
 
 
 def _apply_pay(scenario: Scenario, dataset: data.Dataset) -> None:

@@ -77,9 +77,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "В данных нет выигранных сделок с суммой, поэтому нельзя посчитать, сколько лидов нужно для плана.",
     },
     "report.clients.text": {
-        "en": "New, active and dormant clients month by month (the last twelve months).",
-        "ru": "Новые, действующие и спящие клиенты по месяцам (последние двенадцать месяцев).",
+        "en": "Now {active} clients buy (active), {dormant} have gone quiet (dormant) and {new} have not bought yet "
+        "(new); below, month by month over the last twelve months.",
+        "ru": "Сейчас покупают {active} клиентов (действующие), {dormant} затихли (спящие), {new} ещё не купили "
+        "(новые); ниже — по месяцам за последние двенадцать месяцев.",
     },
+    "report.col.month": {"en": "Month", "ru": "Месяц"},
+    "report.col.clients_new": {"en": "New", "ru": "Новые"},
+    "report.col.clients_active": {"en": "Active", "ru": "Действующие"},
+    "report.col.clients_dormant": {"en": "Dormant", "ru": "Спящие"},
+    "report.col.clients_clients": {"en": "All clients", "ru": "Всего клиентов"},
     "report.compensation.text": {
         "en": "The two pay plans compared on the same sellers ({sellers} with targets) and the same won deals.",
         "ru": "Два плана мотивации на одних и тех же продавцах (с планом продаж: {sellers}) и сделках.",

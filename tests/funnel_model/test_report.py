@@ -66,7 +66,7 @@ def test_no_user_text_reaches_the_html_raw(report):
 
 
 def test_the_report_has_every_section_with_the_scenarios_figures(report):
-    for section in ("summary", "funnels", "forecast", "reverse", "compensation", "assumptions"):
+    for section in ("summary", "funnels", "forecast", "reverse", "clients", "compensation", "assumptions"):
         assert f'<section id="{section}">' in report
     assert "@page { size: A4" in report
     assert "Данные на 07.03.2024" in report  # the last date of the data (deal 37 closed), ДД.ММ.ГГГГ
