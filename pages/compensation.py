@@ -23,6 +23,7 @@ from funnel_model.forecast_views import ForecastInputs, prepare_forecast
 from funnel_model.formatting import money, number, percent, signed
 from funnel_model.schema import WON
 from ui import data
+from ui.charts import show_chart
 from ui.downloads import download_table
 from ui.guard import guarded
 from ui.i18n import lang, tr
@@ -578,7 +579,12 @@ with guarded():
         "part": tr("compensation.part"),
         "amount": tr("compensation.pay"),
     }
-    st.altair_chart(pay_breakdown_chart(parts, chart_labels, tuple(part_names.values()), lang()), width="stretch")
+    show_chart(
+        pay_breakdown_chart(parts, chart_labels, tuple(part_names.values()), lang()),
+        width="stretch",
+        name="pay_breakdown",
+        title=tr("compensation.pay_actuals"),
+    )
     pay_labels = _pay_labels()
     shown = long.rename(columns=pay_labels)
     with st.container(key="compensation.pay_table"):
@@ -611,7 +617,12 @@ with guarded():
         "seller": tr("compensation.seller"),
         "actual": tr("compensation.col.total"),
     }
-    st.altair_chart(pay_curve_chart(curves, points, curve_labels, lang()), width="stretch")
+    show_chart(
+        pay_curve_chart(curves, points, curve_labels, lang()),
+        width="stretch",
+        name="pay_curves",
+        title=tr("compensation.pay_curves"),
+    )
     modes = "; ".join(f"{names[x]}: {tr(f'compensation.mode.{plans[x].variable.mode.value}')}" for x in PLANS)
     st.caption(tr("compensation.curve_caption", target=money(reference, lang()), modes=modes))
 
@@ -657,7 +668,12 @@ with guarded():
         "p50": "P50",
         "p90": "P90",
     }
-    st.altair_chart(pay_forecast_chart(bands, band_labels, lang()), width="stretch")
+    show_chart(
+        pay_forecast_chart(bands, band_labels, lang()),
+        width="stretch",
+        name="pay_forecast",
+        title=tr("compensation.forecast"),
+    )
     forecast_cols = {
         "plan": tr("compensation.plan"),
         "seller": tr("compensation.seller"),

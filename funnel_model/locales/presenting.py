@@ -137,6 +137,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Project “{name}” is open: its data, mapping and scenarios are in use on every page.",
         "ru": "Проект «{name}» открыт: его данные, сопоставление и сценарии применены на всех страницах.",
     },
+    "chart.png": {"en": "PNG", "ru": "PNG"},
+    "chart.svg": {"en": "SVG", "ru": "SVG"},
+    "chart.subtitle": {
+        "en": "Data as of {as_of} · scenario: {scenario}",
+        "ru": "Данные на {as_of} · сценарий: {scenario}",
+    },
 }
 
 # "the field should be ...": one message per kind of value, so the expectation is in the reader's language

@@ -87,11 +87,25 @@ def test_hostile_names_reach_every_download_as_text(saved, lang):
 
 
 def test_pages_hand_out_tables_only_through_the_export_writer():
-    """A download button outside ui/downloads.py may only offer JSON (configs and plans), never a table."""
+    """A download button outside ui/downloads.py may offer JSON, images, HTML or a project, never a table."""
     for path in [*sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))]:
         if path.name == "downloads.py":
             continue
         source = path.read_text(encoding="utf-8")
         for call in re.finditer(r"download_button\((.*?)\n\s*\)", source, flags=re.S):
-            assert 'mime="application/json"' in call.group(1), (path.name, call.group(0)[:200])
+            assert "text/csv" not in call.group(1) and "spreadsheet" not in call.group(1), (path.name, call.group(0))
         assert "to_csv(" not in source and "to_excel(" not in source, path.name
+
+
+@pytest.mark.parametrize(
+    ("page", "charts"),
+    [
+        ("pages/rejection.py", ("rejection_first_deal", "rejection_streaks", "rejection_month")),
+        ("pages/compensation.py", ("pay_breakdown", "pay_curves", "pay_forecast")),
+    ],
+)
+def test_charts_offer_png_and_svg(page, charts):
+    at = open_page(page, "ru")
+    keys = {b.key for b in at.get("download_button")}
+    for chart in charts:
+        assert {f"{chart}.png", f"{chart}.svg"} <= keys, (chart, sorted(keys))
