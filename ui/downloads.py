@@ -15,10 +15,11 @@ import streamlit as st
 from funnel_model.export import to_csv, to_xlsx
 from ui.i18n import lang, tr
 
-__all__ = ["CURRENCY_KEY", "XLSX_MIME", "currency", "download_table"]
+__all__ = ["CURRENCIES", "CURRENCY_KEY", "XLSX_MIME", "currency", "download_table"]
 
 CURRENCY_KEY = "currency"
 DEFAULT_CURRENCY = {"ru": "₽", "en": ""}
+CURRENCIES = ("₽", "$", "€", "₸", "Br", "£", "")  # "" writes amounts without a sign
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

@@ -3,6 +3,12 @@
 MESSAGES: dict[str, dict[str, str]] = {
     "export.csv": {"en": "Download CSV", "ru": "Скачать CSV"},
     "export.xlsx": {"en": "Download XLSX", "ru": "Скачать XLSX"},
+    "export.currency": {"en": "Currency", "ru": "Валюта"},
+    "export.no_currency": {"en": "none", "ru": "без знака"},
+    "export.currency_help": {
+        "en": "The sign written after amounts in the report and in XLSX downloads.",
+        "ru": "Знак после сумм в отчёте и в скачиваемых XLSX.",
+    },
     "scenario.error.json": {
         "en": "The scenario file is not readable JSON (line {line}, column {column}: {detail}). It may be cut short: "
         "save the scenario again and load the new file.",

@@ -156,3 +156,7 @@ def test_the_report_is_made_in_russian_with_hostile_names_escaped(saved):
     assert "ООО &lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert '<section id="funnels">' in html and "Воронки и их узкие места" in html
     assert "<svg" in html
+    assert " ₽</td>" in html  # the Russian default currency on amounts
+    at.selectbox(key="currency").set_value("$").run()
+    at.button(key="report.make").click().run()
+    assert " $</td>" in saved["funnel_report.html"].decode("utf-8")
