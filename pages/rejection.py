@@ -108,6 +108,7 @@ SETTINGS = (
     Setting("rejection.n_b", "n_b", "int", 10, 1, 100_000),
     Setting("rejection.sellers", "sellers", "int", 5, 1, 10),
     Setting("rejection.seed", "seed", "int", 1, 0, 2**31 - 1),
+    Setting("rejection.names", "names", "flag", False),
 )
 BY_KEY = {s.key: s for s in SETTINGS}
 
@@ -404,6 +405,12 @@ with guarded():
     st.header(tr("rejection.data.header"))
     deals = data.current().deals
     table = seller_table(deals, MIN_SELLER_ATTEMPTS)
+    if presenter:
+        st.toggle(tr("rejection.data.show_names"), key="rejection.names")
+    real_names = table["owner"].tolist()
+    if presenter and not value("rejection.names"):  # a room sees no real seller's name unless the presenter shows it
+        table = table.assign(owner=[tr("rejection.data.alias", i=i + 1) for i in range(len(table))])
+    to_real = dict(zip(table["owner"], real_names, strict=True))
     if table.empty:
         st.info(tr("rejection.data.none", min=MIN_SELLER_ATTEMPTS))
     else:
@@ -448,7 +455,7 @@ with guarded():
         st.subheader(tr("rejection.data.sequence"))
         seller = st.selectbox(tr("rejection.data.seller"), table["owner"], key="rejection.seller")
         facts = table.set_index("owner").loc[seller]
-        outcomes = seller_outcomes(deals)[seller]
+        outcomes = seller_outcomes(deals)[to_real[seller]]
         st.caption(
             tr(
                 "rejection.data.sequence.sentence",

@@ -144,6 +144,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Проект «{name}» открыт: его данные, сопоставление и сценарии применены на всех страницах.",
     },
     "chart.png": {"en": "PNG", "ru": "PNG"},
+    "rejection.data.show_names": {"en": "Show sellers' names", "ru": "Показать имена продавцов"},
+    "rejection.data.alias": {"en": "Seller {i}", "ru": "Продавец {i}"},
     "chart.svg": {"en": "SVG", "ru": "SVG"},
     "chart.subtitle": {
         "en": "Data as of {as_of} · scenario: {scenario}",

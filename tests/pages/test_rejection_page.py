@@ -274,3 +274,18 @@ def test_pay_per_contact_shows_before_any_visit_to_compensation():
     value, p = at.number_input(key="rejection.value").value, at.slider(key="rejection.p").value
     rate = pay_per_revenue(preset("mix_50_50", "en"), attainment=1.0)
     assert shown["Pay per contact"] == money(value * p * rate, "en", digits=0 if value * p * rate >= 100 else 2)
+
+
+def test_presenter_mode_hides_sellers_names_unless_shown():
+    real = open_page()
+    names = list(real.selectbox(key="rejection.seller").options)
+    assert names and not any(n.startswith("Seller ") for n in names)
+    room = open_page(params={"presenter": "1"})
+    assert list(room.selectbox(key="rejection.seller").options) == [f"Seller {i + 1}" for i in range(len(names))]
+    charts = [c.proto.SerializeToString() for c in room.get("vega_lite_chart")]  # spec and data
+    assert any(b"Seller 1" in chart for chart in charts)
+    assert not any(name.encode() in chart for chart in charts for name in names)
+    # the presenter shows them; the link keeps the choice
+    room.toggle(key="rejection.names").set_value(True).run()
+    assert list(room.selectbox(key="rejection.seller").options) == names
+    assert room.query_params["names"] == ["1"] or room.query_params["names"] == "1"
