@@ -18,7 +18,7 @@ import streamlit as st
 from funnel_model.config import FunnelConfig
 from funnel_model.errors import FunnelError
 from funnel_model.forecast_views import prepare_forecast
-from funnel_model.formatting import money, number, percent, signed
+from funnel_model.formatting import chance, money, number, percent, signed
 from funnel_model.moves import KINDS, Move, example_moves, move_effects
 from funnel_model.schema import SEGMENTS
 from ui import data
@@ -151,8 +151,8 @@ def panel(deals: pd.DataFrame, history: pd.DataFrame | None, config_json: str, p
                 change=signed(summary.loc["mean", "change"], lang()),
                 cost=money(summary.loc["cost", "moves"], lang()),
                 plan=money(plan, lang()),
-                p_base=percent(summary.loc["p_plan", "baseline"], lang()),
-                p_moved=percent(summary.loc["p_plan", "moves"], lang()),
+                p_base=chance(summary.loc["p_plan", "baseline"], lang()),
+                p_moved=chance(summary.loc["p_plan", "moves"], lang()),
             )
         )
         _summary(summary, plan)
