@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import streamlit as st
@@ -17,18 +18,16 @@ __all__ = ["open_project", "project_bytes", "project_panel"]
 UPLOAD_KEY, ERROR_KEY, OPENED_KEY = "project.upload", "project.error", "project.opened"
 
 
-def project_bytes(dataset: data.Dataset) -> bytes:
-    """The session as a project file: the deals as imported, the assumptions in use first, then the kept ones."""
+def project_bytes(dataset: data.Dataset) -> Callable[[], bytes]:
+    """The session as a project file, written when called: the deals as imported, the assumptions in use first,
+    then the kept ones. The session is read now; only the writing is deferred (to the download's click)."""
     imported, history = data.imported()
     current = capture(dataset)
     if current.config is None:  # the config in use travels with the project, even the demo's own
         current = replace(current, config=dataset.config)
-    return save_project(
-        imported.deals,
-        history,
-        (current, *kept().values()),
-        mapping=imported.mapping,
-        problems=imported.problems,
+    scenarios = (current, *kept().values())
+    return lambda: save_project(
+        imported.deals, history, scenarios, mapping=imported.mapping, problems=imported.problems
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
@@ -23,6 +24,13 @@ def saved(monkeypatch):
         return original(self, path_or_data, mimetype, kind, filename)
 
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
+    deferred = MediaFileManager.add_deferred
+
+    def made_on_click(self, data, mimetype, coordinates, file_name=None, **kwargs):
+        files[file_name] = data()  # as a click would make it
+        return deferred(self, data, mimetype, coordinates, file_name=file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", made_on_click)
     return files
 
 
