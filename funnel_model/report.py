@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from funnel_model.config import FunnelConfig
-from funnel_model.formatting import MISSING, money, number, percent
+from funnel_model.formatting import MISSING, date, money, number, percent
 from funnel_model.i18n import t
 from funnel_model.scenario import Scenario, stage_probabilities_for
 from funnel_model.schema import SEGMENTS
@@ -352,12 +352,6 @@ footer { color: #5c6370; font-size: 8pt; border-top: 1px solid #d8dce3; margin-t
 """
 
 
-def _date(day: dt.date | None, lang: str) -> str:
-    if day is None:
-        return MISSING
-    return day.strftime("%d.%m.%Y" if lang == "ru" else "%Y-%m-%d")
-
-
 def render_html(
     sections: Sequence[Section],
     *,
@@ -377,7 +371,7 @@ def render_html(
     ]
     if client:
         parts.append(f'<p class="client">{e(client)}</p>')
-    meta = t("report.meta", lang, as_of=_date(as_of, lang), scenario=scenario_name or t("scenario.current", lang))
+    meta = t("report.meta", lang, as_of=date(as_of, lang), scenario=scenario_name or t("scenario.current", lang))
     parts.append(f'<p class="meta">{e(meta)}</p></header>')
     for section in sections:
         parts.append(f'<section id="{e(section.key)}"><h2>{e(section.heading)}</h2><p>{e(section.text)}</p>')

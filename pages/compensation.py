@@ -20,7 +20,7 @@ from funnel_model.charts.compensation import pay_breakdown_chart, pay_curve_char
 from funnel_model.config import FunnelConfig
 from funnel_model.errors import CompensationPlanError
 from funnel_model.forecast_views import ForecastInputs, prepare_forecast
-from funnel_model.formatting import money, number, percent, signed
+from funnel_model.formatting import date, money, number, percent, signed
 from funnel_model.schema import WON
 from ui import data
 from ui.charts import show_chart
@@ -465,8 +465,8 @@ with guarded():
         tr(
             "compensation.period_caption",
             months=number(months, lang(), 0 if months == round(months) else 1),
-            start=start.date(),
-            end=(end - pd.Timedelta(days=1)).date(),
+            start=date(start, lang()),
+            end=date(end - pd.Timedelta(days=1), lang()),
         )
     )
     note_keys = {
@@ -646,8 +646,8 @@ with guarded():
     st.caption(
         tr(
             "compensation.forecast_caption",
-            start=next_start.date(),
-            end=(next_end - pd.Timedelta(days=1)).date(),
+            start=date(next_start, lang()),
+            end=date(next_end - pd.Timedelta(days=1), lang()),
             source=tr(f"compensation.source.{source}{'_own' if own else ''}"),
         )
     )

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from funnel_model.chart_export import chart_png, chart_svg, export_spec
+from funnel_model.formatting import date
 from funnel_model.report import charts_available
 from ui import data
 from ui.i18n import lang, tr
@@ -24,9 +25,7 @@ __all__ = ["show_chart"]
 def _as_of() -> str:
     deals = data.current().deals
     dates = pd.concat([deals["created_at"], deals["closed_at"]]).dropna()
-    if dates.empty:
-        return "—"
-    return dates.max().strftime("%d.%m.%Y" if lang() == "ru" else "%Y-%m-%d")
+    return date(dates.max() if len(dates) else None, lang())
 
 
 def _file_name(name: str) -> str:

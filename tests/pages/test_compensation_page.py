@@ -438,6 +438,7 @@ def test_a_bitrix_export_in_russian_counts_the_substitute_dates():
     note = next(i.value for i in at.info if "датированных" in i.value)
     assert "Выигранных сделок без поля «Дата закрытия», датированных по полю «Плановая дата закрытия»: 1." in note
     assert "Период: 2025-03 (единственный месяц в данных)." in [m.value for m in at.markdown]
+    assert any("01.03.2025 – 31.03.2025" in c.value for c in at.caption)  # ДД.ММ.ГГГГ in Russian
 
 
 def test_an_export_without_won_deals_pays_the_base_and_says_why():
