@@ -30,12 +30,9 @@ __all__ = ["IN_USE_KEY", "SCENARIOS_KEY", "apply", "capture", "keep", "kept", "s
 
 SCENARIOS_KEY = "scenarios"  # {name: Scenario} kept in this session
 # pages/forecast.py
-PLAN_KEY, CONFIDENCE_KEY, OWN_KEY, PLAN_PERIOD_KEY = (
-    "forecast.plan",
-    "forecast.confidence",
-    "forecast.own",
-    "forecast.period",
-)
+PLAN_KEY, CONFIDENCE_KEY, OWN_KEY = "forecast.plan", "forecast.confidence", "forecast.own"
+# ui/period.py: the chosen period ({"kind", "start", "end"} as JSON) and the widgets it is made from
+PLAN_PERIOD_KEY, PERIOD_DATES_KEY = "period.setting", "period.dates"
 # pages/funnels.py filters (kept only while the page's widgets hold them)
 FILTER_KEYS = (
     "funnels.funnel",
@@ -51,7 +48,16 @@ TARGETS, CONDITIONS, PAY_PERIOD = "compensation.targets", "compensation.conditio
 # pages/rejection.py keeps every setting's last value here
 REJECTION_SAVED = "rejection.saved_settings"
 # JSON-able values of other pages (marketing moves, channel spend): kept as they are
-EXTRA_KEYS: tuple[str, ...] = ("moves.list", "clients.channel_spend")  # ui/moves.py, pages/clients.py
+EXTRA_KEYS: tuple[str, ...] = (
+    "moves.list",  # ui/moves.py
+    "clients.channel_spend",  # pages/clients.py
+    "period.kind",  # ui/period.py, with PERIOD_DATES_KEY (dates kept as ISO text)
+    "period.by_date",
+    "period.inflow",
+    "period.currency",
+    "period.commit",
+    "period.best_case",
+)
 EXTRA_WIDGETS = {"moves.list": "moves.editor"}  # an editor's own state, dropped so it shows the applied value
 
 
@@ -104,7 +110,11 @@ def capture(dataset: data.Dataset, name: str = "") -> Scenario:
         else {}
     )
     pay_period = ss.get(PAY_PERIOD)
-    plan_period = ss.get(PLAN_PERIOD_KEY)
+    plan_period = _period(ss.get(PLAN_PERIOD_KEY))
+    extras = {key: ss[key] for key in EXTRA_KEYS if key in ss and _json_able(ss[key])}
+    dates = ss.get(PERIOD_DATES_KEY)
+    if isinstance(dates, (tuple, list)) and all(isinstance(d, dt.date) for d in dates):
+        extras[PERIOD_DATES_KEY] = [d.isoformat() for d in dates]
     plan = ss.get(PLAN_KEY)
     rejection = {
         k: v for k, v in (ss.get(REJECTION_SAVED) or {}).items() if isinstance(v, (bool, int, float)) and _json_able(v)
@@ -118,9 +128,7 @@ def capture(dataset: data.Dataset, name: str = "") -> Scenario:
         funnel_segments=dict(ss.get(f"funnel_segments:{src}") or {}),
         filters=filters,
         plan_target=float(plan) if isinstance(plan, (int, float)) and math.isfinite(plan) else None,
-        plan_period=tuple(_iso(v) for v in plan_period)
-        if isinstance(plan_period, (tuple, list)) and len(plan_period) == 2
-        else None,
+        plan_period=plan_period,
         confidence=int(ss[CONFIDENCE_KEY]) if isinstance(ss.get(CONFIDENCE_KEY), int) else None,
         plans=plans,
         targets=targets,
@@ -129,8 +137,19 @@ def capture(dataset: data.Dataset, name: str = "") -> Scenario:
         if isinstance(pay_period, (tuple, list)) and len(pay_period) == 2
         else None,
         rejection=rejection,
-        extras={key: ss[key] for key in EXTRA_KEYS if key in ss and _json_able(ss[key])},
+        extras=extras,
     )
+
+
+def _period(setting: object) -> tuple[str, str] | None:
+    """(start, end) of ui/period.py's recorded choice ({"kind", "start", "end"}), else None."""
+    try:
+        chosen = json.loads(setting) if isinstance(setting, str) else setting
+    except json.JSONDecodeError:
+        return None
+    if isinstance(chosen, dict) and isinstance(chosen.get("start"), str) and isinstance(chosen.get("end"), str):
+        return chosen["start"], chosen["end"]
+    return None
 
 
 def _date_or_text(value: object) -> object:
@@ -165,8 +184,6 @@ def apply(scenario: Scenario, dataset: data.Dataset) -> None:
             ss.pop(key, None)
         else:
             ss[key] = value
-    if scenario.plan_period is not None:
-        ss[PLAN_PERIOD_KEY] = tuple(_date_or_text(v) for v in scenario.plan_period)
     # funnels page filters
     for key in FILTER_KEYS:
         ss.pop(key, None)
@@ -180,8 +197,9 @@ def apply(scenario: Scenario, dataset: data.Dataset) -> None:
         for key, value in scenario.rejection.items():
             ss[key] = value
     for key, value in scenario.extras.items():
-        ss[key] = value
-        ss.pop(EXTRA_WIDGETS.get(key, ""), None)
+        ss[key] = tuple(_date_or_text(v) for v in value) if key == PERIOD_DATES_KEY else value
+        if key in EXTRA_WIDGETS:
+            ss.pop(EXTRA_WIDGETS[key], None)
 
 
 def _apply_pay(scenario: Scenario, dataset: data.Dataset) -> None:

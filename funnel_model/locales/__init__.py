@@ -9,9 +9,10 @@ from funnel_model.locales import (
     funnels,
     importer,
     moves,
+    period,
     presenting,
     rejection,
     report,
 )
 
-AREAS = (common, data, importer, funnels, clients, forecast, moves, compensation, rejection, report, presenting)
+AREAS = (common, data, importer, funnels, clients, forecast, moves, compensation, rejection, report, period, presenting)

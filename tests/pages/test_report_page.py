@@ -168,3 +168,19 @@ def test_the_report_is_made_in_russian_with_hostile_names_escaped(saved):
     at.selectbox(key="currency").set_value("$").run()
     at.button(key="report.make").click().run()
     assert " $</td>" in saved["funnel_report.html"].decode("utf-8")
+
+
+def test_the_forecast_period_travels_with_the_scenario(saved):
+    at = open_page(FORECAST)
+    at.selectbox(key="period.kind").set_value("next_month").run()
+    assert_clean(at)
+    go(at, REPORT)
+    file = saved["scenario.json"]
+    scenario = json.loads(file)
+    assert scenario["extras"]["period.kind"] == "next_month" and scenario["plan_period"] is not None
+    go(at, FORECAST)
+    at.selectbox(key="period.kind").set_value("this_year").run()
+    go(at, REPORT)
+    at.file_uploader(key="scenario.upload").upload("scenario.json", file, "application/json").run()
+    go(at, FORECAST)
+    assert at.selectbox(key="period.kind").value == "next_month"
