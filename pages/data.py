@@ -21,8 +21,10 @@ from funnel_model.importer import problems_report
 from funnel_model.parsing import read_table
 from funnel_model.schema import DEAL_COLUMN_NAMES, LOST, OPEN, SEGMENTS, STATUSES, WON
 from ui import data
+from ui.downloads import download_table
 from ui.guard import guarded
 from ui.i18n import lang, tr
+from ui.project import project_panel
 from ui.tables import show_table
 
 PREVIEW_ROWS = 200
@@ -527,13 +529,11 @@ def _problems(dataset: data.Dataset) -> None:
     )
     with st.expander(tr("data.problems.all", n=number(len(report), lang()))):
         show_table(_no_gaps(report), width="stretch", hide_index=True, key="data.problems_all")
-    st.download_button(
-        tr("data.problems.download"),
-        data=report.to_csv(index=False).encode("utf-8-sig"),  # the BOM lets Excel open Cyrillic right
-        file_name="import_problems.csv",
-        mime="text/csv",
-        key="data.problems_download",
-        on_click="ignore",
+    download_table(
+        report,
+        "import_problems",
+        "data.problems_download",
+        labels=(tr("data.problems.download"), tr("data.problems.download_xlsx")),
     )
 
 
@@ -547,3 +547,4 @@ with guarded():
     _config(dataset)
     _preview(dataset)
     _problems(dataset)
+    project_panel(dataset, key="data.project")

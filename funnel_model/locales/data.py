@@ -215,5 +215,6 @@ MESSAGES.update(
         "data.problems.col.example": {"en": "Reason (first case)", "ru": "Причина (первый случай)"},
         "data.problems.all": {"en": "Every problem, row by row ({n})", "ru": "Все проблемы по строкам ({n})"},
         "data.problems.download": {"en": "Download the problems (CSV)", "ru": "Скачать список проблем (CSV)"},
+        "data.problems.download_xlsx": {"en": "Download the problems (XLSX)", "ru": "Скачать список проблем (XLSX)"},
     }
 )

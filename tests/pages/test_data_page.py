@@ -216,7 +216,7 @@ def test_bad_rows_are_counted_by_reason_and_listed():
     assert any("No stage" in reason for reason in counts)
     full = table_with(at, "Row")
     assert sorted(full["Row"]) == [4, 5, 6]  # header is row 1
-    assert at.download_button(key="data.problems_download") is not None
+    assert at.download_button(key="data.problems_download_csv") is not None
 
 
 def test_editing_the_mapping_applies_it_to_the_upload():
