@@ -42,10 +42,10 @@ PRESENTER_CSS = """<style>
 section[data-testid="stSidebar"],
 [data-testid="stSidebarCollapsedControl"],
 [data-testid="stExpandSidebarButton"] { display: none !important; }
-[data-testid="stMetricValue"] { font-size: 4.5rem !important; }
+[data-testid="stMarkdownContainer"] p { font-size: 1.4rem; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] p { font-size: 4.5rem !important; line-height: 1.15; }
 [data-testid="stMetricLabel"] p { font-size: 1.6rem !important; }
 [data-testid="stCaptionContainer"] p { font-size: 1.5rem !important; }
-[data-testid="stMarkdownContainer"] p { font-size: 1.4rem; }
 </style>"""
 
 
