@@ -42,6 +42,7 @@ section[data-testid="stSidebar"],
 [data-testid="stSidebarCollapsedControl"],
 [data-testid="stExpandSidebarButton"] { display: none !important; }
 [data-testid="stMarkdownContainer"] p { font-size: 1.6rem; }
+[data-testid="stCaptionContainer"] p { font-size: 1.3rem !important; }
 </style>"""
 
 
@@ -500,12 +501,22 @@ def _show_room(result: FunnelViews, deals: pd.DataFrame, basis: str, measure: st
     st.query_params["section"] = str(at)
     back, where, forward = st.columns([1, 4, 1], vertical_alignment="center")
     back.button(
-        tr("funnels.previous"), on_click=_turn, args=(-1, len(panels)), disabled=at <= 1, key="funnels.previous"
+        tr("funnels.previous"),
+        on_click=_turn,
+        args=(-1, len(panels)),
+        disabled=at <= 1,
+        key="funnels.previous",
+        width="stretch",
     )
     segment, title, rows = panels[at - 1]
     where.markdown(tr("funnels.where", at=at, total=len(panels), title=title), text_alignment="center")
     forward.button(
-        tr("funnels.next"), on_click=_turn, args=(1, len(panels)), disabled=at >= len(panels), key="funnels.next"
+        tr("funnels.next"),
+        on_click=_turn,
+        args=(1, len(panels)),
+        disabled=at >= len(panels),
+        key="funnels.next",
+        width="stretch",
     )
     st.markdown(f"#### {headlines.lines(result, deals, [panels[at - 1]])[0]}")
     labels = {
