@@ -118,12 +118,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Точно: все исходы всех сделок посчитаны на решётке.",
     },
     "forecast.method.lattice": {
-        "en": "Lattice convolution with a grid step of {step}; the mean is exact, quantiles are within ±{error}.",
-        "ru": "Свёртка на решётке с шагом {step}; среднее точное, квантили — в пределах ±{error}.",
+        "en": "Lattice convolution with amounts rounded to a grid step of {step}; the mean is exact, quantiles from P1 to P99 are within ±{error} (a guaranteed bound, not an estimate).",
+        "ru": "Свёртка на решётке, суммы округлены до шага {step}; среднее точное, квантили от P1 до P99 — в пределах ±{error} (гарантированная граница, а не оценка).",
     },
     "forecast.method.saddlepoint": {
-        "en": "Saddlepoint approximation (the pipeline is large); in tests against a 200,000-draw Monte Carlo its quantiles were within ±{error} (2 % of the standard deviation).",
-        "ru": "Седловая аппроксимация (воронка большая); в тестах против Монте-Карло на 200 000 испытаний её квантили отклонялись не больше чем на ±{error} (2 % стандартного отклонения).",
+        "en": "Saddlepoint approximation (the pipeline is large); quantiles from P1 to P99 are within ±{error} (a guaranteed bound from the Berry–Esseen theorem; the approximation is usually much closer).",
+        "ru": "Седловая аппроксимация (воронка большая); квантили от P1 до P99 — в пределах ±{error} (гарантированная граница по теореме Берри — Эссеена; обычно аппроксимация гораздо точнее).",
     },
     "forecast.method.point": {
         "en": "No uncertainty: every deal is certain (probability 0 or 1) or has no amount.",
