@@ -445,6 +445,7 @@ def revenue_distribution(
     method: str = "auto",
     max_points: int = 1 << 16,
     exact_max_deals: int = 2000,
+    exact_max_cells: int = EXACT_MAX_CELLS,
 ) -> RevenueDistribution:
     """Distribution of the revenue S = Σ aᵢ·Bernoulli(pᵢ) of independent deals.
 
@@ -457,7 +458,7 @@ def revenue_distribution(
     method : {"auto", "lattice", "saddlepoint"}
         "lattice": exact when every amount is a whole multiple of a common
         step g·10⁻ᵈ (d ≤ 4: whole units, cents) and the lattice has at most
-        ``EXACT_MAX_CELLS`` cells; otherwise the amounts are rounded to a
+        ``exact_max_cells`` cells; otherwise the amounts are rounded to a
         grid of ``max_points`` cells, with a stated bound that holds (see
         :attr:`RevenueDistribution.error`).
         "saddlepoint": Lugannani–Rice approximation, with a Berry–Esseen
@@ -471,6 +472,9 @@ def revenue_distribution(
     exact_max_deals : int
         Kept for callers of earlier versions; the choice no longer depends
         on the number of deals.
+    exact_max_cells : int
+        Largest exact lattice (cells up to the Bernstein limit); a caller
+        that needs only a coarse band (an error bar) may lower it.
 
     Returns
     -------
@@ -505,7 +509,7 @@ def revenue_distribution(
     if method == "saddlepoint":
         return _saddlepoint(a, p, shift)
     step = _common_step(a)
-    if step is not None and _top(a, p) / step <= EXACT_MAX_CELLS:
+    if step is not None and _top(a, p) / step <= exact_max_cells:
         return _exact(a, p, shift, step)
     points = int(max_points)
     if method == "lattice":
