@@ -529,28 +529,46 @@ def uncertain_rates_distribution(
     won,
     lost,
     *,
+    rates=None,
+    fixed=None,
     sure: float = 0.0,
     draws: int = 4000,
     seed: int = 0,
     points: int = 400,
+    max_simulated: int = 20_000_000,
 ) -> RevenueDistribution:
     """Revenue when each stage's win rate is uncertain and shared by its deals.
 
-    For every draw, stage g's rate r_g comes from Beta(1 + won_g, 1 + lost_g)
-    and every deal of that stage wins with probability r_g; given the rates,
-    S is approximated as normal with its exact conditional mean and variance.
-    The result is the mixture over the draws. It is wider than the
-    independent-deals distribution because one stage's luck moves all its
-    deals together.
+    Hierarchical: for every draw, stage g's rate r_g comes from its Beta,
+    then every deal of that stage wins with probability r_g. It is wider
+    than the independent-deals distribution because one stage's luck moves
+    all its deals together.
+
+    The Beta of stage g: with ``rates``, centred on the rate the forecast
+    uses, Beta(r_g·κ_g, (1 − r_g)·κ_g) with κ_g = won_g + lost_g + 2 (the
+    evidence behind it, and the uniform prior's two), so the band's centre
+    is the baseline's; without, Beta(1 + won_g, 1 + lost_g).
+
+    When the pipeline is small enough (deals × draws ≤ ``max_simulated``)
+    the outcomes are drawn too: the result is the seeded simulation's own
+    distribution, every value a sum the deals can make. Above that, given
+    the rates S is approximated as normal with its exact conditional mean
+    and variance (many deals), cut to [sure, sure + Σ amounts].
 
     Parameters
     ----------
     amounts : array_like of float
         Deal amounts.
     groups : array_like of int
-        Stage index of each deal, 0 .. len(won)-1.
-    won, lost : array_like of int
-        Historical wins and losses of each stage.
+        Stage index of each deal, 0 .. len(won)-1; -1 for a deal with a
+        known probability of its own (``fixed``).
+    won, lost : array_like of float
+        Evidence of each stage: won and lost deals (or their pooled
+        equivalents).
+    rates : array_like of float, optional
+        The rate of each stage the forecast uses (the Beta's mean).
+    fixed : array_like of float, optional
+        Win probability of each deal with group -1.
     sure : float
         Revenue already certain (added to every draw).
     draws : int
@@ -558,13 +576,15 @@ def uncertain_rates_distribution(
     seed : int
         Seed of the draws.
     points : int
-        Grid points of the returned cdf.
+        Grid points of the returned cdf (normal mixture).
+    max_simulated : int
+        Largest deals × draws for which outcomes are simulated.
 
     Returns
     -------
     RevenueDistribution
-        ``method == "mixture"``; ``error`` is the Monte Carlo standard error
-        of the quantiles, roughly.
+        ``method == "mixture"``; ``mean`` exact; ``error`` is an estimate of
+        the quantiles' Monte Carlo error (two standard errors), not a bound.
     """
     a = np.asarray(amounts, dtype=float).ravel()
     g = np.asarray(groups, dtype=np.int64).ravel()
@@ -572,19 +592,51 @@ def uncertain_rates_distribution(
     lo = np.asarray(lost, dtype=float).ravel()
     if a.shape != g.shape or np.any(a < 0) or np.any(~np.isfinite(a)):
         raise ParameterError("error.parameter", name="amounts", rule="finite, ≥ 0, one per group", value=len(a))
-    if w.shape != lo.shape or np.any(w < 0) or np.any(lo < 0) or (len(g) and (g.min() < 0 or g.max() >= len(w))):
+    if w.shape != lo.shape or np.any(w < 0) or np.any(lo < 0) or (len(g) and (g.min() < -1 or g.max() >= len(w))):
         raise ParameterError("error.parameter", name="groups", rule=f"stage indices 0..{len(w) - 1}", value=len(g))
+    f = np.zeros(len(a)) if fixed is None else np.asarray(fixed, dtype=float).ravel()
+    if f.shape != a.shape or np.any(~((f >= 0) & (f <= 1))):
+        raise ParameterError("error.parameter", name="fixed", rule="one probability in [0, 1] per deal", value=len(f))
+    if rates is None:
+        alpha, beta = 1.0 + w, 1.0 + lo
+    else:
+        r = np.asarray(rates, dtype=float).ravel()
+        if r.shape != w.shape or np.any(~((r >= 0) & (r <= 1))):
+            raise ParameterError("error.parameter", name="rates", rule="one rate in [0, 1] per stage", value=len(r))
+        kappa = w + lo + 2.0
+        alpha, beta = r * kappa, (1.0 - r) * kappa
+    mine = g >= 0
+    f = np.where(mine, 0.0, f)
     if len(a) == 0 or a.sum() == 0:
         return _point(float(sure))
-    a1 = np.bincount(g, weights=a, minlength=len(w))
-    a2 = np.bincount(g, weights=a * a, minlength=len(w))
     rng = np.random.default_rng(seed)
-    rates = rng.beta(1.0 + w, 1.0 + lo, size=(int(draws), len(w)))
-    m = sure + rates @ a1
-    s = np.sqrt((rates * (1 - rates)) @ a2)
-    x = np.linspace(max(sure, (m - 5 * s).min()), (m + 5 * s).max(), points)
-    cdf = special.ndtr((x[:, None] - m[None, :]) / np.maximum(s, 1e-12)[None, :]).mean(axis=1)
-    mean = sure + float((w + 1) / (w + lo + 2) @ a1)
-    total_var = float(np.var(m) + np.mean(s * s))
-    sd = math.sqrt(total_var)
+    # a rate at 0 or 1 (its evidence all one way, no prior) is that rate in every draw
+    certain = (alpha <= 0) | (beta <= 0)
+    mean_rate = np.where(certain, (alpha > 0).astype(float), alpha / np.where(certain, 1.0, alpha + beta))
+    shape = (int(draws), len(w))
+    drawn = rng.beta(np.where(certain, 1.0, alpha), np.where(certain, 1.0, beta), size=shape)
+    rates_drawn = np.where(certain, mean_rate, drawn)
+    gi = np.maximum(g, 0)
+    mean = float(sure + a[mine] @ mean_rate[gi[mine]] + a[~mine] @ f[~mine])
+    if len(a) * int(draws) <= max_simulated:
+        total = np.empty(int(draws))
+        rows = max(1, max_simulated // (20 * len(a)))
+        for s in range(0, int(draws), rows):
+            pr = np.where(mine, rates_drawn[s : s + rows][:, gi], f)
+            total[s : s + rows] = (rng.random(pr.shape) < pr) @ a
+        values, counts = np.unique(total, return_counts=True)
+        cdf = np.cumsum(counts) / len(total)
+        cdf[-1] = 1.0
+        sd = float(np.std(total))
+        return RevenueDistribution(mean, sd, float(sure) + values, cdf, "mixture", True, 2 * sd / math.sqrt(draws), 0.0)
+    a1 = np.bincount(gi[mine], weights=a[mine], minlength=len(w))
+    a2 = np.bincount(gi[mine], weights=a[mine] ** 2, minlength=len(w))
+    m = sure + rates_drawn @ a1 + float(a[~mine] @ f[~mine])
+    v = (rates_drawn * (1 - rates_drawn)) @ a2 + float((a[~mine] ** 2) @ (f[~mine] * (1 - f[~mine])))
+    s_ = np.sqrt(v)
+    top = float(sure + a.sum())
+    x = np.linspace(max(float(sure), (m - 5 * s_).min()), min(top, (m + 5 * s_).max()), points)
+    cdf = special.ndtr((x[:, None] - m[None, :]) / np.maximum(s_, 1e-12)[None, :]).mean(axis=1)
+    cdf[-1] = 1.0
+    sd = math.sqrt(float(np.var(m) + np.mean(v)))
     return RevenueDistribution(mean, sd, x, cdf, "mixture", False, 2 * sd / math.sqrt(draws), 0.0)

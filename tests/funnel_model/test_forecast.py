@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 import pandas as pd
@@ -325,7 +326,10 @@ def test_deal_probabilities_follow_sliders_and_own_estimates(small_dataset):
     assert summary["p_plan"] == pytest.approx(0.75)  # only the 2000 deal reaches the plan alone
     assert inputs.as_of == pd.Timestamp("2025-02-15")
     band = rate_uncertainty(inputs)
-    assert band.mean == pytest.approx(500 * 0.1 + (1000 + 2000) * 3 / 5)  # both stages: 2 won, 1 lost → Beta(3, 2)
+    # centred on the baseline's rates; the odd-stage deal at its own 0.1
+    rates = inputs.stages["rate"].to_numpy()
+    assert band.mean == pytest.approx(500 * 0.1 + 1000 * rates[0] + 2000 * rates[1])
+    assert band.values.max() <= 3500  # never above the pipeline's largest sum
 
 
 def test_a_dataset_without_open_deals_forecasts_nothing_and_plans_everything(small_dataset):
@@ -343,3 +347,48 @@ def test_a_dataset_without_open_deals_forecasts_nothing_and_plans_everything(sma
     assert funnels.loc[0, "gap"] == 1000 and funnels.loc[0, "wins_mean"] == 5
     assert list(stages["needed_mean"]) == pytest.approx([25, 5 / 0.6])
     assert list(stages["actual"]) == [0, 0]
+
+
+def test_uncertain_rates_band_matches_a_direct_hierarchical_simulation():
+    # 3 stages, 12 deals: few deals, so a real mixture of sums the deals can make
+    a = np.array([100, 250, 400, 100, 900, 300, 300, 50, 1200, 700, 150, 600], dtype=float)
+    groups = np.array([0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2])
+    won, lost = np.array([2.0, 6.0, 9.0]), np.array([8.0, 6.0, 3.0])
+    rates = np.array([0.25, 0.45, 0.7])  # the baseline's (pooled) rates, not won / (won + lost)
+    mix = uncertain_rates_distribution(a, groups, won, lost, rates=rates, draws=40_000, seed=3)
+    assert mix.mean == pytest.approx(float(a @ rates[groups]))
+    # every value is a sum the deals can make, none above their total
+    sums, _ = enumerate_all(a, np.full(len(a), 0.5))
+    assert np.isin(mix.values, sums).all() and mix.values.max() <= a.sum()
+    # the oracle: draw each stage's rate from Beta(r·κ, (1 − r)·κ), κ = won + lost + 2, then each deal's outcome
+    rng = np.random.default_rng(99)
+    draws = 400_000
+    kappa = won + lost + 2
+    r = rng.beta(rates * kappa, (1 - rates) * kappa, size=(draws, 3))
+    sim = (rng.random((draws, len(a))) < r[:, groups]) @ a
+    for x in (500.0, 1500.0, 2500.0, 3500.0):
+        f_sim = (sim <= x).mean()
+        f_mix = 1.0 - mix.prob_at_least(x + 1e-6)
+        se = math.sqrt(f_sim * (1 - f_sim) * (1 / draws + 1 / 40_000))
+        assert abs(f_mix - f_sim) <= 4 * se, (x, f_mix, f_sim)
+
+
+def test_uncertain_rates_without_closed_deals_stay_on_the_configured_probability(small_dataset):
+    deals, config = small_dataset
+    opened = deals[deals["status"] == "open"].reset_index(drop=True)
+    inputs = prepare_forecast(opened, config)
+    band = rate_uncertainty(inputs)
+    assert band.mean == pytest.approx(1000 * 0.2 + 2000 * 0.6 + 500 * 0.1)
+    assert band.values.min() >= 0 and band.values.max() <= 3500
+
+
+def test_uncertain_rates_on_a_large_pipeline_keep_the_mean_and_the_range():
+    rng = np.random.default_rng(4)
+    a = rng.lognormal(10, 1, 6000)  # 6000 deals × 4000 draws: past max_simulated, the normal mixture
+    groups = rng.integers(0, 4, 6000)
+    rates = np.array([0.1, 0.3, 0.5, 0.8])
+    mix = uncertain_rates_distribution(a, groups, [3, 10, 40, 8], [30, 20, 40, 2], rates=rates)
+    assert mix.mean == pytest.approx(float(a @ rates[groups]))
+    assert mix.values.min() >= 0 and mix.values.max() <= a.sum()
+    p10, p90 = mix.quantile([0.1, 0.9])
+    assert p10 < mix.mean < p90
