@@ -338,6 +338,20 @@ def _upper_tail(k: np.ndarray, p: np.ndarray, m: int) -> float:
     return float(np.exp(special.logsumexp(np.log(mass[ok]) - theta * j[ok]) + kappa))
 
 
+@dataclass(frozen=True)
+class _Tail:
+    """P(S ≥ x) far in the upper tail of an exact lattice (a plain object: the page caches it by pickling)."""
+
+    k: np.ndarray
+    p: np.ndarray
+    shift: float
+    h: float
+
+    def __call__(self, x: float) -> float:
+        # the same float tolerance as prob_at_least: a sum computed in floats counts as its grid point
+        return _upper_tail(self.k, self.p, math.ceil((x - self.shift - 1e-12 * max(abs(x), self.h)) / self.h))
+
+
 def _exact(a: np.ndarray, p: np.ndarray, shift: float, h: float) -> RevenueDistribution:
     k = np.rint(a / h).astype(np.int64)
     pmf = _lattice_pmf(k, p)
@@ -348,11 +362,7 @@ def _exact(a: np.ndarray, p: np.ndarray, shift: float, h: float) -> RevenueDistr
     cdf = np.minimum(np.cumsum(pmf[keep]), 1.0)
     cdf[-1] = 1.0
 
-    def tail(x: float) -> float:
-        # the same float tolerance as prob_at_least: a sum computed in floats counts as its grid point
-        return _upper_tail(k, p, math.ceil((x - shift - 1e-12 * max(abs(x), h)) / h))
-
-    return RevenueDistribution(mean, std, shift + h * idx, cdf, "exact", True, 0.0, h, tail)
+    return RevenueDistribution(mean, std, shift + h * idx, cdf, "exact", True, 0.0, h, _Tail(k, p, shift, h))
 
 
 def _rounded(a: np.ndarray, p: np.ndarray, shift: float, points: int) -> RevenueDistribution:
