@@ -63,8 +63,9 @@ _BERRY_ESSEEN = 0.56
 _NOISE = 1e-13
 # Common steps tried: 10⁻ᵈ for d up to this.
 _DECIMALS = 4
-# Below this many grid cells np.convolve is faster than an FFT.
+# np.convolve is faster than an FFT below this many cells in the shorter array, or products of lengths.
 _FFT_MIN = 64
+_DIRECT_MAX = 1 << 17
 # P(S ≥ x) below this is recomputed on a tilted lattice (FFT round-off is about 1e-16 per cell).
 _TAIL = 1e-9
 
@@ -209,7 +210,7 @@ def _common_step(a: np.ndarray) -> float | None:
 
 
 def _convolve(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    if min(len(x), len(y)) < _FFT_MIN:
+    if min(len(x), len(y)) < _FFT_MIN or len(x) * len(y) < _DIRECT_MAX:
         return np.convolve(x, y)
     out = signal.fftconvolve(x, y)
     np.clip(out, 0.0, None, out=out)  # FFT round-off leaves ±1e-17 where the pmf is 0
@@ -227,6 +228,16 @@ def _tree(leaves: list[np.ndarray], cells: int | None = None) -> np.ndarray:
     return leaves[0]
 
 
+def _binomial(n: int, q: float) -> np.ndarray:
+    """Binomial(n, q) pmf on 0..n: the formula for small n (scipy's pmf spends a millisecond on checks per
+    call, and a pipeline has hundreds of small groups), scipy's for large n, where the formula loses digits."""
+    k = np.arange(n + 1)
+    if n > 256:
+        return stats.binom.pmf(k, n, q)
+    log = special.gammaln(n + 1) - special.gammaln(k + 1) - special.gammaln(n - k + 1)
+    return np.exp(log + special.xlogy(k, q) + special.xlog1py(n - k, -q))
+
+
 def _count_pmf(p: np.ndarray) -> np.ndarray:
     """Distribution of the number of wins among deals with probabilities ``p`` (Poisson-binomial)."""
     n = len(p)
@@ -236,7 +247,7 @@ def _count_pmf(p: np.ndarray) -> np.ndarray:
     if len(probs) <= 32:
         # deals of one stage share a probability: one binomial each
         pairs = zip(probs.tolist(), counts.tolist(), strict=True)
-        return _tree([stats.binom.pmf(np.arange(c + 1), c, q) for q, c in pairs])
+        return _tree([_binomial(c, q) for q, c in pairs])
     parts = []
     for s in range(0, n, 512):
         # the generating function at the m + 1 roots of unity, inverted: one vectorised step, not m
