@@ -12,8 +12,10 @@ The method is chosen by the error it can guarantee:
   computed again on an exponentially tilted lattice, so P(all deals won) is
   Π pᵢ to float precision.
 - **rounded lattice** otherwise: amounts rounded to the nearest point of a
-  grid, with a bound on the quantile error that holds for every pipeline
-  (the rounding's worst case, or Hoeffding's inequality for many deals).
+  grid spanning only the window where S can be (between its two Bernstein
+  limits, sums kept modulo the window's width), with a bound on the
+  quantile error that holds for every pipeline (the rounding's worst case,
+  or Hoeffding's inequality for many deals).
 - **saddlepoint** (Lugannani–Rice) for large pipelines where the rounded
   lattice's bound is wider, with a bound from the Berry–Esseen theorem.
 
@@ -217,11 +219,13 @@ def _convolve(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return out
 
 
-def _tree(leaves: list[np.ndarray], cells: int | None = None) -> np.ndarray:
-    # pairwise over leaves sorted by length keeps partners of similar size; sums from ``cells`` on are cut
+def _tree(leaves: list[np.ndarray], cells: int | None = None, cyclic: bool = False) -> np.ndarray:
+    # pairwise over leaves sorted by length keeps partners of similar size; sums from ``cells`` on are
+    # cut, or wrapped when ``cyclic``
     leaves = sorted(leaves, key=len)
     while len(leaves) > 1:
-        nxt = [_convolve(leaves[i], leaves[i + 1])[:cells] for i in range(0, len(leaves) - 1, 2)]
+        nxt = [_convolve(leaves[i], leaves[i + 1]) for i in range(0, len(leaves) - 1, 2)]
+        nxt = [_fold(x, cells) if cyclic and len(x) > cells else x[:cells] for x in nxt]
         if len(leaves) % 2:
             nxt.append(leaves[-1])
         leaves = sorted(nxt, key=len)
@@ -257,29 +261,46 @@ def _count_pmf(p: np.ndarray) -> np.ndarray:
     return _tree(parts)
 
 
-def _top(a: np.ndarray, p: np.ndarray) -> float:
-    """A sum x with P(Σ aᵢBᵢ ≥ x) ≤ 1e-17 by Bernstein's inequality (at most the sum of all amounts).
+def _bernstein(a: np.ndarray, p: np.ndarray) -> tuple[float, float]:
+    """Sums x_lo ≤ x_hi with P(Σ aᵢBᵢ < x_lo) and P(Σ aᵢBᵢ > x_hi) each ≤ 1e-17, within [0, Σ aᵢ].
 
-    P(S − E[S] ≥ t) ≤ exp(−t² / (2(σ² + Mt/3))), M the largest amount. The
-    lattice stops there: what lies beyond is below float precision (far
-    tails are recomputed by tilting).
+    Bernstein's inequality: P(|S − E[S]| ≥ t) ≤ 2·exp(−t² / (2(σ² + Mt/3))),
+    M the largest amount. The lattice stops there: what lies beyond is
+    below float precision (far upper tails are recomputed by tilting).
     """
     log_inv = -math.log(1e-17)
     var = float((a * a) @ (p * (1 - p)))
     third = float(a.max()) * log_inv / 3.0
     t = third + math.sqrt(third * third + 2.0 * var * log_inv)
-    return min(float(a.sum()), float(a @ p) + t)
+    mean = float(a @ p)
+    return max(0.0, mean - t), min(float(a.sum()), mean + t)
 
 
-def _lattice_pmf(k: np.ndarray, p: np.ndarray) -> np.ndarray:
-    """pmf of K = Σ kᵢ·Bernoulli(pᵢ) on 0, 1, … (kᵢ whole numbers), up to where the rest is below 1e-17.
+def _top(a: np.ndarray, p: np.ndarray) -> float:
+    return _bernstein(a, p)[1]
+
+
+def _fold(x: np.ndarray, cells: int) -> np.ndarray:
+    """``x`` wrapped modulo ``cells``: the cyclic lattice keeps each sum's residue."""
+    pad = (-len(x)) % cells
+    return np.pad(x, (0, pad)).reshape(-1, cells).sum(axis=0)
+
+
+def _lattice_pmf(k: np.ndarray, p: np.ndarray, cyclic: bool = False) -> tuple[np.ndarray, int]:
+    """pmf of K = Σ kᵢ·Bernoulli(pᵢ) (kᵢ whole numbers) where it is above 1e-17, and the first K it covers.
 
     Deals of equal kᵢ are one leaf: their number of wins, spread at stride
     kᵢ. Many equal packages cost one binomial, not thousands of leaves.
-    Every partial sum is cut at the Bernstein limit: cells below it receive
-    nothing from above it, so they stay exact.
+    Plain: K from 0 up to the Bernstein limit, every partial sum cut there
+    (cells below it receive nothing from above it, so they stay exact).
+    ``cyclic``: only the window between the two Bernstein limits, sums
+    kept modulo its width and unwrapped at the end (what aliases in is
+    below 1e-17); a pipeline's sum lies far from 0, and the window is what
+    a fine grid needs to cover.
     """
-    cells = math.floor(_top(k.astype(float), p)) + 1
+    lo, hi = _bernstein(k.astype(float), p)
+    base = math.floor(lo) if cyclic else 0
+    cells = math.ceil(hi) - base + 1 if cyclic else math.floor(hi) + 1
     order = np.argsort(k, kind="stable")
     ks, ps = k[order], p[order]
     steps, first = np.unique(ks, return_index=True)
@@ -288,17 +309,28 @@ def _lattice_pmf(k: np.ndarray, p: np.ndarray) -> np.ndarray:
     for j, step in enumerate(steps.tolist()):
         if step == 0:
             continue
-        counts = _count_pmf(ps[bounds[j] : bounds[j + 1]])[: (cells - 1) // step + 1]
+        counts = _count_pmf(ps[bounds[j] : bounds[j + 1]])
+        if cyclic and step * (len(counts) - 1) >= cells:
+            spots = (np.arange(len(counts)) * step) % cells
+            leaves.append(np.bincount(spots, weights=counts, minlength=cells))
+            continue
+        counts = counts if cyclic else counts[: (cells - 1) // step + 1]
         leaf = np.zeros(step * (len(counts) - 1) + 1)
         leaf[::step] = counts
         leaves.append(leaf)
     if not leaves:
-        return np.array([1.0])
-    pmf = _tree(leaves, cells)
+        return np.array([1.0]), 0
+    pmf = _tree(leaves, cells, cyclic)
+    if cyclic:
+        pmf = np.roll(np.pad(pmf, (0, cells - len(pmf))), -(base % cells))
     pmf /= pmf.sum()
-    # FFT round-off, not outcomes: cells this far below the largest one hold no sum the deals can make
-    pmf[pmf < _NOISE * pmf.max()] = 0.0
-    return pmf
+    return pmf, base
+
+
+def _atoms(pmf: np.ndarray) -> np.ndarray:
+    """Cells that hold a sum the deals can make: FFT round-off leaves about 1e-16 of the largest cell in
+    empty ones. Their mass (noise, or a real atom too small to matter) stays in the cdf of the next atom."""
+    return pmf > _NOISE * pmf.max()
 
 
 def _quantile_of(values: np.ndarray, cdf: np.ndarray, q) -> np.ndarray:
@@ -340,10 +372,10 @@ def _upper_tail(k: np.ndarray, p: np.ndarray, m: int) -> float:
     theta = optimize.brentq(excess, 0.0, hi, xtol=1e-12)
     tilted = special.expit(logit + theta * k)
     kappa = float((np.logaddexp(0.0, logit + theta * k) - np.logaddexp(0.0, logit)).sum())
-    pmf = _lattice_pmf(k, tilted)
+    pmf, _ = _lattice_pmf(k, tilted)
     j = np.arange(m, len(pmf))
     mass = pmf[m:]
-    ok = mass > 0
+    ok = mass > _NOISE * pmf.max()
     if not ok.any():
         return 0.0
     return float(np.exp(special.logsumexp(np.log(mass[ok]) - theta * j[ok]) + kappa))
@@ -365,19 +397,20 @@ class _Tail:
 
 def _exact(a: np.ndarray, p: np.ndarray, shift: float, h: float) -> RevenueDistribution:
     k = np.rint(a / h).astype(np.int64)
-    pmf = _lattice_pmf(k, p)
+    pmf, _ = _lattice_pmf(k, p)
     mean = shift + float(a @ p)
     std = math.sqrt(float((a * a) @ (p * (1 - p))))
-    keep = pmf > 0
+    keep = _atoms(pmf)
     idx = np.flatnonzero(keep)
-    cdf = np.minimum(np.cumsum(pmf[keep]), 1.0)
+    cdf = np.minimum(np.cumsum(pmf)[keep], 1.0)
     cdf[-1] = 1.0
 
     return RevenueDistribution(mean, std, shift + h * idx, cdf, "exact", True, 0.0, h, _Tail(k, p, shift, h))
 
 
 def _rounded(a: np.ndarray, p: np.ndarray, shift: float, points: int) -> RevenueDistribution:
-    """Amounts rounded to the nearest point of a grid of ``points`` cells, with a bound that holds.
+    """Amounts rounded to the nearest point of a grid of ``points`` cells over the window where S can be
+    (cyclic lattice, see :func:`_lattice_pmf`), with a bound that holds.
 
     S = S' + R, S' the sum of the rounded amounts and R = Σ Bᵢeᵢ the
     rounding (eᵢ the amount less its grid point). The grid is moved by E[R]
@@ -387,14 +420,15 @@ def _rounded(a: np.ndarray, p: np.ndarray, shift: float, points: int) -> Revenue
     moves a quantile by at most t plus its move when the level moves by δ
     (many deals).
     """
-    h = _top(a, p) / points
+    lo, hi = _bernstein(a, p)
+    h = (hi - lo) / points
     k = np.rint(a / h).astype(np.int64)
     e = a - h * k
-    pmf = _lattice_pmf(k, p)
+    pmf, base = _lattice_pmf(k, p, cyclic=True)
     shift_r = float(p @ e)
-    keep = pmf > 0
-    values = shift + shift_r + h * np.flatnonzero(keep)
-    cdf = np.minimum(np.cumsum(pmf[keep]), 1.0)
+    keep = _atoms(pmf)
+    values = shift + shift_r + h * (base + np.flatnonzero(keep))
+    cdf = np.minimum(np.cumsum(pmf)[keep], 1.0)
     cdf[-1] = 1.0
     sure_bound = max(float(np.clip(e, 0.0, None).sum()) - shift_r, shift_r - float(np.clip(e, None, 0.0).sum()))
     t = math.sqrt(math.log(2.0 / _HOEFFDING_DELTA) / 2.0 * float(e @ e))
@@ -406,7 +440,8 @@ def _rounded(a: np.ndarray, p: np.ndarray, shift: float, points: int) -> Revenue
 
 def _rounded_bound(a: np.ndarray, p: np.ndarray, points: int) -> float:
     """The bound :func:`_rounded` will state, before the convolution (one grid step for the level move)."""
-    h = _top(a, p) / points
+    lo, hi = _bernstein(a, p)
+    h = (hi - lo) / points
     e = a - h * np.rint(a / h)
     c = float(p @ e)
     sure_bound = max(float(np.clip(e, 0.0, None).sum()) - c, c - float(np.clip(e, None, 0.0).sum()))
@@ -416,7 +451,7 @@ def _rounded_bound(a: np.ndarray, p: np.ndarray, points: int) -> float:
 def _berry_esseen(a: np.ndarray, p: np.ndarray, std: float) -> float:
     """Berry–Esseen bound on the largest distance between the cdf of S and the normal one."""
     third = float((a**3) @ (p * (1 - p) * (p * p + (1 - p) ** 2)))  # Σ E|aᵢBᵢ − aᵢpᵢ|³
-    return _BERRY_ESSEEN * third / std**3
+    return _BERRY_ESSEEN * third / std / std / std  # not std**3: it underflows for tiny probabilities
 
 
 def _saddlepoint(a: np.ndarray, p: np.ndarray, shift: float, chunk: int = 8192) -> RevenueDistribution:
@@ -464,7 +499,7 @@ def revenue_distribution(
     probabilities,
     *,
     method: str = "auto",
-    max_points: int = 1 << 16,
+    max_points: int = 1 << 15,
     exact_max_deals: int = 2000,
     exact_max_cells: int = EXACT_MAX_CELLS,
 ) -> RevenueDistribution:
@@ -480,8 +515,8 @@ def revenue_distribution(
         "lattice": exact when every amount is a whole multiple of a common
         step g·10⁻ᵈ (d ≤ 4: whole units, cents) and the lattice has at most
         ``exact_max_cells`` cells; otherwise the amounts are rounded to a
-        grid of ``max_points`` cells, with a stated bound that holds (see
-        :attr:`RevenueDistribution.error`).
+        grid of ``max_points`` cells over the window where S can be, with a
+        stated bound that holds (see :attr:`RevenueDistribution.error`).
         "saddlepoint": Lugannani–Rice approximation, with a Berry–Esseen
         bound.
         "auto": the exact lattice whenever it fits; otherwise the rounded
