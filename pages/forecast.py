@@ -32,7 +32,7 @@ from funnel_model.forecast_views import (
     prepare_forecast,
     rate_uncertainty,
 )
-from funnel_model.formatting import number, percent
+from funnel_model.formatting import chance, number
 from funnel_model.schema import SEGMENTS
 from ui import data
 from ui.guard import guarded
@@ -69,12 +69,8 @@ def baseline_for(deals: pd.DataFrame, history: pd.DataFrame | None, config_json:
 
 
 def _pct(x: float) -> str:
-    """A chance, never a misleading 0.0 % or 100.0 % for one that is only close."""
-    if 0 < x < 0.001:
-        return f"< {percent(0.001, lang())}"
-    if 0.999 < x < 1:
-        return f"> {percent(0.999, lang())}"
-    return percent(x, lang())
+    """A chance, never a misleading 0.0 % or 100.0 % for one that is only close (the app's one rule)."""
+    return chance(x, lang())
 
 
 def format_amount(x: float) -> str:
@@ -118,7 +114,17 @@ def _slider(row, split: bool) -> float:
         )
     else:
         low, high = f"{100 * row.low:.0f}", f"{100 * row.high:.0f}"
-        label = tr("forecast.slider_label", stage=row.stage, n=row.open, rate=rate, low=low, high=high)
+        won, closed = number(row.won, lang()), number(row.won + row.lost, lang())
+        label = tr(
+            "forecast.slider_label",
+            stage=row.stage,
+            n=row.open,
+            rate=rate,
+            low=low,
+            high=high,
+            won=won,
+            closed=closed,
+        )
         counts = "forecast.slider_help_segment" if split else "forecast.slider_help"
         help_text = tr(counts, won=row.won, lost=row.lost, configured=_pct(row.configured))
     value = st.slider(
@@ -315,6 +321,7 @@ def _plan(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, plan: floa
                 leads_mean=_average(row.leads_mean),
                 leads_conf=_count(row.leads_conf),
                 conf=conf,
+                chance=_pct(row.chance_conf),
             )
         )
         chart.altair_chart(reverse_funnel_chart(table, labels, lang()), width="stretch")
