@@ -7,6 +7,7 @@ state, so the other pages see it and no other session does.
 from __future__ import annotations
 
 import re
+import time
 
 import pandas as pd
 import streamlit as st
@@ -25,6 +26,8 @@ from ui.i18n import lang, tr
 from ui.tables import show_table
 
 PREVIEW_ROWS = 200
+# what read_deals reads; ".gz" because a browser sees "deals.csv.gz" as a .gz file
+UPLOAD_TYPES = ["csv", "txt", "xlsx", "xls", "gz", "zip", "parquet"]
 REFUSED_KEY = "data.refused"  # {uploader key: (file name, FunnelError)}, shown once beside that uploader
 CONFIG_LOADED_KEY = "data.config_loaded"  # name of a config file just loaded, shown once
 PENDING_KEY = "data.pending"  # a deal file with no recognised stage column, waiting for the user to name it
@@ -48,7 +51,7 @@ def _on_upload(key: str, check, store) -> None:
     if key == "data.upload":
         st.session_state.pop(PENDING_KEY, None)
     try:
-        check(file.name, payload)
+        _checked(key, file.name, payload, check)
     except DealImportError as err:
         if err.key != "importer.no_stage_column":
             st.session_state.setdefault(REFUSED_KEY, {})[key] = (file.name, err)
@@ -61,6 +64,23 @@ def _on_upload(key: str, check, store) -> None:
         st.session_state.setdefault(REFUSED_KEY, {})[key] = (file.name, err)
         return
     store(file.name, payload)
+
+
+def _checked(key: str, name: str, payload: bytes, check) -> None:
+    """``check(name, payload)``; a deal or history file is read under a status that says what is happening
+    (a million deals take seconds)."""
+    if key not in ("data.upload", "data.history_upload"):
+        check(name, payload)
+        return
+    with st.status(tr("data.upload.reading", name=name, mb=number(len(payload) / 1e6, lang(), 1))) as status:
+        started = time.perf_counter()
+        try:
+            check(name, payload)
+        except FunnelError:
+            status.update(label=tr("data.upload.not_read", name=name), state="error")
+            raise
+        seconds = number(time.perf_counter() - started, lang(), 1)
+        status.update(label=tr("data.upload.read", name=name, seconds=seconds), state="complete")
 
 
 def _use_pending(stage_header: str) -> None:
@@ -146,7 +166,7 @@ def _uploaders(dataset: data.Dataset) -> None:
     with left:
         st.file_uploader(
             tr("data.upload.label"),
-            type=["csv", "xlsx", "xls"],
+            type=UPLOAD_TYPES,
             key="data.upload",
             on_change=_on_upload,
             args=("data.upload", data.validate_upload, data.store_upload),
@@ -156,7 +176,7 @@ def _uploaders(dataset: data.Dataset) -> None:
     with right:
         st.file_uploader(
             tr("data.history.label"),
-            type=["csv", "xlsx", "xls"],
+            type=UPLOAD_TYPES,
             key="data.history_upload",
             on_change=_on_upload,
             args=("data.history_upload", data.validate_history_upload, data.store_history_upload),
