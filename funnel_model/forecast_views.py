@@ -444,24 +444,26 @@ def forecast_summary(dist: RevenueDistribution, plan: float) -> dict[str, float]
 
 
 def rate_uncertainty(inputs: ForecastInputs, *, seed: int = 0, draws: int = 4000) -> RevenueDistribution:
-    """Revenue when each stage's rate is drawn from its historical Beta.
+    """Revenue when each stage's rate is uncertain: drawn around the rate the baseline uses.
 
     One rate per row of ``inputs.stages`` (a funnel's stage, or a funnel ×
     segment's stage when the funnel is split by segment), shared by its
-    deals, drawn from Beta(1 + ``beta_won``, 1 + ``beta_lost``). Deals at
-    stages outside the config keep their own probability as a sure
-    expectation (they are few and have no history to draw from).
+    deals: Beta with mean ``rate`` (the baseline's rate, so the band is
+    centred where the baseline is; the configured probability when nothing
+    has closed) and the weight of the evidence behind it, ``beta_won`` +
+    ``beta_lost`` closed deals (see :func:`uncertain_rates_distribution`).
+    Deals at stages outside the config win with their own probability,
+    independently (they have no history to draw from).
     """
     deals = inputs.open_deals
-    known = deals["group"].to_numpy() >= 0
     own = deals["probability"].fillna(0.0).to_numpy(dtype=float)
-    sure = float((deals["amount"].to_numpy()[~known] * own[~known]).sum())
     return uncertain_rates_distribution(
-        deals["amount"].to_numpy()[known],
-        deals["group"].to_numpy()[known],
-        inputs.stages["beta_won"].to_numpy(),
-        inputs.stages["beta_lost"].to_numpy(),
-        sure=sure,
+        deals["amount"].to_numpy(),
+        deals["group"].to_numpy(),
+        inputs.stages["beta_won"].to_numpy(dtype=float),
+        inputs.stages["beta_lost"].to_numpy(dtype=float),
+        rates=inputs.stages["rate"].to_numpy(dtype=float),
+        fixed=np.clip(own, 0.0, 1.0),
         seed=seed,
         draws=draws,
     )
