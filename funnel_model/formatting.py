@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
+from collections.abc import Iterable
 
-__all__ = ["chance", "date_text", "money", "number", "percent", "short_money", "signed"]
+__all__ = ["chance", "currency_of", "date", "date_text", "money", "number", "percent", "short_money", "signed"]
 
 _GROUP = "\u202f"  # narrow no-break space
 _SHORT = {
@@ -19,6 +21,15 @@ _SHORT = {
     "ru": ((1e9, "\u00a0млрд"), (1e6, "\u00a0млн"), (1e3, "\u00a0тыс.")),
 }
 MISSING = "—"
+# a sign or word in an export's cells, and the sign it stands for (₽ first: «руб.» is the usual Russian CRM's)
+_NAMED = (
+    ("₽", re.compile(r"₽|\bруб|\brub\b", re.I)),
+    ("$", re.compile(r"\$|\busd\b", re.I)),
+    ("€", re.compile(r"€|\beur\b", re.I)),
+    ("₸", re.compile(r"₸|\bkzt\b|\bтенге", re.I)),
+    ("£", re.compile(r"£|\bgbp\b", re.I)),
+)
+_CYRILLIC = re.compile(r"[а-яё]", re.I)
 
 
 def number(x: float, lang: str, digits: int = 0) -> str:
@@ -94,3 +105,32 @@ def date(day: dt.date | dt.datetime | None, lang: str) -> str:
     if day is None or day != day:  # None, NaT
         return MISSING
     return day.strftime("%d.%m.%Y" if lang == "ru" else "%Y-%m-%d")
+
+
+def currency_of(texts: Iterable[object], default: str = "") -> str:
+    """The currency an export names: a sign or word in its cells («₽», «руб», "$", "€"...).
+
+    Parameters
+    ----------
+    texts : iterable
+        Cells of the export (amount cells as written, names, stages); non-text cells are skipped.
+    default : str
+        The sign when the cells name none and are not in Russian.
+
+    Returns
+    -------
+    str
+        The sign named most often; else "₽" for an export in Russian (Cyrillic text); else ``default``.
+    """
+    counts = dict.fromkeys((sign for sign, _ in _NAMED), 0)
+    cyrillic = False
+    for cell in texts:
+        if not isinstance(cell, str):
+            continue
+        for sign, pattern in _NAMED:
+            counts[sign] += bool(pattern.search(cell))
+        cyrillic = cyrillic or bool(_CYRILLIC.search(cell))
+    named = max(counts, key=counts.get)
+    if counts[named]:
+        return named
+    return "₽" if cyrillic else default

@@ -13,13 +13,14 @@ from funnel_model.charts.clients import flows_chart, pareto_chart, revenue_chart
 from funnel_model.client_views import ClientViews, client_views
 from funnel_model.clients import client_states
 from funnel_model.config import FunnelConfig
-from funnel_model.formatting import money, number, percent
+from funnel_model.formatting import number, percent
 from funnel_model.losses import NO_REASON, loss_breakdown, loss_pareto
 from funnel_model.schema import SEGMENTS
 from funnel_model.sources import NO_SOURCE, source_label, with_spend
 from ui import data
 from ui.downloads import download_table
 from ui.drill import selected_row, show_deals
+from ui.formats import money
 from ui.guard import guarded
 from ui.i18n import lang, tr
 from ui.tables import show_table
@@ -132,7 +133,7 @@ def _base_section(views: ClientViews, deals: pd.DataFrame, dormancy: int) -> Non
     st.markdown(
         tr(
             "clients.revenue_sentence",
-            total=money(total, lang()),
+            total=money(total),
             new=_pct(year["revenue_new"] / total) if total else "—",
             active=_pct(year["revenue_active"] / total) if total else "—",
             dormant=_pct(year["revenue_dormant"] / total) if total else "—",
@@ -148,7 +149,7 @@ def _base_section(views: ClientViews, deals: pd.DataFrame, dormancy: int) -> Non
             help=tr(f"clients.measure.{row.measure}"),
         )
         column.caption(_rate_text(row))
-        column.caption(tr("clients.measure_revenue", amount=money(row.revenue, lang())))
+        column.caption(tr("clients.measure_revenue", amount=money(row.revenue)))
     st.subheader(tr("clients.section.months"))
     st.caption(tr("clients.months_caption"))
     table = base.assign(month=base["month"].dt.strftime("%m.%Y" if lang() == "ru" else "%b %Y"))
@@ -256,9 +257,9 @@ def _channels_section(views: ClientViews, deals: pd.DataFrame) -> None:
             tr(
                 "clients.spend_sentence",
                 n=_n(len(given)),
-                spend=money(given["spend"].sum(), lang()),
+                spend=money(given["spend"].sum()),
                 won=_n(won),
-                per_won=money(given["spend"].sum() / won, lang()) if won else "—",
+                per_won=money(given["spend"].sum() / won) if won else "—",
             )
         )
     sources = list(summary["source"])
@@ -335,7 +336,7 @@ def _losses_section(views: ClientViews) -> None:
         tr(
             "clients.losses_sentence",
             n=_n(len(chosen)),
-            amount=money(pareto["amount"].sum(), lang()),
+            amount=money(pareto["amount"].sum()),
             top=head["name"],
             share=_pct(head["share"]),
             k=_n(min(covered, len(pareto))),
@@ -404,7 +405,7 @@ def _stuck_section(views: ClientViews, deals: pd.DataFrame) -> None:
             "clients.stuck_sentence",
             n=_n(len(stuck)),
             open=_n(stuck.attrs["open"]),
-            amount=money(stuck["amount"].sum(), lang()),
+            amount=money(stuck["amount"].sum()),
             stuck=_n(int(stuck["stuck"].sum())),
             overdue=_n(int(stuck["overdue"].sum())),
         )

@@ -15,13 +15,14 @@ from pandas.api.types import is_numeric_dtype
 
 from funnel_model import FunnelConfig
 from funnel_model.errors import DealImportError, FunnelError
-from funnel_model.formatting import MISSING, money, number, percent
+from funnel_model.formatting import MISSING, number, percent
 from funnel_model.i18n import t
 from funnel_model.importer import problems_report
 from funnel_model.parsing import read_table
 from funnel_model.schema import DEAL_COLUMN_NAMES, LOST, OPEN, SEGMENTS, STATUSES, WON
 from ui import data
 from ui.downloads import download_table
+from ui.formats import money
 from ui.guard import guarded
 from ui.i18n import lang, tr
 from ui.project import project_panel
@@ -206,7 +207,7 @@ def _summary(dataset: data.Dataset) -> None:
     cols[1].metric(tr("data.metric.won"), number(counts.get(WON, 0), lang()))
     cols[2].metric(tr("data.metric.lost"), number(counts.get(LOST, 0), lang()))
     cols[3].metric(tr("data.metric.open"), number(counts.get(OPEN, 0), lang()))
-    cols[4].metric(tr("data.metric.amount"), money(deals["amount"].sum(), lang()))
+    cols[4].metric(tr("data.metric.amount"), money(deals["amount"].sum()))
     st.number_input(
         tr("data.dormancy.label"),
         min_value=1,

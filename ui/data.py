@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from funnel_model import FunnelConfig, derive_segments, read_deals, read_stage_history
+from funnel_model.formatting import currency_of
 from funnel_model.importer import DealImport
 from funnel_model.project import as_import, is_project, load_project
 
@@ -53,6 +54,7 @@ class Dataset:
     source_columns: tuple[str, ...] = ()  # headers as found in the file, for the mapping editor
     history_problems: pd.DataFrame | None = None  # rows of the stage history file left out or noted
     funnel_segments: dict[str, str] | None = None  # the user's funnel → segment choices
+    currency: str = ""  # the sign the export names, "₽" for a Russian one (ui.formats.currency's default)
 
 
 @st.cache_data(show_spinner=False)
@@ -202,6 +204,7 @@ def current() -> Dataset:
             source_columns=tuple(imported.source_columns),
             history_problems=history.attrs.get("problems") if history is not None else None,
             funnel_segments=funnel_segments,
+            currency=currency_of(deals.select_dtypes(exclude="number").head(500).to_numpy().ravel()),
         )
         st.session_state["_dataset_memo"] = memo = (key, base)
     edited = st.session_state.get(f"config:{src}")

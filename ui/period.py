@@ -28,6 +28,7 @@ from funnel_model.period import (
     period_breakdown,
     risky_deals,
 )
+from ui.formats import currency, currency_picker
 from ui.i18n import lang, tr
 from ui.tables import show_table
 
@@ -48,11 +49,9 @@ KIND_KEY = "period.kind"
 DATES_KEY = "period.dates"
 BY_DATE_KEY = "period.by_date"
 INFLOW_KEY = "period.inflow"
-CURRENCY_KEY = "period.currency"
 COMMIT_KEY = "period.commit"
 BEST_KEY = "period.best_case"
 DEFAULT_KIND = "this_quarter"
-DEFAULT_CURRENCY = "₽"
 KEEP = "session"
 TOP_DEALS = 10
 
@@ -60,8 +59,7 @@ TOP_DEALS = 10
 def money(x: float) -> str:
     """A short amount with the currency: "69.2M ₽", «69,2 млн ₽»."""
     text = short_money(x, lang())
-    currency = st.session_state.get(CURRENCY_KEY, DEFAULT_CURRENCY)
-    return f"{text} {currency}".strip() if text != "—" else text
+    return f"{text} {currency()}".strip() if text != "—" else text
 
 
 def _chance(x: float) -> str:
@@ -111,7 +109,6 @@ def picker(as_of: pd.Timestamp) -> Period:
 def settings(history_inflow: float) -> tuple[bool, float]:
     """The period's assumptions (expected dates, inflow, currency); returns (by expected date, inflow a month)."""
     st.session_state.setdefault(INFLOW_KEY, round(float(history_inflow), 1))
-    st.session_state.setdefault(CURRENCY_KEY, DEFAULT_CURRENCY)
     with st.expander(tr("period.settings")):
         by_date = st.checkbox(tr("period.by_date"), key=BY_DATE_KEY, help=tr("period.by_date_help"), persist_state=KEEP)
         inflow = st.number_input(
@@ -123,7 +120,7 @@ def settings(history_inflow: float) -> tuple[bool, float]:
             help=tr("period.inflow_help", history=number(history_inflow, lang(), 1)),
             persist_state=KEEP,
         )
-        st.text_input(tr("period.currency"), key=CURRENCY_KEY, max_chars=8, persist_state=KEEP)
+        currency_picker()
     return bool(by_date), float(inflow)
 
 

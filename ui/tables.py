@@ -13,7 +13,8 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 import streamlit as st
 
-from funnel_model.formatting import MISSING, number, percent
+from funnel_model.formatting import MISSING, money, number, percent
+from ui.formats import currency
 from ui.i18n import lang
 
 
@@ -34,7 +35,9 @@ def show_table(
     ----------
     frame : DataFrame
         The table; its values stay as they are.
-    amounts, counts : column names
+    amounts : column names
+        Money: whole numbers with grouped thousands and the session's currency.
+    counts : column names
         Shown as whole numbers with grouped thousands.
     shares : column names
         Fractions (0.2533) shown as percents ("25.3 %").
@@ -47,7 +50,10 @@ def show_table(
     """
     language = lang()
     formats: dict[str, object] = {}
-    for column in (*amounts, *counts):
+    sign = currency()
+    for column in amounts:
+        formats[column] = lambda x: money(x, language, sign)
+    for column in counts:
         formats[column] = lambda x: number(x, language)
     for column in shares:
         formats[column] = lambda x: percent(x, language, share_decimals)

@@ -3,7 +3,7 @@ import math
 import pandas as pd
 import pytest
 
-from funnel_model.formatting import chance, date_text, money, number, percent, short_money, signed
+from funnel_model.formatting import chance, currency_of, date_text, money, number, percent, short_money, signed
 
 
 @pytest.mark.parametrize(
@@ -75,3 +75,23 @@ def test_dates_are_written_the_languages_way():
     assert date(dt.date(2025, 3, 1), "ru") == "01.03.2025"
     assert date(pd.Timestamp("2025-03-31 17:00"), "en") == "2025-03-31"
     assert date(None, "ru") == date(pd.NaT, "en") == "—"
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        (["1 200 000 руб.", "Иван"], "₽"),
+        (["1 200 000 ₽"], "₽"),
+        (["$1,200.50", "$300", "1 000 руб."], "$"),  # the sign named most often
+        (["1.200,50 €", "EUR 30"], "€"),
+        (["Привлечение", "Квалификация", 5_730_000.0], "₽"),  # a Russian export names no sign: rubles
+        (["Acquisition", "Qualification", None], ""),
+        (["Rubber gloves"], ""),  # "rub" only as a word
+    ],
+)
+def test_currency_of_reads_the_exports_sign_else_its_language(cells, expected):
+    assert currency_of(cells) == expected
+
+
+def test_currency_of_falls_back_to_the_default():
+    assert currency_of(["Sales"], default="£") == "£"
