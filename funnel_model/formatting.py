@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Iterable
 
-__all__ = ["chance", "currency_of", "date", "date_text", "money", "number", "percent", "short_money", "signed"]
+__all__ = ["chance", "currency_of", "date", "money", "number", "percent", "short_money", "signed"]
 
 _GROUP = "\u202f"  # narrow no-break space
 _SHORT = {
@@ -76,13 +76,6 @@ def signed(x: float, lang: str, digits: int = 0) -> str:
     return ("+" if x >= 0 else "") + number(x, lang, digits)
 
 
-def date_text(day, lang: str) -> str:
-    """A calendar day: «31.03.2026» in Russian, "31 Mar 2026" in English; "—" when missing."""
-    if day is None or day != day:  # None or NaT
-        return MISSING
-    return day.strftime("%d.%m.%Y") if lang == "ru" else f"{day.day} {day.strftime('%b %Y')}"
-
-
 def money(x: float, lang: str, currency: str = "", digits: int = 0) -> str:
     """An amount with an optional currency sign after it: "1 200 000 ₽"."""
     text = number(x, lang, digits)
@@ -101,10 +94,10 @@ def short_money(x: float, lang: str) -> str:
 
 
 def date(day: dt.date | dt.datetime | None, lang: str) -> str:
-    """A day as the language writes it: «31.03.2025» (ДД.ММ.ГГГГ) in Russian, ISO "2025-03-31" in English."""
+    """The one way to write a day: «31.03.2025» (ДД.ММ.ГГГГ) in Russian, "31 Mar 2025" in English; "—" if missing."""
     if day is None or day != day:  # None, NaT
         return MISSING
-    return day.strftime("%d.%m.%Y" if lang == "ru" else "%Y-%m-%d")
+    return day.strftime("%d.%m.%Y") if lang == "ru" else f"{day.day} {day.strftime('%b %Y')}"
 
 
 def currency_of(texts: Iterable[object], default: str = "") -> str:

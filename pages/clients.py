@@ -20,7 +20,7 @@ from funnel_model.sources import NO_SOURCE, source_label, with_spend
 from ui import data
 from ui.downloads import download_table
 from ui.drill import selected_row, show_deals
-from ui.formats import money
+from ui.formats import date, money
 from ui.guard import guarded
 from ui.i18n import lang, tr
 from ui.tables import show_table
@@ -44,10 +44,6 @@ def _n(x: float) -> str:
 
 def _pct(x: float) -> str:
     return percent(x, lang(), 0)
-
-
-def _date(ts: pd.Timestamp) -> str:
-    return ts.strftime("%d.%m.%Y" if lang() == "ru" else "%d %b %Y") if pd.notna(ts) else "—"
 
 
 def _columns(names: dict[str, str], *, pinned: str, short: tuple[str, ...] = ()) -> dict:
@@ -89,7 +85,7 @@ def _headline(views: ClientViews, dormancy: int) -> None:
     st.markdown(
         tr(
             "clients.headline",
-            date=_date(views.as_of),
+            date=date(views.as_of),
             days=_n(dormancy),
             active=_n(last["active"]),
             dormant=_n(last["dormant"]),

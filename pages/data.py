@@ -22,7 +22,7 @@ from funnel_model.parsing import read_table
 from funnel_model.schema import DEAL_COLUMN_NAMES, LOST, OPEN, SEGMENTS, STATUSES, WON
 from ui import data
 from ui.downloads import download_table
-from ui.formats import money
+from ui.formats import date, money
 from ui.guard import guarded
 from ui.i18n import lang, tr
 from ui.project import project_panel
@@ -458,9 +458,8 @@ def _readable(deals: pd.DataFrame) -> pd.DataFrame:
     segments = {s: tr(f"segment.{s}") for s in SEGMENTS}
     shown["status"] = shown["status"].map(lambda s: statuses.get(s, s))
     shown["segment"] = shown["segment"].map(lambda s: segments.get(s, s))
-    date_format = "%d.%m.%Y" if lang() == "ru" else "%Y-%m-%d"
     for column in shown.select_dtypes("datetime").columns:
-        shown[column] = shown[column].dt.strftime(date_format)
+        shown[column] = shown[column].map(date)
     # a column with a gap becomes text: the browser draws an empty number cell as "None" whatever the Styler says
     language = lang()
     for column, digits, as_percent in (("amount", 0, False), ("probability", 1, True)):

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from funnel_model.charts.period import backtest_chart
-from funnel_model.formatting import chance, date_text, number, percent, short_money
+from funnel_model.formatting import chance, number, percent, short_money
 from funnel_model.period import (
     PERIOD_KINDS,
     Period,
@@ -28,7 +28,7 @@ from funnel_model.period import (
     period_breakdown,
     risky_deals,
 )
-from ui.formats import currency, currency_picker
+from ui.formats import currency, currency_picker, date
 from ui.i18n import lang, tr
 from ui.tables import show_table
 
@@ -69,7 +69,7 @@ def _chance(x: float) -> str:
 
 def period_dates(period: Period) -> str:
     """ "01.10.2026 – 31.12.2026" in the UI language."""
-    return f"{date_text(period.start, lang())} – {date_text(period.end, lang())}"
+    return f"{date(period.start)} – {date(period.end)}"
 
 
 def _pinned(column: str) -> dict:
@@ -85,7 +85,7 @@ def picker(as_of: pd.Timestamp) -> Period:
         PERIOD_KINDS,
         format_func=lambda k: tr(f"period.kind.{k}"),
         key=KIND_KEY,
-        help=tr("period.kind_help", as_of=date_text(as_of, lang())),
+        help=tr("period.kind_help", as_of=date(as_of)),
         persist_state=KEEP,
     )
     start = end = None
@@ -134,7 +134,7 @@ def _need(funnels: pd.DataFrame | None) -> tuple[float, float]:
 def headline(forecast: PeriodForecast, plan: float, funnels: pd.DataFrame | None, confidence: float) -> None:
     """One sentence with the numbers, the parts of the figure, four tiles and the method."""
     s = forecast.summary(plan)
-    end = date_text(forecast.period.end, lang())
+    end = date(forecast.period.end)
     conf = percent(confidence, lang(), 0)
     low = short_money(s["p10"], lang())
     span = money(s["p90"]) if low == short_money(s["p90"], lang()) else f"{low}–{money(s['p90'])}"

@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from funnel_model.formatting import MISSING, money, number, percent
+from funnel_model.formatting import date as fmt_date
 from ui.formats import currency
 from ui.i18n import lang
 
@@ -57,6 +58,8 @@ def show_table(
         formats[column] = lambda x: number(x, language)
     for column in shares:
         formats[column] = lambda x: percent(x, language, share_decimals)
+    for column in frame.select_dtypes("datetime").columns:  # a day as the language writes it, never ISO
+        formats[column] = lambda x: fmt_date(x, language)
     for column, digits in (decimals or {}).items():
         formats[column] = lambda x, digits=digits: number(x, language, digits)
     present = {c: f for c, f in formats.items() if c in frame.columns}

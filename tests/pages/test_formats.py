@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 
+import pyarrow as pa
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from funnel_model.i18n import t
@@ -64,3 +67,35 @@ def test_the_currency_is_saved_with_the_scenario(saved):  # noqa: F811
     at.selectbox(key="currency").set_value("€").run()
     assert_clean(at)
     assert json.loads(saved["scenario.json"])["extras"]["currency"] == "€"
+
+
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+PAGES = ("data", "funnels", "clients", "forecast", "compensation", "rejection", "report")
+
+
+def shown_strings(node) -> list[str]:
+    """Every text a user reads in ``node``'s tree: widget labels and values, captions, table cells as shown."""
+    if hasattr(node, "children") and not hasattr(node, "proto"):
+        return [s for child in node.children.values() for s in shown_strings(child)]
+    out = [s for child in getattr(node, "children", {}).values() for s in shown_strings(child)]
+    kind = getattr(node, "type", "")
+    if kind in ("date_input", "arrow_vega_lite_chart", "vega_lite_chart"):  # the widget's value, the chart's data
+        return [*out, getattr(node, "label", "")]
+    if kind == "dataframe":  # the cells as the Styler shows them (dates underneath stay datetimes)
+        styler = node.proto.arrow_data.styler
+        if styler.display_values:
+            shown = pa.ipc.open_stream(styler.display_values).read_pandas()
+            out += [str(v) for v in shown.to_numpy().ravel()]
+        return out
+    proto = getattr(node, "proto", None)
+    return out + ([str(proto)] if proto is not None else [])
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_iso_date_on_a_russian_page(page):
+    at = opened(f"pages/{page}.py")
+    texts = shown_strings(at._tree)
+    found = sorted({m for text in texts for m in ISO_DAY.findall(text)})
+    assert not found, found
+    if page in ("clients", "forecast"):  # pages that write days do so as ДД.ММ.ГГГГ
+        assert any(re.search(r"\b\d{2}\.\d{2}\.\d{4}\b", text) for text in texts)
