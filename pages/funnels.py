@@ -258,7 +258,7 @@ def _show_comparison(result: FunnelViews, panels: list, basis: str) -> None:
     known = [(t, rows) for _, t, rows in panels if not (rows["lost_unknown"] > 0).any()]
     left_off = [t for _, t, rows in panels if (rows["lost_unknown"] > 0).any()]
     if known:
-        chart = comparison_chart(known, basis=basis, labels=labels)
+        chart = comparison_chart(known, basis=basis, labels=labels, lang=lang())
         # the legend sits beside the plot: the height is the plot's
         st.altair_chart(chart, width="stretch", height=COMPARE_HEIGHT, key="funnels.compare")
     if left_off:
@@ -290,7 +290,7 @@ def _show_sellers(result: FunnelViews, min_count: int) -> None:
     for tab, name in zip(st.tabs(names), names, strict=True):
         with tab:
             mine = sellers[sellers["funnel"] == name].copy()
-            st.altair_chart(seller_chart(mine, labels=labels), width="stretch", height=28 * len(mine) + 50)
+            st.altair_chart(seller_chart(mine, labels=labels, lang=lang()), width="stretch", height=28 * len(mine) + 50)
             mine["vs_team"] = mine["vs_team"].map(lambda v: tr(f"funnels.vs.{v}") if v else "")
             # 1 won of 1 closed is no "100 %": below the minimum count only the interval is shown
             few = ~mine["reliable"].to_numpy(dtype=bool)
@@ -444,7 +444,9 @@ def _show_calibration(result: FunnelViews, min_count: int) -> None:
         both = by_owner["owner"].duplicated(keep=False).to_numpy()
         table["chart_name"] = np.where(both, table["owner"] + " · " + table["source"], table["owner"])
         st.altair_chart(
-            calibration_chart(table, name="chart_name", labels=labels), width="stretch", height=_cal_height(table)
+            calibration_chart(table, name="chart_name", labels=labels, lang=lang()),
+            width="stretch",
+            height=_cal_height(table),
         )
         over = (table["flag"] == "over").to_numpy()
         table["flag"] = table["flag"].map(lambda f: tr(f"funnels.flag.{f or 'none'}"))
@@ -465,7 +467,9 @@ def _show_calibration(result: FunnelViews, min_count: int) -> None:
         st.caption(tr("funnels.by_stage_caption", level=_pct(RATE_LEVEL), min=_n(min_count)))
         by_stage = cal.by_stage
         st.altair_chart(
-            calibration_chart(by_stage, name="stage", labels=labels), width="stretch", height=_cal_height(by_stage)
+            calibration_chart(by_stage, name="stage", labels=labels, lang=lang()),
+            width="stretch",
+            height=_cal_height(by_stage),
         )
         table = by_stage.copy()
         table["flag"] = table["flag"].map(lambda f: tr(f"funnels.flag.{f or 'none'}"))
