@@ -19,9 +19,8 @@ import streamlit as st
 
 from funnel_model import compensation as comp
 from funnel_model.charts.compensation import pay_breakdown_chart, pay_curve_chart, pay_forecast_chart
-from funnel_model.config import FunnelConfig
 from funnel_model.errors import CompensationPlanError
-from funnel_model.forecast_views import ForecastInputs, prepare_forecast
+from funnel_model.forecast_views import slider_probabilities
 from funnel_model.formatting import money, number, percent, signed
 from funnel_model.schema import WON
 from ui import data
@@ -336,11 +335,6 @@ def _plan_editor(x: str, products: list[str]) -> tuple[pd.DataFrame, pd.DataFram
 # --------------------------------------------------------------------------- computations
 
 
-@st.cache_data(show_spinner=False, scope="session", max_entries=4)
-def _forecast_inputs(deals: pd.DataFrame, history: pd.DataFrame | None, config_json: str) -> ForecastInputs:
-    return prepare_forecast(deals, FunnelConfig.from_json(config_json), history)
-
-
 @st.cache_data(show_spinner=False, scope="session", max_entries=8)
 def _forecast(
     plan_json: str,
@@ -369,7 +363,7 @@ def _forecast_page_rates(stages: pd.DataFrame) -> np.ndarray | None:
     ]
     if not keys or any(ss.get(k) is None for k in keys):
         return None
-    return np.clip(np.array([ss[k] for k in keys], dtype=float) / 100.0, 0.0, 1.0)
+    return slider_probabilities(stages, [ss[k] for k in keys])
 
 
 def _show(table: pd.DataFrame, labels: dict[str, str], **kwargs) -> None:
@@ -623,7 +617,7 @@ with guarded():
     st.header(tr("compensation.forecast"))
     next_start, next_end = comp.next_period(deals, months)
     # the forecast reads open deals only: the undated deals as imported, as the Forecast page has them
-    inputs = _forecast_inputs(dataset.deals, dataset.history, dataset.config.to_json())
+    inputs = dataset.prepared.forecast
     whatif = _forecast_page_rates(inputs.stages)
     choices = st.columns(2)
     own = choices[0].checkbox(

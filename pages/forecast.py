@@ -19,7 +19,6 @@ from funnel_model.charts.forecast import (
     months_chart,
     reverse_funnel_chart,
 )
-from funnel_model.config import FunnelConfig
 from funnel_model.forecast import RevenueDistribution, revenue_distribution
 from funnel_model.forecast_views import (
     ForecastInputs,
@@ -29,10 +28,12 @@ from funnel_model.forecast_views import (
     months_blocker,
     plan_blocker,
     plan_by_funnel,
-    prepare_forecast,
     rate_uncertainty,
+    slider_percent,
+    slider_probabilities,
 )
 from funnel_model.formatting import number, percent
+from funnel_model.prepared import PreparedDataset
 from funnel_model.schema import SEGMENTS
 from ui import data
 from ui.guard import guarded
@@ -50,15 +51,8 @@ def slider_key(funnel: str, stage: str, part: str = "") -> str:
     return f"forecast.p.{funnel}.{part}.{stage}" if part else f"forecast.p.{funnel}.{stage}"
 
 
-@st.cache_data(scope="session", show_spinner=False, max_entries=4)
-def inputs_for(deals: pd.DataFrame, history: pd.DataFrame | None, config_json: str) -> ForecastInputs:
-    return prepare_forecast(deals, FunnelConfig.from_json(config_json), history)
-
-
-@st.cache_data(scope="session", show_spinner=False, max_entries=4)
-def baseline_for(deals: pd.DataFrame, history: pd.DataFrame | None, config_json: str):
+def _baseline(inputs: ForecastInputs):
     """Historical-rate distribution, the band with uncertain rates, and the default plan."""
-    inputs = inputs_for(deals, history, config_json)
     p = deal_probabilities(inputs, inputs.stages["rate"].to_numpy())
     dist = revenue_distribution(inputs.open_deals["amount"].to_numpy(), p)
     uncertain = rate_uncertainty(inputs)
@@ -96,12 +90,12 @@ def _segment(seg: object) -> str:
 
 
 def _reset(stages: pd.DataFrame, column: str) -> None:
-    for row in stages.itertuples():
-        st.session_state[slider_key(row.funnel, row.stage, row.part)] = round(100 * getattr(row, column))
+    for row, value in zip(stages.itertuples(), slider_percent(stages[column]), strict=True):
+        st.session_state[slider_key(row.funnel, row.stage, row.part)] = int(value)
 
 
-def _slider(row, split: bool) -> float:
-    """One stage's slider, labelled with its historical rate; returns the probability."""
+def _slider(row, split: bool) -> int:
+    """One stage's slider, labelled with its historical rate; returns its value in percent."""
     rate = f"{100 * row.rate:.0f} %"
     if not row.known:  # lost deals without a loss stage: the history cannot tell this stage's rate
         label = tr("forecast.slider_label_unknown", stage=row.stage, n=row.open)
@@ -130,14 +124,14 @@ def _slider(row, split: bool) -> float:
         persist_state=KEEP,
         help=help_text,
     )
-    return value / 100.0
+    return value
 
 
 def _sliders(inputs: ForecastInputs) -> np.ndarray:
     """One slider per group (funnel, or funnel × segment) and stage, in percent; the probabilities in stage order."""
     stages = inputs.stages
-    for row in stages.itertuples():
-        st.session_state.setdefault(slider_key(row.funnel, row.stage, row.part), round(100 * row.configured))
+    for row, value in zip(stages.itertuples(), slider_percent(stages["configured"]), strict=True):
+        st.session_state.setdefault(slider_key(row.funnel, row.stage, row.part), int(value))
     st.subheader(tr("forecast.sliders"), help=tr("forecast.sliders_help"))
     left, right = st.columns(2)
     left.button(tr("forecast.reset"), key="forecast.reset", on_click=_reset, args=(stages, "configured"))
@@ -167,7 +161,7 @@ def _sliders(inputs: ForecastInputs) -> np.ndarray:
                 )
             for row in rows.itertuples():
                 values[row.Index] = _slider(row, group.split)
-    return values
+    return slider_probabilities(stages, values)
 
 
 def _scale(value: float) -> tuple[float, str]:
@@ -320,11 +314,11 @@ def _plan(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, plan: floa
 
 
 @st.fragment
-def panel(deals: pd.DataFrame, history: pd.DataFrame | None, config_json: str) -> None:
+def panel(prepared: PreparedDataset, key: str) -> None:
     """Everything the plan and the sliders drive; reruns alone when they move."""
     with guarded():
-        inputs = inputs_for(deals, history, config_json)
-        base, uncertain, default_plan = baseline_for(deals, history, config_json)
+        inputs = prepared.forecast
+        base, uncertain, default_plan = data.session_memo("forecast.baseline", key, lambda: _baseline(inputs))
         st.session_state.setdefault(PLAN_KEY, default_plan)
         step = 10.0 ** max(math.floor(math.log10(default_plan)) - 1, 0) if default_plan > 0 else 1000.0
         plan = st.number_input(
@@ -362,5 +356,4 @@ with guarded():
     st.caption(tr("forecast.intro", n=n_open))
     if n_open == 0:
         st.info(tr("forecast.no_open"))
-    config_json = dataset.config.to_json()
-panel(dataset.deals, dataset.history, config_json)
+panel(dataset.prepared, dataset.key)

@@ -17,6 +17,7 @@ from funnel_model.config import FunnelConfig
 from funnel_model.formatting import number, percent
 from funnel_model.funnel_views import FunnelViews, funnel_views
 from funnel_model.geometry import DEFAULT_MIN_COUNT, with_empirical_probabilities
+from funnel_model.prepared import RATE_LEVEL, PreparedDataset
 from funnel_model.schema import SEGMENTS
 from ui import data
 from ui.guard import guarded
@@ -24,7 +25,6 @@ from ui.i18n import lang, tr
 from ui.tables import show_table
 
 ALL = "__all__"
-RATE_LEVEL = 0.9  # Beta interval of stage win rates, sellers and the per-stage calibration (one rule)
 WILSON_LEVEL = 0.95  # per-seller calibration intervals
 ADOPTED_KEY = "funnels._adopted"
 BAR_HEIGHT = 56  # pixels per funnel stage: its name and numbers on white above a thinner bar
@@ -35,25 +35,28 @@ TITLE_HEIGHT = 50  # the panel's title and subtitle, so the stages keep their BA
 
 @st.cache_data(scope="session", show_spinner=False, max_entries=16)
 def compute(
-    deals: pd.DataFrame,
-    history: pd.DataFrame | None,
-    config_json: str,
+    _prepared: PreparedDataset,
+    key: str,
     funnel: str,
     seller: str,
     period: tuple[dt.date, dt.date] | None,
     min_count: int,
 ) -> FunnelViews:
-    """The page's numbers for one filter choice (cached per session)."""
+    """The page's numbers for one filter choice, from the session's prepared dataset (cached per
+    session under the dataset's ``key``: the deal table itself is never hashed)."""
+    shared = min_count == _prepared.min_count and _prepared.level == RATE_LEVEL
     return funnel_views(
-        deals,
-        history,
-        FunnelConfig.from_json(config_json),
+        _prepared.deals,
+        _prepared.history,
+        _prepared.config,
         funnel=None if funnel == ALL else funnel,
         seller=None if seller == ALL else seller,
         period=period,
         min_count=min_count,
         rate_level=RATE_LEVEL,
         wilson_level=WILSON_LEVEL,
+        depth=_prepared.depth,
+        rates=_prepared.rates if shared else None,
     )
 
 
@@ -467,7 +470,7 @@ with guarded():
         st.info(tr("funnels.no_deals"))
         st.stop()
     funnel, seller, period, basis, measure, min_count = _show_filters(deals, dataset.config)
-    result = compute(deals, dataset.history, dataset.config.to_json(), funnel, seller, period, min_count)
+    result = compute(dataset.prepared, dataset.key, funnel, seller, period, min_count)
     if not result.deals:
         st.info(tr("funnels.no_deals"))
         if result.undated_excluded:

@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
 
 from funnel_model import FunnelConfig, derive_segments, read_deals, read_stage_history
+from funnel_model.inference import infer_config
+from funnel_model.prepared import PreparedDataset, prepare
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEMO_DEALS = DATA_DIR / "demo_deals.csv"
@@ -29,6 +33,7 @@ UPLOAD_KEY = "upload"  # {"name": str, "data": bytes, "digest": str}
 HISTORY_UPLOAD_KEY = "history_upload"
 DORMANCY_KEY = "dormancy_days"
 DEFAULT_DORMANCY_DAYS = 365
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -37,7 +42,10 @@ class Dataset:
 
     ``deals`` is the canonical table with ``segment`` filled; ``history`` is
     the stage history or None; ``config`` is the user's edited funnel config
-    if any, else the inferred one.
+    if any, else the inferred one (from the deals and the history together).
+    ``prepared`` holds these same deals, history and config with everything
+    the views share (depth, stage rates, forecast inputs); pages read from it.
+    ``key`` names the data and settings: equal keys, equal dataset (for caches).
     """
 
     source: str
@@ -51,6 +59,8 @@ class Dataset:
     source_columns: tuple[str, ...] = ()  # headers as found in the file, for the mapping editor
     history_problems: pd.DataFrame | None = None  # rows of the stage history file left out or noted
     funnel_segments: dict[str, str] | None = None  # the user's funnel → segment choices
+    prepared: PreparedDataset | None = None
+    key: str = ""
 
 
 @st.cache_data(show_spinner=False)
@@ -130,11 +140,12 @@ def set_dormancy_days(days: int) -> None:
 
 
 def current() -> Dataset:
-    """The session's dataset; raises the importer's domain errors.
+    """The session's dataset, prepared for every view; raises the importer's domain errors.
 
-    Parsing is cached; the finished dataset (with segments) is memoised in
-    the session under a key of everything it depends on, so a rerun that
-    changed none of them costs nothing.
+    Parsing is cached; the finished dataset (with segments, the config from
+    deals and history, and its :class:`~funnel_model.prepared.PreparedDataset`)
+    is memoised in the session under a key of everything it depends on, so a
+    rerun that changed none of them costs nothing.
     """
     src = source()
     dormancy = st.session_state.get(DORMANCY_KEY, DEFAULT_DORMANCY_DAYS)
@@ -162,19 +173,43 @@ def current() -> Dataset:
             label = "demo"
         deals = imported.deals.copy()
         deals["segment"] = derive_segments(deals, dormancy_days=dormancy, funnel_segments=funnel_segments)
+        # a stage seen in the history orders the funnel too: the deals alone may only show it as a loss stage
+        config = infer_config(imported.deals, history) if upload and history is not None else imported.config
         base = Dataset(
             source=src,
             label=label,
             deals=deals,
             history=history,
-            config=imported.config,
+            config=config,
             problems=imported.problems,
             mapping=dict(imported.mapping),
-            inferred_config=imported.config,
+            inferred_config=config,
             source_columns=tuple(imported.source_columns),
             history_problems=history.attrs.get("problems") if history is not None else None,
             funnel_segments=funnel_segments,
+            prepared=prepare(deals, history, config),
         )
         st.session_state["_dataset_memo"] = memo = (key, base)
+    base = memo[1]
     edited = st.session_state.get(f"config:{src}")
-    return replace(memo[1], config=edited) if edited is not None else memo[1]
+    config = edited if edited is not None else base.config
+    full_key = hashlib.sha256(json.dumps([key, config.to_json()], ensure_ascii=False).encode()).hexdigest()
+    prepared_memo = st.session_state.get("_prepared_memo")
+    if prepared_memo is None or prepared_memo[0] != full_key:
+        dataset = replace(base, config=config, prepared=base.prepared.with_config(config), key=full_key)
+        st.session_state["_prepared_memo"] = prepared_memo = (full_key, dataset)
+    return prepared_memo[1]
+
+
+def session_memo(name: str, key: object, build: Callable[[], T]) -> T:
+    """``build()`` once per session for ``key``: the last value of each ``name`` is kept.
+
+    For views of the prepared dataset that a rerun would otherwise recompute
+    (``key`` holds the dataset's key and every setting they depend on). The
+    value is the object itself, not a copy: treat it as read-only.
+    """
+    memo = st.session_state.setdefault("_view_memo", {})
+    held = memo.get(name)
+    if held is None or held[0] != key:
+        memo[name] = held = (key, build())
+    return held[1]
