@@ -221,16 +221,16 @@ def _show_funnels(result: FunnelViews, basis: str, measure: str, min_count: int)
         table = geo.copy()
         table["segment"] = table["segment"].map(_segment_name)
         # as on the bars: no step conversion past the first stage where lost deals have no loss stage
-        table.loc[(table["lost_unknown"] > 0) & (table["order"] > 1), "step_conversion"] = np.nan
+        table.loc[(table["lost_unknown"] > 0) & (table["order"] > 1), "settled_conversion"] = np.nan
         columns = ["funnel", "segment", "stage", "reached", "amount", "open", "current", "won", "lost"]
-        columns += ["step_conversion", "cumulative_conversion", "win_rate", "reliable"]
+        columns += ["settled_conversion", "cumulative_conversion", "win_rate", "reliable"]
         columns += ["lower_bound"] if table["lower_bound"].any() else []
         _show(
             table,
             columns,
             counts=["reached", "open", "current", "won", "lost"],
             amounts=["amount"],
-            shares=["step_conversion", "cumulative_conversion", "win_rate"],
+            shares=["settled_conversion", "cumulative_conversion", "win_rate"],
             hide_index=True,
             width="stretch",
             key="funnels.table",
