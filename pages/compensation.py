@@ -24,6 +24,7 @@ from funnel_model.forecast_views import slider_probabilities
 from funnel_model.formatting import money, number, percent, signed
 from funnel_model.schema import WON
 from ui import data
+from ui.charts import chart_spec
 from ui.guard import guarded
 from ui.i18n import lang, tr
 from ui.tables import show_table
@@ -569,7 +570,9 @@ with guarded():
         "part": tr("compensation.part"),
         "amount": tr("compensation.pay"),
     }
-    st.altair_chart(pay_breakdown_chart(parts, chart_labels, tuple(part_names.values()), lang()), width="stretch")
+    st.vega_lite_chart(
+        spec=chart_spec(pay_breakdown_chart, parts, chart_labels, tuple(part_names.values()), lang()), width="stretch"
+    )
     pay_labels = _pay_labels()
     shown = long.rename(columns=pay_labels)
     with st.container(key="compensation.pay_table"):
@@ -609,7 +612,7 @@ with guarded():
         "seller": tr("compensation.seller"),
         "actual": tr("compensation.col.total"),
     }
-    st.altair_chart(pay_curve_chart(curves, points, curve_labels, lang()), width="stretch")
+    st.vega_lite_chart(spec=chart_spec(pay_curve_chart, curves, points, curve_labels, lang()), width="stretch")
     modes = "; ".join(f"{names[x]}: {tr(f'compensation.mode.{plans[x].variable.mode.value}')}" for x in PLANS)
     st.caption(tr("compensation.curve_caption", target=money(reference, lang()), modes=modes))
 
@@ -655,7 +658,7 @@ with guarded():
         "p50": "P50",
         "p90": "P90",
     }
-    st.altair_chart(pay_forecast_chart(bands, band_labels, lang()), width="stretch")
+    st.vega_lite_chart(spec=chart_spec(pay_forecast_chart, bands, band_labels, lang()), width="stretch")
     forecast_cols = {
         "plan": tr("compensation.plan"),
         "seller": tr("compensation.seller"),

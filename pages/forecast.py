@@ -36,6 +36,7 @@ from funnel_model.formatting import number, percent
 from funnel_model.prepared import PreparedDataset
 from funnel_model.schema import SEGMENTS
 from ui import data
+from ui.charts import chart_spec
 from ui.guard import guarded
 from ui.i18n import lang, tr
 
@@ -216,7 +217,9 @@ def _distribution(whatif: RevenueDistribution, base: RevenueDistribution, plan: 
         "series": tr("forecast.axis.series"),
         "plan": tr("forecast.plan_line"),
     }
-    st.altair_chart(distribution_chart(pd.concat(curves, ignore_index=True), plan, labels, lang()), width="stretch")
+    st.vega_lite_chart(
+        spec=chart_spec(distribution_chart, pd.concat(curves, ignore_index=True), plan, labels, lang()), width="stretch"
+    )
     st.caption(_method_note(whatif) if whatif.method != "mixture" else "")
 
 
@@ -231,7 +234,7 @@ def _bands(base: RevenueDistribution, uncertain: RevenueDistribution, plan: floa
         "band": tr("forecast.axis.band"),
         "plan": tr("forecast.plan_line"),
     }
-    st.altair_chart(bands_chart(pd.DataFrame(rows), plan, labels, lang()), width="stretch")
+    st.vega_lite_chart(spec=chart_spec(bands_chart, pd.DataFrame(rows), plan, labels, lang()), width="stretch")
     st.caption(tr("forecast.bands_why"))
 
 
@@ -256,7 +259,7 @@ def _months(inputs: ForecastInputs, p: np.ndarray) -> None:
         "source": tr("forecast.axis.source"),
         "band": tr("forecast.axis.band"),
     }
-    st.altair_chart(months_chart(shown, labels, lang()), width="stretch")
+    st.vega_lite_chart(spec=chart_spec(months_chart, shown, labels, lang()), width="stretch")
     st.caption(
         tr(
             "forecast.months_note",
@@ -310,7 +313,7 @@ def _plan(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, plan: floa
                 conf=conf,
             )
         )
-        chart.altair_chart(reverse_funnel_chart(table, labels, lang()), width="stretch")
+        chart.vega_lite_chart(spec=chart_spec(reverse_funnel_chart, table, labels, lang()), width="stretch")
 
 
 @st.fragment

@@ -20,6 +20,7 @@ from funnel_model.geometry import DEFAULT_MIN_COUNT, with_empirical_probabilitie
 from funnel_model.prepared import RATE_LEVEL, PreparedDataset
 from funnel_model.schema import SEGMENTS
 from ui import data
+from ui.charts import chart_spec
 from ui.guard import guarded
 from ui.i18n import lang, tr
 from ui.tables import show_table
@@ -200,7 +201,8 @@ def _show_funnels(result: FunnelViews, basis: str, measure: str, min_count: int)
             if not rows["reliable"].iloc[0]:
                 few = tr("funnels.unreliable", n=_n(rows["reached"].iloc[0]))
                 pipeline = f"{pipeline} · {few}" if pipeline else few
-            chart = funnel_panel(
+            chart = chart_spec(
+                funnel_panel,
                 kind,
                 rows,
                 subtitle=pipeline,
@@ -211,8 +213,8 @@ def _show_funnels(result: FunnelViews, basis: str, measure: str, min_count: int)
                 colour=i,
                 stage_height=BAR_HEIGHT,
             )
-            column.altair_chart(
-                chart, width="stretch", height=BAR_HEIGHT * len(rows) + TITLE_HEIGHT, key=f"funnels.chart.{i}"
+            column.vega_lite_chart(
+                spec=chart, width="stretch", height=BAR_HEIGHT * len(rows) + TITLE_HEIGHT, key=f"funnels.chart.{i}"
             )
         st.caption(tr("funnels.chart_caption", basis=tr(f"funnels.basis.{basis}")))
         if (geo["lost_unknown"] > 0).any():
@@ -248,9 +250,9 @@ def _show_comparison(result: FunnelViews, panels: list, basis: str) -> None:
     known = [(t, rows) for _, t, rows in panels if not (rows["lost_unknown"] > 0).any()]
     left_off = [t for _, t, rows in panels if (rows["lost_unknown"] > 0).any()]
     if known:
-        chart = comparison_chart(known, basis=basis, labels=labels)
+        chart = chart_spec(comparison_chart, known, basis=basis, labels=labels)
         # room for the plot plus one legend line per funnel under it
-        st.altair_chart(chart, width="stretch", height=COMPARE_HEIGHT + 30 * len(known), key="funnels.compare")
+        st.vega_lite_chart(spec=chart, width="stretch", height=COMPARE_HEIGHT + 30 * len(known), key="funnels.compare")
     if left_off:
         st.caption(tr("funnels.compare_left_off", funnels="; ".join(left_off)))
     found = result.bottlenecks
@@ -280,7 +282,9 @@ def _show_sellers(result: FunnelViews, min_count: int) -> None:
     for tab, name in zip(st.tabs(names), names, strict=True):
         with tab:
             mine = sellers[sellers["funnel"] == name].copy()
-            st.altair_chart(seller_chart(mine, labels=labels), width="stretch", height=28 * len(mine) + 50)
+            st.vega_lite_chart(
+                spec=chart_spec(seller_chart, mine, labels=labels), width="stretch", height=28 * len(mine) + 50
+            )
             mine["vs_team"] = mine["vs_team"].map(lambda v: tr(f"funnels.vs.{v}") if v else "")
             # 1 won of 1 closed is no "100 %": below the minimum count only the interval is shown
             few = ~mine["reliable"].to_numpy(dtype=bool)
@@ -432,8 +436,10 @@ def _show_calibration(result: FunnelViews, min_count: int) -> None:
         table["source"] = table["source"].map(lambda v: tr(f"funnels.source.{v}"))
         both = by_owner["owner"].duplicated(keep=False).to_numpy()
         table["chart_name"] = np.where(both, table["owner"] + " · " + table["source"], table["owner"])
-        st.altair_chart(
-            calibration_chart(table, name="chart_name", labels=labels), width="stretch", height=_cal_height(table)
+        st.vega_lite_chart(
+            spec=chart_spec(calibration_chart, table, name="chart_name", labels=labels),
+            width="stretch",
+            height=_cal_height(table),
         )
         over = (table["flag"] == "over").to_numpy()
         table["flag"] = table["flag"].map(lambda f: tr(f"funnels.flag.{f or 'none'}"))
@@ -452,8 +458,10 @@ def _show_calibration(result: FunnelViews, min_count: int) -> None:
         st.markdown(f"**{tr('funnels.by_stage')}**")
         st.caption(tr("funnels.by_stage_caption", level=_pct(RATE_LEVEL)))
         by_stage = cal.by_stage
-        st.altair_chart(
-            calibration_chart(by_stage, name="stage", labels=labels), width="stretch", height=_cal_height(by_stage)
+        st.vega_lite_chart(
+            spec=chart_spec(calibration_chart, by_stage, name="stage", labels=labels),
+            width="stretch",
+            height=_cal_height(by_stage),
         )
         table = by_stage.copy()
         table["flag"] = table["flag"].map(lambda f: tr(f"funnels.flag.{f or 'none'}"))

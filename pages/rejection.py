@@ -19,6 +19,7 @@ from funnel_model.charts import rejection as charts
 from funnel_model.compensation import pay_per_revenue
 from funnel_model.errors import FunnelError
 from ui import data
+from ui.charts import chart_spec
 from ui.guard import guarded
 from ui.i18n import lang, tr
 from ui.tables import show_table
@@ -232,8 +233,9 @@ with guarded():
             tr("rejection.for_90.sentence", value=fmt.number(needed, lang())),
         )
     shown = min(max(rj.attempts_for_confidence(p, 0.99), 10), MAX_CHART_ATTEMPTS)
-    st.altair_chart(
-        charts.attempts_chart(
+    st.vega_lite_chart(
+        spec=chart_spec(
+            charts.attempts_chart,
             rj.attempts_distribution(p, shown),
             needed,
             x_title=tr("rejection.chart.attempt"),
@@ -263,8 +265,9 @@ with guarded():
             chance(at_least),
             tr("rejection.streak.at_least.sentence", k=k, n=n, share=chance(at_least)),
         )
-    st.altair_chart(
-        charts.streak_chart(
+    st.vega_lite_chart(
+        spec=chart_spec(
+            charts.streak_chart,
             pmf,
             k,
             expected,
@@ -379,8 +382,9 @@ with guarded():
         tr("rejection.month.row", i=i + 1, deals=int(row.sum()), run=rj.longest_run(row)) for i, row in enumerate(month)
     ]
     st.caption(tr("rejection.month.sentence", sellers=sellers, p=fmt.percent(p, lang(), 0), n=n))
-    st.altair_chart(
-        charts.month_strip(
+    st.vega_lite_chart(
+        spec=chart_spec(
+            charts.month_strip,
             month,
             labels,
             deal_label=tr("rejection.month.deal"),
@@ -402,8 +406,9 @@ with guarded():
         short_runs = int((table["flag"] == "short").sum())
         st.markdown(f"#### {tr('rejection.data.summary', long=long_runs, short=short_runs, total=len(table))}")
         st.caption(tr("rejection.data.explain"))
-        st.altair_chart(
-            charts.sellers_chart(
+        st.vega_lite_chart(
+            spec=chart_spec(
+                charts.sellers_chart,
                 table,
                 x_title=tr("rejection.data.axis"),
                 range_label=tr("rejection.data.range"),
@@ -450,8 +455,9 @@ with guarded():
                 share=chance(facts["p_at_least"]),
             )
         )
-        st.altair_chart(
-            charts.sequence_strip(
+        st.vega_lite_chart(
+            spec=chart_spec(
+                charts.sequence_strip,
                 outcomes,
                 rj.longest_run_span(outcomes),
                 deal_label=tr("rejection.data.won"),
