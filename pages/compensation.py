@@ -339,16 +339,18 @@ def _plan_editor(x: str, products: list[str]) -> tuple[pd.DataFrame, pd.DataFram
 @st.cache_data(show_spinner=False, scope="session", max_entries=8)
 def _forecast(
     plan_json: str,
-    deals: pd.DataFrame,
+    key: str,
+    _deals: pd.DataFrame,
     targets: pd.Series,
     probabilities: pd.Series,
     months: float,
     conditions,
     close_by,
 ):
+    """Pay forecast of one plan, cached per session under the dataset's ``key`` (the deal table is not hashed)."""
     plan = comp.CompensationPlan.from_json(plan_json)
     return comp.pay_distribution(
-        plan, deals, targets, probabilities, months=months, conditions=conditions, close_by=close_by
+        plan, _deals, targets, probabilities, months=months, conditions=conditions, close_by=close_by
     )
 
 
@@ -407,12 +409,14 @@ st.caption(tr("compensation.intro"))
 
 with guarded():
     dataset = data.current()
-    sellers = sorted(dataset.deals["owner"].dropna().astype(str).unique())
+    sellers = data.session_memo(
+        "compensation.sellers", dataset.key, lambda: sorted(dataset.deals["owner"].dropna().astype(str).unique())
+    )
     if not sellers:
         st.info(tr("compensation.no_sellers", owner=tr("data.field.owner")))
         st.stop()
     # pay counts won deals by close date; exports without one (Bitrix24) get a substitute, stated below
-    deals, dated_by = comp.date_won_deals(dataset.deals)
+    deals, dated_by = data.session_memo("compensation.dated", dataset.key, lambda: comp.date_won_deals(dataset.deals))
     fields = {
         "closed": tr("data.field.closed_at"),
         "expected": tr("data.field.expected_close_at"),
@@ -421,12 +425,14 @@ with guarded():
     has_won = bool((deals["status"] == WON).any())
     if not has_won:
         st.info(tr("compensation.no_won"))
-    dates = comp.period_dates(deals)
+    dates = data.session_memo("compensation.dates", dataset.key, lambda: comp.period_dates(deals))
     if dates.empty:
         st.info(tr("compensation.no_dates" if has_won else "compensation.no_deal_dates", **fields))
         st.stop()
 
-    products = sorted(deals["product"].dropna().astype(str).unique())
+    products = data.session_memo(
+        "compensation.products", dataset.key, lambda: sorted(deals["product"].dropna().astype(str).unique())
+    )
     columns = st.columns(2, gap="large")
     edited = {}
     for x, column in zip(PLANS, columns, strict=True):
@@ -486,7 +492,11 @@ with guarded():
             },
         )
         st.caption(tr("compensation.targets_help", lookback=LOOKBACK_MONTHS))
-        without = comp.sellers_without_history(deals, start, LOOKBACK_MONTHS)
+        without = data.session_memo(
+            "compensation.without",
+            (dataset.key, start),
+            lambda: comp.sellers_without_history(deals, start, LOOKBACK_MONTHS),
+        )
         if len(without) == len(sellers):
             amount = money(DEFAULT_MONTHLY_TARGET, lang())
             st.caption(tr("compensation.targets_fallback_fixed", lookback=LOOKBACK_MONTHS, amount=amount))
@@ -511,7 +521,12 @@ with guarded():
         )
 
     pay = {
-        x: comp.pay_from_actuals(plans[x], deals, targets, start, end, conditions=results, months=months) for x in PLANS
+        x: data.session_memo(
+            f"compensation.pay.{x}",
+            (dataset.key, plans[x].to_json(), data.content_key(targets, results), start, end, months),
+            lambda x=x: comp.pay_from_actuals(plans[x], deals, targets, start, end, conditions=results, months=months),
+        )
+        for x in PLANS
     }
     names = {x: tr(PLAN_LABEL[x]) for x in PLANS}
     long = pd.concat([pay[x][list(PAY_COLUMNS)].reset_index().assign(plan=names[x]) for x in PLANS], ignore_index=True)[
@@ -588,7 +603,9 @@ with guarded():
     )
     downloads.download_button(
         tr("compensation.download_xlsx"),
-        _xlsx(shown, company_shown),
+        data.session_memo(
+            "compensation.xlsx", data.content_key(shown, company_shown), lambda: _xlsx(shown, company_shown)
+        ),
         file_name="pay.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="compensation.download_xlsx",
@@ -644,7 +661,7 @@ with guarded():
     bands = pd.concat(
         [
             comp.forecast_bands(
-                _forecast(plans[x].to_json(), deals, targets, probabilities, months, results, next_end)
+                _forecast(plans[x].to_json(), dataset.key, deals, targets, probabilities, months, results, next_end)
             ).assign(plan=names[x])
             for x in PLANS
         ],

@@ -238,13 +238,13 @@ def _bands(base: RevenueDistribution, uncertain: RevenueDistribution, plan: floa
     st.caption(tr("forecast.bands_why"))
 
 
-def _months(inputs: ForecastInputs, p: np.ndarray) -> None:
+def _months(inputs: ForecastInputs, p: np.ndarray, key: str) -> None:
     st.subheader(tr("forecast.months_title"))
     blocker = months_blocker(inputs)
     if blocker is not None:
         st.info(tr(blocker))
         return
-    months = month_forecast(inputs, p)
+    months = data.session_memo("forecast.months", (key, data.content_key(p)), lambda: month_forecast(inputs, p))
     later = months["month"].isna()
     shown = months[~later].copy()
     shown["month"] = shown["month"].dt.strftime("%Y-%m")
@@ -269,7 +269,7 @@ def _months(inputs: ForecastInputs, p: np.ndarray) -> None:
     )
 
 
-def _plan(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, plan: float) -> None:
+def _plan(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, plan: float, key: str) -> None:
     st.subheader(tr("forecast.plan_title"))
     blocker = plan_blocker(inputs)
     if blocker is not None:  # no deal size to turn revenue into wins
@@ -286,7 +286,11 @@ def _plan(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, plan: floa
         persist_state=KEEP,
     )
     conf = f"{confidence} %"
-    stages, funnels = plan_by_funnel(inputs, stage_p, p, plan, confidence / 100)
+    stages, funnels = data.session_memo(
+        "forecast.plan",
+        (key, data.content_key(stage_p, p, plan, confidence)),
+        lambda: plan_by_funnel(inputs, stage_p, p, plan, confidence / 100),
+    )
     st.caption(tr("forecast.plan_note"))
     labels = {
         "stage": tr("forecast.axis.stage"),
@@ -337,13 +341,17 @@ def panel(prepared: PreparedDataset, key: str) -> None:
         with left:
             stage_p = _sliders(inputs)
         p = deal_probabilities(inputs, stage_p, own=bool(st.session_state.get(OWN_KEY)))
-        whatif = revenue_distribution(inputs.open_deals["amount"].to_numpy(), p)
+        whatif = data.session_memo(
+            "forecast.whatif",
+            (key, data.content_key(p)),
+            lambda: revenue_distribution(inputs.open_deals["amount"].to_numpy(), p),
+        )
         with right:
             _metrics(forecast_summary(whatif, plan), forecast_summary(base, plan))
             _distribution(whatif, base, plan)
             _bands(base, uncertain, plan)
-        _months(inputs, p)
-        _plan(inputs, stage_p, p, plan)
+        _months(inputs, p, key)
+        _plan(inputs, stage_p, p, plan, key)
 
 
 st.title(tr("page.forecast"))

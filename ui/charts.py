@@ -12,41 +12,16 @@ show it with ``st.vega_lite_chart``.
 
 from __future__ import annotations
 
-import hashlib
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
-import numpy as np
-import pandas as pd
 import streamlit as st
 from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
+from ui.data import content_key
+
 MAX_SPECS = 64  # per session: every chart of every page, a few states each
 _STORE = "_chart_specs"
-
-
-def _feed(digest, value: object) -> None:
-    """Add ``value`` to ``digest`` by content."""
-    if isinstance(value, pd.DataFrame):
-        digest.update(repr((list(value.columns), [str(t) for t in value.dtypes], value.shape)).encode())
-        digest.update(pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes())
-    elif isinstance(value, pd.Series):
-        digest.update(repr((value.name, str(value.dtype), len(value))).encode())
-        digest.update(pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes())
-    elif isinstance(value, np.ndarray):
-        digest.update(repr((value.dtype.str, value.shape)).encode())
-        digest.update(np.ascontiguousarray(value).tobytes())
-    elif isinstance(value, (list, tuple)):
-        digest.update(f"{type(value).__name__}[{len(value)}]".encode())
-        for item in value:
-            _feed(digest, item)
-    elif isinstance(value, Mapping):
-        digest.update(f"map[{len(value)}]".encode())
-        for k in sorted(value, key=repr):
-            _feed(digest, k)
-            _feed(digest, value[k])
-    else:
-        digest.update(f"{type(value).__name__}:{value!r};".encode())
 
 
 def chart_spec(build: Callable[..., object], *args: object, **kwargs: object) -> dict:
@@ -64,10 +39,7 @@ def chart_spec(build: Callable[..., object], *args: object, **kwargs: object) ->
     dict
         For ``st.vega_lite_chart`` (which copies it before use).
     """
-    digest = hashlib.blake2b(f"{build.__module__}.{build.__qualname__}".encode(), digest_size=20)
-    _feed(digest, args)
-    _feed(digest, kwargs)
-    key = digest.hexdigest()
+    key = content_key(f"{build.__module__}.{build.__qualname__}", args, kwargs)
     specs: OrderedDict[str, dict] = st.session_state.setdefault(_STORE, OrderedDict())
     spec = specs.get(key)
     if spec is None:

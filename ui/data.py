@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -213,3 +214,34 @@ def session_memo(name: str, key: object, build: Callable[[], T]) -> T:
     if held is None or held[0] != key:
         memo[name] = held = (key, build())
     return held[1]
+
+
+def _feed(digest, value: object) -> None:
+    """Add ``value`` to ``digest`` by content."""
+    if isinstance(value, pd.DataFrame):
+        digest.update(repr((list(value.columns), [str(t) for t in value.dtypes], value.shape)).encode())
+        digest.update(pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes())
+    elif isinstance(value, pd.Series):
+        digest.update(repr((value.name, str(value.dtype), len(value))).encode())
+        digest.update(pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes())
+    elif isinstance(value, np.ndarray):
+        digest.update(repr((value.dtype.str, value.shape)).encode())
+        digest.update(np.ascontiguousarray(value).tobytes())
+    elif isinstance(value, (list, tuple)):
+        digest.update(f"{type(value).__name__}[{len(value)}]".encode())
+        for item in value:
+            _feed(digest, item)
+    elif isinstance(value, Mapping):
+        digest.update(f"map[{len(value)}]".encode())
+        for k in sorted(value, key=repr):
+            _feed(digest, k)
+            _feed(digest, value[k])
+    else:
+        digest.update(f"{type(value).__name__}:{value!r};".encode())
+
+
+def content_key(*values: object) -> str:
+    """A digest of ``values`` by content (frames, arrays, lists, mappings, scalars), for memo keys."""
+    digest = hashlib.blake2b(digest_size=20)
+    _feed(digest, values)
+    return digest.hexdigest()
