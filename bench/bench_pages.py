@@ -93,6 +93,7 @@ CHANGES: dict[str, tuple[str, Callable[[AppTest], None]]] = {
     "pages/funnels.py": ("funnel filter", _funnel_filter),
     "pages/forecast.py": ("stage slider", _forecast_slider),
     "pages/compensation.py": ("period", _compensation_period),
+    "pages/clients.py": ("loss segment", lambda at: at.selectbox(key="clients.loss_segment").set_value("new")),
     "pages/rejection.py": ("win chance slider", lambda at: at.slider(key="rejection.p").set_value(0.2)),
     "pages/report.py": ("(no widget)", lambda at: None),
 }

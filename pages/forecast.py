@@ -39,6 +39,7 @@ from ui import data
 from ui.charts import chart_spec
 from ui.guard import guarded
 from ui.i18n import lang, tr
+from ui.moves import panel as moves_panel
 
 PLAN_KEY = "forecast.plan"
 CONFIDENCE_KEY = "forecast.confidence"
@@ -368,3 +369,4 @@ with guarded():
     if n_open == 0:
         st.info(tr("forecast.no_open"))
 panel(dataset.prepared, dataset.key)
+moves_panel(dataset.prepared, dataset.key, st.session_state.get(PLAN_KEY))
