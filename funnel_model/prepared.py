@@ -97,6 +97,7 @@ def prepare(
     *,
     min_count: int = DEFAULT_MIN_COUNT,
     level: float = RATE_LEVEL,
+    depth: pd.DataFrame | None = None,
 ) -> PreparedDataset:
     """Prepare ``deals`` (and ``history``) once for every view.
 
@@ -113,6 +114,10 @@ def prepare(
         stage the history shows deals passing through is ordered by it.
     min_count, level
         As in :func:`~funnel_model.geometry.stage_win_rates`.
+    depth : DataFrame, optional
+        :func:`~funnel_model.geometry.deal_depth` of these deals under this
+        config and history, when already known (it does not depend on the
+        segments: a new dormancy window keeps it).
 
     Returns
     -------
@@ -124,7 +129,7 @@ def prepare(
         deals=deals,
         history=history,
         config=config,
-        depth=deal_depth(deals, config, history),
+        depth=deal_depth(deals, config, history) if depth is None else depth,
         history_orphans=history_orphans(history, deals),
         min_count=int(min_count),
         level=float(level),

@@ -325,8 +325,9 @@ def _plan(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, plan: floa
 def panel(prepared: PreparedDataset, key: str) -> None:
     """Everything the plan and the sliders drive; reruns alone when they move."""
     with guarded():
-        inputs = prepared.forecast
-        base, uncertain, default_plan = data.session_memo("forecast.baseline", key, lambda: _baseline(inputs))
+        with st.spinner(tr("progress.forecast")):  # shown only while a new dataset is prepared
+            inputs = prepared.forecast
+            base, uncertain, default_plan = data.session_memo("forecast.baseline", key, lambda: _baseline(inputs))
         st.session_state.setdefault(PLAN_KEY, default_plan)
         step = 10.0 ** max(math.floor(math.log10(default_plan)) - 1, 0) if default_plan > 0 else 1000.0
         plan = st.number_input(

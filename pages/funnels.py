@@ -122,7 +122,16 @@ def _panels(geo: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
     return panels
 
 
-def _show_filters(deals: pd.DataFrame, config: FunnelConfig):
+def _choices(deals: pd.DataFrame) -> tuple[list[str], tuple[dt.date, dt.date] | None]:
+    """The sellers and the creation-date range the filters offer."""
+    sellers = sorted(deals["owner"].dropna().astype(str).unique()) if "owner" in deals else []
+    created = deals["created_at"].dropna()
+    return sellers, (created.min().date(), created.max().date()) if len(created) else None
+
+
+def _show_filters(dataset: data.Dataset):
+    deals, config = dataset.deals, dataset.config
+    sellers, dates = data.session_memo("funnels.choices", dataset.key, lambda: _choices(deals))
     cols = st.columns([1, 1, 1.4])
     funnel = cols[0].selectbox(
         tr("funnels.funnel"),
@@ -130,17 +139,15 @@ def _show_filters(deals: pd.DataFrame, config: FunnelConfig):
         key="funnels.funnel",
         format_func=lambda f: tr("funnels.all") if f == ALL else f,
     )
-    sellers = sorted(deals["owner"].dropna().astype(str).unique()) if "owner" in deals else []
     seller = cols[1].selectbox(
         tr("funnels.seller"),
         [ALL, *sellers],
         key="funnels.seller",
         format_func=lambda s: tr("funnels.all") if s == ALL else s,
     )
-    created = deals["created_at"].dropna()
     period = None
-    if len(created):
-        lo, hi = created.min().date(), created.max().date()
+    if dates is not None:
+        lo, hi = dates
         chosen = cols[2].date_input(tr("funnels.period"), (lo, hi), min_value=lo, max_value=hi, key="funnels.period")
         # The full range is no filter: deals without a creation date stay in.
         if isinstance(chosen, (tuple, list)) and len(chosen) == 2 and (chosen[0], chosen[1]) != (lo, hi):
@@ -477,8 +484,9 @@ with guarded():
     if not len(deals):
         st.info(tr("funnels.no_deals"))
         st.stop()
-    funnel, seller, period, basis, measure, min_count = _show_filters(deals, dataset.config)
-    result = compute(dataset.prepared, dataset.key, funnel, seller, period, min_count)
+    funnel, seller, period, basis, measure, min_count = _show_filters(dataset)
+    with st.spinner(tr("progress.funnels")):  # shown only while a new filter choice is computed
+        result = compute(dataset.prepared, dataset.key, funnel, seller, period, min_count)
     if not result.deals:
         st.info(tr("funnels.no_deals"))
         if result.undated_excluded:

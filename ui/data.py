@@ -21,8 +21,10 @@ import pandas as pd
 import streamlit as st
 
 from funnel_model import FunnelConfig, derive_segments, read_deals, read_stage_history
+from funnel_model.geometry import deal_depth
 from funnel_model.inference import infer_config
 from funnel_model.prepared import PreparedDataset, prepare
+from ui.i18n import tr
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEMO_DEALS = DATA_DIR / "demo_deals.csv"
@@ -140,6 +142,42 @@ def set_dormancy_days(days: int) -> None:
     st.session_state[DORMANCY_KEY] = int(days)
 
 
+def _build(src, upload, mapping_json, hist_upload, dormancy, funnel_segments) -> Dataset:
+    """The session's dataset before any config edit: imported, segmented and prepared."""
+    if upload:
+        imported = _upload_import(upload["data"], upload["name"], mapping_json)
+        history = _history_import(hist_upload["data"], hist_upload["name"]) if hist_upload else None
+        label = upload["name"]
+    else:
+        imported, history = _demo_import()
+        label = "demo"
+    deals = imported.deals.copy()
+    deals["segment"] = derive_segments(deals, dormancy_days=dormancy, funnel_segments=funnel_segments)
+    # a stage seen in the history orders the funnel too: the deals alone may only show it as a loss stage;
+    # neither the config nor the depth depends on the segments, so a new dormancy window reuses them
+    files = (src, upload and upload["digest"], mapping_json, hist_upload and hist_upload["digest"])
+    config = session_memo(
+        "data.inferred_config",
+        files,
+        lambda: infer_config(imported.deals, history) if upload and history is not None else imported.config,
+    )
+    depth = session_memo("data.depth", (files, config.to_json()), lambda: deal_depth(deals, config, history))
+    return Dataset(
+        source=src,
+        label=label,
+        deals=deals,
+        history=history,
+        config=config,
+        problems=imported.problems,
+        mapping=dict(imported.mapping),
+        inferred_config=config,
+        source_columns=tuple(imported.source_columns),
+        history_problems=history.attrs.get("problems") if history is not None else None,
+        funnel_segments=funnel_segments,
+        prepared=prepare(deals, history, config, depth=depth),
+    )
+
+
 def current() -> Dataset:
     """The session's dataset, prepared for every view; raises the importer's domain errors.
 
@@ -165,32 +203,11 @@ def current() -> Dataset:
     )
     memo = st.session_state.get("_dataset_memo")
     if memo is None or memo[0] != key:
-        if upload:
-            imported = _upload_import(upload["data"], upload["name"], mapping_json)
-            history = _history_import(hist_upload["data"], hist_upload["name"]) if hist_upload else None
-            label = upload["name"]
-        else:
-            imported, history = _demo_import()
-            label = "demo"
-        deals = imported.deals.copy()
-        deals["segment"] = derive_segments(deals, dormancy_days=dormancy, funnel_segments=funnel_segments)
-        # a stage seen in the history orders the funnel too: the deals alone may only show it as a loss stage
-        config = infer_config(imported.deals, history) if upload and history is not None else imported.config
-        base = Dataset(
-            source=src,
-            label=label,
-            deals=deals,
-            history=history,
-            config=config,
-            problems=imported.problems,
-            mapping=dict(imported.mapping),
-            inferred_config=config,
-            source_columns=tuple(imported.source_columns),
-            history_problems=history.attrs.get("problems") if history is not None else None,
-            funnel_segments=funnel_segments,
-            prepared=prepare(deals, history, config),
-        )
-        st.session_state["_dataset_memo"] = memo = (key, base)
+        with st.spinner(tr("progress.data")):
+            st.session_state["_dataset_memo"] = memo = (
+                key,
+                _build(src, upload, mapping_json, hist_upload, dormancy, funnel_segments),
+            )
     base = memo[1]
     edited = st.session_state.get(f"config:{src}")
     config = edited if edited is not None else base.config
