@@ -32,7 +32,7 @@ from funnel_model.forecast_views import (
     slider_percent,
     slider_probabilities,
 )
-from funnel_model.formatting import number, percent
+from funnel_model.formatting import chance, number
 from funnel_model.prepared import PreparedDataset
 from funnel_model.schema import SEGMENTS
 from ui import data
@@ -64,12 +64,8 @@ def _baseline(inputs: ForecastInputs):
 
 
 def _pct(x: float) -> str:
-    """A chance, never a misleading 0.0 % or 100.0 % for one that is only close."""
-    if 0 < x < 0.001:
-        return f"< {percent(0.001, lang())}"
-    if 0.999 < x < 1:
-        return f"> {percent(0.999, lang())}"
-    return percent(x, lang())
+    """A chance, never a misleading 0.0 % or 100.0 % for one that is only close (the app's one rule)."""
+    return chance(x, lang())
 
 
 def format_amount(x: float) -> str:
@@ -113,7 +109,17 @@ def _slider(row, split: bool) -> int:
         )
     else:
         low, high = f"{100 * row.low:.0f}", f"{100 * row.high:.0f}"
-        label = tr("forecast.slider_label", stage=row.stage, n=row.open, rate=rate, low=low, high=high)
+        won, closed = number(row.won, lang()), number(row.won + row.lost, lang())
+        label = tr(
+            "forecast.slider_label",
+            stage=row.stage,
+            n=row.open,
+            rate=rate,
+            low=low,
+            high=high,
+            won=won,
+            closed=closed,
+        )
         counts = "forecast.slider_help_segment" if split else "forecast.slider_help"
         help_text = tr(counts, won=row.won, lost=row.lost, configured=_pct(row.configured))
     value = st.slider(
@@ -316,6 +322,7 @@ def _plan(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, plan: floa
                 leads_mean=_average(row.leads_mean),
                 leads_conf=_count(row.leads_conf),
                 conf=conf,
+                chance=_pct(row.chance_conf),
             )
         )
         chart.vega_lite_chart(spec=chart_spec(reverse_funnel_chart, table, labels, lang()), width="stretch")

@@ -368,7 +368,7 @@ def _show_rates(result: FunnelViews, config: FunnelConfig, min_count: int) -> No
         width="stretch",
         key="funnels.rates",
     )
-    st.caption(tr("funnels.outside_count", n=_n(flagged.sum()), level=_pct(RATE_LEVEL)))
+    st.caption(tr("funnels.outside_count", n=_n(flagged.sum()), level=_pct(RATE_LEVEL), min=_n(min_count)))
     adoptable = int(np.isfinite(rates["rate"].to_numpy(dtype=float)).sum())
     if unknown.any():
         st.caption(tr("funnels.adopt_partial", n=_n(adoptable), kept=_n(unknown.sum())))
@@ -463,7 +463,7 @@ def _show_calibration(result: FunnelViews, min_count: int) -> None:
         )
     with right:
         st.markdown(f"**{tr('funnels.by_stage')}**")
-        st.caption(tr("funnels.by_stage_caption", level=_pct(RATE_LEVEL)))
+        st.caption(tr("funnels.by_stage_caption", level=_pct(RATE_LEVEL), min=_n(min_count)))
         by_stage = cal.by_stage
         st.vega_lite_chart(
             spec=chart_spec(calibration_chart, by_stage, name="stage", labels=labels),

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from funnel_model import derive_segments, leads_needed, read_deals, read_stage_history, revenue_distribution
 from funnel_model.config import FunnelConfig, FunnelSpec, StageSpec
 from funnel_model.forecast_views import deal_probabilities, prepare_forecast, slider_percent, slider_probabilities
+from funnel_model.formatting import number
 from funnel_model.i18n import t
 from tests.pages import apptest
 
@@ -85,6 +86,10 @@ def test_english_page_shows_the_demo_forecast_beside_the_historical_rates():
     assert len([s for s in at.slider if s.key.startswith("forecast.p.")]) == len(stages)
     label = at.slider(key=f"forecast.p.{GROWTH}.Согласование").label
     assert "hist." in label and "%" in label
+    # the raw counts beside the rate, and the rate inside its own interval
+    row = stages.set_index(["funnel", "stage"]).loc[(GROWTH, "Согласование")]
+    assert f"won {number(row['won'], 'en')} of {number(row['won'] + row['lost'], 'en')})" in label
+    assert row["low"] <= row["rate"] <= row["high"]
     assert at.slider(key=f"forecast.p.{GROWTH}.Согласование").value == round(
         100 * stages.set_index(["funnel", "stage"]).loc[(GROWTH, "Согласование"), "configured"]
     )
@@ -310,7 +315,7 @@ def test_the_leads_at_the_confidence_bring_the_wins_at_the_confidence():
     first = inputs.stages.groupby(["funnel", "part"], sort=False)["configured"].first().round(2)
     texts = [c.value for c in at.caption if c.value.startswith("Plan ")]
     assert len(texts) == len(inputs.groups)
-    pattern = r"cover the plan: ([\d\u202f]+); leads that bring that many wins at 90 %: ([\d\u202f]+)\."
+    pattern = r"cover the plan: ([\d\u202f]+); leads that bring that many wins at 90 %: ([\d\u202f]+) \(with them"
     chained = 0
     for text, group in zip(texts, inputs.groups.itertuples(), strict=True):
         found = re.search(pattern, text)
