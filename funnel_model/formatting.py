@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["chance", "money", "number", "percent", "short_money", "signed"]
+__all__ = ["chance", "date_text", "money", "number", "percent", "short_money", "signed"]
 
 _GROUP = "\u202f"  # narrow no-break space
 _SHORT = {
@@ -62,6 +62,13 @@ def signed(x: float, lang: str, digits: int = 0) -> str:
     if x is None or not math.isfinite(x):
         return MISSING
     return ("+" if x >= 0 else "") + number(x, lang, digits)
+
+
+def date_text(day, lang: str) -> str:
+    """A calendar day: «31.03.2026» in Russian, "31 Mar 2026" in English; "—" when missing."""
+    if day is None or day != day:  # None or NaT
+        return MISSING
+    return day.strftime("%d.%m.%Y") if lang == "ru" else f"{day.day} {day.strftime('%b %Y')}"
 
 
 def money(x: float, lang: str, currency: str = "", digits: int = 0) -> str:

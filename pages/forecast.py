@@ -33,9 +33,11 @@ from funnel_model.forecast_views import (
     slider_probabilities,
 )
 from funnel_model.formatting import chance, number
+from funnel_model.period import plan_for_period
 from funnel_model.prepared import PreparedDataset
 from funnel_model.schema import SEGMENTS
 from ui import data
+from ui import period as period_view
 from ui.charts import chart_spec
 from ui.guard import guarded
 from ui.i18n import lang, tr
@@ -44,6 +46,7 @@ from ui.moves import panel as moves_panel
 PLAN_KEY = "forecast.plan"
 CONFIDENCE_KEY = "forecast.confidence"
 OWN_KEY = "forecast.own"
+PLAN_MEMO_KEY = "forecast.plan_memo"  # the last reverse funnel, shared by the headline and the plan section
 METRICS = ("mean", "p10", "p50", "p90", "p_plan")
 KEEP = "session"  # assumptions survive a visit to another page
 
@@ -276,12 +279,14 @@ def _months(inputs: ForecastInputs, p: np.ndarray, key: str) -> None:
     )
 
 
-def _plan(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, plan: float, key: str) -> None:
+def _plan(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, plan: float, note: str = "") -> None:
     st.subheader(tr("forecast.plan_title"))
     blocker = plan_blocker(inputs)
     if blocker is not None:  # no deal size to turn revenue into wins
         st.info(tr(blocker))
         return
+    if note:
+        st.caption(note)
     confidence = st.slider(
         tr("forecast.confidence"),
         50,
@@ -293,11 +298,7 @@ def _plan(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, plan: floa
         persist_state=KEEP,
     )
     conf = f"{confidence} %"
-    stages, funnels = data.session_memo(
-        "forecast.plan",
-        (key, data.content_key(stage_p, p, plan, confidence)),
-        lambda: plan_by_funnel(inputs, stage_p, p, plan, confidence / 100),
-    )
+    stages, funnels = _plan_tables(inputs, stage_p, p, plan, confidence / 100)
     st.caption(tr("forecast.plan_note"))
     labels = {
         "stage": tr("forecast.axis.stage"),
@@ -328,10 +329,42 @@ def _plan(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, plan: floa
         chart.vega_lite_chart(spec=chart_spec(reverse_funnel_chart, table, labels, lang()), width="stretch")
 
 
+def _plan_tables(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, target: float, confidence: float):
+    """:func:`plan_by_funnel`, computed once per rerun for the headline and the reverse funnel (kept per session)."""
+    key = (id(inputs), np.asarray(stage_p).tobytes(), np.asarray(p).tobytes(), float(target), float(confidence))
+    memo = st.session_state.get(PLAN_MEMO_KEY)
+    if memo is None or memo[0] != key:
+        memo = (key, plan_by_funnel(inputs, stage_p, p, target, confidence))
+        st.session_state[PLAN_MEMO_KEY] = memo
+    return memo[1]
+
+
+def _period_top(inputs: ForecastInputs, deals: pd.DataFrame, stage_p: np.ndarray, p: np.ndarray, plan: float):
+    """The period picker, the headline sentence and its tiles; the period's forecast, or None without timing."""
+    st.subheader(tr("period.title"))
+    blocker = months_blocker(inputs)
+    if blocker is not None:
+        st.info(tr(blocker))
+        return None
+    choose, assume = st.columns([1, 1])
+    with choose:
+        chosen = period_view.picker(inputs.as_of)
+    with assume:
+        by_date, inflow = period_view.settings(inputs.inflow_per_month)
+    forecast = plan_for_period(inputs, deals, p, chosen, inflow_per_month=inflow, by_expected_date=by_date)
+    confidence = st.session_state.get(CONFIDENCE_KEY, 90) / 100
+    funnels = None
+    if plan_blocker(inputs) is None and plan > forecast.already:
+        _, funnels = _plan_tables(inputs, stage_p, forecast.within, plan - forecast.already, confidence)
+    period_view.headline(forecast, plan, funnels, confidence)
+    return forecast
+
+
 @st.fragment
 def panel(prepared: PreparedDataset, key: str) -> None:
     """Everything the plan and the sliders drive; reruns alone when they move."""
     with guarded():
+        deals = prepared.deals
         with st.spinner(tr("progress.forecast")):  # shown only while a new dataset is prepared
             inputs = prepared.forecast
             base, uncertain, default_plan = data.session_memo("forecast.baseline", key, lambda: _baseline(inputs))
@@ -346,6 +379,7 @@ def panel(prepared: PreparedDataset, key: str) -> None:
             help=tr("forecast.plan_help"),
             persist_state=KEEP,
         )
+        top = st.container()  # the period's headline, written once the sliders below are read
         left, right = st.columns([1, 2], gap="large")
         with left:
             stage_p = _sliders(inputs)
@@ -355,12 +389,28 @@ def panel(prepared: PreparedDataset, key: str) -> None:
             (key, data.content_key(p)),
             lambda: revenue_distribution(inputs.open_deals["amount"].to_numpy(), p),
         )
+        with top:
+            period = _period_top(inputs, deals, stage_p, p, plan)
         with right:
+            if period is not None:  # the period's tiles above are the plan's; these count every open deal
+                st.caption(tr("period.all_open_note"))
             _metrics(forecast_summary(whatif, plan), forecast_summary(base, plan))
             _distribution(whatif, base, plan)
             _bands(base, uncertain, plan)
         _months(inputs, p, key)
-        _plan(inputs, stage_p, p, plan, key)
+        if period is None:
+            _plan(inputs, stage_p, p, plan)
+            return
+        target = max(plan - period.already, 0.0)
+        note = tr(
+            "period.plan_caption",
+            dates=period_view.period_dates(period.period),
+            already=period_view.money(period.already),
+        )
+        _plan(inputs, stage_p, period.within, target, note)
+        period_view.breakdown_section(period, deals)
+        period_view.comparison_section(deals, period.period, inputs.as_of)
+        period_view.backtest_section(deals, inputs.as_of)
 
 
 st.title(tr("page.forecast"))

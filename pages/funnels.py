@@ -19,7 +19,7 @@ from funnel_model.funnel_views import FunnelViews, funnel_views
 from funnel_model.geometry import DEFAULT_MIN_COUNT, with_empirical_probabilities
 from funnel_model.prepared import RATE_LEVEL, PreparedDataset
 from funnel_model.schema import SEGMENTS
-from ui import data
+from ui import data, headlines
 from ui.charts import chart_spec
 from ui.guard import guarded
 from ui.i18n import lang, tr
@@ -29,7 +29,7 @@ ALL = "__all__"
 WILSON_LEVEL = 0.95  # per-seller calibration intervals
 ADOPTED_KEY = "funnels._adopted"
 BAR_HEIGHT = 56  # pixels per funnel stage: its name and numbers on white above a thinner bar
-COMPARE_HEIGHT = 340  # the shapes chart, legend not included
+COMPARE_HEIGHT = 340  # the shapes chart (its legend is beside it)
 CALIBRATION_HEIGHT = 400  # stated against observed, legend not included
 TITLE_HEIGHT = 50  # the panel's title and subtitle, so the stages keep their BAR_HEIGHT
 
@@ -258,8 +258,8 @@ def _show_comparison(result: FunnelViews, panels: list, basis: str) -> None:
     left_off = [t for _, t, rows in panels if (rows["lost_unknown"] > 0).any()]
     if known:
         chart = chart_spec(comparison_chart, known, basis=basis, labels=labels)
-        # room for the plot plus one legend line per funnel under it
-        st.vega_lite_chart(spec=chart, width="stretch", height=COMPARE_HEIGHT + 30 * len(known), key="funnels.compare")
+        # the legend sits beside the plot: the height is the plot's
+        st.vega_lite_chart(spec=chart, width="stretch", height=COMPARE_HEIGHT, key="funnels.compare")
     if left_off:
         st.caption(tr("funnels.compare_left_off", funnels="; ".join(left_off)))
     found = result.bottlenecks
@@ -429,7 +429,8 @@ def _show_calibration(result: FunnelViews, min_count: int) -> None:
         "name": tr("funnels.label.name"),
         **_flag_labels(),
     }
-    columns = ["n", "stated", "observed", "low", "high", "expected", "wins", "oe", "brier", "reliable", "flag"]
+    # the verdict and the figures it rests on first: in a half-width column the rest may scroll
+    columns = ["n", "flag", "stated", "observed", "oe", "low", "high", "expected", "wins", "brier", "reliable"]
     formats = {
         "counts": ["n", "wins"],
         "shares": ["stated", "observed", "low", "high"],
@@ -459,6 +460,7 @@ def _show_calibration(result: FunnelViews, min_count: int) -> None:
             cell_css={c: red for c in shown},
             hide_index=True,
             width="stretch",
+            column_config={tr("funnels.col.owner"): st.column_config.Column(pinned=True)},
             key="funnels.cal_seller",
         )
     with right:
@@ -473,7 +475,13 @@ def _show_calibration(result: FunnelViews, min_count: int) -> None:
         table = by_stage.copy()
         table["flag"] = table["flag"].map(lambda f: tr(f"funnels.flag.{f or 'none'}"))
         _show(
-            table, ["funnel", "stage", *columns], **formats, hide_index=True, width="stretch", key="funnels.cal_stage"
+            table,
+            ["stage", "funnel", *columns],
+            **formats,
+            hide_index=True,
+            width="stretch",
+            column_config={tr("funnels.col.stage"): st.column_config.Column(pinned=True)},
+            key="funnels.cal_stage",
         )
 
 
@@ -492,6 +500,7 @@ with guarded():
         if result.undated_excluded:
             st.info(tr("funnels.undated_excluded", n=_n(result.undated_excluded)))
         st.stop()
+    headlines.show(result, deals, _panels(result.geometry))
     _show_semantics(result)
     panels = _show_funnels(result, basis, measure, min_count)
     _show_comparison(result, panels, basis)

@@ -1,8 +1,9 @@
 import math
 
+import pandas as pd
 import pytest
 
-from funnel_model.formatting import chance, money, number, percent, short_money, signed
+from funnel_model.formatting import chance, date_text, money, number, percent, short_money, signed
 
 
 @pytest.mark.parametrize(
@@ -35,6 +36,12 @@ def test_percent_signed_money_and_missing_values():
 )
 def test_short_money(x, lang, expected):
     assert short_money(x, lang) == expected
+
+
+def test_date_text_in_each_language():
+    assert date_text(pd.Timestamp("2026-03-31 18:00"), "ru") == "31.03.2026"
+    assert date_text(pd.Timestamp("2026-03-01"), "en") == "1 Mar 2026"
+    assert date_text(pd.NaT, "ru") == "—"
 
 
 @pytest.mark.parametrize(
