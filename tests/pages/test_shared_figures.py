@@ -8,6 +8,7 @@ import re
 import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 
+from funnel_model.i18n import t
 from tests.pages import apptest
 
 check = apptest.assert_clean
@@ -40,9 +41,11 @@ def test_bottleneck_sentence_quotes_the_bar_of_its_stage():
 
 
 def _metrics(at: AppTest) -> tuple[dict[str, str], dict[str, str]]:
-    shown = list(at.metric)
-    half = len(shown) // 2
-    return {m.label: m.value for m in shown[:half]}, {m.label: m.value for m in shown[half:]}
+    """(what-if, historical) metric rows by label, the period's headline tiles left out."""
+    tiles = {t(f"forecast.{k}", "en") for k in ("mean", "p10", "p50", "p90", "p_plan")}
+    shown = [m for m in at.metric if m.label in tiles]
+    assert len(shown) == 10, [m.label for m in at.metric]
+    return {m.label: m.value for m in shown[:5]}, {m.label: m.value for m in shown[5:]}
 
 
 def test_forecast_what_if_on_historical_rates_equals_the_baseline_and_the_funnels_rates():
