@@ -7,6 +7,7 @@ state, so the other pages see it and no other session does.
 from __future__ import annotations
 
 import re
+import time
 
 import pandas as pd
 import streamlit as st
@@ -20,11 +21,15 @@ from funnel_model.importer import problems_report
 from funnel_model.parsing import read_table
 from funnel_model.schema import DEAL_COLUMN_NAMES, LOST, OPEN, SEGMENTS, STATUSES, WON
 from ui import data
+from ui.downloads import download_table
 from ui.guard import guarded
 from ui.i18n import lang, tr
+from ui.project import project_panel
 from ui.tables import show_table
 
 PREVIEW_ROWS = 200
+# what read_deals reads; ".gz" because a browser sees "deals.csv.gz" as a .gz file
+UPLOAD_TYPES = ["csv", "txt", "xlsx", "xls", "gz", "zip", "parquet"]
 REFUSED_KEY = "data.refused"  # {uploader key: (file name, FunnelError)}, shown once beside that uploader
 CONFIG_LOADED_KEY = "data.config_loaded"  # name of a config file just loaded, shown once
 PENDING_KEY = "data.pending"  # a deal file with no recognised stage column, waiting for the user to name it
@@ -48,7 +53,7 @@ def _on_upload(key: str, check, store) -> None:
     if key == "data.upload":
         st.session_state.pop(PENDING_KEY, None)
     try:
-        check(file.name, payload)
+        _checked(key, file.name, payload, check)
     except DealImportError as err:
         if err.key != "importer.no_stage_column":
             st.session_state.setdefault(REFUSED_KEY, {})[key] = (file.name, err)
@@ -61,6 +66,23 @@ def _on_upload(key: str, check, store) -> None:
         st.session_state.setdefault(REFUSED_KEY, {})[key] = (file.name, err)
         return
     store(file.name, payload)
+
+
+def _checked(key: str, name: str, payload: bytes, check) -> None:
+    """``check(name, payload)``; a deal or history file is read under a status that says what is happening
+    (a million deals take seconds)."""
+    if key not in ("data.upload", "data.history_upload"):
+        check(name, payload)
+        return
+    with st.status(tr("data.upload.reading", name=name, mb=number(len(payload) / 1e6, lang(), 1))) as status:
+        started = time.perf_counter()
+        try:
+            check(name, payload)
+        except FunnelError:
+            status.update(label=tr("data.upload.not_read", name=name), state="error")
+            raise
+        seconds = number(time.perf_counter() - started, lang(), 1)
+        status.update(label=tr("data.upload.read", name=name, seconds=seconds), state="complete")
 
 
 def _use_pending(stage_header: str) -> None:
@@ -146,7 +168,7 @@ def _uploaders(dataset: data.Dataset) -> None:
     with left:
         st.file_uploader(
             tr("data.upload.label"),
-            type=["csv", "xlsx", "xls"],
+            type=UPLOAD_TYPES,
             key="data.upload",
             on_change=_on_upload,
             args=("data.upload", data.validate_upload, data.store_upload),
@@ -156,7 +178,7 @@ def _uploaders(dataset: data.Dataset) -> None:
     with right:
         st.file_uploader(
             tr("data.history.label"),
-            type=["csv", "xlsx", "xls"],
+            type=UPLOAD_TYPES,
             key="data.history_upload",
             on_change=_on_upload,
             args=("data.history_upload", data.validate_history_upload, data.store_history_upload),
@@ -512,13 +534,11 @@ def _problems(dataset: data.Dataset) -> None:
     )
     with st.expander(tr("data.problems.all", n=number(len(report), lang()))):
         show_table(_no_gaps(report), width="stretch", hide_index=True, key="data.problems_all")
-    st.download_button(
-        tr("data.problems.download"),
-        data=report.to_csv(index=False).encode("utf-8-sig"),  # the BOM lets Excel open Cyrillic right
-        file_name="import_problems.csv",
-        mime="text/csv",
-        key="data.problems_download",
-        on_click="ignore",
+    download_table(
+        report,
+        "import_problems",
+        "data.problems_download",
+        labels=(tr("data.problems.download"), tr("data.problems.download_xlsx")),
     )
 
 
@@ -532,3 +552,4 @@ with guarded():
     _config(dataset)
     _preview(dataset)
     _problems(dataset)
+    project_panel(dataset, key="data.project")

@@ -38,10 +38,10 @@ from funnel_model.prepared import PreparedDataset
 from funnel_model.schema import SEGMENTS
 from ui import data
 from ui import period as period_view
-from ui.charts import chart_spec
 from ui.guard import guarded
 from ui.i18n import lang, tr
 from ui.moves import panel as moves_panel
+from ui.specs import chart_spec
 
 PLAN_KEY = "forecast.plan"
 CONFIDENCE_KEY = "forecast.confidence"

@@ -20,9 +20,9 @@ from funnel_model.geometry import DEFAULT_MIN_COUNT, with_empirical_probabilitie
 from funnel_model.prepared import RATE_LEVEL, PreparedDataset
 from funnel_model.schema import SEGMENTS
 from ui import data, headlines
-from ui.charts import chart_spec
 from ui.guard import guarded
 from ui.i18n import lang, tr
+from ui.specs import chart_spec
 from ui.tables import show_table
 
 ALL = "__all__"

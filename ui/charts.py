@@ -1,52 +1,81 @@
-"""Altair charts built once per content: a rerun shows the kept Vega-Lite spec.
+"""``show_chart``: a chart on the page with PNG and SVG downloads titled for a slide.
 
-Building an Altair chart (encodings, type inference, schema checks) costs
-tens of milliseconds per chart, and a page shows a dozen: most of a rerun
-that changed nothing. :func:`chart_spec` keys the finished spec on a digest
-of the builder's arguments (frames hashed by content), so a chart whose data
-did not change is not rebuilt, and any change in its data or labels is a new
-key: a kept spec can never be stale. The spec is the one ``st.altair_chart``
-would send (Streamlit's own conversion: its theme handling, data as Arrow);
-show it with ``st.vega_lite_chart``.
+Accepts an Altair chart or a (cached) Vega-Lite spec dict. The files are
+rendered only when a button is pressed (deferred download data), so showing
+a chart costs no more than before.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Callable
+import re
 
+import pandas as pd
 import streamlit as st
-from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
-from ui.data import content_key
+from funnel_model.chart_export import chart_png, chart_svg, export_spec
+from funnel_model.formatting import date
+from funnel_model.report import charts_available
+from ui import data
+from ui.i18n import lang, tr
+from ui.scenario import IN_USE_KEY
 
-MAX_SPECS = 64  # per session: every chart of every page, a few states each
-_STORE = "_chart_specs"
+__all__ = ["show_chart"]
 
 
-def chart_spec(build: Callable[..., object], *args: object, **kwargs: object) -> dict:
-    """The Vega-Lite spec of ``build(*args, **kwargs)``, built once per session for these arguments.
+def _as_of() -> str:
+    deals = data.current().deals
+    dates = pd.concat([deals["created_at"], deals["closed_at"]]).dropna()
+    return date(dates.max() if len(dates) else None, lang())
+
+
+def _file_name(name: str) -> str:
+    return re.sub(r"[^\w\-]+", "_", name, flags=re.UNICODE).strip("_") or "chart"
+
+
+def show_chart(chart: object, name: str, *, title: str | None = None, key: str | None = None, **kwargs) -> None:
+    """Show ``chart`` (Altair chart or Vega-Lite spec dict) and offer it as PNG and SVG.
 
     Parameters
     ----------
-    build : callable
-        An Altair chart builder of ``funnel_model.charts``.
-    *args, **kwargs
-        Its arguments; frames, arrays, lists and mappings are compared by content.
-
-    Returns
-    -------
-    dict
-        For ``st.vega_lite_chart`` (which copies it before use).
+    chart : altair chart or dict
+    name : str
+        File name stem ("forecast_distribution").
+    title : str, optional
+        The files' title (UI language); ``name`` when not given.
+    key : str, optional
+        Key of the chart element; the buttons use ``{key or name}.png`` / ``.svg``.
+    **kwargs
+        Passed to ``st.altair_chart`` / ``st.vega_lite_chart`` (``width``, ``height`` ...).
     """
-    key = content_key(f"{build.__module__}.{build.__qualname__}", args, kwargs)
-    specs: OrderedDict[str, dict] = st.session_state.setdefault(_STORE, OrderedDict())
-    spec = specs.get(key)
-    if spec is None:
-        spec = _convert_altair_to_vega_lite_spec(build(*args, **kwargs))
-        specs[key] = spec
-        while len(specs) > MAX_SPECS:
-            specs.popitem(last=False)
+    if isinstance(chart, dict):
+        st.vega_lite_chart(chart, key=key, **kwargs)
     else:
-        specs.move_to_end(key)
-    return spec
+        st.altair_chart(chart, key=key, **kwargs)
+    if not charts_available():
+        return
+    language = lang()
+    scenario = st.session_state.get(IN_USE_KEY) or tr("scenario.current")
+    subtitle = tr("chart.subtitle", as_of=_as_of(), scenario=scenario)
+    spec = export_spec(chart, title or name, subtitle)
+    stem, base = _file_name(name), key or name
+    buttons = st.container(horizontal=True)
+    buttons.download_button(
+        tr("chart.png"),
+        lambda: chart_png(spec, language),
+        file_name=f"{stem}.png",
+        mime="image/png",
+        key=f"{base}.png",
+        on_click="ignore",
+        type="tertiary",
+        icon=":material/image:",
+    )
+    buttons.download_button(
+        tr("chart.svg"),
+        lambda: chart_svg(spec, language).encode("utf-8"),
+        file_name=f"{stem}.svg",
+        mime="image/svg+xml",
+        key=f"{base}.svg",
+        on_click="ignore",
+        type="tertiary",
+        icon=":material/download:",
+    )

@@ -28,8 +28,8 @@ from funnel_model.period import (
     period_breakdown,
     risky_deals,
 )
-from ui.charts import chart_spec
 from ui.i18n import lang, tr
+from ui.specs import chart_spec
 from ui.tables import show_table
 
 __all__ = [
