@@ -77,10 +77,8 @@ def _forecast_slider(at: AppTest) -> None:
 
 
 def _compensation_period(at: AppTest) -> None:
-    period = at.select_slider(key="compensation.period")
-    options = list(period.options)
-    first = options[max(0, options.index(period.value[0]) - 1)]
-    period.set_value((first, period.value[1]))
+    first = at.selectbox(key="compensation.period_from")
+    first.set_value(first.options[0] if first.index else first.options[-1])  # the earliest month, else the last
 
 
 def _funnel_filter(at: AppTest) -> None:
