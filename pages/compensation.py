@@ -12,6 +12,7 @@ the rejection-math page.
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -26,7 +27,7 @@ from funnel_model.formatting import money, number, percent, signed
 from funnel_model.schema import WON
 from ui import data
 from ui.guard import guarded
-from ui.i18n import lang, tr
+from ui.i18n import error_text, lang, md, tr, tr_text
 from ui.tables import show_table
 
 PLANS = ("a", "b")
@@ -221,7 +222,7 @@ def _plan_editor(x: str, products: list[str]) -> tuple[pd.DataFrame, pd.DataFram
         tr("compensation.preset"),
         comp.PRESETS,
         key=f"{p}.preset",
-        format_func=lambda name: tr(f"compensation.preset.{name}"),
+        format_func={name: tr_text(f"compensation.preset.{name}") for name in comp.PRESETS}.__getitem__,
         on_change=_apply_preset,
         args=(x,),
         **keep,
@@ -236,14 +237,14 @@ def _plan_editor(x: str, products: list[str]) -> tuple[pd.DataFrame, pd.DataFram
             label_visibility="collapsed",
         )
     if f"{p}.upload_error" in ss:
-        st.error(ss[f"{p}.upload_error"].message(lang()))
+        st.error(error_text(ss[f"{p}.upload_error"]))
     variable_tab, fixed_tab = st.tabs([tr("compensation.variable_part"), tr("compensation.fixed_part")])
     with variable_tab:
         st.radio(
             tr("compensation.basis"),
             [b.value for b in comp.Basis],
             key=f"{p}.basis",
-            format_func=lambda b: tr(f"compensation.basis.{b}"),
+            format_func={b.value: tr_text(f"compensation.basis.{b.value}") for b in comp.Basis}.__getitem__,
             **keep,
         )
         st.number_input(
@@ -262,7 +263,7 @@ def _plan_editor(x: str, products: list[str]) -> tuple[pd.DataFrame, pd.DataFram
             tr("compensation.mode"),
             [m.value for m in comp.TierMode],
             key=f"{p}.mode",
-            format_func=lambda m: tr(f"compensation.mode.{m}"),
+            format_func={m.value: tr_text(f"compensation.mode.{m.value}") for m in comp.TierMode}.__getitem__,
             **keep,
         )
         st.caption(tr("compensation.tiers"))
@@ -526,7 +527,9 @@ with guarded():
     # ---- labour law
     warnings = [w for x in PLANS for w in comp.labour_law_warnings(plans[x], pay[x], months)]
     for w in warnings:
-        st.warning(w.message(lang()), icon="⚖️")
+        # the seller's name is the user's text: escaped, the message itself is Markdown
+        shown = replace(w, seller=md(w.seller)) if w.seller is not None else w
+        st.warning(shown.message(lang()), icon="⚖️")
     if not warnings:
         st.caption(tr("compensation.no_warnings", limit=percent(comp.DISCIPLINARY_CUT_LIMIT, lang(), 0)))
 

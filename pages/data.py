@@ -6,8 +6,6 @@ state, so the other pages see it and no other session does.
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import streamlit as st
 from pandas.api.types import is_numeric_dtype
@@ -21,7 +19,7 @@ from funnel_model.parsing import read_table
 from funnel_model.schema import DEAL_COLUMN_NAMES, LOST, OPEN, SEGMENTS, STATUSES, WON
 from ui import data
 from ui.guard import guarded
-from ui.i18n import lang, tr
+from ui.i18n import error_text, lang, md, tr
 from ui.tables import show_table
 
 PREVIEW_ROWS = 200
@@ -81,7 +79,7 @@ def _pending_upload() -> None:
     pending = st.session_state.get(PENDING_KEY)
     if not pending:
         return
-    st.error(pending["error"].message(lang()))
+    st.error(error_text(pending["error"]))
     choice = st.selectbox(
         tr("data.pending.stage"),
         pending["headers"],
@@ -117,7 +115,7 @@ def _show_refusal(key: str) -> None:
     refused = st.session_state.get(REFUSED_KEY, {}).pop(key, None)
     if refused:
         name, err = refused
-        st.error(f"{err.message(lang())}\n\n{tr('data.upload.rejected', name=name)}")
+        st.error(f"{error_text(err)}\n\n{tr('data.upload.rejected', name=name)}")
 
 
 def _on_dormancy() -> None:
@@ -210,11 +208,6 @@ def _summary(dataset: data.Dataset) -> None:
     show_table(table.rename_axis(tr("data.col.segment")), **formats)
 
 
-def _plain(text: str) -> str:
-    """``text`` with markdown's special characters escaped: widget labels render markdown."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~<>$:])", r"\\\1", text)
-
-
 def _segment_key(funnel: str) -> str:
     # the language is part of the key: streamlit keeps showing a selectbox's old option
     # text when only its format_func changes, so a language switch makes a new widget
@@ -241,7 +234,7 @@ def _funnel_segments(dataset: data.Dataset) -> None:
         current = chosen.get(funnel, "auto")
         # a funnel's name is the user's text: shown as typed, never as markdown
         cols[i % len(cols)].selectbox(
-            _plain(funnel),
+            md(funnel),
             SEGMENT_CHOICES,
             index=SEGMENT_CHOICES.index(current) if current in SEGMENT_CHOICES else 0,
             format_func=labels.__getitem__,
@@ -308,7 +301,7 @@ def _mapping(dataset: data.Dataset) -> None:
         except FunnelError as err:
             data.set_mapping(before)  # keep the app usable: the mapping that worked stays
             # the importer's own message points at the stage picker of a new upload, not at this table
-            message = tr("data.mapping.no_stage") if err.key == "importer.no_stage_column" else err.message(lang())
+            message = tr("data.mapping.no_stage") if err.key == "importer.no_stage_column" else error_text(err)
             st.error(f"{message}\n\n{tr('data.mapping.failed')}")
         else:
             st.session_state.pop("data.mapping", None)
@@ -361,7 +354,7 @@ def _config(dataset: data.Dataset) -> None:
             orders = pd.to_numeric(edited["order"], errors="coerce")  # "—" and blanks: no order
             data.set_config(FunnelConfig.from_stage_table(edited.assign(order=orders)))
         except FunnelError as err:
-            st.error(err.message(lang()))
+            st.error(error_text(err))
         else:
             st.session_state.pop("data.config", None)
             st.rerun()
@@ -475,7 +468,7 @@ def _problems(dataset: data.Dataset) -> None:
     reports, summaries = [], []
     for kind, name, problems in files:
         heading = f"**{tr(f'data.problems.file.{kind}')}**"
-        st.markdown(f"{heading} {_quoted(_plain(name))}" if name else heading)
+        st.markdown(f"{heading} {_quoted(md(name))}" if name else heading)
         counts = problems["action"].value_counts()
         for col, action in zip(st.columns(len(actions)), actions, strict=True):
             col.metric(tr(f"data.problems.{kind}.{action}"), number(counts.get(action, 0), lang()))

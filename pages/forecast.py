@@ -36,7 +36,7 @@ from funnel_model.formatting import number, percent
 from funnel_model.schema import SEGMENTS
 from ui import data
 from ui.guard import guarded
-from ui.i18n import lang, tr
+from ui.i18n import lang, md, tr
 
 PLAN_KEY = "forecast.plan"
 CONFIDENCE_KEY = "forecast.confidence"
@@ -302,7 +302,7 @@ def _plan(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, plan: floa
     for row in funnels.itertuples():
         table = stages[(stages["funnel"] == row.funnel) & (stages["part"] == row.part)]
         text, chart = st.columns([1, 2], gap="large")
-        text.markdown(f"**{row.funnel}** · {_segment(row.segment)}")
+        text.markdown(f"**{md(row.funnel)}** · {_segment(row.segment)}")
         text.caption(
             tr(
                 "forecast.plan_funnel",
