@@ -469,7 +469,7 @@ def _problems(dataset: data.Dataset) -> None:
     for kind, name, problems in files:
         heading = f"**{tr(f'data.problems.file.{kind}')}**"
         st.markdown(f"{heading} {_quoted(md(name))}" if name else heading)
-        counts = problems["action"].value_counts()
+        counts = problems.drop_duplicates(["row", "action"])["action"].value_counts()  # rows, not cells
         for col, action in zip(st.columns(len(actions)), actions, strict=True):
             col.metric(tr(f"data.problems.{kind}.{action}"), number(counts.get(action, 0), lang()))
         # problems_report keeps the rows in order: Row, Column, Value, Action, Reason (translated)
