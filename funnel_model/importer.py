@@ -58,6 +58,7 @@ from funnel_model.templates import (
     STATUS_VALUES,
     normalize_name,
 )
+from funnel_model.text import INVISIBLE, strip_invisible
 
 __all__ = [
     "MAX_AMOUNT",
@@ -272,7 +273,7 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
     parts.extend(_encoding_notes(raw))
 
     # Status: an explicit status column, else the terminal stage names.
-    stage = clean_text(body[used["stage"]])
+    stage = _visible(clean_text(body[used["stage"]]), rows, used["stage"], parts)
     stage_status = status_from_stage(stage)
     explicit = pd.Series(np.nan, index=body.index, dtype="object")
     status_text = None
@@ -314,7 +315,7 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
 
     for col in _TEXT_COLUMNS:
         if col in used:
-            out[col] = clean_text(body[used[col]])
+            out[col] = _visible(clean_text(body[used[col]]), rows, used[col], parts)
     if "segment" in out:
         seg = out["segment"]
         out["segment"] = normalize_cells(seg).map(_SEGMENT_VALUES).fillna(seg)
@@ -408,6 +409,20 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
             key = h if h not in DEAL_COLUMN_NAMES else f"{h} (unmapped)"
             deals[key] = extra.mask(extra == "")
     return conform(deals), _finish_problems(parts)
+
+
+def _visible(text: pd.Series, rows: np.ndarray, header: str, parts: list) -> pd.Series:
+    """``text`` without bidi controls and zero-width characters, each cell that had some listed.
+
+    A right-to-left override makes «Ivan\u202eovteP» read as "IvanPetvo": the name shown would not
+    be the name in the file.
+    """
+    hidden = text.str.contains(f"[{INVISIBLE}]", regex=True, na=False)
+    if not hidden.any():
+        return text
+    shown = text.where(~hidden, text[hidden].map(strip_invisible))
+    parts.append(_problems(rows[hidden.to_numpy()], header, shown[hidden], "repaired", "importer.row.invisible_chars"))
+    return shown.mask(shown == "")
 
 
 def _lost_time_header(headers: list[str], used: dict[str, str]) -> str | None:

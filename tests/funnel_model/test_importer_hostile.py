@@ -106,3 +106,15 @@ def test_pipedrive_lost_time_alone_is_the_close_date():
     imported = read_deals(text.encode(), name="pipedrive.csv")
     assert imported.mapping["closed_at"] == "Deal - Lost time"
     assert str(imported.deals["closed_at"].iloc[0].date()) == "2024-04-02"
+
+
+def test_bidi_overrides_and_zero_width_marks_are_removed_from_names_with_a_problem_row():
+    text = "deal_id,stage,owner\n1,Tal\u200bks,Ivan\u202eovteP\u202c\n2,Talks,Anna\n"
+    imported = read_deals(text.encode(), name="bidi.csv")
+    assert imported.deals["stage"].tolist() == ["Talks", "Talks"]
+    assert imported.deals["owner"].tolist() == ["IvanovteP", "Anna"]
+    problems = imported.problems
+    assert [(r.row, r.column, r.value, r.reason) for r in problems.itertuples()] == [
+        (2, "stage", "Talks", "importer.row.invisible_chars"),
+        (2, "owner", "IvanovteP", "importer.row.invisible_chars"),
+    ]

@@ -62,3 +62,14 @@ def test_every_page_shows_hostile_names_as_text(lang):
     # the names were shown, escaped, not left out: the link stage is a slider label on the forecast page
     assert any(r"\[Verify your account\]\(http\://evil.example\)" in text for text in seen)
     assert LINK not in "".join(seen)
+
+
+def test_rows_repaired_counts_rows_not_cells():
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["lang"] = "en"
+    at.run()
+    text = "deal_id,stage,amount,created_at\n1,Talks,abc,someday\n2,Talks,100,2024-01-02\n"
+    at.file_uploader(key="data.upload").upload("two.csv", text.encode(), "text/csv").run()
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["Rows repaired"] == "1"  # one row, two repaired cells
+    assert len(at.session_state["_dataset_memo"][1].problems) == 2
