@@ -32,6 +32,9 @@ navigation = st.navigation(
 
 with st.sidebar:
     st.selectbox(tr("app.language"), LANGUAGES, key=LANG_KEY, format_func=LANGUAGE_NAMES.__getitem__)
+    # kept in the address (a page change drops it): a session the server starts afresh, after a
+    # reconnect under load or a reload, comes back in the chosen language, not the browser's
+    st.query_params[LANG_KEY] = lang()
     has_upload = data.UPLOAD_KEY in st.session_state
     # a segmented control, not st.radio: after a language switch the browser shows no radio option selected
     st.session_state.setdefault(data.SOURCE_KEY, "demo")

@@ -18,7 +18,11 @@ LANG_KEY = "lang"
 
 
 def initial_language() -> str:
-    """The language a new session starts in: ?lang=, else the browser's."""
+    """The language a new session starts in: ?lang=, else the browser's.
+
+    app.py keeps ?lang= in the address, so a session that the server had to start afresh
+    (a reconnect under load, a reload) comes back in the language the user chose.
+    """
     asked = st.query_params.get(LANG_KEY)
     if asked in LANGUAGES:
         return asked
