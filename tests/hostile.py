@@ -28,6 +28,9 @@ NAMES = {
     "zero_width": "Ma\u200bria\u200d So\ufeffkolova",
     "long": "L" * 10_000,
 }
+# amounts an account number or an overflow would make, and dates no CRM writes
+ABSURD_AMOUNTS = ("1e308", "1e308", "12345678901234567890", "-1e308", "NaN", "inf", "0x1F")
+ABSURD_DATES = ("9999-12-31", "0001-01-01", "31.02.2024", "1900-01-00", "2024-13-45", "99999")
 FILE_NAME = "[file](http://evil.example/f).csv"
 EXTRA_HEADER = "[column](http://evil.example/c)"
 
@@ -45,7 +48,7 @@ def live_markdown(text: str) -> list[str]:
 
 
 def hostile_deals_csv() -> bytes:
-    """An export of 48 deals in two hostile-named funnels, every name field hostile, some amounts absurd."""
+    """An export of 48 deals in two hostile-named funnels, every name field hostile, some amounts and dates absurd."""
     names = list(NAMES.values())
     header = ["deal_id", "client_id", "funnel", "stage", "status", "amount", "owner", "created_at", "closed_at"]
     header += ["product", "source", "lost_reason", EXTRA_HEADER]
@@ -58,10 +61,10 @@ def hostile_deals_csv() -> bytes:
         stage = {"won": "Won", "lost": "Lost"}.get(status, stages[i % len(stages)])
         closed = f"2024-{1 + i % 12:02d}-20" if status != "open" else ""
         name = names[i % len(names)]
-        amount = str(1000 * (i + 1))
+        amount = ABSURD_AMOUNTS[i] if i < len(ABSURD_AMOUNTS) else str(1000 * (i + 1))
         owner, source = names[(i + 3) % len(names)], names[(i + 5) % len(names)]
         reason = names[(i + 7) % len(names)] if status == "lost" else ""
-        created = f"2023-{1 + i % 12:02d}-02"
+        created = ABSURD_DATES[i] if i < len(ABSURD_DATES) else f"2023-{1 + i % 12:02d}-02"
         rows.append([f"D{i}", name, funnel, stage, status, amount, owner, created, closed, name, source, reason, name])
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows([header, *rows])

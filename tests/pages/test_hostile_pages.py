@@ -55,6 +55,7 @@ def test_every_page_shows_hostile_names_as_text(lang):
     for page in PAGES:
         at.switch_page(page).run()
         assert not at.exception, (page, at.exception)
+        assert not at.error, (page, [e.value for e in at.error])  # ui.guard turns a crash into an error
         texts = shown_markdown(at._tree)
         live = {text[:120]: live_markdown(text) for text in texts if live_markdown(text)}
         assert not live, (page, live)
