@@ -15,6 +15,7 @@ st.set_page_config(page_title="Funnel", page_icon=":material/filter_alt:", layou
 PAGES = (
     ("pages/data.py", "page.data", "data", ":material/upload_file:"),
     ("pages/funnels.py", "page.funnels", "funnels", ":material/filter_alt:"),
+    ("pages/clients.py", "page.clients", "clients", ":material/groups:"),
     ("pages/forecast.py", "page.forecast", "forecast", ":material/trending_up:"),
     ("pages/compensation.py", "page.compensation", "compensation", ":material/payments:"),
     ("pages/rejection.py", "page.rejection", "rejection", ":material/sports_score:"),

@@ -22,6 +22,7 @@ _EXPORTS = {
     "FunnelSpec": "funnel_model.config",
     "StageSpec": "funnel_model.config",
     "derive_segments": "funnel_model.segments",
+    "client_base": "funnel_model.clients",
     # errors
     "FunnelError": "funnel_model.errors",
     "DealImportError": "funnel_model.errors",

@@ -37,6 +37,7 @@ from funnel_model.schema import SEGMENTS
 from ui import data
 from ui.guard import guarded
 from ui.i18n import lang, md, tr
+from ui.moves import panel as moves_panel
 
 PLAN_KEY = "forecast.plan"
 CONFIDENCE_KEY = "forecast.confidence"
@@ -364,3 +365,4 @@ with guarded():
         st.info(tr("forecast.no_open"))
     config_json = dataset.config.to_json()
 panel(dataset.deals, dataset.history, config_json)
+moves_panel(dataset.deals, dataset.history, config_json, st.session_state.get(PLAN_KEY))

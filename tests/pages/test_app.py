@@ -71,10 +71,11 @@ def test_switching_the_language_selectbox_relabels_the_page():
     assert at.sidebar.segmented_control(key="source").options == ["Demo data", "My upload"]
 
 
-def test_app_pages_are_the_six_pages_of_the_design():
+def test_app_pages_are_the_seven_pages_of_the_design():
     assert _app_pages() == [
         "pages/data.py",
         "pages/funnels.py",
+        "pages/clients.py",
         "pages/forecast.py",
         "pages/compensation.py",
         "pages/rejection.py",

@@ -1,0 +1,137 @@
+"""Moves: serialisation, and their effect on the forecast against recomputing it with the changed inputs."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from funnel_model import derive_segments, read_deals
+from funnel_model.config import FunnelConfig
+from funnel_model.errors import ParameterError
+from funnel_model.forecast import revenue_distribution
+from funnel_model.forecast_views import deal_probabilities, plan_by_funnel, prepare_forecast
+from funnel_model.moves import Move, apply_moves, example_moves, move_effects
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+PLAN = 80e6
+
+
+@cache
+def demo():
+    deals = read_deals(DATA / "demo_deals.csv").deals
+    deals["segment"] = derive_segments(deals)
+    config = FunnelConfig.from_json((DATA / "demo_config.json").read_text(encoding="utf-8"))
+    return deals, prepare_forecast(deals, config)
+
+
+def test_moves_round_trip_through_json():
+    moves = [*example_moves(), Move("Off", "cycle_length", 0.8, enabled=False, funnel="F", stage="KP")]
+    text = json.dumps([m.to_dict() for m in moves])
+    assert [Move.from_dict(d) for d in json.loads(text)] == moves
+    assert Move.from_dict({"name": "x", "kind": "deal_size", "value": 2, "segment": " ", "extra": 1}).segment is None
+
+
+def test_example_moves_are_named_in_the_ui_language_and_act_on_one_segment_each():
+    en, ru = example_moves("en"), example_moves("ru")
+    assert [m.name for m in en] != [m.name for m in ru]
+    assert [(m.kind, m.value, m.cost, m.segment) for m in en] == [(m.kind, m.value, m.cost, m.segment) for m in ru]
+    assert [m.segment for m in en] == ["dormant", "new", "active"]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"name": "", "kind": "deal_size", "value": 1.1},
+        {"name": "x", "kind": "discount", "value": 1.1},
+        {"name": "x", "kind": "deal_size", "value": float("nan")},
+        {"name": "x", "kind": "deal_size", "value": -1.0},
+        {"name": "x", "kind": "deal_size", "value": 1.1, "cost": -5},
+        {"name": "x", "kind": "deal_size"},
+    ],
+)
+def test_invalid_moves_are_domain_errors(data):
+    with pytest.raises(ParameterError):
+        Move.from_dict(data)
+
+
+def test_a_conversion_move_equals_the_forecast_with_the_changed_probabilities():
+    _, inputs = demo()
+    move = Move("Discount", "conversion_points", 10.0, 500_000.0, segment="dormant", stage="КП")
+    summary, per_move = move_effects(inputs, [move], PLAN)
+    # oracle: raise the one stage's probability by hand and recompute the forecast
+    sp = inputs.stages["rate"].to_numpy().copy()
+    rows = ((inputs.stages["segment"] == "dormant") & (inputs.stages["stage"] == "КП")).to_numpy()
+    assert rows.sum() == 1
+    sp[rows] = np.minimum(sp[rows] + 0.1, 1.0)
+    p = deal_probabilities(inputs, sp)
+    amounts = inputs.open_deals["amount"].to_numpy()
+    oracle = revenue_distribution(amounts, p)
+    assert summary.loc["mean", "moves"] == pytest.approx(float(amounts @ p))
+    assert summary.loc["mean", "moves"] == pytest.approx(oracle.mean)
+    assert summary.loc["p_plan", "moves"] == pytest.approx(oracle.prob_at_least(PLAN))
+    _, funnels = plan_by_funnel(inputs, sp, p, PLAN, 0.9)
+    assert summary.loc["leads_mean", "moves"] == pytest.approx(funnels["leads_mean"].sum())
+    # the move's own extra revenue: each reached deal's amount times the 10 points
+    reached = ((inputs.open_deals["segment"] == "dormant") & (inputs.open_deals["stage"] == "КП")).to_numpy()
+    extra = 0.1 * amounts[reached].sum()
+    assert per_move.loc[0, "extra_mean"] == pytest.approx(extra)
+    assert summary.loc["mean", "change"] == pytest.approx(extra)
+    assert per_move.loc[0, "return_mean"] == pytest.approx(extra / 500_000.0)
+    assert per_move.loc[0, "extra_p10"] <= extra <= per_move.loc[0, "extra_p90"]
+
+
+def test_a_deal_size_move_scales_the_reached_amounts_and_the_plan_sizes():
+    _, inputs = demo()
+    move = Move("Upsell", "deal_size", 1.1, 600_000.0, segment="active")
+    summary, per_move = move_effects(inputs, [move], PLAN)
+    p = deal_probabilities(inputs, inputs.stages["rate"].to_numpy())
+    amounts = inputs.open_deals["amount"].to_numpy()
+    active = (inputs.open_deals["segment"] == "active").to_numpy()
+    assert summary.loc["mean", "moves"] == pytest.approx(float(amounts @ p + 0.1 * amounts[active] @ p[active]))
+    assert per_move.loc[0, "extra_mean"] == pytest.approx(0.1 * float(amounts[active] @ p[active]))
+    # fewer leads needed: bigger deals
+    assert summary.loc["leads_mean", "moves"] < summary.loc["leads_mean", "baseline"]
+
+
+def test_a_lead_volume_move_adds_leads_at_the_first_stage():
+    deals, inputs = demo()
+    move = Move("Demo day", "lead_volume", 1.5, 400_000.0, segment="new")
+    moved = apply_moves(inputs, [move], deals=deals, horizon_months=3)
+    start = inputs.as_of - pd.DateOffset(months=12)
+    recent = deals[(deals["created_at"] > start) & (deals["created_at"] <= inputs.as_of) & (deals["segment"] == "new")]
+    assert len(moved.extra_amounts) == round(len(recent) / 12 * 3 * 0.5)
+    first = inputs.stages[(inputs.stages["segment"] == "new") & (inputs.stages["order"] == 1)]
+    assert np.allclose(moved.extra_probabilities, first["rate"].iloc[0])
+    assert moved.extra_amounts[0] == pytest.approx(inputs.won_sizes_by_group[(first["funnel"].iloc[0], "")].mean())
+    # without the deals (no inflow known) a lead move adds nothing
+    assert len(apply_moves(inputs, [move]).extra_amounts) == 0
+
+
+def test_disabled_and_cycle_moves_change_nothing_and_cost_nothing():
+    _, inputs = demo()
+    moves = [Move("Off", "conversion_factor", 2.0, 100.0, enabled=False), Move("Faster", "cycle_length", 0.5, 50.0)]
+    summary, per_move = move_effects(inputs, moves, PLAN)
+    assert summary.loc["mean", "change"] == pytest.approx(0.0)
+    assert summary.loc["cost", "moves"] == 50.0
+    # a switched-off move still shows what it would bring on its own
+    assert per_move.loc[0, "extra_mean"] > 0
+    assert per_move.loc[1, "extra_mean"] == 0.0 and per_move.loc[1, "return_mean"] == 0.0
+
+
+def test_moves_apply_in_order_and_together():
+    _, inputs = demo()
+    moves = [
+        Move("x2", "conversion_factor", 2.0, 0.0, segment="new"),
+        Move("+5", "conversion_points", 5.0, 0.0, segment="new"),
+    ]
+    moved = apply_moves(inputs, moves)
+    sp = inputs.stages["rate"].to_numpy().copy()
+    new = (inputs.stages["segment"] == "new").to_numpy()
+    sp[new] = np.clip(np.clip(sp[new] * 2.0, 0, 1) + 0.05, 0, 1)
+    assert np.allclose(moved.stage_p, sp)
+    assert np.allclose(moved.probabilities, deal_probabilities(inputs, sp))

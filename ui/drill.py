@@ -1,0 +1,55 @@
+"""Drill-down: the deals behind a selected row of a table, shown and downloadable."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from funnel_model.schema import SEGMENTS, STATUSES
+from ui.i18n import tr
+from ui.tables import show_table
+
+DEAL_COLUMNS = (
+    "deal_id",
+    "client_id",
+    "owner",
+    "funnel",
+    "segment",
+    "stage",
+    "status",
+    "amount",
+    "created_at",
+    "closed_at",
+    "expected_close_at",
+    "source",
+    "lost_reason",
+)
+
+
+def selected_row(key: str) -> int | None:
+    """The position of the row selected in the ``st.dataframe`` with ``key`` (single-row selection), or None."""
+    state = st.session_state.get(key)
+    rows = state.get("selection", {}).get("rows", []) if state else []
+    return int(rows[0]) if rows else None
+
+
+def show_deals(deals: pd.DataFrame, title: str, key: str) -> None:
+    """``deals`` under ``title`` with a CSV download (UTF-8 with BOM, so Excel reads Cyrillic)."""
+    st.markdown(f"**{title}**")
+    shown = deals[[c for c in DEAL_COLUMNS if c in deals.columns]]
+    words = {c: {v: tr(f"{c}.{v}") for v in values} for c, values in (("segment", SEGMENTS), ("status", STATUSES))}
+    shown = shown.assign(**{c: shown[c].map(lambda v, m=m: m.get(v, v)) for c, m in words.items() if c in shown})
+    show_table(
+        shown.rename(columns={c: tr(f"clients.deal.{c}") for c in shown.columns}),
+        amounts=[tr("clients.deal.amount")],
+        hide_index=True,
+        width="stretch",
+        key=f"{key}.deals",
+    )
+    st.download_button(
+        tr("clients.download", n=len(shown)),
+        shown.to_csv(index=False).encode("utf-8-sig"),
+        file_name=f"{key}.csv",
+        mime="text/csv",
+        key=f"{key}.download",
+    )

@@ -1,0 +1,175 @@
+"""The move editor and the moves' effect on the forecast: one self-contained panel for the Forecast page.
+
+Session keys (JSON-able, so a scenario can save and load them):
+
+- ``moves.list``: the moves as a list of :meth:`funnel_model.moves.Move.to_dict`
+  dicts, in order, each with ``enabled``; rows the user left incomplete stay
+  in the list and are reported, not applied. The demo starts with
+  :func:`funnel_model.moves.example_moves`.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from funnel_model.config import FunnelConfig
+from funnel_model.errors import FunnelError
+from funnel_model.forecast_views import prepare_forecast
+from funnel_model.formatting import money, number, percent, signed
+from funnel_model.moves import KINDS, Move, example_moves, move_effects
+from funnel_model.schema import SEGMENTS
+from ui import data
+from ui.guard import guarded
+from ui.i18n import lang, tr
+from ui.tables import show_table
+
+MOVES_KEY = "moves.list"
+EDITOR_KEY = "moves.editor"
+COLUMNS = ("enabled", "name", "funnel", "segment", "stage", "kind", "value", "cost")
+CONFIDENCE = 0.9
+HORIZON_MONTHS = 3
+
+
+@st.cache_data(scope="session", show_spinner=False, max_entries=4)
+def _inputs(deals: pd.DataFrame, history: pd.DataFrame | None, config_json: str):
+    return prepare_forecast(deals, FunnelConfig.from_json(config_json), history)
+
+
+@st.cache_data(scope="session", show_spinner=False, max_entries=16)
+def _effects(deals: pd.DataFrame, history: pd.DataFrame | None, config_json: str, moves_json: str, plan: float):
+    moves = [Move.from_dict(d) for d in json.loads(moves_json)]
+    inputs = _inputs(deals, history, config_json)
+    return move_effects(inputs, moves, plan, confidence=CONFIDENCE, deals=deals, horizon_months=HORIZON_MONTHS)
+
+
+def _rows() -> list[dict]:
+    if MOVES_KEY not in st.session_state:
+        st.session_state[MOVES_KEY] = [m.to_dict() for m in example_moves(lang())] if data.source() == "demo" else []
+    return st.session_state[MOVES_KEY]
+
+
+def _on_edit() -> None:
+    """Apply the editor's changes (edits, added and deleted rows) to the stored list."""
+    state = st.session_state[EDITOR_KEY]
+    rows = [dict(r) for r in st.session_state.get(MOVES_KEY, [])]
+    for index, change in state.get("edited_rows", {}).items():
+        rows[int(index)].update(change)
+    rows += [{"enabled": True, **added} for added in state.get("added_rows", [])]
+    deleted = {int(i) for i in state.get("deleted_rows", [])}
+    st.session_state[MOVES_KEY] = [r for i, r in enumerate(rows) if i not in deleted]
+
+
+def _valid(rows: list[dict]) -> tuple[list[Move], list[tuple[int, str]]]:
+    moves, rejected = [], []
+    for i, row in enumerate(rows, start=1):
+        try:
+            moves.append(Move.from_dict(row))
+        except FunnelError as err:
+            rejected.append((i, err.message(lang())))
+        except (TypeError, ValueError) as err:
+            rejected.append((i, str(err)))
+    return moves, rejected
+
+
+def _editor(config: FunnelConfig) -> list[dict]:
+    rows = _rows()
+    frame = pd.DataFrame([{c: r.get(c) for c in COLUMNS} for r in rows], columns=list(COLUMNS))
+    frame = frame.astype({"value": "float64", "cost": "float64"}).astype({"enabled": "bool"})
+    stages = sorted({s for f in config.funnels for s in f.stage_names})
+    st.data_editor(
+        frame,
+        column_config={
+            "enabled": st.column_config.CheckboxColumn(tr("moves.col.enabled"), default=True),
+            "name": st.column_config.TextColumn(tr("moves.col.name"), required=True),
+            "funnel": st.column_config.SelectboxColumn(tr("moves.col.funnel"), options=list(config.names)),
+            "segment": st.column_config.SelectboxColumn(
+                tr("moves.col.segment"), options=list(SEGMENTS), format_func=lambda s: tr(f"segment.{s}")
+            ),
+            "stage": st.column_config.SelectboxColumn(tr("moves.col.stage"), options=stages),
+            "kind": st.column_config.SelectboxColumn(
+                tr("moves.col.kind"), options=list(KINDS), required=True, format_func=lambda k: tr(f"moves.kind.{k}")
+            ),
+            "value": st.column_config.NumberColumn(tr("moves.col.value"), required=True, help=tr("moves.value_help")),
+            "cost": st.column_config.NumberColumn(tr("moves.col.cost"), min_value=0.0, default=0.0),
+        },
+        num_rows="dynamic",
+        placeholder=tr("moves.everywhere"),
+        hide_index=True,
+        width="stretch",
+        key=EDITOR_KEY,
+        on_change=_on_edit,
+    )
+    return rows
+
+
+def _cell(metric: str, column: str, x: float) -> str:
+    if metric in ("p_plan", "cost_share"):
+        return percent(x, lang(), 1) if column != "change" else f"{signed(100 * x, lang(), 1)} {tr('moves.points')}"
+    return signed(x, lang()) if column == "change" else number(x, lang())
+
+
+def _summary(summary: pd.DataFrame, plan: float) -> None:
+    metrics = ["mean", "p10", "p90", "p_plan", "leads_mean", "leads_conf", "cost", "cost_share"]
+    shown = pd.DataFrame(
+        {tr("moves.col.metric"): [tr(f"moves.metric.{m}", plan=number(plan, lang())) for m in metrics]}
+    )
+    for column in ("baseline", "moves", "change"):
+        shown[tr(f"moves.col.{column}")] = [_cell(m, column, summary.loc[m, column]) for m in metrics]
+    show_table(shown, hide_index=True, width="stretch", key="moves.summary")
+
+
+def panel(deals: pd.DataFrame, history: pd.DataFrame | None, config_json: str, plan: float | None) -> None:
+    """The Forecast page's moves section: editor, effect beside the baseline, return on cost."""
+    with guarded():
+        st.subheader(tr("moves.title"))
+        st.caption(tr("moves.intro", months=HORIZON_MONTHS))
+        config = FunnelConfig.from_json(config_json)
+        rows = _editor(config)
+        moves, rejected = _valid(rows)
+        for i, reason in rejected:
+            st.warning(tr("moves.rejected", row=i, reason=reason))
+        if not moves:
+            st.info(tr("moves.none"))
+            return
+        if not (deals["status"] == "open").any():
+            st.info(tr("moves.no_open"))
+            return
+        plan = float(plan or 0.0)
+        summary, per_move = _effects(
+            deals, history, config_json, json.dumps([m.to_dict() for m in moves], ensure_ascii=False), plan
+        )
+        on = [m for m in moves if m.enabled]
+        st.markdown(
+            tr(
+                "moves.sentence",
+                n=number(len(on), lang()),
+                base=money(summary.loc["mean", "baseline"], lang()),
+                moved=money(summary.loc["mean", "moves"], lang()),
+                change=signed(summary.loc["mean", "change"], lang()),
+                cost=money(summary.loc["cost", "moves"], lang()),
+                plan=money(plan, lang()),
+                p_base=percent(summary.loc["p_plan", "baseline"], lang()),
+                p_moved=percent(summary.loc["p_plan", "moves"], lang()),
+            )
+        )
+        _summary(summary, plan)
+        st.markdown(f"**{tr('moves.per_move')}**")
+        table = per_move.assign(
+            kind=per_move["kind"].map(lambda k: tr(f"moves.kind.{k}")),
+            enabled=per_move["enabled"].map(lambda e: tr("moves.on") if e else tr("moves.off")),
+        )
+        names = {c: tr(f"moves.col.{c}") for c in table.columns}
+        show_table(
+            table.rename(columns=names),
+            amounts=[names[c] for c in ("cost", "extra_mean", "extra_p10", "extra_p90")],
+            decimals={names[c]: 2 for c in ("return_mean", "return_p10", "return_p90")},
+            hide_index=True,
+            width="stretch",
+            key="moves.per_move",
+        )
+        st.caption(tr("moves.per_move_caption"))
+        with st.expander(tr("moves.how")):
+            st.markdown(tr("moves.how_text", months=HORIZON_MONTHS, confidence=percent(CONFIDENCE, lang(), 0)))
