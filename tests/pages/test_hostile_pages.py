@@ -9,7 +9,14 @@ from streamlit.testing.v1.element_tree import Block, Element
 from tests.hostile import FILE_NAME, LINK, hostile_deals_csv, live_markdown
 from tests.pages.apptest import APP
 
-PAGES = ("pages/data.py", "pages/funnels.py", "pages/forecast.py", "pages/compensation.py", "pages/rejection.py")
+PAGES = (
+    "pages/data.py",
+    "pages/funnels.py",
+    "pages/clients.py",
+    "pages/forecast.py",
+    "pages/compensation.py",
+    "pages/rejection.py",
+)
 # proto fields the browser renders as Markdown
 MARKDOWN_FIELDS = ("body", "label", "help", "caption", "placeholder")
 
