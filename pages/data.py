@@ -11,11 +11,10 @@ import streamlit as st
 from pandas.api.types import is_numeric_dtype
 
 from funnel_model import FunnelConfig
-from funnel_model.errors import DealImportError, FunnelError
+from funnel_model.errors import FunnelError
 from funnel_model.formatting import MISSING, money, number, percent
 from funnel_model.i18n import t
 from funnel_model.importer import problems_report
-from funnel_model.parsing import read_table
 from funnel_model.schema import DEAL_COLUMN_NAMES, LOST, OPEN, SEGMENTS, STATUSES, WON
 from ui import data
 from ui.guard import guarded
@@ -23,9 +22,9 @@ from ui.i18n import error_text, lang, md, tr
 from ui.tables import show_table
 
 PREVIEW_ROWS = 200
-REFUSED_KEY = "data.refused"  # {uploader key: (file name, FunnelError)}, shown once beside that uploader
+REFUSED_KEY = data.REFUSED_KEY
 CONFIG_LOADED_KEY = "data.config_loaded"  # name of a config file just loaded, shown once
-PENDING_KEY = "data.pending"  # a deal file with no recognised stage column, waiting for the user to name it
+PENDING_KEY = data.PENDING_KEY
 MAPPING_FOR_KEY = "data.mapping_for"  # which upload the mapping editor's edits belong to
 SEGMENT_CHOICES = ("auto", *SEGMENTS)  # per funnel: derived from history, or one segment for all its deals
 # the mapping editor's "no column" choice, in either language (an edit may outlive a language switch)
@@ -37,28 +36,26 @@ def _quoted(text: str) -> str:
     return f"«{text}»" if lang() == "ru" else f"\u201c{text}\u201d"
 
 
+def _on_table_upload(key: str) -> None:
+    """Keep a new deal or history file first, then check it before it replaces what every page uses."""
+    file = st.session_state.get(key)
+    if file is None:
+        return
+    data.stash_upload(key, file.file_id, file.name, file.getvalue())
+    data.take_uploads()
+
+
 def _on_upload(key: str, check, store) -> None:
     """Check a new file before it replaces what every page uses; a bad file is refused, with the reason."""
     file = st.session_state.get(key)
     if file is None:
         return
-    payload = file.getvalue()
-    if key == "data.upload":
-        st.session_state.pop(PENDING_KEY, None)
     try:
-        check(file.name, payload)
-    except DealImportError as err:
-        if err.key != "importer.no_stage_column":
-            st.session_state.setdefault(REFUSED_KEY, {})[key] = (file.name, err)
-            return
-        # readable, but the stage column has an unknown name: let the user point at it
-        headers = read_table(payload, file.name).headers
-        st.session_state[PENDING_KEY] = {"name": file.name, "data": payload, "headers": headers, "error": err}
-        return
+        check(file.name, file.getvalue())
     except FunnelError as err:
         st.session_state.setdefault(REFUSED_KEY, {})[key] = (file.name, err)
         return
-    store(file.name, payload)
+    store(file.name, file.getvalue())
 
 
 def _use_pending(stage_header: str) -> None:
@@ -146,8 +143,8 @@ def _uploaders(dataset: data.Dataset) -> None:
             tr("data.upload.label"),
             type=["csv", "xlsx", "xls"],
             key="data.upload",
-            on_change=_on_upload,
-            args=("data.upload", data.validate_upload, data.store_upload),
+            on_change=_on_table_upload,
+            args=("data.upload",),
             help=tr("data.upload.limit", mb=limit_mb),
         )
         st.caption(tr("data.upload.limit", mb=limit_mb))
@@ -156,8 +153,8 @@ def _uploaders(dataset: data.Dataset) -> None:
             tr("data.history.label"),
             type=["csv", "xlsx", "xls"],
             key="data.history_upload",
-            on_change=_on_upload,
-            args=("data.history_upload", data.validate_history_upload, data.store_history_upload),
+            on_change=_on_table_upload,
+            args=("data.history_upload",),
             disabled=dataset.source != "upload",
         )
         if dataset.source != "upload":

@@ -8,6 +8,7 @@ to ``?lang=``.
 
 from __future__ import annotations
 
+from funnel_model.formatting import number
 from funnel_model.i18n import t
 from tests.browser.conftest import RUN_TIMEOUT_MS, VIEWPORT, choose_option, open_app, wait_for_app, widget
 
@@ -46,3 +47,18 @@ def test_sessions_in_other_languages_than_their_browsers_keep_them_after_page_ch
     finally:
         en_context.close()
         ru_context.close()
+
+
+def test_a_file_whose_upload_ends_after_a_page_change_is_taken_or_said_not_taken(page, app_url, tmp_path):
+    export = tmp_path / "late.csv"
+    rows = "".join(f"{i},Talks,{1000 + i},2024-01-{1 + i % 28:02d}\n" for i in range(20_000))
+    export.write_text("deal_id,stage,amount,created_at\n" + rows, encoding="utf-8")
+    open_app(page, app_url, lang="en")
+    widget(page, "data.upload").locator('input[type="file"]').set_input_files(str(export))
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("Funnels").click()  # before the upload is processed
+    wait_for_app(page)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text("deals ·").first.wait_for()
+    taken = sidebar.get_by_text(f"{number(20_000, 'en')} deals · late.csv").count() > 0
+    told = sidebar.get_by_text("The file “late.csv” finished uploading after you left the Data page").count() > 0
+    assert taken or told

@@ -81,3 +81,16 @@ def test_rows_repaired_counts_rows_not_cells():
     shown = {m.label: m.value for m in at.metric}
     assert shown["Rows repaired"] == "1"  # one row, two repaired cells
     assert len(at.session_state["_dataset_memo"][1].problems) == 2
+
+
+def test_an_upload_whose_reading_a_page_change_interrupted_is_taken_on_the_next_page():
+    # the uploader's callback stashes the file first; a page change may stop it before the file is read
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["lang"] = "en"
+    at.session_state["data.stash"] = {"data.upload": ("late.csv", b"deal_id,stage\n1,Talks\n2,Won\n3,Lost\n")}
+    at.run()
+    at.switch_page("pages/funnels.py").run()
+    assert not at.exception, at.exception
+    assert at.session_state["source"] == "upload"
+    assert "3 deals · late.csv" in [c.value for c in at.sidebar.caption]
+    assert not at.session_state["data.stash"]
