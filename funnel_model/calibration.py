@@ -4,8 +4,9 @@ Two things are checked.
 
 * **Per stage** — the configured probability of each stage against the
   observed P(won | reached the stage) among closed deals: the rows of
-  :func:`funnel_model.geometry.stage_win_rates`, with *its* Beta interval and
-  *its* ``outside`` rule (one rule on the page: a stage is flagged exactly
+  :func:`funnel_model.geometry.stage_win_rates`, with *its* interval and
+  *its* ``outside`` rule, an exact binomial test of the stage's counts at the
+  configured probability (one rule on the page: a stage is flagged exactly
   when the stage table flags it). The Brier score of a stage is that of
   stating its configured probability for every closed deal that reached it.
   Stages whose rate is not identifiable (lost deals of unknown loss stage)
@@ -23,7 +24,11 @@ Wilson interval (:func:`funnel_model.stats.wilson_interval`), expected wins
 (sum of stated), observed/expected wins and the Brier score. A row is flagged
 when it has at least ``min_count`` closed deals and the whole Wilson interval
 lies more than ``margin`` (default 5 percentage points) below the mean stated
-probability: statistically and practically off. On the seller's own
+probability: statistically and practically off. The interval that decides
+the flag is widened for the number of sellers judged together (Bonferroni:
+with m reliable rows, each at 1 − (1 − level) / m), so that
+with eight well-calibrated sellers the chance that any of them is flagged
+stays below 1 − level rather than growing with the team. On the seller's own
 estimates the flag is "over" (over-optimistic; "under" the mirror case); on
 configured probabilities it is "below" (wins below the configured rate;
 "above" the mirror) — the seller stated nothing, so nothing is said about
@@ -136,10 +141,11 @@ def stage_calibration(rates: pd.DataFrame, *, min_count: int = DEFAULT_MIN_COUNT
     Parameters
     ----------
     rates : DataFrame
-        :func:`funnel_model.geometry.stage_win_rates` output. Its Beta
-        interval (``low``/``high``, at the level it was computed with) and its
-        ``outside`` flag are used as they are, so this table and the stage
-        table never disagree. Stages not ``identifiable`` are left out.
+        :func:`funnel_model.geometry.stage_win_rates` output. Its interval
+        (``low``/``high``, at the level it was computed with) and its
+        ``outside`` flag (exact binomial test) are used as they are, so this
+        table and the stage table never disagree. Stages not
+        ``identifiable`` are left out.
     min_count : int
         Closed deals for ``reliable``.
 
@@ -149,8 +155,8 @@ def stage_calibration(rates: pd.DataFrame, *, min_count: int = DEFAULT_MIN_COUNT
         ``funnel``, ``order``, ``stage``, ``n``, ``stated`` (the configured
         probability), ``observed``, ``low``, ``high``, ``expected``,
         ``wins``, ``oe``, ``brier``, ``reliable`` and ``flag`` ("over" when
-        the configured probability lies above the interval, "under" below it,
-        else "").
+        the stage is ``outside`` with the configured probability above the
+        observed share, "under" below it, else "").
     """
     if "identifiable" in rates.columns:
         rates = rates[rates["identifiable"].to_numpy(dtype=bool)]
@@ -171,7 +177,8 @@ def stage_calibration(rates: pd.DataFrame, *, min_count: int = DEFAULT_MIN_COUNT
     out["high"] = rates["high"].to_numpy(dtype=float)
     out["reliable"] = out["n"] >= min_count
     outside = rates["outside"].to_numpy(dtype=bool)
-    out["flag"] = np.where(outside & (p > out["high"]), OVER, np.where(outside & (p < out["low"]), UNDER, ""))
+    observed = out["observed"].to_numpy(dtype=float)
+    out["flag"] = np.where(outside & (p > observed), OVER, np.where(outside & (p < observed), UNDER, ""))
     columns = ["funnel", "order", "stage", *_COLUMNS]
     return out[columns].sort_values(["funnel", "order"]).reset_index(drop=True)
 
@@ -203,12 +210,13 @@ def calibration_table(
         seller's own estimates and the configured probabilities are never
         mixed in one row.
     level : float
-        Wilson interval coverage.
+        Wilson interval coverage of each row; the flags use it for all the
+        reliable rows together (Bonferroni).
     min_count : int
         Closed deals a row needs to be ``reliable`` and flagged: for the
         "deal" rows, the number of the seller's own estimates.
     margin : float
-        How far (as a share) the whole interval must clear the stated mean.
+        How far (as a share) the whole widened interval must clear the stated mean.
 
     Returns
     -------
@@ -218,8 +226,10 @@ def calibration_table(
         ``level``), ``expected`` (sum of stated: expected wins), ``wins``,
         ``oe`` (observed / expected wins), ``brier``, ``reliable``
         (n ≥ ``min_count``) and ``flag``: on "deal" rows "over" when reliable
-        and ``high + margin < stated``, "under" when ``low - margin > stated``;
-        on "config" rows "below" / "above" by the same rule; else "".
+        and ``high + margin < stated``, "under" when ``low - margin > stated``,
+        with ``low``/``high`` here the Wilson interval at
+        1 − (1 − ``level``) / m for the m reliable rows; on
+        "config" rows "below" / "above" by the same rule; else "".
         Sorted with flagged rows first ("over" before the others), then by ``oe``.
     """
     by = [by] if isinstance(by, str) else list(by)
@@ -237,9 +247,12 @@ def calibration_table(
     out["oe"] = _share(out["wins"], out["expected"])
     out["low"], out["high"] = wilson_interval(out["wins"], out["n"], level)
     out["reliable"] = out["n"] >= min_count
-    off_low = out["reliable"] & (out["high"] + margin < out["stated"])
-    off_high = out["reliable"] & (out["low"] - margin > out["stated"])
     own = (out["source"] == "deal").to_numpy()
+    # Bonferroni: the m reliable rows share the 1 - level error rate
+    joint = 1.0 - (1.0 - level) / max(int(out["reliable"].sum()), 1)
+    wide_low, wide_high = wilson_interval(out["wins"], out["n"], joint)
+    off_low = out["reliable"] & (wide_high + margin < out["stated"])
+    off_high = out["reliable"] & (wide_low - margin > out["stated"])
     out["flag"] = np.where(off_low, np.where(own, OVER, BELOW), np.where(off_high, np.where(own, UNDER, ABOVE), ""))
     out = out[[*keys, *_COLUMNS]]
     rank = np.where(out["flag"] == OVER, 0, np.where(out["flag"] != "", 1, 2))

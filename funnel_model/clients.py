@@ -138,7 +138,9 @@ def client_events(
         ).to_numpy(dtype=object)
 
     win_at = np.where(np.isnat(closed), created, closed)
-    seen_at = np.where(np.isnat(created), win_at, created)
+    # a win closed before its deal's creation (a CRM typo) still makes the client known from the win on:
+    # otherwise the month of that win would count a first win of a client not yet in the base
+    seen_at = np.where(np.isnat(created) | (won & (win_at < created)), win_at, created)
     if as_of is None:
         stamps = np.concatenate([created[~np.isnat(created)], closed[~np.isnat(closed)]])
         as_of = pd.Timestamp(stamps.max()) if len(stamps) else pd.NaT

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["money", "number", "percent", "short_money", "signed"]
+__all__ = ["chance", "date_text", "money", "number", "percent", "short_money", "signed"]
 
 _GROUP = "\u202f"  # narrow no-break space
 _SHORT = {
@@ -36,11 +36,39 @@ def percent(share: float, lang: str, digits: int = 1) -> str:
     return f"{number(100 * share, lang, digits)} %"
 
 
+def chance(share: float, lang: str, digits: int = 1) -> str:
+    """A probability as a percent that never reads 0 or 100 when it is neither.
+
+    The one precision rule for chances on every page: ``digits`` decimals,
+    except that a chance above 0 but below the smallest step shown reads
+    "< 0.1 %" (with one decimal), and one below 1 but above the largest step
+    "> 99.9 %"; only exactly 0 and 1 read "0.0 %" and "100.0 %". So a chance of
+    0.003 % beside "one seller in 30 000" is never printed "0.0 %".
+    """
+    if share is None or not math.isfinite(share):
+        return MISSING
+    if share <= 0 or share >= 1:
+        return percent(min(max(share, 0.0), 1.0), lang, digits)
+    step = 10.0**-digits / 100  # the smallest share the percent shows
+    if share < step:
+        return f"< {percent(step, lang, digits)}"
+    if share > 1 - step:
+        return f"> {percent(1 - step, lang, digits)}"
+    return percent(share, lang, digits)
+
+
 def signed(x: float, lang: str, digits: int = 0) -> str:
     """``x`` with its sign always shown: "+42", "−24"."""
     if x is None or not math.isfinite(x):
         return MISSING
     return ("+" if x >= 0 else "") + number(x, lang, digits)
+
+
+def date_text(day, lang: str) -> str:
+    """A calendar day: «31.03.2026» in Russian, "31 Mar 2026" in English; "—" when missing."""
+    if day is None or day != day:  # None or NaT
+        return MISSING
+    return day.strftime("%d.%m.%Y") if lang == "ru" else f"{day.day} {day.strftime('%b %Y')}"
 
 
 def money(x: float, lang: str, currency: str = "", digits: int = 0) -> str:

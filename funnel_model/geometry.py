@@ -51,9 +51,12 @@ from funnel_model.config import DEFAULT_FUNNEL, FunnelConfig, FunnelSpec, StageS
 from funnel_model.errors import ParameterError
 from funnel_model.inference import infer_config
 from funnel_model.schema import LOST, OPEN, WON
+from funnel_model.stats import holm
 
 __all__ = [
+    "DEFAULT_ALPHA",
     "DEFAULT_MIN_COUNT",
+    "PRIOR_WEIGHT",
     "ReachSummary",
     "beta_interval",
     "bottlenecks",
@@ -61,6 +64,7 @@ __all__ = [
     "deal_depth",
     "funnel_geometry",
     "history_orphans",
+    "rate_posterior",
     "reach_summary",
     "seller_comparison",
     "stage_durations",
@@ -69,6 +73,9 @@ __all__ = [
 ]
 
 DEFAULT_MIN_COUNT = 20
+PRIOR_WEIGHT = 1.0  # closed deals the configured probability is worth in a stage's rate
+DEFAULT_ALPHA = 0.05  # false-flag rate of the stage and seller flags (family-wise for sellers)
+_PRIOR_FLOOR = 5e-3  # a configured 0 % or 100 % still leaves a proper prior that doubles can resolve
 _WON_KIND, _OPEN_KIND = "won", "open"
 _STATUSES = (OPEN, WON, LOST)  # status codes 0, 1, 2 of deal_depth's categorical
 
@@ -90,9 +97,11 @@ def _codes(values: pd.Series, categories: list[str] | pd.Series) -> np.ndarray:
     return np.asarray(pc.index_in(array, value_set=lookup).fill_null(-1)).astype(np.int64)
 
 
-def _check_level(level: float) -> float:
-    if not isinstance(level, (int, float)) or not 0.0 < float(level) < 1.0:
-        raise ParameterError("error.parameter", name="level", rule="between 0 and 1 (exclusive)", value=level)
+def _check_level(level: float, name: str = "level") -> float:
+    if isinstance(level, bool) or not isinstance(level, (int, float, np.integer, np.floating)):
+        raise ParameterError("error.parameter", name=name, rule="between 0 and 1 (exclusive)", value=level)
+    if not 0.0 < float(level) < 1.0:
+        raise ParameterError("error.parameter", name=name, rule="between 0 and 1 (exclusive)", value=level)
     return float(level)
 
 
@@ -121,6 +130,68 @@ def beta_interval(won, lost, level: float = 0.9) -> tuple[np.ndarray, np.ndarray
     b = 1.0 + np.asarray(lost, dtype=float)
     tail = (1.0 - level) / 2.0
     return stats.beta.ppf(tail, a, b), stats.beta.ppf(1.0 - tail, a, b)
+
+
+def rate_posterior(won, lost, prior, level: float = 0.9, *, weight: float = PRIOR_WEIGHT) -> dict[str, np.ndarray]:
+    """A win rate from counts: posterior of a Beta prior worth ``weight`` deals centred on ``prior``.
+
+    The prior is Beta(w·c, w·(1 − c)) with c the ``prior`` (the configured
+    probability, kept within 0.5 %–99.5 % so the prior stays proper) and
+    w = ``weight``; the posterior is Beta(won + w·c, lost + w·(1 − c)). Its
+    mean, (won + w·c) / (n + w), is the rate: with one deal's weight it
+    moves a stage with n closed deals by at most 1 / (n + 1) of the gap
+    between the observed share and the configured probability, so a late
+    stage is never pulled toward another stage's rate, and with no closed
+    deal it is the configured probability. The mean, not the median, because
+    expected revenue is linear in the rate: a forecast drawing rates from this
+    posterior is centred on the revenue at these rates.
+
+    The interval is a ``level`` credible interval of the same posterior: the
+    equal-tailed one, moved just enough to contain the mean when the
+    posterior is so skewed that the mean lies in a tail (no win at a
+    configured 0.5 %), so the rate always lies inside its interval.
+
+    Parameters
+    ----------
+    won, lost : array_like
+        Closed deals won and lost.
+    prior : array_like
+        Centre of the prior, a probability.
+    level : float
+        Mass of the interval.
+    weight : float
+        Deals the prior is worth, > 0.
+
+    Returns
+    -------
+    dict of ndarray
+        ``alpha``, ``beta`` (posterior shape parameters), ``rate`` (posterior
+        mean), ``low``, ``high``.
+    """
+    level = _check_level(level)
+    if isinstance(weight, bool) or not np.isfinite(float(weight)) or float(weight) <= 0:
+        raise ParameterError("error.parameter", name="weight", rule="a number of deals > 0", value=weight)
+    centre = np.clip(np.asarray(prior, dtype=float), _PRIOR_FLOOR, 1.0 - _PRIOR_FLOOR)
+    a = np.asarray(won, dtype=float) + float(weight) * centre
+    b = np.asarray(lost, dtype=float) + float(weight) * (1.0 - centre)
+    mean = a / (a + b)
+    tail = (1.0 - level) / 2.0
+    below = stats.beta.cdf(mean, a, b)
+    # the lower tail's mass: equal tails unless the mean would fall in one of them
+    lower = np.where(below < tail, below, np.where(1.0 - below < tail, below - level, tail))
+    lower = np.clip(lower, 0.0, 1.0 - level)
+    low = np.minimum(stats.beta.ppf(lower, a, b), mean)  # min/max only absorb the ppf's rounding
+    high = np.maximum(stats.beta.ppf(lower + level, a, b), mean)
+    return {"alpha": a, "beta": b, "rate": mean, "low": low, "high": high}
+
+
+def _binomial_p_value(won, n, p) -> np.ndarray:
+    """Two-sided exact binomial p-value of ``won`` of ``n`` at rate ``p`` (NaN where n = 0)."""
+    won, n, p = (np.asarray(x) for x in np.broadcast_arrays(won, n, p))
+    out = np.full(won.shape, np.nan)
+    for i in np.flatnonzero(n > 0):
+        out[i] = stats.binomtest(int(won[i]), int(n[i]), float(np.clip(p[i], 0.0, 1.0))).pvalue
+    return out
 
 
 def _funnel_names(deals: pd.DataFrame, config: FunnelConfig | None) -> pd.Series:
@@ -516,56 +587,73 @@ def stage_win_rates(
     min_count: int = DEFAULT_MIN_COUNT,
     level: float = 0.9,
     depth: pd.DataFrame | None = None,
+    prior_weight: float = PRIOR_WEIGHT,
+    alpha: float = DEFAULT_ALPHA,
 ) -> pd.DataFrame:
-    """Empirical P(won | reached stage) per funnel and open stage.
+    """P(won | reached stage) per funnel and open stage, with its raw counts.
 
     Parameters
     ----------
     deals, config, history
         As in :func:`funnel_geometry`.
     min_count : int
-        Closed deals (won + lost) a stage needs for its own rate to be used.
+        Closed deals (won + lost) a stage needs before its configured
+        probability can be flagged (``outside``); below it ``pooled`` says the
+        rate still leans on the configured probability.
     level : float
-        Mass of the central Beta interval (0.9: 5 % and 95 % quantiles).
+        Mass of the rate's credible interval (0.9: 5 % and 95 % quantiles).
     depth : DataFrame, optional
         A precomputed :func:`deal_depth`.
+    prior_weight : float
+        Closed deals the configured probability is worth (see :func:`rate_posterior`).
+    alpha : float
+        Significance level of the ``outside`` flag (exact binomial test).
 
     Returns
     -------
     DataFrame
         Columns ``funnel``, ``stage``, ``order``, ``won``, ``lost``
-        (closed deals known to have reached the stage), ``n`` (won + lost),
-        ``observed`` (won / n, NaN when n = 0), ``rate``, ``low``, ``high``,
-        ``configured``, ``outside``, ``pooled``, ``lost_unknown`` (the
-        funnel's lost deals with no known loss stage) and ``identifiable``.
+        (closed deals known to have reached the stage: the raw counts), ``n``
+        (won + lost), ``observed`` (won / n, NaN when n = 0), ``rate``,
+        ``low``, ``high``, ``configured``, ``outside``, ``pooled``,
+        ``lost_unknown`` (the funnel's lost deals with no known loss stage),
+        ``identifiable``, ``beta_won`` and ``beta_lost``.
+
+        ``rate`` is the posterior mean of :func:`rate_posterior` with the
+        configured probability as the prior's centre, worth ``prior_weight``
+        deals: (won + w·configured) / (n + w). Each stage is estimated from
+        its own counts (never pulled toward another stage's rate); with no
+        closed deal it is the configured probability. ``low``/``high`` is the
+        ``level`` credible interval of the same posterior and always contains
+        ``rate``; ``beta_won``/``beta_lost`` are the posterior's Beta
+        parameters, for drawing rates from it. ``pooled`` is True when
+        n < ``min_count`` (the configured probability still weighs in
+        noticeably).
+
+        ``outside`` is True when the counts contradict the configured
+        probability: n ≥ ``min_count`` and the two-sided exact binomial test of
+        won out of n at the configured probability rejects at ``alpha``. A
+        stage whose counts are what its probability predicts (0 of 5 at 0.8 %)
+        is never flagged, and a well-configured stage is flagged at most
+        ``alpha`` of the time.
 
         ``identifiable`` is False for every stage after the first of a funnel
         with ``lost_unknown > 0``: where those deals stopped is unknown, so
         P(won | reached the stage) cannot be told from the snapshot (it lies
         anywhere between won / (n + lost_unknown) and won / n). Such stages
-        get NaN ``observed``, ``rate``, ``low`` and ``high``, and are never
-        ``outside`` or ``pooled``. The first stage stays identifiable: every
-        deal reached it.
-
-        ``low``/``high``: central ``level`` interval of Beta(1 + won,
-        1 + lost) from the stage's own counts. ``rate`` is ``observed`` when
-        n ≥ ``min_count``; below it the missing ``min_count - n`` observations
-        are filled with the funnel's pooled rate (won over closed among all of
-        the funnel's deals; the configured probability when the funnel has no
-        closed deal), i.e. ``(won + (min_count - n) * pooled) / min_count``
-        and ``pooled`` is True. This shrinks small stages toward the funnel
-        and is continuous at n = ``min_count``. ``configured`` is the config's
-        probability; ``outside`` is True when it lies outside [low, high] and
-        the stage has closed deals.
+        get NaN ``observed``, ``rate``, ``low``, ``high`` and Beta parameters,
+        and are never ``outside`` or ``pooled``. The first stage stays
+        identifiable: every deal reached it.
     """
     min_count = _check_min_count(min_count)
     level = _check_level(level)
+    alpha = _check_level(alpha, "alpha")
     if config is None:
         config = infer_config(deals, history)
     geo = funnel_geometry(deals, config, history, by=("funnel",), min_count=min_count, depth=depth)
     geo = geo[geo["kind"] == _OPEN_KIND] if len(geo) else geo
     columns = ["funnel", "stage", "order", "won", "lost", "n", "observed", "rate", "low", "high"]
-    columns += ["configured", "outside", "pooled", "lost_unknown", "identifiable"]
+    columns += ["configured", "outside", "pooled", "lost_unknown", "identifiable", "beta_won", "beta_lost"]
     # Every configured stage appears, with zero counts where no deal reached it.
     skeleton = pd.DataFrame(
         [(f.name, s.name, i, s.probability) for f in config.funnels for i, s in enumerate(f.stages, start=1)],
@@ -579,23 +667,19 @@ def stage_win_rates(
         out[c] = out[c].fillna(0).astype(np.int64) if c in out else np.zeros(len(out), dtype=np.int64)
     out["n"] = out["won"] + out["lost"]
     out["observed"] = _ratio(out["won"], out["n"])
-    first = out.groupby("funnel", sort=False)[["won", "n"]].transform("first")
-    pool = np.where(first["n"] > 0, _ratio(first["won"], first["n"]), out["configured"])
-    missing = np.clip(min_count - out["n"].to_numpy(), 0, None)
-    out["pooled"] = missing > 0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        shrunk = (out["won"] + missing * pool) / np.maximum(out["n"] + missing, 1)
-    out["rate"] = np.where(out["pooled"], shrunk, out["observed"])
-    out["low"], out["high"] = beta_interval(out["won"], out["lost"], level)
+    posterior = rate_posterior(out["won"], out["lost"], out["configured"], level, weight=prior_weight)
+    out["rate"], out["low"], out["high"] = posterior["rate"], posterior["low"], posterior["high"]
+    out["beta_won"], out["beta_lost"] = posterior["alpha"], posterior["beta"]
+    out["pooled"] = out["n"] < min_count
     # lost_unknown is per funnel (the same on each of its stages)
     out["lost_unknown"] = out.groupby("funnel", sort=False)["lost_unknown"].transform("max")
     out["identifiable"] = (out["order"] == 1) | (out["lost_unknown"] == 0)
     blank = ~out["identifiable"]
-    out.loc[blank, ["observed", "rate", "low", "high"]] = np.nan
+    out.loc[blank, ["observed", "rate", "low", "high", "beta_won", "beta_lost"]] = np.nan
     out.loc[blank, "pooled"] = False
-    out["outside"] = (
-        out["identifiable"] & (out["n"] > 0) & ((out["configured"] < out["low"]) | (out["configured"] > out["high"]))
-    )
+    tested = out["identifiable"] & (out["n"] >= max(min_count, 1))
+    p_value = _binomial_p_value(out["won"], np.where(tested, out["n"], 0), out["configured"])
+    out["outside"] = tested & (p_value < alpha)
     return out[columns]
 
 
@@ -764,8 +848,16 @@ def seller_comparison(
     min_count: int = DEFAULT_MIN_COUNT,
     level: float = 0.9,
     depth: pd.DataFrame | None = None,
+    alpha: float = DEFAULT_ALPHA,
 ) -> pd.DataFrame:
     """Each seller's funnel against the team's, ranked by win rate.
+
+    A seller is "above" or "below" the team only when Fisher's exact test of
+    their closed deals against the rest of the funnel's rejects equal rates
+    after Holm's correction across the funnel's reliable sellers, at
+    ``alpha``: with eight equal sellers the chance that any of them is
+    flagged stays at most ``alpha``, where one interval per seller would
+    flag someone most months.
 
     Returns
     -------
@@ -776,10 +868,14 @@ def seller_comparison(
         ``open``, ``win_rate`` (won over closed), ``low``/``high`` (Beta
         interval at ``level``), ``team_rate`` (the funnel's win rate),
         ``vs_team`` ("above", "below" when the seller is reliable and the
-        interval excludes the team rate, else ""), ``reliable`` (closed ≥ ``min_count``) and ``rank``
-        (1 = highest win rate in the funnel).
+        Holm-adjusted p-value is below ``alpha``, else ""), ``reliable``
+        (closed ≥ ``min_count``), ``rank`` (1 = highest win rate in the
+        funnel) and ``p_value`` (Fisher's two-sided p-value against the rest
+        of the funnel, Holm-adjusted across its reliable sellers; NaN when
+        not tested).
     """
     level = _check_level(level)
+    alpha = _check_level(alpha, "alpha")
     if config is None:
         config = infer_config(deals, history)
     if depth is None:
@@ -793,7 +889,7 @@ def seller_comparison(
     )
     geo = funnel_geometry(frame, config, None, by=("funnel", "owner"), min_count=min_count, depth=depth)
     columns = ["funnel", "owner", "deals", "last_stage", "reach_last", "won", "lost", "open", "win_rate"]
-    columns += ["low", "high", "team_rate", "vs_team", "reliable", "rank"]
+    columns += ["low", "high", "team_rate", "vs_team", "reliable", "rank", "p_value"]
     if not len(geo):
         return pd.DataFrame(columns=columns)
     first = geo[geo["order"] == 1].set_index(["funnel", "owner"])
@@ -808,10 +904,20 @@ def seller_comparison(
     team = out.groupby("funnel")[["won", "lost"]].transform("sum")
     out["team_rate"] = _ratio(team["won"], team["won"] + team["lost"])
     out["reliable"] = (out["won"] + out["lost"]) >= min_count
+    rest_won, rest_lost = team["won"] - out["won"], team["lost"] - out["lost"]
+    tested = out["reliable"] & (rest_won + rest_lost > 0)
+    raw = np.full(len(out), np.nan)
+    for i in np.flatnonzero(tested.to_numpy()):
+        table = [[out["won"].iat[i], out["lost"].iat[i]], [rest_won.iat[i], rest_lost.iat[i]]]
+        raw[i] = stats.fisher_exact(table, alternative="two-sided").pvalue
+    out["p_value"] = np.nan
+    for _, rows in out.groupby("funnel", sort=False).groups.items():
+        at = out.index.get_indexer(rows)
+        out.loc[rows, "p_value"] = holm(raw[at])
+    rest_rate = _ratio(rest_won, rest_won + rest_lost)
+    flagged = (out["p_value"] < alpha).to_numpy()
     out["vs_team"] = np.where(
-        out["reliable"] & (out["low"] > out["team_rate"]),
-        "above",
-        np.where(out["reliable"] & (out["high"] < out["team_rate"]), "below", ""),
+        flagged & (out["win_rate"] > rest_rate), "above", np.where(flagged & (out["win_rate"] < rest_rate), "below", "")
     )
     out = out.sort_values(["funnel", "win_rate", "owner"], ascending=[True, False, True], na_position="last")
     out["rank"] = out.groupby("funnel").cumcount() + 1

@@ -1,9 +1,10 @@
 """Why deals are lost: free-text loss reasons normalised, grouped and ranked (Pareto).
 
-CRM loss reasons are typed by hand: «Дорого», «дорого!», « Дорого » and
-«Дороговато» are one reason. Reasons are normalised (case, «ё», spaces,
-punctuation) and near-duplicates grouped by similarity
-(:class:`difflib.SequenceMatcher` ratio); each group is named by its most
+CRM loss reasons are typed by hand: «Дорого», «дорого!» and « Дорого » are
+one reason, and so are «Выбрали конкурента» and «Выбрали конкурентов».
+Reasons are normalised (case, «ё», spaces, punctuation) and near-duplicates
+grouped by similarity (:class:`difflib.SequenceMatcher` ratio; a different
+word such as «Дороговато» stays apart); each group is named by its most
 frequent spelling, and the grouping is returned so it can be shown.
 """
 

@@ -262,6 +262,24 @@ def _extra_revenue(inputs: ForecastInputs, move: Move, base_p: np.ndarray, sp0: 
     return sign, revenue_distribution(np.abs(amounts), np.abs(probs))
 
 
+def _changed_groups(inputs: ForecastInputs, moved: MovedForecast, sp0: np.ndarray, base_p: np.ndarray) -> np.ndarray:
+    """Per row of ``inputs.groups``: whether the moves changed its stage probabilities, open deals or won sizes."""
+    stages, deals = inputs.stages, inputs.open_deals
+    stage_moved = moved.stage_p != sp0
+    deal_moved = (moved.probabilities != base_p) | (moved.amounts != deals["amount"].to_numpy(dtype=float))
+    out = []
+    for group in inputs.groups.itertuples():
+        key = (group.funnel, group.part)
+        in_stages = ((stages["funnel"] == group.funnel) & (stages["part"] == group.part)).to_numpy(dtype=bool)
+        in_deals = ((deals["funnel"] == group.funnel) & (deals["part"] == group.part)).to_numpy(dtype=bool)
+        before = np.asarray(inputs.won_sizes_by_group.get(key, inputs.won_sizes), dtype=float)
+        after = np.asarray(moved.inputs.won_sizes_by_group.get(key, inputs.won_sizes), dtype=float)
+        out.append(
+            bool(stage_moved[in_stages].any() or deal_moved[in_deals].any() or not np.array_equal(before, after))
+        )
+    return np.array(out, dtype=bool)
+
+
 def move_effects(
     inputs: ForecastInputs,
     moves: list[Move],
@@ -304,17 +322,28 @@ def move_effects(
     moved = apply_moves(inputs, moves, stage_p=sp0, deals=deals, horizon_months=horizon_months)
     moved_dist = moved.distribution()
 
-    def leads(forecast_inputs, sp, p) -> tuple[float, float]:
-        if not len(forecast_inputs.groups) or plan <= 0:
+    def leads(funnels: pd.DataFrame | None) -> tuple[float, float]:
+        if funnels is None:
             return 0.0, 0.0
-        _, funnels = plan_by_funnel(forecast_inputs, sp, p, plan, confidence)
         return float(funnels["leads_mean"].sum()), float(funnels["leads_conf"].sum(min_count=1))
+
+    base_funnels = moved_funnels = None
+    if len(inputs.groups) and plan > 0:
+        _, base_funnels = plan_by_funnel(inputs, sp0, base_p, plan, confidence)
+        # each group plans on its own: only the groups a move touched are planned again
+        changed = _changed_groups(inputs, moved, sp0, base_p)
+        moved_funnels = base_funnels.copy()
+        if changed.any():
+            touched = replace(moved.inputs, groups=moved.inputs.groups[changed])
+            _, again = plan_by_funnel(touched, moved.stage_p, moved.probabilities, plan, confidence)
+            moved_funnels.loc[changed, list(again.columns)] = again.to_numpy()
+            moved_funnels = moved_funnels.astype(base_funnels.dtypes.to_dict())
 
     cost = float(sum(m.cost for m in moves if m.enabled))
     rows = {}
     for label, dist, (lm, lc), c in (
-        ("baseline", base_dist, leads(inputs, sp0, base_p), 0.0),
-        ("moves", moved_dist, leads(moved.inputs, moved.stage_p, moved.probabilities), cost),
+        ("baseline", base_dist, leads(base_funnels), 0.0),
+        ("moves", moved_dist, leads(moved_funnels), cost),
     ):
         s = forecast_summary(dist, plan)
         rows[label] = {

@@ -17,17 +17,22 @@ from scipy import stats
 
 from funnel_model.errors import ParameterError
 from funnel_model.forecast import RevenueDistribution
+from funnel_model.stats import at_least_with_confidence, is_real
 
 __all__ = ["leads_needed", "reverse_funnel", "wins_needed"]
 
 
 def _check_confidence(confidence: float) -> None:
-    if not (isinstance(confidence, (int, float)) and 0.0 < confidence < 1.0):
+    if not (is_real(confidence) and 0.0 < confidence < 1.0):
         raise ParameterError("error.parameter", name="confidence", rule="strictly between 0 and 1", value=confidence)
 
 
 def leads_needed(wins: int, p: float, confidence: float) -> int:
     """Smallest N with P(Binomial(N, p) ≥ wins) ≥ confidence.
+
+    Exact at ties: a probability equal to the confidence reaches it
+    (:func:`funnel_model.stats.at_least_with_confidence`). numpy scalars are
+    accepted (a float32 0.9 is read as 0.9).
 
     Parameters
     ----------
@@ -54,23 +59,23 @@ def leads_needed(wins: int, p: float, confidence: float) -> int:
     >>> leads_needed(10, 0.02, 0.9)
     708
     """
-    if isinstance(wins, bool) or not float(wins).is_integer() or wins < 0:
+    if not is_real(wins) or not float(wins).is_integer() or wins < 0:
         raise ParameterError("error.parameter", name="wins", rule="a whole number ≥ 0", value=wins)
     _check_confidence(confidence)
     wins = int(wins)
     if wins == 0:
         return 0
-    if not (isinstance(p, (int, float)) and 0.0 < p <= 1.0):
+    if not (is_real(p) and 0.0 < p <= 1.0):
         raise ParameterError("error.parameter", name="p", rule="in (0, 1]", value=p)
     if p == 1.0:
         return wins
     # nbinom(wins, p) counts the failures before the wins-th success:
     # P(failures ≤ f) = P(Binomial(wins + f, p) ≥ wins)
-    n = wins + int(stats.nbinom.ppf(confidence, wins, p))
-    # ppf works in floating point: step to the exact boundary with the binomial tail
-    while n > wins and stats.binom.sf(wins - 1, n - 1, p) >= confidence:
+    n = wins + int(stats.nbinom.ppf(float(confidence), wins, float(p)))
+    # ppf works in floating point: step to the exact boundary, settled exactly at ties
+    while n > wins and at_least_with_confidence(n - 1, wins, p, confidence):
         n -= 1
-    while stats.binom.sf(wins - 1, n, p) < confidence:
+    while not at_least_with_confidence(n, wins, p, confidence):
         n += 1
     return n
 
@@ -210,10 +215,15 @@ def reverse_funnel(
     -------
     table : DataFrame
         ``stage``, ``rate``, ``needed_mean`` (deals that must reach the stage
-        on average), ``needed_conf`` (at the confidence) and ``actual``.
+        on average), ``needed_conf`` (at the confidence), ``chance_conf``
+        (the chance those deals really give of meeting the target, over the
+        same draws: at least ``confidence``, more where the chained figure
+        is the larger) and ``actual``.
     summary : dict
         ``gap`` (target minus the pipeline's expected revenue), ``wins_mean``,
-        ``wins_conf``, ``leads_mean``, ``leads_conf``, ``mean_size``.
+        ``wins_conf``, ``leads_mean``, ``leads_conf``, ``mean_size`` and
+        ``chance_conf`` (the first stage's: the chance ``leads_conf`` leads
+        give).
     """
     _check_confidence(confidence)
     if not math.isfinite(target) or target < 0:
@@ -255,6 +265,7 @@ def reverse_funnel(
             "rate": rates,
             "needed_mean": need_mean,
             "needed_conf": need_conf,
+            "chance_conf": [_chance_met(wins, n, r) for n, r in zip(need_conf, rates, strict=True)],
         }
     )
     table["actual"] = table["stage"].map(actual).fillna(0).astype(float) if actual is not None else np.nan
@@ -265,5 +276,13 @@ def reverse_funnel(
         "wins_conf": float(wins_conf),
         "leads_mean": need_mean[0] if need_mean else math.nan,
         "leads_conf": need_conf[0] if need_conf else math.nan,
+        "chance_conf": float(table["chance_conf"].iloc[0]) if len(table) else math.nan,
     }
     return table, summary
+
+
+def _chance_met(wins: np.ndarray, deals: float, rate: float) -> float:
+    """P(the plan is met) when ``deals`` reach a stage of win rate ``rate``: mean over draws of P(Bin ≥ K)."""
+    if not math.isfinite(deals):
+        return math.nan
+    return float(np.mean(stats.binom.sf(wins - 1, int(deals), rate)))

@@ -16,9 +16,10 @@ import pandas as pd
 from funnel_model.errors import ParameterError
 from funnel_model.schema import SEGMENTS, WON
 
-__all__ = ["SEGMENT_ALIASES", "derive_segments", "normalise_segment"]
+__all__ = ["MAX_DORMANCY_DAYS", "SEGMENT_ALIASES", "derive_segments", "normalise_segment"]
 
 NEW, ACTIVE, DORMANT = SEGMENTS
+MAX_DORMANCY_DAYS = 36_500  # a century
 
 # Spellings seen in CRM exports and user mappings, lower-cased; the funnel
 # kinds of DESIGN.md (attraction / retention / reactivation) count too.
@@ -95,7 +96,8 @@ def derive_segments(
     Raises
     ------
     ParameterError
-        ``dormancy_days`` is negative or not a number, or a ``funnel_segments``
+        ``dormancy_days`` is negative, above :data:`MAX_DORMANCY_DAYS` or not
+        a number (numpy scalars are numbers), or a ``funnel_segments``
         value is not a known segment.
 
     Notes
@@ -111,10 +113,12 @@ def derive_segments(
     """
     try:
         window = float(dormancy_days)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         window = float("nan")
-    if not np.isfinite(window) or window < 0:
-        raise ParameterError("error.parameter", name="dormancy_days", rule="a number of days ≥ 0", value=dormancy_days)
+    # beyond a century no client history is older; nanosecond timestamps end near 292 years anyway
+    if not np.isfinite(window) or not 0 <= window <= MAX_DORMANCY_DAYS:
+        rule = f"a number of days from 0 to {MAX_DORMANCY_DAYS}"
+        raise ParameterError("error.parameter", name="dormancy_days", rule=rule, value=dormancy_days)
 
     n = len(deals)
     empty = pd.Series(pd.NA, index=deals.index, dtype="str")

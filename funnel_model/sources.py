@@ -23,8 +23,8 @@ NO_SOURCE = ""  # the label of deals whose source is blank
 
 
 def has_sources(deals: pd.DataFrame, source_col: str = "source") -> bool:
-    """True when ``deals`` has a source column with at least one value."""
-    return source_col in deals.columns and bool(deals[source_col].notna().any())
+    """True when ``deals`` has a source column with at least one non-blank value."""
+    return source_col in deals.columns and bool((source_label(deals, source_col) != NO_SOURCE).any())
 
 
 def source_label(deals: pd.DataFrame, source_col: str = "source") -> pd.Series:

@@ -45,7 +45,15 @@ def _pct(x: float) -> str:
 
 
 def _date(ts: pd.Timestamp) -> str:
-    return ts.strftime("%d.%m.%Y" if lang() == "ru" else "%Y-%m-%d") if pd.notna(ts) else "—"
+    return ts.strftime("%d.%m.%Y" if lang() == "ru" else "%d %b %Y") if pd.notna(ts) else "—"
+
+
+def _columns(names: dict[str, str], *, pinned: str, short: tuple[str, ...] = ()) -> dict:
+    """Column settings of a wide table: its naming column stays in view when the table scrolls sideways,
+    long headers are shortened (the full name in the header's tooltip)."""
+    config = {names[c]: st.column_config.Column(tr(f"clients.short.{c}"), help=names[c]) for c in short}
+    config[names[pinned]] = st.column_config.Column(pinned=True)
+    return config
 
 
 def _state(s: str) -> str:
@@ -80,6 +88,7 @@ def _headline(views: ClientViews, dormancy: int) -> None:
         tr(
             "clients.headline",
             date=_date(views.as_of),
+            days=_n(dormancy),
             active=_n(last["active"]),
             dormant=_n(last["dormant"]),
             new=_n(last["new"]),
@@ -132,12 +141,16 @@ def _base_section(views: ClientViews, deals: pd.DataFrame, dormancy: int) -> Non
     st.subheader(tr("clients.section.retention"))
     columns = st.columns(3)
     for column, row in zip(columns, views.retention.itertuples(index=False), strict=True):
-        column.metric(tr(f"clients.measure.{row.measure}"), _pct(row.rate) if row.clients else "—")
+        column.metric(
+            tr(f"clients.short.{row.measure}"),
+            _pct(row.rate) if row.clients else "—",
+            help=tr(f"clients.measure.{row.measure}"),
+        )
         column.caption(_rate_text(row))
         column.caption(tr("clients.measure_revenue", amount=money(row.revenue, lang())))
     st.subheader(tr("clients.section.months"))
     st.caption(tr("clients.months_caption"))
-    table = base.assign(month=base["month"].dt.strftime("%m.%Y" if lang() == "ru" else "%Y-%m"))
+    table = base.assign(month=base["month"].dt.strftime("%m.%Y" if lang() == "ru" else "%b %Y"))
     columns = ["month", "new", "active", "dormant", "new_clients", "first_win", "reactivated", "fell_dormant"]
     columns += ["wins", "revenue_new", "revenue_active", "revenue_dormant", "revenue"]
     names = {c: tr(f"clients.col.{c}") for c in columns}
@@ -146,6 +159,7 @@ def _base_section(views: ClientViews, deals: pd.DataFrame, dormancy: int) -> Non
         table[columns].iloc[::-1].reset_index(drop=True).rename(columns=names),
         counts=[names[c] for c in columns[1:9]],
         amounts=[names[c] for c in columns[9:]],
+        column_config=_columns(names, pinned="month", short=("new", "first_win", "reactivated", "fell_dormant")),
         hide_index=True,
         width="stretch",
         on_select="rerun",
@@ -220,6 +234,7 @@ def _channels_section(views: ClientViews, deals: pd.DataFrame) -> None:
         amounts=[names[c] for c in ("revenue", "avg_won", "spend", "cost_per_lead", "cost_per_won")],
         shares=[names[c] for c in ("win_rate", "low", "high", "share_revenue")],
         decimals={names["median_days_won"]: 0, names["cost_per_revenue"]: 3},
+        column_config=_columns(names, pinned="name", short=("avg_won", "median_days_won", "cost_per_won")),
         hide_index=True,
         width="stretch",
         on_select="rerun",
@@ -253,8 +268,11 @@ def _channels_section(views: ClientViews, deals: pd.DataFrame) -> None:
         editor,
         column_config={
             "source": st.column_config.TextColumn(tr("clients.col.source"), disabled=True),
-            "spend": st.column_config.NumberColumn(tr("clients.col.spend"), min_value=0.0, step=1000.0),
+            "spend": st.column_config.NumberColumn(
+                tr("clients.col.spend"), min_value=0.0, step=1000.0, format="localized"
+            ),
         },
+        placeholder=tr("clients.spend_blank"),
         hide_index=True,
         key=SPEND_EDITOR,
         on_change=_on_spend,
@@ -419,7 +437,14 @@ def _stuck_section(views: ClientViews, deals: pd.DataFrame) -> None:
     show_table(
         chosen[columns].rename(columns=names),
         amounts=[names["amount"]],
-        decimals={names[c]: 0 for c in ("days_in_stage", "usual_days", "days_overdue")},
+        # the limit is a percentile between whole days: "25" beside a stuck "25" would read as a mistake
+        decimals={names["days_in_stage"]: 0, names["usual_days"]: 1, names["days_overdue"]: 0},
+        column_config={
+            **_columns(names, pinned="deal_id", short=("usual_days",)),
+            names["expected_close_at"]: st.column_config.DateColumn(
+                names["expected_close_at"], format="DD.MM.YYYY" if lang() == "ru" else "D MMM YYYY"
+            ),
+        },
         hide_index=True,
         width="stretch",
         key="clients.stuck",

@@ -66,6 +66,7 @@ PAY_COLUMNS = (
 EDIT_MONEY = "%.0f"  # editable cells: no thousands separator rather than an English one in Russian
 SHARE_COLUMNS = ("attainment", "cut_share", "p_threshold", "p_target")
 COUNT_COLUMNS = ("new_clients",)
+PERIOD_FROM, PERIOD_TO = "compensation.period_from", "compensation.period_to"
 LOOKBACK_MONTHS = 12  # default targets: the sellers' average over this many months before the period
 DEFAULT_MONTHLY_TARGET = 1_000_000.0  # a placeholder target when no seller has any won revenue to go by
 OWN_KEY = "compensation.own"
@@ -401,6 +402,28 @@ def _xlsx(pay: pd.DataFrame, company: pd.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
+def _month_name(label: str) -> str:
+    """A "2026-10" month as the UI language writes it: «10.2026», "Oct 2026"."""
+    month = pd.Period(label, "M")
+    return month.strftime("%m.%Y") if lang() == "ru" else month.strftime("%b %Y")
+
+
+def _period_months(labels: list[str], default: str) -> tuple[str, str]:
+    """First and last month of the pay period: two pickers, so one month never reads "2026-10 2026-10"."""
+    one, two = st.columns(2)
+    ss.setdefault(PERIOD_FROM, default)
+    first = one.selectbox(
+        tr("compensation.period_from"), labels, key=PERIOD_FROM, format_func=_month_name, persist_state="session"
+    )
+    later = labels[labels.index(first) :]
+    if ss.get(PERIOD_TO) not in later:
+        ss[PERIOD_TO] = first
+    last = two.selectbox(
+        tr("compensation.period_to"), later, key=PERIOD_TO, format_func=_month_name, persist_state="session"
+    )
+    return first, last
+
+
 def _delta(text: str) -> str:
     """Streamlit reads a delta as negative only from an ASCII minus; formatting writes a true minus."""
     return "-" + text[1:] if text.startswith("\u2212") else text
@@ -441,20 +464,14 @@ with guarded():
 
     st.divider()
     labels = [str(m) for m in comp.close_months(dates)]
-    if not set(ss.get("compensation.period", ())) <= set(labels):
-        del ss["compensation.period"]  # months of another dataset
-    if len(labels) == 1:  # a slider over one month collapses to a point with overlapping labels
+    for key in (PERIOD_FROM, PERIOD_TO):
+        if key in ss and ss[key] not in labels:
+            del ss[key]  # months of another dataset
+    if len(labels) == 1:  # one month: say it, no control to pick it
         first = last = labels[0]
         st.markdown(tr("compensation.period_single", month=first))
     else:
-        default = str(comp.default_month(dates))
-        first, last = st.select_slider(
-            tr("compensation.period"),
-            options=labels,
-            value=(default, default),
-            key="compensation.period",
-            persist_state="session",
-        )
+        first, last = _period_months(labels, str(comp.default_month(dates)))
     start = pd.Period(first, "M").start_time
     end = (pd.Period(last, "M") + 1).start_time
     months = comp.period_months(start, end)

@@ -32,9 +32,11 @@ from funnel_model.forecast_views import (
     prepare_forecast,
     rate_uncertainty,
 )
-from funnel_model.formatting import number, percent
+from funnel_model.formatting import chance, number
+from funnel_model.period import plan_for_period
 from funnel_model.schema import SEGMENTS
 from ui import data
+from ui import period as period_view
 from ui.guard import guarded
 from ui.i18n import lang, md, tr
 from ui.moves import panel as moves_panel
@@ -42,6 +44,7 @@ from ui.moves import panel as moves_panel
 PLAN_KEY = "forecast.plan"
 CONFIDENCE_KEY = "forecast.confidence"
 OWN_KEY = "forecast.own"
+PLAN_MEMO_KEY = "forecast.plan_memo"  # the last reverse funnel, shared by the headline and the plan section
 METRICS = ("mean", "p10", "p50", "p90", "p_plan")
 KEEP = "session"  # assumptions survive a visit to another page
 
@@ -69,12 +72,8 @@ def baseline_for(deals: pd.DataFrame, history: pd.DataFrame | None, config_json:
 
 
 def _pct(x: float) -> str:
-    """A chance, never a misleading 0.0 % or 100.0 % for one that is only close."""
-    if 0 < x < 0.001:
-        return f"< {percent(0.001, lang())}"
-    if 0.999 < x < 1:
-        return f"> {percent(0.999, lang())}"
-    return percent(x, lang())
+    """A chance, never a misleading 0.0 % or 100.0 % for one that is only close (the app's one rule)."""
+    return chance(x, lang())
 
 
 def format_amount(x: float) -> str:
@@ -118,7 +117,17 @@ def _slider(row, split: bool) -> float:
         )
     else:
         low, high = f"{100 * row.low:.0f}", f"{100 * row.high:.0f}"
-        label = tr("forecast.slider_label", stage=row.stage, n=row.open, rate=rate, low=low, high=high)
+        won, closed = number(row.won, lang()), number(row.won + row.lost, lang())
+        label = tr(
+            "forecast.slider_label",
+            stage=row.stage,
+            n=row.open,
+            rate=rate,
+            low=low,
+            high=high,
+            won=won,
+            closed=closed,
+        )
         counts = "forecast.slider_help_segment" if split else "forecast.slider_help"
         help_text = tr(counts, won=row.won, lost=row.lost, configured=_pct(row.configured))
     value = st.slider(
@@ -273,12 +282,14 @@ def _months(inputs: ForecastInputs, p: np.ndarray) -> None:
     )
 
 
-def _plan(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, plan: float) -> None:
+def _plan(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, plan: float, note: str = "") -> None:
     st.subheader(tr("forecast.plan_title"))
     blocker = plan_blocker(inputs)
     if blocker is not None:  # no deal size to turn revenue into wins
         st.info(tr(blocker))
         return
+    if note:
+        st.caption(note)
     confidence = st.slider(
         tr("forecast.confidence"),
         50,
@@ -290,7 +301,7 @@ def _plan(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, plan: floa
         persist_state=KEEP,
     )
     conf = f"{confidence} %"
-    stages, funnels = plan_by_funnel(inputs, stage_p, p, plan, confidence / 100)
+    stages, funnels = _plan_tables(inputs, stage_p, p, plan, confidence / 100)
     st.caption(tr("forecast.plan_note"))
     labels = {
         "stage": tr("forecast.axis.stage"),
@@ -315,9 +326,41 @@ def _plan(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, plan: floa
                 leads_mean=_average(row.leads_mean),
                 leads_conf=_count(row.leads_conf),
                 conf=conf,
+                chance=_pct(row.chance_conf),
             )
         )
         chart.altair_chart(reverse_funnel_chart(table, labels, lang()), width="stretch")
+
+
+def _plan_tables(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, target: float, confidence: float):
+    """:func:`plan_by_funnel`, computed once per rerun for the headline and the reverse funnel (kept per session)."""
+    key = (id(inputs), np.asarray(stage_p).tobytes(), np.asarray(p).tobytes(), float(target), float(confidence))
+    memo = st.session_state.get(PLAN_MEMO_KEY)
+    if memo is None or memo[0] != key:
+        memo = (key, plan_by_funnel(inputs, stage_p, p, target, confidence))
+        st.session_state[PLAN_MEMO_KEY] = memo
+    return memo[1]
+
+
+def _period_top(inputs: ForecastInputs, deals: pd.DataFrame, stage_p: np.ndarray, p: np.ndarray, plan: float):
+    """The period picker, the headline sentence and its tiles; the period's forecast, or None without timing."""
+    st.subheader(tr("period.title"))
+    blocker = months_blocker(inputs)
+    if blocker is not None:
+        st.info(tr(blocker))
+        return None
+    choose, assume = st.columns([1, 1])
+    with choose:
+        chosen = period_view.picker(inputs.as_of)
+    with assume:
+        by_date, inflow = period_view.settings(inputs.inflow_per_month)
+    forecast = plan_for_period(inputs, deals, p, chosen, inflow_per_month=inflow, by_expected_date=by_date)
+    confidence = st.session_state.get(CONFIDENCE_KEY, 90) / 100
+    funnels = None
+    if plan_blocker(inputs) is None and plan > forecast.already:
+        _, funnels = _plan_tables(inputs, stage_p, forecast.within, plan - forecast.already, confidence)
+    period_view.headline(forecast, plan, funnels, confidence)
+    return forecast
 
 
 @st.fragment
@@ -337,17 +380,34 @@ def panel(deals: pd.DataFrame, history: pd.DataFrame | None, config_json: str) -
             help=tr("forecast.plan_help"),
             persist_state=KEEP,
         )
+        top = st.container()  # the period's headline, written once the sliders below are read
         left, right = st.columns([1, 2], gap="large")
         with left:
             stage_p = _sliders(inputs)
         p = deal_probabilities(inputs, stage_p, own=bool(st.session_state.get(OWN_KEY)))
         whatif = revenue_distribution(inputs.open_deals["amount"].to_numpy(), p)
+        with top:
+            period = _period_top(inputs, deals, stage_p, p, plan)
         with right:
+            if period is not None:  # the period's tiles above are the plan's; these count every open deal
+                st.caption(tr("period.all_open_note"))
             _metrics(forecast_summary(whatif, plan), forecast_summary(base, plan))
             _distribution(whatif, base, plan)
             _bands(base, uncertain, plan)
         _months(inputs, p)
-        _plan(inputs, stage_p, p, plan)
+        if period is None:
+            _plan(inputs, stage_p, p, plan)
+            return
+        target = max(plan - period.already, 0.0)
+        note = tr(
+            "period.plan_caption",
+            dates=period_view.period_dates(period.period),
+            already=period_view.money(period.already),
+        )
+        _plan(inputs, stage_p, period.within, target, note)
+        period_view.breakdown_section(period, deals)
+        period_view.comparison_section(deals, period.period, inputs.as_of)
+        period_view.backtest_section(deals, inputs.as_of)
 
 
 st.title(tr("page.forecast"))

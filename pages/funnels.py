@@ -18,7 +18,7 @@ from funnel_model.formatting import number, percent
 from funnel_model.funnel_views import FunnelViews, funnel_views
 from funnel_model.geometry import DEFAULT_MIN_COUNT, with_empirical_probabilities
 from funnel_model.schema import SEGMENTS
-from ui import data
+from ui import data, headlines
 from ui.guard import guarded
 from ui.i18n import lang, md, tr, tr_text
 from ui.tables import show_table
@@ -28,7 +28,7 @@ RATE_LEVEL = 0.9  # Beta interval of stage win rates, sellers and the per-stage 
 WILSON_LEVEL = 0.95  # per-seller calibration intervals
 ADOPTED_KEY = "funnels._adopted"
 BAR_HEIGHT = 56  # pixels per funnel stage: its name and numbers on white above a thinner bar
-COMPARE_HEIGHT = 340  # the shapes chart, legend not included
+COMPARE_HEIGHT = 340  # the shapes chart (its legend is beside it)
 CALIBRATION_HEIGHT = 400  # stated against observed, legend not included
 TITLE_HEIGHT = 50  # the panel's title and subtitle, so the stages keep their BAR_HEIGHT
 
@@ -247,8 +247,8 @@ def _show_comparison(result: FunnelViews, panels: list, basis: str) -> None:
     left_off = [t for _, t, rows in panels if (rows["lost_unknown"] > 0).any()]
     if known:
         chart = comparison_chart(known, basis=basis, labels=labels)
-        # room for the plot plus one legend line per funnel under it
-        st.altair_chart(chart, width="stretch", height=COMPARE_HEIGHT + 30 * len(known), key="funnels.compare")
+        # the legend sits beside the plot: the height is the plot's
+        st.altair_chart(chart, width="stretch", height=COMPARE_HEIGHT, key="funnels.compare")
     if left_off:
         st.caption(tr("funnels.compare_left_off", funnels="; ".join(left_off)))
     found = result.bottlenecks
@@ -355,7 +355,7 @@ def _show_rates(result: FunnelViews, config: FunnelConfig, min_count: int) -> No
         width="stretch",
         key="funnels.rates",
     )
-    st.caption(tr("funnels.outside_count", n=_n(flagged.sum()), level=_pct(RATE_LEVEL)))
+    st.caption(tr("funnels.outside_count", n=_n(flagged.sum()), level=_pct(RATE_LEVEL), min=_n(min_count)))
     adoptable = int(np.isfinite(rates["rate"].to_numpy(dtype=float)).sum())
     if unknown.any():
         st.caption(tr("funnels.adopt_partial", n=_n(adoptable), kept=_n(unknown.sum())))
@@ -416,7 +416,8 @@ def _show_calibration(result: FunnelViews, min_count: int) -> None:
         "name": tr("funnels.label.name"),
         **_flag_labels(),
     }
-    columns = ["n", "stated", "observed", "low", "high", "expected", "wins", "oe", "brier", "reliable", "flag"]
+    # the verdict and the figures it rests on first: in a half-width column the rest may scroll
+    columns = ["n", "flag", "stated", "observed", "oe", "low", "high", "expected", "wins", "brier", "reliable"]
     formats = {
         "counts": ["n", "wins"],
         "shares": ["stated", "observed", "low", "high"],
@@ -444,11 +445,12 @@ def _show_calibration(result: FunnelViews, min_count: int) -> None:
             cell_css={c: red for c in shown},
             hide_index=True,
             width="stretch",
+            column_config={tr("funnels.col.owner"): st.column_config.Column(pinned=True)},
             key="funnels.cal_seller",
         )
     with right:
         st.markdown(f"**{tr('funnels.by_stage')}**")
-        st.caption(tr("funnels.by_stage_caption", level=_pct(RATE_LEVEL)))
+        st.caption(tr("funnels.by_stage_caption", level=_pct(RATE_LEVEL), min=_n(min_count)))
         by_stage = cal.by_stage
         st.altair_chart(
             calibration_chart(by_stage, name="stage", labels=labels), width="stretch", height=_cal_height(by_stage)
@@ -456,7 +458,13 @@ def _show_calibration(result: FunnelViews, min_count: int) -> None:
         table = by_stage.copy()
         table["flag"] = table["flag"].map(lambda f: tr(f"funnels.flag.{f or 'none'}"))
         _show(
-            table, ["funnel", "stage", *columns], **formats, hide_index=True, width="stretch", key="funnels.cal_stage"
+            table,
+            ["stage", "funnel", *columns],
+            **formats,
+            hide_index=True,
+            width="stretch",
+            column_config={tr("funnels.col.stage"): st.column_config.Column(pinned=True)},
+            key="funnels.cal_stage",
         )
 
 
@@ -474,6 +482,7 @@ with guarded():
         if result.undated_excluded:
             st.info(tr("funnels.undated_excluded", n=_n(result.undated_excluded)))
         st.stop()
+    headlines.show(result, deals, _panels(result.geometry))
     _show_semantics(result)
     panels = _show_funnels(result, basis, measure, min_count)
     _show_comparison(result, panels, basis)

@@ -150,12 +150,8 @@ def new_month() -> None:
 
 
 def chance(x: float) -> str:
-    """A probability for a sentence: whole percent when large, never a misleading "0.0 %"."""
-    if x >= 0.1:
-        return fmt.percent(x, lang(), 0)
-    if x >= 0.0005 or x == 0:
-        return fmt.percent(x, lang(), 1 if x else 0)
-    return f"< {fmt.percent(0.001, lang())}"
+    """A probability: whole percent between 10 % and 90 %, else one decimal; never a misleading "0.0 %" (fmt.chance)."""
+    return fmt.chance(x, lang(), 0 if 0.1 <= x <= 0.9 else 1)
 
 
 def short(x: float) -> str:
@@ -222,7 +218,7 @@ with guarded():
     with c2:
         big_number(
             tr("rejection.no_deal", n=n),
-            fmt.percent(none_in_n, lang()),
+            fmt.chance(none_in_n, lang()),
             tr("rejection.no_deal.sentence", n=n, one_in=one_in(none_in_n)),
         )
     with c3:
@@ -346,7 +342,7 @@ with guarded():
         # two rows of two: in four narrow columns an interval such as "+0.01 … +20" is cut short
         c1, c2, c3, c4 = [c for _ in range(2) for c in st.columns(2)]
         with c1:
-            big_number(tr("rejection.ab.prob"), fmt.percent(ab.prob_a_better, lang()), tr("rejection.ab.prob.sentence"))
+            big_number(tr("rejection.ab.prob"), fmt.chance(ab.prob_a_better, lang()), tr("rejection.ab.prob.sentence"))
         with c2:
             interval = f"{points(ab.diff_low)} … {points(ab.diff_high)}"
             big_number(tr("rejection.ab.interval"), interval, tr("rejection.ab.interval.sentence"))

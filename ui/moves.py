@@ -18,7 +18,7 @@ import streamlit as st
 from funnel_model.config import FunnelConfig
 from funnel_model.errors import FunnelError
 from funnel_model.forecast_views import prepare_forecast
-from funnel_model.formatting import money, number, percent, signed
+from funnel_model.formatting import chance, money, number, percent, signed
 from funnel_model.moves import KINDS, Move, example_moves, move_effects
 from funnel_model.schema import SEGMENTS
 from ui import data
@@ -82,18 +82,30 @@ def _editor(config: FunnelConfig) -> list[dict]:
     st.data_editor(
         frame,
         column_config={
-            "enabled": st.column_config.CheckboxColumn(tr("moves.col.enabled"), default=True),
-            "name": st.column_config.TextColumn(tr("moves.col.name"), required=True),
-            "funnel": st.column_config.SelectboxColumn(tr("moves.col.funnel"), options=list(config.names)),
+            # widths that keep every column, value and cost included, in view at 1440 px (about 1000 px of content)
+            "enabled": st.column_config.CheckboxColumn(tr("moves.col.enabled"), default=True, width=50),
+            "name": st.column_config.TextColumn(tr("moves.col.name"), required=True, width=220),
+            "funnel": st.column_config.SelectboxColumn(tr("moves.col.funnel"), options=list(config.names), width=90),
             "segment": st.column_config.SelectboxColumn(
-                tr("moves.col.segment"), options=list(SEGMENTS), format_func=lambda s: tr(f"segment.{s}")
+                tr("moves.col.segment"),
+                options=list(SEGMENTS),
+                format_func=lambda s: tr(f"segment.{s}"),
+                width=140,
             ),
-            "stage": st.column_config.SelectboxColumn(tr("moves.col.stage"), options=stages),
+            "stage": st.column_config.SelectboxColumn(tr("moves.col.stage"), options=stages, width=80),
             "kind": st.column_config.SelectboxColumn(
-                tr("moves.col.kind"), options=list(KINDS), required=True, format_func=lambda k: tr(f"moves.kind.{k}")
+                tr("moves.col.kind"),
+                options=list(KINDS),
+                required=True,
+                format_func=lambda k: tr(f"moves.kind.{k}"),
+                width=170,
             ),
-            "value": st.column_config.NumberColumn(tr("moves.col.value"), required=True, help=tr("moves.value_help")),
-            "cost": st.column_config.NumberColumn(tr("moves.col.cost"), min_value=0.0, default=0.0),
+            "value": st.column_config.NumberColumn(
+                tr("moves.col.value"), required=True, help=tr("moves.value_help"), width=80
+            ),
+            "cost": st.column_config.NumberColumn(
+                tr("moves.col.cost"), min_value=0.0, default=0.0, format="localized", width=90
+            ),
         },
         num_rows="dynamic",
         placeholder=tr("moves.everywhere"),
@@ -151,8 +163,8 @@ def panel(deals: pd.DataFrame, history: pd.DataFrame | None, config_json: str, p
                 change=signed(summary.loc["mean", "change"], lang()),
                 cost=money(summary.loc["cost", "moves"], lang()),
                 plan=money(plan, lang()),
-                p_base=percent(summary.loc["p_plan", "baseline"], lang()),
-                p_moved=percent(summary.loc["p_plan", "moves"], lang()),
+                p_base=chance(summary.loc["p_plan", "baseline"], lang()),
+                p_moved=chance(summary.loc["p_plan", "moves"], lang()),
             )
         )
         _summary(summary, plan)
@@ -166,6 +178,8 @@ def panel(deals: pd.DataFrame, history: pd.DataFrame | None, config_json: str, p
             table.rename(columns=names),
             amounts=[names[c] for c in ("cost", "extra_mean", "extra_p10", "extra_p90")],
             decimals={names[c]: 2 for c in ("return_mean", "return_p10", "return_p90")},
+            # the move's name stays in view when the wide table scrolls sideways
+            column_config={names["name"]: st.column_config.Column(pinned=True)},
             hide_index=True,
             width="stretch",
             key="moves.per_move",

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import altair as alt
 import pandas as pd
 
-from funnel_model.charts.forecast import amount_label_expr
+from funnel_model.charts.forecast import _percent_label_expr, amount_label_expr
 from funnel_model.formatting import number, percent
 
 __all__ = ["flows_chart", "pareto_chart", "revenue_chart", "sources_chart", "states_chart"]
@@ -23,8 +23,21 @@ STATE_COLOURS = {"new": "#9ecae1", "active": "#3b78b0", "dormant": "#c9a03f"}
 FLOW_COLOURS = {"first_win": "#3b78b0", "reactivated": "#58a55c", "fell_dormant": "#c9403f"}
 
 
+_MONTHS = {
+    "ru": ("янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"),
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+}
+
+
 def _month_text(months: pd.Series, lang: str) -> pd.Series:
-    return months.dt.strftime("%m.%Y" if lang == "ru" else "%Y-%m")
+    return months.dt.strftime("%m.%Y" if lang == "ru" else "%b %Y")
+
+
+def _month_x(title: str, lang: str) -> alt.X:
+    """The month axis: one band per month, labelled "янв 2026" / "Jan 2026" (Vega's own names are English)."""
+    names = ", ".join(f"'{m}'" for m in _MONTHS.get(lang, _MONTHS["en"]))
+    label = f"[{names}][month(datum.value)] + ' ' + year(datum.value)"
+    return alt.X("yearmonth(month):O", title=title, axis=alt.Axis(labelExpr=label, labelAngle=0, labelOverlap=True))
 
 
 def _long(base: pd.DataFrame, columns: Mapping[str, str], lang: str, *, money: bool = False) -> pd.DataFrame:
@@ -54,7 +67,7 @@ def states_chart(base: pd.DataFrame, labels: Mapping[str, str], lang: str = "en"
         alt.Chart(long)
         .mark_bar()
         .encode(
-            x=alt.X("yearmonth(month):T", title=labels["month"]),
+            x=_month_x(labels["month"], lang),
             y=alt.Y("value:Q", title=labels["clients"], stack="zero"),
             color=alt.Color(
                 "name:N",
@@ -92,7 +105,7 @@ def flows_chart(base: pd.DataFrame, labels: Mapping[str, str], lang: str = "en",
         alt.Chart(long)
         .mark_bar()
         .encode(
-            x=alt.X("yearmonth(month):T", title=labels["month"]),
+            x=_month_x(labels["month"], lang),
             y=alt.Y("value:Q", title=labels["clients"], stack="zero"),
             color=alt.Color(
                 "name:N",
@@ -127,7 +140,7 @@ def revenue_chart(base: pd.DataFrame, labels: Mapping[str, str], lang: str = "en
         alt.Chart(long)
         .mark_bar()
         .encode(
-            x=alt.X("yearmonth(month):T", title=labels["month"]),
+            x=_month_x(labels["month"], lang),
             y=alt.Y("value:Q", title=labels["revenue"], stack="zero", axis=alt.Axis(labelExpr=amount_label_expr(lang))),
             color=alt.Color(
                 "name:N",
@@ -172,7 +185,7 @@ def sources_chart(summary: pd.DataFrame, labels: Mapping[str, str], lang: str = 
         alt.Tooltip("interval_text:N", title=labels["interval"]),
         alt.Tooltip("deals_text:N", title=labels["deals"]),
     ]
-    axis = alt.Axis(format="%", title=labels["win_rate"])
+    axis = alt.Axis(labelExpr=_percent_label_expr(lang), title=labels["win_rate"])
     rule = base.mark_rule(color="#7a9cc6", size=3).encode(x=alt.X("low:Q", axis=axis), x2="high:Q", tooltip=tips)
     dot = base.mark_point(filled=True, size=90, color="#1f3b57").encode(x="win_rate:Q", tooltip=tips)
     return (rule + dot).properties(height=28 * len(frame) + 40)
@@ -202,11 +215,22 @@ def pareto_chart(pareto: pd.DataFrame, labels: Mapping[str, str], lang: str = "e
         alt.Tooltip("cumulative_text:N", title=labels["cumulative"]),
     ]
     base = alt.Chart(frame).encode(
-        x=alt.X("name:N", title=labels["reason"], sort=order, axis=alt.Axis(labelAngle=-30, labelLimit=200))
+        # level labels while the reasons fit side by side, slanted beyond
+        x=alt.X(
+            "name:N",
+            title=labels["reason"],
+            sort=order,
+            axis=alt.Axis(labelAngle=0 if len(frame) <= 8 else -30, labelLimit=200 if len(frame) > 8 else 150),
+        )
     )
     bars = base.mark_bar(color="#c9403f").encode(y=alt.Y("deals:Q", title=labels["deals"]), tooltip=tips)
     line = base.mark_line(point=True, color="#1f3b57").encode(
-        y=alt.Y("cumulative:Q", title=labels["cumulative"], axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        y=alt.Y(
+            "cumulative:Q",
+            title=labels["cumulative"],
+            axis=alt.Axis(labelExpr=_percent_label_expr(lang)),
+            scale=alt.Scale(domain=[0, 1]),
+        ),
         tooltip=tips,
     )
     return alt.layer(bars, line).resolve_scale(y="independent").properties(height=height)

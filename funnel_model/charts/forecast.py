@@ -204,8 +204,8 @@ def months_chart(
 
 def reverse_funnel_chart(
     table: pd.DataFrame, labels: Mapping[str, str], lang: str = "en", *, bar_step: int = 13
-) -> alt.Chart:
-    """The plan's funnel beside the actual one: deals per stage, three bars each.
+) -> alt.LayerChart:
+    """The plan's funnel beside the actual one: deals per stage, three bars each, each labelled at its end.
 
     Parameters
     ----------
@@ -224,27 +224,37 @@ def reverse_funnel_chart(
     long["what"] = long["what"].map(names)
     # an average below 10 deals keeps a decimal (0.9 on average is not 1)
     long["deals_text"] = long["deals"].map(lambda x: number(x, lang, 1 if 0 < x < 10 and x != round(x) else 0))
+    # each bar says what it is at its end: no legend to look up
+    long["label"] = long["deals_text"] + " · " + long["what"]
     stages = list(table.sort_values("order")["stage"])
     domain = list(names.values())
-    return (
-        alt.Chart(long)
-        .mark_bar()
-        .encode(
-            y=alt.Y("stage:N", title=labels["stage"], sort=stages),
-            x=alt.X("deals:Q", title=labels["deals"], axis=alt.Axis(labelExpr=_count_label_expr(), tickMinStep=1)),
-            yOffset=alt.YOffset("what:N", sort=domain),
-            color=alt.Color(
-                "what:N",
-                title=labels["series"],
-                scale=alt.Scale(domain=domain, range=["#9ecae9", _WHATIF, "#e07b1a"]),
-                legend=alt.Legend(orient="bottom", direction="vertical", title=None, labelLimit=0),
-            ),
-            tooltip=[
-                alt.Tooltip("stage:N", title=labels["stage"]),
-                alt.Tooltip("what:N", title=labels["series"]),
-                alt.Tooltip("deals_text:N", title=labels["deals"]),
-            ],
-        )
-        # with yOffset the height is set per bar, so every stage gets room for its three bars
-        .properties(height=alt.Step(bar_step))
+    y = alt.Y("stage:N", title=labels["stage"], sort=stages)
+    offset = alt.YOffset("what:N", sort=domain)
+    base = alt.Chart(long)
+    bars = base.mark_bar().encode(
+        y=y,
+        x=alt.X(
+            "deals:Q",
+            title=labels["deals"],
+            axis=alt.Axis(labelExpr=_count_label_expr(), tickMinStep=1),
+            # room right of the longest bar for its label
+            scale=alt.Scale(domain=[0, max(float(long["deals"].max()) if len(long) else 0.0, 1.0) * 1.9]),
+        ),
+        yOffset=offset,
+        color=alt.Color(
+            "what:N",
+            title=labels["series"],
+            scale=alt.Scale(domain=domain, range=["#9ecae9", _WHATIF, "#e07b1a"]),
+            legend=None,
+        ),
+        tooltip=[
+            alt.Tooltip("stage:N", title=labels["stage"]),
+            alt.Tooltip("what:N", title=labels["series"]),
+            alt.Tooltip("deals_text:N", title=labels["deals"]),
+        ],
     )
+    text = base.mark_text(align="left", baseline="middle", dx=3, fontSize=10, color="#333").encode(
+        y=y, x="deals:Q", yOffset=offset, text="label:N"
+    )
+    # with yOffset the height is set per bar, so every stage gets room for its three bars
+    return (bars + text).properties(height=alt.Step(bar_step))

@@ -177,15 +177,20 @@ def comparison_chart(
         alt.Chart(data)
         .mark_line(point=True)
         .encode(
-            x=alt.X("step:O", title=labels["step"]),
-            y=alt.Y("value:Q", title=y_title, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+            x=alt.X("step:O", title=labels["step"], axis=alt.Axis(labelAngle=0, labelFontSize=12)),
+            y=alt.Y(
+                "value:Q",
+                title=y_title,
+                axis=alt.Axis(format="%", tickCount=5, labelFontSize=12),
+                scale=alt.Scale(domain=[0, 1]),
+            ),
             color=alt.Color(
                 "funnel:N",
                 title=None,
                 sort=[title for title, _ in panels],
                 scale=alt.Scale(range=list(_LINES)),
-                # full names: "Retention (active clients) · Развитие" must not be cut to "Retention (act…"
-                legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0),
+                # beside the plot, full names: "Retention (active clients) · Развитие" must not be cut
+                legend=alt.Legend(orient="right", direction="vertical", labelLimit=0, labelFontSize=12),
             ),
             tooltip=[
                 alt.Tooltip("funnel:N", title=labels["funnel"]),
@@ -255,7 +260,23 @@ def calibration_chart(
             alt.Tooltip("high:Q", format=".1%"),
         ],
     )
-    text = base.mark_text(align="left", dx=7, fontSize=11).encode(x=x, y=y, text="name:N", color=colour)
+    # only flagged points get a name on the plot (the rest are in the tooltip and the table), and a label that
+    # would land on an earlier one steps down a line
+    flagged = data[data["flag"] != ""].sort_values(["observed", "stated"], ascending=[False, True]).copy()
+    placed: list[tuple[float, float]] = []
+    label_y = []
+    for sx, sy in zip(flagged["stated"].astype(float), flagged["observed"].astype(float), strict=True):
+        y_at = sy
+        while any(abs(sx - px) < 0.15 and abs(y_at - py) < 0.035 for px, py in placed):
+            y_at -= 0.035
+        placed.append((sx, y_at))
+        label_y.append(y_at)
+    flagged["label_y"] = label_y
+    text = (
+        alt.Chart(flagged)
+        .mark_text(align="left", dx=7, fontSize=11)
+        .encode(x=x, y=alt.Y("label_y:Q"), text="name:N", color=colour)
+    )
     return alt.layer(diagonal, bars, points, text).properties(width=width, height=height)
 
 

@@ -9,8 +9,9 @@ from funnel_model.locales import (
     funnels,
     importer,
     moves,
+    period,
     rejection,
     report,
 )
 
-AREAS = (common, data, importer, funnels, clients, forecast, moves, compensation, rejection, report)
+AREAS = (common, data, importer, funnels, clients, forecast, moves, compensation, rejection, report, period)

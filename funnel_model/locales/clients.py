@@ -8,14 +8,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Ни у одной сделки нет клиента и даты, поэтому клиентскую базу показать нельзя.",
     },
     "clients.headline": {
-        "en": "On {date} you have **{active} active clients** (bought within the window), **{dormant} dormant** "
-        "(last purchase older than that) and **{new} prospects** who have never bought. In the last 12 months "
+        "en": "On {date} you have **{active} active clients** (bought in the last {days} days), **{dormant} "
+        "dormant** (last purchase earlier) and **{new} prospects** who have never bought. In the last 12 months "
         "{first_win} prospects won their first deal, {reactivated} dormant clients came back and {fell} active "
-        "clients fell dormant; of the clients active a window ago, {kept} bought again.",
-        "ru": "На {date} у вас **{active} действующих клиентов** (покупали в пределах окна), **{dormant} спящих** "
-        "(последняя покупка раньше) и **{new} потенциальных клиентов**, ещё ничего не купивших. За последние "
-        "12 месяцев {first_win} новых клиентов совершили первую покупку, {reactivated} спящих вернулись, а "
-        "{fell} действующих уснули; из клиентов, действующих одно окно назад, снова купили {kept}.",
+        "clients fell dormant; of the clients active {days} days ago, {kept} have bought again since.",
+        "ru": "На {date} у вас **{active} действующих клиентов** (покупали за последние {days} дн.), **{dormant} "
+        "спящих** (последняя покупка раньше) и **{new} потенциальных клиентов**, ещё ничего не купивших. За "
+        "последние 12 месяцев {first_win} новых клиентов совершили первую покупку, {reactivated} спящих "
+        "вернулись, а {fell} действующих уснули; из клиентов, действующих {days} дн. назад, с тех пор снова "
+        "купили {kept}.",
     },
     "clients.window": {
         "en": "Dormancy window: {days} days (set on the Data page; the same as the segments of the funnels).",
@@ -75,6 +76,19 @@ MESSAGES: dict[str, dict[str, str]] = {
     "clients.month_clients": {"en": "Clients at the end of {month}", "ru": "Клиенты на конец {month}"},
     "clients.deals_behind": {"en": "Their deals", "ru": "Их сделки"},
     "clients.col.month": {"en": "Month", "ru": "Месяц"},
+    # short headers of wide tables and metric labels (the full name in their tooltip)
+    "clients.short.new": {"en": "New", "ru": "Новые"},
+    "clients.short.first_win": {"en": "First wins", "ru": "Первые покупки"},
+    "clients.short.reactivated": {"en": "Came back", "ru": "Вернулись"},
+    "clients.short.fell_dormant": {"en": "Fell dormant", "ru": "Уснули"},
+    "clients.short.avg_won": {"en": "Avg won deal", "ru": "Средняя выигр."},
+    "clients.short.median_days_won": {"en": "Days to win", "ru": "Дней до выигр."},
+    "clients.short.cost_per_won": {"en": "Cost per win", "ru": "Цена выигрыша"},
+    "clients.short.usual_days": {"en": "Usual limit, days", "ru": "Обычно не дольше, дн."},
+    "clients.short.active_kept": {"en": "Active clients who bought again", "ru": "Действующие: купили снова"},
+    "clients.short.dormant_reactivated": {"en": "Dormant clients who came back", "ru": "Спящие: вернулись"},
+    "clients.short.new_won": {"en": "Prospects who bought", "ru": "Новые: купили впервые"},
+    "clients.spend_blank": {"en": "not entered", "ru": "не указано"},
     "clients.col.new": {"en": "New (never bought)", "ru": "Новые (не покупали)"},
     "clients.col.active": {"en": "Active", "ru": "Действующие"},
     "clients.col.dormant": {"en": "Dormant", "ru": "Спящие"},

@@ -28,16 +28,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "forecast.sliders": {"en": "Win probability per stage", "ru": "Вероятность выигрыша по этапам"},
     "forecast.sliders_help": {
-        "en": "Defaults come from the funnel config; each label shows the stage's historical win rate with its 90 % interval. Where one funnel's open deals belong to several client segments (new, active, dormant clients in one CRM pipeline), each segment has its own sliders and its own historical rates.",
-        "ru": "По умолчанию — из настройки воронок; в подписи — историческая доля выигрыша этапа и её 90-процентный интервал. Если открытые сделки одной воронки относятся к разным сегментам клиентов (новые, действующие, спящие в одной воронке CRM), у каждого сегмента свои ползунки и свои исторические доли.",
+        "en": "Defaults come from the funnel config; each label shows the stage's historical win rate with its 90 % interval and the closed deals it comes from (the configured probability counts as one more deal, so a stage with few closed deals stays near it). Where one funnel's open deals belong to several client segments (new, active, dormant clients in one CRM pipeline), each segment has its own sliders and its own historical rates.",
+        "ru": "По умолчанию — из настройки воронок; в подписи — историческая доля выигрыша этапа, её 90-процентный интервал и закрытые сделки, по которым она посчитана (вероятность из настройки весит как ещё одна сделка, поэтому у этапа с малым числом закрытых сделок оценка остаётся рядом с ней). Если открытые сделки одной воронки относятся к разным сегментам клиентов (новые, действующие, спящие в одной воронке CRM), у каждого сегмента свои ползунки и свои исторические доли.",
     },
     "forecast.funnel_label": {
         "en": "{funnel} · {segment} · open deals: {n}",
         "ru": "{funnel} · {segment} · открытых сделок: {n}",
     },
     "forecast.slider_label": {
-        "en": "{stage} ({n} open) · hist. {rate} ({low}–{high} %)",
-        "ru": "{stage} ({n} откр.) · ист. {rate} ({low}–{high} %)",
+        "en": "{stage} ({n} open) · hist. {rate} ({low}–{high} %; won {won} of {closed})",
+        "ru": "{stage} ({n} откр.) · ист. {rate} ({low}–{high} %; выиграно {won} из {closed})",
     },
     "forecast.slider_help": {
         "en": "{won} won and {lost} lost among closed deals that reached this stage; config: {configured}.",
@@ -161,16 +161,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "forecast.plan_title": {"en": "The plan worked backwards", "ru": "План в обратную сторону"},
     "forecast.confidence": {"en": "Confidence", "ru": "Уверенность"},
     "forecast.confidence_help": {
-        "en": 'The chance of meeting the plan that the counts "at confidence" give (deal sizes vary, wins are random).',
-        "ru": "Вероятность выполнить план, которую дают количества «с уверенностью» (суммы сделок разные, выигрыши случайны).",
+        "en": 'The least chance of meeting the plan that the counts "at confidence" give (deal sizes vary, wins are random). They also bring the wins shown with this confidence, so they often give more: the chance they really give is stated under each funnel.',
+        "ru": "Наименьшая вероятность выполнить план, которую дают количества «с уверенностью» (суммы сделок разные, выигрыши случайны). Они же с этой уверенностью дают показанное число выигрышей, поэтому часто дают и больше: настоящая вероятность указана под каждой воронкой.",
     },
     "forecast.plan_note": {
         "en": "The plan is split between funnels, and within a funnel between its client segments, by their share of past won revenue; each part's open deals bring some of it, the rest must come from new deals. On average: the gap over the mean deal size and the stage's win rate. At the confidence: the new wins that, with the pipeline's luck and the spread of deal sizes, cover the plan in that share of scenarios, and the deals at each stage that bring those wins with the same confidence (Monte Carlo, negative binomial). Bars: deals that must reach each stage, beside the open deals now at that stage or later.",
         "ru": "План делится между воронками, а внутри воронки — между сегментами клиентов, по их доле в выигранной ранее выручке; часть дадут открытые сделки этой части, остальное — новые сделки. В среднем: недостающая выручка делится на средний чек и на долю выигрыша этапа. С уверенностью: столько новых выигрышей, чтобы с учётом удачи открытых сделок и разброса чеков план выполнялся в этой доле сценариев, и столько сделок на каждом этапе, чтобы они дали эти выигрыши с той же уверенностью (Монте-Карло, отрицательное биномиальное). Столбцы: сколько сделок должно дойти до каждого этапа, рядом — открытые сделки на этом этапе или дальше.",
     },
     "forecast.plan_funnel": {
-        "en": "Plan {target}; open deals bring {pipeline} on average; left for new deals: {gap}. On average, new wins needed: {wins_mean}; leads: {leads_mean}. At {conf}: in {conf} of scenarios the open deals plus this many new wins cover the plan: {wins_conf}; leads that bring that many wins at {conf}: {leads_conf}.",
-        "ru": "План {target}; открытые сделки дадут в среднем {pipeline}; остаётся на новые сделки: {gap}. В среднем нужно новых выигрышей: {wins_mean}; лидов: {leads_mean}. При уверенности {conf}: новых выигрышей, с которыми открытые сделки покрывают план в {conf} сценариев: {wins_conf}; лидов, которые дают столько выигрышей с уверенностью {conf}: {leads_conf}.",
+        "en": "Plan {target}; open deals bring {pipeline} on average; left for new deals: {gap}. On average, new wins needed: {wins_mean}; leads: {leads_mean}. At {conf}: in {conf} of scenarios the open deals plus this many new wins cover the plan: {wins_conf}; leads that bring that many wins at {conf}: {leads_conf} (with them the plan is met in {chance} of scenarios).",
+        "ru": "План {target}; открытые сделки дадут в среднем {pipeline}; остаётся на новые сделки: {gap}. В среднем нужно новых выигрышей: {wins_mean}; лидов: {leads_mean}. При уверенности {conf}: новых выигрышей, с которыми открытые сделки покрывают план в {conf} сценариев: {wins_conf}; лидов, которые дают столько выигрышей с уверенностью {conf}: {leads_conf} (с ними план выполняется в {chance} сценариев).",
     },
     "forecast.plan_no_won": {
         "en": "The plan cannot be worked backwards: the data has no won deal with an amount, so there is no deal size to turn the revenue plan into wins and leads. Upload a longer period (more history) that includes won deals, or check on the Data page that the amount column is mapped.",

@@ -92,8 +92,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     # sellers
     "funnels.section.sellers": {"en": "Sellers against the team", "ru": "Продавцы и команда"},
     "funnels.sellers_caption": {
-        "en": "Win rate (won of closed deals) with a {level} interval; the dashed line is the team. Green: reliably above the team, red: reliably below.",
-        "ru": "Доля выигранных (от закрытых сделок) с интервалом {level}; пунктир — команда. Зелёный: надёжно выше команды, красный: надёжно ниже.",
+        "en": "Win rate (won of closed deals) with a {level} interval; the dashed line is the team. Green: reliably above the rest of the team, red: reliably below (Fisher's exact test, Holm-corrected across the sellers: with equal sellers, any flag at all appears in at most 5 % of teams).",
+        "ru": "Доля выигранных (от закрытых сделок) с интервалом {level}; пунктир — команда. Зелёный: надёжно выше остальной команды, красный: надёжно ниже (точный тест Фишера с поправкой Холма на число продавцов: при равных продавцах хоть одна отметка появляется не более чем в 5 % команд).",
     },
     "funnels.col.owner": {"en": "Seller", "ru": "Продавец"},
     "funnels.col.deals": {"en": "Deals", "ru": "Сделок"},
@@ -127,20 +127,20 @@ MESSAGES: dict[str, dict[str, str]] = {
     # stage win rates
     "funnels.section.rates": {"en": "Stage win rates", "ru": "Вероятность выигрыша по этапам"},
     "funnels.rates_caption": {
-        "en": "P(won | reached stage) among closed deals with a {level} Beta interval, beside the configured probability. Below {n} closed deals the rate is pooled with the funnel's overall rate.",
-        "ru": "P(выигрыш | дошла до этапа) по закрытым сделкам с интервалом Beta {level} рядом с вероятностью из настройки. Если закрытых сделок меньше {n}, оценка усредняется с общей по воронке.",
+        "en": "P(won | reached stage) among closed deals: won and lost are the raw counts; the rate is each stage's own share with the configured probability worth one more deal, with its {level} interval. Below {n} closed deals the rate still leans noticeably on the configured probability.",
+        "ru": "P(выигрыш | дошла до этапа) по закрытым сделкам: выиграно и проиграно — фактические количества; оценка — собственная доля этапа, где вероятность из настройки весит как одна сделка, с интервалом {level}. Если закрытых сделок меньше {n}, оценка ещё заметно опирается на настройку.",
     },
     "funnels.outside_count": {
-        "en": "Stages whose configured probability lies outside the {level} Beta interval: {n}. The calibration by stage below uses the same rule.",
-        "ru": "Этапов, где вероятность из настройки вне интервала Beta {level}: {n}. Калибровка по этапам ниже использует то же правило.",
+        "en": "Stages whose counts contradict the configured probability: {n} (at least {min} closed deals and an exact binomial test below 5 %: a correctly configured stage is flagged at most 5 % of the time). The calibration by stage below uses the same rule.",
+        "ru": "Этапов, где факт противоречит вероятности из настройки: {n} (не меньше {min} закрытых сделок и точный биномиальный тест ниже 5 %: верно настроенный этап отмечается не чаще чем в 5 % случаев). Калибровка по этапам ниже использует то же правило.",
     },
     "funnels.col.note": {"en": "Note", "ru": "Примечание"},
     "funnels.col.n": {"en": "Closed", "ru": "Закрыто"},
     "funnels.col.observed": {"en": "Observed", "ru": "Факт"},
     "funnels.col.rate": {"en": "Rate to use", "ru": "Оценка"},
     "funnels.col.configured": {"en": "Configured", "ru": "В настройке"},
-    "funnels.col.outside": {"en": "Configured outside interval", "ru": "Настройка вне интервала"},
-    "funnels.col.pooled": {"en": "Pooled (few deals)", "ru": "Усреднено (мало сделок)"},
+    "funnels.col.outside": {"en": "Config contradicted", "ru": "Настройка не подтверждается"},
+    "funnels.col.pooled": {"en": "Few deals (leans on config)", "ru": "Мало сделок (опора на настройку)"},
     "funnels.adopt": {
         "en": "Adopt empirical rates into the funnel config",
         "ru": "Взять эмпирические вероятности в настройку воронок",
@@ -155,12 +155,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Оценка Брайера (0 — идеально, 0,25 — монетка)",
     },
     "funnels.by_seller_caption": {
-        "en": "Wilson {level} intervals. A seller is flagged when the closed deals with their own probability are at least {n} and the whole interval lies more than 5 points below (or above) the stated mean; rows of configured probabilities say only whether wins are below or above the configured rate.",
-        "ru": "Интервалы Уилсона {level}. Продавец отмечается, если закрытых сделок с его собственной вероятностью не меньше {n} и весь интервал лежит более чем на 5 пунктов ниже (или выше) заявленного среднего; строки с вероятностью из настройки говорят лишь, ниже или выше настройки фактические выигрыши.",
+        "en": "Wilson {level} intervals. A seller is flagged when the closed deals with their own probability are at least {n} and the whole interval, widened for the number of rows judged together (Bonferroni: {level} for all of them at once), lies more than 5 points below (or above) the stated mean; rows of configured probabilities say only whether wins are below or above the configured rate.",
+        "ru": "Интервалы Уилсона {level}. Продавец отмечается, если закрытых сделок с его собственной вероятностью не меньше {n} и весь интервал, расширенный на число одновременно проверяемых строк (поправка Бонферрони: {level} сразу для всех), лежит более чем на 5 пунктов ниже (или выше) заявленного среднего; строки с вероятностью из настройки говорят лишь, ниже или выше настройки фактические выигрыши.",
     },
     "funnels.by_stage_caption": {
-        "en": "Same rule as the stage win rates table: flagged when the configured probability lies outside the {level} Beta interval.",
-        "ru": "То же правило, что в таблице вероятностей по этапам: отметка, если вероятность из настройки вне интервала Beta {level}.",
+        "en": "Same rule as the stage win rates table: flagged when the stage has at least {min} closed deals and an exact binomial test at the configured probability gives p below 5 %; the interval is the stage's {level} interval.",
+        "ru": "То же правило, что в таблице вероятностей по этапам: отметка, если у этапа не меньше {min} закрытых сделок и точный биномиальный тест при вероятности из настройки даёт p ниже 5 %; интервал — интервал {level} этапа.",
     },
     "funnels.over_optimistic": {
         "en": "Over-optimistic: {names}. Stated chances are well above the deals actually won (observed/expected {oe}).",

@@ -151,8 +151,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "rejection.ab.needed": {"en": "Attempts to tell apart", "ru": "Попыток, чтобы различить"},
     "rejection.ab.needed.sentence": {
-        "en": "Attempts each seller needs to tell {a} from {b} reliably (5 % significance, 80 % power).",
-        "ru": "Столько попыток нужно каждому продавцу, чтобы надёжно отличить {a} от {b} (уровень значимости 5 %, мощность 80 %).",
+        "en": "Attempts each seller needs for the exact test above to tell {a} from {b} reliably (5 % significance, 80 % power, computed for that test).",
+        "ru": "Столько попыток нужно каждому продавцу, чтобы точный тест выше надёжно отличил {a} от {b} (уровень значимости 5 %, мощность 80 %, рассчитано для этого теста).",
     },
     "rejection.ab.needed.equal": {
         "en": "Equal rates: no number of attempts tells them apart.",

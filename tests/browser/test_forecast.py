@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from funnel_model.i18n import t
-from tests.browser.conftest import open_app, wait_for_app, widget
+from tests.browser.conftest import choose_option, open_app, wait_for_app, widget
 from tests.pages.test_forecast_page import PIPELINE, STAGES, no_win_csv, one_pipeline_csv
 
 
@@ -93,3 +95,25 @@ def test_an_export_with_no_won_deal_in_russian(page, app_url, save_screenshot, t
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.locator('[data-testid="stAlertContentError"]').count() == 0
     save_screenshot(page, "forecast_no_won_ru")
+
+
+def test_the_period_headline_reads_in_both_languages(page, app_url, save_screenshot):
+    """The plan for a period opens the page with one sentence; picking next month moves its date."""
+    open_app(page, app_url, lang="en")
+    page.goto(f"{app_url}/forecast?lang=en")
+    wait_for_app(page)
+    heading = page.get_by_role("heading", name=re.compile(r"^By 31 Dec 2026 you will most likely win "))
+    heading.wait_for()
+    text = heading.inner_text()
+    assert re.search(r"win [\d.]+[MK]?–[\d.]+[MK]? ₽; the [\d.]+[MK]? ₽ plan has a [<>]? ?\d+ % chance\.", text), text
+    assert page.get_by_test_id("stMetric").filter(has_text="Chance to make the plan").count() == 1
+    choose_option(page, "period.kind", "Next month")
+    page.get_by_role("heading", name=re.compile(r"^By 30 Nov 2026 ")).wait_for()
+    save_screenshot(page, "forecast_period")
+
+    open_app(page, app_url, lang="ru")
+    page.goto(f"{app_url}/forecast?lang=ru")
+    wait_for_app(page)
+    ru = page.get_by_role("heading", name=re.compile(r"^К 31\.12\.2026 вы скорее всего выиграете "))
+    ru.wait_for()
+    assert "₽" in ru.inner_text() and "вероятностью" in ru.inner_text()

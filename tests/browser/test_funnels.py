@@ -26,8 +26,8 @@ def test_three_funnels_render(page, app_url, save_screenshot):
     warning = page.get_by_test_id("stAlert").filter(has_text="Over-optimistic")
     assert "Игорь Волков" in warning.inner_text()
     assert page.get_by_text("the bottleneck is").count() == 3
-    # one rule for "configured outside the interval", named on the page
-    page.get_by_text("outside the 90 % Beta interval").first.wait_for()
+    # one rule for a flagged stage (an exact test against the configured probability), named on the page
+    page.get_by_text("contradict the configured probability").first.wait_for()
     save_screenshot(page, "funnels")
 
     widget(page, "funnels.basis").get_by_text("% of first").click()

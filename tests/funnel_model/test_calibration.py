@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats as sps
 
 from funnel_model import calibration, stats
 from funnel_model.calibration import (
@@ -17,7 +18,7 @@ from funnel_model.calibration import (
 )
 from funnel_model.config import FunnelConfig, FunnelSpec, StageSpec
 from funnel_model.errors import ParameterError
-from funnel_model.geometry import beta_interval, stage_win_rates
+from funnel_model.geometry import stage_win_rates
 from funnel_model.schema import conform
 from funnel_model.stats import wilson_interval
 
@@ -165,20 +166,23 @@ def test_own_estimates_are_flagged_only_above_the_minimum_count():
 
 
 def test_stage_calibration_uses_the_stage_table_rule():
-    # one rule for "configured outside the interval": the stage table's Beta interval at its level
+    # one rule for a flagged stage: the stage table's exact binomial test at the configured probability
     deals = _deals(
-        [(str(i), "Won", "won", None, "x") for i in range(6)]
-        + [(str(i), "Lost", "lost", "A", "x") for i in range(6, 30)]
+        [(str(i), "Won", "won", None, "x") for i in range(10)]
+        + [(str(i), "Lost", "lost", "A", "x") for i in range(10, 34)]
     )
     rates = stage_win_rates(deals, CONFIG, min_count=1, level=0.9)
     table = stage_calibration(rates, min_count=1)
-    # A: 6 of 30 won; configured 0.2 inside Beta(7, 25) 90 %: [0.117, 0.336]. B: 6 of 6; 0.6 below Beta(7, 1)'s 0.652
-    low, high = beta_interval([6, 6], [24, 0], 0.9)
-    np.testing.assert_allclose(table["low"], low)
-    np.testing.assert_allclose(table["high"], high)
+    np.testing.assert_allclose(table["low"], rates["low"])
+    np.testing.assert_allclose(table["high"], rates["high"])
+    # A: 10 of 34 at 0.2, exact two-sided p = 0.15: no flag. B: 10 of 10 at 0.6, p = 0.6^10 + P(X ≤ 1) = 0.0077
+    assert sps.binomtest(10, 34, 0.2).pvalue > 0.05
+    assert sps.binomtest(10, 10, 0.6).pvalue == pytest.approx(0.6**10 + 0.4**10 + 10 * 0.6 * 0.4**9)
     assert rates["outside"].tolist() == [False, True]
     assert table["flag"].tolist() == ["", "under"]
     assert (table["flag"] != "").tolist() == rates["outside"].tolist()
+    # 6 of 6 at 0.6 happens 4.7 % of the time (p = 0.088): the old interval rule flagged it, the test does not
+    assert not stage_win_rates(deals.iloc[[0, 1, 2, 3, 4, 5, *range(10, 34)]], CONFIG, min_count=1)["outside"][1]
 
 
 def test_stage_calibration_leaves_out_stages_whose_rate_is_unknown():
@@ -207,6 +211,50 @@ def test_stage_calibration_from_win_counts():
     np.testing.assert_allclose(table["expected"], [1.0, 1.8])
     np.testing.assert_allclose(table["observed"], [0.4, 2 / 3])
     np.testing.assert_allclose(table["brier"], [(2 * 0.64 + 3 * 0.04) / 5, (2 * 0.16 + 1 * 0.36) / 3])
-    low, high = beta_interval([2, 2], [3, 1], 0.95)  # the stage table's interval
-    np.testing.assert_allclose(table["low"], low)
-    np.testing.assert_allclose(table["high"], high)
+    np.testing.assert_allclose(table["low"], rates["low"])  # the stage table's interval
+    np.testing.assert_allclose(table["high"], rates["high"])
+
+
+def test_well_calibrated_sellers_are_rarely_flagged():
+    # 300 seeded teams of eight sellers, 60 closed deals each: 30 carry the seller's own estimate (drawn from
+    # 5-95 %) and are won with exactly that chance, 30 have none and are won at the configured 20 %.
+    # Target: the chance that anyone in a team is flagged (family-wise) ≤ 5 %; one interval per seller
+    # without the Bonferroni widening flags far more teams.
+    rng = np.random.default_rng(21)
+    teams, sellers, per = 300, 8, 30
+    flagged_teams = unadjusted_teams = 0
+    for _ in range(teams):
+        own = rng.uniform(0.05, 0.95, size=(sellers, per))
+        stated = np.concatenate([own, np.full((sellers, per), 0.2)], axis=1)
+        table = pd.DataFrame(
+            {
+                "owner": np.repeat([f"s{j}" for j in range(sellers)], 2 * per),
+                "stated": stated.ravel(),
+                "source": np.tile(["deal"] * per + ["config"] * per, sellers),
+                "won": (rng.random(stated.shape) < stated).astype(np.int64).ravel(),
+            }
+        )
+        result = calibration_table(table, "owner", level=0.95, min_count=20, margin=0.0)
+        flagged_teams += (result["flag"] != "").any()
+        off = (result["high"] < result["stated"]) | (result["low"] > result["stated"])
+        unadjusted_teams += off.any()
+    assert flagged_teams / teams <= 0.05
+    assert unadjusted_teams / teams > 0.15
+
+
+def test_wilson_interval_with_no_trials_is_nan_without_a_warning():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for k in (0, 3, [0, 2, 5]):
+            low, high = wilson_interval(k, 0)
+            assert np.isnan(low).all() and np.isnan(high).all()
+        low, high = wilson_interval([3, 2], [0, 4], np.float32(0.95))
+    assert np.isnan(low[0]) and low[1] == pytest.approx(wilson_interval(2, 4)[0])
+
+
+def test_holm_against_hand_values():
+    # Holm (1979): sorted 0.01, 0.02, 0.03, 0.04 scaled by 4, 3, 2, 1 and made monotone; NaN is not tested
+    np.testing.assert_allclose(stats.holm([0.03, 0.01, np.nan, 0.04, 0.02]), [0.06, 0.04, np.nan, 0.06, 0.06])
+    assert np.isnan(stats.holm([np.nan])).all()

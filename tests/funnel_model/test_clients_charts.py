@@ -73,3 +73,14 @@ def test_sources_and_pareto_charts_carry_formatted_tooltips():
     chart = pareto_chart(pareto, {"reason": "R", "deals": "D", "amount": "A", "cumulative": "C"}, "en")
     bars = drawn(chart)
     assert bars["cumulative_text"].tolist() == ["75.0 %", "100.0 %"]
+
+
+def test_month_axes_speak_the_ui_language_and_share_axes_write_percent_as_the_app_does():
+    for build in (states_chart, flows_chart):
+        ru = build(BASE, LABELS, "ru").to_dict()["encoding"]["x"]["axis"]["labelExpr"]
+        assert "'янв'" in ru and "'дек'" in ru and "Jan" not in ru
+        assert "'Jan'" in build(BASE, LABELS, "en").to_dict()["encoding"]["x"]["axis"]["labelExpr"]
+    assert set(flows_chart(BASE, LABELS, "en").data["month_text"]) == {"Jan 2024", "Feb 2024"}
+    summary = pd.DataFrame({"name": ["A"], "win_rate": [0.5], "low": [0.4], "high": [0.6], "deals": [10]})
+    spec = sources_chart(summary, {"source": "S", "win_rate": "W", "interval": "I", "deals": "D"}, "ru").to_dict()
+    assert "' %'" in spec["layer"][0]["encoding"]["x"]["axis"]["labelExpr"]

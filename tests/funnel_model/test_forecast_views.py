@@ -54,8 +54,9 @@ def pipeline(with_active_open: bool = True) -> pd.DataFrame:
     return conform(deals)
 
 
-# the funnel as a whole: Lead 4 won / 4 lost = 1/2, Offer 4 won / 2 lost = 2/3 (both ≥ MIN_COUNT closed)
-FUNNEL_LEAD, FUNNEL_OFFER = 4 / 8, 4 / 6
+# the funnel as a whole: Lead 4 won / 4 lost, Offer 4 won / 2 lost, each with its configured probability worth
+# one deal (stage_win_rates): (4 + 0.2) / 9 and (4 + 0.5) / 7
+FUNNEL_LEAD, FUNNEL_OFFER = 4.2 / 9, 4.5 / 7
 # new × Offer has 2 closed deals: 2 missing observations at the funnel's rate
 NEW_OFFER = (1 + 2 * FUNNEL_OFFER) / 4
 
@@ -78,7 +79,9 @@ def test_a_pipeline_with_two_segments_gets_a_slider_group_and_rates_per_segment(
     np.testing.assert_allclose(st["funnel_rate"], [FUNNEL_LEAD, FUNNEL_OFFER, FUNNEL_LEAD, FUNNEL_OFFER])
     np.testing.assert_allclose(st["configured"], [0.2, 0.5, 0.2, 0.5])
     # the borrowed rate's Beta carries the 2 filled-in observations
-    np.testing.assert_allclose(st.loc[1, ["beta_won", "beta_lost"]].astype(float), [1 + 2 * FUNNEL_OFFER, 1 + 2 / 3])
+    np.testing.assert_allclose(
+        st.loc[1, ["beta_won", "beta_lost"]].astype(float), [1 + 2 * FUNNEL_OFFER, 1 + 2 * (1 - FUNNEL_OFFER)]
+    )
     assert list(st["open"]) == [1, 1, 1, 1] and list(st["reached"]) == [2, 1, 2, 1]
     assert list(inputs.open_deals["group"]) == [0, 1, 2, 3]
 

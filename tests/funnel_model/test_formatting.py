@@ -1,8 +1,9 @@
 import math
 
+import pandas as pd
 import pytest
 
-from funnel_model.formatting import money, number, percent, short_money, signed
+from funnel_model.formatting import chance, date_text, money, number, percent, short_money, signed
 
 
 @pytest.mark.parametrize(
@@ -35,3 +36,30 @@ def test_percent_signed_money_and_missing_values():
 )
 def test_short_money(x, lang, expected):
     assert short_money(x, lang) == expected
+
+
+def test_date_text_in_each_language():
+    assert date_text(pd.Timestamp("2026-03-31 18:00"), "ru") == "31.03.2026"
+    assert date_text(pd.Timestamp("2026-03-01"), "en") == "1 Mar 2026"
+    assert date_text(pd.NaT, "ru") == "—"
+
+
+@pytest.mark.parametrize(
+    ("share", "lang", "digits", "expected"),
+    [
+        (0.0, "en", 1, "0.0 %"),
+        (1.0, "en", 1, "100.0 %"),
+        (1.0, "ru", 0, "100 %"),
+        (0.3487, "en", 1, "34.9 %"),
+        (0.3487, "ru", 0, "35 %"),
+        (0.0003, "en", 1, "< 0.1 %"),  # 1 in 3 333: never "0.0 %"
+        (1e-12, "ru", 1, "< 0,1 %"),
+        (0.001, "en", 1, "0.1 %"),
+        (0.9996, "en", 1, "> 99.9 %"),  # never "100.0 %" for a chance that is not certain
+        (0.004, "en", 0, "< 1 %"),
+        (0.995, "en", 0, "> 99 %"),
+        (math.nan, "en", 1, "—"),
+    ],
+)
+def test_chance_never_shows_zero_or_hundred_unless_exact(share, lang, digits, expected):
+    assert chance(share, lang, digits) == expected

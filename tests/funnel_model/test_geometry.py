@@ -16,6 +16,7 @@ from funnel_model.geometry import (
     cycle_times,
     deal_depth,
     history_orphans,
+    rate_posterior,
     reach_summary,
     seller_comparison,
     stage_durations,
@@ -220,20 +221,117 @@ def test_several_funnels_with_their_own_stages():
     assert geo[geo["funnel"] == "main"]["reached"].tolist() == [1, 0, 0, 0, 0]
 
 
-def test_stage_win_rates_counts_interval_pooling_and_flags():
+def test_stage_win_rates_counts_interval_prior_and_flags():
     rates = stage_win_rates(COMPLETE, CONFIG, min_count=5, level=0.9)
     assert rates["identifiable"].all() and (rates["lost_unknown"] == 0).all()
     assert rates["won"].tolist() == [2, 2, 2, 2]
     assert rates["lost"].tolist() == [3, 2, 1, 1]
     assert rates["n"].tolist() == [5, 4, 3, 3]
     np.testing.assert_allclose(rates["observed"], [0.4, 0.5, 2 / 3, 2 / 3])
-    # below 5 closed deals the missing ones are filled with the funnel's pooled rate 2/5
-    assert rates["pooled"].tolist() == [False, True, True, True]
-    np.testing.assert_allclose(rates["rate"], [0.4, (2 + 0.4) / 5, (2 + 2 * 0.4) / 5, (2 + 2 * 0.4) / 5])
-    np.testing.assert_allclose(rates["low"], stats.beta.ppf(0.05, [3, 3, 3, 3], [4, 3, 2, 2]))
-    np.testing.assert_allclose(rates["high"], stats.beta.ppf(0.95, [3, 3, 3, 3], [4, 3, 2, 2]))
+    # each stage from its own counts, with the configured probability worth one deal: (won + c) / (n + 1)
+    np.testing.assert_allclose(rates["rate"], [2.1 / 6, 2.3 / 5, 2.5 / 4, 2.7 / 4])
+    assert rates["pooled"].tolist() == [False, True, True, True]  # fewer than 5 closed: leans on the config
+    a, b = np.array([2.1, 2.3, 2.5, 2.7]), np.array([3.9, 2.7, 1.5, 1.3])
+    np.testing.assert_allclose(rates[["beta_won", "beta_lost"]].to_numpy().T, [a, b])
+    # equal tails of the same posterior: every mean here lies between its 5 % and 95 % quantiles
+    np.testing.assert_allclose(rates["low"], stats.beta.ppf(0.05, a, b))
+    np.testing.assert_allclose(rates["high"], stats.beta.ppf(0.95, a, b))
     assert rates["configured"].tolist() == [0.1, 0.3, 0.5, 0.7]
-    assert rates["outside"].tolist() == [True, False, False, False]  # 0.1 < 0.153 (low of Beta(3, 4))
+    # 2 of 5 at 10 %: P(≥ 2) = 8.1 %, two-sided exact p = 0.081 > 0.05; the old interval rule flagged it
+    assert rates["outside"].tolist() == [False, False, False, False]
+    flagged = stage_win_rates(COMPLETE, CONFIG, min_count=5, alpha=0.10)
+    assert flagged["outside"].tolist() == [True, False, False, False]
+
+
+def test_rate_posterior_against_direct_beta_and_always_inside_its_interval():
+    won, lost, prior = np.array([0, 0, 3, 40, 0]), np.array([5, 50, 7, 0, 0]), np.array([0.008, 1e-4, 0.5, 0.9, 0.3])
+    post = rate_posterior(won, lost, prior, 0.9, weight=2.0)
+    centre = np.clip(prior, 0.005, 0.995)  # a configured 0.01 % counts as 0.5 %: a prior doubles can resolve
+    a, b = won + 2 * centre, lost + 2 * (1 - centre)
+    np.testing.assert_allclose(post["rate"], a / (a + b))
+    np.testing.assert_allclose(post["rate"], stats.beta.mean(a, b))
+    assert (post["low"] <= post["rate"]).all() and (post["rate"] <= post["high"]).all()
+    # always a 90 % interval of the posterior, also where it was moved to hold the mean (0 of 50 at 0.01 %)
+    mass = stats.beta.cdf(post["high"], a, b) - stats.beta.cdf(post["low"], a, b)
+    np.testing.assert_allclose(mass, 0.9, atol=1e-9)
+    assert stats.beta.cdf(post["rate"][1], a[1], b[1]) > 0.95  # the equal-tailed interval would miss the mean
+    with pytest.raises(ParameterError):
+        rate_posterior(1, 1, 0.5, weight=0)
+
+
+def _simulated_counts(closed: int, reps: int, seed: int):
+    """Closed deals of a 4-stage funnel: reach each next stage w.p. 0.5, 0.6, 0.7, then win from D w.p. 0.85."""
+    rng = np.random.default_rng(seed)
+    depth = np.ones((reps, closed), dtype=int)
+    alive = np.ones((reps, closed), dtype=bool)
+    for k, step in enumerate((0.5, 0.6, 0.7)):
+        alive &= rng.random((reps, closed)) < step
+        depth[alive] = k + 2
+    won = alive & (rng.random((reps, closed)) < 0.85)
+    lost = np.stack([((~won) & (depth >= k)).sum(axis=1) for k in (1, 2, 3, 4)], axis=1)
+    return np.repeat(won.sum(axis=1, keepdims=True), 4, axis=1), lost
+
+
+TRUE_RATES = np.array([0.5 * 0.6 * 0.7 * 0.85, 0.6 * 0.7 * 0.85, 0.7 * 0.85, 0.85])
+
+
+@pytest.mark.parametrize(("closed", "tolerance"), [(40, 0.03), (100, 0.015)])
+def test_stage_rates_are_unbiased_at_late_stages_and_intervals_cover(closed, tolerance):
+    # The old pooled rate put a late stage at 85 % near 40 % with 40 closed deals (8 of them reach D).
+    # Configured probabilities deliberately off (0.1, 0.3, 0.5, 0.7): the prior worth one deal barely moves it.
+    reps = 4000
+    won, lost = _simulated_counts(closed, reps, seed=closed)
+    post = rate_posterior(won, lost, np.array([0.1, 0.3, 0.5, 0.7]), 0.9)
+    mean = post["rate"].mean(axis=0)
+    se = post["rate"].std(axis=0) / np.sqrt(reps)
+    assert (se < 0.004).all()
+    assert np.all(np.abs(mean - TRUE_RATES) < tolerance + 3 * se), mean - TRUE_RATES
+    covered = ((post["low"] <= TRUE_RATES) & (post["high"] >= TRUE_RATES)).mean(axis=0)
+    # nominal 90 %; counts of 8-20 deals make the coverage step, within ±5 points (SE 0.5 point)
+    assert np.all(np.abs(covered - 0.9) < 0.05), covered
+
+
+def test_stage_win_rates_uses_rate_posterior_on_its_raw_counts():
+    won, lost = _simulated_counts(40, 1, seed=3)
+    rows = [(f"w{i}", "Won", "won", None, 1.0) for i in range(won[0, 0])]
+    # lost[k] - lost[k + 1] deals were lost at stage k + 1
+    drops = np.append(-np.diff(lost[0]), lost[0, -1])
+    rows += [(f"l{k}{i}", "Lost", "lost", "ABCD"[k], 1.0) for k, d in enumerate(drops) for i in range(d)]
+    rates = stage_win_rates(make_deals(rows), CONFIG, level=0.9)
+    assert rates["won"].tolist() == won[0].tolist() and rates["lost"].tolist() == lost[0].tolist()
+    post = rate_posterior(won[0], lost[0], [0.1, 0.3, 0.5, 0.7], 0.9)
+    for column in ("rate", "low", "high"):
+        np.testing.assert_allclose(rates[column], post[column])
+
+
+def test_stage_flag_is_an_exact_test_with_a_minimum_count():
+    config = FunnelConfig([FunnelSpec("f", [StageSpec("A", 0.008)], won=["Won"], lost=["Lost"])])
+    zero_of_5 = make_deals([(str(i), "Lost", "lost", "A", 1.0) for i in range(5)])
+    # exactly what 0.8 % predicts: no flag at any minimum count (the old interval rule flagged it)
+    assert not stage_win_rates(zero_of_5, config, min_count=1)["outside"].any()
+    three_of_5 = make_deals(
+        [(str(i), "Won" if i < 3 else "Lost", "won" if i < 3 else "lost", "A", 1) for i in range(5)]
+    )
+    assert stage_win_rates(three_of_5, config, min_count=5)["outside"].tolist() == [True]
+    assert stage_win_rates(three_of_5, config, min_count=6)["outside"].tolist() == [False]  # too few to flag
+
+
+@pytest.mark.parametrize(("n", "probability"), [(5, 0.008), (20, 0.1), (40, 0.35), (30, 0.85)])
+def test_stage_flags_of_a_well_configured_stage_stay_below_five_percent(n, probability):
+    # Exact enumeration: one funnel per possible count of wins k = 0..n, all configured at the true probability;
+    # the false-flag rate is the binomial probability of the counts that get flagged.
+    funnels = [FunnelSpec(f"k{k}", [StageSpec("A", probability)], won=["Won"], lost=["Lost"]) for k in range(n + 1)]
+    rows = [
+        (f"{k}-{i}", "Won" if i < k else "Lost", "won" if i < k else "lost", "A", 1.0)
+        for k in range(n + 1)
+        for i in range(n)
+    ]
+    deals = make_deals(rows, funnel=[f"k{k}" for k in range(n + 1) for _ in range(n)])
+    rates = stage_win_rates(deals, FunnelConfig(funnels), min_count=1).set_index("funnel")
+    flagged = rates.loc[[f"k{k}" for k in range(n + 1)], "outside"].to_numpy(dtype=bool)
+    false_flags = stats.binom.pmf(np.arange(n + 1), n, probability) @ flagged
+    assert false_flags <= 0.05
+    assert not flagged[round(n * probability)]  # the count the probability predicts is never flagged
 
 
 def test_beta_interval_matches_numerical_integration():
@@ -246,11 +344,12 @@ def test_beta_interval_matches_numerical_integration():
         beta_interval(1, 1, level=1.5)
 
 
-def test_stage_without_closed_deals_uses_pool_and_is_not_flagged():
+def test_stage_without_closed_deals_takes_the_configured_probability_and_is_not_flagged():
     deals = make_deals([("1", "Won", "won", None, 1.0), ("2", "Lost", "lost", "A", 1.0), ("3", "D", "open", None, 1)])
     rates = stage_win_rates(deals, CONFIG, min_count=2)
     assert rates["n"].tolist() == [2, 1, 1, 1]
-    np.testing.assert_allclose(rates["rate"], [0.5, (1 + 0.5) / 2, 0.75, 0.75])
+    # (won + configured) / (n + 1): never toward the first stage's 1/2 (the old pool gave 0.75 at B)
+    np.testing.assert_allclose(rates["rate"], [1.1 / 3, 1.3 / 2, 1.5 / 2, 1.7 / 2])
     nobody = stage_win_rates(deals[deals["status"] == "open"], CONFIG, min_count=2)
     np.testing.assert_allclose(nobody["rate"], [0.1, 0.3, 0.5, 0.7])  # no closed deal: configured
     assert not nobody["outside"].any()
@@ -259,7 +358,7 @@ def test_stage_without_closed_deals_uses_pool_and_is_not_flagged():
 def test_adopting_empirical_rates_changes_only_probabilities():
     rates = stage_win_rates(COMPLETE, CONFIG, min_count=5)
     adopted = with_empirical_probabilities(CONFIG, rates)
-    assert [s.probability for s in adopted.funnels[0].stages] == [0.4, 0.48, 0.56, 0.56]
+    assert [s.probability for s in adopted.funnels[0].stages] == [0.35, 0.46, 0.625, 0.675]
     assert adopted.funnels[0].stage_names == CONFIG.funnels[0].stage_names
     assert adopted.funnels[0].won == ["Won"]
 
@@ -330,13 +429,14 @@ def test_lost_deals_without_loss_stage_make_later_stage_rates_unknown():
     rates = stage_win_rates(SNAPSHOT, CONFIG, min_count=5, level=0.9)
     assert rates["identifiable"].tolist() == [True, False, False, False]
     assert rates["lost_unknown"].tolist() == [1, 1, 1, 1]
-    assert rates["observed"].iloc[0] == 0.4 and rates["rate"].iloc[0] == 0.4
-    assert rates[["observed", "rate", "low", "high"]].iloc[1:].isna().all().all()
+    assert rates["observed"].iloc[0] == 0.4 and rates["rate"].iloc[0] == pytest.approx(2.1 / 6)
+    assert rates[["observed", "rate", "low", "high", "beta_won", "beta_lost"]].iloc[1:].isna().all().all()
     assert not rates["pooled"].any()
-    assert rates["outside"].tolist() == [True, False, False, False]  # only the identifiable stage can be flagged
-    # adopting takes stage A's 0.4 and keeps the configured 0.3, 0.5, 0.7 of the unknown ones
+    flagged = stage_win_rates(SNAPSHOT, CONFIG, min_count=5, alpha=0.1)
+    assert flagged["outside"].tolist() == [True, False, False, False]  # only the identifiable stage can be flagged
+    # adopting takes stage A's 0.35 and keeps the configured 0.3, 0.5, 0.7 of the unknown ones
     adopted = with_empirical_probabilities(CONFIG, rates)
-    assert [s.probability for s in adopted.funnels[0].stages] == [0.4, 0.3, 0.5, 0.7]
+    assert [s.probability for s in adopted.funnels[0].stages] == [0.35, 0.3, 0.5, 0.7]
     # no bottleneck is named: every step conversion depends on where deal 6 stopped
     found = bottlenecks(funnel_geometry(SNAPSHOT, CONFIG, by=(), min_count=1), by=("funnel",))
     assert found["stage"].isna().tolist() == [True] and found["previous"].isna().tolist() == [True]
@@ -395,3 +495,49 @@ def test_funnel_views_counts_history_rows_of_deals_not_in_the_file():
     # filtering does not turn the filtered-out deals' history into orphans
     other = funnel_views(COMPLETE.assign(funnel=["main"] * 4 + ["other"] * 4), HISTORY, CONFIG, funnel="main")
     assert other.summary.history_orphans == 0
+
+
+def test_eight_equal_sellers_are_rarely_flagged_against_the_team():
+    # 150 seeded teams (one funnel each) of eight sellers with the same 30 % win rate and 30 closed deals each.
+    # One 90 % interval per seller flagged someone in about half the teams; Holm keeps any flag at ≤ 5 %.
+    teams, sellers, closed = 150, 8, 30
+    won = np.random.default_rng(5).random((teams, sellers, closed)) < 0.3
+    deals = make_deals(
+        [
+            (str(i), "Won" if w else "Lost", "won" if w else "lost", None if w else "A", 1.0)
+            for i, w in enumerate(won.ravel())
+        ],
+        funnel=np.repeat([f"t{i}" for i in range(teams)], sellers * closed),
+        owner=np.tile(np.repeat([f"s{j}" for j in range(sellers)], closed), teams),
+    )
+    config = FunnelConfig(
+        [FunnelSpec(f"t{i}", [StageSpec("A", 0.3)], won=["Won"], lost=["Lost"]) for i in range(teams)]
+    )
+    table = seller_comparison(deals, config, min_count=20, level=0.9)
+    any_flag = table.groupby("funnel")["vs_team"].apply(lambda v: (v != "").any()).mean()
+    # target: family-wise false-flag rate ≤ 10 % (Holm at α = 5 %; SE of this estimate ≤ 2.5 points)
+    assert any_flag <= 0.10
+    old_rule = table["reliable"] & ((table["low"] > table["team_rate"]) | (table["high"] < table["team_rate"]))
+    assert old_rule.groupby(table["funnel"]).any().mean() > 0.3  # what the page used to show
+    # the adjusted p-value is Holm's on Fisher's test against the rest of the team
+    first = table[table["funnel"] == "t0"].sort_values("owner")
+    raw = []
+    for owner in first["owner"]:
+        mine = won[0, int(owner[1:])]
+        rest = np.delete(won[0], int(owner[1:]), axis=0)
+        raw.append(stats.fisher_exact([[mine.sum(), (~mine).sum()], [rest.sum(), (~rest).sum()]]).pvalue)
+    ordered = np.sort(raw)
+    holm = np.minimum(np.maximum.accumulate((8 - np.arange(8)) * ordered), 1)
+    np.testing.assert_allclose(np.sort(first["p_value"]), holm)
+
+
+@pytest.mark.parametrize("level", [0.2, 0.5, 0.9, 0.99])
+def test_the_rate_lies_inside_its_interval_for_any_counts(level):
+    rng = np.random.default_rng(int(level * 100))
+    won, lost = rng.integers(0, 300, 2000), rng.integers(0, 300, 2000)
+    won[:500] = 0  # skewed posteriors: no win at all, or no loss
+    lost[500:1000] = 0
+    prior = np.concatenate([rng.uniform(0, 1, 1000), rng.choice([0.0, 0.001, 0.008, 0.99, 1.0], 1000)])
+    post = rate_posterior(won, lost, prior, level)
+    assert (post["low"] <= post["rate"]).all() and (post["rate"] <= post["high"]).all()
+    assert ((post["low"] >= 0) & (post["high"] <= 1)).all()

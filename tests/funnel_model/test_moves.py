@@ -135,3 +135,26 @@ def test_moves_apply_in_order_and_together():
     sp[new] = np.clip(np.clip(sp[new] * 2.0, 0, 1) + 0.05, 0, 1)
     assert np.allclose(moved.stage_p, sp)
     assert np.allclose(moved.probabilities, deal_probabilities(inputs, sp))
+
+
+@pytest.mark.parametrize(
+    "moves",
+    [
+        [],
+        [Move("Off", "conversion_points", 10.0, 1.0, enabled=False)],
+        [Move("All", "conversion_factor", 1.3, 1.0)],
+        [Move("One stage", "conversion_points", -5.0, 1.0, funnel="Развитие", stage="КП")],
+        [Move("Leads", "lead_volume", 2.0, 1.0, segment="new"), Move("Size", "deal_size", 0.8, 1.0, segment="dormant")],
+        example_moves(),
+    ],
+)
+def test_leads_the_plan_needs_equal_planning_every_funnel_again_with_the_moves(moves):
+    deals, inputs = demo()
+    summary, _ = move_effects(inputs, moves, PLAN, deals=deals)
+    moved = apply_moves(inputs, moves, deals=deals)
+    _, funnels = plan_by_funnel(moved.inputs, moved.stage_p, moved.probabilities, PLAN, 0.9)
+    assert summary.loc["leads_mean", "moves"] == funnels["leads_mean"].sum()
+    assert summary.loc["leads_conf", "moves"] == funnels["leads_conf"].sum(min_count=1)
+    sp0 = inputs.stages["rate"].to_numpy()
+    _, base = plan_by_funnel(inputs, sp0, deal_probabilities(inputs, sp0), PLAN, 0.9)
+    assert summary.loc["leads_mean", "baseline"] == base["leads_mean"].sum()

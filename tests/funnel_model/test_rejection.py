@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import math
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -24,6 +26,7 @@ from funnel_model.rejection import (
     diff_interval,
     exact_test,
     expected_longest_streak,
+    fisher_power,
     longest_run,
     longest_run_span,
     longest_streak_cdf,
@@ -293,28 +296,63 @@ def test_exact_test_is_fishers_two_sided_p_value():
     assert exact_test(11, 20, 3, 20) == pytest.approx(expected, rel=1e-9)
 
 
-def test_attempts_to_tell_20_from_10_percent_is_199():
-    assert attempts_to_tell_apart(0.2, 0.1) == 199
-    assert attempts_to_tell_apart(0.1, 0.2) == 199
-    # R's power.prop.test(p1 = .50, p2 = .75, power = .90) documents n = 76.7
-    assert attempts_to_tell_apart(0.5, 0.75, power=0.9) == 77
+def _fisher_power_by_enumeration(n, p_a, p_b, alpha=0.05):
+    """Every pair of records, each tested with scipy's fisher_exact: the independent oracle."""
+    x = np.arange(n + 1)
+    weights = np.outer(stats.binom.pmf(x, n, p_a), stats.binom.pmf(x, n, p_b))
+    rejects = np.array([[stats.fisher_exact([[a, n - a], [b, n - b]]).pvalue < alpha for b in x] for a in x])
+    return float(weights[rejects].sum())
+
+
+@pytest.mark.parametrize(("n", "p_a", "p_b"), [(23, 0.9, 0.5), (12, 0.3, 0.1), (7, 0.5, 0.5), (15, 1.0, 0.2)])
+def test_fisher_power_matches_enumeration(n, p_a, p_b):
+    assert fisher_power(n, p_a, p_b) == pytest.approx(_fisher_power_by_enumeration(n, p_a, p_b), abs=1e-12)
+
+
+@pytest.mark.parametrize(("p_a", "p_b", "power"), [(0.9, 0.5, 0.8), (0.5, 0.2, 0.8), (0.7, 0.3, 0.9)])
+def test_attempts_to_tell_apart_is_where_the_verdicts_exact_test_reaches_the_power(p_a, p_b, power):
+    n = attempts_to_tell_apart(p_a, p_b, power=power)
+    assert _fisher_power_by_enumeration(n, p_a, p_b) >= power
+    assert _fisher_power_by_enumeration(n - 1, p_a, p_b) < power
+    assert attempts_to_tell_apart(p_b, p_a, power=power) == n
+
+
+def test_attempts_to_tell_20_from_10_percent_is_214_for_the_exact_test():
+    # R's power.prop.test gives 199, but at 199 attempts Fisher's test (the verdict's) has only 77 % power
+    assert fisher_power(199, 0.2, 0.1) == pytest.approx(0.766, abs=0.002)
+    assert attempts_to_tell_apart(0.2, 0.1) == 214 and attempts_to_tell_apart(0.1, 0.2) == 214
+    assert fisher_power(214, 0.2, 0.1) >= 0.8 > fisher_power(213, 0.2, 0.1)
     assert attempts_to_tell_apart(0.3, 0.3) is None
 
 
-def test_199_attempts_give_about_80_percent_power_in_simulation():
+def test_214_attempts_give_80_percent_power_to_the_exact_test_in_simulation():
     rng = np.random.default_rng(11)
-    runs, n = 4000, 199
+    runs, n = 2000, 214
     a, b = rng.binomial(n, 0.2, runs), rng.binomial(n, 0.1, runs)
-    pooled = (a + b) / (2 * n)
-    z = (a - b) / n / np.sqrt(2 * pooled * (1 - pooled) / n)
-    power = np.mean(np.abs(z) > stats.norm.ppf(0.975))
-    assert power == pytest.approx(0.8, abs=0.03)
+    pairs, counts = np.unique(np.stack([a, b], axis=1), axis=0, return_counts=True)
+    rejected = sum(c for (x, y), c in zip(pairs, counts, strict=True) if exact_test(int(x), n, int(y), n) < 0.05)
+    se = np.sqrt(0.8 * 0.2 / runs)
+    assert rejected / runs == pytest.approx(0.8, abs=3 * se)
+
+
+def test_the_verdict_never_names_the_seller_less_likely_to_be_better():
+    # 2 of 10 against 0 of 1: A's raw rate is higher, but B is more likely better (P(A > B) = 0.42)
+    assert prob_better(2, 10, 0, 1) < 0.5
+    assert compare_sellers(2, 10, 0, 1).verdict == "not_enough"
+    for wins_a, n_a, wins_b, n_b in itertools.product(range(7), range(1, 7), range(7), range(1, 7)):
+        if wins_a > n_a or wins_b > n_b:
+            continue
+        result = compare_sellers(wins_a, n_a, wins_b, n_b)
+        if result.verdict != "not_enough":
+            named_a = result.verdict.startswith("a")
+            assert (result.prob_a_better > 0.5) == named_a, (wins_a, n_a, wins_b, n_b)
+            assert (result.rate_a > result.rate_b) == named_a
 
 
 def test_two_of_ten_against_one_of_ten_is_not_enough_evidence():
     result = compare_sellers(2, 10, 1, 10)
     assert result.verdict == "not_enough"
-    assert result.attempts_needed == 199
+    assert result.attempts_needed == 214
     assert result.diff_low < 0 < result.diff_high
     assert compare_sellers(40, 100, 10, 100).verdict == "a_better"
     assert compare_sellers(10, 100, 40, 100).verdict == "b_better"
@@ -326,7 +364,7 @@ def test_a_near_miss_is_suggestive_not_conclusive():
     assert near.p_value == pytest.approx(stats.fisher_exact([[20, 80], [10, 90]])[1])
     assert 0.05 <= near.p_value < 0.10
     assert near.verdict == "a_suggestive"
-    assert near.attempts_needed == 199 and near.more_attempts == 99  # 199 each, 100 already made
+    assert near.attempts_needed == 214 and near.more_attempts == 114  # 214 each, 100 already made
     assert compare_sellers(10, 100, 20, 100).verdict == "b_suggestive"
     # p = 0.18 but P(A > B) = 0.95: the posterior alone makes it suggestive
     leaning = compare_sellers(5, 20, 1, 20)
@@ -511,3 +549,40 @@ def test_an_unusually_long_run_is_flagged():
     assert row["longest_run"] == 11
     assert row["flag"] == "long"
     assert row["p_at_least"] < 0.05
+
+
+@pytest.mark.parametrize(
+    ("p", "confidence", "expected"),
+    [(0.5, 0.75, 2), (0.1, 0.19, 2), (0.2, 0.36, 2), (0.5, 0.875, 3), (0.3, 0.657, 3), (0.1, 0.271, 3)],
+)
+def test_attempts_for_confidence_is_exact_at_ties(p, confidence, expected):
+    # exact rational oracle on the decimals as written: 1 - (1 - p)^n against the confidence
+    def reaches(n):
+        return 1 - (1 - Fraction(str(p))) ** n >= Fraction(str(confidence))
+
+    oracle = next(n for n in itertools.count(1) if reaches(n))
+    assert oracle == expected and 1 - (1 - Fraction(str(p))) ** expected == Fraction(str(confidence))
+    assert attempts_for_confidence(p, confidence) == expected
+    assert attempts_for_confidence(np.float32(p), np.float32(confidence)) == expected
+    assert attempts_for_confidence(p, confidence + 1e-12) == expected + 1
+
+
+def test_public_functions_accept_numpy_scalars():
+    from funnel_model.plan import leads_needed
+    from funnel_model.stats import wilson_interval
+
+    f32 = np.float32
+    assert attempts_for_confidence(f32(0.1), f32(0.9)) == attempts_for_confidence(0.1, 0.9) == 22
+    assert attempts_per_deal(f32(0.25)) == 4.0
+    assert attempts_distribution(np.float64(0.5), np.int64(3))["cumulative"].tolist() == [0.5, 0.75, 0.875]
+    assert prob_no_deal(f32(0.5), np.int32(2)) == 0.25
+    assert attempts_to_tell_apart(np.float64(0.9), f32(0.5), alpha=f32(0.05), power=f32(0.8)) == 23
+    assert prob_better(np.int64(5), np.int64(20), np.int32(1), np.int16(20)) == prob_better(5, 20, 1, 20)
+    pmf = longest_streak_pmf(np.int64(3), f32(0.5))
+    np.testing.assert_allclose(pmf, [1 / 8, 4 / 8, 2 / 8, 1 / 8], rtol=1e-6)  # 8 sequences of three, by hand
+    # leads_needed: a float32 0.9 is a valid confidence; binomial tail oracle at the boundary
+    n = leads_needed(np.int64(10), f32(0.02), f32(0.9))
+    assert n == 708 and stats.binom.sf(9, n, 0.02) >= 0.9 > stats.binom.sf(9, n - 1, 0.02)
+    assert leads_needed(1, 0.5, 0.75) == 2 and leads_needed(1, 0.1, 0.19) == 2  # exact at ties there too
+    low, high = wilson_interval(np.int64(2), np.int64(40), f32(0.95))
+    assert float(low) == pytest.approx(0.013821, abs=1e-6) and float(high) == pytest.approx(0.165039, abs=1e-6)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -177,10 +178,19 @@ def test_empty_table():
     assert len(result) == 0 and result.dtype == "str"
 
 
-@pytest.mark.parametrize("bad", [-1, float("nan"), "soon", None])
+@pytest.mark.parametrize(
+    "bad", [-1, float("nan"), "soon", None, 10**12, float("inf"), 10**400, np.float32(-3), 36_501, np.float64(1e300)]
+)
 def test_bad_dormancy_window_is_a_parameter_error(bad):
     with pytest.raises(ParameterError):
         derive_segments(deals([("A", T("2024-01-01"), None, "open")]), dormancy_days=bad)
+
+
+def test_dormancy_window_accepts_numpy_scalars_up_to_a_century():
+    table = deals([("A", T("2020-01-01"), T("2020-01-01"), "won"), ("A", T("2021-01-01"), None, "open")])
+    # 366 days after the win (2020 is a leap year): active with a 366-day window, dormant with 365
+    for window, second in [(np.float32(366), "active"), (np.int64(365), "dormant"), (36_500, "active")]:
+        assert derive_segments(table, dormancy_days=window).tolist() == ["new", second]
 
 
 def test_bad_funnel_mapping_is_a_parameter_error():

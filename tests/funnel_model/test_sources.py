@@ -79,3 +79,43 @@ def test_source_funnels_group_by_funnel_and_source():
     first = geo[geo["order"] == 1]
     assert first["reached"].sum() == len(deals)
     assert set(first["source"]) == set(deals["source"])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_tables_against_direct_counts_and_the_wilson_formula(seed):
+    rng = np.random.default_rng(seed)
+    n = 200
+    sources = np.array(["Site", " Site", "Fair ", "Partners", "", "  ", None], dtype=object)
+    created = T("2024-01-01") + pd.to_timedelta(rng.integers(0, 300, n), unit="D")
+    status = rng.choice(["won", "lost", "open"], n, p=[0.3, 0.4, 0.3])
+    closed = [
+        None if s == "open" else c + pd.Timedelta(days=int(d))
+        for s, c, d in zip(status, created, rng.integers(0, 90, n), strict=True)
+    ]
+    amount = np.where(rng.random(n) < 0.1, np.nan, rng.integers(1, 100, n) * 10.0)
+    frame = table(list(zip(rng.choice(sources, n), status, amount, created, closed, strict=True)))
+    out = source_summary(frame, level=0.9).set_index("source")
+    label = frame["source"].astype("str").str.strip().fillna("")
+    assert set(out.index) == set(label)
+    z = 1.6448536269514722  # the normal quantile of 0.95
+    for source in set(label):
+        group = frame[(label == source).to_numpy()]
+        won = int((group["status"] == "won").sum())
+        lost = int((group["status"] == "lost").sum())
+        row = out.loc[source]
+        assert (row["deals"], row["won"], row["lost"], row["open"]) == (len(group), won, lost, len(group) - won - lost)
+        if won + lost:
+            p, m = won / (won + lost), won + lost
+            centre = (p + z * z / (2 * m)) / (1 + z * z / m)
+            half = z * np.sqrt(p * (1 - p) / m + z * z / (4 * m * m)) / (1 + z * z / m)
+            assert (row["win_rate"], row["low"], row["high"]) == pytest.approx((p, centre - half, centre + half))
+        wins = group[group["status"] == "won"]
+        assert row["revenue"] == pytest.approx(wins["amount"].fillna(0).sum())
+        days = (wins["closed_at"] - wins["created_at"]).dt.days
+        assert row["median_days_won"] == pytest.approx(days.median(), nan_ok=True)
+    assert out["share_revenue"].sum() == pytest.approx(1.0)
+
+
+def test_a_source_column_of_blanks_only_is_no_source_column():
+    blank = SMALL.assign(source=pd.Series(["", " ", None, "", "", "", ""], index=SMALL.index, dtype="str"))
+    assert not has_sources(blank)

@@ -172,8 +172,9 @@ def test_plan_edits_survive_a_visit_to_another_page():
 
 def test_a_three_month_period_pays_three_bases():
     at = open_page("en")
-    options = at.select_slider(key="compensation.period").options
-    at.select_slider(key="compensation.period").set_range(options[-3], options[-1]).run()
+    options = at.selectbox(key="compensation.period_from").options
+    at.selectbox(key="compensation.period_from").set_value(options[-3]).run()
+    at.selectbox(key="compensation.period_to").set_value(options[-1]).run()
     assert not at.exception
     df = pay_table(at)
     assert (rows(df, "Plan A")["Fixed"] == 3 * 60_000).all()
@@ -268,7 +269,8 @@ def test_products_chosen_by_name_count_as_new_services():
     at.multiselect(key="compensation.a.new_products").select(product).run()
     assert not at.exception
     after = rows(pay_table(at), "Plan A")
-    first, last = at.select_slider(key="compensation.period").value
+    first = at.selectbox(key="compensation.period_from").value
+    last = at.selectbox(key="compensation.period_to").value
     deals = read_deals(ROOT / "data" / "demo_deals.csv").deals
     start, end = pd.Period(first, "M").start_time, (pd.Period(last, "M") + 1).start_time
     won = deals[
@@ -420,7 +422,7 @@ def test_a_bitrix_export_without_close_dates_is_paid_by_expected_then_creation_d
     assert "Won deals without a “Closed” or “Expected close” date, dated by “Created”: 1." in note
     assert "Won deals with no “Closed”, “Expected close” or “Created” date, left out of pay: 1." in note
     # one month of data: the period as text, no collapsed slider
-    assert "compensation.period" not in [s.key for s in at.select_slider]
+    assert "compensation.period_from" not in [s.key for s in at.selectbox]
     assert "Period: 2025-03 (the only month in the data)." in [m.value for m in at.markdown]
     assert any(c.value.startswith("Months: 1, 2025-03-01 – 2025-03-31.") for c in at.caption)
     # nobody sold before March: every target is the placeholder, and the caption says so
@@ -455,6 +457,13 @@ def test_an_export_without_won_deals_pays_the_base_and_says_why():
     assert len(at.session_state["compensation.targets:saved"]) == 2
     assert at.session_state["compensation.plan_a"].fixed.base == 60_000
     assert forecast_table(at).loc["Иванов", "Revenue P50"] >= 0
+
+
+def test_one_month_period_names_it_once_per_picker(english):
+    """From and to are two pickers: the default one-month period never reads "2026-10 2026-10" on one control."""
+    first, last = english.selectbox(key="compensation.period_from"), english.selectbox(key="compensation.period_to")
+    assert first.value == last.value == "2026-10"
+    assert first.options[-1] == "Oct 2026" and last.options == ["Oct 2026"]  # the last month never before the first
 
 
 def test_the_period_caption_counts_months_without_plural_guesswork(english):

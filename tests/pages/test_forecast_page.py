@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from funnel_model import derive_segments, leads_needed, read_deals, read_stage_history, revenue_distribution
 from funnel_model.config import FunnelConfig, FunnelSpec, StageSpec
 from funnel_model.forecast_views import deal_probabilities, prepare_forecast
+from funnel_model.formatting import number
 from funnel_model.i18n import t
 from tests.pages import apptest
 
@@ -45,9 +46,15 @@ def open_page(lang: str = "en") -> AppTest:
 check = apptest.assert_clean
 
 
+def stat_tiles(at: AppTest) -> list:
+    """The what-if and historical metrics, without the period's tiles (tested in test_period_page.py)."""
+    period_tiles = {t(f"period.tile.{k}", lang) for k in ("mean", "p10", "p90", "p_plan") for lang in ("en", "ru")}
+    return [m for m in at.metric if m.label not in period_tiles]
+
+
 def metrics(at: AppTest) -> tuple[dict[str, str], dict[str, str]]:
     """(what-if, historical) metric values by label; the what-if row comes first."""
-    shown = list(at.metric)
+    shown = stat_tiles(at)
     half = len(shown) // 2
     assert half == 5, [m.label for m in shown]
     return {m.label: m.value for m in shown[:half]}, {m.label: m.value for m in shown[half:]}
@@ -83,6 +90,10 @@ def test_english_page_shows_the_demo_forecast_beside_the_historical_rates():
     assert len([s for s in at.slider if s.key.startswith("forecast.p.")]) == len(stages)
     label = at.slider(key=f"forecast.p.{GROWTH}.Согласование").label
     assert "hist." in label and "%" in label
+    # the raw counts beside the rate, and the rate inside its own interval
+    row = stages.set_index(["funnel", "stage"]).loc[(GROWTH, "Согласование")]
+    assert f"won {number(row['won'], 'en')} of {number(row['won'] + row['lost'], 'en')})" in label
+    assert row["low"] <= row["rate"] <= row["high"]
     assert at.slider(key=f"forecast.p.{GROWTH}.Согласование").value == round(
         100 * stages.set_index(["funnel", "stage"]).loc[(GROWTH, "Согласование"), "configured"]
     )
@@ -103,7 +114,7 @@ def test_moving_a_slider_up_raises_p_plan_and_the_plan_moves_it_the_right_way():
     assert hist == metrics(open_page("en"))[1]
     # the delta beside each what-if figure points the right way (st.metric reads an ASCII sign)
     at.slider(key=key).set_value(0).run()
-    lowered = {m.label: m for m in list(at.metric)[:5]}
+    lowered = {m.label: m for m in stat_tiles(at)[:5]}
     assert all(m.delta.startswith("-") for m in lowered.values()), [m.delta for m in lowered.values()]
     at.slider(key=key).set_value(100).run()
 
@@ -308,7 +319,7 @@ def test_the_leads_at_the_confidence_bring_the_wins_at_the_confidence():
     first = inputs.stages.groupby(["funnel", "part"], sort=False)["configured"].first().round(2)
     texts = [c.value for c in at.caption if c.value.startswith("Plan ")]
     assert len(texts) == len(inputs.groups)
-    pattern = r"cover the plan: ([\d\u202f]+); leads that bring that many wins at 90 %: ([\d\u202f]+)\."
+    pattern = r"cover the plan: ([\d\u202f]+); leads that bring that many wins at 90 %: ([\d\u202f]+) \(with them"
     chained = 0
     for text, group in zip(texts, inputs.groups.itertuples(), strict=True):
         found = re.search(pattern, text)

@@ -273,7 +273,7 @@ def test_amocrm_export_without_loss_stages_shows_no_rate_past_the_first_stage():
     # the first stage keeps its rate (208 won of 1,556 in Привлечение); later stages: no rate, a clear note
     assert rates.loc[first[0], "Observed"] == pytest.approx(208 / 1556)
     assert rates.loc[later, ["Observed", "Rate to use", "Low", "High"]].isna().all().all()
-    assert not rates.loc[later, "Configured outside interval"].any()
+    assert not rates.loc[later, "Config contradicted"].any()
     lost_by_funnel = deals[deals["status"] == "lost"].groupby("funnel").size()
     for row in rates.loc[later].itertuples():
         n = number(lost_by_funnel[row.Funnel], "en")
@@ -289,11 +289,10 @@ def test_amocrm_export_without_loss_stages_shows_no_rate_past_the_first_stage():
         for w in warnings
     )
     # only identifiable stages can be flagged: Развитие's first stage (configured 0.2 against 743 of 1,358 won)
-    outside = rates.loc[rates["Configured outside interval"], "Stage"].tolist()
+    outside = rates.loc[rates["Config contradicted"], "Stage"].tolist()
     assert outside == ["Потребность"]
     assert any(
-        c.value.startswith("Stages whose configured probability lies outside the 90 % Beta interval: 1.")
-        for c in at.caption
+        c.value.startswith("Stages whose counts contradict the configured probability: 1 (at least") for c in at.caption
     )
     # no bottleneck is named: the step out of the first stage only looked worst because every loss lands there
     sentences = [m.value.replace("\\", "") for m in at.markdown if "bottleneck" in m.value]  # as read: names escaped
