@@ -67,7 +67,7 @@ async def _check(page, lang: str, source: str, where: str, failures: list[str]) 
         failures.append(f"{where}: language shows {shown_lang!r}, not {LANGUAGE_NAMES[lang]!r}")
     checked = sidebar.locator(".st-key-source").get_by_role("radio", checked=True)
     with contextlib.suppress(PlaywrightTimeout):  # the control is drawn a moment after the run ends
-        await checked.wait_for(timeout=5_000)
+        await checked.wait_for(timeout=15_000)
     chosen = (await checked.inner_text()).strip() if await checked.count() else ""
     if chosen != t(f"app.source.{source}", lang):
         failures.append(f"{where}: data source shows {chosen!r}, not {t(f'app.source.{source}', lang)!r}")
