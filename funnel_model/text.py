@@ -16,11 +16,13 @@ __all__ = ["INVISIBLE", "md_escape", "strip_invisible"]
 # Every character Markdown (CommonMark, GFM, Streamlit's :color[...] / :icon: and $math$) treats as syntax
 # anywhere in a line, plus ':' and '@' so a bare URL or e-mail is not auto-linked. '.', '-' and '+' only
 # matter at the start of a line and stay, so formatted numbers and ISO dates read unchanged.
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|~<>$:@&=])")
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|~$:@&=])")
+# "<" opens HTML or an auto-link only before a letter, "/", "!" or "?": "< 1 %" stays as it is
+_TAG = re.compile(r"<(?=[A-Za-z/!?])")
 # "www.example.com" is auto-linked without any of the characters above
 _WWW = re.compile(r"(?i)\b(www)\.")
 # a list marker or an ordered-list number at the start of the text
-_BULLET = re.compile(r"^(\s*)([-+])(?=\s|$)")
+_BULLET = re.compile(r"^(\s*)([-+](?=\s|$)|>)")  # a list item or a quote
 _NUMBERED = re.compile(r"^(\s*\d+)\.(?=\s|$)")
 
 # bidi embeddings/overrides/isolates, zero-width spaces/joiners, the word joiner and the BOM
@@ -42,7 +44,7 @@ def md_escape(text: object) -> str:
         The escaped text.
     """
     plain = re.sub(r"[\r\n]+", " ", str(text))
-    escaped = _WWW.sub(r"\1\\.", _SPECIAL.sub(r"\\\1", plain))
+    escaped = _WWW.sub(r"\1\\.", _TAG.sub(r"\\<", _SPECIAL.sub(r"\\\1", plain)))
     # "\\-" for a bullet, "1\\." for a number: a backslash only escapes punctuation
     return _NUMBERED.sub(r"\1\\.", _BULLET.sub(r"\1\\\2", escaped))
 

@@ -411,15 +411,16 @@ def _month_name(label: str) -> str:
 def _period_months(labels: list[str], default: str) -> tuple[str, str]:
     """First and last month of the pay period: two pickers, so one month never reads "2026-10 2026-10"."""
     one, two = st.columns(2)
+    names = {m: _month_name(m) for m in labels}  # bound now: AppTest calls a format_func again outside the run
     ss.setdefault(PERIOD_FROM, default)
     first = one.selectbox(
-        tr("compensation.period_from"), labels, key=PERIOD_FROM, format_func=_month_name, persist_state="session"
+        tr("compensation.period_from"), labels, key=PERIOD_FROM, format_func=names.__getitem__, persist_state="session"
     )
     later = labels[labels.index(first) :]
     if ss.get(PERIOD_TO) not in later:
         ss[PERIOD_TO] = first
     last = two.selectbox(
-        tr("compensation.period_to"), later, key=PERIOD_TO, format_func=_month_name, persist_state="session"
+        tr("compensation.period_to"), later, key=PERIOD_TO, format_func=names.__getitem__, persist_state="session"
     )
     return first, last
 

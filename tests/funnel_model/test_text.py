@@ -24,7 +24,18 @@ def test_links_and_images_are_escaped_character_by_character():
 
 
 def test_numbers_dates_and_plain_names_are_left_alone():
-    for text in ("1\u202f234.5", "−42", "+7", "34.9 %", "2024-03-01", "01.03.2024", "ООО Ромашка", "Anna K."):
+    for text in (
+        "1\u202f234.5",
+        "−42",
+        "+7",
+        "34.9 %",
+        "2024-03-01",
+        "01.03.2024",
+        "ООО Ромашка",
+        "Anna K.",
+        "< 1 %",
+        "99 % >",
+    ):
         assert md_escape(text) == text
 
 
@@ -38,3 +49,9 @@ def test_a_line_start_that_would_make_a_list_or_heading_is_escaped():
 def test_bidi_controls_and_zero_width_characters_are_removed():
     assert strip_invisible(NAMES["bidi"]) == "Ivanevil Petrov"
     assert strip_invisible(NAMES["zero_width"]) == "Maria Sokolova"
+
+
+def test_angle_brackets_are_escaped_only_where_they_open_html_or_a_quote():
+    assert md_escape("<b>x</b>") == r"\<b>x\</b>"
+    assert md_escape("> quoted") == r"\> quoted"
+    assert md_escape("a > b < 3") == "a > b < 3"
