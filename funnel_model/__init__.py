@@ -29,6 +29,8 @@ _EXPORTS = {
     "ConfigError": "funnel_model.errors",
     "ParameterError": "funnel_model.errors",
     "CompensationPlanError": "funnel_model.errors",
+    "ScenarioError": "funnel_model.errors",
+    "ProjectError": "funnel_model.errors",
     # analyses
     "funnel_geometry": "funnel_model.geometry",
     "stage_win_rates": "funnel_model.geometry",
@@ -41,6 +43,14 @@ _EXPORTS = {
     "pay_from_actuals": "funnel_model.compensation",
     "pay_distribution": "funnel_model.compensation",
     "pay_per_revenue": "funnel_model.compensation",
+    # keeping and handing over work
+    "Scenario": "funnel_model.scenario",
+    "StageProbability": "funnel_model.scenario",
+    "save_project": "funnel_model.project",
+    "load_project": "funnel_model.project",
+    "Project": "funnel_model.project",
+    "to_csv": "funnel_model.export",
+    "to_xlsx": "funnel_model.export",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -16,6 +16,8 @@ __all__ = [
     "DealImportError",
     "FunnelError",
     "ParameterError",
+    "ProjectError",
+    "ScenarioError",
 ]
 
 
@@ -55,3 +57,11 @@ class ParameterError(FunnelError, ValueError):
 
 class CompensationPlanError(FunnelError):
     """A compensation plan is invalid or cannot be loaded."""
+
+
+class ScenarioError(FunnelError):
+    """A saved scenario cannot be loaded: not JSON, another version, or a field of the wrong type."""
+
+
+class ProjectError(FunnelError):
+    """A project file is broken, truncated or not a Funnel project."""

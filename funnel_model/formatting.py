@@ -8,6 +8,7 @@ space before the sign, and short money figures «1,2 млн» / "1.2M".
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 __all__ = ["chance", "date_text", "money", "number", "percent", "short_money", "signed"]
@@ -86,3 +87,10 @@ def short_money(x: float, lang: str) -> str:
             scaled = x / size
             return number(scaled, lang, 1 if abs(scaled) < 100 else 0) + suffix
     return number(x, lang, 0)
+
+
+def date(day: dt.date | dt.datetime | None, lang: str) -> str:
+    """A day as the language writes it: «31.03.2025» (ДД.ММ.ГГГГ) in Russian, ISO "2025-03-31" in English."""
+    if day is None or day != day:  # None, NaT
+        return MISSING
+    return day.strftime("%d.%m.%Y" if lang == "ru" else "%Y-%m-%d")

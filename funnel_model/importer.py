@@ -2,7 +2,9 @@
 
 :func:`read_deals` reads amoCRM, Bitrix24, HubSpot, Pipedrive, Salesforce and
 Odoo exports (and the canonical format itself) from CSV in any common dialect
-and encoding, XLSX, or an HTML table saved as ".xls"; it maps the columns,
+and encoding, XLSX, an HTML table saved as ".xls", or Parquet, each also
+packed as gzip or in a zip (unpacked within a bounded size, see
+:data:`funnel_model.parsing.MAX_UNPACKED_BYTES`); it maps the columns,
 parses the values, derives the status and infers the funnel config
 (:func:`funnel_model.inference.infer_config`, re-exported here).
 
@@ -34,6 +36,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from funnel_model.config import DEFAULT_FUNNEL, FunnelConfig
 from funnel_model.errors import DealImportError
@@ -460,6 +464,8 @@ def _reject_stageless(body: pd.DataFrame, rows: np.ndarray, mask: pd.Series, sta
 
 def _deduplicate(body, rows, ids: pd.Series, keep: np.ndarray, id_header: str, parts: list) -> tuple:
     """Reject exact repeats of a row; give reused ids a suffix."""
+    if pc.count_distinct(pa.array(ids, type=pa.string())).as_py() == len(ids):
+        return keep, ids  # the usual case, told by one hash pass
     candidate = pd.Series(keep, index=ids.index)
     dup = ids.duplicated(keep=False) & candidate
     if not dup.any():

@@ -49,8 +49,12 @@ deals and a known loss stage for most lost ones); evenly spaced
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from funnel_model.config import DEFAULT_FUNNEL, FunnelConfig, FunnelSpec, StageSpec
 from funnel_model.schema import LOST, OPEN, WON
@@ -118,7 +122,8 @@ def infer_config(
     stage_codes, stage_names = pd.factorize(deals["stage"])
     lost_codes, lost_names = pd.factorize(deals["lost_stage"]) if "lost_stage" in deals else (np.full(n, -1), [])
     status = deals["status"] if "status" in deals else status_from_stage(deals["stage"])
-    status_codes = pd.Categorical(status, categories=[OPEN, WON, LOST]).codes
+    # Arrow's hash lookup: a Categorical of a million status strings costs ten times more
+    status_codes = np.asarray(pc.index_in(_arrow_text(status), value_set=pa.array([OPEN, WON, LOST])).fill_null(-1))
     nan = pd.Series(np.nan, index=deals.index, dtype="float64")
     frame = pd.DataFrame(
         {
@@ -157,25 +162,55 @@ def infer_config(
     lost_at = lost_at.agg(n=("pos", "size"), first=("pos", "min")).reset_index()
     lost_at["stage"] = lost_array[lost_at["lost"]]
     n_lost = lost_frame.groupby("f").size()
-    hist = None
-    if history is not None and len(history):
-        deal_funnel = pd.Series(codes, index=deals["deal_id"].to_numpy())
-        deal_funnel = deal_funnel[~deal_funnel.index.duplicated()]
-        hist = history.assign(f=history["deal_id"].map(deal_funnel))
+    hist = _history_codes(history, deals["deal_id"], codes) if history is not None and len(history) else None
     specs = []
     for code, name in enumerate(names):
-        h = hist.loc[hist["f"] == code] if hist is not None else None
+        h = hist.of_funnel(code) if hist is not None else None
         specs.append(
             _infer_funnel(
                 str(name),
                 stages.loc[stages["f"] == code],
                 lost_at.loc[lost_at["f"] == code],
                 int(n_lost.get(code, 0)),
-                h if h is not None and len(h) else None,
+                h if h is not None and len(h.deal) else None,
                 placed.loc[placed["f"] == code],
             )
         )
     return FunnelConfig(specs)
+
+
+class _History(NamedTuple):
+    """Stage history as integer codes: millions of rows are hashed once, never sorted as text."""
+
+    deal: np.ndarray  # position of the row's deal among the deals
+    stage: np.ndarray  # code into ``names``
+    entered: np.ndarray  # int64 nanoseconds, NaT as the largest value (sorts last, as pandas puts it)
+    funnel: np.ndarray  # funnel code of the row's deal
+    names: np.ndarray  # stage names, in order of first appearance in the history
+
+    def of_funnel(self, code: int) -> _History:
+        rows = self.funnel == code
+        if rows.all():  # one funnel: no copy of millions of rows
+            return self
+        return _History(self.deal[rows], self.stage[rows], self.entered[rows], self.funnel[rows], self.names)
+
+
+def _arrow_text(values: pd.Series) -> pa.Array:
+    array = pa.array(values.astype("str"), from_pandas=True)
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+
+def _history_codes(history: pd.DataFrame, deal_ids: pd.Series, funnel_codes: np.ndarray) -> _History:
+    """Rows of ``history`` whose deal is among the deals (the first deal of a repeated id) and that name a stage."""
+    deal = np.asarray(pc.index_in(_arrow_text(history["deal_id"]), value_set=_arrow_text(deal_ids)).fill_null(-1))
+    encoded = pc.dictionary_encode(_arrow_text(history["stage"]))
+    stage = np.asarray(encoded.indices.fill_null(-1)).astype(np.int64)
+    entered = pd.to_datetime(history["entered_at"]).astype("datetime64[ns]").to_numpy().view(np.int64)
+    entered = np.where(entered == np.iinfo(np.int64).min, np.iinfo(np.int64).max, entered)
+    ok = (deal >= 0) & (stage >= 0)
+    deal = deal[ok].astype(np.int64)
+    names = np.asarray(encoded.dictionary.to_pylist(), dtype="object")
+    return _History(deal, stage[ok], entered[ok], np.asarray(funnel_codes)[deal], names)
 
 
 def _ages(deals: pd.DataFrame, status_codes: np.ndarray, as_of: pd.Timestamp | None) -> np.ndarray:
@@ -206,12 +241,13 @@ def _infer_funnel(
     seen = pd.concat([opened["first"], lost_at.set_index("stage")["first"]]).groupby(level=0).min().sort_values()
     names = [str(x) for x in seen.index if x not in terminal]
     if history is not None:
-        names += [str(x) for x in pd.unique(history["stage"]) if x not in terminal and x not in names]
+        seen_in_history = history.names[pd.unique(history.stage)]
+        names += [str(x) for x in seen_in_history if x not in terminal and x not in names]
     template = _template_for(names)
     if template is not None:
         index = {normalize_name(x): i for i, x in enumerate(template.stages)}
         names = sorted(names, key=lambda x: index[normalize_name(x)])
-    elif history is not None and history["stage"].isin(names).any():
+    elif history is not None and np.isin(history.names, names)[history.stage].any():
         names = _order_by_history(names, history)
     elif opened["pmean"].notna().any():
         mean = opened["pmean"]
@@ -234,12 +270,44 @@ def _template_for(names: list[str]) -> StageTemplate | None:
     return None
 
 
-def _order_by_history(names: list[str], history: pd.DataFrame) -> list[str]:
-    h = history.loc[history["stage"].isin(names)].sort_values(["deal_id", "entered_at"], kind="stable")
-    position = h.groupby("deal_id").cumcount()
-    median = position.groupby(h["stage"].to_numpy()).median()
+def _order_by_history(names: list[str], history: _History) -> list[str]:
+    """Stages by the median position (0 = first) at which deals entered them, among ``names``."""
+    wanted = np.isin(history.names, names)
+    rows = wanted[history.stage]
+    deal, stage, entered = history.deal[rows], history.stage[rows], history.entered[rows]
+    same = deal[1:] == deal[:-1]
+    # An export lists each deal's entries together and in time order: then no sort is needed.
+    runs = 1 + int(np.count_nonzero(~same)) if deal.size else 0
+    grouped = runs == np.count_nonzero(np.bincount(deal)) and bool(np.all(entered[1:][same] >= entered[:-1][same]))
+    if not grouped:
+        order = np.lexsort((entered, deal))  # stable: ties keep the file's order
+        deal, stage = deal[order], stage[order]
+        same = deal[1:] == deal[:-1]
+    starts = np.flatnonzero(np.concatenate([[True], ~same])) if deal.size else np.array([], dtype=np.int64)
+    position = np.arange(deal.size) - np.repeat(starts, np.diff(np.append(starts, deal.size)))
+    median = _median_by_code(stage, position, len(history.names))
+    by_name = {history.names[c]: median[c] for c in range(len(history.names)) if not np.isnan(median[c])}
     first = {x: i for i, x in enumerate(names)}
-    return sorted(names, key=lambda x: (np.isnan(median.get(x, np.nan)), median.get(x, 0.0), first[x]))
+    return sorted(names, key=lambda x: (x not in by_name, by_name.get(x, 0.0), first[x]))
+
+
+def _median_by_code(codes: np.ndarray, values: np.ndarray, n_codes: int) -> np.ndarray:
+    """Median of small non-negative integer ``values`` per code (NaN for a code without values).
+
+    From a (code, value) histogram: the middle one or two values of each code's
+    sorted values, as pandas' median takes them.
+    """
+    width = int(values.max()) + 1 if values.size else 1
+    if n_codes * width > 1 << 24:  # a deal with a great many entries: the histogram would not fit
+        median = pd.Series(values).groupby(codes).median()
+        return median.reindex(range(n_codes)).to_numpy(dtype="float64")
+    counts = np.bincount(codes * width + values, minlength=n_codes * width).reshape(n_codes, width)
+    total = counts.sum(axis=1)
+    cumulative = np.cumsum(counts, axis=1)
+    low = np.argmax(cumulative > ((total - 1) // 2)[:, None], axis=1)
+    high = np.argmax(cumulative > (total // 2)[:, None], axis=1)
+    median = (low + high) / 2.0
+    return np.where(total > 0, median, np.nan)
 
 
 def _mann_whitney_z(x: np.ndarray, y: np.ndarray) -> float:

@@ -23,6 +23,8 @@ import csv
 import io
 import re
 import warnings
+import zipfile
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +40,8 @@ from funnel_model.errors import DealImportError
 from funnel_model.templates import HEADER_ALIASES, HISTORY_ALIASES, NULL_TOKENS, normalize_name
 
 __all__ = [
+    "MAX_CELLS",
+    "MAX_UNPACKED_BYTES",
     "MIXED_ENCODING",
     "Probabilities",
     "RawTable",
@@ -61,7 +65,6 @@ _MAGIC = (
     (b"GIF8", "GIF"),
     (b"%PDF", "PDF"),
     (b"BM", "BMP"),
-    (b"\x1f\x8b", "gzip"),
     (b"Rar!", "RAR"),
     (b"7z\xbc\xaf", "7z"),
     (b"RIFF", "RIFF"),
@@ -336,8 +339,14 @@ def _sniff_format(data: bytes, name: str) -> str:
     head = data[:2048]
     if not data.strip():
         raise DealImportError("importer.empty_file", name=name)
-    if head.startswith(b"PK\x03\x04"):
-        return "xlsx"
+    if head.startswith(b"\x1f\x8b"):
+        return "gzip"
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):  # an empty archive has only its directory
+        # a file named as a workbook is judged as one (a damaged workbook is not a zipped export)
+        workbook = name.lower().endswith((".xlsx", ".xlsm")) or _is_workbook(data)
+        return "xlsx" if workbook else "zip"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise DealImportError("importer.legacy_xls", name=name)
     for magic, kind in _MAGIC:
@@ -357,8 +366,20 @@ def read_table(data: bytes, name: str) -> RawTable:
     The format is sniffed from the content (not trusted from the extension):
     a ZIP container is XLSX, markup with a ``<table>`` is HTML, text is CSV.
     """
-    kind = _sniff_format(data, name)
+    for _ in range(_MAX_NESTING):
+        kind = _sniff_format(data, name)
+        if kind == "gzip":
+            data = _gunzip(data, name)
+        elif kind == "zip":
+            data = _unzip_one(data, name)
+        else:
+            break
+    if kind == "parquet":
+        return _read_parquet(data, name)
+    if kind in ("gzip", "zip"):  # an archive in an archive in an archive: not an export
+        raise DealImportError("importer.zip_members", name=name, members=kind)
     if kind == "xlsx":
+        _check_workbook(data, name)
         grid, encoding = _read_xlsx(data, name), ""
     elif kind == "html":
         text, encoding, _ = _decode(data, name)  # an HTML table's lines are not its rows: nothing to list
@@ -366,6 +387,171 @@ def read_table(data: bytes, name: str) -> RawTable:
     else:
         return _read_csv(data, name)
     return _grid_to_table(grid, np.arange(1, len(grid) + 1), name, encoding, [])
+
+
+# ------------------------------------------------------------------- archives
+#
+# A compressed file is inflated in bounded steps and refused as soon as it grows
+# past the limit: a small zip bomb must cost seconds, not the server's memory.
+
+MAX_UNPACKED_BYTES = 512 * 2**20  #: a deal export larger than this unpacked is refused (about 3 million deals)
+MAX_CELLS = 20_000_000  #: cells of a workbook, counted in its XML before it is parsed
+_MAX_XLSX_ROWS = 1_048_576  # Excel's own limit: more rows than this in a sheet is not an Excel file
+_MAX_NESTING = 3
+_CHUNK = 1 << 20
+_DATA_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xls", ".parquet", ".gz")
+
+
+def _too_large(name: str) -> DealImportError:
+    return DealImportError("importer.too_large_unpacked", name=name, limit=MAX_UNPACKED_BYTES // 2**20)
+
+
+def _gunzip(data: bytes, name: str) -> bytes:
+    """Inflate a gzip file (every member of it) up to :data:`MAX_UNPACKED_BYTES`."""
+    out = bytearray()
+    rest = data
+    try:
+        while rest:
+            inflater = zlib.decompressobj(wbits=31)
+            pending = rest
+            while pending and not inflater.eof:
+                out += inflater.decompress(pending, _CHUNK)
+                if len(out) > MAX_UNPACKED_BYTES:
+                    raise _too_large(name)
+                pending = inflater.unconsumed_tail
+            if not inflater.eof:
+                raise DealImportError("importer.bad_archive", name=name, kind="gzip")
+            rest = inflater.unused_data.lstrip(b"\x00")
+    except zlib.error as exc:
+        raise DealImportError("importer.bad_archive", name=name, kind="gzip") from exc
+    return bytes(out)
+
+
+def _open_zip(data: bytes, name: str, kind: str) -> zipfile.ZipFile:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise DealImportError("importer.bad_archive", name=name, kind=kind) from exc
+    # declared sizes first: they cost nothing to check (the real ones are checked while inflating)
+    if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
+        raise _too_large(name)
+    return archive
+
+
+def _inflate_members(archive: zipfile.ZipFile, members: list, name: str, kind: str, sink=None) -> list[bytes]:
+    """Read ``members`` in bounded chunks; their total is capped whatever their headers claim.
+
+    ``sink(member, chunk)`` sees each chunk instead of it being kept (then the list is empty).
+    """
+    total = 0
+    kept = []
+    try:
+        for info in members:
+            parts = []
+            with archive.open(info) as stream:
+                while chunk := stream.read(_CHUNK):
+                    total += len(chunk)
+                    if total > MAX_UNPACKED_BYTES:
+                        raise _too_large(name)
+                    if sink is None:
+                        parts.append(chunk)
+                    else:
+                        sink(info, chunk)
+            if sink is None:
+                kept.append(b"".join(parts))
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+        raise DealImportError("importer.bad_archive", name=name, kind=kind) from exc
+    return kept
+
+
+def _unzip_one(data: bytes, name: str) -> bytes:
+    """The one data file of a zip archive, inflated within the limit."""
+    archive = _open_zip(data, name, "zip")
+    files = [i for i in archive.infolist() if not i.is_dir() and not i.filename.startswith(("__MACOSX/", "."))]
+    chosen = [i for i in files if i.filename.lower().endswith(_DATA_SUFFIXES)] or files
+    if len(chosen) != 1:
+        raise DealImportError("importer.zip_members", name=name, members=", ".join(i.filename for i in files) or "—")
+    return _inflate_members(archive, chosen, name, "zip")[0]
+
+
+def _is_workbook(data: bytes) -> bool:
+    """A zip container holding an Excel workbook (rather than a zipped export)."""
+    try:
+        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return data.startswith(b"PK\x03\x04")  # a damaged container: the workbook reader names the problem
+    return "[Content_Types].xml" in names or any(n.startswith("xl/") for n in names)
+
+
+def _check_workbook(data: bytes, name: str) -> None:
+    """Refuse a workbook that inflates past the limit or whose sheets hold too many cells or rows.
+
+    Every part is inflated in chunks (nothing is kept); cells and rows are
+    counted by their XML tags on the way, before the workbook reader sees them.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not readable as a zip at all: the workbook reader says so
+    if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
+        raise _too_large(name)
+    cells = [0]
+    rows: dict[str, int] = {}
+    tails: dict[str, bytes] = {}
+
+    def count(info, chunk: bytes) -> None:
+        sheet = info.filename
+        if not sheet.startswith("xl/worksheets/"):
+            return
+        # the last bytes of the previous chunk catch a tag cut in two (at worst one is counted twice)
+        text = tails.get(sheet, b"") + chunk
+        tails[sheet] = chunk[-4:]
+        cells[0] += text.count(b"<c ") + text.count(b"<c>") + text.count(b"<c/>")
+        rows[sheet] = rows.get(sheet, 0) + text.count(b"<row ") + text.count(b"<row>")
+        if cells[0] > MAX_CELLS or rows[sheet] > _MAX_XLSX_ROWS:
+            raise DealImportError(
+                "importer.too_many_cells", name=name, limit=f"{MAX_CELLS:,}", rows=f"{_MAX_XLSX_ROWS:,}"
+            )
+
+    try:
+        _inflate_members(archive, archive.infolist(), name, "xlsx", sink=count)
+    except DealImportError as err:
+        if err.key == "importer.bad_archive":
+            return  # damaged parts: the workbook reader's message says it better
+        raise
+
+
+def _read_parquet(data: bytes, name: str) -> RawTable:
+    """A Parquet file: its columns as text cells (dates as ISO text), row numbers as if under a header row."""
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(io.BytesIO(data))
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise DealImportError("importer.bad_parquet", name=name, detail=type(exc).__name__) from exc
+    if table.num_columns == 0 or table.num_rows == 0:
+        raise DealImportError("importer.empty_file", name=name)
+    columns = {}
+    for i, column in enumerate(table.columns):
+        columns[i] = pd.Series(_parquet_text(column), dtype="str").fillna("")
+    grid = pd.DataFrame(columns)
+    header = pd.DataFrame([[str(c) for c in table.column_names]], columns=grid.columns)
+    grid = pd.concat([header, grid], ignore_index=True)
+    return _grid_to_table(grid, np.arange(1, len(grid) + 1), name, "", [], header_found=True)
+
+
+def _parquet_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """One Parquet column as text: a timestamp as its wall-clock time (a zone is dropped, not applied)."""
+    kind = column.type
+    if pa.types.is_timestamp(kind):
+        if kind.tz is not None:
+            column = pc.local_timestamp(column)
+        seconds = pc.cast(column, pa.timestamp("s"), safe=False)
+        if pc.all(pc.equal(pc.cast(seconds, column.type), column)).as_py() is not False:
+            column = seconds  # no fraction of a second anywhere: "2024-03-05 10:00:00", not "...:00.000000000"
+    elif pa.types.is_dictionary(kind):
+        column = pc.cast(column, kind.value_type)
+    return pc.cast(column, pa.string())
 
 
 def _read_xlsx(data: bytes, name: str) -> pd.DataFrame:
@@ -597,7 +783,10 @@ def _filled(grid: pd.DataFrame) -> pd.DataFrame:
     out = {}
     for col in grid.columns:
         s = grid[col]
-        if s.dtype == object:
+        if isinstance(s.dtype, pd.StringDtype):  # text cells (CSV): trimmed and measured in Arrow
+            array = pc.utf8_trim_whitespace(pa.array(s, from_pandas=True))
+            out[col] = pd.Series(_np(pc.greater(pc.utf8_length(array), 0), False), index=grid.index)
+        elif s.dtype == object:
             text = s.where(s.isna(), s.astype("str"))
             out[col] = text.notna() & (text.astype("str").str.strip() != "")
         else:
@@ -652,8 +841,26 @@ def _as_text(cells: pd.Series) -> pd.Series:
 
 
 def _null_mask(text: pd.Series) -> pd.Series:
-    # str.lower runs in pyarrow; casefold would go cell by cell through Python.
-    return text.isna() | text.str.lower().isin(NULL_TOKENS)
+    # Only cells as short as the longest token can be one: lowering every id and name of a
+    # million-row column costs more than the rest of the test (str.lower runs in pyarrow;
+    # casefold would go cell by cell through Python).
+    array = pa.array(text, from_pandas=True)
+    length = pc.utf8_length(array)
+    null = pc.or_kleene(pc.is_null(array), pc.equal(length, 0))
+    first = pc.utf8_slice_codeunits(array, 0, 1)
+    maybe = pc.and_(pc.less_equal(length, _LONGEST_NULL_TOKEN), pc.is_in(first, _NULL_FIRST))
+    out = _np(null, True)
+    maybe = _np(maybe, False)
+    if maybe.any():
+        lowered = pc.utf8_lower(pc.filter(array, pa.array(maybe)))
+        out[maybe] |= _np(pc.is_in(lowered, _NULL_TOKENS), False)
+    return pd.Series(out, index=text.index)
+
+
+_LONGEST_NULL_TOKEN = max(len(token) for token in NULL_TOKENS)
+# First letters a cell must start with to lower to a null token ("" for the empty cell).
+_NULL_TOKENS = pa.array(sorted(NULL_TOKENS))
+_NULL_FIRST = pa.array(sorted({c for token in NULL_TOKENS for c in (token[:1], token[:1].upper(), token[:1].title())}))
 
 
 def cell_text(cells: pd.Series) -> pd.Series:
@@ -686,6 +893,13 @@ def _np(values: pa.Array, fill) -> np.ndarray:
     return pc.fill_null(values, fill).to_numpy(zero_copy_only=False)
 
 
+def _replace_where_found(s: pa.Array, pattern: str, replacement: str) -> pa.Array:
+    """``replace_substring_regex``, skipped when no cell has ``pattern`` (a match test is a fraction of a rewrite)."""
+    if not pc.any(pc.match_substring_regex(s, pattern)).as_py():
+        return s
+    return pc.replace_substring_regex(s, pattern, replacement)
+
+
 def _numbers_from_text(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Parse localized numbers; returns (values, had_percent_sign). Unreadable cells give NaN.
 
@@ -695,15 +909,16 @@ def _numbers_from_text(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     string work runs in pyarrow compute kernels.
     """
     s = pa.array(text, type=pa.string(), from_pandas=True)
-    s = pc.replace_substring_regex(s, _CURRENCY, "")
-    s = pc.replace_substring_regex(s, _SPACE_CHARS, "")
-    s = pc.replace_substring_regex(s, "[\u2212\u2013]", "-")
+    s = _replace_where_found(s, _CURRENCY, "")
+    s = _replace_where_found(s, _SPACE_CHARS, "")
+    s = _replace_where_found(s, "[\u2212\u2013]", "-")
     percent = _np(pc.ends_with(s, "%"), False)
     s = pc.utf8_rtrim(s, characters="%")
-    paren = pc.match_substring_regex(s, r"^\(.*\)$")
+    paren = pc.and_(pc.starts_with(s, "("), pc.ends_with(s, ")"))
     s = pc.if_else(paren, pc.binary_join_element_wise("-", pc.utf8_slice_codeunits(s, 1, -1), ""), s)
     negative = _np(pc.starts_with(s, "-"), False)
-    body = pc.replace_substring_regex(s, r"^[+-]", "")
+    signed = pc.or_(pc.starts_with(s, "-"), pc.starts_with(s, "+"))
+    body = pc.if_else(signed, pc.utf8_slice_codeunits(s, 1), s)
     valid = _np(pc.match_substring_regex(body, r"^(\d[\d.,]*|[.,]\d+)$"), False)
     commas = _np(pc.count_substring(body, ","), 0)
     dots = _np(pc.count_substring(body, "."), 0)
@@ -738,9 +953,34 @@ def _numbers_from_text(text: pd.Series) -> tuple[pd.Series, pd.Series]:
         pc.if_else(pa.array(is_decimal), dot_decimal, grouping_only),
     )
     normalized = pc.if_else(pa.array(valid), normalized, pa.scalar(None, pa.string()))
-    values = pd.to_numeric(pd.Series(normalized.to_pandas(), index=text.index), errors="coerce").astype("float64")
+    values = pd.Series(_cast_numbers(normalized), index=text.index)
     values = values.where(~negative, -values)
     return values.where(np.isfinite(values)), pd.Series(percent, index=text.index)
+
+
+# A plain number as pandas.to_numeric reads it: sign, digits with one optional point, exponent.
+_PLAIN_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
+
+
+def _cast_numbers(text: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """float64 of number strings (NaN for null), in Arrow: the same correctly rounded values as pandas."""
+    try:
+        return _np(pc.cast(text, pa.float64()), np.nan)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        values = pd.to_numeric(pd.Series(text.to_pandas(), dtype="object"), errors="coerce")
+        return values.to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _plain_numbers(text: pd.Series) -> pd.Series:
+    """``pandas.to_numeric(text, errors="coerce")`` for the plain numbers, NaN for everything else.
+
+    Non-finite spellings ("inf", "nan") come out NaN rather than inf: either
+    way the column is then read as localized text (see :func:`_numeric_cells`).
+    """
+    array = pa.array(text, type=pa.string(), from_pandas=True)
+    plain = pc.match_substring_regex(array, _PLAIN_NUMBER)
+    numbers = pc.if_else(plain, array, pa.scalar(None, pa.string()))
+    return pd.Series(_cast_numbers(numbers), index=text.index)
 
 
 def _numeric_cells(cells: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
@@ -756,7 +996,7 @@ def _numeric_cells(cells: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, p
         native = pd.to_numeric(cells.where(is_num), errors="coerce").astype("float64")
     text = _as_text(cells)
     empty = _null_mask(text) & native.isna()
-    plain = pd.to_numeric(text.where(~empty), errors="coerce").astype("float64")
+    plain = _plain_numbers(text.where(~empty))
     values = native.fillna(plain)
     percent = pd.Series(False, index=cells.index)
     todo = ~empty & (values.isna() | ~np.isfinite(values.fillna(0)))
@@ -880,7 +1120,7 @@ def parse_dates(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
         iso = sub.str.match(r"\d{4}-\d{1,2}-\d{1,2}").fillna(False)
         parsed = pd.Series(pd.NaT, index=sub.index, dtype="datetime64[ns]")
         if iso.any():
-            parsed[iso] = _to_datetime(sub[iso].str.replace(_ISO_OFFSET, r"\1", regex=True), format="ISO8601")
+            parsed[iso] = _iso_dates(sub[iso])
         for fmt in _DOT_FORMATS:
             parsed = _fill_strptime(parsed, sub, fmt)
         if parsed.isna().any():
@@ -897,8 +1137,44 @@ def parse_dates(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
     return out, ~empty & out.isna()
 
 
-# A UTC offset or zone after an ISO date-time; only after a time, so a date's "-01" stays.
-_ISO_OFFSET = r"^(\d{4}-\d{1,2}-\d{1,2}[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)\s*(?:Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)$"
+# A UTC offset or zone after an ISO date-time; only after a time, so a date's "-01" stays. RE2 for
+# pyarrow; the space class is Python's (str.isspace), which RE2's ASCII \s is not.
+_SPACE = r"[\s\x0b\x1c-\x1f\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
+_ISO_OFFSET = (
+    r"^(\d{4}-\d{1,2}-\d{1,2}[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)"
+    + _SPACE
+    + r"*(?:Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)$"
+)
+_ZONE_END = r"(Z|UTC|GMT|[+-]\d{2}(:?\d{2})?)$"
+# The common ISO forms, read by pyarrow's strptime (ten times pandas' speed on them); the rest by pandas.
+_ISO_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
+_ISO_PLAIN = r"\d{4}-\d{2}-\d{2}( ([01]\d|2[0-3]):[0-5]\d:[0-5]\d)?"
+# The day and month as written, to catch strptime rolling 31.02 over into March.
+_DAY_MONTH = {
+    "%Y-%m-%d": (r"^\d{4}-(?P<b>\d{1,2})-(?P<a>\d{1,2})", "a", "b"),
+    "%d": (r"^(?P<a>\d{1,2})[./](?P<b>\d{1,2})[./]", "a", "b"),
+    "%m": (r"^(?P<a>\d{1,2})[./](?P<b>\d{1,2})[./]", "b", "a"),
+}
+
+
+def _iso_dates(text: pd.Series) -> pd.Series:
+    """ISO 8601 cells as wall-clock datetimes (the offset or zone dropped, not applied); NaT if unreadable."""
+    parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    # strptime only where the cell is exactly such a form, with hours and seconds in range
+    # (pandas refuses 24:00 and :60, strptime would roll them over)
+    plain = text.str.fullmatch(_ISO_PLAIN).fillna(False)
+    for fmt in _ISO_FORMATS:
+        parsed = _fill_strptime(parsed, text.where(plain), fmt)
+    rest = parsed.isna()
+    if rest.any():
+        array = pa.array(text[rest], type=pa.string(), from_pandas=True)
+        zoned = pc.match_substring_regex(array, _ZONE_END)
+        array = pc.if_else(zoned, pc.replace_substring_regex(array, _ISO_OFFSET, r"\1"), array)
+        wall = pd.Series(array.to_numpy(zero_copy_only=False), index=text.index[rest.to_numpy()], dtype="str")
+        parsed[rest] = _to_datetime(wall, format="ISO8601")
+    return parsed
+
+
 # Dates outside this range are typos or placeholders, not dates of deals.
 _DATE_RANGE = (pd.Timestamp("1900-01-01", tz="UTC"), pd.Timestamp("2200-01-01", tz="UTC"))
 
@@ -920,12 +1196,33 @@ def _fill_strptime(parsed: pd.Series, text: pd.Series, fmt: str) -> pd.Series:
     todo = parsed.isna()
     if not todo.any():
         return parsed
-    values = pc.strptime(pa.array(text[todo], type=pa.string()), format=fmt, unit="s", error_is_null=True)
+    cells = pa.array(text[todo], type=pa.string())
+    values = pc.strptime(cells, format=fmt, unit="s", error_is_null=True)
     seconds = values.to_numpy(zero_copy_only=False).astype("datetime64[s]")
+    seconds[_rolled_over(cells, values, fmt)] = np.datetime64("NaT")
     low, high = (np.datetime64(d.tz_localize(None), "s") for d in _DATE_RANGE)
     seconds[(seconds < low) | (seconds >= high)] = np.datetime64("NaT")  # before casting: years 1..1677 overflow ns
     found = pd.Series(seconds.astype("datetime64[ns]"), index=text.index[todo.to_numpy()])
     return parsed.fillna(found)
+
+
+def _rolled_over(cells: pa.Array, values: pa.Array, fmt: str) -> np.ndarray:
+    """Where strptime read an impossible date (31.02.2024, 2024-04-31) as a later one: the day or
+    month it gives is not the one written."""
+    out = np.zeros(len(cells), dtype=bool)
+    key = next((k for k in _DAY_MONTH if fmt.startswith(k)), None)
+    # A date rolls over by at most three days (31 February is 2 or 3 March): only early days can be one.
+    early = _np(pc.less_equal(pc.day(values), 3), False)
+    if key is None or not early.any():
+        return out
+    pattern, day_field, month_field = _DAY_MONTH[key]
+    where = pa.array(early)
+    fields = pc.extract_regex(pc.filter(cells, where), pattern)
+    day = pc.cast(pc.struct_field(fields, day_field), pa.int64())
+    month = pc.cast(pc.struct_field(fields, month_field), pa.int64())
+    read = pc.filter(values, where)
+    out[early] = _np(pc.or_(pc.not_equal(pc.day(read), day), pc.not_equal(pc.month(read), month)), False)
+    return out
 
 
 def _serials(numbers: pd.Series) -> pd.Series:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numpy.lib.stride_tricks import as_strided
 from scipy import optimize, special, stats
 
 from funnel_model.errors import ParameterError
@@ -214,6 +215,124 @@ def _rates(n: int, p: float | np.ndarray) -> float | np.ndarray:
     return rates
 
 
+# Caps whose answer is within this of 0 or 1 are not computed (below what a float near 1 can show).
+_STREAK_TAIL = 1e-18
+
+
+def _window_products(q: np.ndarray, width: int) -> np.ndarray:
+    """``out[i] = q[i - width + 1] * ... * q[i]``, 0 where the window starts before ``q``.
+
+    Van Herk / Gil-Werman: prefix and suffix products within blocks of ``width``,
+    so every window is one product of two numbers, O(n) and exact for zeros.
+    """
+    n = q.size
+    out = np.zeros(n)
+    if width > n:
+        return out
+    blocks = -(-n // width)
+    padded = np.ones(blocks * width)
+    padded[:n] = q
+    grid = padded.reshape(blocks, width)
+    prefix = np.cumprod(grid, axis=1).ravel()
+    suffix = np.cumprod(grid[:, ::-1], axis=1)[:, ::-1].ravel()
+    end = np.arange(width - 1, n)
+    start = end - width + 1
+    out[width - 1 :] = np.where(start % width == 0, prefix[end], suffix[start] * prefix[end])
+    return out
+
+
+def _last_true(low: int, high: int, ok) -> int:
+    """The largest k in [low, high] with ``ok(k)`` by bisection, assuming ``ok(low)``."""
+    while low < high:
+        mid = (low + high + 1) // 2
+        if ok(mid):
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
+def _streak_caps(q: np.ndarray) -> tuple[int, int]:
+    """Caps [low, high] outside which P(longest <= k) is within _STREAK_TAIL of 0 (below) or 1 (above).
+
+    Above: P(longest > k) <= the sum over windows of k + 1 attempts of P(all rejected).
+    Below: P(longest <= k) <= the product over disjoint windows of k + 1 of P(not all rejected).
+    Either bound only has to hold at the cap found: the true distribution function is monotone.
+    """
+    n = q.size
+
+    def surely_below(k: int) -> bool:  # P(longest <= k - 1) is negligible
+        width = k
+        if width < 1:
+            return True
+        ends = _window_products(q, width)[width - 1 :: width]
+        with np.errstate(divide="ignore"):
+            return bool(np.sum(np.log1p(-ends)) <= math.log(_STREAK_TAIL))
+
+    def not_surely_above(k: int) -> bool:  # P(longest > k - 1) is not negligible
+        return k == 0 or float(_window_products(q, k).sum()) > _STREAK_TAIL
+
+    low = _last_true(0, n, surely_below)
+    high = _last_true(0, n, not_surely_above)
+    return low, max(low, high)
+
+
+def _streak_cdf_caps(q: np.ndarray, p: np.ndarray, low: int, high: int) -> np.ndarray:
+    """P(longest run <= k) for k = low..high by the recurrence of :func:`longest_streak_cdf`.
+
+    All caps advance together, a block of attempts at a time: within a block
+    no longer than the shortest forbidden run, every A(m - r - 1) the
+    recurrence needs lies before the block, so the block is one cumulative sum
+    per cap. Cap k + 1 reads one attempt further back than cap k, so each
+    operand is a strided view (a row step of one element less), not a gather.
+    The complement 1 - A(m) is what is summed: near 1 it keeps the digits
+    that A itself would round away.
+    """
+    n = q.size
+    caps = high - low + 1
+    run_low, run_high = low + 1, high + 1
+    block = low + 2
+    # values[i, m - base] = 1 - A(m) for cap low + i; A(m) = 1 for m < r (and A(-1) = 1)
+    width = run_high + 2 + 64 * block
+    values = np.zeros((caps, width))
+    base = -run_high - 1
+    # attempt j (1-based) at index offset + j; attempts before the first are never rejections
+    offset = run_high + 1
+    q_at = np.zeros(n + 1 + offset)
+    q_at[offset + 1 :] = q
+    p_at = np.zeros(n + 1 + offset)
+    p_at[offset + 1 :] = p
+    p_at[offset] = 1.0  # a run ending at attempt r is a first run: as if attempt 0 were a deal
+    shortest = np.concatenate([[0.0], _window_products(q, run_low)])  # W_{low+1}(m), m = 0..n
+    step = q_at.strides[0]
+    # q_later[i, m] = q_{m - r + 1} for cap low + 1 + i; deal_before[i, m] = p_{m - r} for cap low + i
+    q_later = as_strided(q_at[offset - run_low :], shape=(caps - 1, n + 1), strides=(-step, step))
+    deal_before = as_strided(p_at[offset - run_low :], shape=(caps, n + 1), strides=(-step, step))
+    # lagged[i, c - lead] = values[i, c - r - 1] for cap low + i: the 1 - A(m - r - 1) read at column c = m - base
+    lead = run_high + 1
+    lagged = as_strided(
+        values.reshape(-1)[lead - run_low - 1 :], shape=(caps, width - lead), strides=(values.strides[0] - step, step)
+    )
+    window = np.empty((caps, block))
+    for start in range(1, n + 1, block):
+        size = min(block, n + 1 - start)
+        if start + size - base > width:
+            # keep the columns later blocks still read: A(m) from m = start - r_high - 1 on
+            keep = start - lead - base
+            values[:, : width - keep] = values[:, keep:]
+            base += keep
+        part = window[:, :size]
+        part[0] = shortest[start : start + size]
+        # W_{r+1}(m) = W_r(m) q_{m-r}: one cumulative product down the caps
+        part[1:] = q_later[:, start : start + size]
+        np.cumprod(part, axis=0, out=part)
+        column = start - base
+        earlier = lagged[:, column - lead : column - lead + size]
+        first_run_ends = np.cumsum((1.0 - earlier) * deal_before[:, start : start + size] * part, axis=1)
+        values[:, column : column + size] = values[:, column - 1 : column] + first_run_ends
+    return 1.0 - values[:, n - base]
+
+
 def longest_streak_cdf(n: int, p: float | np.ndarray) -> np.ndarray:
     """P(longest run of rejections in ``n`` attempts <= k), k = 0..n.
 
@@ -226,8 +345,12 @@ def longest_streak_cdf(n: int, p: float | np.ndarray) -> np.ndarray:
     A(m) = A(m - 1) - A(m - r - 1) p_{m-r} q_{m-r+1}...q_m, and A(r) = 1 -
     q_1...q_r. The recurrence needs independence only, not equal rates, so a
     rate per attempt (a seller working several funnels) is exact too; with one
-    rate the products are q^r. One step of m updates all caps in a vectorised
-    gather, so time and memory are O(n^2) (about 80 ms and 32 MB at n = 2000).
+    rate the products are q^r.
+
+    Only the caps where the answer is neither 0 nor 1 to within 1e-18 are run
+    (found by bounds that hold exactly, see :func:`_streak_caps`): their
+    number grows like log(n) / p, so time is O(n log(n) / p) and memory
+    O(n), not O(n^2) (a million attempts at p = 0.3 in seconds).
 
     Parameters
     ----------
@@ -244,35 +367,22 @@ def longest_streak_cdf(n: int, p: float | np.ndarray) -> np.ndarray:
     """
     n = _check_count(n)
     rates = _rates(n, p)
-    caps = np.arange(n + 1)
-    run = caps + 1
-    # table[m, k] = A(m) for cap k; rows m = 0..n
-    table = np.ones((n + 1, n + 1))
-    if np.ndim(rates) == 0:
-        # one rate: the window products are q^r, fixed
-        window = (1.0 - rates) ** run
-    else:
-        # window[r] = q_{m-r+1}...q_m, the last r attempts all rejections (0 while r > m)
-        window = np.zeros(n + 2)
-        window[0] = 1.0
-    for m in range(1, n + 1):
-        lag = m - run - 1
-        if np.ndim(rates) == 0:
-            deal_before, run_product = rates, window
-        else:
-            window[1:] = (1.0 - rates[m - 1]) * window[:-1]
-            deal_before, run_product = rates[np.maximum(lag, 0)], window[run]
-        earlier = table[np.maximum(lag, 0), caps]
-        first_run_ends = np.where(lag >= 0, deal_before * run_product * earlier, np.where(lag == -1, run_product, 0.0))
-        table[m] = table[m - 1] - first_run_ends
-    return np.clip(table[n], 0.0, 1.0)
+    if n == 0:
+        return np.ones(1)
+    p_each = np.broadcast_to(np.asarray(rates, dtype=float), (n,))
+    q_each = 1.0 - p_each
+    low, high = _streak_caps(q_each)
+    cdf = np.zeros(n + 1)
+    cdf[high + 1 :] = 1.0
+    cdf[low : high + 1] = _streak_cdf_caps(q_each, p_each, low, high)
+    return np.clip(cdf, 0.0, 1.0)
 
 
 def longest_streak_pmf(n: int, p: float | np.ndarray) -> np.ndarray:
     """P(longest run of rejections in ``n`` attempts = k), k = 0..n.
 
     Exact (see :func:`longest_streak_cdf`); rejections have probability
-    ``1 - p``. Fast enough for n in the thousands.
+    ``1 - p``. Linear in n for a given rate (see :func:`longest_streak_cdf`).
 
     Parameters
     ----------

@@ -18,6 +18,7 @@ from funnel_model.losses import NO_REASON, loss_breakdown, loss_pareto
 from funnel_model.schema import SEGMENTS
 from funnel_model.sources import NO_SOURCE, source_label, with_spend
 from ui import data
+from ui.downloads import download_table
 from ui.drill import selected_row, show_deals
 from ui.guard import guarded
 from ui.i18n import lang, md, tr, tr_text
@@ -449,12 +450,12 @@ def _stuck_section(views: ClientViews, deals: pd.DataFrame) -> None:
         width="stretch",
         key="clients.stuck",
     )
-    st.download_button(
-        tr("clients.download", n=len(chosen)),
-        chosen[columns].to_csv(index=False).encode("utf-8-sig"),
-        file_name="stuck_deals.csv",
-        mime="text/csv",
-        key="clients.stuck.download",
+    download_table(
+        chosen[columns].rename(columns=names),
+        "stuck_deals",
+        "clients.stuck.download",
+        labels=(tr("clients.download", n=len(chosen)), tr("clients.download_xlsx", n=len(chosen))),
+        formats={names["amount"]: "money"},
     )
 
 

@@ -11,7 +11,6 @@ the rejection-math page.
 
 from __future__ import annotations
 
-import io
 from dataclasses import replace
 
 import numpy as np
@@ -23,9 +22,11 @@ from funnel_model.charts.compensation import pay_breakdown_chart, pay_curve_char
 from funnel_model.config import FunnelConfig
 from funnel_model.errors import CompensationPlanError
 from funnel_model.forecast_views import ForecastInputs, prepare_forecast
-from funnel_model.formatting import money, number, percent, signed
+from funnel_model.formatting import date, money, number, percent, signed
 from funnel_model.schema import WON
 from ui import data
+from ui.charts import show_chart
+from ui.downloads import download_table
 from ui.guard import guarded
 from ui.i18n import error_text, lang, md, tr, tr_text
 from ui.tables import show_table
@@ -394,12 +395,16 @@ def _pay_labels() -> dict[str, str]:
     }
 
 
-def _xlsx(pay: pd.DataFrame, company: pd.DataFrame) -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
-        pay.to_excel(writer, sheet_name="pay", index=False)
-        company.to_excel(writer, sheet_name="company")
-    return buffer.getvalue()
+def _xlsx_formats(table: pd.DataFrame, labels: dict[str, str]) -> dict[str, str]:
+    """XLSX number formats of ``table``'s numeric columns under their shown headers."""
+
+    def kind(column: str) -> str:
+        if column in SHARE_COLUMNS or column == "cost_of_sales":
+            return "percent"
+        return "count" if column in COUNT_COLUMNS else "money"
+
+    numeric = [c for c in table.columns if pd.api.types.is_numeric_dtype(table[c])]
+    return {labels.get(c, c): kind(c) for c in numeric}
 
 
 def _month_name(label: str) -> str:
@@ -480,8 +485,8 @@ with guarded():
         tr(
             "compensation.period_caption",
             months=number(months, lang(), 0 if months == round(months) else 1),
-            start=start.date(),
-            end=(end - pd.Timedelta(days=1)).date(),
+            start=date(start, lang()),
+            end=date(end - pd.Timedelta(days=1), lang()),
         )
     )
     note_keys = {
@@ -596,26 +601,24 @@ with guarded():
         "part": tr("compensation.part"),
         "amount": tr("compensation.pay"),
     }
-    st.altair_chart(pay_breakdown_chart(parts, chart_labels, tuple(part_names.values()), lang()), width="stretch")
+    show_chart(
+        pay_breakdown_chart(parts, chart_labels, tuple(part_names.values()), lang()),
+        width="stretch",
+        name="pay_breakdown",
+        title=tr("compensation.pay_actuals"),
+    )
     pay_labels = _pay_labels()
     shown = long.rename(columns=pay_labels)
     with st.container(key="compensation.pay_table"):
         _show(long, pay_labels, hide_index=True)
 
-    downloads = st.container(horizontal=True)
-    downloads.download_button(
-        tr("compensation.download_csv"),
-        shown.to_csv(index=False).encode("utf-8-sig"),
-        file_name="pay.csv",
-        mime="text/csv",
-        key="compensation.download_csv",
-    )
-    downloads.download_button(
-        tr("compensation.download_xlsx"),
-        _xlsx(shown, company_shown),
-        file_name="pay.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key="compensation.download_xlsx",
+    download_table(
+        shown,
+        "pay",
+        "compensation.download",
+        labels=(tr("compensation.download_csv"), tr("compensation.download_xlsx")),
+        formats=_xlsx_formats(long, pay_labels) | _xlsx_formats(company, company_labels),
+        sheets={"pay": shown, "company": company_shown.rename_axis(tr("compensation.plan")).reset_index()},
     )
 
     # ---- pay curves
@@ -636,7 +639,12 @@ with guarded():
         "seller": tr("compensation.seller"),
         "actual": tr("compensation.col.total"),
     }
-    st.altair_chart(pay_curve_chart(curves, points, curve_labels, lang()), width="stretch")
+    show_chart(
+        pay_curve_chart(curves, points, curve_labels, lang()),
+        width="stretch",
+        name="pay_curves",
+        title=tr("compensation.pay_curves"),
+    )
     modes = "; ".join(f"{names[x]}: {tr(f'compensation.mode.{plans[x].variable.mode.value}')}" for x in PLANS)
     st.caption(tr("compensation.curve_caption", target=money(reference, lang()), modes=modes))
 
@@ -660,8 +668,8 @@ with guarded():
     st.caption(
         tr(
             "compensation.forecast_caption",
-            start=next_start.date(),
-            end=(next_end - pd.Timedelta(days=1)).date(),
+            start=date(next_start, lang()),
+            end=date(next_end - pd.Timedelta(days=1), lang()),
             source=tr(f"compensation.source.{source}{'_own' if own else ''}"),
         )
     )
@@ -682,7 +690,12 @@ with guarded():
         "p50": "P50",
         "p90": "P90",
     }
-    st.altair_chart(pay_forecast_chart(bands, band_labels, lang()), width="stretch")
+    show_chart(
+        pay_forecast_chart(bands, band_labels, lang()),
+        width="stretch",
+        name="pay_forecast",
+        title=tr("compensation.forecast"),
+    )
     forecast_cols = {
         "plan": tr("compensation.plan"),
         "seller": tr("compensation.seller"),

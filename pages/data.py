@@ -6,6 +6,8 @@ state, so the other pages see it and no other session does.
 
 from __future__ import annotations
 
+import time
+
 import pandas as pd
 import streamlit as st
 from pandas.api.types import is_numeric_dtype
@@ -17,11 +19,15 @@ from funnel_model.i18n import t
 from funnel_model.importer import problems_report
 from funnel_model.schema import DEAL_COLUMN_NAMES, LOST, OPEN, SEGMENTS, STATUSES, WON
 from ui import data
+from ui.downloads import download_table
 from ui.guard import guarded
 from ui.i18n import error_text, lang, md, tr
+from ui.project import project_panel
 from ui.tables import show_table
 
 PREVIEW_ROWS = 200
+# what read_deals reads; ".gz" because a browser sees "deals.csv.gz" as a .gz file
+UPLOAD_TYPES = ["csv", "txt", "xlsx", "xls", "gz", "zip", "parquet"]
 REFUSED_KEY = data.REFUSED_KEY
 CONFIG_LOADED_KEY = "data.config_loaded"  # name of a config file just loaded, shown once
 PENDING_KEY = data.PENDING_KEY
@@ -41,8 +47,17 @@ def _on_table_upload(key: str) -> None:
     file = st.session_state.get(key)
     if file is None:
         return
-    data.stash_upload(key, file.file_id, file.name, file.getvalue())
-    data.take_uploads()
+    payload = file.getvalue()
+    data.stash_upload(key, file.file_id, file.name, payload)
+    # read under a status that says what is happening (a million deals take seconds)
+    with st.status(tr("data.upload.reading", name=file.name, mb=number(len(payload) / 1e6, lang(), 1))) as status:
+        started = time.perf_counter()
+        data.take_uploads()
+        if key in st.session_state.get(REFUSED_KEY, {}) or (key == "data.upload" and PENDING_KEY in st.session_state):
+            status.update(label=tr("data.upload.not_read", name=file.name), state="error")
+        else:
+            seconds = number(time.perf_counter() - started, lang(), 1)
+            status.update(label=tr("data.upload.read", name=file.name, seconds=seconds), state="complete")
 
 
 def _on_upload(key: str, check, store) -> None:
@@ -141,7 +156,7 @@ def _uploaders(dataset: data.Dataset) -> None:
     with left:
         st.file_uploader(
             tr("data.upload.label"),
-            type=["csv", "xlsx", "xls"],
+            type=UPLOAD_TYPES,
             key="data.upload",
             on_change=_on_table_upload,
             args=("data.upload",),
@@ -151,7 +166,7 @@ def _uploaders(dataset: data.Dataset) -> None:
     with right:
         st.file_uploader(
             tr("data.history.label"),
-            type=["csv", "xlsx", "xls"],
+            type=UPLOAD_TYPES,
             key="data.history_upload",
             on_change=_on_table_upload,
             args=("data.history_upload",),
@@ -497,13 +512,11 @@ def _problems(dataset: data.Dataset) -> None:
     )
     with st.expander(tr("data.problems.all", n=number(len(report), lang()))):
         show_table(_no_gaps(report), width="stretch", hide_index=True, key="data.problems_all")
-    st.download_button(
-        tr("data.problems.download"),
-        data=report.to_csv(index=False).encode("utf-8-sig"),  # the BOM lets Excel open Cyrillic right
-        file_name="import_problems.csv",
-        mime="text/csv",
-        key="data.problems_download",
-        on_click="ignore",
+    download_table(
+        report,
+        "import_problems",
+        "data.problems_download",
+        labels=(tr("data.problems.download"), tr("data.problems.download_xlsx")),
     )
 
 
@@ -517,3 +530,4 @@ with guarded():
     _config(dataset)
     _preview(dataset)
     _problems(dataset)
+    project_panel(dataset, key="data.project")

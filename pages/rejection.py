@@ -16,9 +16,10 @@ import streamlit as st
 from funnel_model import formatting as fmt
 from funnel_model import rejection as rj
 from funnel_model.charts import rejection as charts
-from funnel_model.compensation import pay_per_revenue
+from funnel_model.compensation import pay_per_revenue, preset
 from funnel_model.errors import FunnelError
 from ui import data
+from ui.charts import show_chart
 from ui.guard import guarded
 from ui.i18n import lang, tr
 from ui.tables import show_table
@@ -27,6 +28,7 @@ CONFIDENCE = 0.9  # "attempts for a 90 % chance of a deal"
 MIN_SELLER_ATTEMPTS = 10  # fewer closed deals say too little about a seller
 MAX_CHART_ATTEMPTS = 150
 PLAN_KEY = "compensation.plan_a"
+DEFAULT_PLAN = "mix_50_50"  # pages/compensation.py DEFAULT_PRESET["a"]
 # The settings of the last run: a page switch clears the URL and forgets unrendered widgets, this does not.
 SAVED_KEY = "rejection.saved_settings"
 
@@ -106,6 +108,7 @@ SETTINGS = (
     Setting("rejection.n_b", "n_b", "int", 10, 1, 100_000),
     Setting("rejection.sellers", "sellers", "int", 5, 1, 10),
     Setting("rejection.seed", "seed", "int", 1, 0, 2**31 - 1),
+    Setting("rejection.names", "names", "flag", False),
 )
 BY_KEY = {s.key: s for s in SETTINGS}
 
@@ -228,7 +231,7 @@ with guarded():
             tr("rejection.for_90.sentence", value=fmt.number(needed, lang())),
         )
     shown = min(max(rj.attempts_for_confidence(p, 0.99), 10), MAX_CHART_ATTEMPTS)
-    st.altair_chart(
+    show_chart(
         charts.attempts_chart(
             rj.attempts_distribution(p, shown),
             needed,
@@ -238,6 +241,8 @@ with guarded():
             outside_label=tr("rejection.chart.later"),
         ),
         width="stretch",
+        name="rejection_first_deal",
+        title=tr("rejection.attempts.header"),
     )
 
     # ------------------------------------------------------ rejection streaks
@@ -259,7 +264,7 @@ with guarded():
             chance(at_least),
             tr("rejection.streak.at_least.sentence", k=k, n=n, share=chance(at_least)),
         )
-    st.altair_chart(
+    show_chart(
         charts.streak_chart(
             pmf,
             k,
@@ -271,6 +276,8 @@ with guarded():
             expected_label=tr("rejection.chart.expected", value=fmt.number(expected, lang(), 1)),
         ),
         width="stretch",
+        name="rejection_streaks",
+        title=tr("rejection.streak.header"),
     )
 
     # ------------------------------------------------------ value of a contact
@@ -291,7 +298,8 @@ with guarded():
                 p=fmt.percent(p, lang(), 0),
             ),
         )
-    plan = st.session_state.get(PLAN_KEY)
+    # plan A as edited on the Compensation page; before any visit there, its default preset
+    plan = st.session_state.get(PLAN_KEY) or preset(DEFAULT_PLAN, lang())
     pay_rate = None
     if plan is not None:
         try:
@@ -375,7 +383,7 @@ with guarded():
         tr("rejection.month.row", i=i + 1, deals=int(row.sum()), run=rj.longest_run(row)) for i, row in enumerate(month)
     ]
     st.caption(tr("rejection.month.sentence", sellers=sellers, p=fmt.percent(p, lang(), 0), n=n))
-    st.altair_chart(
+    show_chart(
         charts.month_strip(
             month,
             labels,
@@ -384,6 +392,8 @@ with guarded():
             x_title=tr("rejection.chart.attempt"),
         ),
         width="stretch",
+        name="rejection_month",
+        title=tr("rejection.month.header"),
     )
     save_settings()
 
@@ -391,6 +401,12 @@ with guarded():
     st.header(tr("rejection.data.header"))
     deals = data.current().deals
     table = seller_table(deals, MIN_SELLER_ATTEMPTS)
+    if presenter:
+        st.toggle(tr("rejection.data.show_names"), key="rejection.names")
+    real_names = table["owner"].tolist()
+    if presenter and not value("rejection.names"):  # a room sees no real seller's name unless the presenter shows it
+        table = table.assign(owner=[tr("rejection.data.alias", i=i + 1) for i in range(len(table))])
+    to_real = dict(zip(table["owner"], real_names, strict=True))
     if table.empty:
         st.info(tr("rejection.data.none", min=MIN_SELLER_ATTEMPTS))
     else:
@@ -398,7 +414,7 @@ with guarded():
         short_runs = int((table["flag"] == "short").sum())
         st.markdown(f"#### {tr('rejection.data.summary', long=long_runs, short=short_runs, total=len(table))}")
         st.caption(tr("rejection.data.explain"))
-        st.altair_chart(
+        show_chart(
             charts.sellers_chart(
                 table,
                 x_title=tr("rejection.data.axis"),
@@ -407,6 +423,8 @@ with guarded():
                 flag_labels={f: tr(f"rejection.data.flag.{f}") for f in ("long", "typical", "short")},
             ),
             width="stretch",
+            name="rejection_sellers",
+            title=tr("rejection.data.header"),
         )
         if not presenter:
             shown_table = pd.DataFrame(
@@ -433,7 +451,7 @@ with guarded():
         st.subheader(tr("rejection.data.sequence"))
         seller = st.selectbox(tr("rejection.data.seller"), table["owner"], key="rejection.seller")
         facts = table.set_index("owner").loc[seller]
-        outcomes = seller_outcomes(deals)[seller]
+        outcomes = seller_outcomes(deals)[to_real[seller]]
         st.caption(
             tr(
                 "rejection.data.sequence.sentence",
@@ -446,7 +464,7 @@ with guarded():
                 share=chance(facts["p_at_least"]),
             )
         )
-        st.altair_chart(
+        show_chart(
             charts.sequence_strip(
                 outcomes,
                 rj.longest_run_span(outcomes),
@@ -456,4 +474,6 @@ with guarded():
                 x_title=tr("rejection.data.position"),
             ),
             width="stretch",
+            name="rejection_sequence",
+            title=tr("rejection.data.sequence"),
         )

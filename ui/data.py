@@ -21,7 +21,9 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from funnel_model import FunnelConfig, derive_segments, read_deals, read_stage_history
 from funnel_model.errors import DealImportError, FunnelError
+from funnel_model.importer import DealImport
 from funnel_model.parsing import read_table
+from funnel_model.project import as_import, is_project, load_project
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEMO_DEALS = DATA_DIR / "demo_deals.csv"
@@ -36,7 +38,7 @@ STASH_KEY = "data.stash"  # {uploader key: (file name, bytes)}: taken from its u
 REFUSED_KEY = "data.refused"  # {uploader key: (file name, FunnelError)}, shown once beside that uploader
 PENDING_KEY = "data.pending"  # a deal file with no recognised stage column, waiting for the user to name it
 SEEN_UPLOADS_KEY = "data.seen_uploads"  # ids of the uploaded files an uploader took (or that were reported lost)
-TABLE_SUFFIXES = (".csv", ".xlsx", ".xls")
+TABLE_SUFFIXES = (".csv", ".txt", ".xlsx", ".xls", ".gz", ".parquet")  # a project .zip has its own uploader
 DEFAULT_DORMANCY_DAYS = 365
 
 
@@ -72,13 +74,39 @@ def _demo_import():
 
 @st.cache_data(show_spinner=False, scope="session", max_entries=4)
 def _upload_import(data: bytes, name: str, mapping_json: str | None):
+    if is_project(data):  # a project file holds the deals as imported (see store_project)
+        return as_import(load_project(data))
     mapping = json.loads(mapping_json) if mapping_json else None
     return read_deals(data, mapping=mapping, name=name)
 
 
 @st.cache_data(show_spinner=False, scope="session", max_entries=2)
 def _history_import(data: bytes, name: str):
+    if is_project(data):
+        return load_project(data).history
     return read_stage_history(data, name=name)
+
+
+def store_project(name: str, data: bytes) -> None:
+    """Make a project file's deals and stage history the session's upload (raises ProjectError first)."""
+    project = load_project(data)
+    store_upload(name, data)
+    if project.history is not None:
+        store_history_upload(name, data)
+    else:
+        st.session_state.pop(HISTORY_UPLOAD_KEY, None)
+
+
+def imported() -> tuple[DealImport, pd.DataFrame | None]:
+    """The session's deals as imported (segments as in the file, not derived) and its stage history."""
+    if source() == "upload":
+        upload = st.session_state[UPLOAD_KEY]
+        mapping = st.session_state.get("mapping:upload")
+        mapping_json = json.dumps(mapping, sort_keys=True, ensure_ascii=False) if mapping else None
+        hist = st.session_state.get(HISTORY_UPLOAD_KEY)
+        history = _history_import(hist["data"], hist["name"]) if hist else None
+        return _upload_import(upload["data"], upload["name"], mapping_json), history
+    return _demo_import()
 
 
 def source() -> str:

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from funnel_model.schema import SEGMENTS, STATUSES
+from ui.downloads import download_table
 from ui.i18n import md, tr
 from ui.tables import show_table
 
@@ -46,10 +47,10 @@ def show_deals(deals: pd.DataFrame, title: str, key: str) -> None:
         width="stretch",
         key=f"{key}.deals",
     )
-    st.download_button(
-        tr("clients.download", n=len(shown)),
-        shown.to_csv(index=False).encode("utf-8-sig"),
-        file_name=f"{key}.csv",
-        mime="text/csv",
-        key=f"{key}.download",
+    download_table(
+        shown,
+        key,
+        f"{key}.download",
+        labels=(tr("clients.download", n=len(shown)), tr("clients.download_xlsx", n=len(shown))),
+        formats={tr("clients.deal.amount"): "money"},
     )

@@ -10,8 +10,9 @@ from funnel_model.locales import (
     importer,
     moves,
     period,
+    presenting,
     rejection,
     report,
 )
 
-AREAS = (common, data, importer, funnels, clients, forecast, moves, compensation, rejection, report, period)
+AREAS = (common, data, importer, funnels, clients, forecast, moves, compensation, rejection, report, period, presenting)

@@ -223,6 +223,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "clients.col.days_overdue": {"en": "Days overdue", "ru": "Дней просрочки"},
     # drill-down
     "clients.download": {"en": "Download these {n} rows (CSV)", "ru": "Скачать эти строки ({n}, CSV)"},
+    "clients.download_xlsx": {"en": "Download these {n} rows (XLSX)", "ru": "Скачать эти строки ({n}, XLSX)"},
     "clients.deal.deal_id": {"en": "Deal", "ru": "Сделка"},
     "clients.deal.client_id": {"en": "Client", "ru": "Клиент"},
     "clients.deal.owner": {"en": "Seller", "ru": "Продавец"},

@@ -49,12 +49,24 @@ MESSAGES.update(
             "ru": "Загрузите выгрузку сделок из CRM (amoCRM, Битрикс24, HubSpot, Pipedrive, Salesforce, Odoo или любую таблицу со столбцом этапа). Проверьте ниже сопоставление столбцов и настройку воронок: все остальные страницы используют их только в этой сессии браузера.",
         },
         "data.upload.label": {
-            "en": "CRM deal export (CSV, XLSX, XLS)",
-            "ru": "Выгрузка сделок из CRM (CSV, XLSX, XLS)",
+            "en": "CRM deal export (CSV, XLSX, XLS; packed as .csv.gz or .zip; Parquet)",
+            "ru": "Выгрузка сделок из CRM (CSV, XLSX, XLS; в архиве .csv.gz или .zip; Parquet)",
         },
         "data.upload.limit": {
-            "en": "Up to {mb} MB per file. A larger file is refused: export a shorter period or fewer columns.",
-            "ru": "До {mb} МБ на файл. Файл больше не принимается: выгрузите более короткий период или меньше столбцов.",
+            "en": "Up to {mb} MB per file. A larger file is refused: pack it as .zip or .csv.gz (a CSV shrinks several times), or export a shorter period or fewer columns.",
+            "ru": "До {mb} МБ на файл. Файл больше не принимается: запакуйте его в .zip или .csv.gz (CSV сжимается в несколько раз) или выгрузите более короткий период или меньше столбцов.",
+        },
+        "data.upload.reading": {
+            "en": "Reading “{name}” ({mb} MB): unpacking, reading the cells, parsing amounts and dates, inferring the funnels…",
+            "ru": "Читаем «{name}» ({mb} МБ): распаковка, чтение ячеек, разбор сумм и дат, восстановление воронок…",
+        },
+        "data.upload.read": {
+            "en": "Read “{name}” in {seconds} s.",
+            "ru": "Файл «{name}» прочитан за {seconds} с.",
+        },
+        "data.upload.not_read": {
+            "en": "“{name}” was not taken: see the message below.",
+            "ru": "Файл «{name}» не принят: см. сообщение ниже.",
         },
         "data.upload.using": {"en": "Using your file “{name}”.", "ru": "Используется ваш файл «{name}»."},
         "data.upload.using_demo": {
@@ -203,5 +215,6 @@ MESSAGES.update(
         "data.problems.col.example": {"en": "Reason (first case)", "ru": "Причина (первый случай)"},
         "data.problems.all": {"en": "Every problem, row by row ({n})", "ru": "Все проблемы по строкам ({n})"},
         "data.problems.download": {"en": "Download the problems (CSV)", "ru": "Скачать список проблем (CSV)"},
+        "data.problems.download_xlsx": {"en": "Download the problems (XLSX)", "ru": "Скачать список проблем (XLSX)"},
     }
 )

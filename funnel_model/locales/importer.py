@@ -30,6 +30,26 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "File “{name}” looks like an Excel workbook but is damaged or not a workbook. Open it in Excel and save it again as .xlsx, or export CSV. (Technical detail: {detail})",
         "ru": "Файл «{name}» похож на книгу Excel, но повреждён или не является книгой. Откройте его в Excel и пересохраните как .xlsx или выгрузите CSV. (Техническая подробность: {detail})",
     },
+    "importer.too_large_unpacked": {
+        "en": "File “{name}” unpacks to more than {limit} MB, more than a deal export can be. Export a shorter period or fewer columns, or upload the file as it came from the CRM.",
+        "ru": "Файл «{name}» распаковывается больше чем в {limit} МБ — больше, чем бывает выгрузка сделок. Выгрузите более короткий период или меньше столбцов либо загрузите файл в том виде, в каком его дала CRM.",
+    },
+    "importer.too_many_cells": {
+        "en": "Workbook “{name}” holds more than {limit} cells ({rows} rows at most are read). Export a shorter period or fewer columns, or save it as CSV.",
+        "ru": "В книге «{name}» больше {limit} ячеек (читается не больше {rows} строк). Выгрузите более короткий период или меньше столбцов либо сохраните её в CSV.",
+    },
+    "importer.bad_archive": {
+        "en": "File “{name}” is a damaged {kind} archive. Pack the export again or upload it unpacked.",
+        "ru": "Файл «{name}» — повреждённый архив {kind}. Запакуйте выгрузку заново или загрузите её без архива.",
+    },
+    "importer.zip_members": {
+        "en": "Archive “{name}” must hold exactly one CSV, XLSX or Parquet file; it holds: {members}. Pack only the deal export.",
+        "ru": "В архиве «{name}» должен быть ровно один файл CSV, XLSX или Parquet, а в нём: {members}. Запакуйте только выгрузку сделок.",
+    },
+    "importer.bad_parquet": {
+        "en": "File “{name}” looks like Parquet but cannot be read as a table. Export it again, or export CSV. (Technical detail: {detail})",
+        "ru": "Файл «{name}» похож на Parquet, но не читается как таблица. Выгрузите его заново или выгрузите CSV. (Техническая подробность: {detail})",
+    },
     "importer.bad_html": {
         "en": "File “{name}” is a web page without a table of deals. Export the deals from your CRM as CSV or XLSX.",
         "ru": "Файл «{name}» — веб-страница без таблицы сделок. Выгрузите сделки из CRM в CSV или XLSX.",

@@ -63,3 +63,15 @@ def test_date_text_in_each_language():
 )
 def test_chance_never_shows_zero_or_hundred_unless_exact(share, lang, digits, expected):
     assert chance(share, lang, digits) == expected
+
+
+def test_dates_are_written_the_languages_way():
+    import datetime as dt
+
+    import pandas as pd
+
+    from funnel_model.formatting import date
+
+    assert date(dt.date(2025, 3, 1), "ru") == "01.03.2025"
+    assert date(pd.Timestamp("2025-03-31 17:00"), "en") == "2025-03-31"
+    assert date(None, "ru") == date(pd.NaT, "en") == "—"

@@ -98,6 +98,14 @@ def test_bad_amounts_and_dates_are_repaired_rows_that_keep_the_deal():
     ]
 
 
+def test_an_impossible_day_first_date_is_a_repaired_row_not_the_2nd_of_march():
+    result = _read(HEADER + "1;A;10;31.02.2024\n2;A;20;29.02.2024\n")
+    assert result.deals["created_at"].isna().tolist() == [True, False]
+    assert result.problems[["row", "column", "value", "reason"]].values.tolist() == [
+        [2, "created_at", "31.02.2024", "importer.row.bad_date"]
+    ]
+
+
 def test_rows_without_stage_are_rejected_and_counted():
     text = HEADER + "1;A;10;\n2;;20;\n3;B;30;\nTotal 60;;;\n"
     result = _read(text)

@@ -127,6 +127,23 @@ def test_dates_empty_and_bad():
     assert bad.tolist() == [False, False, False, False, True, True, True, True, True]
 
 
+@pytest.mark.parametrize(
+    "cell",
+    ["31.02.2024", "29.02.2023", "31.04.2024 10:00", "30.02.24", "2/30/2024", "2024-02-31", "2024-02-30 10:00:00"],
+)
+def test_impossible_calendar_dates_are_bad_not_rolled_into_the_next_month(cell):
+    # strptime alone reads 31.02.2024 as 2 March: the day written must be the day read
+    values, bad = parse_dates(_text(cell, "29.02.2024"))
+    assert values.isna().tolist() == [True, False]
+    assert bad.tolist() == [True, False]
+
+
+def test_impossible_date_in_a_column_of_unpadded_dates():
+    values, bad = parse_dates(_text("5.3.2024", "31.2.2024", "1.12.2024 9:05"))
+    assert values.tolist()[0] == pd.Timestamp("2024-03-05") and values.tolist()[2] == pd.Timestamp("2024-12-01 09:05")
+    assert bad.tolist() == [False, True, False]
+
+
 def test_native_dates_and_serials_from_excel():
     cells = pd.Series(
         [dt.datetime(2024, 1, 1, 10), 45000, "01.02.2024", None, "x", 5, dt.date(2024, 3, 1)], dtype="object"

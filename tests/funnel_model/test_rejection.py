@@ -63,6 +63,22 @@ def _enumerated_pmf(n: int, p: float | np.ndarray) -> np.ndarray:
     return np.bincount(_longest_false_runs(won), weights=weight, minlength=n + 1)
 
 
+def _quadratic_cdf(n: int, p: float | np.ndarray) -> np.ndarray:
+    """P(longest rejection run <= k) by the whole O(n^2) table over every cap: the exact
+    dynamic programme the module used before it ran only the caps that carry mass."""
+    rates = np.broadcast_to(np.asarray(p, dtype=float), (n,))
+    caps = np.arange(n + 1)
+    table = np.ones((n + 1, n + 1))  # table[m, k] = P(no run longer than k in the first m attempts)
+    window = np.zeros(n + 2)  # window[r] = P(the last r attempts all rejected)
+    window[0] = 1.0
+    for m in range(1, n + 1):
+        window[1:] = (1.0 - rates[m - 1]) * window[:-1]
+        lag = m - caps - 2
+        ends = rates[np.maximum(lag, 0)] * window[caps + 1] * table[np.maximum(lag, 0), caps]
+        table[m] = table[m - 1] - np.where(lag >= 0, ends, np.where(lag == -1, window[caps + 1], 0.0))
+    return np.clip(table[n], 0.0, 1.0)
+
+
 # ------------------------------------------------------- attempts to a deal
 
 
@@ -133,6 +149,36 @@ MIXED = np.array([0.05, 0.6, 0.0, 1.0, 0.3, 0.9, 0.12, 0.5, 0.75, 0.02, 0.4, 0.2
 def test_pmf_with_a_rate_per_attempt_matches_enumeration_of_all_sequences(n, seed):
     rates = np.random.default_rng(seed).permutation(MIXED)[:n]
     np.testing.assert_allclose(longest_streak_pmf(n, rates), _enumerated_pmf(n, rates), atol=1e-13)
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 60, 400, 2500])
+@pytest.mark.parametrize("p", [0.0, 0.02, 0.3, 0.9, 1.0])
+def test_cdf_equals_the_whole_quadratic_table(n, p):
+    # n = 2500 at p = 0.02 and 0.9: caps below and above the mass are cut, and must still read 0 and 1;
+    # the table rounds once per attempt near 1 (n * 1.1e-16)
+    np.testing.assert_allclose(longest_streak_cdf(n, p), _quadratic_cdf(n, p), rtol=0, atol=1e-13 + n * 1.2e-16)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_cdf_with_a_rate_per_attempt_equals_the_whole_quadratic_table(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(200, 1500))
+    rates = rng.choice(MIXED, size=n) if seed % 2 else rng.uniform(0.01, 0.7, n)
+    expected = _quadratic_cdf(n, rates)
+    np.testing.assert_allclose(longest_streak_cdf(n, rates), expected, rtol=0, atol=1e-13 + n * 1.2e-16)
+
+
+def test_cdf_of_a_long_sequence_agrees_with_a_seeded_simulation():
+    # 200,000 attempts: far past what the quadratic table can hold (320 GB)
+    n, p, sellers = 200_000, 0.3, 400
+    rng = np.random.default_rng(20261202)
+    runs = np.array([longest_run(rng.random(n) < p) for _ in range(sellers)])
+    cdf = longest_streak_cdf(n, p)
+    assert cdf[-1] == 1.0 and np.all(np.diff(cdf) >= 0)
+    median = int(np.searchsorted(cdf, 0.5))
+    # the share of simulated sellers at or below the median run, within 4 standard errors
+    assert np.mean(runs <= median) == pytest.approx(cdf[median], abs=4 * math.sqrt(0.25 / sellers))
+    assert runs.mean() == pytest.approx(np.arange(n + 1) @ np.diff(cdf, prepend=0.0), abs=4 * runs.std() / 20)
 
 
 def test_pmf_with_a_rate_per_attempt_by_hand():

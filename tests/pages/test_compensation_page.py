@@ -148,7 +148,8 @@ def test_the_pay_table_download_keeps_numbers_as_numbers(monkeypatch):
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
     at = open_page("ru")
     df = pay_table(at, ("План", "Продавец", "План продаж", "Итого"))
-    csv = pd.read_csv(io.BytesIO(saved["pay.csv"]), encoding="utf-8-sig")
+    # the Russian CSV is what a Russian Excel opens: «;» between fields, decimal comma
+    csv = pd.read_csv(io.BytesIO(saved["pay.csv"]), sep=";", decimal=",", encoding="utf-8-sig")
     assert list(csv.columns) == list(df.columns)
     for column in ("Итого", "Выполнение", "План продаж"):  # not «1 234 567» or «25,3 %» text
         assert pd.api.types.is_float_dtype(csv[column]), column
@@ -439,6 +440,7 @@ def test_a_bitrix_export_in_russian_counts_the_substitute_dates():
     note = next(i.value for i in at.info if "датированных" in i.value)
     assert "Выигранных сделок без поля «Дата закрытия», датированных по полю «Плановая дата закрытия»: 1." in note
     assert "Период: 2025-03 (единственный месяц в данных)." in [m.value for m in at.markdown]
+    assert any("01.03.2025 – 31.03.2025" in c.value for c in at.caption)  # ДД.ММ.ГГГГ in Russian
 
 
 def test_an_export_without_won_deals_pays_the_base_and_says_why():

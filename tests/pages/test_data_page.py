@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
 import io
+import zipfile
+import zlib
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from funnel_model import FunnelConfig
 from funnel_model.formatting import number
 from funnel_model.i18n import t
+from funnel_model.parsing import MAX_UNPACKED_BYTES
 from funnel_model.schema import SEGMENTS, STATUSES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -215,7 +219,7 @@ def test_bad_rows_are_counted_by_reason_and_listed():
     assert any("No stage" in reason for reason in counts)
     full = table_with(at, "Row")
     assert sorted(full["Row"]) == [4, 5, 6]  # header is row 1
-    assert at.download_button(key="data.problems_download") is not None
+    assert at.download_button(key="data.problems_download_csv") is not None
 
 
 def test_editing_the_mapping_applies_it_to_the_upload():
@@ -386,6 +390,39 @@ def test_an_xlsx_export_uploads_too():
     shown = metrics(at)
     assert (shown["Deals"], shown["Won"], shown["Lost"], shown["Open"]) == ("5", "2", "1", "2")
     assert shown["Total amount"] == AMO_TOTAL
+
+
+@pytest.mark.parametrize("packed_as", ["amo.csv.gz", "amo.zip"])
+def test_a_packed_export_uploads_and_the_read_is_reported(packed_as):
+    content = _csv(AMO_HEADER, AMO_ROWS)
+    if packed_as.endswith(".gz"):
+        content = gzip.compress(content)
+    else:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("amo.csv", content)
+        content = buffer.getvalue()
+    at = open_data_page()
+    uploader = at.file_uploader(key="data.upload")
+    assert {"gz", "zip", "parquet"} <= {t.lstrip(".") for t in uploader.proto.type}
+    upload(at, packed_as, content)
+    assert not at.error, [e.value for e in at.error]
+    shown = metrics(at)
+    assert (shown["Deals"], shown["Won"], shown["Lost"], shown["Open"]) == ("5", "2", "1", "2")
+    assert shown["Total amount"] == AMO_TOTAL
+    assert any(s.label.startswith(f"Read \u201c{packed_as}\u201d in ") for s in at.status)
+
+
+def test_a_zip_bomb_upload_is_refused_with_the_limit_and_the_data_kept():
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    bomb = b"".join(packer.compress(b"0" * (1 << 20)) for _ in range(MAX_UNPACKED_BYTES // (1 << 20) + 8))
+    bomb += packer.flush()
+    at = open_data_page()
+    before = metrics(at)["Deals"]
+    upload(at, "bomb.csv.gz", bomb)
+    assert len(at.error) == 1 and "bomb.csv.gz" in at.error[0].value and "512 MB" in at.error[0].value
+    assert metrics(at)["Deals"] == before
+    assert at.status[0].label == "\u201cbomb.csv.gz\u201d was not taken: see the message below."
 
 
 def test_a_file_without_a_known_stage_column_asks_for_it():

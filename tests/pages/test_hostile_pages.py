@@ -16,6 +16,7 @@ PAGES = (
     "pages/forecast.py",
     "pages/compensation.py",
     "pages/rejection.py",
+    "pages/report.py",
 )
 # proto fields the browser renders as Markdown
 MARKDOWN_FIELDS = ("body", "label", "help", "caption", "placeholder")

@@ -50,7 +50,8 @@ def test_renders_the_big_numbers_for_ten_percent_and_ten_attempts():
     assert shown["Attempts to tell apart"] == "214"  # for Fisher's exact test, the verdict's (199 was the z-test's)
     # a sentence under every big number
     assert any("9 sellers out of 10" in c.value for c in at.caption)
-    assert "Pay per contact" not in shown  # no compensation plan in the session
+    # no visit to Compensation yet: plan A's default (50/50, 6 % of revenue at target) pays from a contact
+    assert shown["Pay per contact"] == "600"
 
 
 def test_a_tiny_chance_of_no_deal_is_never_shown_as_zero():
@@ -269,3 +270,30 @@ def test_sellers_from_the_demo_data_are_set_against_their_own_rate():
     sentence = next(c.value for c in at.caption if c.value.startswith("Won "))
     assert sentence.startswith(f"Won {last['Won']} of {last['Closed deals']} closed deals")
     assert f"Longest run of lost deals: {last['Longest run of lost']};" in sentence
+
+
+def test_pay_per_contact_shows_before_any_visit_to_compensation():
+    from funnel_model.compensation import pay_per_revenue, preset
+    from funnel_model.formatting import money
+    from tests.pages.apptest import open_page as open_any
+
+    at = open_any("pages/rejection.py")
+    shown = {m.label: m.value for m in at.metric}
+    value, p = at.number_input(key="rejection.value").value, at.slider(key="rejection.p").value
+    rate = pay_per_revenue(preset("mix_50_50", "en"), attainment=1.0)
+    assert shown["Pay per contact"] == money(value * p * rate, "en", digits=0 if value * p * rate >= 100 else 2)
+
+
+def test_presenter_mode_hides_sellers_names_unless_shown():
+    real = open_page()
+    names = list(real.selectbox(key="rejection.seller").options)
+    assert names and not any(n.startswith("Seller ") for n in names)
+    room = open_page(params={"presenter": "1"})
+    assert list(room.selectbox(key="rejection.seller").options) == [f"Seller {i + 1}" for i in range(len(names))]
+    charts = [c.proto.SerializeToString() for c in room.get("vega_lite_chart")]  # spec and data
+    assert any(b"Seller 1" in chart for chart in charts)
+    assert not any(name.encode() in chart for chart in charts for name in names)
+    # the presenter shows them; the link keeps the choice
+    room.toggle(key="rejection.names").set_value(True).run()
+    assert list(room.selectbox(key="rejection.seller").options) == names
+    assert room.query_params["names"] == ["1"] or room.query_params["names"] == "1"

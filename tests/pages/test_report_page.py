@@ -1,0 +1,186 @@
+"""The Report page through AppTest: scenarios kept, saved, changed and loaded back; a bad file changes nothing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+from tests.pages.apptest import assert_clean, open_page
+
+REPORT, FORECAST = "pages/report.py", "pages/forecast.py"
+
+
+@pytest.fixture
+def saved(monkeypatch):
+    files: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def keep(self, path_or_data, mimetype, kind, filename=None):
+        files[filename] = path_or_data
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
+    deferred = MediaFileManager.add_deferred
+
+    def made_on_click(self, data, mimetype, coordinates, file_name=None, **kwargs):
+        files[file_name] = data()  # as a click would make it
+        return deferred(self, data, mimetype, coordinates, file_name=file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", made_on_click)
+    return files
+
+
+def go(at: AppTest, page: str) -> AppTest:
+    at.switch_page(page)
+    at.run()
+    assert_clean(at)
+    return at
+
+
+def first_slider(at: AppTest):
+    return next(s for s in at.slider if str(s.key).startswith("forecast.p."))
+
+
+def test_save_change_load_restores_the_assumptions(saved):
+    at = open_page(FORECAST)
+    slider = first_slider(at)
+    key = slider.key
+    slider.set_value(77).run()
+    at.number_input(key="forecast.plan").set_value(12_345_000.0).run()
+    assert_clean(at)
+    go(at, REPORT)
+    file = saved["scenario.json"]  # the page offers the session's scenario afresh on every run
+    scenario = json.loads(file)
+    assert scenario["plan_target"] == 12_345_000.0
+    assert any(s["probability"] == 0.77 for s in scenario["stage_probabilities"])
+
+    go(at, FORECAST)
+    at.slider(key=key).set_value(5).run()
+    at.number_input(key="forecast.plan").set_value(1_000.0).run()
+    go(at, REPORT)
+    at.file_uploader(key="scenario.upload").upload("scenario.json", file, "application/json").run()
+    assert_clean(at)
+    assert any("now in use" in s.value for s in at.success)
+    go(at, FORECAST)
+    assert at.slider(key=key).value == 77
+    assert at.number_input(key="forecast.plan").value == 12_345_000.0
+
+
+@pytest.mark.parametrize(
+    ("content", "named"),
+    [
+        (b'{"format": "funnel-scenario", "version": 1, "plan_target": "lots"}', "plan_target"),
+        (b'{"format": "funnel-scenario", "version": 7}', "version 7"),
+        (b'{"format": "funnel-scenario", "vers', "line 1"),
+    ],
+)
+def test_a_bad_scenario_file_is_named_and_changes_nothing(content, named):
+    at = open_page(FORECAST)
+    slider = first_slider(at)
+    key = slider.key
+    slider.set_value(33).run()
+    go(at, REPORT)
+    at.file_uploader(key="scenario.upload").upload("bad.json", content, "application/json").run()
+    assert not at.exception
+    assert any(named in e.value and "stays as it was" in e.value for e in at.error), [e.value for e in at.error]
+    go(at, FORECAST)
+    assert at.slider(key=key).value == 33
+
+
+def test_kept_scenarios_are_compared_side_by_side():
+    at = open_page(REPORT)
+    at.button(key="scenario.keep").click().run()
+    go(at, FORECAST)
+    at.number_input(key="forecast.plan").set_value(1.5e8).run()  # twice the expected revenue: out of reach
+    go(at, REPORT)
+    table = at.dataframe[0].value.set_index("Figure")
+    assert list(table.columns) == ["As now", "Scenario 1"]
+    assert table.loc["Chance to reach the plan", "As now"] == "0.0 %"
+    assert table.loc["Chance to reach the plan", "Scenario 1"] != "0.0 %"
+    # the same pipeline: the revenue figures agree
+    assert table.loc["P50 (median)", "As now"] == table.loc["P50 (median)", "Scenario 1"]
+
+
+def test_a_project_file_restores_the_whole_session_in_a_new_one(saved):
+    from funnel_model import load_project
+    from tests.pages.test_downloads import HOSTILE_CSV
+
+    at = open_page("pages/data.py")
+    at.file_uploader(key="data.upload").upload("hostile.csv", HOSTILE_CSV, "text/csv").run()
+    assert_clean(at)
+    before = at.session_state["_dataset_memo"][1]
+    go(at, FORECAST)
+    slider = first_slider(at)
+    key = slider.key
+    slider.set_value(61).run()
+    go(at, REPORT)
+    at.text_input(key="scenario.name").set_value("Осторожный").run()
+    at.button(key="scenario.keep").click().run()
+    file = saved["funnel_project.zip"]
+    project = load_project(file)
+    assert [s.name for s in project.scenarios] == ["", "Осторожный"]
+    assert len(project.problems) == 1  # the formula amount, repaired
+
+    fresh = open_page(REPORT)
+    fresh.file_uploader(key="project.upload").upload("client.zip", file, "application/zip").run()
+    assert_clean(fresh)
+    assert any("is open" in s.value for s in fresh.success)
+    after = fresh.session_state["_dataset_memo"][1]
+    import pandas as pd
+
+    pd.testing.assert_frame_equal(after.deals, before.deals, check_exact=True)
+    pd.testing.assert_frame_equal(after.problems, before.problems, check_exact=True)
+    assert after.config == before.config and after.mapping == before.mapping
+    assert list(fresh.session_state["scenarios"]) == ["Осторожный"]
+    go(fresh, FORECAST)
+    assert fresh.slider(key=key).value == 61
+
+
+def test_a_broken_project_file_changes_nothing():
+    at = open_page(REPORT)
+    at.file_uploader(key="project.upload").upload("x.zip", b"PK\x03\x04 cut short", "application/zip").run()
+    assert not at.exception
+    assert any("not opened" in e.value and "not a zip" in e.value for e in at.error), [e.value for e in at.error]
+    assert at.session_state["_dataset_memo"][1].source == "demo"
+
+
+def test_the_report_is_made_in_russian_with_hostile_names_escaped(saved):
+    from tests.pages.test_downloads import HOSTILE_CSV
+
+    evil = b"<script>alert(1)</script>"
+    at = open_page("pages/data.py", "ru")
+    at.file_uploader(key="data.upload").upload("evil.csv", HOSTILE_CSV.replace(b"Proposal", evil), "text/csv").run()
+    assert_clean(at)
+    go(at, REPORT)
+    at.text_input(key="report.client").set_value("ООО <script>alert(1)</script>").run()
+    at.button(key="report.make").click().run()
+    assert_clean(at)
+    html = saved["funnel_report.html"].decode("utf-8")
+    assert "<script" not in html.lower()
+    assert "ООО &lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert '<section id="funnels">' in html and "Воронки и их узкие места" in html
+    assert "<svg" in html
+    assert " ₽</td>" in html  # the Russian default currency on amounts
+    at.selectbox(key="currency").set_value("$").run()
+    at.button(key="report.make").click().run()
+    assert " $</td>" in saved["funnel_report.html"].decode("utf-8")
+
+
+def test_the_forecast_period_travels_with_the_scenario(saved):
+    at = open_page(FORECAST)
+    at.selectbox(key="period.kind").set_value("next_month").run()
+    assert_clean(at)
+    go(at, REPORT)
+    file = saved["scenario.json"]
+    scenario = json.loads(file)
+    assert scenario["extras"]["period.kind"] == "next_month" and scenario["plan_period"] is not None
+    go(at, FORECAST)
+    at.selectbox(key="period.kind").set_value("this_year").run()
+    go(at, REPORT)
+    at.file_uploader(key="scenario.upload").upload("scenario.json", file, "application/json").run()
+    go(at, FORECAST)
+    assert at.selectbox(key="period.kind").value == "next_month"

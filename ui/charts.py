@@ -1,0 +1,81 @@
+"""``show_chart``: a chart on the page with PNG and SVG downloads titled for a slide.
+
+Accepts an Altair chart or a (cached) Vega-Lite spec dict. The files are
+rendered only when a button is pressed (deferred download data), so showing
+a chart costs no more than before.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import streamlit as st
+
+from funnel_model.chart_export import chart_png, chart_svg, export_spec
+from funnel_model.formatting import date
+from funnel_model.report import charts_available
+from ui import data
+from ui.i18n import lang, tr
+from ui.scenario import IN_USE_KEY
+
+__all__ = ["show_chart"]
+
+
+def _as_of() -> str:
+    deals = data.current().deals
+    dates = pd.concat([deals["created_at"], deals["closed_at"]]).dropna()
+    return date(dates.max() if len(dates) else None, lang())
+
+
+def _file_name(name: str) -> str:
+    return re.sub(r"[^\w\-]+", "_", name, flags=re.UNICODE).strip("_") or "chart"
+
+
+def show_chart(chart: object, name: str, *, title: str | None = None, key: str | None = None, **kwargs) -> None:
+    """Show ``chart`` (Altair chart or Vega-Lite spec dict) and offer it as PNG and SVG.
+
+    Parameters
+    ----------
+    chart : altair chart or dict
+    name : str
+        File name stem ("forecast_distribution").
+    title : str, optional
+        The files' title (UI language); ``name`` when not given.
+    key : str, optional
+        Key of the chart element; the buttons use ``{key or name}.png`` / ``.svg``.
+    **kwargs
+        Passed to ``st.altair_chart`` / ``st.vega_lite_chart`` (``width``, ``height`` ...).
+    """
+    if isinstance(chart, dict):
+        st.vega_lite_chart(chart, key=key, **kwargs)
+    else:
+        st.altair_chart(chart, key=key, **kwargs)
+    if not charts_available():
+        return
+    language = lang()
+    scenario = st.session_state.get(IN_USE_KEY) or tr("scenario.current")
+    subtitle = tr("chart.subtitle", as_of=_as_of(), scenario=scenario)
+    spec = export_spec(chart, title or name, subtitle)
+    stem, base = _file_name(name), key or name
+    buttons = st.container(horizontal=True)
+    buttons.download_button(
+        tr("chart.png"),
+        lambda: chart_png(spec, language),
+        file_name=f"{stem}.png",
+        mime="image/png",
+        key=f"{base}.png",
+        on_click="ignore",
+        type="tertiary",
+        icon=":material/image:",
+    )
+    buttons.download_button(
+        tr("chart.svg"),
+        lambda: chart_svg(spec, language).encode("utf-8"),
+        file_name=f"{stem}.svg",
+        mime="image/svg+xml",
+        key=f"{base}.svg",
+        on_click="ignore",
+        type="tertiary",
+        icon=":material/download:",
+    )

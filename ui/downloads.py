@@ -1,0 +1,80 @@
+"""Download buttons for tables: CSV and XLSX through the one export writer.
+
+Every table file the app hands out is written by ``funnel_model.export``,
+which neutralises cells a spreadsheet would run as formulas; pages call
+``download_table`` rather than ``st.download_button`` with their own bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+import streamlit as st
+
+from funnel_model.export import to_csv, to_xlsx
+from ui.i18n import lang, tr
+
+__all__ = ["CURRENCIES", "CURRENCY_KEY", "XLSX_MIME", "currency", "download_table"]
+
+CURRENCY_KEY = "currency"
+DEFAULT_CURRENCY = {"ru": "₽", "en": ""}
+CURRENCIES = ("₽", "$", "€", "₸", "Br", "£", "")  # "" writes amounts without a sign
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def currency() -> str:
+    """The currency sign the user chose, else the language's default (₽ in Russian)."""
+    chosen = st.session_state.get(CURRENCY_KEY)
+    return chosen if chosen is not None else DEFAULT_CURRENCY.get(lang(), "")
+
+
+def download_table(
+    frame: pd.DataFrame,
+    name: str,
+    key: str,
+    *,
+    labels: tuple[str, str] | None = None,
+    formats: Mapping[str, str] | None = None,
+    sheets: Mapping[str, pd.DataFrame] | None = None,
+    container=None,
+) -> None:
+    """CSV and XLSX download buttons for ``frame``, side by side.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table as shown (headers in the UI language); the CSV holds it.
+    name : str
+        File name without extension ("pay" → pay.csv, pay.xlsx).
+    key : str
+        Widget key stem: the buttons are ``{key}_csv`` and ``{key}_xlsx``.
+    labels : (csv label, xlsx label), optional
+        Button texts; "Download CSV" / "Download XLSX" by default.
+    formats : {header: "money" | "percent" | "count" | "number"}, optional
+        XLSX number formats (see ``funnel_model.export.to_xlsx``).
+    sheets : {sheet: DataFrame}, optional
+        The workbook's sheets when it holds more than ``frame`` (which then
+        should be one of them); ``{name: frame}`` by default.
+    container : optional
+        Where to put the buttons; a new horizontal container by default.
+    """
+    language = lang()
+    csv_label, xlsx_label = labels or (tr("export.csv"), tr("export.xlsx"))
+    place = container if container is not None else st.container(horizontal=True)
+    place.download_button(
+        csv_label,
+        to_csv(frame, language),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+        on_click="ignore",
+    )
+    place.download_button(
+        xlsx_label,
+        to_xlsx(sheets or {name: frame}, formats, lang=language, currency=currency()),
+        file_name=f"{name}.xlsx",
+        mime=XLSX_MIME,
+        key=f"{key}_xlsx",
+        on_click="ignore",
+    )
