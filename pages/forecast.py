@@ -39,7 +39,7 @@ from funnel_model.schema import SEGMENTS
 from ui import data
 from ui import period as period_view
 from ui.guard import guarded
-from ui.i18n import lang, tr
+from ui.i18n import lang, md, tr
 from ui.moves import panel as moves_panel
 from ui.specs import chart_spec
 
@@ -311,7 +311,7 @@ def _plan(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, plan: floa
     for row in funnels.itertuples():
         table = stages[(stages["funnel"] == row.funnel) & (stages["part"] == row.part)]
         text, chart = st.columns([1, 2], gap="large")
-        text.markdown(f"**{row.funnel}** · {_segment(row.segment)}")
+        text.markdown(f"**{md(row.funnel)}** · {_segment(row.segment)}")
         text.caption(
             tr(
                 "forecast.plan_funnel",

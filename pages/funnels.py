@@ -2,6 +2,8 @@
 
 Thin: every number comes from funnel_model; this file filters, lays out and
 translates. The computation of one filter choice is cached per session.
+With ``?presenter=1`` it shows one funnel per screen in large type, next and
+previous, the screen kept in the URL (``?section=2``).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from funnel_model.prepared import RATE_LEVEL, PreparedDataset
 from funnel_model.schema import SEGMENTS
 from ui import data, headlines
 from ui.guard import guarded
-from ui.i18n import lang, tr
+from ui.i18n import lang, md, tr, tr_text
 from ui.specs import chart_spec
 from ui.tables import show_table
 
@@ -32,6 +34,17 @@ BAR_HEIGHT = 56  # pixels per funnel stage: its name and numbers on white above 
 COMPARE_HEIGHT = 340  # the shapes chart (its legend is beside it)
 CALIBRATION_HEIGHT = 400  # stated against observed, legend not included
 TITLE_HEIGHT = 50  # the panel's title and subtitle, so the stages keep their BAR_HEIGHT
+ROOM_FONT_SIZE = 26  # presenter mode: stage names and numbers legible from the back of a room
+ROOM_BAR_HEIGHT = 100
+SECTION_KEY = "funnels.section"
+# Constant CSS only: never any user text in here.
+ROOM_CSS = """<style>
+section[data-testid="stSidebar"],
+[data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"] { display: none !important; }
+[data-testid="stMarkdownContainer"] p { font-size: 1.6rem; }
+[data-testid="stCaptionContainer"] p { font-size: 1.3rem !important; }
+</style>"""
 
 
 @st.cache_data(scope="session", show_spinner=False, max_entries=16)
@@ -86,7 +99,7 @@ def _pipeline(segment: object, funnel: object) -> str:
 def _title(segment: object, funnel: object) -> str:
     pipeline = _pipeline(segment, funnel)
     kind = _segment_name(segment)
-    return tr("funnels.panel_title", kind=kind, funnel=pipeline) if pipeline else kind
+    return tr_text("funnels.panel_title", kind=kind, funnel=pipeline) if pipeline else kind
 
 
 def _translated(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -133,17 +146,18 @@ def _show_filters(dataset: data.Dataset):
     deals, config = dataset.deals, dataset.config
     sellers, dates = data.session_memo("funnels.choices", dataset.key, lambda: _choices(deals))
     cols = st.columns([1, 1, 1.4])
+    everyone = tr_text("funnels.all")  # bound now: AppTest calls a format_func again outside the script run
     funnel = cols[0].selectbox(
         tr("funnels.funnel"),
         [ALL, *config.names],
         key="funnels.funnel",
-        format_func=lambda f: tr("funnels.all") if f == ALL else f,
+        format_func=lambda f: everyone if f == ALL else f,
     )
     seller = cols[1].selectbox(
         tr("funnels.seller"),
         [ALL, *sellers],
         key="funnels.seller",
-        format_func=lambda s: tr("funnels.all") if s == ALL else s,
+        format_func=lambda s: everyone if s == ALL else s,
     )
     period = None
     if dates is not None:
@@ -158,14 +172,14 @@ def _show_filters(dataset: data.Dataset):
         ["previous", "first"],
         key="funnels.basis",
         horizontal=True,
-        format_func=lambda b: tr(f"funnels.basis.{b}"),
+        format_func={b: tr_text(f"funnels.basis.{b}") for b in ("previous", "first")}.__getitem__,
     )
     measure = toggles[1].radio(
         tr("funnels.measure"),
         ["count", "money"],
         key="funnels.measure",
         horizontal=True,
-        format_func=lambda m: tr(f"funnels.measure.{m}"),
+        format_func={m: tr_text(f"funnels.measure.{m}") for m in ("count", "money")}.__getitem__,
     )
     min_count = toggles[2].number_input(
         tr("funnels.min_count"), min_value=1, max_value=10_000, value=DEFAULT_MIN_COUNT, step=5, key="funnels.min_count"
@@ -286,7 +300,7 @@ def _show_sellers(result: FunnelViews, min_count: int) -> None:
     labels = {k: tr(f"funnels.label.{k}") for k in ("win_rate", "team", "seller")}
     names = list(dict.fromkeys(sellers["funnel"]))
     unknown = set(result.rates.loc[result.rates["lost_unknown"] > 0, "funnel"])
-    for tab, name in zip(st.tabs(names), names, strict=True):
+    for tab, name in zip(st.tabs([md(n) for n in names]), names, strict=True):
         with tab:
             mine = sellers[sellers["funnel"] == name].copy()
             st.vega_lite_chart(
@@ -485,20 +499,86 @@ def _show_calibration(result: FunnelViews, min_count: int) -> None:
         )
 
 
+def _presenter() -> bool:
+    return st.query_params.get("presenter", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _turn(step: int, total: int) -> None:
+    st.session_state[SECTION_KEY] = min(max(st.session_state[SECTION_KEY] + step, 1), total)
+
+
+def _show_room(result: FunnelViews, deals: pd.DataFrame, basis: str, measure: str) -> None:
+    """Presenter mode: one funnel per screen in large type, its headline above, next and previous."""
+    panels = _panels(result.geometry)
+    if not panels:
+        return
+    if SECTION_KEY not in st.session_state:  # first run: the link's place, unreadable or out of range reads as 1
+        raw = st.query_params.get("section", "1")
+        st.session_state[SECTION_KEY] = int(raw) if raw.isdigit() else 1
+    at = min(max(st.session_state[SECTION_KEY], 1), len(panels))
+    st.session_state[SECTION_KEY] = at
+    st.query_params["section"] = str(at)
+    back, where, forward = st.columns([1, 4, 1], vertical_alignment="center")
+    back.button(
+        tr("funnels.previous"),
+        on_click=_turn,
+        args=(-1, len(panels)),
+        disabled=at <= 1,
+        key="funnels.previous",
+        width="stretch",
+    )
+    segment, title, rows = panels[at - 1]
+    where.markdown(tr("funnels.where", at=at, total=len(panels), title=title), text_alignment="center")
+    forward.button(
+        tr("funnels.next"),
+        on_click=_turn,
+        args=(1, len(panels)),
+        disabled=at >= len(panels),
+        key="funnels.next",
+        width="stretch",
+    )
+    st.markdown(f"#### {headlines.lines(result, deals, [panels[at - 1]])[0]}")
+    labels = {
+        k: tr(f"funnels.label.{k}") for k in ("stage", "reached", "amount", "from_previous", "from_first", "open")
+    }
+    pipeline = _pipeline(segment, rows["funnel"].iloc[0])
+    chart = funnel_panel(
+        _segment_name(segment),
+        rows,
+        subtitle=pipeline,
+        measure=measure,
+        basis=basis,
+        labels=labels,
+        lang=lang(),
+        colour=at - 1,
+        stage_height=ROOM_BAR_HEIGHT,
+        font_size=ROOM_FONT_SIZE,
+    )
+    st.altair_chart(chart, width="stretch", height=ROOM_BAR_HEIGHT * len(rows) + 2 * TITLE_HEIGHT, key="funnels.room")
+    st.caption(tr("funnels.chart_caption", basis=tr(f"funnels.basis.{basis}")))
+
+
 st.title(tr("page.funnels"))
+presenter = _presenter()
+if presenter:
+    st.html(ROOM_CSS)
 with guarded():
     dataset = data.current()
     deals = dataset.deals
     if not len(deals):
         st.info(tr("funnels.no_deals"))
         st.stop()
-    funnel, seller, period, basis, measure, min_count = _show_filters(dataset)
+    with st.expander(tr("funnels.filters")) if presenter else st.container():
+        funnel, seller, period, basis, measure, min_count = _show_filters(dataset)
     with st.spinner(tr("progress.funnels")):  # shown only while a new filter choice is computed
         result = compute(dataset.prepared, dataset.key, funnel, seller, period, min_count)
     if not result.deals:
         st.info(tr("funnels.no_deals"))
         if result.undated_excluded:
             st.info(tr("funnels.undated_excluded", n=_n(result.undated_excluded)))
+        st.stop()
+    if presenter:
+        _show_room(result, deals, basis, measure)
         st.stop()
     headlines.show(result, deals, _panels(result.geometry))
     _show_semantics(result)
