@@ -19,9 +19,8 @@ import streamlit as st
 
 from funnel_model import compensation as comp
 from funnel_model.charts.compensation import pay_breakdown_chart, pay_curve_chart, pay_forecast_chart
-from funnel_model.config import FunnelConfig
 from funnel_model.errors import CompensationPlanError
-from funnel_model.forecast_views import ForecastInputs, prepare_forecast
+from funnel_model.forecast_views import slider_probabilities
 from funnel_model.formatting import date, money, number, percent, signed
 from funnel_model.schema import WON
 from ui import data
@@ -339,24 +338,21 @@ def _plan_editor(x: str, products: list[str]) -> tuple[pd.DataFrame, pd.DataFram
 # --------------------------------------------------------------------------- computations
 
 
-@st.cache_data(show_spinner=False, scope="session", max_entries=4)
-def _forecast_inputs(deals: pd.DataFrame, history: pd.DataFrame | None, config_json: str) -> ForecastInputs:
-    return prepare_forecast(deals, FunnelConfig.from_json(config_json), history)
-
-
 @st.cache_data(show_spinner=False, scope="session", max_entries=8)
 def _forecast(
     plan_json: str,
-    deals: pd.DataFrame,
+    key: str,
+    _deals: pd.DataFrame,
     targets: pd.Series,
     probabilities: pd.Series,
     months: float,
     conditions,
     close_by,
 ):
+    """Pay forecast of one plan, cached per session under the dataset's ``key`` (the deal table is not hashed)."""
     plan = comp.CompensationPlan.from_json(plan_json)
     return comp.pay_distribution(
-        plan, deals, targets, probabilities, months=months, conditions=conditions, close_by=close_by
+        plan, _deals, targets, probabilities, months=months, conditions=conditions, close_by=close_by
     )
 
 
@@ -372,7 +368,7 @@ def _forecast_page_rates(stages: pd.DataFrame) -> np.ndarray | None:
     ]
     if not keys or any(ss.get(k) is None for k in keys):
         return None
-    return np.clip(np.array([ss[k] for k in keys], dtype=float) / 100.0, 0.0, 1.0)
+    return slider_probabilities(stages, [ss[k] for k in keys])
 
 
 def _show(table: pd.DataFrame, labels: dict[str, str], **kwargs) -> None:
@@ -442,12 +438,14 @@ st.caption(tr("compensation.intro"))
 
 with guarded():
     dataset = data.current()
-    sellers = sorted(dataset.deals["owner"].dropna().astype(str).unique())
+    sellers = data.session_memo(
+        "compensation.sellers", dataset.key, lambda: sorted(dataset.deals["owner"].dropna().astype(str).unique())
+    )
     if not sellers:
         st.info(tr("compensation.no_sellers", owner=tr("data.field.owner")))
         st.stop()
     # pay counts won deals by close date; exports without one (Bitrix24) get a substitute, stated below
-    deals, dated_by = comp.date_won_deals(dataset.deals)
+    deals, dated_by = data.session_memo("compensation.dated", dataset.key, lambda: comp.date_won_deals(dataset.deals))
     fields = {
         "closed": tr("data.field.closed_at"),
         "expected": tr("data.field.expected_close_at"),
@@ -456,12 +454,14 @@ with guarded():
     has_won = bool((deals["status"] == WON).any())
     if not has_won:
         st.info(tr("compensation.no_won"))
-    dates = comp.period_dates(deals)
+    dates = data.session_memo("compensation.dates", dataset.key, lambda: comp.period_dates(deals))
     if dates.empty:
         st.info(tr("compensation.no_dates" if has_won else "compensation.no_deal_dates", **fields))
         st.stop()
 
-    products = sorted(deals["product"].dropna().astype(str).unique())
+    products = data.session_memo(
+        "compensation.products", dataset.key, lambda: sorted(deals["product"].dropna().astype(str).unique())
+    )
     columns = st.columns(2, gap="large")
     edited = {}
     for x, column in zip(PLANS, columns, strict=True):
@@ -515,7 +515,11 @@ with guarded():
             },
         )
         st.caption(tr("compensation.targets_help", lookback=LOOKBACK_MONTHS))
-        without = comp.sellers_without_history(deals, start, LOOKBACK_MONTHS)
+        without = data.session_memo(
+            "compensation.without",
+            (dataset.key, start),
+            lambda: comp.sellers_without_history(deals, start, LOOKBACK_MONTHS),
+        )
         if len(without) == len(sellers):
             amount = money(DEFAULT_MONTHLY_TARGET, lang())
             st.caption(tr("compensation.targets_fallback_fixed", lookback=LOOKBACK_MONTHS, amount=amount))
@@ -540,7 +544,12 @@ with guarded():
         )
 
     pay = {
-        x: comp.pay_from_actuals(plans[x], deals, targets, start, end, conditions=results, months=months) for x in PLANS
+        x: data.session_memo(
+            f"compensation.pay.{x}",
+            (dataset.key, plans[x].to_json(), data.content_key(targets, results), start, end, months),
+            lambda x=x: comp.pay_from_actuals(plans[x], deals, targets, start, end, conditions=results, months=months),
+        )
+        for x in PLANS
     }
     names = {x: tr(PLAN_LABEL[x]) for x in PLANS}
     long = pd.concat([pay[x][list(PAY_COLUMNS)].reset_index().assign(plan=names[x]) for x in PLANS], ignore_index=True)[
@@ -652,7 +661,7 @@ with guarded():
     st.header(tr("compensation.forecast"))
     next_start, next_end = comp.next_period(deals, months)
     # the forecast reads open deals only: the undated deals as imported, as the Forecast page has them
-    inputs = _forecast_inputs(dataset.deals, dataset.history, dataset.config.to_json())
+    inputs = dataset.prepared.forecast
     whatif = _forecast_page_rates(inputs.stages)
     choices = st.columns(2)
     own = choices[0].checkbox(
@@ -676,7 +685,7 @@ with guarded():
     bands = pd.concat(
         [
             comp.forecast_bands(
-                _forecast(plans[x].to_json(), deals, targets, probabilities, months, results, next_end)
+                _forecast(plans[x].to_json(), dataset.key, deals, targets, probabilities, months, results, next_end)
             ).assign(plan=names[x])
             for x in PLANS
         ],

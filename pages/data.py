@@ -188,7 +188,7 @@ def _uploaders(dataset: data.Dataset) -> None:
 def _summary(dataset: data.Dataset) -> None:
     deals = dataset.deals
     st.subheader(tr("data.summary.header"))
-    counts = deals["status"].value_counts()
+    counts = data.session_memo("data.status_counts", dataset.key, lambda: deals["status"].value_counts())
     cols = st.columns([1, 1, 1, 1, 2])  # the amount needs room for a ten-digit number
     cols[0].metric(tr("data.metric.deals"), number(len(deals), lang()))
     cols[1].metric(tr("data.metric.won"), number(counts.get(WON, 0), lang()))
@@ -213,9 +213,12 @@ def _summary(dataset: data.Dataset) -> None:
         "column_config": {"_index": st.column_config.Column(width="medium")},
     }
     st.markdown(f"**{tr('data.summary.by_funnel')}**")
-    show_table(_status_counts(deals, "funnel", tr("data.no_funnel")), **formats)
+    by_funnel = data.session_memo(
+        "data.by_funnel", (dataset.key, lang()), lambda: _status_counts(deals, "funnel", tr("data.no_funnel"))
+    )
+    show_table(by_funnel, **formats)
     st.markdown(f"**{tr('data.summary.by_segment')}**")
-    table = _status_counts(deals, "segment", MISSING)
+    table = data.session_memo("data.by_segment", dataset.key, lambda: _status_counts(deals, "segment", MISSING)).copy()
     table.index = [tr(f"segment.{s}") if s in SEGMENTS else s for s in table.index]
     show_table(table.rename_axis(tr("data.col.segment")), **formats)
 
@@ -233,7 +236,9 @@ def _on_funnel_segment(funnels: list[str]) -> None:
 
 def _funnel_segments(dataset: data.Dataset) -> None:
     """Per funnel: segments derived from client history, or one segment for every deal of it."""
-    funnels = sorted(dataset.deals["funnel"].dropna().astype("str").unique())
+    funnels = data.session_memo(
+        "data.funnels", dataset.key, lambda: sorted(dataset.deals["funnel"].dropna().astype("str").unique())
+    )
     if not funnels:
         return
     chosen = dataset.funnel_segments or {}
@@ -356,7 +361,7 @@ def _config(dataset: data.Dataset) -> None:
             ),
         },
     )
-    missing = _deals_outside(dataset.deals, config)
+    missing = data.session_memo("data.outside", dataset.key, lambda: _deals_outside(dataset.deals, config))
     if missing is not None:
         n, pairs = missing
         st.warning(tr("data.config.not_in_config", n=number(n, lang()), pairs=pairs))

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TypeVar
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 from streamlit import runtime
@@ -21,9 +24,13 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from funnel_model import FunnelConfig, derive_segments, read_deals, read_stage_history
 from funnel_model.errors import DealImportError, FunnelError
+from funnel_model.geometry import deal_depth
 from funnel_model.importer import DealImport
+from funnel_model.inference import infer_config
 from funnel_model.parsing import read_table
+from funnel_model.prepared import PreparedDataset, prepare
 from funnel_model.project import as_import, is_project, load_project
+from ui.i18n import tr
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEMO_DEALS = DATA_DIR / "demo_deals.csv"
@@ -40,6 +47,7 @@ PENDING_KEY = "data.pending"  # a deal file with no recognised stage column, wai
 SEEN_UPLOADS_KEY = "data.seen_uploads"  # ids of the uploaded files an uploader took (or that were reported lost)
 TABLE_SUFFIXES = (".csv", ".txt", ".xlsx", ".xls", ".gz", ".parquet")  # a project .zip has its own uploader
 DEFAULT_DORMANCY_DAYS = 365
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -48,7 +56,10 @@ class Dataset:
 
     ``deals`` is the canonical table with ``segment`` filled; ``history`` is
     the stage history or None; ``config`` is the user's edited funnel config
-    if any, else the inferred one.
+    if any, else the inferred one (from the deals and the history together).
+    ``prepared`` holds these same deals, history and config with everything
+    the views share (depth, stage rates, forecast inputs); pages read from it.
+    ``key`` names the data and settings: equal keys, equal dataset (for caches).
     """
 
     source: str
@@ -62,6 +73,8 @@ class Dataset:
     source_columns: tuple[str, ...] = ()  # headers as found in the file, for the mapping editor
     history_problems: pd.DataFrame | None = None  # rows of the stage history file left out or noted
     funnel_segments: dict[str, str] | None = None  # the user's funnel → segment choices
+    prepared: PreparedDataset | None = None
+    key: str = ""
 
 
 @st.cache_data(show_spinner=False)
@@ -225,12 +238,49 @@ def set_dormancy_days(days: int) -> None:
     st.session_state[DORMANCY_KEY] = int(days)
 
 
-def current() -> Dataset:
-    """The session's dataset; raises the importer's domain errors.
+def _build(src, upload, mapping_json, hist_upload, dormancy, funnel_segments) -> Dataset:
+    """The session's dataset before any config edit: imported, segmented and prepared."""
+    if upload:
+        imported = _upload_import(upload["data"], upload["name"], mapping_json)
+        history = _history_import(hist_upload["data"], hist_upload["name"]) if hist_upload else None
+        label = upload["name"]
+    else:
+        imported, history = _demo_import()
+        label = "demo"
+    deals = imported.deals.copy()
+    deals["segment"] = derive_segments(deals, dormancy_days=dormancy, funnel_segments=funnel_segments)
+    # a stage seen in the history orders the funnel too: the deals alone may only show it as a loss stage;
+    # neither the config nor the depth depends on the segments, so a new dormancy window reuses them
+    files = (src, upload and upload["digest"], mapping_json, hist_upload and hist_upload["digest"])
+    config = session_memo(
+        "data.inferred_config",
+        files,
+        lambda: infer_config(imported.deals, history) if upload and history is not None else imported.config,
+    )
+    depth = session_memo("data.depth", (files, config.to_json()), lambda: deal_depth(deals, config, history))
+    return Dataset(
+        source=src,
+        label=label,
+        deals=deals,
+        history=history,
+        config=config,
+        problems=imported.problems,
+        mapping=dict(imported.mapping),
+        inferred_config=config,
+        source_columns=tuple(imported.source_columns),
+        history_problems=history.attrs.get("problems") if history is not None else None,
+        funnel_segments=funnel_segments,
+        prepared=prepare(deals, history, config, depth=depth),
+    )
 
-    Parsing is cached; the finished dataset (with segments) is memoised in
-    the session under a key of everything it depends on, so a rerun that
-    changed none of them costs nothing.
+
+def current() -> Dataset:
+    """The session's dataset, prepared for every view; raises the importer's domain errors.
+
+    Parsing is cached; the finished dataset (with segments, the config from
+    deals and history, and its :class:`~funnel_model.prepared.PreparedDataset`)
+    is memoised in the session under a key of everything it depends on, so a
+    rerun that changed none of them costs nothing.
     """
     src = source()
     dormancy = st.session_state.get(DORMANCY_KEY, DEFAULT_DORMANCY_DAYS)
@@ -249,28 +299,62 @@ def current() -> Dataset:
     )
     memo = st.session_state.get("_dataset_memo")
     if memo is None or memo[0] != key:
-        if upload:
-            imported = _upload_import(upload["data"], upload["name"], mapping_json)
-            history = _history_import(hist_upload["data"], hist_upload["name"]) if hist_upload else None
-            label = upload["name"]
-        else:
-            imported, history = _demo_import()
-            label = "demo"
-        deals = imported.deals.copy()
-        deals["segment"] = derive_segments(deals, dormancy_days=dormancy, funnel_segments=funnel_segments)
-        base = Dataset(
-            source=src,
-            label=label,
-            deals=deals,
-            history=history,
-            config=imported.config,
-            problems=imported.problems,
-            mapping=dict(imported.mapping),
-            inferred_config=imported.config,
-            source_columns=tuple(imported.source_columns),
-            history_problems=history.attrs.get("problems") if history is not None else None,
-            funnel_segments=funnel_segments,
-        )
-        st.session_state["_dataset_memo"] = memo = (key, base)
+        with st.spinner(tr("progress.data")):
+            st.session_state["_dataset_memo"] = memo = (
+                key,
+                _build(src, upload, mapping_json, hist_upload, dormancy, funnel_segments),
+            )
+    base = memo[1]
     edited = st.session_state.get(f"config:{src}")
-    return replace(memo[1], config=edited) if edited is not None else memo[1]
+    config = edited if edited is not None else base.config
+    full_key = hashlib.sha256(json.dumps([key, config.to_json()], ensure_ascii=False).encode()).hexdigest()
+    prepared_memo = st.session_state.get("_prepared_memo")
+    if prepared_memo is None or prepared_memo[0] != full_key:
+        dataset = replace(base, config=config, prepared=base.prepared.with_config(config), key=full_key)
+        st.session_state["_prepared_memo"] = prepared_memo = (full_key, dataset)
+    return prepared_memo[1]
+
+
+def session_memo(name: str, key: object, build: Callable[[], T]) -> T:
+    """``build()`` once per session for ``key``: the last value of each ``name`` is kept.
+
+    For views of the prepared dataset that a rerun would otherwise recompute
+    (``key`` holds the dataset's key and every setting they depend on). The
+    value is the object itself, not a copy: treat it as read-only.
+    """
+    memo = st.session_state.setdefault("_view_memo", {})
+    held = memo.get(name)
+    if held is None or held[0] != key:
+        memo[name] = held = (key, build())
+    return held[1]
+
+
+def _feed(digest, value: object) -> None:
+    """Add ``value`` to ``digest`` by content."""
+    if isinstance(value, pd.DataFrame):
+        digest.update(repr((list(value.columns), [str(t) for t in value.dtypes], value.shape)).encode())
+        digest.update(pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes())
+    elif isinstance(value, pd.Series):
+        digest.update(repr((value.name, str(value.dtype), len(value))).encode())
+        digest.update(pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes())
+    elif isinstance(value, np.ndarray):
+        digest.update(repr((value.dtype.str, value.shape)).encode())
+        digest.update(np.ascontiguousarray(value).tobytes())
+    elif isinstance(value, (list, tuple)):
+        digest.update(f"{type(value).__name__}[{len(value)}]".encode())
+        for item in value:
+            _feed(digest, item)
+    elif isinstance(value, Mapping):
+        digest.update(f"map[{len(value)}]".encode())
+        for k in sorted(value, key=repr):
+            _feed(digest, k)
+            _feed(digest, value[k])
+    else:
+        digest.update(f"{type(value).__name__}:{value!r};".encode())
+
+
+def content_key(*values: object) -> str:
+    """A digest of ``values`` by content (frames, arrays, lists, mappings, scalars), for memo keys."""
+    digest = hashlib.blake2b(digest_size=20)
+    _feed(digest, values)
+    return digest.hexdigest()

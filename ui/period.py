@@ -29,6 +29,7 @@ from funnel_model.period import (
     risky_deals,
 )
 from ui.i18n import lang, tr, tr_text
+from ui.specs import chart_spec
 from ui.tables import show_table
 
 __all__ = [
@@ -206,7 +207,7 @@ def backtest_section(deals: pd.DataFrame, as_of: pd.Timestamp, months: int = 12)
         "inside": tr("period.series.inside"),
         "outside": tr("period.series.outside"),
     }
-    st.altair_chart(backtest_chart(shown, labels, lang()), width="stretch")
+    st.vega_lite_chart(spec=chart_spec(backtest_chart, shown, labels, lang()), width="stretch")
     with st.expander(tr("period.how")):
         st.markdown(tr("period.backtest.how"))
 

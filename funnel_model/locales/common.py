@@ -29,6 +29,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Эта страница ещё не готова. Здесь будет: {what}",
     },
     "widget.choose": {"en": "Choose…", "ru": "Выберите…"},
+    "progress.data": {
+        "en": "Preparing the data: segments, funnel config, the stages each deal reached…",
+        "ru": "Готовим данные: сегменты, настройки воронок, этапы, до которых дошла каждая сделка…",
+    },
+    "progress.funnels": {
+        "en": "Computing the funnels, sellers, stage win rates and calibration…",
+        "ru": "Считаем воронки, продавцов, конверсию этапов в выигрыш и калибровку…",
+    },
+    "progress.forecast": {
+        "en": "Preparing the forecast: stage rates, close timing, the revenue distribution…",
+        "ru": "Готовим прогноз: конверсия этапов, сроки закрытия, распределение выручки…",
+    },
     "segment.new": {"en": "New prospects", "ru": "Новые клиенты"},
     "segment.active": {"en": "Active clients", "ru": "Действующие клиенты"},
     "segment.dormant": {"en": "Dormant clients", "ru": "Спящие клиенты"},

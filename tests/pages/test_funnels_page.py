@@ -156,7 +156,7 @@ def test_toggles_switch_conversion_basis_and_bar_measure():
     geo = funnel_geometry(deals, config, history)
     new = geo[geo["segment"] == "new"]
     before = funnel_labels(at)[0]
-    assert before[1].endswith(percent(new["step_conversion"].iloc[1], "en", 0))
+    assert before[1].endswith(percent(new["settled_conversion"].iloc[1], "en", 0))
     at.radio(key="funnels.basis").set_value("first").run()
     check(at)
     after = funnel_labels(at)[0]
