@@ -84,9 +84,11 @@ def normalize_cells(text: pd.Series) -> pd.Series:
 
 def status_from_stage(stage: pd.Series) -> pd.Series:
     """Status implied by stage names: known won / lost stage names are terminal, anything else is open."""
-    norm = normalize_cells(stage)
+    # decided once per distinct stage name, then spread over the rows
+    codes, uniques = pd.factorize(stage)
+    norm = pd.Series([normalize_name(u) for u in uniques] + [None], dtype="object")
     status = np.select([norm.isin(WON_STAGE_NAMES), norm.isin(LOST_STAGE_NAMES)], [WON, LOST], OPEN)
-    return pd.Series(status, index=stage.index, dtype="object")
+    return pd.Series(status[codes], index=stage.index, dtype="object")
 
 
 def infer_config(
