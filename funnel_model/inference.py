@@ -116,6 +116,17 @@ def infer_config(
         One funnel per value of ``funnel`` (missing values form
         :data:`~funnel_model.config.DEFAULT_FUNNEL`), in order of appearance.
     """
+    return _infer_config(deals, history, as_of=as_of)
+
+
+def _infer_config(
+    deals: pd.DataFrame,
+    history: pd.DataFrame | None,
+    *,
+    as_of: pd.Timestamp | None = None,
+    positions: np.ndarray | None = None,
+) -> FunnelConfig:
+    """:func:`infer_config`, with the history rows' deal positions (:func:`_deal_positions`) if already known."""
     # Everything but the snapshot ages works on per-(funnel, status, stage)
     # aggregates: a few hundred rows however many deals there are.
     n = len(deals)
@@ -164,7 +175,7 @@ def infer_config(
     lost_at = lost_at.agg(n=("pos", "size"), first=("pos", "min")).reset_index()
     lost_at["stage"] = lost_array[lost_at["lost"]]
     n_lost = lost_frame.groupby("f").size()
-    hist = _history_codes(history, deals["deal_id"], codes) if history is not None and len(history) else None
+    hist = _history_codes(history, deals["deal_id"], codes, positions) if history is not None and len(history) else None
     specs = []
     for code, name in enumerate(names):
         h = hist.of_funnel(code) if hist is not None else None
@@ -202,9 +213,21 @@ def _arrow_text(values: pd.Series) -> pa.Array:
     return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
 
 
-def _history_codes(history: pd.DataFrame, deal_ids: pd.Series, funnel_codes: np.ndarray) -> _History:
+def _deal_positions(history_ids: pd.Series, deal_ids: pd.Series) -> np.ndarray:
+    """Position of each history row's deal among the deals (the first of a repeated id), -1 if absent.
+
+    Millions of history ids hashed against the deals: callers that need it twice
+    (config inference, then deal depth) compute it once and pass it on.
+    """
+    found = pc.index_in(_arrow_text(history_ids), value_set=_arrow_text(deal_ids)).fill_null(-1)
+    return np.asarray(found).astype(np.int64)
+
+
+def _history_codes(
+    history: pd.DataFrame, deal_ids: pd.Series, funnel_codes: np.ndarray, positions: np.ndarray | None = None
+) -> _History:
     """Rows of ``history`` whose deal is among the deals (the first deal of a repeated id) and that name a stage."""
-    deal = np.asarray(pc.index_in(_arrow_text(history["deal_id"]), value_set=_arrow_text(deal_ids)).fill_null(-1))
+    deal = _deal_positions(history["deal_id"], deal_ids) if positions is None else positions
     encoded = pc.dictionary_encode(_arrow_text(history["stage"]))
     stage = np.asarray(encoded.indices.fill_null(-1)).astype(np.int64)
     entered = pd.to_datetime(history["entered_at"]).astype("datetime64[ns]").to_numpy().view(np.int64)
