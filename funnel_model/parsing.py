@@ -1070,13 +1070,19 @@ def parse_dates(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
             out[numeric & todo] = _serials(pd.to_numeric(cells[numeric & todo], errors="coerce"))
         todo &= ~native & ~numeric
     if todo.any():
-        sub = text[todo]
+        sub = text if todo.all() else text[todo]  # a boolean take copies a million strings: skip it when all stay
         # ISO 8601 first (the canonical format), on the cells that start like it: pandas'
         # ISO parser is fast on ISO text but slow to fail on anything else.
-        iso = sub.str.match(r"\d{4}-\d{1,2}-\d{1,2}").fillna(False)
+        # The plain ISO forms are told first: when every cell is one, the looser test is not run.
+        plain = sub.str.fullmatch(_ISO_PLAIN).fillna(False)
+        iso = plain.copy()
+        if not plain.all():
+            iso[~plain] = sub[~plain].str.match(r"\d{4}-\d{1,2}-\d{1,2}").fillna(False)
         parsed = pd.Series(pd.NaT, index=sub.index, dtype="datetime64[ns]")
-        if iso.any():
-            parsed[iso] = _iso_dates(sub[iso])
+        if iso.all():
+            parsed = _iso_dates(sub, plain)
+        elif iso.any():
+            parsed[iso] = _iso_dates(sub[iso], plain[iso])
         for fmt in _DOT_FORMATS:
             parsed = _fill_strptime(parsed, sub, fmt)
         if parsed.isna().any():
@@ -1113,14 +1119,19 @@ _DAY_MONTH = {
 }
 
 
-def _iso_dates(text: pd.Series) -> pd.Series:
-    """ISO 8601 cells as wall-clock datetimes (the offset or zone dropped, not applied); NaT if unreadable."""
+def _iso_dates(text: pd.Series, plain: pd.Series | None = None) -> pd.Series:
+    """ISO 8601 cells as wall-clock datetimes (the offset or zone dropped, not applied); NaT if unreadable.
+
+    ``plain``: where the cell is one of the plain forms (``_ISO_PLAIN``), if already known.
+    """
     parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     # strptime only where the cell is exactly such a form, with hours and seconds in range
     # (pandas refuses 24:00 and :60, strptime would roll them over)
-    plain = text.str.fullmatch(_ISO_PLAIN).fillna(False)
+    if plain is None:
+        plain = text.str.fullmatch(_ISO_PLAIN).fillna(False)
+    plain_text = text if plain.all() else text.where(plain)
     for fmt in _ISO_FORMATS:
-        parsed = _fill_strptime(parsed, text.where(plain), fmt)
+        parsed = _fill_strptime(parsed, plain_text, fmt)
     rest = parsed.isna()
     if rest.any():
         array = pa.array(text[rest], type=pa.string(), from_pandas=True)
@@ -1152,7 +1163,7 @@ def _fill_strptime(parsed: pd.Series, text: pd.Series, fmt: str) -> pd.Series:
     todo = parsed.isna()
     if not todo.any():
         return parsed
-    cells = pa.array(text[todo], type=pa.string())
+    cells = pa.array(text if todo.all() else text[todo], type=pa.string())
     values = pc.strptime(cells, format=fmt, unit="s", error_is_null=True)
     seconds = values.to_numpy(zero_copy_only=False).astype("datetime64[s]")
     seconds[_rolled_over(cells, values, fmt)] = np.datetime64("NaT")
