@@ -900,15 +900,27 @@ def _numbers_from_text(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     is_decimal = both | (once & ((after != 3) | ambiguous_decimal))
     grouped = single & (commas + dots > 1)
     valid &= ~grouped | _np(pc.match_substring_regex(body, r"^\d{1,3}([.,]\d{3})+$"), False)
-    comma_decimal = pc.replace_substring(pc.replace_substring(body, ".", ""), ",", ".")
-    dot_decimal = pc.replace_substring(body, ",", "")
-    grouping_only = pc.replace_substring_regex(body, "[.,]", "")
-    normalized = pc.if_else(
-        pa.array(is_decimal & last_is_comma),
-        comma_decimal,
-        pc.if_else(pa.array(is_decimal), dot_decimal, grouping_only),
+    # Three rewrites: decimal comma, decimal point, grouping only. A cell without separators reads the
+    # same under each, so when the cells with separators all need one rewrite, only that one runs.
+    comma_rows = is_decimal & last_is_comma
+    dot_rows = is_decimal & ~last_is_comma
+    grouping_rows = ~is_decimal & (has_comma | has_dot)
+    rewrites = (
+        (comma_rows, lambda: pc.replace_substring(pc.replace_substring(body, ".", ""), ",", ".")),
+        (dot_rows, lambda: pc.replace_substring(body, ",", "")),
+        (grouping_rows, lambda: pc.replace_substring_regex(body, "[.,]", "")),
     )
-    normalized = pc.if_else(pa.array(valid), normalized, pa.scalar(None, pa.string()))
+    needed = [rewrite for rows, rewrite in rewrites if rows.any()]
+    if len(needed) <= 1:
+        normalized = needed[0]() if needed else body
+    else:
+        normalized = pc.if_else(
+            pa.array(comma_rows),
+            rewrites[0][1](),
+            pc.if_else(pa.array(is_decimal), rewrites[1][1](), rewrites[2][1]()),
+        )
+    if not valid.all():
+        normalized = pc.if_else(pa.array(valid), normalized, pa.scalar(None, pa.string()))
     values = pd.Series(_cast_numbers(normalized), index=text.index)
     values = values.where(~negative, -values)
     return values.where(np.isfinite(values)), pd.Series(percent, index=text.index)
