@@ -868,7 +868,11 @@ def _numbers_from_text(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     """
     s = pa.array(text, type=pa.string(), from_pandas=True)
     s = _replace_where_found(s, _CURRENCY, "")
-    s = _replace_where_found(s, _SPACE_CHARS, "")
+    if pc.any(pc.match_substring_regex(s, _SPACE_CHARS)).as_py():
+        # the usual group separators by plain substring removal (a third of the regex's time), then any others
+        for space in ("\u00a0", " "):
+            s = pc.replace_substring(s, space, "")
+        s = _replace_where_found(s, _SPACE_CHARS, "")
     s = _replace_where_found(s, "[\u2212\u2013]", "-")
     percent = _np(pc.ends_with(s, "%"), False)
     s = pc.utf8_rtrim(s, characters="%")
