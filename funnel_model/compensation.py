@@ -34,8 +34,9 @@ Total pay is non-decreasing in won revenue when everything else is fixed
 freezes pay, and the shares of the bonus a plan may deduct add up to at most
 1, so a deduction of ``amount + share × variable`` capped at the variable
 part, or at the whole pay with ``from_base``, leaves the total
-non-decreasing). Hence quantiles of pay are pay at the quantiles of revenue,
-which :func:`pay_distribution` uses.
+non-decreasing). Hence, when the extras are fixed, quantiles of pay are pay
+at the quantiles of revenue, which :func:`pay_distribution` uses; random
+extras (new products, new clients) are drawn jointly with revenue there.
 
 The 20 % limit of the labour law applies to a month's pay: ``cut_share``
 compares a period's deductions with one month's pay.
@@ -1089,21 +1090,37 @@ def pay_distribution(
     close_by=None,
     quantiles: tuple[float, ...] = (0.1, 0.5, 0.9),
     columns: DealColumns = DealColumns(),
+    *,
+    draws: int = 20_000,
+    seed: int = 0,
 ) -> pd.DataFrame:
     """Next period's pay per seller (P10/P50/P90) from the seller's open deals.
 
-    Each seller's revenue S = Σ aᵢ·Bernoulli(pᵢ) over their open deals (pᵢ
-    from ``probabilities``) comes from :func:`funnel_model.forecast.revenue_distribution`. Total pay is a
-    non-decreasing function of S (module docstring), so its q-quantile is pay
-    at the q-quantile of S, exactly: no simulation is needed. The new-product
-    and new-client extras enter at their expected values (a constant shift),
-    and the condition results are held fixed (default: all met).
+    Each open deal i is won with probability pᵢ (``probabilities``),
+    independently. The seller's revenue S = Σ aᵢ·Bernoulli(pᵢ) comes from
+    :func:`funnel_model.forecast.revenue_distribution` (the ``revenue``
+    column, and ``p_threshold``/``p_target``). Pay depends on the same wins
+    through three numbers: S, the revenue from new products, and the number
+    of distinct new clients (segment "new") with at least one won deal (a
+    client with three open deals brings one bonus). The condition results
+    are held fixed (default: all met).
+
+    - When the plan pays no extra on the seller's open deals (no new-product
+      rate or no new-product deal, and no new-client bonus or no new-client
+      deal), total pay is a non-decreasing function of S (module
+      docstring), so its q-quantile is pay at the q-quantile of S, exactly.
+    - Otherwise the extras are random together with S: pay's quantiles come
+      from ``draws`` seeded joint draws of every deal's outcome (a Monte
+      Carlo; the quantile levels are off by about √(q(1 − q)/draws), 0.2
+      percentage points at P10 with the default).
 
     Parameters
     ----------
     plan : CompensationPlan
     deals : pandas.DataFrame
-        Canonical deal table; only open deals are used.
+        Canonical deal table; only open deals are used. ``product``,
+        ``segment`` and ``client_id`` are optional (without them there are
+        no new-product or new-client extras, and each deal is its own client).
     targets : mapping or Series seller → revenue target for the next period
     probabilities : pandas.Series
         Win probability of each open deal, on the deals' index: from
@@ -1119,12 +1136,17 @@ def pay_distribution(
     quantiles : tuple of float
         Probabilities of the quantiles reported.
     columns : DealColumns
+    draws : int
+        Joint draws per seller when the extras are random.
+    seed : int
+        Seed of the draws.
 
     Returns
     -------
     pandas.DataFrame
-        One row per seller and quantile: ``seller``, ``q``, ``revenue``,
-        ``attainment``, ``total``; plus ``p_threshold`` (P(S reaches the
+        One row per seller and quantile: ``seller``, ``q``, ``revenue`` (the
+        q-quantile of S), ``attainment`` (of that revenue), ``total`` (the
+        q-quantile of total pay); plus ``p_threshold`` (P(S reaches the
         threshold)) and ``p_target`` (P(S ≥ target)) per seller.
     """
     from funnel_model.forecast import revenue_distribution
@@ -1142,29 +1164,34 @@ def pay_distribution(
         raise ParameterError(
             "error.parameter", name="probabilities", rule="one per open deal", value=int(probs.isna().sum())
         )
-    amounts = open_deals[c.amount].fillna(0.0)
-    new_product = is_new_product(open_deals[c.product], plan) if c.product in open_deals else False
-    expected_new_revenue = (amounts * probs).where(new_product, 0.0)
-    expected_new_clients = probs.where(open_deals[c.segment] == "new", 0.0) if c.segment in open_deals else probs * 0
-    owner = open_deals[c.owner].astype(str)
+    v = plan.variable
+    amounts = open_deals[c.amount].fillna(0.0).to_numpy(dtype=float)
+    p = probs.to_numpy(dtype=float)
+    none = np.zeros(len(open_deals), dtype=bool)
+    new_product = is_new_product(open_deals[c.product], plan).to_numpy() if c.product in open_deals else none
+    new_client = (open_deals[c.segment] == "new").to_numpy(dtype=bool) if c.segment in open_deals else none
+    new_product = new_product & (v.new_product_rate > 0)
+    new_client = new_client & (v.new_client_bonus > 0)
+    client = _client_key(open_deals, c).to_numpy()
+    owner = open_deals[c.owner].astype(str).to_numpy()
     unmet = _unmet_table(conditions, targets.index)
     qs = np.asarray(quantiles, dtype=float)
     rows = []
     for i, seller in enumerate(targets.index):
-        mine = (owner == seller).to_numpy()
-        dist = revenue_distribution(amounts.to_numpy()[mine], probs.to_numpy()[mine])
+        mine = owner == seller
+        dist = revenue_distribution(amounts[mine], p[mine])
         revenue = np.array([dist.quantile(q) for q in qs], dtype=float)
         target = targets.iloc[i]
-        pay = total_pay(
-            plan,
-            revenue,
-            target,
-            new_revenue=expected_new_revenue.to_numpy()[mine].sum(),
-            new_clients=expected_new_clients.to_numpy()[mine].sum(),
-            unmet={k: v[i] for k, v in unmet.items()},
-            months=months,
-        )
-        threshold = plan.variable.threshold * target
+        unmet_i = {k: v_[i] for k, v_ in unmet.items()}
+        pay = total_pay(plan, revenue, target, unmet=unmet_i, months=months)
+        total = pay["total"]
+        if new_product[mine].any() or new_client[mine].any():
+            rng = np.random.default_rng([seed, i])
+            paid = _joint_pay_draws(
+                plan, rng, draws, amounts[mine], p[mine], new_product[mine], new_client[mine], client[mine]
+            )
+            total = np.quantile(paid(target, unmet_i, months), qs, method="inverted_cdf")
+        threshold = v.threshold * target
         rows.append(
             pd.DataFrame(
                 {
@@ -1172,7 +1199,7 @@ def pay_distribution(
                     "q": qs,
                     "revenue": revenue,
                     "attainment": pay["attainment"],
-                    "total": pay["total"],
+                    "total": total,
                     "p_threshold": float(dist.prob_at_least(threshold)) if threshold > 0 else 1.0,
                     "p_target": float(dist.prob_at_least(target)),
                 }
@@ -1181,6 +1208,34 @@ def pay_distribution(
     if not rows:
         return pd.DataFrame(columns=["seller", "q", "revenue", "attainment", "total", "p_threshold", "p_target"])
     return pd.concat(rows, ignore_index=True)
+
+
+def _client_key(deals: pd.DataFrame, c: DealColumns) -> pd.Series:
+    """Who a deal is for: its client id, or the deal itself when the client is unknown."""
+    deal = deals[c.deal_id].astype(str) if c.deal_id in deals else pd.Series(deals.index.astype(str), deals.index)
+    client = deals[c.client] if c.client in deals else pd.Series(pd.NA, index=deals.index)
+    return client.astype("str").where(client.notna(), "deal:" + deal)
+
+
+def _joint_pay_draws(plan, rng, draws, amounts, p, new_product, new_client, client, chunk=2000):
+    """Seeded joint draws of (revenue, new-product revenue, new clients won); returns pay(target, unmet, months)."""
+    codes = pd.factorize(client)[0]
+    # one column per new client: a client with several open deals is won once, whatever the number of wins
+    members = np.zeros((len(amounts), codes.max() + 1 if len(codes) else 0))
+    members[np.flatnonzero(new_client), codes[new_client]] = 1.0
+    revenue, new_revenue, new_clients = (np.empty(draws) for _ in range(3))
+    for s in range(0, draws, chunk):
+        wins = (rng.random((min(chunk, draws - s), len(amounts))) < p).astype(float)
+        revenue[s : s + len(wins)] = wins @ amounts
+        new_revenue[s : s + len(wins)] = wins @ np.where(new_product, amounts, 0.0)
+        new_clients[s : s + len(wins)] = ((wins @ members) > 0).sum(axis=1)
+
+    def paid(target, unmet, months):
+        return total_pay(
+            plan, revenue, target, new_revenue=new_revenue, new_clients=new_clients, unmet=unmet, months=months
+        )["total"]
+
+    return paid
 
 
 # --------------------------------------------------------------------------- company and law

@@ -26,7 +26,7 @@ import pandas as pd
 from funnel_model.config import FunnelConfig
 from funnel_model.errors import ParameterError
 from funnel_model.forecast import RevenueDistribution, revenue_distribution, uncertain_rates_distribution
-from funnel_model.geometry import DEFAULT_MIN_COUNT, beta_interval, deal_depth, funnel_geometry, stage_win_rates
+from funnel_model.geometry import DEFAULT_MIN_COUNT, deal_depth, funnel_geometry, rate_posterior, stage_win_rates
 from funnel_model.plan import reverse_funnel
 from funnel_model.schema import LOST, OPEN, SEGMENTS, WON
 from funnel_model.survival import CumulativeIncidence, aalen_johansen, revenue_by_month
@@ -149,16 +149,17 @@ def _slider_groups(funnels: list[str], funnel: pd.Series, segment: pd.Series, is
 def _segment_rates(
     funnel_rows: pd.DataFrame, counts: pd.DataFrame | None, min_count: int, level: float
 ) -> dict[str, np.ndarray]:
-    """Historical rates of one segment's deals in one funnel, completed with the funnel's rates where few closed.
+    """Historical rates of one segment's deals in one funnel, leaning on the funnel's rates where few closed.
 
     ``counts`` holds the segment's ``won``/``lost`` (and, when the geometry
     gives it, ``lost_unknown``) per stage; None: the group has no segment of
     its own and keeps the funnel's rates. Where the segment's closed deals
-    are all the funnel's, the funnel's figures stand as they are; where the
-    segment has at least ``min_count`` closed deals at a stage, its own rate;
-    below that the missing observations are filled with the funnel's rate,
-    (won + m·funnel rate) / (n + m) with m = ``min_count`` − n: the funnel's
-    rate when the segment has none, and continuous at n = ``min_count``.
+    are all the funnel's, the funnel's figures stand as they are. Otherwise
+    the segment's rate is the posterior of :func:`~funnel_model.geometry.rate_posterior`
+    centred on the funnel's rate, worth m = max(``min_count`` − n, 1) deals:
+    the funnel's rate when the segment has none, its own share once it has
+    many, and the interval is the same posterior's, so the rate always lies
+    inside it and the "rates uncertain" band draws from that posterior.
 
     A stage whose rate history cannot tell (``known`` False: lost deals
     without a loss stage, see :func:`~funnel_model.geometry.stage_win_rates`)
@@ -192,21 +193,18 @@ def _segment_rates(
     n = won + lost
     # a segment's counts never exceed its funnel's: equal means identical; an unknown stage stays the funnel's
     same = ((n == f_won + f_lost) & (known == f_known)) | ~known
-    missing = np.where(same, 0, np.clip(min_count - n, 0, None))
-    borrowed = missing > 0
-    low, high = beta_interval(won, lost, level)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        own = (won + missing * f_rate) / (n + missing)
+    borrowed = ~same & (n < min_count)
+    own = rate_posterior(won, lost, f_rate, level, weight=np.maximum(min_count - n, 1))
     out.update(
-        rate=np.where(same, f_rate, own),
-        low=np.where(same, out["low"], low),
-        high=np.where(same, out["high"], high),
+        rate=np.where(same, f_rate, own["rate"]),
+        low=np.where(same, out["low"], own["low"]),
+        high=np.where(same, out["high"], own["high"]),
         won=won,
         lost=lost,
         known=known,
         borrowed=borrowed,
-        beta_won=np.where(same, out["beta_won"], won + missing * f_rate),
-        beta_lost=np.where(same, out["beta_lost"], lost + missing * (1.0 - f_rate)),
+        beta_won=np.where(same, out["beta_won"], own["alpha"]),
+        beta_lost=np.where(same, out["beta_lost"], own["beta"]),
     )
     return out
 
@@ -444,24 +442,26 @@ def forecast_summary(dist: RevenueDistribution, plan: float) -> dict[str, float]
 
 
 def rate_uncertainty(inputs: ForecastInputs, *, seed: int = 0, draws: int = 4000) -> RevenueDistribution:
-    """Revenue when each stage's rate is drawn from its historical Beta.
+    """Revenue when each stage's rate is uncertain: drawn around the rate the baseline uses.
 
     One rate per row of ``inputs.stages`` (a funnel's stage, or a funnel ×
     segment's stage when the funnel is split by segment), shared by its
-    deals, drawn from Beta(1 + ``beta_won``, 1 + ``beta_lost``). Deals at
-    stages outside the config keep their own probability as a sure
-    expectation (they are few and have no history to draw from).
+    deals: Beta with mean ``rate`` (the baseline's rate, so the band is
+    centred where the baseline is; the configured probability when nothing
+    has closed) and the weight of the evidence behind it, ``beta_won`` +
+    ``beta_lost`` closed deals (see :func:`uncertain_rates_distribution`).
+    Deals at stages outside the config win with their own probability,
+    independently (they have no history to draw from).
     """
     deals = inputs.open_deals
-    known = deals["group"].to_numpy() >= 0
     own = deals["probability"].fillna(0.0).to_numpy(dtype=float)
-    sure = float((deals["amount"].to_numpy()[~known] * own[~known]).sum())
     return uncertain_rates_distribution(
-        deals["amount"].to_numpy()[known],
-        deals["group"].to_numpy()[known],
-        inputs.stages["beta_won"].to_numpy(),
-        inputs.stages["beta_lost"].to_numpy(),
-        sure=sure,
+        deals["amount"].to_numpy(),
+        deals["group"].to_numpy(),
+        inputs.stages["beta_won"].to_numpy(dtype=float),
+        inputs.stages["beta_lost"].to_numpy(dtype=float),
+        rates=inputs.stages["rate"].to_numpy(dtype=float),
+        fixed=np.clip(own, 0.0, 1.0),
         seed=seed,
         draws=draws,
     )

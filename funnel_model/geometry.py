@@ -168,8 +168,8 @@ def rate_posterior(won, lost, prior, level: float = 0.9, *, weight: float = PRIO
         Centre of the prior, a probability.
     level : float
         Mass of the interval.
-    weight : float
-        Deals the prior is worth, > 0.
+    weight : float or array_like
+        Deals the prior is worth, > 0 (per rate when an array).
 
     Returns
     -------
@@ -178,11 +178,12 @@ def rate_posterior(won, lost, prior, level: float = 0.9, *, weight: float = PRIO
         mean), ``low``, ``high``.
     """
     level = _check_level(level)
-    if isinstance(weight, bool) or not np.isfinite(float(weight)) or float(weight) <= 0:
+    w = np.asarray(weight, dtype=float) if not isinstance(weight, bool) else np.asarray(np.nan)
+    if not (np.all(np.isfinite(w)) and np.all(w > 0)):
         raise ParameterError("error.parameter", name="weight", rule="a number of deals > 0", value=weight)
     centre = np.clip(np.asarray(prior, dtype=float), _PRIOR_FLOOR, 1.0 - _PRIOR_FLOOR)
-    a = np.asarray(won, dtype=float) + float(weight) * centre
-    b = np.asarray(lost, dtype=float) + float(weight) * (1.0 - centre)
+    a = np.asarray(won, dtype=float) + w * centre
+    b = np.asarray(lost, dtype=float) + w * (1.0 - centre)
     mean = a / (a + b)
     tail = (1.0 - level) / 2.0
     below = stats.beta.cdf(mean, a, b)

@@ -6,13 +6,15 @@ CIF_won(t) = P(won by age t) and CIF_lost(t) alongside the all-cause survival
 S(t) = P(still open at age t). For an open deal of age a the chance to be won
 within the next t days is (CIF_won(a + t) − CIF_won(a)) / S(a).
 
-``revenue_by_month`` spreads the open pipeline's expected revenue over the
-coming calendar months with that timing, and adds the revenue of leads not
-yet in the pipeline at the historical inflow rate and conversion.
+``revenue_by_month`` spreads the open pipeline's revenue over the coming
+calendar months with that timing, and adds the revenue of leads not yet in
+the pipeline at the historical inflow rate and conversion; each month's band
+is a quantile band of that month's total.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -133,6 +135,8 @@ def revenue_by_month(
     won_sizes=None,
     band: tuple[float, float] = (0.1, 0.9),
     band_points: int = 2048,
+    draws: int = 20_000,
+    seed: int = 0,
 ) -> pd.DataFrame:
     """Expected revenue per coming calendar month, with a band.
 
@@ -141,6 +145,19 @@ def revenue_by_month(
     Aalen–Johansen win incidence that falls in month m (so that over all
     time its expected revenue is still a·p). What falls beyond the horizon
     or beyond the longest observed cycle is reported as month "later".
+
+    New leads are created evenly at ``inflow_per_month``; a lead created at
+    time c is won in month m with probability CIF_won(edge_{m+1} − c) −
+    CIF_won(edge_m − c), where a month before the lead's creation counts
+    nothing (so a win on the very day the lead was created, age 0, counts
+    in its creation month). The number of new-lead wins in a month is
+    Poisson, each of a size drawn from ``won_sizes``.
+
+    The month's band: its pipeline revenue is exactly the distribution of
+    Σ aᵢ·Bernoulli(pᵢw_m) (:func:`~funnel_model.forecast.revenue_distribution`);
+    the band of the month's total (pipeline plus new leads, independent) is
+    taken from ``draws`` seeded draws of that sum: quantiles of the total,
+    not sums of the parts' quantiles.
 
     Parameters
     ----------
@@ -158,19 +175,24 @@ def revenue_by_month(
         New deals created per month (historical average); with ``won_sizes``
         adds the revenue of leads not yet in the pipeline.
     won_sizes : array_like of float, optional
-        Won deal amounts; their mean is the new deals' expected size.
+        Won deal amounts: new-lead wins are drawn from them.
     band : (float, float)
         Quantiles of the band.
     band_points : int
-        Lattice size of each month's distribution.
+        Lattice size of each month's pipeline distribution.
+    draws : int
+        Seeded draws of each month's total.
+    seed : int
+        Seed of the draws.
 
     Returns
     -------
     DataFrame
         ``month`` (first day), ``pipeline`` (expected revenue of open deals),
-        ``pipeline_low``/``pipeline_high`` (band), ``new_leads`` (expected),
-        ``new_low``/``new_high``, ``total``; a last row with month NaT
-        holds the pipeline revenue beyond the horizon.
+        ``pipeline_low``/``pipeline_high`` (its band), ``new_leads``
+        (expected), ``new_low``/``new_high`` (its band), ``total`` (expected)
+        and ``total_low``/``total_high`` (band of the month's total); a last
+        row with month NaT holds the pipeline revenue beyond the horizon.
     """
     if months < 1:
         raise ParameterError("error.parameter", name="months", rule="≥ 1", value=months)
@@ -187,38 +209,59 @@ def revenue_by_month(
     share = np.where(remaining > 1e-12, np.diff(cw, axis=1) / np.where(remaining > 1e-12, remaining, 1.0), 0.0)
     # deals older than every observed close have no timing estimate: all of it goes to "later"
     later = 1.0 - share.sum(axis=1)
-    rows = []
     lo_q, hi_q = band
+    sizes = np.asarray(won_sizes if won_sizes is not None else [], dtype=float)
+    sizes = sizes[np.isfinite(sizes)]
+    wins = _new_lead_wins(cif, edges, as_of, inflow_per_month) if len(sizes) else np.zeros(months)
+    rng = np.random.default_rng(seed)
+    rows = []
     for m in range(months + 1):
         pm = p * (share[:, m] if m < months else later)
         # a coarse grid is plenty for a band drawn as an error bar
-        d = revenue_distribution(a, np.clip(pm, 0.0, 1.0), max_points=band_points)
+        d = revenue_distribution(a, np.clip(pm, 0.0, 1.0), max_points=band_points, exact_max_cells=16 * band_points)
         lo, hi = d.quantile([lo_q, hi_q])
-        rows.append((edges[m] if m < months else pd.NaT, d.mean, lo, hi))
-    out = pd.DataFrame(rows, columns=["month", "pipeline", "pipeline_low", "pipeline_high"])
+        lam = float(wins[m]) if m < months else 0.0
+        new = _compound_poisson(rng, lam, sizes, draws)
+        total = d.quantile(rng.random(draws)) + new
+        row = [d.mean, lo, hi, lam * (float(sizes.mean()) if len(sizes) else 0.0)]
+        row += list(np.quantile(new, band, method="inverted_cdf"))
+        row += list(np.quantile(total, band, method="inverted_cdf")) if lam > 0 else [lo, hi]
+        rows.append((edges[m] if m < months else pd.NaT, *row))
+    columns = ["month", "pipeline", "pipeline_low", "pipeline_high", "new_leads", "new_low", "new_high"]
+    out = pd.DataFrame(rows, columns=[*columns, "total_low", "total_high"])
     out["month"] = pd.to_datetime(out["month"]).dt.to_period("M").dt.to_timestamp()
-    out["new_leads"] = 0.0
-    out["new_low"] = 0.0
-    out["new_high"] = 0.0
-    sizes = np.asarray(won_sizes if won_sizes is not None else [], dtype=float)
-    sizes = sizes[np.isfinite(sizes)]
-    if inflow_per_month > 0 and len(sizes) and len(cif.times):
-        # leads created evenly over each coming month; a lead created at time c is won in month m
-        # with probability CIF_won(edge_{m+1} − c) − CIF_won(edge_m − c), averaged over c in its month
-        e_days = np.asarray((edges - as_of) / _DAY, dtype=float)
-        grid = np.linspace(0.0, 1.0, 9)[:-1] + 1 / 16  # midpoints of 8 slices of a month
-        mean_size, mean_sq = float(sizes.mean()), float((sizes**2).mean())
-        for m in range(months):
-            wins = 0.0
-            for c in range(m + 1):
-                starts = e_days[c] + grid * (e_days[c + 1] - e_days[c])
-                share_of_month = (e_days[c + 1] - e_days[c]) / 30.4375
-                won_in_m = cif.cif_won(np.maximum(e_days[m + 1] - starts, 0)) - cif.cif_won(
-                    np.maximum(e_days[m] - starts, 0)
-                )
-                wins += inflow_per_month * share_of_month * float(np.mean(won_in_m))
-            # compound Poisson: wins ~ Poisson, revenue variance = wins · E[size²]
-            mean, sd = wins * mean_size, float(np.sqrt(wins * mean_sq))
-            out.loc[m, ["new_leads", "new_low", "new_high"]] = [mean, max(mean - 1.2816 * sd, 0.0), mean + 1.2816 * sd]
     out["total"] = out["pipeline"] + out["new_leads"]
+    return out[[*columns, "total", "total_low", "total_high"]]
+
+
+def _new_lead_wins(cif: CumulativeIncidence, edges: pd.DatetimeIndex, as_of: pd.Timestamp, inflow: float):
+    """Expected wins of leads not yet created, per coming month."""
+    months = len(edges) - 1
+    out = np.zeros(months)
+    if inflow <= 0 or not len(cif.times):
+        return out
+    # leads created evenly over each coming month: 8 slices, each at its midpoint
+    e_days = np.asarray((edges - as_of) / _DAY, dtype=float)
+    grid = np.linspace(0.0, 1.0, 9)[:-1] + 1 / 16
+    for m in range(months):
+        for c in range(m + 1):
+            starts = e_days[c] + grid * (e_days[c + 1] - e_days[c])
+            share_of_month = (e_days[c + 1] - e_days[c]) / 30.4375
+            upper = cif.cif_won(e_days[m + 1] - starts)
+            # before its creation a lead has won nothing; CIF_won(0) holds the wins on the day of creation
+            lower = np.where(e_days[m] > starts, cif.cif_won(np.maximum(e_days[m] - starts, 0.0)), 0.0)
+            out[m] += inflow * share_of_month * float(np.mean(upper - lower))
     return out
+
+
+def _compound_poisson(rng: np.random.Generator, lam: float, sizes: np.ndarray, draws: int) -> np.ndarray:
+    """Draws of Σ of N ~ Poisson(``lam``) sizes resampled from ``sizes``."""
+    if lam <= 0 or not len(sizes):
+        return np.zeros(draws)
+    n = rng.poisson(lam, draws)
+    if n.sum() > 50 * draws:
+        # hundreds of wins a month: the sum is normal to well within the band's own noise
+        mean, var = lam * sizes.mean(), lam * float((sizes**2).mean())
+        return np.maximum(rng.normal(mean, math.sqrt(var), draws), 0.0)
+    picked = rng.choice(sizes, int(n.sum()))
+    return np.bincount(np.repeat(np.arange(draws), n), weights=picked, minlength=draws)

@@ -261,9 +261,9 @@ def _months(inputs: ForecastInputs, p: np.ndarray) -> None:
     later = months["month"].isna()
     shown = months[~later].copy()
     shown["month"] = shown["month"].dt.strftime("%Y-%m")
-    # band of the total: the pipeline's P10–P90 shifted by the new leads' expectation
-    shown["low"] = shown["pipeline_low"] + shown["new_low"]
-    shown["high"] = shown["pipeline_high"] + shown["new_high"]
+    # band of the month's total: quantiles of pipeline plus new leads, not sums of the parts' quantiles
+    shown["low"] = shown["total_low"]
+    shown["high"] = shown["total_high"]
     labels = {
         "month": tr("forecast.axis.month"),
         "revenue": tr("forecast.axis.revenue"),

@@ -2,6 +2,8 @@
 
 Thin: every number comes from funnel_model; this file filters, lays out and
 translates. The computation of one filter choice is cached per session.
+With ``?presenter=1`` it shows one funnel per screen in large type, next and
+previous, the screen kept in the URL (``?section=2``).
 """
 
 from __future__ import annotations
@@ -31,6 +33,17 @@ BAR_HEIGHT = 56  # pixels per funnel stage: its name and numbers on white above 
 COMPARE_HEIGHT = 340  # the shapes chart (its legend is beside it)
 CALIBRATION_HEIGHT = 400  # stated against observed, legend not included
 TITLE_HEIGHT = 50  # the panel's title and subtitle, so the stages keep their BAR_HEIGHT
+ROOM_FONT_SIZE = 26  # presenter mode: stage names and numbers legible from the back of a room
+ROOM_BAR_HEIGHT = 100
+SECTION_KEY = "funnels.section"
+# Constant CSS only: never any user text in here.
+ROOM_CSS = """<style>
+section[data-testid="stSidebar"],
+[data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"] { display: none !important; }
+[data-testid="stMarkdownContainer"] p { font-size: 1.6rem; }
+[data-testid="stCaptionContainer"] p { font-size: 1.3rem !important; }
+</style>"""
 
 
 @st.cache_data(scope="session", show_spinner=False, max_entries=16)
@@ -467,19 +480,85 @@ def _show_calibration(result: FunnelViews, min_count: int) -> None:
         )
 
 
+def _presenter() -> bool:
+    return st.query_params.get("presenter", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _turn(step: int, total: int) -> None:
+    st.session_state[SECTION_KEY] = min(max(st.session_state[SECTION_KEY] + step, 1), total)
+
+
+def _show_room(result: FunnelViews, deals: pd.DataFrame, basis: str, measure: str) -> None:
+    """Presenter mode: one funnel per screen in large type, its headline above, next and previous."""
+    panels = _panels(result.geometry)
+    if not panels:
+        return
+    if SECTION_KEY not in st.session_state:  # first run: the link's place, unreadable or out of range reads as 1
+        raw = st.query_params.get("section", "1")
+        st.session_state[SECTION_KEY] = int(raw) if raw.isdigit() else 1
+    at = min(max(st.session_state[SECTION_KEY], 1), len(panels))
+    st.session_state[SECTION_KEY] = at
+    st.query_params["section"] = str(at)
+    back, where, forward = st.columns([1, 4, 1], vertical_alignment="center")
+    back.button(
+        tr("funnels.previous"),
+        on_click=_turn,
+        args=(-1, len(panels)),
+        disabled=at <= 1,
+        key="funnels.previous",
+        width="stretch",
+    )
+    segment, title, rows = panels[at - 1]
+    where.markdown(tr("funnels.where", at=at, total=len(panels), title=title), text_alignment="center")
+    forward.button(
+        tr("funnels.next"),
+        on_click=_turn,
+        args=(1, len(panels)),
+        disabled=at >= len(panels),
+        key="funnels.next",
+        width="stretch",
+    )
+    st.markdown(f"#### {headlines.lines(result, deals, [panels[at - 1]])[0]}")
+    labels = {
+        k: tr(f"funnels.label.{k}") for k in ("stage", "reached", "amount", "from_previous", "from_first", "open")
+    }
+    pipeline = _pipeline(segment, rows["funnel"].iloc[0])
+    chart = funnel_panel(
+        _segment_name(segment),
+        rows,
+        subtitle=pipeline,
+        measure=measure,
+        basis=basis,
+        labels=labels,
+        lang=lang(),
+        colour=at - 1,
+        stage_height=ROOM_BAR_HEIGHT,
+        font_size=ROOM_FONT_SIZE,
+    )
+    st.altair_chart(chart, width="stretch", height=ROOM_BAR_HEIGHT * len(rows) + 2 * TITLE_HEIGHT, key="funnels.room")
+    st.caption(tr("funnels.chart_caption", basis=tr(f"funnels.basis.{basis}")))
+
+
 st.title(tr("page.funnels"))
+presenter = _presenter()
+if presenter:
+    st.html(ROOM_CSS)
 with guarded():
     dataset = data.current()
     deals = dataset.deals
     if not len(deals):
         st.info(tr("funnels.no_deals"))
         st.stop()
-    funnel, seller, period, basis, measure, min_count = _show_filters(deals, dataset.config)
+    with st.expander(tr("funnels.filters")) if presenter else st.container():
+        funnel, seller, period, basis, measure, min_count = _show_filters(deals, dataset.config)
     result = compute(deals, dataset.history, dataset.config.to_json(), funnel, seller, period, min_count)
     if not result.deals:
         st.info(tr("funnels.no_deals"))
         if result.undated_excluded:
             st.info(tr("funnels.undated_excluded", n=_n(result.undated_excluded)))
+        st.stop()
+    if presenter:
+        _show_room(result, deals, basis, measure)
         st.stop()
     headlines.show(result, deals, _panels(result.geometry))
     _show_semantics(result)

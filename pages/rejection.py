@@ -2,12 +2,14 @@
 
 Few big numbers with a sentence each, made to be projected. Every setting
 lives in the URL too, so a trainer can send the exact view as a link; the
-presenter mode hides the sidebar and the controls a room does not need.
+presenter mode hides the sidebar and the controls a room does not need, sets
+the type large and shows one section per screen, with next and previous.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -40,9 +42,10 @@ PRESENTER_CSS = """<style>
 section[data-testid="stSidebar"],
 [data-testid="stSidebarCollapsedControl"],
 [data-testid="stExpandSidebarButton"] { display: none !important; }
-[data-testid="stMetricValue"] { font-size: 4rem !important; }
-[data-testid="stMetricLabel"] p { font-size: 1.3rem !important; }
-[data-testid="stCaptionContainer"] p { font-size: 1.2rem !important; }
+[data-testid="stMarkdownContainer"] p { font-size: 1.4rem; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] p { font-size: 4.5rem !important; line-height: 1.15; }
+[data-testid="stMetricLabel"] p { font-size: 1.6rem !important; }
+[data-testid="stCaptionContainer"] p { font-size: 1.5rem !important; }
 </style>"""
 
 
@@ -109,6 +112,8 @@ SETTINGS = (
     Setting("rejection.sellers", "sellers", "int", 5, 1, 10),
     Setting("rejection.seed", "seed", "int", 1, 0, 2**31 - 1),
     Setting("rejection.names", "names", "flag", False),
+    # presenter mode's screen, 1-based; capped at the number of sections by load_settings
+    Setting("rejection.section", "section", "int", 1, 1),
 )
 BY_KEY = {s.key: s for s in SETTINGS}
 
@@ -134,6 +139,7 @@ def load_settings() -> None:
     for who in ("a", "b"):
         wins, n = f"rejection.wins_{who}", f"rejection.n_{who}"
         st.session_state[wins] = min(st.session_state[wins], st.session_state[n])
+    st.session_state["rejection.section"] = min(st.session_state["rejection.section"], len(SECTIONS))
 
 
 def save_settings() -> None:
@@ -147,6 +153,11 @@ def save_settings() -> None:
 
 def new_month() -> None:
     st.session_state["rejection.seed"] = int(value("rejection.seed")) + 1
+
+
+def turn(step: int) -> None:
+    """Presenter mode: go ``step`` sections forward (negative: back), staying within the sections."""
+    st.session_state["rejection.section"] = min(max(int(value("rejection.section")) + step, 1), len(SECTIONS))
 
 
 # ------------------------------------------------------------------ formatting
@@ -196,21 +207,16 @@ def seller_table(deals: pd.DataFrame, min_attempts: int) -> pd.DataFrame:
     return rj.seller_streaks(deals, min_attempts=min_attempts)
 
 
-# ------------------------------------------------------------------------ page
+# ---------------------------------------------------------------------- sections
+# Each section draws itself from the rate, the attempts and the mode; presenter mode shows one per screen.
 
-head, toggle = st.columns([4, 1], vertical_alignment="bottom")
-head.title(tr("page.rejection"))
 
-with guarded():
-    load_settings()  # reads the URL, which anyone can edit
-    presenter = toggle.toggle(tr("rejection.presenter"), key="rejection.presenter")
-    st.html(PRESENTER_CSS if presenter else BASE_CSS)
-    left, right = st.columns(2)
-    p = left.slider(tr("rejection.p"), min_value=0.01, max_value=0.9, step=0.01, format="percent", key="rejection.p")
-    n = right.slider(tr("rejection.n"), min_value=5, max_value=500, step=1, key="rejection.n")
-    st.markdown(f"#### {tr('rejection.intro', p=fmt.percent(p, lang(), 0), rejections=short(10 * (1 - p)))}")
+def font(presenter: bool) -> int:
+    """Chart label size: large for a room."""
+    return charts.ROOM_FONT_SIZE if presenter else charts.FONT_SIZE
 
-    # ----------------------------------------------------- attempts to a deal
+
+def attempts_section(p: float, n: int, presenter: bool) -> None:
     st.header(tr("rejection.attempts.header"))
     per_deal = rj.attempts_per_deal(p)
     none_in_n = rj.prob_no_deal(p, n)
@@ -239,13 +245,15 @@ with guarded():
             y_title=tr("rejection.chart.first_deal_here"),
             inside_label=tr("rejection.chart.within", k=needed),
             outside_label=tr("rejection.chart.later"),
+            font_size=font(presenter),
         ),
         width="stretch",
         name="rejection_first_deal",
         title=tr("rejection.attempts.header"),
     )
 
-    # ------------------------------------------------------ rejection streaks
+
+def streak_section(p: float, n: int, presenter: bool) -> None:
     st.header(tr("rejection.streak.header"))
     pmf = rj.longest_streak_pmf(n, p)
     expected = rj.expected_longest_streak(n, p)
@@ -274,13 +282,15 @@ with guarded():
             at_least_label=tr("rejection.chart.at_least", k=k),
             below_label=tr("rejection.chart.below", k=k),
             expected_label=tr("rejection.chart.expected", value=fmt.number(expected, lang(), 1)),
+            font_size=font(presenter),
         ),
         width="stretch",
         name="rejection_streaks",
         title=tr("rejection.streak.header"),
     )
 
-    # ------------------------------------------------------ value of a contact
+
+def contact_section(p: float, n: int, presenter: bool) -> None:
     st.header(tr("rejection.contact.header"))
     if not presenter:
         st.number_input(tr("rejection.value"), min_value=0.0, step=10_000.0, format="%.0f", key="rejection.value")
@@ -314,7 +324,8 @@ with guarded():
                 tr("rejection.pay.sentence", value=money(per_contact * pay_rate)),
             )
 
-    # ---------------------------------------------------------- luck or skill
+
+def luck_section(p: float, n: int, presenter: bool) -> None:
     st.header(tr("rejection.ab.header"))
     if not presenter:
         c1, c2, c3, c4 = st.columns(4)
@@ -338,39 +349,41 @@ with guarded():
     wins_b, n_b = int(value("rejection.wins_b")), int(value("rejection.n_b"))
     if wins_a > n_a or wins_b > n_b:
         st.warning(tr("rejection.ab.wins_over_n"))
-    else:
-        ab = rj.compare_sellers(wins_a, n_a, wins_b, n_b)
-        record_a = tr("rejection.ab.record", wins=wins_a, n=n_a)
-        record_b = tr("rejection.ab.record", wins=wins_b, n=n_b)
-        more = fmt.number(ab.more_attempts, lang()) if ab.more_attempts is not None else "—"
-        verdict = tr(f"rejection.ab.verdict.{ab.verdict}", a=record_a, b=record_b, more=more)
-        # the one sentence the room must read: as a heading inside the box (numbers only, no user text)
-        box = st.info if ab.verdict == "not_enough" else st.warning if "suggestive" in ab.verdict else st.success
-        box(f"#### {verdict}")
-        # two rows of two: in four narrow columns an interval such as "+0.01 … +20" is cut short
-        c1, c2, c3, c4 = [c for _ in range(2) for c in st.columns(2)]
-        with c1:
-            big_number(tr("rejection.ab.prob"), fmt.chance(ab.prob_a_better, lang()), tr("rejection.ab.prob.sentence"))
-        with c2:
-            interval = f"{points(ab.diff_low)} … {points(ab.diff_high)}"
-            big_number(tr("rejection.ab.interval"), interval, tr("rejection.ab.interval.sentence"))
-        with c3:
-            big_number(tr("rejection.ab.test"), fmt.number(ab.p_value, lang(), 2), tr("rejection.ab.test.sentence"))
-        with c4:
-            if ab.attempts_needed is None:
-                big_number(tr("rejection.ab.needed"), "—", tr("rejection.ab.needed.equal"))
-            else:
-                big_number(
-                    tr("rejection.ab.needed"),
-                    fmt.number(ab.attempts_needed, lang()),
-                    tr(
-                        "rejection.ab.needed.sentence",
-                        a=fmt.percent(ab.rate_a, lang(), 0),
-                        b=fmt.percent(ab.rate_b, lang(), 0),
-                    ),
-                )
+        return
+    ab = rj.compare_sellers(wins_a, n_a, wins_b, n_b)
+    record_a = tr("rejection.ab.record", wins=wins_a, n=n_a)
+    record_b = tr("rejection.ab.record", wins=wins_b, n=n_b)
+    more = fmt.number(ab.more_attempts, lang()) if ab.more_attempts is not None else "—"
+    verdict = tr(f"rejection.ab.verdict.{ab.verdict}", a=record_a, b=record_b, more=more)
+    # the one sentence the room must read: as a heading inside the box (numbers only, no user text)
+    box = st.info if ab.verdict == "not_enough" else st.warning if "suggestive" in ab.verdict else st.success
+    box(f"#### {verdict}")
+    # plain words on screen; the tests behind them in the expander
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        big_number(tr("rejection.ab.prob"), fmt.chance(ab.prob_a_better, lang()), tr("rejection.ab.prob.sentence"))
+    with c2:
+        interval = f"{points(ab.diff_low)} … {points(ab.diff_high)}"
+        big_number(tr("rejection.ab.interval"), interval, tr("rejection.ab.interval.sentence"))
+    with c3:
+        if ab.attempts_needed is None:
+            big_number(tr("rejection.ab.needed"), "—", tr("rejection.ab.needed.equal"))
+        else:
+            big_number(
+                tr("rejection.ab.needed"),
+                fmt.number(ab.attempts_needed, lang()),
+                tr(
+                    "rejection.ab.needed.sentence",
+                    a=fmt.percent(ab.rate_a, lang(), 0),
+                    b=fmt.percent(ab.rate_b, lang(), 0),
+                ),
+            )
+    with st.expander(tr("rejection.how")):
+        big_number(tr("rejection.ab.test"), fmt.number(ab.p_value, lang(), 2), tr("rejection.ab.test.sentence"))
+        st.markdown(tr("rejection.ab.method"))
 
-    # ------------------------------------------------------ a simulated month
+
+def month_section(p: float, n: int, presenter: bool) -> None:
     st.header(tr("rejection.month.header"))
     c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
     if not presenter:
@@ -390,14 +403,15 @@ with guarded():
             deal_label=tr("rejection.month.deal"),
             rejection_label=tr("rejection.month.rejection"),
             x_title=tr("rejection.chart.attempt"),
+            font_size=font(presenter),
         ),
         width="stretch",
         name="rejection_month",
         title=tr("rejection.month.header"),
     )
-    save_settings()
 
-    # ---------------------------------------------------- sellers in the data
+
+def data_section(p: float, n: int, presenter: bool) -> None:
     st.header(tr("rejection.data.header"))
     deals = data.current().deals
     table = seller_table(deals, MIN_SELLER_ATTEMPTS)
@@ -409,71 +423,133 @@ with guarded():
     to_real = dict(zip(table["owner"], real_names, strict=True))
     if table.empty:
         st.info(tr("rejection.data.none", min=MIN_SELLER_ATTEMPTS))
-    else:
-        long_runs = int((table["flag"] == "long").sum())
-        short_runs = int((table["flag"] == "short").sum())
-        st.markdown(f"#### {tr('rejection.data.summary', long=long_runs, short=short_runs, total=len(table))}")
-        st.caption(tr("rejection.data.explain"))
-        show_chart(
-            charts.sellers_chart(
-                table,
-                x_title=tr("rejection.data.axis"),
-                range_label=tr("rejection.data.range"),
-                observed_label=tr("rejection.data.observed"),
-                flag_labels={f: tr(f"rejection.data.flag.{f}") for f in ("long", "typical", "short")},
-            ),
-            width="stretch",
-            name="rejection_sellers",
-            title=tr("rejection.data.header"),
+        return
+    long_runs = int((table["flag"] == "long").sum())
+    short_runs = int((table["flag"] == "short").sum())
+    st.markdown(f"#### {tr('rejection.data.summary', long=long_runs, short=short_runs, total=len(table))}")
+    st.caption(tr("rejection.data.explain"))
+    show_chart(
+        charts.sellers_chart(
+            table,
+            x_title=tr("rejection.data.axis"),
+            range_label=tr("rejection.data.range"),
+            observed_label=tr("rejection.data.observed"),
+            flag_labels={f: tr(f"rejection.data.flag.{f}") for f in ("long", "typical", "short")},
+            font_size=font(presenter),
+        ),
+        width="stretch",
+        name="rejection_sellers",
+        title=tr("rejection.data.header"),
+    )
+    if not presenter:
+        shown_table = pd.DataFrame(
+            {
+                tr("rejection.data.col.owner"): table["owner"],
+                tr("rejection.data.col.attempts"): table["attempts"],
+                tr("rejection.data.col.wins"): table["wins"],
+                tr("rejection.data.col.rate"): table["rate"],
+                tr("rejection.data.col.run"): table["longest_run"],
+                tr("rejection.data.col.range"): table["low"].astype(str) + "–" + table["high"].astype(str),
+                tr("rejection.data.col.p"): table["p_at_least"],
+                tr("rejection.data.col.flag"): table["flag"].map(lambda f: tr(f"rejection.data.flag.{f}")),
+            }
         )
-        if not presenter:
-            shown_table = pd.DataFrame(
-                {
-                    tr("rejection.data.col.owner"): table["owner"],
-                    tr("rejection.data.col.attempts"): table["attempts"],
-                    tr("rejection.data.col.wins"): table["wins"],
-                    tr("rejection.data.col.rate"): table["rate"],
-                    tr("rejection.data.col.run"): table["longest_run"],
-                    tr("rejection.data.col.range"): table["low"].astype(str) + "–" + table["high"].astype(str),
-                    tr("rejection.data.col.p"): table["p_at_least"],
-                    tr("rejection.data.col.flag"): table["flag"].map(lambda f: tr(f"rejection.data.flag.{f}")),
-                }
-            )
-            show_table(
-                shown_table,
-                counts=[tr(f"rejection.data.col.{c}") for c in ("attempts", "wins", "run")],
-                shares=[tr("rejection.data.col.rate"), tr("rejection.data.col.p")],
-                hide_index=True,
-                width="stretch",
-            )
+        show_table(
+            shown_table,
+            counts=[tr(f"rejection.data.col.{c}") for c in ("attempts", "wins", "run")],
+            shares=[tr("rejection.data.col.rate"), tr("rejection.data.col.p")],
+            hide_index=True,
+            width="stretch",
+        )
 
-        # one seller's real record, deal by deal, the longest losing run marked
-        st.subheader(tr("rejection.data.sequence"))
-        seller = st.selectbox(tr("rejection.data.seller"), table["owner"], key="rejection.seller")
-        facts = table.set_index("owner").loc[seller]
-        outcomes = seller_outcomes(deals)[to_real[seller]]
-        st.caption(
-            tr(
-                "rejection.data.sequence.sentence",
-                wins=int(facts["wins"]),
-                attempts=int(facts["attempts"]),
-                rate=fmt.percent(facts["rate"], lang(), 0),
-                run=int(facts["longest_run"]),
-                low=int(facts["low"]),
-                high=int(facts["high"]),
-                share=chance(facts["p_at_least"]),
-            )
+    # one seller's real record, deal by deal, the longest losing run marked
+    st.subheader(tr("rejection.data.sequence"))
+    seller = st.selectbox(tr("rejection.data.seller"), table["owner"], key="rejection.seller")
+    facts = table.set_index("owner").loc[seller]
+    outcomes = seller_outcomes(deals)[to_real[seller]]
+    st.caption(
+        tr(
+            "rejection.data.sequence.sentence",
+            wins=int(facts["wins"]),
+            attempts=int(facts["attempts"]),
+            rate=fmt.percent(facts["rate"], lang(), 0),
+            run=int(facts["longest_run"]),
+            low=int(facts["low"]),
+            high=int(facts["high"]),
+            share=chance(facts["p_at_least"]),
         )
-        show_chart(
-            charts.sequence_strip(
-                outcomes,
-                rj.longest_run_span(outcomes),
-                deal_label=tr("rejection.data.won"),
-                rejection_label=tr("rejection.data.lost"),
-                longest_label=tr("rejection.data.longest"),
-                x_title=tr("rejection.data.position"),
-            ),
-            width="stretch",
-            name="rejection_sequence",
-            title=tr("rejection.data.sequence"),
-        )
+    )
+    show_chart(
+        charts.sequence_strip(
+            outcomes,
+            rj.longest_run_span(outcomes),
+            deal_label=tr("rejection.data.won"),
+            rejection_label=tr("rejection.data.lost"),
+            longest_label=tr("rejection.data.longest"),
+            x_title=tr("rejection.data.position"),
+            font_size=font(presenter),
+        ),
+        width="stretch",
+        name="rejection_sequence",
+        title=tr("rejection.data.sequence"),
+    )
+
+
+@dataclass(frozen=True)
+class Section:
+    """One screen of presenter mode: its title's message key and the function that draws it."""
+
+    title: str
+    draw: Callable[[float, int, bool], None]
+
+
+SECTIONS = (
+    Section("rejection.attempts.header", attempts_section),
+    Section("rejection.streak.header", streak_section),
+    Section("rejection.contact.header", contact_section),
+    Section("rejection.ab.header", luck_section),
+    Section("rejection.month.header", month_section),
+    Section("rejection.data.header", data_section),  # last: it reads the data, which can fail
+)
+
+
+def presenter_nav(at: int) -> None:
+    """Previous and next, with where the room is: "2 / 6 · Runs of rejections"."""
+    back, where, forward = st.columns([1, 4, 1], vertical_alignment="center")
+    back.button(
+        tr("rejection.previous"), on_click=turn, args=(-1,), disabled=at <= 1, key="rejection.previous", width="stretch"
+    )
+    where.markdown(
+        tr("rejection.where", at=at, total=len(SECTIONS), title=tr(SECTIONS[at - 1].title)), text_alignment="center"
+    )
+    forward.button(
+        tr("rejection.next"),
+        on_click=turn,
+        args=(1,),
+        disabled=at >= len(SECTIONS),
+        key="rejection.next",
+        width="stretch",
+    )
+
+
+# ------------------------------------------------------------------------ page
+
+head, toggle = st.columns([4, 1], vertical_alignment="bottom")
+head.title(tr("page.rejection"))
+
+with guarded():
+    load_settings()  # reads the URL, which anyone can edit
+    save_settings()  # before any section draws: one that fails still leaves the link whole
+    presenter = toggle.toggle(tr("rejection.presenter"), key="rejection.presenter")
+    st.html(PRESENTER_CSS if presenter else BASE_CSS)
+    left, right = st.columns(2)
+    p = left.slider(tr("rejection.p"), min_value=0.01, max_value=0.9, step=0.01, format="percent", key="rejection.p")
+    n = right.slider(tr("rejection.n"), min_value=5, max_value=500, step=1, key="rejection.n")
+    st.markdown(f"#### {tr('rejection.intro', p=fmt.percent(p, lang(), 0), rejections=short(10 * (1 - p)))}")
+    if presenter:
+        at = int(value("rejection.section"))
+        presenter_nav(at)
+        SECTIONS[at - 1].draw(p, n, presenter)
+    else:
+        for section in SECTIONS:
+            section.draw(p, n, presenter)

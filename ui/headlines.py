@@ -15,7 +15,7 @@ from funnel_model.funnel_views import FunnelViews
 from funnel_model.period import recent_change
 from ui.i18n import lang, tr
 
-__all__ = ["FALLING", "WINDOW_DAYS", "show"]
+__all__ = ["FALLING", "WINDOW_DAYS", "lines", "show"]
 
 WINDOW_DAYS = 90
 FALLING = -0.05  # a drop of 5 percentage points or more reads as "falling"
@@ -61,18 +61,23 @@ def sentence(title: str, change: pd.Series | None, bottleneck: pd.Series | None,
     return f"{text} {todo}"
 
 
+def lines(result: FunnelViews, deals: pd.DataFrame, panels: list, days: int = WINDOW_DAYS) -> list[str]:
+    """The headline sentence of each funnel panel ((segment, title, rows) in page order)."""
+    changes = recent_change(deals, days=days)
+    found = []
+    for segment, title, rows in panels:
+        funnel = rows["funnel"].iloc[0]
+        c = _same(changes, funnel, segment) if len(changes) else changes
+        b = _same(result.bottlenecks, funnel, segment) if len(result.bottlenecks) else result.bottlenecks
+        found.append(sentence(title, c.iloc[0] if len(c) else None, b.iloc[0] if len(b) else None, days))
+    return found
+
+
 def show(result: FunnelViews, deals: pd.DataFrame, panels: list, days: int = WINDOW_DAYS) -> None:
     """One line per funnel panel ((segment, title, rows) in page order) and the method."""
     if not panels:
         return
     st.subheader(tr("headline.title"))
-    changes = recent_change(deals, days=days)
-    lines = []
-    for segment, title, rows in panels:
-        funnel = rows["funnel"].iloc[0]
-        c = _same(changes, funnel, segment) if len(changes) else changes
-        b = _same(result.bottlenecks, funnel, segment) if len(result.bottlenecks) else result.bottlenecks
-        lines.append(sentence(title, c.iloc[0] if len(c) else None, b.iloc[0] if len(b) else None, days))
-    st.markdown("\n".join(f"- {line}" for line in lines))
+    st.markdown("\n".join(f"- {line}" for line in lines(result, deals, panels, days)))
     with st.expander(tr("period.how")):
         st.markdown(tr("headline.how"))

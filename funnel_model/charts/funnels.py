@@ -38,6 +38,7 @@ def funnel_panel(
     colour: int = 0,
     width: int | str = "container",
     stage_height: int = 56,
+    font_size: int = 12,
 ) -> alt.LayerChart:
     """One real funnel: centred bars narrowing stage by stage.
 
@@ -68,6 +69,10 @@ def funnel_panel(
         Index into the palette, so side-by-side funnels differ.
     width : int or "container"
         Pixels, or the width of the element it is shown in.
+    stage_height : int, default 56
+        Pixels per stage.
+    font_size : int, default 12
+        Size of the stage names and numbers (the title a little larger); larger in presenter mode.
     """
     rows = rows.sort_values("order")
     lower = rows["lower_bound"].to_numpy(dtype=bool) if "lower_bound" in rows else np.zeros(len(rows), dtype=bool)
@@ -129,13 +134,19 @@ def funnel_panel(
     )
     # both lines sit just above their own bar, whatever height the chart gets
     over_bar = alt.Y("bar_top:Q", scale=y_scale, axis=None)
-    names = base.mark_text(fontSize=12, fontWeight="bold", color="#1a1a1a", baseline="bottom", dy=-17).encode(
-        x=alt.datum(0), y=over_bar, text="stage:N", tooltip=tooltip
-    )
-    numbers = base.mark_text(fontSize=12, color="#333333", baseline="bottom", dy=-3).encode(
+    names = base.mark_text(
+        fontSize=font_size, fontWeight="bold", color="#1a1a1a", baseline="bottom", dy=-(font_size + 5)
+    ).encode(x=alt.datum(0), y=over_bar, text="stage:N", tooltip=tooltip)
+    numbers = base.mark_text(fontSize=font_size, color="#333333", baseline="bottom", dy=-3).encode(
         x=alt.datum(0), y=over_bar, text="label:N", tooltip=tooltip
     )
-    heading = alt.TitleParams(title, subtitle=subtitle or "", anchor="middle")
+    heading = alt.TitleParams(
+        title,
+        subtitle=subtitle or "",
+        anchor="middle",
+        fontSize=round(font_size * 13 / 12),  # Vega-Lite's 13 beside the default 12
+        subtitleFontSize=round(font_size * 11 / 12),
+    )
     return alt.layer(bars, names, numbers).properties(
         title=heading, width=width, height=max(stage_height * len(data), stage_height)
     )

@@ -12,7 +12,9 @@ import pandas as pd
 
 __all__ = [
     "DEAL_COLOR",
+    "FONT_SIZE",
     "REJECTION_COLOR",
+    "ROOM_FONT_SIZE",
     "attempts_chart",
     "month_strip",
     "sellers_chart",
@@ -25,15 +27,28 @@ REJECTION_COLOR = "#c9ccd1"
 ACCENT = "#d84315"
 MUTED = "#90a4ae"
 FONT_SIZE = 16
+ROOM_FONT_SIZE = 28  # presenter mode: axis labels legible from the back of a room on a 1920×1080 screen
 # Streamlit fits the whole chart (axes and legend included) into its height,
 # so row charts add this much room for them on top of the rows themselves.
 AXES_AND_LEGEND = 130
 
 
-def _big(chart: alt.Chart) -> alt.Chart:
-    return chart.configure_axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE).configure_legend(
-        labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, orient="bottom", labelLimit=500
+def _big(chart: alt.Chart, font_size: int) -> alt.Chart:
+    return chart.configure_axis(labelFontSize=font_size, titleFontSize=font_size).configure_legend(
+        labelFontSize=font_size,
+        titleFontSize=font_size,
+        orient="bottom",
+        labelLimit=500,
+        symbolSize=100 * (font_size / FONT_SIZE) ** 2,
     )
+
+
+def _grown(size: int, font_size: int) -> int:
+    """A height in pixels grown with the font (by half its growth), so larger labels do not squeeze the marks.
+
+    Half, not all: a presenter's chart must still fit a 1080-pixel screen under its headline numbers.
+    """
+    return round(size * max(1.0, (1 + font_size / FONT_SIZE) / 2))
 
 
 def attempts_chart(
@@ -44,6 +59,7 @@ def attempts_chart(
     y_title: str,
     inside_label: str,
     outside_label: str,
+    font_size: int = FONT_SIZE,
 ) -> alt.Chart:
     """Bars of P(first deal at attempt k), the first ``within`` attempts highlighted.
 
@@ -58,6 +74,8 @@ def attempts_chart(
         Axis titles.
     inside_label, outside_label : str
         Legend labels of the highlighted and the other bars.
+    font_size : int, default FONT_SIZE
+        Size of axis, legend and mark labels; :data:`ROOM_FONT_SIZE` in presenter mode.
     """
     data = distribution.assign(
         part=np.where(distribution["attempt"] <= within, inside_label, outside_label),
@@ -78,9 +96,8 @@ def attempts_chart(
                 alt.Tooltip("probability:Q", title=y_title, format=".1%"),
             ],
         )
-        .properties(height=360)
     )
-    return _big(bars)
+    return _big(bars.properties(height=_grown(360, font_size)), font_size)
 
 
 def _tick_values(count: int) -> list[int]:
@@ -98,6 +115,7 @@ def streak_chart(
     at_least_label: str,
     below_label: str,
     expected_label: str,
+    font_size: int = FONT_SIZE,
 ) -> alt.Chart:
     """Bars of P(longest rejection run = k); runs of ``threshold`` or more highlighted.
 
@@ -118,6 +136,8 @@ def streak_chart(
         Legend labels of the highlighted and the other bars.
     expected_label : str
         Text next to the rule.
+    font_size : int, default FONT_SIZE
+        Size of axis, legend and mark labels; :data:`ROOM_FONT_SIZE` in presenter mode.
     """
     cumulative = np.cumsum(pmf)
     keep = np.flatnonzero((cumulative > 0.0005) & (cumulative - pmf < 0.9995))
@@ -157,10 +177,10 @@ def streak_chart(
     rule = alt.Chart(rule_data).mark_rule(color="black", strokeDash=[6, 4], size=2).encode(x="run:Q")
     text = (
         alt.Chart(rule_data)
-        .mark_text(align="left", dx=6, dy=-8, fontSize=FONT_SIZE, color="black")
+        .mark_text(align="left", dx=6, dy=-8, fontSize=font_size, color="black")
         .encode(x="run:Q", y=alt.value(0), text="label:N")
     )
-    return _big(alt.layer(bars, rule, text).properties(height=360))
+    return _big(alt.layer(bars, rule, text).properties(height=_grown(360, font_size)), font_size)
 
 
 def month_strip(
@@ -170,6 +190,7 @@ def month_strip(
     deal_label: str,
     rejection_label: str,
     x_title: str,
+    font_size: int = FONT_SIZE,
 ) -> alt.Chart:
     """One row of squares per seller, one square per attempt: deal or rejection.
 
@@ -184,6 +205,8 @@ def month_strip(
         Legend labels.
     x_title : str
         Title of the attempt axis.
+    font_size : int, default FONT_SIZE
+        Size of axis, legend and mark labels; :data:`ROOM_FONT_SIZE` in presenter mode.
     """
     sellers, attempts = outcomes.shape
     data = pd.DataFrame(
@@ -206,9 +229,9 @@ def month_strip(
             ),
             tooltip=[alt.Tooltip("seller:N", title=" "), alt.Tooltip("attempt:O"), alt.Tooltip("outcome:N", title=" ")],
         )
-        .properties(height=44 * sellers + AXES_AND_LEGEND)
+        .properties(height=_grown(44 * sellers + AXES_AND_LEGEND, font_size))
     )
-    return _big(strip)
+    return _big(strip, font_size)
 
 
 def sequence_strip(
@@ -220,6 +243,7 @@ def sequence_strip(
     rejection_label: str,
     longest_label: str,
     x_title: str,
+    font_size: int = FONT_SIZE,
 ) -> alt.Chart:
     """One seller's real deals in time order, ``per_row`` to a row, the longest losing run marked.
 
@@ -235,6 +259,8 @@ def sequence_strip(
         Legend labels of a won deal, a lost deal and a lost deal in the longest run.
     x_title : str
         Title of the position axis.
+    font_size : int, default FONT_SIZE
+        Size of axis, legend and mark labels; :data:`ROOM_FONT_SIZE` in presenter mode.
     """
     index = np.arange(outcomes.size)
     in_longest = (index >= longest[0]) & (index < longest[1])
@@ -263,9 +289,9 @@ def sequence_strip(
             ),
             tooltip=[alt.Tooltip("number:Q", title="#"), alt.Tooltip("outcome:N", title=" ")],
         )
-        .properties(height=36 * len(rows) + AXES_AND_LEGEND)
+        .properties(height=_grown(36 * len(rows) + AXES_AND_LEGEND, font_size))
     )
-    return _big(strip)
+    return _big(strip, font_size)
 
 
 def sellers_chart(
@@ -275,6 +301,7 @@ def sellers_chart(
     range_label: str,
     observed_label: str,
     flag_labels: dict[str, str],
+    font_size: int = FONT_SIZE,
 ) -> alt.Chart:
     """Each seller's real longest rejection run against the range expected at their own funnel rates.
 
@@ -288,6 +315,8 @@ def sellers_chart(
         Tooltip titles of the expected range and the observed run.
     flag_labels : dict
         Legend label of each flag ("long", "short", "typical").
+    font_size : int, default FONT_SIZE
+        Size of axis, legend and mark labels; :data:`ROOM_FONT_SIZE` in presenter mode.
     """
     # the seller's overall close rate next to the name, so the room sees why ranges differ
     label = table["owner"] + " · " + (100 * table["rate"]).round().astype(int).astype(str) + " %"
@@ -323,4 +352,6 @@ def sellers_chart(
             ],
         )
     )
-    return _big(alt.layer(span, points).properties(height=40 * len(data) + AXES_AND_LEGEND))
+    return _big(
+        alt.layer(span, points).properties(height=_grown(40 * len(data) + AXES_AND_LEGEND, font_size)), font_size
+    )

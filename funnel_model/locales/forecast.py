@@ -118,12 +118,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Точно: все исходы всех сделок посчитаны на решётке.",
     },
     "forecast.method.lattice": {
-        "en": "Lattice convolution with a grid step of {step}; the mean is exact, quantiles are within ±{error}.",
-        "ru": "Свёртка на решётке с шагом {step}; среднее точное, квантили — в пределах ±{error}.",
+        "en": "Lattice convolution with amounts rounded to a grid step of {step}; the mean is exact, quantiles from P1 to P99 are within ±{error} (a guaranteed bound, not an estimate).",
+        "ru": "Свёртка на решётке, суммы округлены до шага {step}; среднее точное, квантили от P1 до P99 — в пределах ±{error} (гарантированная граница, а не оценка).",
     },
     "forecast.method.saddlepoint": {
-        "en": "Saddlepoint approximation (the pipeline is large); in tests against a 200,000-draw Monte Carlo its quantiles were within ±{error} (2 % of the standard deviation).",
-        "ru": "Седловая аппроксимация (воронка большая); в тестах против Монте-Карло на 200 000 испытаний её квантили отклонялись не больше чем на ±{error} (2 % стандартного отклонения).",
+        "en": "Saddlepoint approximation (the pipeline is large); quantiles from P1 to P99 are within ±{error} (a guaranteed bound from the Berry–Esseen theorem; the approximation is usually much closer).",
+        "ru": "Седловая аппроксимация (воронка большая); квантили от P1 до P99 — в пределах ±{error} (гарантированная граница по теореме Берри — Эссеена; обычно аппроксимация гораздо точнее).",
     },
     "forecast.method.point": {
         "en": "No uncertainty: every deal is certain (probability 0 or 1) or has no amount.",
@@ -142,8 +142,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "forecast.band.independent": {"en": "Deals independent", "ru": "Сделки независимы"},
     "forecast.band.uncertain": {"en": "Stage rates uncertain", "ru": "Доли этапов неточны"},
     "forecast.bands_why": {
-        "en": "The second band is wider because a stage's true win rate is known only from a limited history: if it is really lower, all the deals at that stage fail together, and such shared luck does not average out over many deals the way independent deals do. Here each stage's rate (each segment's, where a funnel's sliders are split by segment) is drawn from Beta(1 + won, 1 + lost) of its history.",
-        "ru": "Второй диапазон шире, потому что истинная доля выигрыша этапа известна лишь по ограниченной истории: если на деле она ниже, то проваливаются сразу все сделки этого этапа, и такое общее везение или невезение не усредняется на многих сделках, как у независимых сделок. Здесь доля каждого этапа (каждого сегмента, если ползунки воронки разделены по сегментам) берётся из Beta(1 + выиграно, 1 + проиграно) по его истории.",
+        "en": "The second band is wider because a stage's true win rate is known only from a limited history: if it is really lower, all the deals at that stage fail together, and such shared luck does not average out over many deals the way independent deals do. Here each stage's rate (each segment's, where a funnel's sliders are split by segment) is drawn from a Beta distribution centred on the historical rate used above and as wide as the number of its closed deals leaves it (with no closed deal, centred on the configured probability), and then each deal's outcome is drawn.",
+        "ru": "Второй диапазон шире, потому что истинная доля выигрыша этапа известна лишь по ограниченной истории: если на деле она ниже, то проваливаются сразу все сделки этого этапа, и такое общее везение или невезение не усредняется на многих сделках, как у независимых сделок. Здесь доля каждого этапа (каждого сегмента, если ползунки воронки разделены по сегментам) берётся из бета-распределения с центром в исторической доле, использованной выше, и шириной, которую оставляет число его закрытых сделок (без закрытых сделок — с центром в настроенной вероятности), а затем разыгрывается исход каждой сделки.",
     },
     "forecast.months_title": {"en": "Revenue by close month", "ru": "Выручка по месяцам закрытия"},
     "forecast.months_note": {

@@ -37,6 +37,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # funnels
     "funnels.section.funnels": {"en": "The three funnels", "ru": "Три воронки"},
+    "funnels.filters": {"en": "Filters", "ru": "Фильтры"},
+    "funnels.previous": {"en": "← Previous", "ru": "← Назад"},
+    "funnels.next": {"en": "Next →", "ru": "Дальше →"},
+    "funnels.where": {"en": "**{at} / {total}** · {title}", "ru": "**{at} / {total}** · {title}"},
     "funnels.panel_title": {"en": "{kind} · {funnel}", "ru": "{kind} · {funnel}"},
     "funnels.segment_empty": {"en": "{kind}: no deals in this selection.", "ru": "{kind}: в выборке нет сделок."},
     "funnels.chart_caption": {

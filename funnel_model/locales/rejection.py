@@ -40,6 +40,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # page: controls
     "rejection.presenter": {"en": "Presenter", "ru": "Для зала"},
+    "rejection.previous": {"en": "← Previous", "ru": "← Назад"},
+    "rejection.next": {"en": "Next →", "ru": "Дальше →"},
+    "rejection.where": {"en": "**{at} / {total}** · {title}", "ru": "**{at} / {total}** · {title}"},
+    "rejection.how": {"en": "How this is computed", "ru": "Как это посчитано"},
     "rejection.p": {"en": "Close rate", "ru": "Конверсия в сделку"},
     "rejection.n": {"en": "Attempts (e.g. a month of calls)", "ru": "Попыток (например, звонки за месяц)"},
     "rejection.intro": {
@@ -136,13 +140,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "rejection.ab.prob": {"en": "Chance A is better", "ru": "Шанс, что A лучше"},
     "rejection.ab.prob.sentence": {
-        "en": "The chance that A's close rate is really higher, given these records alone (uniform prior).",
-        "ru": "Вероятность, что конверсия A действительно выше, с учётом только этих результатов (равномерное априорное распределение).",
+        "en": "The chance that A's close rate is really higher, given these records alone.",
+        "ru": "Вероятность, что конверсия A действительно выше, с учётом только этих результатов.",
     },
     "rejection.ab.interval": {"en": "A − B, points", "ru": "A − B, п. п."},
     "rejection.ab.interval.sentence": {
-        "en": "The true difference in close rate, in percentage points, is likely in this range (95 %, Newcombe).",
-        "ru": "Настоящая разница в конверсии, в процентных пунктах, скорее всего, в этих пределах (95 %, метод Ньюкомба).",
+        "en": "The true difference in close rate, in percentage points, is very likely in this range.",
+        "ru": "Настоящая разница в конверсии, в процентных пунктах, почти наверняка в этих пределах.",
     },
     "rejection.ab.test": {"en": "Exact test, p-value", "ru": "Точный тест, p-значение"},
     "rejection.ab.test.sentence": {
@@ -151,8 +155,24 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "rejection.ab.needed": {"en": "Attempts to tell apart", "ru": "Попыток, чтобы различить"},
     "rejection.ab.needed.sentence": {
-        "en": "Attempts each seller needs for the exact test above to tell {a} from {b} reliably (5 % significance, 80 % power, computed for that test).",
-        "ru": "Столько попыток нужно каждому продавцу, чтобы точный тест выше надёжно отличил {a} от {b} (уровень значимости 5 %, мощность 80 %, рассчитано для этого теста).",
+        "en": "Attempts each seller needs before a close rate of {a} can be told from {b} with confidence.",
+        "ru": "Столько попыток нужно каждому продавцу, чтобы уверенно отличить конверсию {a} от {b}.",
+    },
+    "rejection.ab.method": {
+        "en": "- **Chance A is better**: the probability that A's true close rate is above B's, from the two records alone "
+        "(Bayesian, uniform Beta(1, 1) prior for each rate).\n"
+        "- **A − B**: the 95 % interval for the difference of the two close rates (Newcombe's hybrid score interval).\n"
+        "- **Exact test**: Fisher's exact test, two-sided. A p-value below 0.05 means luck alone is an unlikely "
+        "explanation (“better”); below 0.10, or a chance of 95 % or more that one seller is better, is suggestive.\n"
+        "- **Attempts to tell apart**: attempts each seller needs for Fisher's exact test to tell the two close rates "
+        "apart at 5 % significance with 80 % power.",
+        "ru": "- **Шанс, что A лучше**: вероятность, что настоящая конверсия A выше, чем у B, только по этим двум "
+        "результатам (байесовская оценка, равномерное априорное распределение Beta(1, 1) для каждой конверсии).\n"
+        "- **A − B**: 95-процентный интервал для разницы двух конверсий (гибридный интервал Ньюкомба).\n"
+        "- **Точный тест**: двусторонний точный тест Фишера. p-значение ниже 0,05 означает, что одной удачей это "
+        "объяснить трудно («сильнее»); ниже 0,10 или шанс 95 % и больше, что один продавец лучше, — намёк.\n"
+        "- **Попыток, чтобы различить**: столько попыток нужно каждому продавцу, чтобы точный тест Фишера различил две "
+        "конверсии при уровне значимости 5 % и мощности 80 %.",
     },
     "rejection.ab.needed.equal": {
         "en": "Equal rates: no number of attempts tells them apart.",

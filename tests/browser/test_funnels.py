@@ -52,3 +52,21 @@ def test_amocrm_export_without_loss_stages_in_russian(page, app_url, save_screen
     assert page.get_by_text("Сравнение форм воронок").count() == 1
     assert page.locator('[data-testid="stException"]').count() == 0
     save_screenshot(page, "funnels_amocrm_ru")
+
+
+def test_presenter_mode_one_funnel_per_screen(page, app_url, save_screenshot):
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    open_app(page, app_url, lang="en")
+    page.goto(f"{app_url}/funnels?presenter=1&section=2&lang=en")
+    wait_for_app(page)
+    charts = page.get_by_test_id("stVegaLiteChart")
+    charts.first.get_by_text("Retention (active clients)", exact=True).first.wait_for()
+    assert charts.count() == 1
+    assert page.get_by_test_id("stSidebar").is_hidden()
+    box = charts.first.bounding_box()
+    assert box is not None and box["width"] > 1200 and box["y"] + box["height"] <= 1080 + 200
+    save_screenshot(page, "funnels_presenter_1920", whole_page=False)
+    widget(page, "funnels.next").get_by_role("button").click()
+    wait_for_app(page)
+    charts.first.get_by_text("Reactivation (dormant clients)", exact=True).first.wait_for()
+    assert "section=3" in page.url

@@ -47,3 +47,38 @@ def test_russian_view_with_a_near_miss(page, app_url, save_screenshot):
     shown = interval.get_by_test_id("stMetricValue").locator("div").first
     assert shown.evaluate("e => e.scrollWidth <= e.clientWidth")
     save_screenshot(page, "rejection_ru")
+
+
+INNERMOST_FONT_PX = """e => {
+  while (e.firstElementChild) e = e.firstElementChild;
+  return parseFloat(getComputedStyle(e).fontSize);
+}"""
+
+
+def test_presenter_mode_reads_from_the_back_of_a_room(page, app_url, save_screenshot):
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    open_app(page, app_url, lang="en")
+    page.goto(f"{app_url}/rejection?presenter=1&section=1&p=0.1&n=30&lang=en")
+    wait_for_app(page)
+    value = page.get_by_test_id("stMetric").filter(has_text="Attempts per deal").get_by_test_id("stMetricValue")
+    value.wait_for()
+    # the digits themselves (the innermost element), 4.5rem: about 70 px, several times body text
+    assert value.evaluate(INNERMOST_FONT_PX) >= 60
+    label = page.get_by_test_id("stMetric").filter(has_text="Attempts per deal").get_by_test_id("stMetricLabel")
+    assert label.evaluate(INNERMOST_FONT_PX) >= 24
+    # one section on screen
+    assert page.get_by_test_id("stHeading").filter(has_text="Runs of rejections").count() == 0
+    chart = page.get_by_test_id("stVegaLiteChart").first
+    chart.wait_for()
+    save_screenshot(page, "rejection_presenter_1920", whole_page=False)
+
+    # next: the link now names the section, so a reload keeps the presenter's place
+    widget(page, "rejection.next").get_by_role("button").click()
+    wait_for_app(page)
+    page.get_by_test_id("stHeading").filter(has_text="Runs of rejections").first.wait_for()
+    assert "section=2" in page.url
+    page.reload()
+    wait_for_app(page)
+    page.get_by_test_id("stHeading").filter(has_text="Runs of rejections").first.wait_for()
+    assert page.get_by_test_id("stHeading").filter(has_text="Attempts until a deal").count() == 0
+    save_screenshot(page, "rejection_presenter_1920_runs", whole_page=False)

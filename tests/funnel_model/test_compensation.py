@@ -849,3 +849,62 @@ def test_chart_builders_encode_plans_and_parts():
     assert forecast["layer"][0]["encoding"]["x2"]["field"] == "p90"
     band_rows = next(iter(forecast["datasets"].values()))
     assert band_rows[0]["p50_text"] == "1\u202f050"
+
+
+def _extras_pipeline(with_product=True):
+    rows = [
+        # deal, client, segment, product, amount, probability
+        ("1", "C1", "new", "Neo X", 1000.0, 0.59),
+        ("2", "C1", "new", "Classic", 400.0, 0.78),
+        ("3", "C2", "new", "Neo Y", 700.0, 0.27),
+        ("4", "C3", "active", "Classic", 300.0, 0.25),
+        ("5", "C1", "new", "Classic", 900.0, 0.24),
+    ]
+    frame = pd.DataFrame(rows, columns=["deal_id", "client_id", "segment", "product", "amount", "probability"])
+    frame["owner"] = "Ann"
+    frame["status"] = "open"
+    frame["stage"] = "proposal"
+    if not with_product:
+        frame = frame.drop(columns="product")
+    return conform(frame)
+
+
+def _enumerated_pay(plan, deals, target, new_product, new_client_deals):
+    """Every one of the 2^n outcomes: pay (extras counted per distinct new client) and its probability."""
+    a = deals["amount"].to_numpy(dtype=float)
+    p = deals["probability"].to_numpy(dtype=float)
+    clients = deals["client_id"].to_numpy()
+    outcomes = np.array(list(itertools.product([0, 1], repeat=len(a))), dtype=bool)
+    weights = np.prod(np.where(outcomes, p, 1 - p), axis=1)
+    revenue = outcomes @ a
+    new_revenue = outcomes @ np.where(new_product, a, 0.0)
+    new_clients = np.array([len(set(clients[row & new_client_deals])) for row in outcomes], dtype=float)
+    pay = comp.total_pay(plan, revenue, target, new_revenue=new_revenue, new_clients=new_clients)["total"]
+    return pay, weights
+
+
+def test_pay_forecast_draws_the_extras_with_revenue_and_pays_a_new_client_once():
+    plan = make_plan(threshold=0.5, new_product_rate=0.1, new_client_bonus=150.0, markers=("Neo",))
+    deals = _extras_pipeline()
+    target = 1500.0
+    got = comp.pay_distribution(plan, deals, {"Ann": target}, deals["probability"]).set_index("q")
+    new_product = np.array([True, False, True, False, False])
+    new_client = deals["segment"].to_numpy() == "new"
+    pay, weights = _enumerated_pay(plan, deals, target, new_product, new_client)
+    order = np.argsort(pay, kind="stable")
+    cdf = np.cumsum(weights[order])
+    assert np.min(np.abs(cdf[:, None] - np.array([0.1, 0.5, 0.9]))) > 0.03  # no quantile near a CDF step
+    for q in (0.1, 0.5, 0.9):
+        assert got.loc[q, "total"] == pytest.approx(_exact_quantile(pay, weights, q))
+    # three open deals of client C1: at most one bonus for it, so never more than two bonuses in all
+    most = comp.total_pay(plan, 3300.0, target, new_revenue=1700.0, new_clients=2.0)["total"]
+    assert got["total"].max() <= most
+
+
+def test_pay_forecast_works_without_a_product_column():
+    plan = make_plan(threshold=0.5, new_product_rate=0.1, new_client_bonus=0.0, markers=("Neo",))
+    deals = _extras_pipeline(with_product=False)
+    got = comp.pay_distribution(plan, deals, {"Ann": 1500.0}, deals["probability"]).set_index("q")
+    # no product column: no new-product revenue, so pay is pay at the revenue quantiles, exactly
+    for q in (0.1, 0.5, 0.9):
+        assert got.loc[q, "total"] == pytest.approx(comp.total_pay(plan, got.loc[q, "revenue"], 1500.0)["total"])

@@ -57,8 +57,10 @@ def pipeline(with_active_open: bool = True) -> pd.DataFrame:
 # the funnel as a whole: Lead 4 won / 4 lost, Offer 4 won / 2 lost, each with its configured probability worth
 # one deal (stage_win_rates): (4 + 0.2) / 9 and (4 + 0.5) / 7
 FUNNEL_LEAD, FUNNEL_OFFER = 4.2 / 9, 4.5 / 7
-# new × Offer has 2 closed deals: 2 missing observations at the funnel's rate
+# a segment's rate leans on its funnel's with the weight of the observations it lacks, at least one deal:
+# new × Offer has 2 closed deals, 2 missing; the others have 4, and the funnel's rate is worth one deal
 NEW_OFFER = (1 + 2 * FUNNEL_OFFER) / 4
+NEW_LEAD, ACTIVE_LEAD, ACTIVE_OFFER = (1 + FUNNEL_LEAD) / 5, (3 + FUNNEL_LEAD) / 5, (3 + FUNNEL_OFFER) / 5
 
 
 def test_a_pipeline_with_two_segments_gets_a_slider_group_and_rates_per_segment():
@@ -74,7 +76,8 @@ def test_a_pipeline_with_two_segments_gets_a_slider_group_and_rates_per_segment(
         ("active", "Offer"),
     ]
     assert list(st["won"]) == [1, 1, 3, 3] and list(st["lost"]) == [3, 1, 1, 1]
-    np.testing.assert_allclose(st["rate"], [1 / 4, NEW_OFFER, 3 / 4, 3 / 4])
+    np.testing.assert_allclose(st["rate"], [NEW_LEAD, NEW_OFFER, ACTIVE_LEAD, ACTIVE_OFFER])
+    assert (st["low"] <= st["rate"]).all() and (st["rate"] <= st["high"]).all()
     assert list(st["borrowed"]) == [False, True, False, False]
     np.testing.assert_allclose(st["funnel_rate"], [FUNNEL_LEAD, FUNNEL_OFFER, FUNNEL_LEAD, FUNNEL_OFFER])
     np.testing.assert_allclose(st["configured"], [0.2, 0.5, 0.2, 0.5])
@@ -88,9 +91,9 @@ def test_a_pipeline_with_two_segments_gets_a_slider_group_and_rates_per_segment(
     # the historical baseline and the uncertain band use the segment rates
     a = inputs.open_deals["amount"].to_numpy()
     baseline = a @ deal_probabilities(inputs, st["rate"])
-    assert baseline == pytest.approx(1000 / 4 + 2000 * NEW_OFFER + 3000 * 3 / 4 + 4000 * 3 / 4)
-    beta_mean = [2 / 6, (1 + 2 * FUNNEL_OFFER + 1) / 6, 4 / 6, 4 / 6]  # (1 + won) / (2 + won + lost)
-    assert rate_uncertainty(inputs).mean == pytest.approx(a @ beta_mean)
+    assert baseline == pytest.approx(1000 * NEW_LEAD + 2000 * NEW_OFFER + 3000 * ACTIVE_LEAD + 4000 * ACTIVE_OFFER)
+    # the uncertain band is centred on the same rates as the baseline
+    assert rate_uncertainty(inputs).mean == pytest.approx(baseline)
 
 
 def test_moving_one_segments_slider_changes_only_that_segments_deals():
@@ -128,7 +131,7 @@ def test_one_open_segment_keeps_one_group_with_that_segments_rates():
     assert list(inputs.groups["part"]) == [""] and not inputs.groups["split"].any()
     assert inputs.groups.loc[0, "segment"] == "new"
     # the open deals are all new prospects: the new segment's rates, not the funnel's mix
-    np.testing.assert_allclose(inputs.stages["rate"], [1 / 4, NEW_OFFER])
+    np.testing.assert_allclose(inputs.stages["rate"], [NEW_LEAD, NEW_OFFER])
     assert list(inputs.stages["borrowed"]) == [False, True]
     assert inputs.groups.loc[0, "plan_share"] == 1.0
 
@@ -149,7 +152,7 @@ def test_lost_deals_without_a_loss_stage_leave_no_nan_in_the_sliders_rates():
     st = inputs.stages
     assert st["rate"].notna().all() and st["beta_won"].notna().all() and st["beta_lost"].notna().all()
     # the first stage is always known: every deal reached it (new prospects 1 won / 3 lost)
-    assert st.loc[0, "known"] and st.loc[0, "rate"] == pytest.approx(1 / 4)
+    assert st.loc[0, "known"] and st.loc[0, "rate"] == pytest.approx(NEW_LEAD)
     unknown = st[~st["known"]]
     identifiable = "identifiable" in stage_win_rates(deals, CONFIG, min_count=MIN_COUNT)
     assert len(unknown) == (2 if identifiable else 0)  # the geometry says where a rate cannot be told
@@ -184,3 +187,21 @@ def test_no_won_deal_or_no_closed_deal_is_named_before_the_plan_and_the_close_mo
     # won deals without dates cannot place a win in time
     undated = deals.assign(closed_at=deals["closed_at"].where(deals["status"] != "won"))
     assert months_blocker(prepare_forecast(undated, CONFIG, min_count=MIN_COUNT)) == "forecast.no_dates"
+
+
+def test_a_segments_rate_always_lies_inside_its_interval():
+    rng = np.random.default_rng(7)
+    for _ in range(30):
+        rows = []
+        for i in range(int(rng.integers(1, 40))):
+            segment = "new" if rng.random() < 0.5 else "active"
+            status = ("won", "lost")[int(rng.random() < 0.7)]
+            lost_at = ("Lead", "Offer")[int(rng.integers(2))] if status == "lost" else None
+            stage = "Won" if status == "won" else "Lost"
+            rows.append((f"d{i}", segment, stage, status, lost_at, 10.0))
+        rows += [("oN", "new", "Lead", "open", None, 1.0), ("oA", "active", "Offer", "open", None, 1.0)]
+        deals = pd.DataFrame(rows, columns=["deal_id", "segment", "stage", "status", "lost_stage", "amount"])
+        deals["funnel"] = "Sales"
+        deals["created_at"] = pd.Timestamp("2025-01-01")
+        st = prepare_forecast(conform(deals), CONFIG, min_count=MIN_COUNT).stages
+        assert (st["low"] <= st["rate"] + 1e-12).all() and (st["rate"] <= st["high"] + 1e-12).all()

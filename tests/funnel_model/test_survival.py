@@ -74,3 +74,41 @@ def test_revenue_by_month_adds_new_leads_at_the_inflow_rate():
     assert out["new_leads"].iloc[0] == pytest.approx(31 * 21 / 31 * 0.5 * 200, rel=0.1)
     assert out["new_leads"].iloc[1] == pytest.approx(30.4375 * 0.5 * 200, rel=0.1)
     assert (out["new_low"] <= out["new_leads"]).all() and (out["new_high"] >= out["new_leads"]).all()
+
+
+def test_new_leads_keep_the_wins_closed_on_their_creation_day():
+    # date-only export: a fifth of the wins close the day the deal was created (age 0)
+    cif = aalen_johansen([0, 5, 5, 5, 5, 5, 5, 5, 5, 5], ["won", "won", "won", "won", "won"] + ["lost"] * 5)
+    assert cif.cif_won(0) == pytest.approx(0.1) and cif.won[-1] == pytest.approx(0.5)
+    open_deals = pd.DataFrame({"amount": [], "created_at": pd.to_datetime([])})
+    out = revenue_by_month(
+        open_deals, np.array([]), cif, as_of="2025-01-01", months=4, inflow_per_month=60.0, won_sizes=[100.0]
+    )
+    # a steady month (every lead that closes in it was created in it or the month before): inflow × P(won) × size
+    days = np.array([28, 31, 30]) / 30.4375  # February, March, April
+    np.testing.assert_allclose(out["new_leads"].iloc[1:4], 60 * days * 0.5 * 100, rtol=0.03)
+
+
+def test_month_band_is_the_band_of_the_month_total_not_the_sum_of_band_ends():
+    # every close at age 10, half of them won; 10 open deals 3 days old close on 2025-02-04
+    cif = aalen_johansen([10, 10, 10, 10], ["won", "lost", "won", "lost"])
+    open_deals = pd.DataFrame({"amount": np.full(10, 1000.0), "created_at": pd.Timestamp("2025-01-28")})
+    sizes = np.array([500.0, 1500.0])
+    out = revenue_by_month(
+        open_deals, np.full(10, 0.3), cif, as_of="2025-01-31", months=2, inflow_per_month=30.4375, won_sizes=sizes
+    )
+    feb = out.iloc[1]
+    lam = feb["new_leads"] / sizes.mean()
+    assert feb["pipeline"] == pytest.approx(3000.0)
+    # the oracle: a direct seeded simulation of the month's total
+    rng = np.random.default_rng(5)
+    draws = 400_000
+    pipeline = 1000.0 * rng.binomial(10, 0.3, draws)
+    n = rng.poisson(lam, draws)
+    new = np.bincount(np.repeat(np.arange(draws), n), weights=rng.choice(sizes, n.sum()), minlength=draws)
+    low, high = np.quantile(pipeline + new, [0.1, 0.9], method="inverted_cdf")
+    # the totals live on a 500 grid: the band ends are those atoms (a neighbour at most, from the draws)
+    assert abs(feb["total_low"] - low) <= 500 and abs(feb["total_high"] - high) <= 500
+    # the sum of the parts' ends is a different, wider band
+    assert feb["pipeline_low"] + feb["new_low"] < low - 500
+    assert feb["pipeline_high"] + feb["new_high"] > high + 500

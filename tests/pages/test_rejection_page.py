@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Expander
 
 from funnel_model import compensation, read_deals
+from funnel_model.charts.rejection import FONT_SIZE, ROOM_FONT_SIZE
 from funnel_model.i18n import t
 from funnel_model.rejection import contact_value, seller_streaks
 
@@ -212,7 +214,8 @@ def test_russian():
 
 
 def test_presenter_mode_hides_the_controls_but_keeps_the_settings():
-    at = open_page(params={"presenter": "1", "p": "0.2", "wins_a": "30", "n_a": "100", "wins_b": "10", "n_b": "100"})
+    params = {"presenter": "1", "section": "4", "p": "0.2", "wins_a": "30", "n_a": "100", "wins_b": "10", "n_b": "100"}
+    at = open_page(params=params)
     assert at.toggle(key="rejection.presenter").value
     assert at.slider(key="rejection.p").value == pytest.approx(0.2)
     for hidden in ("rejection.seed", "rejection.value", "rejection.wins_a"):
@@ -288,7 +291,7 @@ def test_presenter_mode_hides_sellers_names_unless_shown():
     real = open_page()
     names = list(real.selectbox(key="rejection.seller").options)
     assert names and not any(n.startswith("Seller ") for n in names)
-    room = open_page(params={"presenter": "1"})
+    room = open_page(params={"presenter": "1", "section": "6"})
     assert list(room.selectbox(key="rejection.seller").options) == [f"Seller {i + 1}" for i in range(len(names))]
     charts = [c.proto.SerializeToString() for c in room.get("vega_lite_chart")]  # spec and data
     assert any(b"Seller 1" in chart for chart in charts)
@@ -297,3 +300,107 @@ def test_presenter_mode_hides_sellers_names_unless_shown():
     room.toggle(key="rejection.names").set_value(True).run()
     assert list(room.selectbox(key="rejection.seller").options) == names
     assert room.query_params["names"] == ["1"] or room.query_params["names"] == "1"
+
+
+SECTION_HEADERS = [
+    "rejection.attempts.header",
+    "rejection.streak.header",
+    "rejection.contact.header",
+    "rejection.ab.header",
+    "rejection.month.header",
+    "rejection.data.header",
+]
+
+
+def headers(at: AppTest) -> list[str]:
+    return [h.value for h in at.header]
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_presenter_mode_shows_one_section_per_screen_with_next_and_previous(lang):
+    at = open_page(lang=lang, params={"presenter": "1"})
+    assert headers(at) == [t("rejection.attempts.header", lang)]
+    assert at.button(key="rejection.previous").disabled
+    assert at.button(key="rejection.previous").label == t("rejection.previous", lang)
+    assert any(m.value == f"**1 / 6** · {t('rejection.attempts.header', lang)}" for m in at.markdown)
+    for step, key in enumerate(SECTION_HEADERS[1:], start=2):
+        at.button(key="rejection.next").click().run()
+        assert not at.exception and not at.error
+        assert headers(at) == [t(key, lang)], step
+        assert at.query_params["section"] == str(step)
+    assert at.button(key="rejection.next").disabled
+    at.button(key="rejection.previous").click().run()
+    assert headers(at) == [t("rejection.month.header", lang)]
+    assert at.query_params["section"] == "5"
+    # the settings of sections not on screen stay in the link
+    assert at.query_params["p"] == "0.1" and at.query_params["presenter"] == "1"
+
+
+def test_outside_presenter_mode_every_section_is_on_the_page():
+    at = open_page(params={"section": "3"})
+    assert headers(at) == [t(key, "en") for key in SECTION_HEADERS]
+    with pytest.raises(KeyError):
+        at.button(key="rejection.next")
+
+
+@pytest.mark.parametrize(("section", "shown"), [("4", 4), ("99", 6), ("0", 1), ("abc", 1), ("-inf", 1)])
+def test_the_link_keeps_the_presenters_place(section, shown):
+    at = open_page(params={"presenter": "1", "section": section, "k": "7", "n": "40"})
+    assert headers(at) == [t(SECTION_HEADERS[shown - 1], "en")]
+    assert at.query_params["section"] == str(shown)
+    # the streak section's slider comes back from the link when its screen is reached
+    while headers(at) != [t("rejection.streak.header", "en")]:
+        at.button(key="rejection.previous" if shown > 2 else "rejection.next").click().run()
+    assert at.slider(key="rejection.k").value == 7
+
+
+def outside_expanders(node) -> str:
+    """The protobuf text of every element under ``node`` that is not inside an expander."""
+    if isinstance(node, Expander):
+        return ""
+    children = getattr(node, "children", None)
+    if children:
+        return "".join(outside_expanders(child) for child in children.values())
+    return str(getattr(node, "proto", ""))
+
+
+TEST_NAMES = ("p-value", "p-знач", "fisher", "фишер", "newcombe", "ньюкомб", "prior", "априор", "power", "мощност")
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_presenter_mode_says_plain_words_and_keeps_test_names_in_the_expander(lang):
+    at = open_page(lang=lang, params={"presenter": "1"} | NEAR_MISS)
+    for _ in SECTION_HEADERS:
+        visible = outside_expanders(at.main).lower()
+        assert not [name for name in TEST_NAMES if name in visible], headers(at)
+        if not at.button(key="rejection.next").disabled:
+            at.button(key="rejection.next").click().run()
+    # the luck-or-skill screen: plain words on screen, the p-value and the methods behind "How this is computed"
+    at.button(key="rejection.previous").click().run()
+    at.button(key="rejection.previous").click().run()
+    assert headers(at) == [t("rejection.ab.header", lang)]
+    (how,) = at.expander
+    assert how.label == t("rejection.how", lang)
+    assert [m.label for m in how.metric] == [t("rejection.ab.test", lang)]
+    assert how.metric[0].value == ("0.07" if lang == "en" else "0,07")
+    assert "Newcombe" in how.markdown[0].value or "Ньюкомба" in how.markdown[0].value
+    assert t("rejection.ab.test", lang) not in [m.label for m in at.main.metric if m not in how.metric]
+
+
+def chart_font_sizes(at: AppTest) -> set[int]:
+    import json
+
+    sizes = set()
+    for chart in at.get("vega_lite_chart"):
+        config = json.loads(chart.proto.spec)["config"]
+        sizes |= {config["axis"]["labelFontSize"], config["axis"]["titleFontSize"], config["legend"]["labelFontSize"]}
+    return sizes
+
+
+def test_presenter_mode_draws_charts_in_large_type():
+    assert chart_font_sizes(open_page()) == {FONT_SIZE}
+    room = open_page(params={"presenter": "1", "section": "2"})
+    assert chart_font_sizes(room) == {ROOM_FONT_SIZE}
+    # the headline numbers are set large by a constant style block, in presenter mode only
+    css = [h.proto.body for h in room.html]
+    assert any("stMetricValue" in body and "4.5rem" in body for body in css)
