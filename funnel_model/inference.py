@@ -197,7 +197,7 @@ class _History(NamedTuple):
 
     deal: np.ndarray  # position of the row's deal among the deals
     stage: np.ndarray  # code into ``names``
-    entered: np.ndarray  # int64 nanoseconds, NaT as the largest value (sorts last, as pandas puts it)
+    entered: np.ndarray  # int64 ticks of the column's own unit (only compared), NaT as the largest value
     funnel: np.ndarray  # funnel code of the row's deal
     names: np.ndarray  # stage names, in order of first appearance in the history
 
@@ -230,12 +230,18 @@ def _history_codes(
     deal = _deal_positions(history["deal_id"], deal_ids) if positions is None else positions
     encoded = pc.dictionary_encode(_arrow_text(history["stage"]))
     stage = np.asarray(encoded.indices.fill_null(-1)).astype(np.int64)
-    entered = pd.to_datetime(history["entered_at"]).astype("datetime64[ns]").to_numpy().view(np.int64)
+    # entry times are only ordered: kept in their own unit (no conversion of millions of values to ns)
+    entered = pd.to_datetime(history["entered_at"])
+    if not (isinstance(entered.dtype, np.dtype) and entered.dtype.kind == "M"):
+        entered = entered.astype("datetime64[ns]")
+    entered = entered.to_numpy().view(np.int64)
     entered = np.where(entered == np.iinfo(np.int64).min, np.iinfo(np.int64).max, entered)
     ok = (deal >= 0) & (stage >= 0)
-    deal = deal[ok].astype(np.int64)
+    if not ok.all():  # each filter copies millions of rows: only when some row goes
+        deal, stage, entered = deal[ok], stage[ok], entered[ok]
+    deal = deal.astype(np.int64, copy=False)
     names = np.asarray(encoded.dictionary.to_pylist(), dtype="object")
-    return _History(deal, stage[ok], entered[ok], np.asarray(funnel_codes)[deal], names)
+    return _History(deal, stage, entered, np.asarray(funnel_codes)[deal], names)
 
 
 def _ages(deals: pd.DataFrame, status_codes: np.ndarray, as_of: pd.Timestamp | None) -> np.ndarray:
@@ -298,8 +304,11 @@ def _template_for(names: list[str]) -> StageTemplate | None:
 def _order_by_history(names: list[str], history: _History) -> list[str]:
     """Stages by the median position (0 = first) at which deals entered them, among ``names``."""
     wanted = np.isin(history.names, names)
-    rows = wanted[history.stage]
-    deal, stage, entered = history.deal[rows], history.stage[rows], history.entered[rows]
+    if wanted.all():
+        deal, stage, entered = history.deal, history.stage, history.entered
+    else:
+        rows = wanted[history.stage]
+        deal, stage, entered = history.deal[rows], history.stage[rows], history.entered[rows]
     same = deal[1:] == deal[:-1]
     # An export lists each deal's entries together and in time order: then no sort is needed.
     runs = 1 + int(np.count_nonzero(~same)) if deal.size else 0
