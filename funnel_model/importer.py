@@ -58,11 +58,14 @@ from funnel_model.schema import DEAL_COLUMN_NAMES, HISTORY_COLUMNS, LOST, OPEN, 
 from funnel_model.templates import (
     HEADER_ALIASES,
     HISTORY_ALIASES,
+    LOST_TIME_HEADERS,
     STATUS_VALUES,
     normalize_name,
 )
+from funnel_model.text import INVISIBLE, strip_invisible
 
 __all__ = [
+    "MAX_AMOUNT",
     "PROBLEM_COLUMNS",
     "DealImport",
     "detect_mapping",
@@ -73,6 +76,9 @@ __all__ = [
 ]
 
 PROBLEM_COLUMNS = ("row", "column", "value", "action", "reason")
+# Above this an "amount" is an account or phone number in the wrong column, and a million of them
+# would overflow the int64 sums the pages show (9.2e18).
+MAX_AMOUNT = 1e12
 _TEXT_COLUMNS = ("client_id", "funnel", "segment", "owner", "product", "source", "lost_reason", "lost_stage")
 _DATE_COLUMNS = ("created_at", "closed_at", "expected_close_at")
 # Encodings read without any guess; a mixed file's lines are listed one by one instead.
@@ -278,7 +284,7 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
     parts.extend(_encoding_notes(raw))
 
     # Status: an explicit status column, else the terminal stage names.
-    stage = clean_text(body[used["stage"]])
+    stage = _visible(clean_text(body[used["stage"]]), rows, used["stage"], parts)
     stage_status = status_from_stage(stage)
     explicit = pd.Series(np.nan, index=body.index, dtype="object")
     status_text = None
@@ -321,7 +327,7 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
 
     for col in _TEXT_COLUMNS:
         if col in used:
-            out[col] = clean_text(body[used[col]])
+            out[col] = _visible(clean_text(body[used[col]]), rows, used[col], parts)
     if "segment" in out:
         seg = out["segment"]
         out["segment"] = _map_names(seg, _SEGMENT_VALUES).fillna(seg)
@@ -336,11 +342,28 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
         parts.append(
             _problems(rows[negative.to_numpy()], h, text[negative], "repaired", "importer.row.negative_amount")
         )
+        absurd = values.abs() > MAX_AMOUNT
+        if absurd.any():
+            out["amount"] = values.mask(absurd)
+            parts.append(_problems(rows[absurd.to_numpy()], h, text[absurd], "repaired", "importer.row.absurd_amount"))
     for col in _DATE_COLUMNS:
         if col in used:
             h = used[col]
             values, bad = parse_dates(body[h])
             out[col] = values
+            lost_time = _lost_time_header(raw.headers, used) if col == "closed_at" else None
+            if lost_time is not None:  # Pipedrive: lost deals are dated in their own column
+                lost, lost_bad = parse_dates(body[lost_time])
+                out[col] = values.fillna(lost)
+                parts.append(
+                    _problems(
+                        rows[lost_bad.to_numpy()],
+                        lost_time,
+                        _cell_text(body[lost_time])[lost_bad],
+                        "repaired",
+                        "importer.row.bad_date",
+                    )
+                )
             parts.append(
                 _problems(rows[bad.to_numpy()], h, _cell_text(body[h])[bad], "repaired", "importer.row.bad_date")
             )
@@ -357,6 +380,7 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
     # the last stage of a lost deal): that stage is where it was lost, and the status
     # text becomes its terminal stage.
     status = stage_status.where(stage_status != OPEN, explicit.where(explicit.notna(), OPEN))
+    stageless = stage.isna()  # kept only because the status column closes them
     if status_text is not None:
         if not keep.all():
             status_text = status_text[keep].reset_index(drop=True)
@@ -371,6 +395,13 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
             lost_stage = out.get("lost_stage", pd.Series(np.nan, index=body.index, dtype="object"))
             out["lost_stage"] = lost_stage.where(~(moved & (explicit == LOST)) | lost_stage.notna(), stage)
             stage = stage.where(~moved, status_text)
+    if stageless.any():
+        stage = _stage_for_stageless(stage, stageless, status, out["funnel"])
+        parts.append(
+            _problems(
+                rows[stageless.to_numpy()], used["stage"], stage[stageless], "repaired", "importer.row.no_stage_closed"
+            )
+        )
     out["stage"] = stage
     out["status"] = status
 
@@ -390,6 +421,36 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
             key = h if h not in DEAL_COLUMN_NAMES else f"{h} (unmapped)"
             deals[key] = extra.mask(extra == "")
     return conform(deals), _finish_problems(parts)
+
+
+def _visible(text: pd.Series, rows: np.ndarray, header: str, parts: list) -> pd.Series:
+    """``text`` without bidi controls and zero-width characters, each cell that had some listed.
+
+    A right-to-left override makes «Ivan\u202eovteP» read as "IvanPetvo": the name shown would not
+    be the name in the file.
+    """
+    hidden = text.str.contains(f"[{INVISIBLE}]", regex=True, na=False)
+    if not hidden.any():
+        return text
+    shown = text.where(~hidden, text[hidden].map(strip_invisible))
+    parts.append(_problems(rows[hidden.to_numpy()], header, shown[hidden], "repaired", "importer.row.invisible_chars"))
+    return shown.mask(shown == "")
+
+
+def _lost_time_header(headers: list[str], used: dict[str, str]) -> str | None:
+    """An unmapped «Lost time» column beside the mapped close date, or None."""
+    mapped = set(used.values())
+    return next((h for h in headers if h not in mapped and normalize_name(h) in LOST_TIME_HEADERS), None)
+
+
+def _stage_for_stageless(stage: pd.Series, stageless: pd.Series, status: pd.Series, funnel: pd.Series) -> pd.Series:
+    """A closed deal without a stage goes to its funnel's commonest stage of that outcome (won or lost),
+    so its status text does not become a stage of its own; with no such stage it keeps the status text."""
+    known = pd.DataFrame({"funnel": funnel, "status": status, "stage": stage})[~stageless]
+    common = known.groupby(["funnel", "status"], sort=False)["stage"].agg(lambda s: s.value_counts().index[0])
+    pairs = pd.MultiIndex.from_arrays([funnel[stageless], status[stageless]])
+    found = pd.Series(common.reindex(pairs).to_numpy(), index=stage.index[stageless])
+    return stage.where(~stageless, found.fillna(stage[stageless]))
 
 
 def _reject_stageless(body: pd.DataFrame, rows: np.ndarray, mask: pd.Series, stage_header: str) -> pd.DataFrame:

@@ -37,7 +37,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from funnel_model.errors import DealImportError
-from funnel_model.templates import NULL_TOKENS
+from funnel_model.templates import HEADER_ALIASES, HISTORY_ALIASES, NULL_TOKENS, normalize_name
 
 __all__ = [
     "MAX_CELLS",
@@ -205,6 +205,9 @@ def _decode(data: bytes, name: str) -> tuple[str, str, np.ndarray]:
     if b"\x00" in body:
         raise DealImportError("importer.encoding", name=name)
     cp1251_ok = b"\x98" not in body and plausible * 2 >= non_ascii
+    if _latin_words(sample):  # Western European text (Latin-1 / Windows-1252): not Cyrillic at all
+        latin = "cp1252" if _decodes(body, "cp1252") else "latin-1"
+        return body.decode(latin), latin, none
     share, count = _russian_share(sample)
     guessed = _other_cyrillic(body[: 4 * _LETTER_SAMPLE], share if cp1251_ok else 0.0)
     if guessed is None and cp1251_ok and (count < _MIN_LETTERS or share >= _RUSSIAN_SHARE):
@@ -216,6 +219,25 @@ def _decode(data: bytes, name: str) -> tuple[str, str, np.ndarray]:
         return body.decode(guessed), guessed, none
     except UnicodeDecodeError as exc:
         raise DealImportError("importer.encoding", name=name) from exc
+
+
+# a non-ASCII character inside a word of ASCII letters: "Peña", "Müller" (read as cp1251: "Peсa", "Mьller")
+_IN_LATIN_WORD = re.compile(r"(?<=[A-Za-z])[^\x00-\x7f]|[^\x00-\x7f](?=[A-Za-z])")
+_LATIN_WORDS_SHARE = 0.5  # Russian text has almost none: its letters sit among other Cyrillic letters
+
+
+def _latin_words(sample: str) -> bool:
+    """Whether most non-ASCII characters of ``sample`` sit inside words of ASCII letters (a Western text)."""
+    non_ascii = len(_NON_ASCII.findall(sample))
+    return non_ascii >= 3 and len(_IN_LATIN_WORD.findall(sample)) >= _LATIN_WORDS_SHARE * non_ascii
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _utf8_share(body: bytes, around: int, window: int = 1 << 19) -> float:
@@ -536,14 +558,17 @@ def _parquet_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
 
 def _read_xlsx(data: bytes, name: str) -> pd.DataFrame:
     try:
-        sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, header=None, dtype=object, engine="openpyxl")
+        # pandas would read "N/A", "NULL", "#N/A" as missing: the row would vanish instead of being reported
+        sheets = pd.read_excel(
+            io.BytesIO(data), sheet_name=None, header=None, dtype=object, engine="openpyxl", keep_default_na=False
+        )
     except Exception as exc:
         # A damaged workbook fails anywhere inside zipfile, zlib, the XML parser or
         # openpyxl, each with its own exception type; all of them mean the same to the user.
         raise DealImportError("importer.bad_xlsx", name=name, detail=type(exc).__name__) from exc
     # The deals are on the sheet with the most filled cells (exports may add a summary sheet).
-    best = max(sheets.values(), key=lambda s: int(s.notna().to_numpy().sum()), default=None)
-    if best is None or best.notna().to_numpy().sum() == 0:
+    best = max(sheets.values(), key=lambda s: int(_filled(s).to_numpy().sum()), default=None)
+    if best is None or not _filled(best).to_numpy().any():
         raise DealImportError("importer.empty_file", name=name)
     best = best.copy()
     best.columns = range(best.shape[1])
@@ -585,9 +610,24 @@ def _sniff_delimiter(sample_rows: list[str]) -> str:
     return best
 
 
-def _header_index(nonempty: np.ndarray) -> int:
-    """The header row: the first row with three filled cells or 60 % as many as the fullest
-    of the first rows. Rows above it are report titles and filters (Salesforce, 1C)."""
+_KNOWN_HEADERS = frozenset(
+    a for aliases in (HEADER_ALIASES, HISTORY_ALIASES) for names in aliases.values() for a in names
+)
+
+
+def _known_headers(cells) -> int:
+    """How many of a row's cells are column names some CRM uses."""
+    return sum(normalize_name(str(c)).rstrip(":*").strip() in _KNOWN_HEADERS for c in cells if isinstance(c, str))
+
+
+def _header_index(nonempty: np.ndarray, rows: list | None = None) -> int:
+    """The header row: the first row with two known column names ("Stage", «Бюджет»...), else the
+    first with three filled cells or 60 % as many as the fullest of the first rows. Rows above it
+    are report titles and filters (Salesforce, 1C); a title with a comma in it has cells too."""
+    if rows is not None:
+        known = [_known_headers(r) for r in rows[:_HEADER_SEARCH_ROWS]]
+        if known and max(known) >= 2:
+            return int(np.argmax(np.array(known) >= 2))
     head = nonempty[:_HEADER_SEARCH_ROWS]
     if len(head) == 0 or head.max() == 0:
         return 0
@@ -617,7 +657,7 @@ def _read_csv(data: bytes, name: str) -> RawTable:
     except csv.Error as exc:
         raise DealImportError("importer.bad_csv", name=name, detail=str(exc)) from exc
     nonempty = np.array([sum(bool(f.strip()) for f in r) for r in sample_rows])
-    header_at = _header_index(nonempty)
+    header_at = _header_index(nonempty, sample_rows)
     width = len(sample_rows[header_at]) if sample_rows else 0
     problems = [
         _problem(i + 1, "", ";".join(f for f in r if f.strip()), "warning", "importer.row.preamble")
@@ -678,6 +718,9 @@ def _tolerant_csv(text: str, delim: str, header_at: int, width: int, name: str):
     if not records:
         raise DealImportError("importer.empty_file", name=name)
     width = max(width, len(records[0]))
+    if len(records) > 1 and not records[0][-1].strip():
+        # unnamed cells end the header: its columns go on unnamed, as wide as the rows usually are
+        width = max(width, Counter(len(r) for r in records[1:]).most_common(1)[0][0])
     problems = []
     cells = []
     for i, rec in enumerate(records):
@@ -704,7 +747,8 @@ def _grid_to_table(
     filled = _filled(grid)
     if not filled.to_numpy().any():
         raise DealImportError("importer.empty_file", name=name)
-    header_at = 0 if header_found else _header_index(filled.sum(axis=1).to_numpy())
+    top = grid.iloc[:_HEADER_SEARCH_ROWS].to_numpy().tolist()
+    header_at = 0 if header_found else _header_index(filled.sum(axis=1).to_numpy(), top)
     problems = problems + [
         _problem(
             int(rows[i]), "", " ".join(str(v) for v in grid.iloc[i][filled.iloc[i]]), "warning", "importer.row.preamble"

@@ -21,7 +21,7 @@ from ui import data
 from ui.downloads import download_table
 from ui.drill import selected_row, show_deals
 from ui.guard import guarded
-from ui.i18n import lang, tr
+from ui.i18n import lang, md, tr, tr_text
 from ui.tables import show_table
 
 SPEND_KEY = "clients.channel_spend"  # {source: money spent}, JSON-able: saved with a scenario
@@ -289,7 +289,7 @@ def _channels_section(views: ClientViews, deals: pd.DataFrame) -> None:
         for funnel in pivot.index.get_level_values(0).unique():
             part = pivot.loc[funnel].dropna(axis=1, how="all")
             part.columns = [stages[(funnel, o)] for o in part.columns]
-            st.markdown(f"**{funnel}**")
+            st.markdown(f"**{md(funnel)}**")
             show_table(
                 part.reset_index().rename(columns={"name": tr("clients.col.source")}),
                 counts=list(part.columns),
@@ -307,17 +307,18 @@ def _losses_section(views: ClientViews) -> None:
         return
     stages = sorted(lost["lost_stage"].dropna().astype(str).unique()) if "lost_stage" in lost else []
     cols = st.columns(2)
+    everyone = tr_text("clients.all")  # bound now: AppTest calls a format_func again outside the script run
     stage = cols[0].selectbox(
         tr("clients.loss_stage"),
         [ALL, *stages],
         key="clients.loss_stage",
-        format_func=lambda s: tr("clients.all") if s == ALL else s,
+        format_func=lambda s: everyone if s == ALL else s,
     )
     segment = cols[1].selectbox(
         tr("clients.loss_segment"),
         [ALL, *SEGMENTS],
         key="clients.loss_segment",
-        format_func=lambda s: tr("clients.all") if s == ALL else _state(s),
+        format_func={s: everyone if s == ALL else _state(s) for s in (ALL, *SEGMENTS)}.__getitem__,
     )
     chosen = lost
     if stage != ALL:

@@ -11,6 +11,8 @@ the rejection-math page.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -26,7 +28,7 @@ from ui import data
 from ui.charts import show_chart
 from ui.downloads import download_table
 from ui.guard import guarded
-from ui.i18n import lang, tr
+from ui.i18n import error_text, lang, md, tr, tr_text
 from ui.tables import show_table
 
 PLANS = ("a", "b")
@@ -222,7 +224,7 @@ def _plan_editor(x: str, products: list[str]) -> tuple[pd.DataFrame, pd.DataFram
         tr("compensation.preset"),
         comp.PRESETS,
         key=f"{p}.preset",
-        format_func=lambda name: tr(f"compensation.preset.{name}"),
+        format_func={name: tr_text(f"compensation.preset.{name}") for name in comp.PRESETS}.__getitem__,
         on_change=_apply_preset,
         args=(x,),
         **keep,
@@ -237,14 +239,14 @@ def _plan_editor(x: str, products: list[str]) -> tuple[pd.DataFrame, pd.DataFram
             label_visibility="collapsed",
         )
     if f"{p}.upload_error" in ss:
-        st.error(ss[f"{p}.upload_error"].message(lang()))
+        st.error(error_text(ss[f"{p}.upload_error"]))
     variable_tab, fixed_tab = st.tabs([tr("compensation.variable_part"), tr("compensation.fixed_part")])
     with variable_tab:
         st.radio(
             tr("compensation.basis"),
             [b.value for b in comp.Basis],
             key=f"{p}.basis",
-            format_func=lambda b: tr(f"compensation.basis.{b}"),
+            format_func={b.value: tr_text(f"compensation.basis.{b.value}") for b in comp.Basis}.__getitem__,
             **keep,
         )
         st.number_input(
@@ -263,7 +265,7 @@ def _plan_editor(x: str, products: list[str]) -> tuple[pd.DataFrame, pd.DataFram
             tr("compensation.mode"),
             [m.value for m in comp.TierMode],
             key=f"{p}.mode",
-            format_func=lambda m: tr(f"compensation.mode.{m}"),
+            format_func={m.value: tr_text(f"compensation.mode.{m.value}") for m in comp.TierMode}.__getitem__,
             **keep,
         )
         st.caption(tr("compensation.tiers"))
@@ -414,15 +416,16 @@ def _month_name(label: str) -> str:
 def _period_months(labels: list[str], default: str) -> tuple[str, str]:
     """First and last month of the pay period: two pickers, so one month never reads "2026-10 2026-10"."""
     one, two = st.columns(2)
+    names = {m: _month_name(m) for m in labels}  # bound now: AppTest calls a format_func again outside the run
     ss.setdefault(PERIOD_FROM, default)
     first = one.selectbox(
-        tr("compensation.period_from"), labels, key=PERIOD_FROM, format_func=_month_name, persist_state="session"
+        tr("compensation.period_from"), labels, key=PERIOD_FROM, format_func=names.__getitem__, persist_state="session"
     )
     later = labels[labels.index(first) :]
     if ss.get(PERIOD_TO) not in later:
         ss[PERIOD_TO] = first
     last = two.selectbox(
-        tr("compensation.period_to"), later, key=PERIOD_TO, format_func=_month_name, persist_state="session"
+        tr("compensation.period_to"), later, key=PERIOD_TO, format_func=names.__getitem__, persist_state="session"
     )
     return first, last
 
@@ -547,7 +550,9 @@ with guarded():
     # ---- labour law
     warnings = [w for x in PLANS for w in comp.labour_law_warnings(plans[x], pay[x], months)]
     for w in warnings:
-        st.warning(w.message(lang()), icon="⚖️")
+        # the seller's name is the user's text: escaped, the message itself is Markdown
+        shown = replace(w, seller=md(w.seller)) if w.seller is not None else w
+        st.warning(shown.message(lang()), icon="⚖️")
     if not warnings:
         st.caption(tr("compensation.no_warnings", limit=percent(comp.DISCIPLINARY_CUT_LIMIT, lang(), 0)))
 

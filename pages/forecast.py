@@ -38,7 +38,7 @@ from funnel_model.schema import SEGMENTS
 from ui import data
 from ui import period as period_view
 from ui.guard import guarded
-from ui.i18n import lang, tr
+from ui.i18n import lang, md, tr
 from ui.moves import panel as moves_panel
 
 PLAN_KEY = "forecast.plan"
@@ -314,7 +314,7 @@ def _plan(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, plan: floa
     for row in funnels.itertuples():
         table = stages[(stages["funnel"] == row.funnel) & (stages["part"] == row.part)]
         text, chart = st.columns([1, 2], gap="large")
-        text.markdown(f"**{row.funnel}** · {_segment(row.segment)}")
+        text.markdown(f"**{md(row.funnel)}** · {_segment(row.segment)}")
         text.caption(
             tr(
                 "forecast.plan_funnel",

@@ -22,7 +22,7 @@ from funnel_model.geometry import DEFAULT_MIN_COUNT, with_empirical_probabilitie
 from funnel_model.schema import SEGMENTS
 from ui import data, headlines
 from ui.guard import guarded
-from ui.i18n import lang, tr
+from ui.i18n import lang, md, tr, tr_text
 from ui.tables import show_table
 
 ALL = "__all__"
@@ -95,7 +95,7 @@ def _pipeline(segment: object, funnel: object) -> str:
 def _title(segment: object, funnel: object) -> str:
     pipeline = _pipeline(segment, funnel)
     kind = _segment_name(segment)
-    return tr("funnels.panel_title", kind=kind, funnel=pipeline) if pipeline else kind
+    return tr_text("funnels.panel_title", kind=kind, funnel=pipeline) if pipeline else kind
 
 
 def _translated(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -133,18 +133,19 @@ def _panels(geo: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
 
 def _show_filters(deals: pd.DataFrame, config: FunnelConfig):
     cols = st.columns([1, 1, 1.4])
+    everyone = tr_text("funnels.all")  # bound now: AppTest calls a format_func again outside the script run
     funnel = cols[0].selectbox(
         tr("funnels.funnel"),
         [ALL, *config.names],
         key="funnels.funnel",
-        format_func=lambda f: tr("funnels.all") if f == ALL else f,
+        format_func=lambda f: everyone if f == ALL else f,
     )
     sellers = sorted(deals["owner"].dropna().astype(str).unique()) if "owner" in deals else []
     seller = cols[1].selectbox(
         tr("funnels.seller"),
         [ALL, *sellers],
         key="funnels.seller",
-        format_func=lambda s: tr("funnels.all") if s == ALL else s,
+        format_func=lambda s: everyone if s == ALL else s,
     )
     created = deals["created_at"].dropna()
     period = None
@@ -160,14 +161,14 @@ def _show_filters(deals: pd.DataFrame, config: FunnelConfig):
         ["previous", "first"],
         key="funnels.basis",
         horizontal=True,
-        format_func=lambda b: tr(f"funnels.basis.{b}"),
+        format_func={b: tr_text(f"funnels.basis.{b}") for b in ("previous", "first")}.__getitem__,
     )
     measure = toggles[1].radio(
         tr("funnels.measure"),
         ["count", "money"],
         key="funnels.measure",
         horizontal=True,
-        format_func=lambda m: tr(f"funnels.measure.{m}"),
+        format_func={m: tr_text(f"funnels.measure.{m}") for m in ("count", "money")}.__getitem__,
     )
     min_count = toggles[2].number_input(
         tr("funnels.min_count"), min_value=1, max_value=10_000, value=DEFAULT_MIN_COUNT, step=5, key="funnels.min_count"
@@ -287,7 +288,7 @@ def _show_sellers(result: FunnelViews, min_count: int) -> None:
     labels = {k: tr(f"funnels.label.{k}") for k in ("win_rate", "team", "seller")}
     names = list(dict.fromkeys(sellers["funnel"]))
     unknown = set(result.rates.loc[result.rates["lost_unknown"] > 0, "funnel"])
-    for tab, name in zip(st.tabs(names), names, strict=True):
+    for tab, name in zip(st.tabs([md(n) for n in names]), names, strict=True):
         with tab:
             mine = sellers[sellers["funnel"] == name].copy()
             st.altair_chart(seller_chart(mine, labels=labels), width="stretch", height=28 * len(mine) + 50)

@@ -16,9 +16,13 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from streamlit import runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from funnel_model import FunnelConfig, derive_segments, read_deals, read_stage_history
+from funnel_model.errors import DealImportError, FunnelError
 from funnel_model.importer import DealImport
+from funnel_model.parsing import read_table
 from funnel_model.project import as_import, is_project, load_project
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -30,6 +34,11 @@ SOURCE_KEY = "source"
 UPLOAD_KEY = "upload"  # {"name": str, "data": bytes, "digest": str}
 HISTORY_UPLOAD_KEY = "history_upload"
 DORMANCY_KEY = "dormancy_days"
+STASH_KEY = "data.stash"  # {uploader key: (file name, bytes)}: taken from its uploader, not yet read
+REFUSED_KEY = "data.refused"  # {uploader key: (file name, FunnelError)}, shown once beside that uploader
+PENDING_KEY = "data.pending"  # a deal file with no recognised stage column, waiting for the user to name it
+SEEN_UPLOADS_KEY = "data.seen_uploads"  # ids of the uploaded files an uploader took (or that were reported lost)
+TABLE_SUFFIXES = (".csv", ".txt", ".xlsx", ".xls", ".gz", ".parquet")  # a project .zip has its own uploader
 DEFAULT_DORMANCY_DAYS = 365
 
 
@@ -134,6 +143,65 @@ def store_history_upload(name: str, data: bytes) -> None:
     """Attach a stage-history file to the uploaded deals."""
     digest = hashlib.sha256(data).hexdigest()
     st.session_state[HISTORY_UPLOAD_KEY] = {"name": name, "data": data, "digest": digest}
+
+
+def stash_upload(key: str, file_id: str, name: str, payload: bytes) -> None:
+    """Keep a file its uploader (``key``) has just received, before reading it.
+
+    Reading a large file takes seconds; a page change meanwhile stops the uploader's callback at
+    its next step. The stashed file is then read by the next run, on whatever page the user is
+    (``take_uploads`` in app.py), so it is never lost.
+    """
+    note_upload(file_id)
+    st.session_state.setdefault(STASH_KEY, {})[key] = (name, payload)
+
+
+def take_uploads() -> None:
+    """Read every stashed deal or history file: use it, or keep the reason it was refused."""
+    for key in list(st.session_state.get(STASH_KEY, {})):
+        name, payload = st.session_state[STASH_KEY][key]
+        check, store = (
+            (validate_upload, store_upload) if key == "data.upload" else (validate_history_upload, store_history_upload)
+        )
+        if key == "data.upload":
+            st.session_state.pop(PENDING_KEY, None)
+        try:
+            check(name, payload)
+        except DealImportError as err:
+            if key == "data.upload" and err.key == "importer.no_stage_column":
+                # readable, but the stage column has an unknown name: the Data page lets the user point at it
+                headers = read_table(payload, name).headers
+                st.session_state[PENDING_KEY] = {"name": name, "data": payload, "headers": headers, "error": err}
+            else:
+                st.session_state.setdefault(REFUSED_KEY, {})[key] = (name, err)
+        except FunnelError as err:
+            st.session_state.setdefault(REFUSED_KEY, {})[key] = (name, err)
+        else:
+            store(name, payload)
+        del st.session_state[STASH_KEY][key]
+
+
+def note_upload(file_id: str) -> None:
+    """Remember that an uploader took the uploaded file ``file_id`` (kept or refused, with the reason)."""
+    st.session_state.setdefault(SEEN_UPLOADS_KEY, set()).add(file_id)
+
+
+def lost_uploads() -> list[str]:
+    """Names of table files that reached the server but no uploader took; each is named once.
+
+    A file whose upload ends after the user has left the Data page arrives with no uploader to
+    take it: the page would stay on the old data and say nothing. Call this where the uploader is
+    not drawn (on the Data page the uploader takes its file itself).
+    """
+    ctx = get_script_run_ctx()
+    manager = runtime.get_instance().uploaded_file_mgr if runtime.exists() else None
+    stored = getattr(manager, "file_storage", {}).get(ctx.session_id, {}) if ctx is not None else {}
+    seen = st.session_state.setdefault(SEEN_UPLOADS_KEY, set())
+    lost = [f for f in list(stored.values()) if f.file_id not in seen and f.name.lower().endswith(TABLE_SUFFIXES)]
+    seen.update(f.file_id for f in lost)
+    for f in lost:  # nothing will read it: its memory goes back now, not when the session ends
+        manager.remove_file(ctx.session_id, f.file_id)
+    return [f.name for f in lost]
 
 
 def set_mapping(mapping: dict[str, str] | None) -> None:

@@ -23,7 +23,7 @@ from funnel_model.moves import KINDS, Move, example_moves, move_effects
 from funnel_model.schema import SEGMENTS
 from ui import data
 from ui.guard import guarded
-from ui.i18n import lang, tr
+from ui.i18n import error_text, lang, tr
 from ui.tables import show_table
 
 MOVES_KEY = "moves.list"
@@ -68,7 +68,7 @@ def _valid(rows: list[dict]) -> tuple[list[Move], list[tuple[int, str]]]:
         try:
             moves.append(Move.from_dict(row))
         except FunnelError as err:
-            rejected.append((i, err.message(lang())))
+            rejected.append((i, error_text(err)))
         except (TypeError, ValueError) as err:
             rejected.append((i, str(err)))
     return moves, rejected

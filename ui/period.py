@@ -28,7 +28,7 @@ from funnel_model.period import (
     period_breakdown,
     risky_deals,
 )
-from ui.i18n import lang, tr
+from ui.i18n import lang, tr, tr_text
 from ui.tables import show_table
 
 __all__ = [
@@ -85,7 +85,8 @@ def picker(as_of: pd.Timestamp) -> Period:
     kind = st.selectbox(
         tr("period.kind"),
         PERIOD_KINDS,
-        format_func=lambda k: tr(f"period.kind.{k}"),
+        # labels bound now: AppTest calls a format_func again outside the script run
+        format_func={k: tr_text(f"period.kind.{k}") for k in PERIOD_KINDS}.__getitem__,
         key=KIND_KEY,
         help=tr("period.kind_help", as_of=date_text(as_of, lang())),
         persist_state=KEEP,

@@ -10,6 +10,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Nothing uploaded yet: upload your CRM export on the Data page.",
         "ru": "Файл ещё не загружен: загрузите выгрузку из CRM на странице «Данные».",
     },
+    "app.upload_lost": {
+        "en": "The file “{name}” finished uploading after you left the Data page and was not taken: the data in use has not changed. Upload it again on the Data page.",
+        "ru": "Файл «{name}» догрузился, когда вы уже ушли со страницы «Данные», и не был принят: данные не изменились. Загрузите его снова на странице «Данные».",
+    },
     "app.deals_loaded": {
         "en": "{n} deals · {source}",
         "ru": "Сделок: {n} · {source}",
