@@ -271,6 +271,13 @@ def _status_as_stage(raw: RawTable, used: dict[str, str]) -> dict[str, str]:
     return {c: used[c] for c in DEAL_COLUMN_NAMES if c in used}
 
 
+def _map_names(text: pd.Series, mapping: dict[str, str]) -> pd.Series:
+    """``normalize_cells(text).map(mapping)``, looked up once per distinct cell."""
+    codes, uniques = pd.factorize(text)
+    names = pd.Series([normalize_name(u) for u in uniques] + [None], dtype="object").map(mapping)
+    return pd.Series(names.to_numpy()[codes], index=text.index, dtype=names.dtype)
+
+
 def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     body, rows = raw.body, raw.rows
     parts = [pd.DataFrame(raw.problems, columns=list(PROBLEM_COLUMNS))]
@@ -283,7 +290,7 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
     status_text = None
     if "status" in used:
         status_text = clean_text(body[used["status"]])
-        explicit = normalize_cells(status_text).map(STATUS_VALUES)
+        explicit = _map_names(status_text, STATUS_VALUES)
 
     # Rejected rows: nothing says where the deal is.
     closed_by_status = explicit.isin([WON, LOST])
@@ -305,7 +312,8 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
     else:
         ids = pd.Series(np.nan, index=body.index, dtype="object")
         parts.append(_problems([raw.header_row], "", [""], "warning", "importer.no_deal_id"))
-    ids = ids.fillna(pd.Series("row-" + pd.Series(rows, index=body.index).astype("str"), index=body.index))
+    if ids.isna().any():  # spelling out a "row-N" for every row costs more than the rest of the id work
+        ids = ids.fillna(pd.Series("row-" + pd.Series(rows, index=body.index).astype("str"), index=body.index))
     ids = ids.astype("str")
     keep, ids = _deduplicate(body, rows, ids, keep, used.get("deal_id", ""), parts)
 
@@ -322,7 +330,7 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
             out[col] = _visible(clean_text(body[used[col]]), rows, used[col], parts)
     if "segment" in out:
         seg = out["segment"]
-        out["segment"] = normalize_cells(seg).map(_SEGMENT_VALUES).fillna(seg)
+        out["segment"] = _map_names(seg, _SEGMENT_VALUES).fillna(seg)
     out["funnel"] = out.get("funnel", pd.Series(np.nan, index=body.index, dtype="object")).fillna(DEFAULT_FUNNEL)
 
     if "amount" in used:
@@ -464,8 +472,8 @@ def _reject_stageless(body: pd.DataFrame, rows: np.ndarray, mask: pd.Series, sta
 
 def _deduplicate(body, rows, ids: pd.Series, keep: np.ndarray, id_header: str, parts: list) -> tuple:
     """Reject exact repeats of a row; give reused ids a suffix."""
-    if pc.count_distinct(pa.array(ids, type=pa.string())).as_py() == len(ids):
-        return keep, ids  # the usual case, told by one hash pass
+    if len(pc.unique(pa.array(ids))) == len(ids):
+        return keep, ids  # the usual case, told by one hash pass (Arrow's unique: a third of count_distinct's time)
     candidate = pd.Series(keep, index=ids.index)
     dup = ids.duplicated(keep=False) & candidate
     if not dup.any():
