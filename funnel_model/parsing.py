@@ -43,6 +43,7 @@ __all__ = [
     "MAX_CELLS",
     "MAX_UNPACKED_BYTES",
     "MIXED_ENCODING",
+    "ZIP_ERRORS",
     "Probabilities",
     "RawTable",
     "cell_text",
@@ -404,6 +405,12 @@ _CHUNK = 1 << 20
 _DATA_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xls", ".parquet", ".gz")
 
 
+# What a damaged or hostile zip raises, from its directory to the last inflated byte (an unknown
+# version or compression: NotImplementedError; a forged offset: ValueError; encryption: RuntimeError)
+ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, ValueError)
+ZIP_ERRORS += (NotImplementedError, RuntimeError)
+
+
 def _too_large(name: str) -> DealImportError:
     return DealImportError("importer.too_large_unpacked", name=name, limit=MAX_UNPACKED_BYTES // 2**20)
 
@@ -432,7 +439,7 @@ def _gunzip(data: bytes, name: str) -> bytes:
 def _open_zip(data: bytes, name: str, kind: str) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except ZIP_ERRORS as exc:
         raise DealImportError("importer.bad_archive", name=name, kind=kind) from exc
     # declared sizes first: they cost nothing to check (the real ones are checked while inflating)
     if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
@@ -461,7 +468,7 @@ def _inflate_members(archive: zipfile.ZipFile, members: list, name: str, kind: s
                         sink(info, chunk)
             if sink is None:
                 kept.append(b"".join(parts))
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+    except ZIP_ERRORS as exc:
         raise DealImportError("importer.bad_archive", name=name, kind=kind) from exc
     return kept
 
@@ -480,7 +487,7 @@ def _is_workbook(data: bytes) -> bool:
     """A zip container holding an Excel workbook (rather than a zipped export)."""
     try:
         names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except ZIP_ERRORS:
         return data.startswith(b"PK\x03\x04")  # a damaged container: the workbook reader names the problem
     return "[Content_Types].xml" in names or any(n.startswith("xl/") for n in names)
 
@@ -493,7 +500,7 @@ def _check_workbook(data: bytes, name: str) -> None:
     """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except ZIP_ERRORS:
         return  # not readable as a zip at all: the workbook reader says so
     if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
         raise _too_large(name)
