@@ -30,9 +30,13 @@ navigation = st.navigation(
         for i, (path, key, url, icon) in enumerate(PAGES)
     ]
 )
+data.take_uploads()  # a file whose reading a page change interrupted; before the source control is drawn
 
 with st.sidebar:
     st.selectbox(tr("app.language"), LANGUAGES, key=LANG_KEY, format_func=LANGUAGE_NAMES.__getitem__)
+    # kept in the address (a page change drops it): a session the server starts afresh, after a
+    # reconnect under load or a reload, comes back in the chosen language, not the browser's
+    st.query_params[LANG_KEY] = lang()
     has_upload = data.UPLOAD_KEY in st.session_state
     # a segmented control, not st.radio: after a language switch the browser shows no radio option selected
     st.session_state.setdefault(data.SOURCE_KEY, "demo")
@@ -46,6 +50,13 @@ with st.sidebar:
     )
     if st.session_state[data.SOURCE_KEY] == "upload" and not has_upload:
         st.caption(tr("app.source.no_upload"))
+    if navigation.title != tr("page.data"):  # the Data page's uploaders take their files themselves
+        for name in data.lost_uploads():
+            st.session_state["app.lost_upload"] = name
+    if "app.lost_upload" in st.session_state:  # said until the user is back on the Data page
+        st.warning(tr("app.upload_lost", name=st.session_state["app.lost_upload"]))
+        if navigation.title == tr("page.data"):
+            del st.session_state["app.lost_upload"]
     with guarded():
         dataset = data.current()
         label = tr("app.source.demo") if dataset.source == "demo" else dataset.label

@@ -22,6 +22,8 @@ _EXPORTS = {
     "FunnelSpec": "funnel_model.config",
     "StageSpec": "funnel_model.config",
     "derive_segments": "funnel_model.segments",
+    "PreparedDataset": "funnel_model.prepared",
+    "prepare": "funnel_model.prepared",
     "client_base": "funnel_model.clients",
     # errors
     "FunnelError": "funnel_model.errors",

@@ -41,6 +41,8 @@ __all__ = [
     "plan_by_funnel",
     "prepare_forecast",
     "rate_uncertainty",
+    "slider_percent",
+    "slider_probabilities",
 ]
 
 _DAY = np.timedelta64(1, "D")
@@ -246,6 +248,8 @@ def prepare_forecast(
     inflow_months: int = 12,
     min_count: int = DEFAULT_MIN_COUNT,
     level: float = 0.9,
+    depth: pd.DataFrame | None = None,
+    rates: pd.DataFrame | None = None,
 ) -> ForecastInputs:
     """Everything slow the forecast needs, from the canonical deal table.
 
@@ -267,6 +271,11 @@ def prepare_forecast(
         completes its rate with the funnel's.
     level : float
         Mass of the Beta interval of each rate.
+    depth, rates : DataFrame, optional
+        A precomputed :func:`~funnel_model.geometry.deal_depth` of ``deals``
+        and its :func:`~funnel_model.geometry.stage_win_rates` (with the same
+        ``min_count`` and ``level``), e.g. from a
+        :class:`~funnel_model.prepared.PreparedDataset`; computed when None.
 
     Returns
     -------
@@ -274,8 +283,11 @@ def prepare_forecast(
     """
     if inflow_months < 1:
         raise ParameterError("error.parameter", name="inflow_months", rule="≥ 1", value=inflow_months)
-    depth = deal_depth(deals, config, history)
-    rates = stage_win_rates(deals, config, history, min_count=min_count, level=level, depth=depth)
+    if depth is None:
+        depth = deal_depth(deals, config, history)
+    if rates is None:
+        rates = stage_win_rates(deals, config, history, min_count=min_count, level=level, depth=depth)
+    rates = rates.copy()  # a shared (prepared) table stays as it was
     rates["rate"] = rates["rate"].astype(float).fillna(rates["configured"].astype(float))
     # stages the history cannot tell (lost deals without a loss stage) keep the configured probability
     rates["known"] = rates["identifiable"].astype(bool) if "identifiable" in rates else True
@@ -555,3 +567,33 @@ def plan_by_funnel(
     if len(funnels):
         funnels["leads_conf"] = funnels["leads_conf"].replace(math.inf, np.nan)
     return stages, funnels
+
+
+def slider_percent(probabilities) -> np.ndarray:
+    """Whole percents a stage slider shows for ``probabilities`` (half to even)."""
+    return np.round(100 * np.asarray(probabilities, dtype=float)).astype(np.int64)
+
+
+def slider_probabilities(stages: pd.DataFrame, percents) -> np.ndarray:
+    """Stage probabilities from whole-percent sliders, one per row of ``stages``.
+
+    A slider standing where "use the historical rates" put it
+    (:func:`slider_percent` of ``stages["rate"]``) means the historical rate
+    itself, not its rounding, so that what-if equals the historical baseline
+    exactly; likewise at the configured probability. Any other position is
+    ``percent / 100``.
+
+    Parameters
+    ----------
+    stages : DataFrame
+        ``ForecastInputs.stages`` (``rate`` and ``configured``).
+    percents : array_like
+        The sliders' values, 0..100.
+    """
+    percents = np.asarray(percents, dtype=float)
+    out = np.clip(percents / 100.0, 0.0, 1.0)
+    for column in ("configured", "rate"):  # the historical rate wins where both round alike
+        exact = stages[column].to_numpy(dtype=float)
+        at = np.isfinite(exact) & (slider_percent(np.nan_to_num(exact)) == percents)
+        out = np.where(at, exact, out)
+    return out

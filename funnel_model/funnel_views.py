@@ -64,6 +64,8 @@ def funnel_views(
     min_count: int = DEFAULT_MIN_COUNT,
     rate_level: float = 0.9,
     wilson_level: float = 0.95,
+    depth: pd.DataFrame | None = None,
+    rates: pd.DataFrame | None = None,
 ) -> FunnelViews:
     """Filter the deals and compute every view of the Funnels page.
 
@@ -89,6 +91,15 @@ def funnel_views(
         Interval levels of stage win rates, the sellers' win rates and the
         per-stage calibration (Beta: one rule for "configured outside the
         interval") and of the per-seller calibration (Wilson).
+    depth : DataFrame, optional
+        A precomputed :func:`~funnel_model.geometry.deal_depth` of the whole
+        ``deals`` (e.g. :attr:`PreparedDataset.depth
+        <funnel_model.prepared.PreparedDataset.depth>`); filters take their
+        rows of it instead of recomputing.
+    rates : DataFrame, optional
+        A precomputed :func:`~funnel_model.geometry.stage_win_rates` of the
+        whole ``deals`` with this ``min_count`` and ``rate_level``; used when
+        neither ``funnel`` nor ``period`` narrows the deals.
     """
     orphans = history_orphans(history, deals)  # against the whole deal file, before any filter
     keep = np.ones(len(deals), dtype=bool)
@@ -100,8 +111,12 @@ def funnel_views(
         created = deals["created_at"]
         undated = keep & created.isna().to_numpy()
         keep &= ((created >= start) & (created < end)).fillna(False).to_numpy()
-    scope = deals[keep]
-    depth = deal_depth(scope, config, history)
+    whole = bool(keep.all())
+    scope = deals if whole else deals[keep]
+    if depth is None:
+        depth = deal_depth(scope, config, history)
+    elif not whole:
+        depth = depth[keep]  # a deal's depth depends on its own rows only
     if seller is not None:
         owned = (deals["owner"] == seller).fillna(False).to_numpy()
         chosen, chosen_depth = scope[owned[keep]], depth[owned[keep]]
@@ -110,7 +125,8 @@ def funnel_views(
     geometry = funnel_geometry(
         chosen, config, history, by=("funnel", "segment"), min_count=min_count, depth=chosen_depth
     )
-    rates = stage_win_rates(scope, config, history, min_count=min_count, level=rate_level, depth=depth)
+    if rates is None or not whole:
+        rates = stage_win_rates(scope, config, history, min_count=min_count, level=rate_level, depth=depth)
     return FunnelViews(
         deals=len(chosen),
         undated_excluded=int(undated.sum()),

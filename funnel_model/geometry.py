@@ -49,7 +49,7 @@ from scipy import stats
 
 from funnel_model.config import DEFAULT_FUNNEL, FunnelConfig, FunnelSpec, StageSpec
 from funnel_model.errors import ParameterError
-from funnel_model.inference import infer_config
+from funnel_model.inference import _deal_positions, _infer_config, infer_config
 from funnel_model.schema import LOST, OPEN, WON
 from funnel_model.stats import holm
 
@@ -95,6 +95,15 @@ def _codes(values: pd.Series, categories: list[str] | pd.Series) -> np.ndarray:
     if isinstance(lookup, pa.ChunkedArray):
         lookup = lookup.combine_chunks()
     return np.asarray(pc.index_in(array, value_set=lookup).fill_null(-1)).astype(np.int64)
+
+
+def _dictionary_codes(values: pd.Series, categories: list[str]) -> np.ndarray:
+    """:func:`_codes` for a long column of few distinct values: each distinct value looked up once."""
+    encoded = pc.dictionary_encode(_arrow(values))
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks()
+    known = np.append(_codes(pd.Series(encoded.dictionary.to_pylist(), dtype="str"), categories), -1)
+    return known[np.asarray(encoded.indices.fill_null(-1))]
 
 
 def _check_level(level: float, name: str = "level") -> float:
@@ -265,8 +274,18 @@ def deal_depth(deals: pd.DataFrame, config: FunnelConfig | None = None, history:
         depth 0, counted nowhere). History rows of deals not in ``deals``
         are not used; :func:`history_orphans` counts them.
     """
+    return _deal_depth(deals, config, history)
+
+
+def _deal_depth(
+    deals: pd.DataFrame,
+    config: FunnelConfig | None,
+    history: pd.DataFrame | None,
+    positions: np.ndarray | None = None,
+) -> pd.DataFrame:
+    """:func:`deal_depth`, with the history rows' deal positions (``inference._deal_positions``) if already known."""
     if config is None:
-        config = infer_config(deals, history)
+        config = _infer_config(deals, history, positions=positions)
     lookup = _Lookup.build(config)
     funnel = _funnel_names(deals, config)
     fc = lookup.funnel_codes(funnel)
@@ -292,10 +311,10 @@ def deal_depth(deals: pd.DataFrame, config: FunnelConfig | None = None, history:
 
     from_history = np.zeros(len(deals), dtype=bool)
     if history is not None and len(history):
-        pos = _codes(history["deal_id"], deals["deal_id"])
+        pos = _deal_positions(history["deal_id"], deals["deal_id"]) if positions is None else positions
         known = pos >= 0
         pos = pos[known]
-        hist_stage = lookup.stage_codes(history["stage"])[known]
+        hist_stage = _dictionary_codes(history["stage"], lookup.stages)[known]
         reached = lookup.position[fc[pos], hist_stage]
         hist_depth = np.full(len(deals), -1, dtype=np.int64)
         np.maximum.at(hist_depth, pos, np.minimum(reached, k[pos]))
@@ -443,14 +462,18 @@ def funnel_geometry(
         funnel's final bar.
     """
     min_count = _check_min_count(min_count)
+    # inference and depth both place the history rows among the deals: hash the ids once
+    positions = None
+    if history is not None and len(history) and (config is None or depth is None):
+        positions = _deal_positions(history["deal_id"], deals["deal_id"])
     if config is None:
-        config = infer_config(deals, history)
+        config = _infer_config(deals, history, positions=positions)
     by = list(by)
     if "funnel" in by:
         by.remove("funnel")
     keys = ["funnel", *by]
     if depth is None:
-        depth = deal_depth(deals, config, history)
+        depth = _deal_depth(deals, config, history, positions)
     # Group codes per column (Arrow-speed factorize), combined in mixed radix:
     # no groupby over string columns, one bincount per measure and funnel.
     codes, uniques = [], []

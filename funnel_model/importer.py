@@ -58,11 +58,14 @@ from funnel_model.schema import DEAL_COLUMN_NAMES, HISTORY_COLUMNS, LOST, OPEN, 
 from funnel_model.templates import (
     HEADER_ALIASES,
     HISTORY_ALIASES,
+    LOST_TIME_HEADERS,
     STATUS_VALUES,
     normalize_name,
 )
+from funnel_model.text import INVISIBLE, strip_invisible
 
 __all__ = [
+    "MAX_AMOUNT",
     "PROBLEM_COLUMNS",
     "DealImport",
     "detect_mapping",
@@ -73,6 +76,9 @@ __all__ = [
 ]
 
 PROBLEM_COLUMNS = ("row", "column", "value", "action", "reason")
+# Above this an "amount" is an account or phone number in the wrong column, and a million of them
+# would overflow the int64 sums the pages show (9.2e18).
+MAX_AMOUNT = 1e12
 _TEXT_COLUMNS = ("client_id", "funnel", "segment", "owner", "product", "source", "lost_reason", "lost_stage")
 _DATE_COLUMNS = ("created_at", "closed_at", "expected_close_at")
 # Encodings read without any guess; a mixed file's lines are listed one by one instead.
@@ -265,19 +271,26 @@ def _status_as_stage(raw: RawTable, used: dict[str, str]) -> dict[str, str]:
     return {c: used[c] for c in DEAL_COLUMN_NAMES if c in used}
 
 
+def _map_names(text: pd.Series, mapping: dict[str, str]) -> pd.Series:
+    """``normalize_cells(text).map(mapping)``, looked up once per distinct cell."""
+    codes, uniques = pd.factorize(text)
+    names = pd.Series([normalize_name(u) for u in uniques] + [None], dtype="object").map(mapping)
+    return pd.Series(names.to_numpy()[codes], index=text.index, dtype=names.dtype)
+
+
 def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     body, rows = raw.body, raw.rows
     parts = [pd.DataFrame(raw.problems, columns=list(PROBLEM_COLUMNS))]
     parts.extend(_encoding_notes(raw))
 
     # Status: an explicit status column, else the terminal stage names.
-    stage = clean_text(body[used["stage"]])
+    stage = _visible(clean_text(body[used["stage"]]), rows, used["stage"], parts)
     stage_status = status_from_stage(stage)
     explicit = pd.Series(np.nan, index=body.index, dtype="object")
     status_text = None
     if "status" in used:
         status_text = clean_text(body[used["status"]])
-        explicit = normalize_cells(status_text).map(STATUS_VALUES)
+        explicit = _map_names(status_text, STATUS_VALUES)
 
     # Rejected rows: nothing says where the deal is.
     closed_by_status = explicit.isin([WON, LOST])
@@ -299,7 +312,8 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
     else:
         ids = pd.Series(np.nan, index=body.index, dtype="object")
         parts.append(_problems([raw.header_row], "", [""], "warning", "importer.no_deal_id"))
-    ids = ids.fillna(pd.Series("row-" + pd.Series(rows, index=body.index).astype("str"), index=body.index))
+    if ids.isna().any():  # spelling out a "row-N" for every row costs more than the rest of the id work
+        ids = ids.fillna(pd.Series("row-" + pd.Series(rows, index=body.index).astype("str"), index=body.index))
     ids = ids.astype("str")
     keep, ids = _deduplicate(body, rows, ids, keep, used.get("deal_id", ""), parts)
 
@@ -313,10 +327,10 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
 
     for col in _TEXT_COLUMNS:
         if col in used:
-            out[col] = clean_text(body[used[col]])
+            out[col] = _visible(clean_text(body[used[col]]), rows, used[col], parts)
     if "segment" in out:
         seg = out["segment"]
-        out["segment"] = normalize_cells(seg).map(_SEGMENT_VALUES).fillna(seg)
+        out["segment"] = _map_names(seg, _SEGMENT_VALUES).fillna(seg)
     out["funnel"] = out.get("funnel", pd.Series(np.nan, index=body.index, dtype="object")).fillna(DEFAULT_FUNNEL)
 
     if "amount" in used:
@@ -328,11 +342,28 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
         parts.append(
             _problems(rows[negative.to_numpy()], h, text[negative], "repaired", "importer.row.negative_amount")
         )
+        absurd = values.abs() > MAX_AMOUNT
+        if absurd.any():
+            out["amount"] = values.mask(absurd)
+            parts.append(_problems(rows[absurd.to_numpy()], h, text[absurd], "repaired", "importer.row.absurd_amount"))
     for col in _DATE_COLUMNS:
         if col in used:
             h = used[col]
             values, bad = parse_dates(body[h])
             out[col] = values
+            lost_time = _lost_time_header(raw.headers, used) if col == "closed_at" else None
+            if lost_time is not None:  # Pipedrive: lost deals are dated in their own column
+                lost, lost_bad = parse_dates(body[lost_time])
+                out[col] = values.fillna(lost)
+                parts.append(
+                    _problems(
+                        rows[lost_bad.to_numpy()],
+                        lost_time,
+                        _cell_text(body[lost_time])[lost_bad],
+                        "repaired",
+                        "importer.row.bad_date",
+                    )
+                )
             parts.append(
                 _problems(rows[bad.to_numpy()], h, _cell_text(body[h])[bad], "repaired", "importer.row.bad_date")
             )
@@ -349,6 +380,7 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
     # the last stage of a lost deal): that stage is where it was lost, and the status
     # text becomes its terminal stage.
     status = stage_status.where(stage_status != OPEN, explicit.where(explicit.notna(), OPEN))
+    stageless = stage.isna()  # kept only because the status column closes them
     if status_text is not None:
         if not keep.all():
             status_text = status_text[keep].reset_index(drop=True)
@@ -363,6 +395,13 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
             lost_stage = out.get("lost_stage", pd.Series(np.nan, index=body.index, dtype="object"))
             out["lost_stage"] = lost_stage.where(~(moved & (explicit == LOST)) | lost_stage.notna(), stage)
             stage = stage.where(~moved, status_text)
+    if stageless.any():
+        stage = _stage_for_stageless(stage, stageless, status, out["funnel"])
+        parts.append(
+            _problems(
+                rows[stageless.to_numpy()], used["stage"], stage[stageless], "repaired", "importer.row.no_stage_closed"
+            )
+        )
     out["stage"] = stage
     out["status"] = status
 
@@ -384,6 +423,36 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
     return conform(deals), _finish_problems(parts)
 
 
+def _visible(text: pd.Series, rows: np.ndarray, header: str, parts: list) -> pd.Series:
+    """``text`` without bidi controls and zero-width characters, each cell that had some listed.
+
+    A right-to-left override makes «Ivan\u202eovteP» read as "IvanPetvo": the name shown would not
+    be the name in the file.
+    """
+    hidden = text.str.contains(f"[{INVISIBLE}]", regex=True, na=False)
+    if not hidden.any():
+        return text
+    shown = text.where(~hidden, text[hidden].map(strip_invisible))
+    parts.append(_problems(rows[hidden.to_numpy()], header, shown[hidden], "repaired", "importer.row.invisible_chars"))
+    return shown.mask(shown == "")
+
+
+def _lost_time_header(headers: list[str], used: dict[str, str]) -> str | None:
+    """An unmapped «Lost time» column beside the mapped close date, or None."""
+    mapped = set(used.values())
+    return next((h for h in headers if h not in mapped and normalize_name(h) in LOST_TIME_HEADERS), None)
+
+
+def _stage_for_stageless(stage: pd.Series, stageless: pd.Series, status: pd.Series, funnel: pd.Series) -> pd.Series:
+    """A closed deal without a stage goes to its funnel's commonest stage of that outcome (won or lost),
+    so its status text does not become a stage of its own; with no such stage it keeps the status text."""
+    known = pd.DataFrame({"funnel": funnel, "status": status, "stage": stage})[~stageless]
+    common = known.groupby(["funnel", "status"], sort=False)["stage"].agg(lambda s: s.value_counts().index[0])
+    pairs = pd.MultiIndex.from_arrays([funnel[stageless], status[stageless]])
+    found = pd.Series(common.reindex(pairs).to_numpy(), index=stage.index[stageless])
+    return stage.where(~stageless, found.fillna(stage[stageless]))
+
+
 def _reject_stageless(body: pd.DataFrame, rows: np.ndarray, mask: pd.Series, stage_header: str) -> pd.DataFrame:
     """Rows without a stage: report footers and notes (one filled cell) or deals missing their stage."""
     sub = body.loc[mask]
@@ -403,8 +472,8 @@ def _reject_stageless(body: pd.DataFrame, rows: np.ndarray, mask: pd.Series, sta
 
 def _deduplicate(body, rows, ids: pd.Series, keep: np.ndarray, id_header: str, parts: list) -> tuple:
     """Reject exact repeats of a row; give reused ids a suffix."""
-    if pc.count_distinct(pa.array(ids, type=pa.string())).as_py() == len(ids):
-        return keep, ids  # the usual case, told by one hash pass
+    if len(pc.unique(pa.array(ids))) == len(ids):
+        return keep, ids  # the usual case, told by one hash pass (Arrow's unique: a third of count_distinct's time)
     candidate = pd.Series(keep, index=ids.index)
     dup = ids.duplicated(keep=False) & candidate
     if not dup.any():

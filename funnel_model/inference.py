@@ -84,9 +84,11 @@ def normalize_cells(text: pd.Series) -> pd.Series:
 
 def status_from_stage(stage: pd.Series) -> pd.Series:
     """Status implied by stage names: known won / lost stage names are terminal, anything else is open."""
-    norm = normalize_cells(stage)
+    # decided once per distinct stage name, then spread over the rows
+    codes, uniques = pd.factorize(stage)
+    norm = pd.Series([normalize_name(u) for u in uniques] + [None], dtype="object")
     status = np.select([norm.isin(WON_STAGE_NAMES), norm.isin(LOST_STAGE_NAMES)], [WON, LOST], OPEN)
-    return pd.Series(status, index=stage.index, dtype="object")
+    return pd.Series(status[codes], index=stage.index, dtype="object")
 
 
 def infer_config(
@@ -114,6 +116,17 @@ def infer_config(
         One funnel per value of ``funnel`` (missing values form
         :data:`~funnel_model.config.DEFAULT_FUNNEL`), in order of appearance.
     """
+    return _infer_config(deals, history, as_of=as_of)
+
+
+def _infer_config(
+    deals: pd.DataFrame,
+    history: pd.DataFrame | None,
+    *,
+    as_of: pd.Timestamp | None = None,
+    positions: np.ndarray | None = None,
+) -> FunnelConfig:
+    """:func:`infer_config`, with the history rows' deal positions (:func:`_deal_positions`) if already known."""
     # Everything but the snapshot ages works on per-(funnel, status, stage)
     # aggregates: a few hundred rows however many deals there are.
     n = len(deals)
@@ -162,7 +175,7 @@ def infer_config(
     lost_at = lost_at.agg(n=("pos", "size"), first=("pos", "min")).reset_index()
     lost_at["stage"] = lost_array[lost_at["lost"]]
     n_lost = lost_frame.groupby("f").size()
-    hist = _history_codes(history, deals["deal_id"], codes) if history is not None and len(history) else None
+    hist = _history_codes(history, deals["deal_id"], codes, positions) if history is not None and len(history) else None
     specs = []
     for code, name in enumerate(names):
         h = hist.of_funnel(code) if hist is not None else None
@@ -184,7 +197,7 @@ class _History(NamedTuple):
 
     deal: np.ndarray  # position of the row's deal among the deals
     stage: np.ndarray  # code into ``names``
-    entered: np.ndarray  # int64 nanoseconds, NaT as the largest value (sorts last, as pandas puts it)
+    entered: np.ndarray  # int64 ticks of the column's own unit (only compared), NaT as the largest value
     funnel: np.ndarray  # funnel code of the row's deal
     names: np.ndarray  # stage names, in order of first appearance in the history
 
@@ -200,17 +213,35 @@ def _arrow_text(values: pd.Series) -> pa.Array:
     return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
 
 
-def _history_codes(history: pd.DataFrame, deal_ids: pd.Series, funnel_codes: np.ndarray) -> _History:
+def _deal_positions(history_ids: pd.Series, deal_ids: pd.Series) -> np.ndarray:
+    """Position of each history row's deal among the deals (the first of a repeated id), -1 if absent.
+
+    Millions of history ids hashed against the deals: callers that need it twice
+    (config inference, then deal depth) compute it once and pass it on.
+    """
+    found = pc.index_in(_arrow_text(history_ids), value_set=_arrow_text(deal_ids)).fill_null(-1)
+    return np.asarray(found).astype(np.int64)
+
+
+def _history_codes(
+    history: pd.DataFrame, deal_ids: pd.Series, funnel_codes: np.ndarray, positions: np.ndarray | None = None
+) -> _History:
     """Rows of ``history`` whose deal is among the deals (the first deal of a repeated id) and that name a stage."""
-    deal = np.asarray(pc.index_in(_arrow_text(history["deal_id"]), value_set=_arrow_text(deal_ids)).fill_null(-1))
+    deal = _deal_positions(history["deal_id"], deal_ids) if positions is None else positions
     encoded = pc.dictionary_encode(_arrow_text(history["stage"]))
     stage = np.asarray(encoded.indices.fill_null(-1)).astype(np.int64)
-    entered = pd.to_datetime(history["entered_at"]).astype("datetime64[ns]").to_numpy().view(np.int64)
+    # entry times are only ordered: kept in their own unit (no conversion of millions of values to ns)
+    entered = pd.to_datetime(history["entered_at"])
+    if not (isinstance(entered.dtype, np.dtype) and entered.dtype.kind == "M"):
+        entered = entered.astype("datetime64[ns]")
+    entered = entered.to_numpy().view(np.int64)
     entered = np.where(entered == np.iinfo(np.int64).min, np.iinfo(np.int64).max, entered)
     ok = (deal >= 0) & (stage >= 0)
-    deal = deal[ok].astype(np.int64)
+    if not ok.all():  # each filter copies millions of rows: only when some row goes
+        deal, stage, entered = deal[ok], stage[ok], entered[ok]
+    deal = deal.astype(np.int64, copy=False)
     names = np.asarray(encoded.dictionary.to_pylist(), dtype="object")
-    return _History(deal, stage[ok], entered[ok], np.asarray(funnel_codes)[deal], names)
+    return _History(deal, stage, entered, np.asarray(funnel_codes)[deal], names)
 
 
 def _ages(deals: pd.DataFrame, status_codes: np.ndarray, as_of: pd.Timestamp | None) -> np.ndarray:
@@ -273,8 +304,11 @@ def _template_for(names: list[str]) -> StageTemplate | None:
 def _order_by_history(names: list[str], history: _History) -> list[str]:
     """Stages by the median position (0 = first) at which deals entered them, among ``names``."""
     wanted = np.isin(history.names, names)
-    rows = wanted[history.stage]
-    deal, stage, entered = history.deal[rows], history.stage[rows], history.entered[rows]
+    if wanted.all():
+        deal, stage, entered = history.deal, history.stage, history.entered
+    else:
+        rows = wanted[history.stage]
+        deal, stage, entered = history.deal[rows], history.stage[rows], history.entered[rows]
     same = deal[1:] == deal[:-1]
     # An export lists each deal's entries together and in time order: then no sort is needed.
     runs = 1 + int(np.count_nonzero(~same)) if deal.size else 0

@@ -37,12 +37,13 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from funnel_model.errors import DealImportError
-from funnel_model.templates import NULL_TOKENS
+from funnel_model.templates import HEADER_ALIASES, HISTORY_ALIASES, NULL_TOKENS, normalize_name
 
 __all__ = [
     "MAX_CELLS",
     "MAX_UNPACKED_BYTES",
     "MIXED_ENCODING",
+    "ZIP_ERRORS",
     "Probabilities",
     "RawTable",
     "cell_text",
@@ -200,9 +201,14 @@ def _decode(data: bytes, name: str) -> tuple[str, str, np.ndarray]:
     sample = text[:_PLAUSIBILITY_SAMPLE]
     non_ascii = len(_NON_ASCII.findall(sample))
     plausible = len(_CP1251_PLAUSIBLE.findall(sample))
-    if "\x00" in text:
+    # Asked of the bytes, not of the text (a scan of the decoded file costs ten times more): only
+    # byte 0 decodes to U+0000 and only 0x98, undefined in Windows-1251, to U+FFFD.
+    if b"\x00" in body:
         raise DealImportError("importer.encoding", name=name)
-    cp1251_ok = "\ufffd" not in text and plausible * 2 >= non_ascii
+    cp1251_ok = b"\x98" not in body and plausible * 2 >= non_ascii
+    if _latin_words(sample):  # Western European text (Latin-1 / Windows-1252): not Cyrillic at all
+        latin = "cp1252" if _decodes(body, "cp1252") else "latin-1"
+        return body.decode(latin), latin, none
     share, count = _russian_share(sample)
     guessed = _other_cyrillic(body[: 4 * _LETTER_SAMPLE], share if cp1251_ok else 0.0)
     if guessed is None and cp1251_ok and (count < _MIN_LETTERS or share >= _RUSSIAN_SHARE):
@@ -214,6 +220,25 @@ def _decode(data: bytes, name: str) -> tuple[str, str, np.ndarray]:
         return body.decode(guessed), guessed, none
     except UnicodeDecodeError as exc:
         raise DealImportError("importer.encoding", name=name) from exc
+
+
+# a non-ASCII character inside a word of ASCII letters: "Peña", "Müller" (read as cp1251: "Peсa", "Mьller")
+_IN_LATIN_WORD = re.compile(r"(?<=[A-Za-z])[^\x00-\x7f]|[^\x00-\x7f](?=[A-Za-z])")
+_LATIN_WORDS_SHARE = 0.5  # Russian text has almost none: its letters sit among other Cyrillic letters
+
+
+def _latin_words(sample: str) -> bool:
+    """Whether most non-ASCII characters of ``sample`` sit inside words of ASCII letters (a Western text)."""
+    non_ascii = len(_NON_ASCII.findall(sample))
+    return non_ascii >= 3 and len(_IN_LATIN_WORD.findall(sample)) >= _LATIN_WORDS_SHARE * non_ascii
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _utf8_share(body: bytes, around: int, window: int = 1 << 19) -> float:
@@ -380,6 +405,12 @@ _CHUNK = 1 << 20
 _DATA_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xls", ".parquet", ".gz")
 
 
+# What a damaged or hostile zip raises, from its directory to the last inflated byte (an unknown
+# version or compression: NotImplementedError; a forged offset: ValueError; encryption: RuntimeError)
+ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, ValueError)
+ZIP_ERRORS += (NotImplementedError, RuntimeError)
+
+
 def _too_large(name: str) -> DealImportError:
     return DealImportError("importer.too_large_unpacked", name=name, limit=MAX_UNPACKED_BYTES // 2**20)
 
@@ -408,7 +439,7 @@ def _gunzip(data: bytes, name: str) -> bytes:
 def _open_zip(data: bytes, name: str, kind: str) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except ZIP_ERRORS as exc:
         raise DealImportError("importer.bad_archive", name=name, kind=kind) from exc
     # declared sizes first: they cost nothing to check (the real ones are checked while inflating)
     if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
@@ -437,7 +468,7 @@ def _inflate_members(archive: zipfile.ZipFile, members: list, name: str, kind: s
                         sink(info, chunk)
             if sink is None:
                 kept.append(b"".join(parts))
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+    except ZIP_ERRORS as exc:
         raise DealImportError("importer.bad_archive", name=name, kind=kind) from exc
     return kept
 
@@ -456,7 +487,7 @@ def _is_workbook(data: bytes) -> bool:
     """A zip container holding an Excel workbook (rather than a zipped export)."""
     try:
         names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except ZIP_ERRORS:
         return data.startswith(b"PK\x03\x04")  # a damaged container: the workbook reader names the problem
     return "[Content_Types].xml" in names or any(n.startswith("xl/") for n in names)
 
@@ -469,7 +500,7 @@ def _check_workbook(data: bytes, name: str) -> None:
     """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except ZIP_ERRORS:
         return  # not readable as a zip at all: the workbook reader says so
     if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
         raise _too_large(name)
@@ -534,14 +565,17 @@ def _parquet_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
 
 def _read_xlsx(data: bytes, name: str) -> pd.DataFrame:
     try:
-        sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, header=None, dtype=object, engine="openpyxl")
+        # pandas would read "N/A", "NULL", "#N/A" as missing: the row would vanish instead of being reported
+        sheets = pd.read_excel(
+            io.BytesIO(data), sheet_name=None, header=None, dtype=object, engine="openpyxl", keep_default_na=False
+        )
     except Exception as exc:
         # A damaged workbook fails anywhere inside zipfile, zlib, the XML parser or
         # openpyxl, each with its own exception type; all of them mean the same to the user.
         raise DealImportError("importer.bad_xlsx", name=name, detail=type(exc).__name__) from exc
     # The deals are on the sheet with the most filled cells (exports may add a summary sheet).
-    best = max(sheets.values(), key=lambda s: int(s.notna().to_numpy().sum()), default=None)
-    if best is None or best.notna().to_numpy().sum() == 0:
+    best = max(sheets.values(), key=lambda s: int(_filled(s).to_numpy().sum()), default=None)
+    if best is None or not _filled(best).to_numpy().any():
         raise DealImportError("importer.empty_file", name=name)
     best = best.copy()
     best.columns = range(best.shape[1])
@@ -583,9 +617,24 @@ def _sniff_delimiter(sample_rows: list[str]) -> str:
     return best
 
 
-def _header_index(nonempty: np.ndarray) -> int:
-    """The header row: the first row with three filled cells or 60 % as many as the fullest
-    of the first rows. Rows above it are report titles and filters (Salesforce, 1C)."""
+_KNOWN_HEADERS = frozenset(
+    a for aliases in (HEADER_ALIASES, HISTORY_ALIASES) for names in aliases.values() for a in names
+)
+
+
+def _known_headers(cells) -> int:
+    """How many of a row's cells are column names some CRM uses."""
+    return sum(normalize_name(str(c)).rstrip(":*").strip() in _KNOWN_HEADERS for c in cells if isinstance(c, str))
+
+
+def _header_index(nonempty: np.ndarray, rows: list | None = None) -> int:
+    """The header row: the first row with two known column names ("Stage", «Бюджет»...), else the
+    first with three filled cells or 60 % as many as the fullest of the first rows. Rows above it
+    are report titles and filters (Salesforce, 1C); a title with a comma in it has cells too."""
+    if rows is not None:
+        known = [_known_headers(r) for r in rows[:_HEADER_SEARCH_ROWS]]
+        if known and max(known) >= 2:
+            return int(np.argmax(np.array(known) >= 2))
     head = nonempty[:_HEADER_SEARCH_ROWS]
     if len(head) == 0 or head.max() == 0:
         return 0
@@ -615,7 +664,7 @@ def _read_csv(data: bytes, name: str) -> RawTable:
     except csv.Error as exc:
         raise DealImportError("importer.bad_csv", name=name, detail=str(exc)) from exc
     nonempty = np.array([sum(bool(f.strip()) for f in r) for r in sample_rows])
-    header_at = _header_index(nonempty)
+    header_at = _header_index(nonempty, sample_rows)
     width = len(sample_rows[header_at]) if sample_rows else 0
     problems = [
         _problem(i + 1, "", ";".join(f for f in r if f.strip()), "warning", "importer.row.preamble")
@@ -676,6 +725,9 @@ def _tolerant_csv(text: str, delim: str, header_at: int, width: int, name: str):
     if not records:
         raise DealImportError("importer.empty_file", name=name)
     width = max(width, len(records[0]))
+    if len(records) > 1 and not records[0][-1].strip():
+        # unnamed cells end the header: its columns go on unnamed, as wide as the rows usually are
+        width = max(width, Counter(len(r) for r in records[1:]).most_common(1)[0][0])
     problems = []
     cells = []
     for i, rec in enumerate(records):
@@ -702,7 +754,8 @@ def _grid_to_table(
     filled = _filled(grid)
     if not filled.to_numpy().any():
         raise DealImportError("importer.empty_file", name=name)
-    header_at = 0 if header_found else _header_index(filled.sum(axis=1).to_numpy())
+    top = grid.iloc[:_HEADER_SEARCH_ROWS].to_numpy().tolist()
+    header_at = 0 if header_found else _header_index(filled.sum(axis=1).to_numpy(), top)
     problems = problems + [
         _problem(
             int(rows[i]), "", " ".join(str(v) for v in grid.iloc[i][filled.iloc[i]]), "warning", "importer.row.preamble"
@@ -866,7 +919,11 @@ def _numbers_from_text(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     """
     s = pa.array(text, type=pa.string(), from_pandas=True)
     s = _replace_where_found(s, _CURRENCY, "")
-    s = _replace_where_found(s, _SPACE_CHARS, "")
+    if pc.any(pc.match_substring_regex(s, _SPACE_CHARS)).as_py():
+        # the usual group separators by plain substring removal (a third of the regex's time), then any others
+        for space in ("\u00a0", " "):
+            s = pc.replace_substring(s, space, "")
+        s = _replace_where_found(s, _SPACE_CHARS, "")
     s = _replace_where_found(s, "[\u2212\u2013]", "-")
     percent = _np(pc.ends_with(s, "%"), False)
     s = pc.utf8_rtrim(s, characters="%")
@@ -900,15 +957,27 @@ def _numbers_from_text(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     is_decimal = both | (once & ((after != 3) | ambiguous_decimal))
     grouped = single & (commas + dots > 1)
     valid &= ~grouped | _np(pc.match_substring_regex(body, r"^\d{1,3}([.,]\d{3})+$"), False)
-    comma_decimal = pc.replace_substring(pc.replace_substring(body, ".", ""), ",", ".")
-    dot_decimal = pc.replace_substring(body, ",", "")
-    grouping_only = pc.replace_substring_regex(body, "[.,]", "")
-    normalized = pc.if_else(
-        pa.array(is_decimal & last_is_comma),
-        comma_decimal,
-        pc.if_else(pa.array(is_decimal), dot_decimal, grouping_only),
+    # Three rewrites: decimal comma, decimal point, grouping only. A cell without separators reads the
+    # same under each, so when the cells with separators all need one rewrite, only that one runs.
+    comma_rows = is_decimal & last_is_comma
+    dot_rows = is_decimal & ~last_is_comma
+    grouping_rows = ~is_decimal & (has_comma | has_dot)
+    rewrites = (
+        (comma_rows, lambda: pc.replace_substring(pc.replace_substring(body, ".", ""), ",", ".")),
+        (dot_rows, lambda: pc.replace_substring(body, ",", "")),
+        (grouping_rows, lambda: pc.replace_substring_regex(body, "[.,]", "")),
     )
-    normalized = pc.if_else(pa.array(valid), normalized, pa.scalar(None, pa.string()))
+    needed = [rewrite for rows, rewrite in rewrites if rows.any()]
+    if len(needed) <= 1:
+        normalized = needed[0]() if needed else body
+    else:
+        normalized = pc.if_else(
+            pa.array(comma_rows),
+            rewrites[0][1](),
+            pc.if_else(pa.array(is_decimal), rewrites[1][1](), rewrites[2][1]()),
+        )
+    if not valid.all():
+        normalized = pc.if_else(pa.array(valid), normalized, pa.scalar(None, pa.string()))
     values = pd.Series(_cast_numbers(normalized), index=text.index)
     values = values.where(~negative, -values)
     return values.where(np.isfinite(values)), pd.Series(percent, index=text.index)
@@ -1070,13 +1139,19 @@ def parse_dates(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
             out[numeric & todo] = _serials(pd.to_numeric(cells[numeric & todo], errors="coerce"))
         todo &= ~native & ~numeric
     if todo.any():
-        sub = text[todo]
+        sub = text if todo.all() else text[todo]  # a boolean take copies a million strings: skip it when all stay
         # ISO 8601 first (the canonical format), on the cells that start like it: pandas'
         # ISO parser is fast on ISO text but slow to fail on anything else.
-        iso = sub.str.match(r"\d{4}-\d{1,2}-\d{1,2}").fillna(False)
+        # The plain ISO forms are told first: when every cell is one, the looser test is not run.
+        plain = sub.str.fullmatch(_ISO_PLAIN).fillna(False)
+        iso = plain.copy()
+        if not plain.all():
+            iso[~plain] = sub[~plain].str.match(r"\d{4}-\d{1,2}-\d{1,2}").fillna(False)
         parsed = pd.Series(pd.NaT, index=sub.index, dtype="datetime64[ns]")
-        if iso.any():
-            parsed[iso] = _iso_dates(sub[iso])
+        if iso.all():
+            parsed = _iso_dates(sub, plain)
+        elif iso.any():
+            parsed[iso] = _iso_dates(sub[iso], plain[iso])
         for fmt in _DOT_FORMATS:
             parsed = _fill_strptime(parsed, sub, fmt)
         if parsed.isna().any():
@@ -1113,14 +1188,19 @@ _DAY_MONTH = {
 }
 
 
-def _iso_dates(text: pd.Series) -> pd.Series:
-    """ISO 8601 cells as wall-clock datetimes (the offset or zone dropped, not applied); NaT if unreadable."""
+def _iso_dates(text: pd.Series, plain: pd.Series | None = None) -> pd.Series:
+    """ISO 8601 cells as wall-clock datetimes (the offset or zone dropped, not applied); NaT if unreadable.
+
+    ``plain``: where the cell is one of the plain forms (``_ISO_PLAIN``), if already known.
+    """
     parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     # strptime only where the cell is exactly such a form, with hours and seconds in range
     # (pandas refuses 24:00 and :60, strptime would roll them over)
-    plain = text.str.fullmatch(_ISO_PLAIN).fillna(False)
+    if plain is None:
+        plain = text.str.fullmatch(_ISO_PLAIN).fillna(False)
+    plain_text = text if plain.all() else text.where(plain)
     for fmt in _ISO_FORMATS:
-        parsed = _fill_strptime(parsed, text.where(plain), fmt)
+        parsed = _fill_strptime(parsed, plain_text, fmt)
     rest = parsed.isna()
     if rest.any():
         array = pa.array(text[rest], type=pa.string(), from_pandas=True)
@@ -1152,7 +1232,7 @@ def _fill_strptime(parsed: pd.Series, text: pd.Series, fmt: str) -> pd.Series:
     todo = parsed.isna()
     if not todo.any():
         return parsed
-    cells = pa.array(text[todo], type=pa.string())
+    cells = pa.array(text if todo.all() else text[todo], type=pa.string())
     values = pc.strptime(cells, format=fmt, unit="s", error_is_null=True)
     seconds = values.to_numpy(zero_copy_only=False).astype("datetime64[s]")
     seconds[_rolled_over(cells, values, fmt)] = np.datetime64("NaT")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from funnel_model.errors import FunnelError, ProjectError
+from funnel_model.parsing import ZIP_ERRORS
 from funnel_model.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -132,7 +132,7 @@ def _read(archive: zipfile.ZipFile, name: str) -> bytes:
         return archive.read(name)
     except KeyError as exc:
         raise ProjectError("project.error.missing", part=name) from exc
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
+    except ZIP_ERRORS as exc:
         raise ProjectError("project.error.part", part=name, detail=str(exc) or type(exc).__name__) from exc
 
 
@@ -175,7 +175,7 @@ def load_project(data: bytes) -> Project:
     """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
+    except ZIP_ERRORS as exc:
         raise ProjectError("project.error.not_zip", detail=str(exc)) from exc
     with archive:
         infos = archive.infolist()
@@ -243,5 +243,5 @@ def is_project(data: bytes) -> bool:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return "manifest.json" in archive.namelist() and "deals.parquet" in archive.namelist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
+    except ZIP_ERRORS:
         return False

@@ -21,6 +21,7 @@ __all__ = [
     "HEADER_ALIASES",
     "HISTORY_ALIASES",
     "LOST_STAGE_NAMES",
+    "LOST_TIME_HEADERS",
     "NULL_TOKENS",
     "STAGE_TEMPLATES",
     "STATUS_VALUES",
@@ -114,6 +115,7 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "deal - close time",
         "deal - won time",
         "closed date",
+        "deal - lost time",  # only when nothing else dates the closing: see LOST_TIME_HEADERS
     ),
     "expected_close_at": (
         "expected_close_at",
@@ -171,8 +173,13 @@ HISTORY_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 # Cell texts that mean "no value" rather than a bad value.
+# Pipedrive dates a won deal in «Won time» and a lost one in «Lost time»: both close it.
+LOST_TIME_HEADERS = ("deal - lost time", "lost time")
+
 NULL_TOKENS = frozenset(
     {"", "-", "—", "–", "n/a", "na", "nan", "nat", "none", "null", "не закрыта", "не указано", "нет", "not closed"}
+    # Excel's error values: a formula that failed holds no value
+    | {"#n/a", "#ref!", "#value!", "#div/0!", "#name?", "#null!", "#num!", "#spill!", "#calc!", "#getting_data"}
 )
 
 # Values of a status column.

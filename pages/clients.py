@@ -12,9 +12,9 @@ import streamlit as st
 from funnel_model.charts.clients import flows_chart, pareto_chart, revenue_chart, sources_chart, states_chart
 from funnel_model.client_views import ClientViews, client_views
 from funnel_model.clients import client_states
-from funnel_model.config import FunnelConfig
 from funnel_model.formatting import number, percent
 from funnel_model.losses import NO_REASON, loss_breakdown, loss_pareto
+from funnel_model.prepared import PreparedDataset
 from funnel_model.schema import SEGMENTS
 from funnel_model.sources import NO_SOURCE, source_label, with_spend
 from ui import data
@@ -22,7 +22,8 @@ from ui.downloads import download_table
 from ui.drill import selected_row, show_deals
 from ui.formats import date, money
 from ui.guard import guarded
-from ui.i18n import lang, tr
+from ui.i18n import lang, md, tr, tr_text
+from ui.specs import chart_spec
 from ui.tables import show_table
 
 SPEND_KEY = "clients.channel_spend"  # {source: money spent}, JSON-able: saved with a scenario
@@ -33,9 +34,9 @@ MIN_CLOSED = 20  # closed deals a source needs to be named the best
 
 
 @st.cache_data(scope="session", show_spinner=False, max_entries=4)
-def compute(deals: pd.DataFrame, history: pd.DataFrame | None, config_json: str, dormancy: float) -> ClientViews:
-    """The page's numbers for one dataset and window (cached per session)."""
-    return client_views(deals, history, FunnelConfig.from_json(config_json), dormancy_days=dormancy, level=LEVEL)
+def compute(_prepared: PreparedDataset, key: str, dormancy: float) -> ClientViews:
+    """The page's numbers for one dataset and window (cached per session under the dataset's ``key``)."""
+    return client_views(_prepared.deals, _prepared.history, _prepared.config, dormancy_days=dormancy, level=LEVEL)
 
 
 def _n(x: float) -> str:
@@ -120,9 +121,9 @@ def _base_section(views: ClientViews, deals: pd.DataFrame, dormancy: int) -> Non
         **{f: tr(f"clients.col.{f}") for f in ("first_win", "reactivated", "fell_dormant")},
     }
     st.subheader(tr("clients.section.states"))
-    st.altair_chart(states_chart(base, labels, lang()), width="stretch", key="clients.states_chart")
+    st.vega_lite_chart(spec=chart_spec(states_chart, base, labels, lang()), width="stretch", key="clients.states_chart")
     st.subheader(tr("clients.section.flows"))
-    st.altair_chart(flows_chart(base, labels, lang()), width="stretch", key="clients.flows_chart")
+    st.vega_lite_chart(spec=chart_spec(flows_chart, base, labels, lang()), width="stretch", key="clients.flows_chart")
     st.subheader(tr("clients.section.revenue"))
     year = views.year
     total = year["revenue"]
@@ -135,7 +136,9 @@ def _base_section(views: ClientViews, deals: pd.DataFrame, dormancy: int) -> Non
             dormant=_pct(year["revenue_dormant"] / total) if total else "—",
         )
     )
-    st.altair_chart(revenue_chart(base, labels, lang()), width="stretch", key="clients.revenue_chart")
+    st.vega_lite_chart(
+        spec=chart_spec(revenue_chart, base, labels, lang()), width="stretch", key="clients.revenue_chart"
+    )
     st.subheader(tr("clients.section.retention"))
     columns = st.columns(3)
     for column, row in zip(columns, views.retention.itertuples(index=False), strict=True):
@@ -220,7 +223,9 @@ def _channels_section(views: ClientViews, deals: pd.DataFrame) -> None:
         "interval": tr("clients.label.interval", level=_pct(LEVEL)),
         "deals": tr("clients.col.deals"),
     }
-    st.altair_chart(sources_chart(closed, labels, lang()), width="stretch", key="clients.sources_chart")
+    st.vega_lite_chart(
+        spec=chart_spec(sources_chart, closed, labels, lang()), width="stretch", key="clients.sources_chart"
+    )
     st.caption(tr("clients.sources_caption", level=_pct(LEVEL)))
     columns = ["name", "deals", "open", "won", "lost", "win_rate", "low", "high", "revenue", "share_revenue"]
     columns += ["avg_won", "median_days_won", "spend", "cost_per_lead", "cost_per_won", "cost_per_revenue"]
@@ -286,7 +291,7 @@ def _channels_section(views: ClientViews, deals: pd.DataFrame) -> None:
         for funnel in pivot.index.get_level_values(0).unique():
             part = pivot.loc[funnel].dropna(axis=1, how="all")
             part.columns = [stages[(funnel, o)] for o in part.columns]
-            st.markdown(f"**{funnel}**")
+            st.markdown(f"**{md(funnel)}**")
             show_table(
                 part.reset_index().rename(columns={"name": tr("clients.col.source")}),
                 counts=list(part.columns),
@@ -304,17 +309,18 @@ def _losses_section(views: ClientViews) -> None:
         return
     stages = sorted(lost["lost_stage"].dropna().astype(str).unique()) if "lost_stage" in lost else []
     cols = st.columns(2)
+    everyone = tr_text("clients.all")  # bound now: AppTest calls a format_func again outside the script run
     stage = cols[0].selectbox(
         tr("clients.loss_stage"),
         [ALL, *stages],
         key="clients.loss_stage",
-        format_func=lambda s: tr("clients.all") if s == ALL else s,
+        format_func=lambda s: everyone if s == ALL else s,
     )
     segment = cols[1].selectbox(
         tr("clients.loss_segment"),
         [ALL, *SEGMENTS],
         key="clients.loss_segment",
-        format_func=lambda s: tr("clients.all") if s == ALL else _state(s),
+        format_func={s: everyone if s == ALL else _state(s) for s in (ALL, *SEGMENTS)}.__getitem__,
     )
     chosen = lost
     if stage != ALL:
@@ -344,7 +350,9 @@ def _losses_section(views: ClientViews) -> None:
         "amount": tr("clients.col.amount_lost"),
         "cumulative": tr("clients.col.cumulative"),
     }
-    st.altair_chart(pareto_chart(pareto, labels, lang()), width="stretch", key="clients.pareto_chart")
+    st.vega_lite_chart(
+        spec=chart_spec(pareto_chart, pareto, labels, lang()), width="stretch", key="clients.pareto_chart"
+    )
     columns = ["name", "deals", "share", "cumulative", "amount", "amount_share"]
     names = {c: tr(f"clients.col.{ {'name': 'reason', 'amount': 'amount_lost'}.get(c, c) }") for c in columns}
     key = "clients.pareto"
@@ -468,7 +476,7 @@ with guarded():
         st.info(tr("clients.no_deals"))
         st.stop()
     dormancy = int(st.session_state.get(data.DORMANCY_KEY, data.DEFAULT_DORMANCY_DAYS))
-    views = compute(deals, dataset.history, dataset.config.to_json(), dormancy)
+    views = compute(dataset.prepared, dataset.key, dormancy)
     if not len(views.base):
         st.info(tr("clients.no_clients"))
     else:

@@ -11,23 +11,26 @@ the rejection-math page.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from funnel_model import compensation as comp
 from funnel_model.charts.compensation import pay_breakdown_chart, pay_curve_chart, pay_forecast_chart
-from funnel_model.config import FunnelConfig
 from funnel_model.errors import CompensationPlanError
-from funnel_model.forecast_views import ForecastInputs, prepare_forecast
+from funnel_model.forecast_views import slider_probabilities
 from funnel_model.formatting import date, number, percent, signed
+from funnel_model.period import Period, period_win_probabilities
 from funnel_model.schema import WON
 from ui import data
+from ui import period as period_ui
 from ui.charts import show_chart
 from ui.downloads import download_table
 from ui.formats import money
 from ui.guard import guarded
-from ui.i18n import lang, tr
+from ui.i18n import error_text, lang, md, tr, tr_text
 from ui.tables import show_table
 
 PLANS = ("a", "b")
@@ -223,7 +226,7 @@ def _plan_editor(x: str, products: list[str]) -> tuple[pd.DataFrame, pd.DataFram
         tr("compensation.preset"),
         comp.PRESETS,
         key=f"{p}.preset",
-        format_func=lambda name: tr(f"compensation.preset.{name}"),
+        format_func={name: tr_text(f"compensation.preset.{name}") for name in comp.PRESETS}.__getitem__,
         on_change=_apply_preset,
         args=(x,),
         **keep,
@@ -238,14 +241,14 @@ def _plan_editor(x: str, products: list[str]) -> tuple[pd.DataFrame, pd.DataFram
             label_visibility="collapsed",
         )
     if f"{p}.upload_error" in ss:
-        st.error(ss[f"{p}.upload_error"].message(lang()))
+        st.error(error_text(ss[f"{p}.upload_error"]))
     variable_tab, fixed_tab = st.tabs([tr("compensation.variable_part"), tr("compensation.fixed_part")])
     with variable_tab:
         st.radio(
             tr("compensation.basis"),
             [b.value for b in comp.Basis],
             key=f"{p}.basis",
-            format_func=lambda b: tr(f"compensation.basis.{b}"),
+            format_func={b.value: tr_text(f"compensation.basis.{b.value}") for b in comp.Basis}.__getitem__,
             **keep,
         )
         st.number_input(
@@ -264,7 +267,7 @@ def _plan_editor(x: str, products: list[str]) -> tuple[pd.DataFrame, pd.DataFram
             tr("compensation.mode"),
             [m.value for m in comp.TierMode],
             key=f"{p}.mode",
-            format_func=lambda m: tr(f"compensation.mode.{m}"),
+            format_func={m.value: tr_text(f"compensation.mode.{m.value}") for m in comp.TierMode}.__getitem__,
             **keep,
         )
         st.caption(tr("compensation.tiers"))
@@ -338,25 +341,19 @@ def _plan_editor(x: str, products: list[str]) -> tuple[pd.DataFrame, pd.DataFram
 # --------------------------------------------------------------------------- computations
 
 
-@st.cache_data(show_spinner=False, scope="session", max_entries=4)
-def _forecast_inputs(deals: pd.DataFrame, history: pd.DataFrame | None, config_json: str) -> ForecastInputs:
-    return prepare_forecast(deals, FunnelConfig.from_json(config_json), history)
-
-
 @st.cache_data(show_spinner=False, scope="session", max_entries=8)
 def _forecast(
     plan_json: str,
-    deals: pd.DataFrame,
+    key: str,
+    _deals: pd.DataFrame,
     targets: pd.Series,
     probabilities: pd.Series,
     months: float,
     conditions,
-    close_by,
 ):
+    """Pay forecast of one plan, cached per session under the dataset's ``key`` (the deal table is not hashed)."""
     plan = comp.CompensationPlan.from_json(plan_json)
-    return comp.pay_distribution(
-        plan, deals, targets, probabilities, months=months, conditions=conditions, close_by=close_by
-    )
+    return comp.pay_distribution(plan, _deals, targets, probabilities, months=months, conditions=conditions)
 
 
 def _forecast_page_rates(stages: pd.DataFrame) -> np.ndarray | None:
@@ -371,7 +368,7 @@ def _forecast_page_rates(stages: pd.DataFrame) -> np.ndarray | None:
     ]
     if not keys or any(ss.get(k) is None for k in keys):
         return None
-    return np.clip(np.array([ss[k] for k in keys], dtype=float) / 100.0, 0.0, 1.0)
+    return slider_probabilities(stages, [ss[k] for k in keys])
 
 
 def _show(table: pd.DataFrame, labels: dict[str, str], **kwargs) -> None:
@@ -415,15 +412,16 @@ def _month_name(label: str) -> str:
 def _period_months(labels: list[str], default: str) -> tuple[str, str]:
     """First and last month of the pay period: two pickers, so one month never reads "2026-10 2026-10"."""
     one, two = st.columns(2)
+    names = {m: _month_name(m) for m in labels}  # bound now: AppTest calls a format_func again outside the run
     ss.setdefault(PERIOD_FROM, default)
     first = one.selectbox(
-        tr("compensation.period_from"), labels, key=PERIOD_FROM, format_func=_month_name, persist_state="session"
+        tr("compensation.period_from"), labels, key=PERIOD_FROM, format_func=names.__getitem__, persist_state="session"
     )
     later = labels[labels.index(first) :]
     if ss.get(PERIOD_TO) not in later:
         ss[PERIOD_TO] = first
     last = two.selectbox(
-        tr("compensation.period_to"), later, key=PERIOD_TO, format_func=_month_name, persist_state="session"
+        tr("compensation.period_to"), later, key=PERIOD_TO, format_func=names.__getitem__, persist_state="session"
     )
     return first, last
 
@@ -440,12 +438,14 @@ st.caption(tr("compensation.intro"))
 
 with guarded():
     dataset = data.current()
-    sellers = sorted(dataset.deals["owner"].dropna().astype(str).unique())
+    sellers = data.session_memo(
+        "compensation.sellers", dataset.key, lambda: sorted(dataset.deals["owner"].dropna().astype(str).unique())
+    )
     if not sellers:
         st.info(tr("compensation.no_sellers", owner=tr("data.field.owner")))
         st.stop()
     # pay counts won deals by close date; exports without one (Bitrix24) get a substitute, stated below
-    deals, dated_by = comp.date_won_deals(dataset.deals)
+    deals, dated_by = data.session_memo("compensation.dated", dataset.key, lambda: comp.date_won_deals(dataset.deals))
     fields = {
         "closed": tr("data.field.closed_at"),
         "expected": tr("data.field.expected_close_at"),
@@ -454,12 +454,14 @@ with guarded():
     has_won = bool((deals["status"] == WON).any())
     if not has_won:
         st.info(tr("compensation.no_won"))
-    dates = comp.period_dates(deals)
+    dates = data.session_memo("compensation.dates", dataset.key, lambda: comp.period_dates(deals))
     if dates.empty:
         st.info(tr("compensation.no_dates" if has_won else "compensation.no_deal_dates", **fields))
         st.stop()
 
-    products = sorted(deals["product"].dropna().astype(str).unique())
+    products = data.session_memo(
+        "compensation.products", dataset.key, lambda: sorted(deals["product"].dropna().astype(str).unique())
+    )
     columns = st.columns(2, gap="large")
     edited = {}
     for x, column in zip(PLANS, columns, strict=True):
@@ -513,7 +515,11 @@ with guarded():
             },
         )
         st.caption(tr("compensation.targets_help", lookback=LOOKBACK_MONTHS))
-        without = comp.sellers_without_history(deals, start, LOOKBACK_MONTHS)
+        without = data.session_memo(
+            "compensation.without",
+            (dataset.key, start),
+            lambda: comp.sellers_without_history(deals, start, LOOKBACK_MONTHS),
+        )
         if len(without) == len(sellers):
             amount = money(DEFAULT_MONTHLY_TARGET)
             st.caption(tr("compensation.targets_fallback_fixed", lookback=LOOKBACK_MONTHS, amount=amount))
@@ -538,7 +544,12 @@ with guarded():
         )
 
     pay = {
-        x: comp.pay_from_actuals(plans[x], deals, targets, start, end, conditions=results, months=months) for x in PLANS
+        x: data.session_memo(
+            f"compensation.pay.{x}",
+            (dataset.key, plans[x].to_json(), data.content_key(targets, results), start, end, months),
+            lambda x=x: comp.pay_from_actuals(plans[x], deals, targets, start, end, conditions=results, months=months),
+        )
+        for x in PLANS
     }
     names = {x: tr(PLAN_LABEL[x]) for x in PLANS}
     long = pd.concat([pay[x][list(PAY_COLUMNS)].reset_index().assign(plan=names[x]) for x in PLANS], ignore_index=True)[
@@ -548,7 +559,9 @@ with guarded():
     # ---- labour law
     warnings = [w for x in PLANS for w in comp.labour_law_warnings(plans[x], pay[x], months)]
     for w in warnings:
-        st.warning(w.message(lang()), icon="⚖️")
+        # the seller's name is the user's text: escaped, the message itself is Markdown
+        shown = replace(w, seller=md(w.seller)) if w.seller is not None else w
+        st.warning(shown.message(lang()), icon="⚖️")
     if not warnings:
         st.caption(tr("compensation.no_warnings", limit=percent(comp.DISCIPLINARY_CUT_LIMIT, lang(), 0)))
 
@@ -648,7 +661,7 @@ with guarded():
     st.header(tr("compensation.forecast"))
     next_start, next_end = comp.next_period(deals, months)
     # the forecast reads open deals only: the undated deals as imported, as the Forecast page has them
-    inputs = _forecast_inputs(dataset.deals, dataset.history, dataset.config.to_json())
+    inputs = dataset.prepared.forecast
     whatif = _forecast_page_rates(inputs.stages)
     choices = st.columns(2)
     own = choices[0].checkbox(
@@ -660,23 +673,35 @@ with guarded():
     probabilities = comp.forecast_probabilities(
         dataset.deals, dataset.config, stage_p=whatif if use_whatif else None, own=own, inputs=inputs
     )
+    # won within the pay period, counted as the Forecast page's plan for that period counts it
+    by_date = bool(st.session_state.get(period_ui.BY_DATE_KEY, False))
+    probabilities = period_win_probabilities(
+        inputs,
+        dataset.deals,
+        probabilities.to_numpy(),
+        Period(next_start, next_end - pd.Timedelta(days=1)),
+        by_expected_date=by_date,
+    )
+    bands = pd.concat(
+        [
+            comp.forecast_bands(
+                _forecast(plans[x].to_json(), dataset.key, deals, targets, probabilities, months, results)
+            ).assign(plan=names[x])
+            for x in PLANS
+        ],
+        ignore_index=True,
+    )
     source = "whatif" if use_whatif else "stages"
     st.caption(
         tr(
             "compensation.forecast_caption",
             start=date(next_start, lang()),
             end=date(next_end - pd.Timedelta(days=1), lang()),
+            # the same short amount with currency as the Forecast page's "open deals" part
+            expected=period_ui.money(float(bands.loc[bands["plan"] == names[PLANS[0]], "expected"].sum())),
+            timing=tr(f"compensation.timing.{'by_date' if by_date else 'history'}"),
             source=tr(f"compensation.source.{source}{'_own' if own else ''}"),
         )
-    )
-    bands = pd.concat(
-        [
-            comp.forecast_bands(
-                _forecast(plans[x].to_json(), deals, targets, probabilities, months, results, next_end)
-            ).assign(plan=names[x])
-            for x in PLANS
-        ],
-        ignore_index=True,
     )
     band_labels = {
         "seller": tr("compensation.seller"),

@@ -6,7 +6,6 @@ state, so the other pages see it and no other session does.
 
 from __future__ import annotations
 
-import re
 import time
 
 import pandas as pd
@@ -14,26 +13,25 @@ import streamlit as st
 from pandas.api.types import is_numeric_dtype
 
 from funnel_model import FunnelConfig
-from funnel_model.errors import DealImportError, FunnelError
+from funnel_model.errors import FunnelError
 from funnel_model.formatting import MISSING, number, percent
 from funnel_model.i18n import t
 from funnel_model.importer import problems_report
-from funnel_model.parsing import read_table
 from funnel_model.schema import DEAL_COLUMN_NAMES, LOST, OPEN, SEGMENTS, STATUSES, WON
 from ui import data
 from ui.downloads import download_table
 from ui.formats import date, money
 from ui.guard import guarded
-from ui.i18n import lang, tr
+from ui.i18n import error_text, lang, md, tr
 from ui.project import project_panel
 from ui.tables import show_table
 
 PREVIEW_ROWS = 200
 # what read_deals reads; ".gz" because a browser sees "deals.csv.gz" as a .gz file
 UPLOAD_TYPES = ["csv", "txt", "xlsx", "xls", "gz", "zip", "parquet"]
-REFUSED_KEY = "data.refused"  # {uploader key: (file name, FunnelError)}, shown once beside that uploader
+REFUSED_KEY = data.REFUSED_KEY
 CONFIG_LOADED_KEY = "data.config_loaded"  # name of a config file just loaded, shown once
-PENDING_KEY = "data.pending"  # a deal file with no recognised stage column, waiting for the user to name it
+PENDING_KEY = data.PENDING_KEY
 MAPPING_FOR_KEY = "data.mapping_for"  # which upload the mapping editor's edits belong to
 SEGMENT_CHOICES = ("auto", *SEGMENTS)  # per funnel: derived from history, or one segment for all its deals
 # the mapping editor's "no column" choice, in either language (an edit may outlive a language switch)
@@ -45,45 +43,35 @@ def _quoted(text: str) -> str:
     return f"«{text}»" if lang() == "ru" else f"\u201c{text}\u201d"
 
 
+def _on_table_upload(key: str) -> None:
+    """Keep a new deal or history file first, then check it before it replaces what every page uses."""
+    file = st.session_state.get(key)
+    if file is None:
+        return
+    payload = file.getvalue()
+    data.stash_upload(key, file.file_id, file.name, payload)
+    # read under a status that says what is happening (a million deals take seconds)
+    with st.status(tr("data.upload.reading", name=file.name, mb=number(len(payload) / 1e6, lang(), 1))) as status:
+        started = time.perf_counter()
+        data.take_uploads()
+        if key in st.session_state.get(REFUSED_KEY, {}) or (key == "data.upload" and PENDING_KEY in st.session_state):
+            status.update(label=tr("data.upload.not_read", name=file.name), state="error")
+        else:
+            seconds = number(time.perf_counter() - started, lang(), 1)
+            status.update(label=tr("data.upload.read", name=file.name, seconds=seconds), state="complete")
+
+
 def _on_upload(key: str, check, store) -> None:
     """Check a new file before it replaces what every page uses; a bad file is refused, with the reason."""
     file = st.session_state.get(key)
     if file is None:
         return
-    payload = file.getvalue()
-    if key == "data.upload":
-        st.session_state.pop(PENDING_KEY, None)
     try:
-        _checked(key, file.name, payload, check)
-    except DealImportError as err:
-        if err.key != "importer.no_stage_column":
-            st.session_state.setdefault(REFUSED_KEY, {})[key] = (file.name, err)
-            return
-        # readable, but the stage column has an unknown name: let the user point at it
-        headers = read_table(payload, file.name).headers
-        st.session_state[PENDING_KEY] = {"name": file.name, "data": payload, "headers": headers, "error": err}
-        return
+        check(file.name, file.getvalue())
     except FunnelError as err:
         st.session_state.setdefault(REFUSED_KEY, {})[key] = (file.name, err)
         return
-    store(file.name, payload)
-
-
-def _checked(key: str, name: str, payload: bytes, check) -> None:
-    """``check(name, payload)``; a deal or history file is read under a status that says what is happening
-    (a million deals take seconds)."""
-    if key not in ("data.upload", "data.history_upload"):
-        check(name, payload)
-        return
-    with st.status(tr("data.upload.reading", name=name, mb=number(len(payload) / 1e6, lang(), 1))) as status:
-        started = time.perf_counter()
-        try:
-            check(name, payload)
-        except FunnelError:
-            status.update(label=tr("data.upload.not_read", name=name), state="error")
-            raise
-        seconds = number(time.perf_counter() - started, lang(), 1)
-        status.update(label=tr("data.upload.read", name=name, seconds=seconds), state="complete")
+    store(file.name, file.getvalue())
 
 
 def _use_pending(stage_header: str) -> None:
@@ -104,7 +92,7 @@ def _pending_upload() -> None:
     pending = st.session_state.get(PENDING_KEY)
     if not pending:
         return
-    st.error(pending["error"].message(lang()))
+    st.error(error_text(pending["error"]))
     choice = st.selectbox(
         tr("data.pending.stage"),
         pending["headers"],
@@ -140,7 +128,7 @@ def _show_refusal(key: str) -> None:
     refused = st.session_state.get(REFUSED_KEY, {}).pop(key, None)
     if refused:
         name, err = refused
-        st.error(f"{err.message(lang())}\n\n{tr('data.upload.rejected', name=name)}")
+        st.error(f"{error_text(err)}\n\n{tr('data.upload.rejected', name=name)}")
 
 
 def _on_dormancy() -> None:
@@ -171,8 +159,8 @@ def _uploaders(dataset: data.Dataset) -> None:
             tr("data.upload.label"),
             type=UPLOAD_TYPES,
             key="data.upload",
-            on_change=_on_upload,
-            args=("data.upload", data.validate_upload, data.store_upload),
+            on_change=_on_table_upload,
+            args=("data.upload",),
             help=tr("data.upload.limit", mb=limit_mb),
         )
         st.caption(tr("data.upload.limit", mb=limit_mb))
@@ -181,8 +169,8 @@ def _uploaders(dataset: data.Dataset) -> None:
             tr("data.history.label"),
             type=UPLOAD_TYPES,
             key="data.history_upload",
-            on_change=_on_upload,
-            args=("data.history_upload", data.validate_history_upload, data.store_history_upload),
+            on_change=_on_table_upload,
+            args=("data.history_upload",),
             disabled=dataset.source != "upload",
         )
         if dataset.source != "upload":
@@ -201,7 +189,7 @@ def _uploaders(dataset: data.Dataset) -> None:
 def _summary(dataset: data.Dataset) -> None:
     deals = dataset.deals
     st.subheader(tr("data.summary.header"))
-    counts = deals["status"].value_counts()
+    counts = data.session_memo("data.status_counts", dataset.key, lambda: deals["status"].value_counts())
     cols = st.columns([1, 1, 1, 1, 2])  # the amount needs room for a ten-digit number
     cols[0].metric(tr("data.metric.deals"), number(len(deals), lang()))
     cols[1].metric(tr("data.metric.won"), number(counts.get(WON, 0), lang()))
@@ -226,16 +214,14 @@ def _summary(dataset: data.Dataset) -> None:
         "column_config": {"_index": st.column_config.Column(width="medium")},
     }
     st.markdown(f"**{tr('data.summary.by_funnel')}**")
-    show_table(_status_counts(deals, "funnel", tr("data.no_funnel")), **formats)
+    by_funnel = data.session_memo(
+        "data.by_funnel", (dataset.key, lang()), lambda: _status_counts(deals, "funnel", tr("data.no_funnel"))
+    )
+    show_table(by_funnel, **formats)
     st.markdown(f"**{tr('data.summary.by_segment')}**")
-    table = _status_counts(deals, "segment", MISSING)
+    table = data.session_memo("data.by_segment", dataset.key, lambda: _status_counts(deals, "segment", MISSING)).copy()
     table.index = [tr(f"segment.{s}") if s in SEGMENTS else s for s in table.index]
     show_table(table.rename_axis(tr("data.col.segment")), **formats)
-
-
-def _plain(text: str) -> str:
-    """``text`` with markdown's special characters escaped: widget labels render markdown."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~<>$:])", r"\\\1", text)
 
 
 def _segment_key(funnel: str) -> str:
@@ -251,7 +237,9 @@ def _on_funnel_segment(funnels: list[str]) -> None:
 
 def _funnel_segments(dataset: data.Dataset) -> None:
     """Per funnel: segments derived from client history, or one segment for every deal of it."""
-    funnels = sorted(dataset.deals["funnel"].dropna().astype("str").unique())
+    funnels = data.session_memo(
+        "data.funnels", dataset.key, lambda: sorted(dataset.deals["funnel"].dropna().astype("str").unique())
+    )
     if not funnels:
         return
     chosen = dataset.funnel_segments or {}
@@ -264,7 +252,7 @@ def _funnel_segments(dataset: data.Dataset) -> None:
         current = chosen.get(funnel, "auto")
         # a funnel's name is the user's text: shown as typed, never as markdown
         cols[i % len(cols)].selectbox(
-            _plain(funnel),
+            md(funnel),
             SEGMENT_CHOICES,
             index=SEGMENT_CHOICES.index(current) if current in SEGMENT_CHOICES else 0,
             format_func=labels.__getitem__,
@@ -331,7 +319,7 @@ def _mapping(dataset: data.Dataset) -> None:
         except FunnelError as err:
             data.set_mapping(before)  # keep the app usable: the mapping that worked stays
             # the importer's own message points at the stage picker of a new upload, not at this table
-            message = tr("data.mapping.no_stage") if err.key == "importer.no_stage_column" else err.message(lang())
+            message = tr("data.mapping.no_stage") if err.key == "importer.no_stage_column" else error_text(err)
             st.error(f"{message}\n\n{tr('data.mapping.failed')}")
         else:
             st.session_state.pop("data.mapping", None)
@@ -374,7 +362,7 @@ def _config(dataset: data.Dataset) -> None:
             ),
         },
     )
-    missing = _deals_outside(dataset.deals, config)
+    missing = data.session_memo("data.outside", dataset.key, lambda: _deals_outside(dataset.deals, config))
     if missing is not None:
         n, pairs = missing
         st.warning(tr("data.config.not_in_config", n=number(n, lang()), pairs=pairs))
@@ -384,7 +372,7 @@ def _config(dataset: data.Dataset) -> None:
             orders = pd.to_numeric(edited["order"], errors="coerce")  # "—" and blanks: no order
             data.set_config(FunnelConfig.from_stage_table(edited.assign(order=orders)))
         except FunnelError as err:
-            st.error(err.message(lang()))
+            st.error(error_text(err))
         else:
             st.session_state.pop("data.config", None)
             st.rerun()
@@ -497,8 +485,8 @@ def _problems(dataset: data.Dataset) -> None:
     reports, summaries = [], []
     for kind, name, problems in files:
         heading = f"**{tr(f'data.problems.file.{kind}')}**"
-        st.markdown(f"{heading} {_quoted(_plain(name))}" if name else heading)
-        counts = problems["action"].value_counts()
+        st.markdown(f"{heading} {_quoted(md(name))}" if name else heading)
+        counts = problems.drop_duplicates(["row", "action"])["action"].value_counts()  # rows, not cells
         for col, action in zip(st.columns(len(actions)), actions, strict=True):
             col.metric(tr(f"data.problems.{kind}.{action}"), number(counts.get(action, 0), lang()))
         # problems_report keeps the rows in order: Row, Column, Value, Action, Reason (translated)

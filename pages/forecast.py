@@ -19,7 +19,6 @@ from funnel_model.charts.forecast import (
     months_chart,
     reverse_funnel_chart,
 )
-from funnel_model.config import FunnelConfig
 from funnel_model.forecast import RevenueDistribution, revenue_distribution
 from funnel_model.forecast_views import (
     ForecastInputs,
@@ -29,18 +28,21 @@ from funnel_model.forecast_views import (
     months_blocker,
     plan_blocker,
     plan_by_funnel,
-    prepare_forecast,
     rate_uncertainty,
+    slider_percent,
+    slider_probabilities,
 )
 from funnel_model.formatting import chance, number
 from funnel_model.period import plan_for_period
+from funnel_model.prepared import PreparedDataset
 from funnel_model.schema import SEGMENTS
 from ui import data
 from ui import period as period_view
 from ui.formats import currency, money
 from ui.guard import guarded
-from ui.i18n import lang, tr
+from ui.i18n import lang, md, tr
 from ui.moves import panel as moves_panel
+from ui.specs import chart_spec
 
 PLAN_KEY = "forecast.plan"
 CONFIDENCE_KEY = "forecast.confidence"
@@ -55,15 +57,8 @@ def slider_key(funnel: str, stage: str, part: str = "") -> str:
     return f"forecast.p.{funnel}.{part}.{stage}" if part else f"forecast.p.{funnel}.{stage}"
 
 
-@st.cache_data(scope="session", show_spinner=False, max_entries=4)
-def inputs_for(deals: pd.DataFrame, history: pd.DataFrame | None, config_json: str) -> ForecastInputs:
-    return prepare_forecast(deals, FunnelConfig.from_json(config_json), history)
-
-
-@st.cache_data(scope="session", show_spinner=False, max_entries=4)
-def baseline_for(deals: pd.DataFrame, history: pd.DataFrame | None, config_json: str):
+def _baseline(inputs: ForecastInputs):
     """Historical-rate distribution, the band with uncertain rates, and the default plan."""
-    inputs = inputs_for(deals, history, config_json)
     p = deal_probabilities(inputs, inputs.stages["rate"].to_numpy())
     dist = revenue_distribution(inputs.open_deals["amount"].to_numpy(), p)
     uncertain = rate_uncertainty(inputs)
@@ -98,12 +93,12 @@ def _segment(seg: object) -> str:
 
 
 def _reset(stages: pd.DataFrame, column: str) -> None:
-    for row in stages.itertuples():
-        st.session_state[slider_key(row.funnel, row.stage, row.part)] = round(100 * getattr(row, column))
+    for row, value in zip(stages.itertuples(), slider_percent(stages[column]), strict=True):
+        st.session_state[slider_key(row.funnel, row.stage, row.part)] = int(value)
 
 
-def _slider(row, split: bool) -> float:
-    """One stage's slider, labelled with its historical rate; returns the probability."""
+def _slider(row, split: bool) -> int:
+    """One stage's slider, labelled with its historical rate; returns its value in percent."""
     rate = f"{100 * row.rate:.0f} %"
     if not row.known:  # lost deals without a loss stage: the history cannot tell this stage's rate
         label = tr("forecast.slider_label_unknown", stage=row.stage, n=row.open)
@@ -142,14 +137,14 @@ def _slider(row, split: bool) -> float:
         persist_state=KEEP,
         help=help_text,
     )
-    return value / 100.0
+    return value
 
 
 def _sliders(inputs: ForecastInputs) -> np.ndarray:
     """One slider per group (funnel, or funnel × segment) and stage, in percent; the probabilities in stage order."""
     stages = inputs.stages
-    for row in stages.itertuples():
-        st.session_state.setdefault(slider_key(row.funnel, row.stage, row.part), round(100 * row.configured))
+    for row, value in zip(stages.itertuples(), slider_percent(stages["configured"]), strict=True):
+        st.session_state.setdefault(slider_key(row.funnel, row.stage, row.part), int(value))
     st.subheader(tr("forecast.sliders"), help=tr("forecast.sliders_help"))
     left, right = st.columns(2)
     left.button(tr("forecast.reset"), key="forecast.reset", on_click=_reset, args=(stages, "configured"))
@@ -179,7 +174,7 @@ def _sliders(inputs: ForecastInputs) -> np.ndarray:
                 )
             for row in rows.itertuples():
                 values[row.Index] = _slider(row, group.split)
-    return values
+    return slider_probabilities(stages, values)
 
 
 def _scale(value: float) -> tuple[float, str]:
@@ -235,7 +230,9 @@ def _distribution(whatif: RevenueDistribution, base: RevenueDistribution, plan: 
         "series": tr("forecast.axis.series"),
         "plan": tr("forecast.plan_line"),
     }
-    st.altair_chart(distribution_chart(pd.concat(curves, ignore_index=True), plan, labels, lang()), width="stretch")
+    st.vega_lite_chart(
+        spec=chart_spec(distribution_chart, pd.concat(curves, ignore_index=True), plan, labels, lang()), width="stretch"
+    )
     st.caption(_method_note(whatif) if whatif.method != "mixture" else "")
 
 
@@ -250,17 +247,17 @@ def _bands(base: RevenueDistribution, uncertain: RevenueDistribution, plan: floa
         "band": tr("forecast.axis.band"),
         "plan": tr("forecast.plan_line"),
     }
-    st.altair_chart(bands_chart(pd.DataFrame(rows), plan, labels, lang()), width="stretch")
+    st.vega_lite_chart(spec=chart_spec(bands_chart, pd.DataFrame(rows), plan, labels, lang()), width="stretch")
     st.caption(tr("forecast.bands_why"))
 
 
-def _months(inputs: ForecastInputs, p: np.ndarray) -> None:
+def _months(inputs: ForecastInputs, p: np.ndarray, key: str) -> None:
     st.subheader(tr("forecast.months_title"))
     blocker = months_blocker(inputs)
     if blocker is not None:
         st.info(tr(blocker))
         return
-    months = month_forecast(inputs, p)
+    months = data.session_memo("forecast.months", (key, data.content_key(p)), lambda: month_forecast(inputs, p))
     later = months["month"].isna()
     shown = months[~later].copy()
     shown["month"] = shown["month"].dt.strftime("%Y-%m")
@@ -275,7 +272,7 @@ def _months(inputs: ForecastInputs, p: np.ndarray) -> None:
         "source": tr("forecast.axis.source"),
         "band": tr("forecast.axis.band"),
     }
-    st.altair_chart(months_chart(shown, labels, lang()), width="stretch")
+    st.vega_lite_chart(spec=chart_spec(months_chart, shown, labels, lang()), width="stretch")
     st.caption(
         tr(
             "forecast.months_note",
@@ -317,7 +314,7 @@ def _plan(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, plan: floa
     for row in funnels.itertuples():
         table = stages[(stages["funnel"] == row.funnel) & (stages["part"] == row.part)]
         text, chart = st.columns([1, 2], gap="large")
-        text.markdown(f"**{row.funnel}** · {_segment(row.segment)}")
+        text.markdown(f"**{md(row.funnel)}** · {_segment(row.segment)}")
         text.caption(
             tr(
                 "forecast.plan_funnel",
@@ -332,7 +329,7 @@ def _plan(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, plan: floa
                 chance=_pct(row.chance_conf),
             )
         )
-        chart.altair_chart(reverse_funnel_chart(table, labels, lang()), width="stretch")
+        chart.vega_lite_chart(spec=chart_spec(reverse_funnel_chart, table, labels, lang()), width="stretch")
 
 
 def _plan_tables(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, target: float, confidence: float):
@@ -367,11 +364,13 @@ def _period_top(inputs: ForecastInputs, deals: pd.DataFrame, stage_p: np.ndarray
 
 
 @st.fragment
-def panel(deals: pd.DataFrame, history: pd.DataFrame | None, config_json: str) -> None:
+def panel(prepared: PreparedDataset, key: str) -> None:
     """Everything the plan and the sliders drive; reruns alone when they move."""
     with guarded():
-        inputs = inputs_for(deals, history, config_json)
-        base, uncertain, default_plan = baseline_for(deals, history, config_json)
+        deals = prepared.deals
+        with st.spinner(tr("progress.forecast")):  # shown only while a new dataset is prepared
+            inputs = prepared.forecast
+            base, uncertain, default_plan = data.session_memo("forecast.baseline", key, lambda: _baseline(inputs))
         st.session_state.setdefault(PLAN_KEY, default_plan)
         step = 10.0 ** max(math.floor(math.log10(default_plan)) - 1, 0) if default_plan > 0 else 1000.0
         plan = st.number_input(
@@ -388,7 +387,11 @@ def panel(deals: pd.DataFrame, history: pd.DataFrame | None, config_json: str) -
         with left:
             stage_p = _sliders(inputs)
         p = deal_probabilities(inputs, stage_p, own=bool(st.session_state.get(OWN_KEY)))
-        whatif = revenue_distribution(inputs.open_deals["amount"].to_numpy(), p)
+        whatif = data.session_memo(
+            "forecast.whatif",
+            (key, data.content_key(p)),
+            lambda: revenue_distribution(inputs.open_deals["amount"].to_numpy(), p),
+        )
         with top:
             period = _period_top(inputs, deals, stage_p, p, plan)
         with right:
@@ -397,7 +400,7 @@ def panel(deals: pd.DataFrame, history: pd.DataFrame | None, config_json: str) -
             _metrics(forecast_summary(whatif, plan), forecast_summary(base, plan))
             _distribution(whatif, base, plan)
             _bands(base, uncertain, plan)
-        _months(inputs, p)
+        _months(inputs, p, key)
         if period is None:
             _plan(inputs, stage_p, p, plan)
             return
@@ -426,6 +429,5 @@ with guarded():
     st.caption(tr("forecast.intro", n=n_open))
     if n_open == 0:
         st.info(tr("forecast.no_open"))
-    config_json = dataset.config.to_json()
-panel(dataset.deals, dataset.history, config_json)
-moves_panel(dataset.deals, dataset.history, config_json, st.session_state.get(PLAN_KEY))
+panel(dataset.prepared, dataset.key)
+moves_panel(dataset.prepared, dataset.key, st.session_state.get(PLAN_KEY))

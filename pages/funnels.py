@@ -19,14 +19,15 @@ from funnel_model.config import FunnelConfig
 from funnel_model.formatting import number, percent
 from funnel_model.funnel_views import FunnelViews, funnel_views
 from funnel_model.geometry import DEFAULT_MIN_COUNT, with_empirical_probabilities
+from funnel_model.prepared import RATE_LEVEL, PreparedDataset
 from funnel_model.schema import SEGMENTS
 from ui import data, headlines
 from ui.guard import guarded
-from ui.i18n import lang, tr
+from ui.i18n import lang, md, tr, tr_text
+from ui.specs import chart_spec
 from ui.tables import show_table
 
 ALL = "__all__"
-RATE_LEVEL = 0.9  # Beta interval of stage win rates, sellers and the per-stage calibration (one rule)
 WILSON_LEVEL = 0.95  # per-seller calibration intervals
 ADOPTED_KEY = "funnels._adopted"
 BAR_HEIGHT = 56  # pixels per funnel stage: its name and numbers on white above a thinner bar
@@ -48,25 +49,28 @@ section[data-testid="stSidebar"],
 
 @st.cache_data(scope="session", show_spinner=False, max_entries=16)
 def compute(
-    deals: pd.DataFrame,
-    history: pd.DataFrame | None,
-    config_json: str,
+    _prepared: PreparedDataset,
+    key: str,
     funnel: str,
     seller: str,
     period: tuple[dt.date, dt.date] | None,
     min_count: int,
 ) -> FunnelViews:
-    """The page's numbers for one filter choice (cached per session)."""
+    """The page's numbers for one filter choice, from the session's prepared dataset (cached per
+    session under the dataset's ``key``: the deal table itself is never hashed)."""
+    shared = min_count == _prepared.min_count and _prepared.level == RATE_LEVEL
     return funnel_views(
-        deals,
-        history,
-        FunnelConfig.from_json(config_json),
+        _prepared.deals,
+        _prepared.history,
+        _prepared.config,
         funnel=None if funnel == ALL else funnel,
         seller=None if seller == ALL else seller,
         period=period,
         min_count=min_count,
         rate_level=RATE_LEVEL,
         wilson_level=WILSON_LEVEL,
+        depth=_prepared.depth,
+        rates=_prepared.rates if shared else None,
     )
 
 
@@ -95,7 +99,7 @@ def _pipeline(segment: object, funnel: object) -> str:
 def _title(segment: object, funnel: object) -> str:
     pipeline = _pipeline(segment, funnel)
     kind = _segment_name(segment)
-    return tr("funnels.panel_title", kind=kind, funnel=pipeline) if pipeline else kind
+    return tr_text("funnels.panel_title", kind=kind, funnel=pipeline) if pipeline else kind
 
 
 def _translated(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -131,25 +135,33 @@ def _panels(geo: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
     return panels
 
 
-def _show_filters(deals: pd.DataFrame, config: FunnelConfig):
+def _choices(deals: pd.DataFrame) -> tuple[list[str], tuple[dt.date, dt.date] | None]:
+    """The sellers and the creation-date range the filters offer."""
+    sellers = sorted(deals["owner"].dropna().astype(str).unique()) if "owner" in deals else []
+    created = deals["created_at"].dropna()
+    return sellers, (created.min().date(), created.max().date()) if len(created) else None
+
+
+def _show_filters(dataset: data.Dataset):
+    deals, config = dataset.deals, dataset.config
+    sellers, dates = data.session_memo("funnels.choices", dataset.key, lambda: _choices(deals))
     cols = st.columns([1, 1, 1.4])
+    everyone = tr_text("funnels.all")  # bound now: AppTest calls a format_func again outside the script run
     funnel = cols[0].selectbox(
         tr("funnels.funnel"),
         [ALL, *config.names],
         key="funnels.funnel",
-        format_func=lambda f: tr("funnels.all") if f == ALL else f,
+        format_func=lambda f: everyone if f == ALL else f,
     )
-    sellers = sorted(deals["owner"].dropna().astype(str).unique()) if "owner" in deals else []
     seller = cols[1].selectbox(
         tr("funnels.seller"),
         [ALL, *sellers],
         key="funnels.seller",
-        format_func=lambda s: tr("funnels.all") if s == ALL else s,
+        format_func=lambda s: everyone if s == ALL else s,
     )
-    created = deals["created_at"].dropna()
     period = None
-    if len(created):
-        lo, hi = created.min().date(), created.max().date()
+    if dates is not None:
+        lo, hi = dates
         chosen = cols[2].date_input(tr("funnels.period"), (lo, hi), min_value=lo, max_value=hi, key="funnels.period")
         # The full range is no filter: deals without a creation date stay in.
         if isinstance(chosen, (tuple, list)) and len(chosen) == 2 and (chosen[0], chosen[1]) != (lo, hi):
@@ -160,14 +172,14 @@ def _show_filters(deals: pd.DataFrame, config: FunnelConfig):
         ["previous", "first"],
         key="funnels.basis",
         horizontal=True,
-        format_func=lambda b: tr(f"funnels.basis.{b}"),
+        format_func={b: tr_text(f"funnels.basis.{b}") for b in ("previous", "first")}.__getitem__,
     )
     measure = toggles[1].radio(
         tr("funnels.measure"),
         ["count", "money"],
         key="funnels.measure",
         horizontal=True,
-        format_func=lambda m: tr(f"funnels.measure.{m}"),
+        format_func={m: tr_text(f"funnels.measure.{m}") for m in ("count", "money")}.__getitem__,
     )
     min_count = toggles[2].number_input(
         tr("funnels.min_count"), min_value=1, max_value=10_000, value=DEFAULT_MIN_COUNT, step=5, key="funnels.min_count"
@@ -210,7 +222,8 @@ def _show_funnels(result: FunnelViews, basis: str, measure: str, min_count: int)
             if not rows["reliable"].iloc[0]:
                 few = tr("funnels.unreliable", n=_n(rows["reached"].iloc[0]))
                 pipeline = f"{pipeline} · {few}" if pipeline else few
-            chart = funnel_panel(
+            chart = chart_spec(
+                funnel_panel,
                 kind,
                 rows,
                 subtitle=pipeline,
@@ -221,8 +234,8 @@ def _show_funnels(result: FunnelViews, basis: str, measure: str, min_count: int)
                 colour=i,
                 stage_height=BAR_HEIGHT,
             )
-            column.altair_chart(
-                chart, width="stretch", height=BAR_HEIGHT * len(rows) + TITLE_HEIGHT, key=f"funnels.chart.{i}"
+            column.vega_lite_chart(
+                spec=chart, width="stretch", height=BAR_HEIGHT * len(rows) + TITLE_HEIGHT, key=f"funnels.chart.{i}"
             )
         st.caption(tr("funnels.chart_caption", basis=tr(f"funnels.basis.{basis}")))
         if (geo["lost_unknown"] > 0).any():
@@ -231,16 +244,16 @@ def _show_funnels(result: FunnelViews, basis: str, measure: str, min_count: int)
         table = geo.copy()
         table["segment"] = table["segment"].map(_segment_name)
         # as on the bars: no step conversion past the first stage where lost deals have no loss stage
-        table.loc[(table["lost_unknown"] > 0) & (table["order"] > 1), "step_conversion"] = np.nan
+        table.loc[(table["lost_unknown"] > 0) & (table["order"] > 1), "settled_conversion"] = np.nan
         columns = ["funnel", "segment", "stage", "reached", "amount", "open", "current", "won", "lost"]
-        columns += ["step_conversion", "cumulative_conversion", "win_rate", "reliable"]
+        columns += ["settled_conversion", "cumulative_conversion", "win_rate", "reliable"]
         columns += ["lower_bound"] if table["lower_bound"].any() else []
         _show(
             table,
             columns,
             counts=["reached", "open", "current", "won", "lost"],
             amounts=["amount"],
-            shares=["step_conversion", "cumulative_conversion", "win_rate"],
+            shares=["settled_conversion", "cumulative_conversion", "win_rate"],
             hide_index=True,
             width="stretch",
             key="funnels.table",
@@ -258,9 +271,9 @@ def _show_comparison(result: FunnelViews, panels: list, basis: str) -> None:
     known = [(t, rows) for _, t, rows in panels if not (rows["lost_unknown"] > 0).any()]
     left_off = [t for _, t, rows in panels if (rows["lost_unknown"] > 0).any()]
     if known:
-        chart = comparison_chart(known, basis=basis, labels=labels, lang=lang())
+        chart = chart_spec(comparison_chart, known, basis=basis, labels=labels, lang=lang())
         # the legend sits beside the plot: the height is the plot's
-        st.altair_chart(chart, width="stretch", height=COMPARE_HEIGHT, key="funnels.compare")
+        st.vega_lite_chart(spec=chart, width="stretch", height=COMPARE_HEIGHT, key="funnels.compare")
     if left_off:
         st.caption(tr("funnels.compare_left_off", funnels="; ".join(left_off)))
     found = result.bottlenecks
@@ -287,10 +300,14 @@ def _show_sellers(result: FunnelViews, min_count: int) -> None:
     labels = {k: tr(f"funnels.label.{k}") for k in ("win_rate", "team", "seller")}
     names = list(dict.fromkeys(sellers["funnel"]))
     unknown = set(result.rates.loc[result.rates["lost_unknown"] > 0, "funnel"])
-    for tab, name in zip(st.tabs(names), names, strict=True):
+    for tab, name in zip(st.tabs([md(n) for n in names]), names, strict=True):
         with tab:
             mine = sellers[sellers["funnel"] == name].copy()
-            st.altair_chart(seller_chart(mine, labels=labels, lang=lang()), width="stretch", height=28 * len(mine) + 50)
+            st.vega_lite_chart(
+                spec=chart_spec(seller_chart, mine, labels=labels, lang=lang()),
+                width="stretch",
+                height=28 * len(mine) + 50,
+            )
             mine["vs_team"] = mine["vs_team"].map(lambda v: tr(f"funnels.vs.{v}") if v else "")
             # 1 won of 1 closed is no "100 %": below the minimum count only the interval is shown
             few = ~mine["reliable"].to_numpy(dtype=bool)
@@ -443,8 +460,8 @@ def _show_calibration(result: FunnelViews, min_count: int) -> None:
         table["source"] = table["source"].map(lambda v: tr(f"funnels.source.{v}"))
         both = by_owner["owner"].duplicated(keep=False).to_numpy()
         table["chart_name"] = np.where(both, table["owner"] + " · " + table["source"], table["owner"])
-        st.altair_chart(
-            calibration_chart(table, name="chart_name", labels=labels, lang=lang()),
+        st.vega_lite_chart(
+            spec=chart_spec(calibration_chart, table, name="chart_name", labels=labels, lang=lang()),
             width="stretch",
             height=_cal_height(table),
         )
@@ -466,8 +483,8 @@ def _show_calibration(result: FunnelViews, min_count: int) -> None:
         st.markdown(f"**{tr('funnels.by_stage')}**")
         st.caption(tr("funnels.by_stage_caption", level=_pct(RATE_LEVEL), min=_n(min_count)))
         by_stage = cal.by_stage
-        st.altair_chart(
-            calibration_chart(by_stage, name="stage", labels=labels, lang=lang()),
+        st.vega_lite_chart(
+            spec=chart_spec(calibration_chart, by_stage, name="stage", labels=labels, lang=lang()),
             width="stretch",
             height=_cal_height(by_stage),
         )
@@ -554,8 +571,9 @@ with guarded():
         st.info(tr("funnels.no_deals"))
         st.stop()
     with st.expander(tr("funnels.filters")) if presenter else st.container():
-        funnel, seller, period, basis, measure, min_count = _show_filters(deals, dataset.config)
-    result = compute(deals, dataset.history, dataset.config.to_json(), funnel, seller, period, min_count)
+        funnel, seller, period, basis, measure, min_count = _show_filters(dataset)
+    with st.spinner(tr("progress.funnels")):  # shown only while a new filter choice is computed
+        result = compute(dataset.prepared, dataset.key, funnel, seller, period, min_count)
     if not result.deals:
         st.info(tr("funnels.no_deals"))
         if result.undated_excluded:

@@ -197,14 +197,15 @@ def big_number(label: str, shown: str, sentence: str) -> None:
     st.caption(sentence)
 
 
+# cached under the dataset's key: the deal table itself is not hashed on every rerun
 @st.cache_data(show_spinner=False, scope="session", max_entries=4)
-def seller_outcomes(deals: pd.DataFrame) -> dict:
-    return rj.seller_sequences(deals)
+def seller_outcomes(_deals: pd.DataFrame, key: str) -> dict:
+    return rj.seller_sequences(_deals)
 
 
 @st.cache_data(show_spinner=False, scope="session", max_entries=4)
-def seller_table(deals: pd.DataFrame, min_attempts: int) -> pd.DataFrame:
-    return rj.seller_streaks(deals, min_attempts=min_attempts)
+def seller_table(_deals: pd.DataFrame, key: str, min_attempts: int) -> pd.DataFrame:
+    return rj.seller_streaks(_deals, min_attempts=min_attempts)
 
 
 # ---------------------------------------------------------------------- sections
@@ -415,8 +416,9 @@ def month_section(p: float, n: int, presenter: bool) -> None:
 
 def data_section(p: float, n: int, presenter: bool) -> None:
     st.header(tr("rejection.data.header"))
-    deals = data.current().deals
-    table = seller_table(deals, MIN_SELLER_ATTEMPTS)
+    dataset = data.current()
+    deals = dataset.deals
+    table = seller_table(deals, dataset.key, MIN_SELLER_ATTEMPTS)
     if presenter:
         st.toggle(tr("rejection.data.show_names"), key="rejection.names")
     real_names = table["owner"].tolist()
@@ -468,7 +470,7 @@ def data_section(p: float, n: int, presenter: bool) -> None:
     st.subheader(tr("rejection.data.sequence"))
     seller = st.selectbox(tr("rejection.data.seller"), table["owner"], key="rejection.seller")
     facts = table.set_index("owner").loc[seller]
-    outcomes = seller_outcomes(deals)[to_real[seller]]
+    outcomes = seller_outcomes(deals, dataset.key)[to_real[seller]]
     st.caption(
         tr(
             "rejection.data.sequence.sentence",

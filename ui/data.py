@@ -11,16 +11,27 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TypeVar
 
+import numpy as np
 import pandas as pd
 import streamlit as st
+from streamlit import runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from funnel_model import FunnelConfig, derive_segments, read_deals, read_stage_history
+from funnel_model.errors import DealImportError, FunnelError
 from funnel_model.formatting import currency_of
+from funnel_model.geometry import deal_depth
 from funnel_model.importer import DealImport
+from funnel_model.inference import infer_config
+from funnel_model.parsing import read_table
+from funnel_model.prepared import PreparedDataset, prepare
 from funnel_model.project import as_import, is_project, load_project
+from ui.i18n import tr
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEMO_DEALS = DATA_DIR / "demo_deals.csv"
@@ -31,7 +42,13 @@ SOURCE_KEY = "source"
 UPLOAD_KEY = "upload"  # {"name": str, "data": bytes, "digest": str}
 HISTORY_UPLOAD_KEY = "history_upload"
 DORMANCY_KEY = "dormancy_days"
+STASH_KEY = "data.stash"  # {uploader key: (file name, bytes)}: taken from its uploader, not yet read
+REFUSED_KEY = "data.refused"  # {uploader key: (file name, FunnelError)}, shown once beside that uploader
+PENDING_KEY = "data.pending"  # a deal file with no recognised stage column, waiting for the user to name it
+SEEN_UPLOADS_KEY = "data.seen_uploads"  # ids of the uploaded files an uploader took (or that were reported lost)
+TABLE_SUFFIXES = (".csv", ".txt", ".xlsx", ".xls", ".gz", ".parquet")  # a project .zip has its own uploader
 DEFAULT_DORMANCY_DAYS = 365
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -40,7 +57,10 @@ class Dataset:
 
     ``deals`` is the canonical table with ``segment`` filled; ``history`` is
     the stage history or None; ``config`` is the user's edited funnel config
-    if any, else the inferred one.
+    if any, else the inferred one (from the deals and the history together).
+    ``prepared`` holds these same deals, history and config with everything
+    the views share (depth, stage rates, forecast inputs); pages read from it.
+    ``key`` names the data and settings: equal keys, equal dataset (for caches).
     """
 
     source: str
@@ -54,6 +74,8 @@ class Dataset:
     source_columns: tuple[str, ...] = ()  # headers as found in the file, for the mapping editor
     history_problems: pd.DataFrame | None = None  # rows of the stage history file left out or noted
     funnel_segments: dict[str, str] | None = None  # the user's funnel → segment choices
+    prepared: PreparedDataset | None = None
+    key: str = ""
     currency: str = ""  # the sign the export names, "₽" for a Russian one (ui.formats.currency's default)
 
 
@@ -138,6 +160,65 @@ def store_history_upload(name: str, data: bytes) -> None:
     st.session_state[HISTORY_UPLOAD_KEY] = {"name": name, "data": data, "digest": digest}
 
 
+def stash_upload(key: str, file_id: str, name: str, payload: bytes) -> None:
+    """Keep a file its uploader (``key``) has just received, before reading it.
+
+    Reading a large file takes seconds; a page change meanwhile stops the uploader's callback at
+    its next step. The stashed file is then read by the next run, on whatever page the user is
+    (``take_uploads`` in app.py), so it is never lost.
+    """
+    note_upload(file_id)
+    st.session_state.setdefault(STASH_KEY, {})[key] = (name, payload)
+
+
+def take_uploads() -> None:
+    """Read every stashed deal or history file: use it, or keep the reason it was refused."""
+    for key in list(st.session_state.get(STASH_KEY, {})):
+        name, payload = st.session_state[STASH_KEY][key]
+        check, store = (
+            (validate_upload, store_upload) if key == "data.upload" else (validate_history_upload, store_history_upload)
+        )
+        if key == "data.upload":
+            st.session_state.pop(PENDING_KEY, None)
+        try:
+            check(name, payload)
+        except DealImportError as err:
+            if key == "data.upload" and err.key == "importer.no_stage_column":
+                # readable, but the stage column has an unknown name: the Data page lets the user point at it
+                headers = read_table(payload, name).headers
+                st.session_state[PENDING_KEY] = {"name": name, "data": payload, "headers": headers, "error": err}
+            else:
+                st.session_state.setdefault(REFUSED_KEY, {})[key] = (name, err)
+        except FunnelError as err:
+            st.session_state.setdefault(REFUSED_KEY, {})[key] = (name, err)
+        else:
+            store(name, payload)
+        del st.session_state[STASH_KEY][key]
+
+
+def note_upload(file_id: str) -> None:
+    """Remember that an uploader took the uploaded file ``file_id`` (kept or refused, with the reason)."""
+    st.session_state.setdefault(SEEN_UPLOADS_KEY, set()).add(file_id)
+
+
+def lost_uploads() -> list[str]:
+    """Names of table files that reached the server but no uploader took; each is named once.
+
+    A file whose upload ends after the user has left the Data page arrives with no uploader to
+    take it: the page would stay on the old data and say nothing. Call this where the uploader is
+    not drawn (on the Data page the uploader takes its file itself).
+    """
+    ctx = get_script_run_ctx()
+    manager = runtime.get_instance().uploaded_file_mgr if runtime.exists() else None
+    stored = getattr(manager, "file_storage", {}).get(ctx.session_id, {}) if ctx is not None else {}
+    seen = st.session_state.setdefault(SEEN_UPLOADS_KEY, set())
+    lost = [f for f in list(stored.values()) if f.file_id not in seen and f.name.lower().endswith(TABLE_SUFFIXES)]
+    seen.update(f.file_id for f in lost)
+    for f in lost:  # nothing will read it: its memory goes back now, not when the session ends
+        manager.remove_file(ctx.session_id, f.file_id)
+    return [f.name for f in lost]
+
+
 def set_mapping(mapping: dict[str, str] | None) -> None:
     """Use ``mapping`` (canonical column → source header) for the upload."""
     st.session_state["mapping:upload"] = mapping
@@ -159,12 +240,50 @@ def set_dormancy_days(days: int) -> None:
     st.session_state[DORMANCY_KEY] = int(days)
 
 
-def current() -> Dataset:
-    """The session's dataset; raises the importer's domain errors.
+def _build(src, upload, mapping_json, hist_upload, dormancy, funnel_segments) -> Dataset:
+    """The session's dataset before any config edit: imported, segmented and prepared."""
+    if upload:
+        imported = _upload_import(upload["data"], upload["name"], mapping_json)
+        history = _history_import(hist_upload["data"], hist_upload["name"]) if hist_upload else None
+        label = upload["name"]
+    else:
+        imported, history = _demo_import()
+        label = "demo"
+    deals = imported.deals.copy()
+    deals["segment"] = derive_segments(deals, dormancy_days=dormancy, funnel_segments=funnel_segments)
+    # a stage seen in the history orders the funnel too: the deals alone may only show it as a loss stage;
+    # neither the config nor the depth depends on the segments, so a new dormancy window reuses them
+    files = (src, upload and upload["digest"], mapping_json, hist_upload and hist_upload["digest"])
+    config = session_memo(
+        "data.inferred_config",
+        files,
+        lambda: infer_config(imported.deals, history) if upload and history is not None else imported.config,
+    )
+    depth = session_memo("data.depth", (files, config.to_json()), lambda: deal_depth(deals, config, history))
+    return Dataset(
+        source=src,
+        label=label,
+        deals=deals,
+        history=history,
+        config=config,
+        problems=imported.problems,
+        mapping=dict(imported.mapping),
+        inferred_config=config,
+        source_columns=tuple(imported.source_columns),
+        history_problems=history.attrs.get("problems") if history is not None else None,
+        funnel_segments=funnel_segments,
+        prepared=prepare(deals, history, config, depth=depth),
+        currency=currency_of(deals.select_dtypes(exclude="number").head(500).to_numpy().ravel()),
+    )
 
-    Parsing is cached; the finished dataset (with segments) is memoised in
-    the session under a key of everything it depends on, so a rerun that
-    changed none of them costs nothing.
+
+def current() -> Dataset:
+    """The session's dataset, prepared for every view; raises the importer's domain errors.
+
+    Parsing is cached; the finished dataset (with segments, the config from
+    deals and history, and its :class:`~funnel_model.prepared.PreparedDataset`)
+    is memoised in the session under a key of everything it depends on, so a
+    rerun that changed none of them costs nothing.
     """
     src = source()
     dormancy = st.session_state.get(DORMANCY_KEY, DEFAULT_DORMANCY_DAYS)
@@ -183,29 +302,62 @@ def current() -> Dataset:
     )
     memo = st.session_state.get("_dataset_memo")
     if memo is None or memo[0] != key:
-        if upload:
-            imported = _upload_import(upload["data"], upload["name"], mapping_json)
-            history = _history_import(hist_upload["data"], hist_upload["name"]) if hist_upload else None
-            label = upload["name"]
-        else:
-            imported, history = _demo_import()
-            label = "demo"
-        deals = imported.deals.copy()
-        deals["segment"] = derive_segments(deals, dormancy_days=dormancy, funnel_segments=funnel_segments)
-        base = Dataset(
-            source=src,
-            label=label,
-            deals=deals,
-            history=history,
-            config=imported.config,
-            problems=imported.problems,
-            mapping=dict(imported.mapping),
-            inferred_config=imported.config,
-            source_columns=tuple(imported.source_columns),
-            history_problems=history.attrs.get("problems") if history is not None else None,
-            funnel_segments=funnel_segments,
-            currency=currency_of(deals.select_dtypes(exclude="number").head(500).to_numpy().ravel()),
-        )
-        st.session_state["_dataset_memo"] = memo = (key, base)
+        with st.spinner(tr("progress.data")):
+            st.session_state["_dataset_memo"] = memo = (
+                key,
+                _build(src, upload, mapping_json, hist_upload, dormancy, funnel_segments),
+            )
+    base = memo[1]
     edited = st.session_state.get(f"config:{src}")
-    return replace(memo[1], config=edited) if edited is not None else memo[1]
+    config = edited if edited is not None else base.config
+    full_key = hashlib.sha256(json.dumps([key, config.to_json()], ensure_ascii=False).encode()).hexdigest()
+    prepared_memo = st.session_state.get("_prepared_memo")
+    if prepared_memo is None or prepared_memo[0] != full_key:
+        dataset = replace(base, config=config, prepared=base.prepared.with_config(config), key=full_key)
+        st.session_state["_prepared_memo"] = prepared_memo = (full_key, dataset)
+    return prepared_memo[1]
+
+
+def session_memo(name: str, key: object, build: Callable[[], T]) -> T:
+    """``build()`` once per session for ``key``: the last value of each ``name`` is kept.
+
+    For views of the prepared dataset that a rerun would otherwise recompute
+    (``key`` holds the dataset's key and every setting they depend on). The
+    value is the object itself, not a copy: treat it as read-only.
+    """
+    memo = st.session_state.setdefault("_view_memo", {})
+    held = memo.get(name)
+    if held is None or held[0] != key:
+        memo[name] = held = (key, build())
+    return held[1]
+
+
+def _feed(digest, value: object) -> None:
+    """Add ``value`` to ``digest`` by content."""
+    if isinstance(value, pd.DataFrame):
+        digest.update(repr((list(value.columns), [str(t) for t in value.dtypes], value.shape)).encode())
+        digest.update(pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes())
+    elif isinstance(value, pd.Series):
+        digest.update(repr((value.name, str(value.dtype), len(value))).encode())
+        digest.update(pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes())
+    elif isinstance(value, np.ndarray):
+        digest.update(repr((value.dtype.str, value.shape)).encode())
+        digest.update(np.ascontiguousarray(value).tobytes())
+    elif isinstance(value, (list, tuple)):
+        digest.update(f"{type(value).__name__}[{len(value)}]".encode())
+        for item in value:
+            _feed(digest, item)
+    elif isinstance(value, Mapping):
+        digest.update(f"map[{len(value)}]".encode())
+        for k in sorted(value, key=repr):
+            _feed(digest, k)
+            _feed(digest, value[k])
+    else:
+        digest.update(f"{type(value).__name__}:{value!r};".encode())
+
+
+def content_key(*values: object) -> str:
+    """A digest of ``values`` by content (frames, arrays, lists, mappings, scalars), for memo keys."""
+    digest = hashlib.blake2b(digest_size=20)
+    _feed(digest, values)
+    return digest.hexdigest()

@@ -7,7 +7,7 @@ import streamlit as st
 
 from funnel_model.schema import SEGMENTS, STATUSES
 from ui.downloads import download_table
-from ui.i18n import tr
+from ui.i18n import md, tr
 from ui.tables import show_table
 
 DEAL_COLUMNS = (
@@ -36,7 +36,7 @@ def selected_row(key: str) -> int | None:
 
 def show_deals(deals: pd.DataFrame, title: str, key: str) -> None:
     """``deals`` under ``title`` with a CSV download (UTF-8 with BOM, so Excel reads Cyrillic)."""
-    st.markdown(f"**{title}**")
+    st.markdown(f"**{md(title)}**")  # a selected row's name is the user's text
     shown = deals[[c for c in DEAL_COLUMNS if c in deals.columns]]
     words = {c: {v: tr(f"{c}.{v}") for v in values} for c, values in (("segment", SEGMENTS), ("status", STATUSES))}
     shown = shown.assign(**{c: shown[c].map(lambda v, m=m: m.get(v, v)) for c, m in words.items() if c in shown})

@@ -10,7 +10,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
 from funnel_model.errors import FunnelError
-from ui.i18n import lang, tr
+from ui.i18n import error_text, tr
 
 log = logging.getLogger("funnel")
 
@@ -25,7 +25,7 @@ def guarded() -> Iterator[None]:
     try:
         yield
     except FunnelError as err:
-        st.error(err.message(lang()))
+        st.error(error_text(err))
         st.stop()
     except ScriptControlException:
         raise  # st.stop / st.rerun travel as exceptions

@@ -17,14 +17,14 @@ import streamlit as st
 
 from funnel_model.config import FunnelConfig
 from funnel_model.errors import FunnelError
-from funnel_model.forecast_views import prepare_forecast
 from funnel_model.formatting import chance, number, percent, signed
 from funnel_model.moves import KINDS, Move, example_moves, move_effects
+from funnel_model.prepared import PreparedDataset
 from funnel_model.schema import SEGMENTS
 from ui import data
 from ui.formats import money
 from ui.guard import guarded
-from ui.i18n import lang, tr
+from ui.i18n import error_text, lang, tr
 from ui.tables import show_table
 
 MOVES_KEY = "moves.list"
@@ -34,16 +34,18 @@ CONFIDENCE = 0.9
 HORIZON_MONTHS = 3
 
 
-@st.cache_data(scope="session", show_spinner=False, max_entries=4)
-def _inputs(deals: pd.DataFrame, history: pd.DataFrame | None, config_json: str):
-    return prepare_forecast(deals, FunnelConfig.from_json(config_json), history)
-
-
 @st.cache_data(scope="session", show_spinner=False, max_entries=16)
-def _effects(deals: pd.DataFrame, history: pd.DataFrame | None, config_json: str, moves_json: str, plan: float):
+def _effects(_prepared: PreparedDataset, key: str, moves_json: str, plan: float):
+    """The moves' effects on the session's prepared dataset (cached under its ``key``: the deals are not hashed)."""
     moves = [Move.from_dict(d) for d in json.loads(moves_json)]
-    inputs = _inputs(deals, history, config_json)
-    return move_effects(inputs, moves, plan, confidence=CONFIDENCE, deals=deals, horizon_months=HORIZON_MONTHS)
+    return move_effects(
+        _prepared.forecast,
+        moves,
+        plan,
+        confidence=CONFIDENCE,
+        deals=_prepared.deals,
+        horizon_months=HORIZON_MONTHS,
+    )
 
 
 def _rows() -> list[dict]:
@@ -69,7 +71,7 @@ def _valid(rows: list[dict]) -> tuple[list[Move], list[tuple[int, str]]]:
         try:
             moves.append(Move.from_dict(row))
         except FunnelError as err:
-            rejected.append((i, err.message(lang())))
+            rejected.append((i, error_text(err)))
         except (TypeError, ValueError) as err:
             rejected.append((i, str(err)))
     return moves, rejected
@@ -134,12 +136,12 @@ def _summary(summary: pd.DataFrame, plan: float) -> None:
     show_table(shown, hide_index=True, width="stretch", key="moves.summary")
 
 
-def panel(deals: pd.DataFrame, history: pd.DataFrame | None, config_json: str, plan: float | None) -> None:
+def panel(prepared: PreparedDataset, key: str, plan: float | None) -> None:
     """The Forecast page's moves section: editor, effect beside the baseline, return on cost."""
     with guarded():
         st.subheader(tr("moves.title"))
         st.caption(tr("moves.intro", months=HORIZON_MONTHS))
-        config = FunnelConfig.from_json(config_json)
+        deals, config = prepared.deals, prepared.config
         rows = _editor(config)
         moves, rejected = _valid(rows)
         for i, reason in rejected:
@@ -151,9 +153,7 @@ def panel(deals: pd.DataFrame, history: pd.DataFrame | None, config_json: str, p
             st.info(tr("moves.no_open"))
             return
         plan = float(plan or 0.0)
-        summary, per_move = _effects(
-            deals, history, config_json, json.dumps([m.to_dict() for m in moves], ensure_ascii=False), plan
-        )
+        summary, per_move = _effects(prepared, key, json.dumps([m.to_dict() for m in moves], ensure_ascii=False), plan)
         on = [m for m in moves if m.enabled]
         st.markdown(
             tr(

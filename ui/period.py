@@ -29,7 +29,8 @@ from funnel_model.period import (
     risky_deals,
 )
 from ui.formats import currency, currency_picker, date
-from ui.i18n import lang, tr
+from ui.i18n import lang, tr, tr_text
+from ui.specs import chart_spec
 from ui.tables import show_table
 
 __all__ = [
@@ -83,7 +84,8 @@ def picker(as_of: pd.Timestamp) -> Period:
     kind = st.selectbox(
         tr("period.kind"),
         PERIOD_KINDS,
-        format_func=lambda k: tr(f"period.kind.{k}"),
+        # labels bound now: AppTest calls a format_func again outside the script run
+        format_func={k: tr_text(f"period.kind.{k}") for k in PERIOD_KINDS}.__getitem__,
         key=KIND_KEY,
         help=tr("period.kind_help", as_of=date(as_of)),
         persist_state=KEEP,
@@ -202,7 +204,7 @@ def backtest_section(deals: pd.DataFrame, as_of: pd.Timestamp, months: int = 12)
         "inside": tr("period.series.inside"),
         "outside": tr("period.series.outside"),
     }
-    st.altair_chart(backtest_chart(shown, labels, lang()), width="stretch")
+    st.vega_lite_chart(spec=chart_spec(backtest_chart, shown, labels, lang()), width="stretch")
     with st.expander(tr("period.how")):
         st.markdown(tr("period.backtest.how"))
 

@@ -86,7 +86,8 @@ def funnel_panel(
             "reached": rows["reached"].to_numpy(),
             "amount": rows["amount"].to_numpy(dtype=float),
             "open": rows["open"].to_numpy(),
-            "from_previous": rows["step_conversion"].to_numpy(dtype=float),
+            # the settled step (open deals still at the previous stage left out): the bottleneck's figure too
+            "from_previous": rows["settled_conversion"].to_numpy(dtype=float),
             "from_first": rows["cumulative_conversion"].to_numpy(dtype=float),
         }
     )
@@ -169,7 +170,7 @@ def comparison_chart(
     funnels whose conversions are identifiable (no ``lost_unknown``).
     """
     frames = []
-    column = "cumulative_conversion" if basis == "first" else "step_conversion"
+    column = "cumulative_conversion" if basis == "first" else "settled_conversion"
     for title, rows in panels:
         rows = rows.sort_values("order")
         frames.append(

@@ -10,6 +10,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Nothing uploaded yet: upload your CRM export on the Data page.",
         "ru": "Файл ещё не загружен: загрузите выгрузку из CRM на странице «Данные».",
     },
+    "app.upload_lost": {
+        "en": "The file “{name}” finished uploading after you left the Data page and was not taken: the data in use has not changed. Upload it again on the Data page.",
+        "ru": "Файл «{name}» догрузился, когда вы уже ушли со страницы «Данные», и не был принят: данные не изменились. Загрузите его снова на странице «Данные».",
+    },
     "app.deals_loaded": {
         "en": "{n} deals · {source}",
         "ru": "Сделок: {n} · {source}",
@@ -25,6 +29,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Эта страница ещё не готова. Здесь будет: {what}",
     },
     "widget.choose": {"en": "Choose…", "ru": "Выберите…"},
+    "progress.data": {
+        "en": "Preparing the data: segments, funnel config, the stages each deal reached…",
+        "ru": "Готовим данные: сегменты, настройки воронок, этапы, до которых дошла каждая сделка…",
+    },
+    "progress.funnels": {
+        "en": "Computing the funnels, sellers, stage win rates and calibration…",
+        "ru": "Считаем воронки, продавцов, конверсию этапов в выигрыш и калибровку…",
+    },
+    "progress.forecast": {
+        "en": "Preparing the forecast: stage rates, close timing, the revenue distribution…",
+        "ru": "Готовим прогноз: конверсия этапов, сроки закрытия, распределение выручки…",
+    },
     "segment.new": {"en": "New prospects", "ru": "Новые клиенты"},
     "segment.active": {"en": "Active clients", "ru": "Действующие клиенты"},
     "segment.dormant": {"en": "Dormant clients", "ru": "Спящие клиенты"},

@@ -79,7 +79,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "funnels.col.current": {"en": "Now at stage", "ru": "Сейчас на этапе"},
     "funnels.col.won": {"en": "Won", "ru": "Выиграно"},
     "funnels.col.lost": {"en": "Lost", "ru": "Проиграно"},
-    "funnels.col.step_conversion": {"en": "% of previous", "ru": "% от предыдущего"},
+    "funnels.col.settled_conversion": {"en": "% of previous", "ru": "% от предыдущего"},
     "funnels.col.cumulative_conversion": {"en": "% of first", "ru": "% от первого"},
     "funnels.col.win_rate": {"en": "Win rate", "ru": "Доля выигрышей"},
     "funnels.col.reliable": {"en": "Reliable", "ru": "Надёжно"},

@@ -111,6 +111,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Amount “{value}” in column “{column}” is negative; the deal is kept without an amount.",
         "ru": "Сумма «{value}» в столбце «{column}» отрицательная; сделка оставлена без суммы.",
     },
+    "importer.row.invisible_chars": {
+        "en": "“{value}” in column “{column}” held invisible characters (a right-to-left override or zero-width marks) that change how it reads; they were removed.",
+        "ru": "«{value}» в столбце «{column}» содержало невидимые символы (смену направления письма или символы нулевой ширины), искажающие текст; они удалены.",
+    },
+    "importer.row.absurd_amount": {
+        "en": "Amount “{value}” in column “{column}” is beyond any deal (over a trillion): an account or phone number in the wrong column? The deal is kept without an amount.",
+        "ru": "Сумма «{value}» в столбце «{column}» больше любой сделки (свыше триллиона): номер счёта или телефона не в том столбце? Сделка оставлена без суммы.",
+    },
+    "importer.row.no_stage_closed": {
+        "en": "No stage in column “{column}”, but the status closes the deal: it is kept in its funnel's closing stage “{value}”.",
+        "ru": "Не указан этап в столбце «{column}», но статус закрывает сделку: она оставлена на завершающем этапе своей воронки «{value}».",
+    },
     "importer.row.bad_date": {
         "en": "Date “{value}” in column “{column}” cannot be read (use DD.MM.YYYY or YYYY-MM-DD); the deal is kept without this date.",
         "ru": "Дата «{value}» в столбце «{column}» не читается (используйте ДД.ММ.ГГГГ или ГГГГ-ММ-ДД); сделка оставлена без этой даты.",

@@ -123,7 +123,8 @@ def _zip(members: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, content in members.items():
-            archive.writestr(name, content)
+            # a fixed time: parametrized bytes must be the same on every pytest-xdist worker
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), content, zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 
@@ -147,6 +148,16 @@ def _members(**changes) -> dict[str, bytes]:
         ),
         (_zip(_members(**{"mapping.json": b"[1, 2]"})), "mapping.json"),
         (_zip(_members(**{"scenarios.json": b"{"})), "scenarios.json"),
+    ],
+    ids=[
+        "not-a-zip",
+        "foreign-zip",
+        "newer-version",
+        "broken-deals",
+        "no-history",
+        "bad-scenario",
+        "bad-mapping",
+        "cut-json",
     ],
 )
 def test_broken_or_foreign_files_name_the_part(data, named):

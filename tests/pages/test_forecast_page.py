@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from funnel_model import derive_segments, leads_needed, read_deals, read_stage_history, revenue_distribution
 from funnel_model.config import FunnelConfig, FunnelSpec, StageSpec
-from funnel_model.forecast_views import deal_probabilities, prepare_forecast
+from funnel_model.forecast_views import deal_probabilities, prepare_forecast, slider_percent, slider_probabilities
 from funnel_model.formatting import number
 from funnel_model.i18n import t
 from tests.pages import apptest
@@ -35,8 +35,10 @@ def demo_inputs():
 
 
 def sliders_at(column: str) -> np.ndarray:
-    """Stage probabilities as the integer-percent sliders hold them."""
-    return np.round(100 * demo_inputs().stages[column].to_numpy()) / 100
+    """Stage probabilities of the integer-percent sliders set to ``column``: a slider where "use history"
+    or "reset" put it stands for the exact rate (forecast_views.slider_probabilities)."""
+    stages = demo_inputs().stages
+    return slider_probabilities(stages, slider_percent(stages[column]))
 
 
 def open_page(lang: str = "en") -> AppTest:

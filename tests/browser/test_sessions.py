@@ -1,0 +1,64 @@
+"""A session the server starts afresh (a reconnect under load, a reload) keeps the language the user chose.
+
+Under load a browser can lose its server session; the new session used to take the browser's
+language (the address had lost ``?lang=`` at the first page change) and then could not read the
+data-source control's old-language value, so it showed blank. The language selector is now bound
+to ``?lang=``.
+"""
+
+from __future__ import annotations
+
+from funnel_model.formatting import number
+from funnel_model.i18n import t
+from tests.browser.conftest import RUN_TIMEOUT_MS, VIEWPORT, choose_option, open_app, wait_for_app, widget
+
+NAMES = {"en": "English", "ru": "Русский"}
+
+
+def _shows(page, lang: str) -> None:
+    page.get_by_role("heading", name=t("page.funnels", lang)).first.wait_for()
+    assert widget(page, "lang").get_by_role("combobox").input_value() == NAMES[lang]
+    checked = widget(page, "source").get_by_role("radio", checked=True)
+    checked.wait_for()
+    assert checked.inner_text().strip() == t("app.source.demo", lang)
+
+
+def _context(browser, locale: str):
+    context = browser.new_context(viewport=VIEWPORT, locale=locale)
+    context.set_default_timeout(RUN_TIMEOUT_MS)
+    return context, context.new_page()
+
+
+def test_sessions_in_other_languages_than_their_browsers_keep_them_after_page_change_and_reload(browser, app_url):
+    # two sessions at once: English asked in a Russian browser, Russian chosen in an English one
+    en_context, en_page = _context(browser, "ru-RU")
+    ru_context, ru_page = _context(browser, "en-US")
+    try:
+        open_app(en_page, app_url, lang="en")
+        open_app(ru_page, app_url)
+        choose_option(ru_page, "lang", NAMES["ru"])
+        for page, lang in ((en_page, "en"), (ru_page, "ru")):
+            page.locator('[data-testid="stSidebarNav"]').get_by_text(t("page.funnels", lang)).click()
+            wait_for_app(page)
+            _shows(page, lang)
+            page.reload()  # a new server session, as after a lost connection
+            wait_for_app(page)
+            _shows(page, lang)
+    finally:
+        en_context.close()
+        ru_context.close()
+
+
+def test_a_file_whose_upload_ends_after_a_page_change_is_taken_or_said_not_taken(page, app_url, tmp_path):
+    export = tmp_path / "late.csv"
+    rows = "".join(f"{i},Talks,{1000 + i},2024-01-{1 + i % 28:02d}\n" for i in range(20_000))
+    export.write_text("deal_id,stage,amount,created_at\n" + rows, encoding="utf-8")
+    open_app(page, app_url, lang="en")
+    widget(page, "data.upload").locator('input[type="file"]').set_input_files(str(export))
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("Funnels").click()  # before the upload is processed
+    wait_for_app(page)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text("deals ·").first.wait_for()
+    taken = sidebar.get_by_text(f"{number(20_000, 'en')} deals · late.csv").count() > 0
+    told = sidebar.get_by_text("The file “late.csv” finished uploading after you left the Data page").count() > 0
+    assert taken or told

@@ -1,0 +1,120 @@
+"""Values that used to vanish or change silently: each is now a problem row or a clear message."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import openpyxl
+import pytest
+
+from funnel_model import read_deals
+from funnel_model.importer import MAX_AMOUNT, infer_config
+
+
+def _xlsx(rows: list[list]) -> bytes:
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _reasons(imported) -> list[tuple[int, str, str]]:
+    return [(r.row, r.action, r.reason) for r in imported.problems.itertuples()]
+
+
+def test_absurd_amounts_are_left_empty_and_reported_so_no_sum_overflows():
+    text = "deal_id,stage,amount\n1,Talks,1e308\n2,Talks,1e308\n3,Talks,12345678901234567890\n4,Talks,1000000000000\n"
+    imported = read_deals(text.encode(), name="big.csv")
+    assert imported.deals["amount"].tolist()[:3] == [pytest.approx(np.nan, nan_ok=True)] * 3
+    assert imported.deals["amount"].iloc[3] == MAX_AMOUNT  # a trillion is still an amount
+    assert _reasons(imported) == [(r, "repaired", "importer.row.absurd_amount") for r in (2, 3, 4)]
+    total = imported.deals["amount"].sum()
+    assert np.isfinite(total) and round(total) == 10**12
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_row_of_null_and_excel_error_cells_is_reported_the_same_in_csv_and_xlsx(kind):
+    rows = [["deal_id", "stage", "status", "amount"], ["1", "Talks", "open", "100"], ["N/A", "#N/A", "NULL", "#REF!"]]
+    rows.append(["3", "Talks", "open", "5"])
+    data = ("\n".join(",".join(r) for r in rows) + "\n").encode() if kind == "csv" else _xlsx(rows)
+    imported = read_deals(data, name=f"na.{kind}")
+    assert imported.deals["deal_id"].tolist() == ["1", "3"]
+    assert _reasons(imported) == [(3, "rejected", "importer.row.no_stage")]
+
+
+def test_a_closed_deal_without_a_stage_takes_its_funnels_closing_stage_with_a_problem_row():
+    text = "deal_id,funnel,stage,status\n1,Sales,Talks,open\n2,Sales,,won\n3,Sales,Closed Won,won\n4,Sales,,lost\n"
+    imported = read_deals(text.encode(), name="stageless.csv")
+    assert imported.deals["stage"].tolist() == ["Talks", "Closed Won", "Closed Won", "lost"]
+    assert _reasons(imported) == [
+        (3, "repaired", "importer.row.no_stage_closed"),
+        (5, "repaired", "importer.row.no_stage_closed"),
+    ]
+    funnel = infer_config(imported.deals.iloc[:3]).funnels[0]
+    assert "won" not in [*funnel.stage_names, *funnel.won, *funnel.lost]
+
+
+def test_a_latin1_file_is_read_as_western_text_and_the_guess_is_named():
+    text = "deal_id,stage,client_id\n1,Peña,José Müller\n2,Señal,Crédit Agricole\n"
+    imported = read_deals(text.encode("latin-1"), name="latin.csv")
+    assert imported.deals["stage"].tolist() == ["Peña", "Señal"]
+    assert imported.deals["client_id"].tolist() == ["José Müller", "Crédit Agricole"]
+    assert [(r.action, r.reason, r.value) for r in imported.problems.itertuples()] == [
+        ("warning", "importer.encoding_guessed", "cp1252")
+    ]
+
+
+def test_russian_cp1251_is_still_read_without_a_guess():
+    text = "deal_id;stage;client_id\n1;Переговоры;ООО Ромашка\n2;Успешно реализовано;ООО Лютик\n"
+    imported = read_deals(text.encode("cp1251"), name="ru.csv")
+    assert imported.deals["client_id"].tolist() == ["ООО Ромашка", "ООО Лютик"]
+    assert imported.problems.empty
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "deal_id,stage,amount,,\n1,Talks,100,x,y,z\n2,Won,5,,,\n",  # header ends in empty cells, rows wider
+        "deal_id,stage,,\n1,Talks,100,x,y,z\n2,Won,5,,,\n",  # only two named columns over six-cell rows
+        "Deals report, all funnels\nExported by admin, 2024\ndeal_id,stage\n1,Talks\n2,Won\n",  # two-line title
+        "Deals report;;\nExported 2024;;\ndeal_id;stage;amount;;\n1;Talks;100;a;b\n2;Won;5;;\n",
+    ],
+)
+def test_odd_headers_keep_the_first_deal(text):
+    imported = read_deals(text.encode(), name="odd.csv")
+    assert imported.deals["deal_id"].tolist() == ["1", "2"]
+    assert imported.deals["stage"].tolist() == ["Talks", "Won"]
+    assert not (imported.problems["action"] == "rejected").any()
+
+
+def test_pipedrive_lost_time_closes_lost_deals():
+    text = (
+        "Deal - ID,Deal - Stage,Deal - Status,Deal - Won time,Deal - Lost time\n"
+        "1,Demo,won,2024-03-01 10:00:00,\n"
+        "2,Demo,lost,,2024-04-02 11:00:00\n"
+        "3,Demo,open,,\n"
+    )
+    deals = read_deals(text.encode(), name="pipedrive.csv").deals
+    assert [str(d.date()) if d == d else None for d in deals["closed_at"]] == ["2024-03-01", "2024-04-02", None]
+
+
+def test_pipedrive_lost_time_alone_is_the_close_date():
+    text = "Deal - ID,Deal - Stage,Deal - Status,Deal - Lost time\n1,Demo,lost,2024-04-02\n2,Demo,open,\n"
+    imported = read_deals(text.encode(), name="pipedrive.csv")
+    assert imported.mapping["closed_at"] == "Deal - Lost time"
+    assert str(imported.deals["closed_at"].iloc[0].date()) == "2024-04-02"
+
+
+def test_bidi_overrides_and_zero_width_marks_are_removed_from_names_with_a_problem_row():
+    text = "deal_id,stage,owner\n1,Tal\u200bks,Ivan\u202eovteP\u202c\n2,Talks,Anna\n"
+    imported = read_deals(text.encode(), name="bidi.csv")
+    assert imported.deals["stage"].tolist() == ["Talks", "Talks"]
+    assert imported.deals["owner"].tolist() == ["IvanovteP", "Anna"]
+    problems = imported.problems
+    assert [(r.row, r.column, r.value, r.reason) for r in problems.itertuples()] == [
+        (2, "stage", "Talks", "importer.row.invisible_chars"),
+        (2, "owner", "IvanovteP", "importer.row.invisible_chars"),
+    ]

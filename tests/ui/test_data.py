@@ -1,0 +1,55 @@
+"""ui.data: an uploaded deal file with its stage history is prepared once, its funnel config from both files."""
+
+from __future__ import annotations
+
+import hashlib
+
+from streamlit.testing.v1 import AppTest
+
+from tests.pages import apptest
+from tests.pages.conftest import _apptest_runs_app_py_every_time  # noqa: F401  (every run executes app.py)
+from ui import data
+
+# Alpha → Beta → Gamma; the deal file shows Alpha only as the loss stage of two lost deals
+DEALS = b"""deal_id,funnel,stage,status,lost_stage,amount,owner,created_at,closed_at
+d1,F,Beta,open,,100,Ann,2024-03-01,
+d2,F,Gamma,open,,200,Ann,2024-01-01,
+d3,F,Lost,lost,Alpha,300,Bob,2024-02-01,2024-02-10
+d4,F,Lost,lost,Alpha,400,Bob,2024-02-02,2024-02-12
+d5,F,Won,won,,500,Ann,2024-01-05,2024-02-20
+d6,F,Beta,open,,600,Bob,2024-03-05,
+"""
+HISTORY = b"""deal_id,stage,entered_at
+d1,Alpha,2024-03-01
+d1,Beta,2024-03-02
+d2,Alpha,2024-01-01
+d2,Beta,2024-01-10
+d2,Gamma,2024-01-20
+d3,Alpha,2024-02-01
+d4,Alpha,2024-02-02
+d5,Alpha,2024-01-05
+d5,Beta,2024-01-06
+d5,Gamma,2024-01-07
+d6,Alpha,2024-03-05
+d6,Beta,2024-03-06
+"""
+
+
+def _upload(at: AppTest, key: str, name: str, payload: bytes) -> None:
+    at.session_state[key] = {"name": name, "data": payload, "digest": hashlib.sha256(payload).hexdigest()}
+
+
+def test_config_of_an_upload_with_history_orders_stages_by_the_history():
+    at = AppTest.from_file(apptest.APP, default_timeout=120)
+    at.session_state["lang"] = "en"
+    _upload(at, data.UPLOAD_KEY, "deals.csv", DEALS)
+    _upload(at, data.HISTORY_UPLOAD_KEY, "history.csv", HISTORY)
+    at.session_state[data.SOURCE_KEY] = "upload"
+    at.run()
+    at.switch_page("pages/funnels.py").run()
+    apptest.assert_clean(at)
+    rates = next(f.value for f in at.dataframe if list(f.value.columns)[:3] == ["Funnel", "Stage", "Won"])
+    # the deals alone would put Alpha second (after Beta); the history shows every deal entering it first
+    assert rates["Stage"].tolist() == ["Alpha", "Beta", "Gamma"]
+    # Alpha reached by all 6 deals; the two lost there count as its only losses
+    assert rates["Won"].tolist() == [1, 1, 1] and rates["Lost"].tolist() == [2, 0, 0]

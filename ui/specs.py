@@ -1,0 +1,52 @@
+"""Altair chart specs built once per content: a rerun shows the kept Vega-Lite spec.
+
+Building an Altair chart (encodings, type inference, schema checks) costs
+tens of milliseconds per chart, and a page shows a dozen: most of a rerun
+that changed nothing. :func:`chart_spec` keys the finished spec on a digest
+of the builder's arguments (frames hashed by content), so a chart whose data
+did not change is not rebuilt, and any change in its data or labels is a new
+key: a kept spec can never be stale. The spec is the one ``st.altair_chart``
+would send (Streamlit's own conversion: its theme handling, data as Arrow);
+show it with ``st.vega_lite_chart``.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+
+import streamlit as st
+from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+from ui.data import content_key
+
+MAX_SPECS = 64  # per session: every chart of every page, a few states each
+_STORE = "_chart_specs"
+
+
+def chart_spec(build: Callable[..., object], *args: object, **kwargs: object) -> dict:
+    """The Vega-Lite spec of ``build(*args, **kwargs)``, built once per session for these arguments.
+
+    Parameters
+    ----------
+    build : callable
+        An Altair chart builder of ``funnel_model.charts``.
+    *args, **kwargs
+        Its arguments; frames, arrays, lists and mappings are compared by content.
+
+    Returns
+    -------
+    dict
+        For ``st.vega_lite_chart`` (which copies it before use).
+    """
+    key = content_key(f"{build.__module__}.{build.__qualname__}", args, kwargs)
+    specs: OrderedDict[str, dict] = st.session_state.setdefault(_STORE, OrderedDict())
+    spec = specs.get(key)
+    if spec is None:
+        spec = _convert_altair_to_vega_lite_spec(build(*args, **kwargs))
+        specs[key] = spec
+        while len(specs) > MAX_SPECS:
+            specs.popitem(last=False)
+    else:
+        specs.move_to_end(key)
+    return spec
