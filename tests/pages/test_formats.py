@@ -22,7 +22,8 @@ FORECAST, COMPENSATION, CLIENTS, REPORT = (
 
 
 def texts(at) -> list[str]:
-    return [e.value for e in (*at.markdown, *at.caption)] + [m.value for m in at.metric]
+    """Captions, markdown and metrics as read: markdown's escapes («\\$» keeps "$" from starting a formula) dropped."""
+    return [e.value.replace("\\", "") for e in (*at.markdown, *at.caption)] + [m.value for m in at.metric]
 
 
 def opened(page: str, currency: str | None = None) -> AppTest:
