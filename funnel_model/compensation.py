@@ -802,12 +802,14 @@ def forecast_bands(dist: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``seller``, ``p10``, ``p50``, ``p90`` (pay), ``revenue_p50``,
-        ``p_threshold``, ``p_target``.
+        ``p_threshold``, ``p_target`` and ``expected`` (mean revenue) when
+        ``dist`` has it.
     """
     wide = dist.pivot(index="seller", columns="q", values="total")[[0.1, 0.5, 0.9]]
     wide.columns = ["p10", "p50", "p90"]
     wide["revenue_p50"] = dist[dist["q"] == 0.5].set_index("seller")["revenue"]
-    probs = dist.drop_duplicates("seller").set_index("seller")[["p_threshold", "p_target"]]
+    per_seller = [c for c in ("p_threshold", "p_target", "expected") if c in dist]
+    probs = dist.drop_duplicates("seller").set_index("seller")[per_seller]
     return wide.join(probs).reset_index()
 
 
@@ -1123,8 +1125,10 @@ def pay_distribution(
         no new-product or new-client extras, and each deal is its own client).
     targets : mapping or Series seller → revenue target for the next period
     probabilities : pandas.Series
-        Win probability of each open deal, on the deals' index: from
-        :func:`forecast_probabilities`, the Forecast page's source.
+        Win probability of each open deal, on the deals' index: for a pay
+        period, the probability of being won within it
+        (:func:`funnel_model.period.period_win_probabilities`, as the Forecast
+        page's plan for a period counts it) from :func:`forecast_probabilities`.
     months : float
         Length of the next period in months.
     conditions : pandas.DataFrame, optional
@@ -1132,7 +1136,8 @@ def pay_distribution(
     close_by : date-like, optional
         End of the next period: only open deals expected to close before it
         count (overdue ones included, as they may still close; deals without
-        an expected close date are kept). None: the whole pipeline.
+        an expected close date are kept). None: the whole pipeline. The
+        Compensation page passes per-period probabilities instead.
     quantiles : tuple of float
         Probabilities of the quantiles reported.
     columns : DealColumns
@@ -1147,7 +1152,8 @@ def pay_distribution(
         One row per seller and quantile: ``seller``, ``q``, ``revenue`` (the
         q-quantile of S), ``attainment`` (of that revenue), ``total`` (the
         q-quantile of total pay); plus ``p_threshold`` (P(S reaches the
-        threshold)) and ``p_target`` (P(S ≥ target)) per seller.
+        threshold)), ``p_target`` (P(S ≥ target)) and ``expected`` (the mean
+        of S, Σ aᵢpᵢ) per seller.
     """
     from funnel_model.forecast import revenue_distribution
 
@@ -1202,11 +1208,14 @@ def pay_distribution(
                     "total": total,
                     "p_threshold": float(dist.prob_at_least(threshold)) if threshold > 0 else 1.0,
                     "p_target": float(dist.prob_at_least(target)),
+                    "expected": float(amounts[mine] @ p[mine]),
                 }
             )
         )
     if not rows:
-        return pd.DataFrame(columns=["seller", "q", "revenue", "attainment", "total", "p_threshold", "p_target"])
+        return pd.DataFrame(
+            columns=["seller", "q", "revenue", "attainment", "total", "p_threshold", "p_target", "expected"]
+        )
     return pd.concat(rows, ignore_index=True)
 
 

@@ -58,10 +58,12 @@ __all__ = [
     "period_breakdown",
     "period_forecast",
     "period_shares",
+    "period_win_probabilities",
     "plan_for_period",
     "recent_change",
     "risky_deals",
     "shifted_period",
+    "win_within",
     "won_in",
 ]
 
@@ -205,6 +207,36 @@ def period_shares(
     before, within = np.clip(before, 0.0, 1.0), np.clip(within, 0.0, 1.0)
     later = np.clip(1.0 - before - within, 0.0, 1.0)
     return pd.DataFrame({"before": before, "within": within, "later": later, "by_date": by_date})
+
+
+def win_within(
+    probabilities, created_at, cif: CumulativeIncidence, *, as_of, period: Period, expected_close_at=None
+) -> np.ndarray:
+    """Each open deal's probability of being won within ``period``: pᵢ × its ``within`` share.
+
+    The one place both the Forecast page's plan for a period
+    (:func:`period_forecast`) and the Compensation page's pay forecast
+    (:func:`period_win_probabilities`) count an open deal in a period.
+
+    Parameters
+    ----------
+    probabilities : array_like
+        Per open deal win probability (whenever it closes).
+    created_at, cif, as_of, period, expected_close_at
+        As in :func:`period_shares`.
+
+    Returns
+    -------
+    ndarray
+        Per open deal, in [0, 1].
+    """
+    p = np.asarray(probabilities, dtype=float).ravel()
+    shares = period_shares(created_at, cif, as_of=as_of, period=period, expected_close_at=expected_close_at)
+    if len(shares) != len(p):
+        raise ParameterError(
+            "error.parameter", name="created_at", rule=f"one per probability ({len(p)})", value=len(shares)
+        )
+    return np.clip(p * shares["within"].to_numpy(), 0.0, 1.0)
 
 
 def _integral(cif: CumulativeIncidence, horizon: float) -> float:
@@ -442,7 +474,7 @@ def period_forecast(
     shares = period_shares(created_at, cif, as_of=as_of, period=period, expected_close_at=expected_close_at)
     if len(shares) != len(a):
         raise ParameterError("error.parameter", name="created_at", rule=f"one per amount ({len(a)})", value=len(shares))
-    q = np.clip(p * shares["within"].to_numpy(), 0.0, 1.0)
+    q = win_within(p, created_at, cif, as_of=as_of, period=period, expected_close_at=expected_close_at)
     pipeline = revenue_distribution(a, q)
     wins = new_lead_wins(cif, as_of=as_of, period=period, inflow_per_month=inflow_per_month)
     new = compound_poisson(wins, won_sizes if won_sizes is not None else [])
@@ -664,6 +696,55 @@ def open_deals_of(deals: pd.DataFrame) -> pd.DataFrame:
     return deals[(deals["status"] == OPEN).to_numpy()].reset_index(drop=True)
 
 
+def _expected_dates(deals: pd.DataFrame, by_expected_date: bool):
+    """The open deals' expected close dates when the deals are placed by them, else None."""
+    open_ = open_deals_of(deals)
+    return open_["expected_close_at"] if by_expected_date and "expected_close_at" in open_ else None
+
+
+def period_win_probabilities(
+    inputs, deals: pd.DataFrame, probabilities, period: Period, *, by_expected_date: bool = False
+) -> pd.Series:
+    """Each open deal's probability of being won within ``period``, as :func:`plan_for_period` counts it.
+
+    Parameters
+    ----------
+    inputs : ForecastInputs
+        From :func:`~funnel_model.forecast_views.prepare_forecast` on ``deals``.
+    deals : DataFrame
+        The same canonical deals.
+    probabilities : array_like
+        Per open deal win probability (whenever it closes), in table order.
+    period : Period
+    by_expected_date : bool
+        Place deals by their expected close date where they have one (the
+        Forecast page's setting).
+
+    Returns
+    -------
+    pandas.Series
+        On the open deals' index of ``deals``; all zero when the dates
+        cannot time a win (no open deal is counted in the period).
+    """
+    index = deals.index[(deals["status"] == OPEN).to_numpy()]
+    p = np.asarray(probabilities, dtype=float).ravel()
+    if len(p) != len(index):
+        raise ParameterError(
+            "error.parameter", name="probabilities", rule=f"one per open deal ({len(index)})", value=len(p)
+        )
+    if inputs.cif is None or inputs.as_of is None:
+        return pd.Series(0.0, index=index, name="probability")
+    q = win_within(
+        p,
+        inputs.open_deals["created_at"],
+        inputs.cif,
+        as_of=inputs.as_of,
+        period=period,
+        expected_close_at=_expected_dates(deals, by_expected_date),
+    )
+    return pd.Series(q, index=index, name="probability")
+
+
 def plan_for_period(
     inputs,
     deals: pd.DataFrame,
@@ -692,8 +773,7 @@ def plan_for_period(
     """
     if inputs.cif is None or inputs.as_of is None:
         return None
-    open_ = open_deals_of(deals)
-    expected = open_["expected_close_at"] if by_expected_date and "expected_close_at" in open_ else None
+    expected = _expected_dates(deals, by_expected_date)
     return period_forecast(
         inputs.open_deals["amount"].to_numpy(dtype=float),
         probabilities,

@@ -22,8 +22,10 @@ from funnel_model.charts.compensation import pay_breakdown_chart, pay_curve_char
 from funnel_model.errors import CompensationPlanError
 from funnel_model.forecast_views import slider_probabilities
 from funnel_model.formatting import date, money, number, percent, signed
+from funnel_model.period import Period, period_win_probabilities
 from funnel_model.schema import WON
 from ui import data
+from ui import period as period_ui
 from ui.charts import show_chart
 from ui.downloads import download_table
 from ui.guard import guarded
@@ -347,13 +349,10 @@ def _forecast(
     probabilities: pd.Series,
     months: float,
     conditions,
-    close_by,
 ):
     """Pay forecast of one plan, cached per session under the dataset's ``key`` (the deal table is not hashed)."""
     plan = comp.CompensationPlan.from_json(plan_json)
-    return comp.pay_distribution(
-        plan, _deals, targets, probabilities, months=months, conditions=conditions, close_by=close_by
-    )
+    return comp.pay_distribution(plan, _deals, targets, probabilities, months=months, conditions=conditions)
 
 
 def _forecast_page_rates(stages: pd.DataFrame) -> np.ndarray | None:
@@ -673,23 +672,35 @@ with guarded():
     probabilities = comp.forecast_probabilities(
         dataset.deals, dataset.config, stage_p=whatif if use_whatif else None, own=own, inputs=inputs
     )
+    # won within the pay period, counted as the Forecast page's plan for that period counts it
+    by_date = bool(st.session_state.get(period_ui.BY_DATE_KEY, False))
+    probabilities = period_win_probabilities(
+        inputs,
+        dataset.deals,
+        probabilities.to_numpy(),
+        Period(next_start, next_end - pd.Timedelta(days=1)),
+        by_expected_date=by_date,
+    )
+    bands = pd.concat(
+        [
+            comp.forecast_bands(
+                _forecast(plans[x].to_json(), dataset.key, deals, targets, probabilities, months, results)
+            ).assign(plan=names[x])
+            for x in PLANS
+        ],
+        ignore_index=True,
+    )
     source = "whatif" if use_whatif else "stages"
     st.caption(
         tr(
             "compensation.forecast_caption",
             start=date(next_start, lang()),
             end=date(next_end - pd.Timedelta(days=1), lang()),
+            # the same short amount with currency as the Forecast page's "open deals" part
+            expected=period_ui.money(float(bands.loc[bands["plan"] == names[PLANS[0]], "expected"].sum())),
+            timing=tr(f"compensation.timing.{'by_date' if by_date else 'history'}"),
             source=tr(f"compensation.source.{source}{'_own' if own else ''}"),
         )
-    )
-    bands = pd.concat(
-        [
-            comp.forecast_bands(
-                _forecast(plans[x].to_json(), dataset.key, deals, targets, probabilities, months, results, next_end)
-            ).assign(plan=names[x])
-            for x in PLANS
-        ],
-        ignore_index=True,
     )
     band_labels = {
         "seller": tr("compensation.seller"),

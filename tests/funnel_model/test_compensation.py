@@ -25,6 +25,7 @@ from funnel_model.compensation import (
     VariablePart,
 )
 from funnel_model.errors import CompensationPlanError, ParameterError
+from funnel_model.period import period_win_probabilities
 from funnel_model.schema import conform
 
 REPORTS, CRM = "Reports", "CRM"
@@ -644,6 +645,53 @@ def test_pay_distribution_uses_the_given_probabilities_and_respects_close_by():
     assert got["revenue"].tolist() == [2500.0] * 3
     with pytest.raises(ParameterError):
         comp.pay_distribution(plan, deals, {"Ann": 10_000.0}, sure.iloc[:2])
+
+
+def _dated_pipeline():
+    """A small history (won and lost with dates) and five open deals of two sellers, one with an expected date."""
+    rows = [
+        ("h1", "Ann", "won", 100.0, "2025-09-01", "2025-09-20", None),
+        ("h2", "Bob", "won", 200.0, "2025-09-15", "2025-11-10", None),
+        ("h3", "Ann", "lost", 300.0, "2025-10-01", "2025-10-12", None),
+        ("h4", "Bob", "won", 400.0, "2025-10-20", "2025-12-05", None),
+        ("h5", "Ann", "won", 150.0, "2025-11-01", "2025-11-25", None),
+        ("h6", "Bob", "lost", 250.0, "2025-11-10", "2026-01-02", None),
+        ("o1", "Ann", "open", 1000.0, "2025-12-01", None, "2026-02-10"),
+        ("o2", "Ann", "open", 700.0, "2026-01-05", None, None),
+        ("o3", "Bob", "open", 1300.0, "2025-12-20", None, "2026-04-01"),
+        ("o4", "Bob", "open", 500.0, "2026-01-10", None, None),
+        ("o5", "Bob", "open", 900.0, "2025-11-20", None, "2026-01-05"),  # expected date already past
+    ]
+    columns = ["deal_id", "owner", "status", "amount", "created_at", "closed_at", "expected_close_at"]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["stage"] = np.where(frame["status"] == "open", "proposal", frame["status"])
+    frame.loc[frame["deal_id"].isin(["o3", "o4"]), "stage"] = "contract"
+    for column in ("created_at", "closed_at", "expected_close_at"):
+        frame[column] = pd.to_datetime(frame[column])
+    return conform(frame)
+
+
+@pytest.mark.parametrize("by_date", [False, True])
+def test_the_pay_forecasts_expected_open_revenue_is_the_period_plans(by_date):
+    from funnel_model.forecast_views import prepare_forecast
+    from funnel_model.period import Period, plan_for_period
+
+    deals = _dated_pipeline()
+    config = _config()
+    inputs = prepare_forecast(deals, config)
+    start, end = comp.next_period(deals, 1)
+    assert (start, end) == (pd.Timestamp("2026-02-01"), pd.Timestamp("2026-03-01"))
+    period = Period(start, end - pd.Timedelta(days=1), "next_month")
+    p = comp.forecast_probabilities(deals, config, inputs=inputs)
+    q = period_win_probabilities(inputs, deals, p.to_numpy(), period, by_expected_date=by_date)
+    assert 0 < q.sum() < p.sum()  # part of the open deals' wins falls outside February
+    if by_date:  # o1 is expected in February: all of its win counts; o3 in April: none of it
+        assert q[[6, 8]].tolist() == pytest.approx([p[6], 0.0])
+    pay = comp.pay_distribution(make_plan(threshold=0.0), deals, {"Ann": 1000.0, "Bob": 1000.0}, q)
+    plan = plan_for_period(inputs, deals, p.to_numpy(), period, by_expected_date=by_date)
+    shown = pay.drop_duplicates("seller")["expected"].sum()
+    assert shown == pytest.approx(plan.pipeline.mean, rel=1e-9, abs=0.0)
+    assert shown == pytest.approx(float(deals.loc[q.index, "amount"] @ q), rel=1e-12)
 
 
 @pytest.fixture(scope="module")

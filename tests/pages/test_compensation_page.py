@@ -293,20 +293,31 @@ def test_products_chosen_by_name_count_as_new_services():
 
 
 def _open_deals_next_period():
-    """The demo's open deals the page's forecast counts (expected to close before the next period ends)."""
+    """The demo's open deals, their stage probabilities, and the page's per-period chances for given probabilities.
+
+    The forecast counts each open deal with its chance of being won within the next pay period, as the Forecast
+    page's plan for that period counts it (history timing unless its expected-date setting is on).
+    """
     from funnel_model import read_deals
     from funnel_model.compensation import next_period
     from funnel_model.config import FunnelConfig
+    from funnel_model.forecast_views import prepare_forecast
+    from funnel_model.period import Period, period_win_probabilities
 
     deals = read_deals(ROOT / "data" / "demo_deals.csv").deals
     config = FunnelConfig.from_json((ROOT / "data" / "demo_config.json").read_text(encoding="utf-8"))
-    _, end = next_period(deals, 1)
-    expected = deals["expected_close_at"]
-    kept = deals[(deals["status"] == "open") & (expected.isna() | (expected < end))]
+    start, end = next_period(deals, 1)
+    inputs = prepare_forecast(deals, config)
+    kept = deals[deals["status"] == "open"]
     table = config.stage_table()
     by_stage = table[table["kind"] == "open"].set_index(["funnel", "stage"])["probability"]
     stage_p = by_stage.reindex(pd.MultiIndex.from_frame(kept[["funnel", "stage"]].astype(object))).to_numpy()
-    return kept, stage_p
+    period = Period(start, end - pd.Timedelta(days=1))
+
+    def within(p):
+        return period_win_probabilities(inputs, deals, p, period).to_numpy()
+
+    return kept, stage_p, within
 
 
 def forecast_table(at: AppTest, plan: str = "Plan A"):
@@ -321,13 +332,13 @@ def test_the_pay_forecast_uses_stage_rates_unless_sellers_estimates_are_ticked()
     from funnel_model.forecast import revenue_distribution
 
     at = open_page("en")
-    kept, stage_p = _open_deals_next_period()
+    kept, stage_p, within = _open_deals_next_period()
     igor = "Игорь Волков"  # stated 0.70 on average, 0.50 by the stage config
     mine = (kept["owner"] == igor).to_numpy()
     amounts = kept["amount"].fillna(0.0).to_numpy()[mine]
-    by_stage = revenue_distribution(amounts, stage_p[mine]).quantile(0.5)
-    own_p = kept["probability"].to_numpy()[mine]
-    by_own = revenue_distribution(amounts, np.where(np.isnan(own_p), stage_p[mine], own_p)).quantile(0.5)
+    by_stage = revenue_distribution(amounts, within(stage_p)[mine]).quantile(0.5)
+    own_p = kept["probability"].to_numpy()
+    by_own = revenue_distribution(amounts, within(np.where(np.isnan(own_p), stage_p, own_p))[mine]).quantile(0.5)
     assert by_own > 1.2 * by_stage
     assert forecast_table(at).loc[igor, "Revenue P50"] == pytest.approx(by_stage)
     assert not at.checkbox(key="compensation.own").value
@@ -338,6 +349,8 @@ def test_the_pay_forecast_uses_stage_rates_unless_sellers_estimates_are_ticked()
 
 
 def test_the_what_if_option_appears_after_the_forecast_page_and_applies_its_sliders():
+    from funnel_model.forecast import revenue_distribution
+
     at = open_page("en")
     assert "compensation.whatif" not in [c.key for c in at.checkbox]  # the Forecast page not visited yet
     before = forecast_table(at)
@@ -353,9 +366,12 @@ def test_the_what_if_option_appears_after_the_forecast_page_and_applies_its_slid
     assert forecast_table(at)["Revenue P50"].equals(before["Revenue P50"])  # offered, not imposed
     at.checkbox(key="compensation.whatif").check().run()
     assert not at.exception
-    kept, _ = _open_deals_next_period()
-    certain = kept.groupby("owner")["amount"].sum().reindex(before.index, fill_value=0.0)
-    assert forecast_table(at)["Revenue P50"].to_numpy() == pytest.approx(certain.to_numpy())
+    kept, _, within = _open_deals_next_period()
+    q = within(np.ones(len(kept)))  # every open deal certain: won in the period with its timing share
+    owner = kept["owner"].to_numpy()
+    amounts = kept["amount"].fillna(0.0).to_numpy()
+    certain = [revenue_distribution(amounts[owner == s], q[owner == s]).quantile(0.5) for s in before.index]
+    assert forecast_table(at)["Revenue P50"].to_numpy() == pytest.approx(certain)
     assert any("what-if stage probabilities set on the Forecast & plan page" in c.value for c in at.caption)
 
 

@@ -72,3 +72,42 @@ def test_forecast_what_if_on_historical_rates_equals_the_baseline_and_the_funnel
         assert f"· hist. {percent} %" in slider.label and slider.value == percent, (slider.label, percent)
         seen += 1
     assert seen >= 5
+
+
+def _open_deals_part(at: AppTest, lang: str, start: str) -> str:
+    """The amount after ``start`` up to the sentence's full stop in the first caption holding ``start``."""
+    for caption in at.caption:
+        if start in caption.value:
+            return caption.value.split(start, 1)[1].split(". ", 1)[0].rstrip(".")
+    raise AssertionError(f"no caption with {start!r}")
+
+
+def test_the_pay_forecast_counts_the_open_deals_of_the_next_month_as_the_forecast_page_does():
+    from funnel_model.compensation import next_period
+    from funnel_model.forecast_views import deal_probabilities
+    from funnel_model.formatting import short_money
+    from funnel_model.period import period_bounds, plan_for_period
+    from tests.pages.test_forecast_page import demo_inputs, sliders_at
+    from tests.pages.test_period_page import demo_deals
+
+    # the demo's pay period is one month, the one after the data's last: the Forecast page's "next month"
+    at = apptest.open_page("pages/forecast.py")
+    at.selectbox(key="period.kind").set_value("next_month").run()
+    check(at)
+    inputs = demo_inputs()
+    period = period_bounds("next_month", inputs.as_of)
+    assert (period.start, period.stop) == next_period(demo_deals(), 1)
+    for by_date in (False, True):
+        at.checkbox(key="period.by_date").set_value(by_date).run()
+        check(at)
+        forecast = plan_for_period(
+            inputs, demo_deals(), deal_probabilities(inputs, sliders_at("configured")), period, by_expected_date=by_date
+        )
+        figure = f"{short_money(forecast.pipeline.mean, 'en')} ₽"
+        assert _open_deals_part(at, "en", "Open deals expected to be won in it: ") == figure
+        at.switch_page("pages/compensation.py")
+        at.run()
+        check(at)
+        assert _open_deals_part(at, "en", "in all, open deals expected to be won in it: ") == figure
+        at.switch_page("pages/forecast.py")
+        at.run()
