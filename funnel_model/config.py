@@ -164,7 +164,7 @@ class FunnelConfig:
                 )
                 for f in data["funnels"]
             ]
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, OverflowError) as exc:  # OverflowError: an integer beyond float
             raise ConfigError("config.bad_json", detail=f"{type(exc).__name__}: {exc}") from exc
         return cls(funnels)
 
