@@ -315,6 +315,11 @@ class CompensationPlan:
             ) from exc
         except UnicodeDecodeError as exc:
             raise CompensationPlanError("compensation.error.bad_encoding", detail=exc.reason) from exc
+        except (ValueError, RecursionError) as exc:
+            # json's own limits: an integer of over 4,300 digits, arrays or objects nested ~1,000 deep
+            raise CompensationPlanError(
+                "compensation.error.bad_json", line=1, column=1, detail="a number too long or nesting too deep"
+            ) from exc
         return cls.from_dict(_section(data, ""))
 
 

@@ -164,7 +164,7 @@ class FunnelConfig:
                 )
                 for f in data["funnels"]
             ]
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, OverflowError) as exc:  # OverflowError: an integer beyond float
             raise ConfigError("config.bad_json", detail=f"{type(exc).__name__}: {exc}") from exc
         return cls(funnels)
 
@@ -174,6 +174,9 @@ class FunnelConfig:
             data = json.loads(text)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError("config.bad_json", detail=str(exc)) from exc
+        except (ValueError, RecursionError) as exc:
+            # json's own limits: an integer of over 4,300 digits, arrays or objects nested ~1,000 deep
+            raise ConfigError("config.bad_json", detail="a number too long or nesting too deep") from exc
         if not isinstance(data, dict):
             raise ConfigError("config.bad_json", detail="top level must be an object")
         return cls.from_dict(data)

@@ -139,8 +139,10 @@ def _read(archive: zipfile.ZipFile, name: str) -> bytes:
 def _json(archive: zipfile.ZipFile, name: str) -> object:
     try:
         return json.loads(_read(archive, name))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except ValueError as exc:  # not JSON, not UTF-8, or an integer of over 4,300 digits
         raise ProjectError("project.error.part", part=name, detail=str(exc)) from exc
+    except RecursionError as exc:
+        raise ProjectError("project.error.part", part=name, detail="nested too deeply") from exc
 
 
 def _table(archive: zipfile.ZipFile, name: str, rows: object) -> pd.DataFrame:

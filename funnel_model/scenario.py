@@ -37,6 +37,7 @@ __all__ = [
 SCENARIO_FORMAT = "funnel-scenario"
 SCENARIO_VERSION = 1
 PLAN_NAMES = ("a", "b")
+MAX_DEPTH = 32  # nesting of filter and extras values: far above any page's, far below Python's recursion limit
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,9 @@ class Scenario:
             raise ScenarioError("scenario.error.json", line=exc.lineno, column=exc.colno, detail=exc.msg) from exc
         except UnicodeDecodeError as exc:
             raise ScenarioError("scenario.error.json", line=1, column=exc.start + 1, detail="not UTF-8") from exc
+        except (ValueError, RecursionError) as exc:
+            # json's own limits: an integer of over 4,300 digits, arrays or objects nested ~1,000 deep
+            raise ScenarioError("scenario.error.too_complex") from exc
         return cls.from_dict(data)
 
 
@@ -203,13 +207,21 @@ def _int(value: object, name: str, low: int | None = None) -> int:
 
 
 def _float(value: object, name: str, low: float | None = None, high: float | None = None) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not _finite(value):
         raise _fail(name, "number", value)
     if (low is not None and value < low) or (high is not None and value > high):
         if high is None:
             raise _fail(name, "at_least", value, low=low)
         raise _fail(name, "range", value, low=low, high=high)
     return float(value)
+
+
+def _finite(value: int | float) -> bool:
+    """False for inf, NaN and an integer beyond the float range (``math.isfinite`` raises on those)."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 def _optional(read: Callable[[object, str], Any]) -> Callable[[object, str], Any]:
@@ -222,16 +234,18 @@ def _pair(value: object, name: str) -> tuple[str, str]:
     return value[0], value[1]
 
 
-def _json_value(value: object, name: str) -> object:
-    """Any JSON value (nested), numbers finite."""
+def _json_value(value: object, name: str, depth: int = 0) -> object:
+    """Any JSON value nested at most :data:`MAX_DEPTH` levels, numbers finite."""
     if value is None or isinstance(value, (str, bool, int)):
         return value
     if isinstance(value, float):
         return _float(value, name)
+    if isinstance(value, (list, dict)) and depth >= MAX_DEPTH:
+        raise _fail(name, "nested", "[...]" if isinstance(value, list) else "{...}", depth=MAX_DEPTH)
     if isinstance(value, list):
-        return [_json_value(v, f"{name}[{i}]") for i, v in enumerate(value)]
+        return [_json_value(v, f"{name}[{i}]", depth + 1) for i, v in enumerate(value)]
     if isinstance(value, dict):
-        return {_text(k, name): _json_value(v, f"{name}.{k}") for k, v in value.items()}
+        return {_text(k, name): _json_value(v, f"{name}.{k}", depth + 1) for k, v in value.items()}
     raise _fail(name, "json", value)
 
 

@@ -15,6 +15,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Файл сценария — не читаемый JSON (строка {line}, столбец {column}: {detail}). Возможно, он обрезан: "
         "сохраните сценарий заново и загрузите новый файл.",
     },
+    "scenario.error.too_complex": {
+        "en": "The scenario file is nested too deeply or holds a number too long to read. "
+        "Save the scenario again and load the new file.",
+        "ru": "В файле сценария слишком глубокая вложенность или слишком длинное число, его не прочитать. "
+        "Сохраните сценарий заново и загрузите новый файл.",
+    },
     "scenario.error.format": {
         "en": "This is not a Funnel scenario file (its “format” is {found}). Load a file saved with “Save scenario”.",
         "ru": "Это не файл сценария Funnel (поле «format»: {found}). Загрузите файл, сохранённый кнопкой "
@@ -166,6 +172,7 @@ _EXPECTED = {
     "plan": ("plan “a” or “b”", "план «a» или «b»"),
     "list": ("a list [...]", "список [...]"),
     "json": ("a JSON value", "значение JSON"),
+    "nested": ("a value nested at most {depth} levels deep", "значение с вложенностью не глубже {depth} уровней"),
 }
 for _kind, (_en, _ru) in _EXPECTED.items():
     MESSAGES[f"scenario.error.field.{_kind}"] = {

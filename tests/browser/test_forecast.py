@@ -89,8 +89,9 @@ def test_an_export_with_no_won_deal_in_russian(page, app_url, save_screenshot, t
     page.locator('[data-testid="stSidebarNav"]').get_by_text("Прогноз и план").click()
     wait_for_app(page)
     page.get_by_test_id("stMetric").filter(has_text="P(план)").first.wait_for()
-    assert page.get_by_text(t("forecast.plan_no_won", "ru")).is_visible()
-    assert page.get_by_text(t("forecast.months_no_won", "ru")).is_visible()
+    # the period plan and the close months may both say it
+    assert page.get_by_text(t("forecast.plan_no_won", "ru")).first.is_visible()
+    assert page.get_by_text(t("forecast.months_no_won", "ru")).first.is_visible()
     assert page.get_by_text("deal_sizes").count() == 0
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.locator('[data-testid="stAlertContentError"]').count() == 0

@@ -956,3 +956,9 @@ def test_pay_forecast_works_without_a_product_column():
     # no product column: no new-product revenue, so pay is pay at the revenue quantiles, exactly
     for q in (0.1, 0.5, 0.9):
         assert got.loc[q, "total"] == pytest.approx(comp.total_pay(plan, got.loc[q, "revenue"], 1500.0)["total"])
+
+
+@pytest.mark.parametrize("text", ['{"name": ' + "1" * 5000 + "}", "[" * 5000 + "]" * 5000])
+def test_plan_json_past_the_parsers_limits_is_a_plan_error(text):
+    with pytest.raises(CompensationPlanError):
+        CompensationPlan.from_json(text)

@@ -75,3 +75,9 @@ def test_stage_table_columns(config):
     assert list(table.columns) == ["funnel", "order", "stage", "kind", "probability"]
     assert table["order"].tolist()[:2] == [1, 2]
     assert pd.isna(table["order"].iloc[2])
+
+
+@pytest.mark.parametrize("text", ['{"funnels": ' + "1" * 5000 + "}", "[" * 5000 + "]" * 5000])
+def test_json_past_the_parsers_limits_is_a_config_error(text):
+    with pytest.raises(ConfigError):
+        FunnelConfig.from_json(text)

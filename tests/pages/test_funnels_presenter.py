@@ -64,7 +64,7 @@ def test_russian_presenter_screens():
         assert at.button(key="funnels.previous").label == "← Назад"
         assert at.expander[0].label == "Фильтры"
         headline = next(m.value for m in at.markdown if m.value.startswith("#### "))
-        assert t(f"funnels.kind.{kind}", "ru") in headline
+        assert t(f"funnels.kind.{kind}", "ru") in headline.replace("\\", "")  # Markdown escapes drawn away
 
 
 @pytest.mark.parametrize(("section", "shown"), [("3", 2), ("9", 2), ("abc", 0), ("0", 0)])

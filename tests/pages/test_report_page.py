@@ -86,7 +86,8 @@ def test_a_bad_scenario_file_is_named_and_changes_nothing(content, named):
     go(at, REPORT)
     at.file_uploader(key="scenario.upload").upload("bad.json", content, "application/json").run()
     assert not at.exception
-    assert any(named in e.value and "stays as it was" in e.value for e in at.error), [e.value for e in at.error]
+    shown = [e.value.replace("\\", "") for e in at.error]  # the field name is escaped for Markdown
+    assert any(named in text and "stays as it was" in text for text in shown), shown
     go(at, FORECAST)
     assert at.slider(key=key).value == 33
 
