@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
+from collections.abc import Iterable
 
-__all__ = ["chance", "date_text", "money", "number", "percent", "short_money", "signed"]
+__all__ = ["chance", "currency_of", "date", "money", "number", "percent", "short_money", "signed"]
 
 _GROUP = "\u202f"  # narrow no-break space
 _SHORT = {
@@ -19,6 +21,15 @@ _SHORT = {
     "ru": ((1e9, "\u00a0млрд"), (1e6, "\u00a0млн"), (1e3, "\u00a0тыс.")),
 }
 MISSING = "—"
+# a sign or word in an export's cells, and the sign it stands for (₽ first: «руб.» is the usual Russian CRM's)
+_NAMED = (
+    ("₽", re.compile(r"₽|\bруб|\brub\b", re.I)),
+    ("$", re.compile(r"\$|\busd\b", re.I)),
+    ("€", re.compile(r"€|\beur\b", re.I)),
+    ("₸", re.compile(r"₸|\bkzt\b|\bтенге", re.I)),
+    ("£", re.compile(r"£|\bgbp\b", re.I)),
+)
+_CYRILLIC = re.compile(r"[а-яё]", re.I)
 
 
 def number(x: float, lang: str, digits: int = 0) -> str:
@@ -65,13 +76,6 @@ def signed(x: float, lang: str, digits: int = 0) -> str:
     return ("+" if x >= 0 else "") + number(x, lang, digits)
 
 
-def date_text(day, lang: str) -> str:
-    """A calendar day: «31.03.2026» in Russian, "31 Mar 2026" in English; "—" when missing."""
-    if day is None or day != day:  # None or NaT
-        return MISSING
-    return day.strftime("%d.%m.%Y") if lang == "ru" else f"{day.day} {day.strftime('%b %Y')}"
-
-
 def money(x: float, lang: str, currency: str = "", digits: int = 0) -> str:
     """An amount with an optional currency sign after it: "1 200 000 ₽"."""
     text = number(x, lang, digits)
@@ -90,7 +94,36 @@ def short_money(x: float, lang: str) -> str:
 
 
 def date(day: dt.date | dt.datetime | None, lang: str) -> str:
-    """A day as the language writes it: «31.03.2025» (ДД.ММ.ГГГГ) in Russian, ISO "2025-03-31" in English."""
+    """The one way to write a day: «31.03.2025» (ДД.ММ.ГГГГ) in Russian, "31 Mar 2025" in English; "—" if missing."""
     if day is None or day != day:  # None, NaT
         return MISSING
-    return day.strftime("%d.%m.%Y" if lang == "ru" else "%Y-%m-%d")
+    return day.strftime("%d.%m.%Y") if lang == "ru" else f"{day.day} {day.strftime('%b %Y')}"
+
+
+def currency_of(texts: Iterable[object], default: str = "") -> str:
+    """The currency an export names: a sign or word in its cells («₽», «руб», "$", "€"...).
+
+    Parameters
+    ----------
+    texts : iterable
+        Cells of the export (amount cells as written, names, stages); non-text cells are skipped.
+    default : str
+        The sign when the cells name none and are not in Russian.
+
+    Returns
+    -------
+    str
+        The sign named most often; else "₽" for an export in Russian (Cyrillic text); else ``default``.
+    """
+    counts = dict.fromkeys((sign for sign, _ in _NAMED), 0)
+    cyrillic = False
+    for cell in texts:
+        if not isinstance(cell, str):
+            continue
+        for sign, pattern in _NAMED:
+            counts[sign] += bool(pattern.search(cell))
+        cyrillic = cyrillic or bool(_CYRILLIC.search(cell))
+    named = max(counts, key=counts.get)
+    if counts[named]:
+        return named
+    return "₽" if cyrillic else default

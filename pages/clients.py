@@ -12,7 +12,7 @@ import streamlit as st
 from funnel_model.charts.clients import flows_chart, pareto_chart, revenue_chart, sources_chart, states_chart
 from funnel_model.client_views import ClientViews, client_views
 from funnel_model.clients import client_states
-from funnel_model.formatting import money, number, percent
+from funnel_model.formatting import number, percent
 from funnel_model.losses import NO_REASON, loss_breakdown, loss_pareto
 from funnel_model.prepared import PreparedDataset
 from funnel_model.schema import SEGMENTS
@@ -20,6 +20,7 @@ from funnel_model.sources import NO_SOURCE, source_label, with_spend
 from ui import data
 from ui.downloads import download_table
 from ui.drill import selected_row, show_deals
+from ui.formats import date, money
 from ui.guard import guarded
 from ui.i18n import lang, md, tr, tr_text
 from ui.specs import chart_spec
@@ -44,10 +45,6 @@ def _n(x: float) -> str:
 
 def _pct(x: float) -> str:
     return percent(x, lang(), 0)
-
-
-def _date(ts: pd.Timestamp) -> str:
-    return ts.strftime("%d.%m.%Y" if lang() == "ru" else "%d %b %Y") if pd.notna(ts) else "—"
 
 
 def _columns(names: dict[str, str], *, pinned: str, short: tuple[str, ...] = ()) -> dict:
@@ -89,7 +86,7 @@ def _headline(views: ClientViews, dormancy: int) -> None:
     st.markdown(
         tr(
             "clients.headline",
-            date=_date(views.as_of),
+            date=date(views.as_of),
             days=_n(dormancy),
             active=_n(last["active"]),
             dormant=_n(last["dormant"]),
@@ -133,7 +130,7 @@ def _base_section(views: ClientViews, deals: pd.DataFrame, dormancy: int) -> Non
     st.markdown(
         tr(
             "clients.revenue_sentence",
-            total=money(total, lang()),
+            total=money(total),
             new=_pct(year["revenue_new"] / total) if total else "—",
             active=_pct(year["revenue_active"] / total) if total else "—",
             dormant=_pct(year["revenue_dormant"] / total) if total else "—",
@@ -151,7 +148,7 @@ def _base_section(views: ClientViews, deals: pd.DataFrame, dormancy: int) -> Non
             help=tr(f"clients.measure.{row.measure}"),
         )
         column.caption(_rate_text(row))
-        column.caption(tr("clients.measure_revenue", amount=money(row.revenue, lang())))
+        column.caption(tr("clients.measure_revenue", amount=money(row.revenue)))
     st.subheader(tr("clients.section.months"))
     st.caption(tr("clients.months_caption"))
     table = base.assign(month=base["month"].dt.strftime("%m.%Y" if lang() == "ru" else "%b %Y"))
@@ -261,9 +258,9 @@ def _channels_section(views: ClientViews, deals: pd.DataFrame) -> None:
             tr(
                 "clients.spend_sentence",
                 n=_n(len(given)),
-                spend=money(given["spend"].sum(), lang()),
+                spend=money(given["spend"].sum()),
                 won=_n(won),
-                per_won=money(given["spend"].sum() / won, lang()) if won else "—",
+                per_won=money(given["spend"].sum() / won) if won else "—",
             )
         )
     sources = list(summary["source"])
@@ -341,7 +338,7 @@ def _losses_section(views: ClientViews) -> None:
         tr(
             "clients.losses_sentence",
             n=_n(len(chosen)),
-            amount=money(pareto["amount"].sum(), lang()),
+            amount=money(pareto["amount"].sum()),
             top=head["name"],
             share=_pct(head["share"]),
             k=_n(min(covered, len(pareto))),
@@ -412,7 +409,7 @@ def _stuck_section(views: ClientViews, deals: pd.DataFrame) -> None:
             "clients.stuck_sentence",
             n=_n(len(stuck)),
             open=_n(stuck.attrs["open"]),
-            amount=money(stuck["amount"].sum(), lang()),
+            amount=money(stuck["amount"].sum()),
             stuck=_n(int(stuck["stuck"].sum())),
             overdue=_n(int(stuck["overdue"].sum())),
         )

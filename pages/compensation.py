@@ -21,13 +21,14 @@ from funnel_model import compensation as comp
 from funnel_model.charts.compensation import pay_breakdown_chart, pay_curve_chart, pay_forecast_chart
 from funnel_model.errors import CompensationPlanError
 from funnel_model.forecast_views import slider_probabilities
-from funnel_model.formatting import date, money, number, percent, signed
+from funnel_model.formatting import date, number, percent, signed
 from funnel_model.period import Period, period_win_probabilities
 from funnel_model.schema import WON
 from ui import data
 from ui import period as period_ui
 from ui.charts import show_chart
 from ui.downloads import download_table
+from ui.formats import money
 from ui.guard import guarded
 from ui.i18n import error_text, lang, md, tr, tr_text
 from ui.tables import show_table
@@ -520,7 +521,7 @@ with guarded():
             lambda: comp.sellers_without_history(deals, start, LOOKBACK_MONTHS),
         )
         if len(without) == len(sellers):
-            amount = money(DEFAULT_MONTHLY_TARGET, lang())
+            amount = money(DEFAULT_MONTHLY_TARGET)
             st.caption(tr("compensation.targets_fallback_fixed", lookback=LOOKBACK_MONTHS, amount=amount))
         elif without:
             st.caption(tr("compensation.targets_fallback_median", lookback=LOOKBACK_MONTHS, count=len(without)))
@@ -569,10 +570,10 @@ with guarded():
     company = comp.compare_plans({names[x]: pay[x] for x in PLANS})
     a, b = (company.loc[names[x]] for x in PLANS)
     m = st.columns(4)
-    m[0].metric(f"{tr('compensation.total_pay')} · A", money(a["total"], lang()))
+    m[0].metric(f"{tr('compensation.total_pay')} · A", money(a["total"]))
     m[1].metric(
         f"{tr('compensation.total_pay')} · B",
-        money(b["total"], lang()),
+        money(b["total"]),
         delta=_delta(signed(b["total"] - a["total"], lang())),
         delta_color="inverse",
     )
@@ -654,7 +655,7 @@ with guarded():
         title=tr("compensation.pay_curves"),
     )
     modes = "; ".join(f"{names[x]}: {tr(f'compensation.mode.{plans[x].variable.mode.value}')}" for x in PLANS)
-    st.caption(tr("compensation.curve_caption", target=money(reference, lang()), modes=modes))
+    st.caption(tr("compensation.curve_caption", target=money(reference), modes=modes))
 
     # ---- next period from the forecast
     st.header(tr("compensation.forecast"))

@@ -14,12 +14,13 @@ from pandas.api.types import is_numeric_dtype
 
 from funnel_model import FunnelConfig
 from funnel_model.errors import FunnelError
-from funnel_model.formatting import MISSING, money, number, percent
+from funnel_model.formatting import MISSING, number, percent
 from funnel_model.i18n import t
 from funnel_model.importer import problems_report
 from funnel_model.schema import DEAL_COLUMN_NAMES, LOST, OPEN, SEGMENTS, STATUSES, WON
 from ui import data
 from ui.downloads import download_table
+from ui.formats import date, money
 from ui.guard import guarded
 from ui.i18n import error_text, lang, md, tr
 from ui.project import project_panel
@@ -194,7 +195,7 @@ def _summary(dataset: data.Dataset) -> None:
     cols[1].metric(tr("data.metric.won"), number(counts.get(WON, 0), lang()))
     cols[2].metric(tr("data.metric.lost"), number(counts.get(LOST, 0), lang()))
     cols[3].metric(tr("data.metric.open"), number(counts.get(OPEN, 0), lang()))
-    cols[4].metric(tr("data.metric.amount"), money(deals["amount"].sum(), lang()))
+    cols[4].metric(tr("data.metric.amount"), money(deals["amount"].sum()))
     st.number_input(
         tr("data.dormancy.label"),
         min_value=1,
@@ -445,9 +446,8 @@ def _readable(deals: pd.DataFrame) -> pd.DataFrame:
     segments = {s: tr(f"segment.{s}") for s in SEGMENTS}
     shown["status"] = shown["status"].map(lambda s: statuses.get(s, s))
     shown["segment"] = shown["segment"].map(lambda s: segments.get(s, s))
-    date_format = "%d.%m.%Y" if lang() == "ru" else "%Y-%m-%d"
     for column in shown.select_dtypes("datetime").columns:
-        shown[column] = shown[column].dt.strftime(date_format)
+        shown[column] = shown[column].map(date)
     # a column with a gap becomes text: the browser draws an empty number cell as "None" whatever the Styler says
     language = lang()
     for column, digits, as_percent in (("amount", 0, False), ("probability", 1, True)):

@@ -38,6 +38,7 @@ from funnel_model.prepared import PreparedDataset
 from funnel_model.schema import SEGMENTS
 from ui import data
 from ui import period as period_view
+from ui.formats import currency, money
 from ui.guard import guarded
 from ui.i18n import lang, md, tr
 from ui.moves import panel as moves_panel
@@ -72,11 +73,12 @@ def _pct(x: float) -> str:
 
 
 def format_amount(x: float) -> str:
-    return number(x, lang())
+    """An amount with the session's currency."""
+    return money(x)
 
 
 def _count(x: float) -> str:
-    return "∞" if not np.isfinite(x) else format_amount(math.ceil(x - 1e-9))
+    return "∞" if not np.isfinite(x) else number(math.ceil(x - 1e-9), lang())
 
 
 def _average(x: float) -> str:
@@ -192,6 +194,7 @@ def _digits(rows: tuple[dict[str, float], ...], size: float) -> int:
 def _metrics(whatif: dict[str, float], base: dict[str, float]) -> None:
     size, unit = _scale(base["mean"])
     digits = _digits((whatif, base), size)
+    unit = " ".join(part for part in (unit, currency()) if part)  # «млн ₽»
     suffix = f" · {tr('forecast.amounts_in', unit=unit)}" if unit else ""
     pp = tr("forecast.pp")
     for title, numbers, other in ((tr("forecast.whatif"), whatif, base), (tr("forecast.baseline"), base, None)):

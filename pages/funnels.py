@@ -271,7 +271,7 @@ def _show_comparison(result: FunnelViews, panels: list, basis: str) -> None:
     known = [(t, rows) for _, t, rows in panels if not (rows["lost_unknown"] > 0).any()]
     left_off = [t for _, t, rows in panels if (rows["lost_unknown"] > 0).any()]
     if known:
-        chart = chart_spec(comparison_chart, known, basis=basis, labels=labels)
+        chart = chart_spec(comparison_chart, known, basis=basis, labels=labels, lang=lang())
         # the legend sits beside the plot: the height is the plot's
         st.vega_lite_chart(spec=chart, width="stretch", height=COMPARE_HEIGHT, key="funnels.compare")
     if left_off:
@@ -304,7 +304,9 @@ def _show_sellers(result: FunnelViews, min_count: int) -> None:
         with tab:
             mine = sellers[sellers["funnel"] == name].copy()
             st.vega_lite_chart(
-                spec=chart_spec(seller_chart, mine, labels=labels), width="stretch", height=28 * len(mine) + 50
+                spec=chart_spec(seller_chart, mine, labels=labels, lang=lang()),
+                width="stretch",
+                height=28 * len(mine) + 50,
             )
             mine["vs_team"] = mine["vs_team"].map(lambda v: tr(f"funnels.vs.{v}") if v else "")
             # 1 won of 1 closed is no "100 %": below the minimum count only the interval is shown
@@ -459,7 +461,7 @@ def _show_calibration(result: FunnelViews, min_count: int) -> None:
         both = by_owner["owner"].duplicated(keep=False).to_numpy()
         table["chart_name"] = np.where(both, table["owner"] + " · " + table["source"], table["owner"])
         st.vega_lite_chart(
-            spec=chart_spec(calibration_chart, table, name="chart_name", labels=labels),
+            spec=chart_spec(calibration_chart, table, name="chart_name", labels=labels, lang=lang()),
             width="stretch",
             height=_cal_height(table),
         )
@@ -482,7 +484,7 @@ def _show_calibration(result: FunnelViews, min_count: int) -> None:
         st.caption(tr("funnels.by_stage_caption", level=_pct(RATE_LEVEL), min=_n(min_count)))
         by_stage = cal.by_stage
         st.vega_lite_chart(
-            spec=chart_spec(calibration_chart, by_stage, name="stage", labels=labels),
+            spec=chart_spec(calibration_chart, by_stage, name="stage", labels=labels, lang=lang()),
             width="stretch",
             height=_cal_height(by_stage),
         )

@@ -24,6 +24,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from funnel_model import FunnelConfig, derive_segments, read_deals, read_stage_history
 from funnel_model.errors import DealImportError, FunnelError
+from funnel_model.formatting import currency_of
 from funnel_model.geometry import deal_depth
 from funnel_model.importer import DealImport
 from funnel_model.inference import infer_config
@@ -75,6 +76,7 @@ class Dataset:
     funnel_segments: dict[str, str] | None = None  # the user's funnel → segment choices
     prepared: PreparedDataset | None = None
     key: str = ""
+    currency: str = ""  # the sign the export names, "₽" for a Russian one (ui.formats.currency's default)
 
 
 @st.cache_data(show_spinner=False)
@@ -271,6 +273,7 @@ def _build(src, upload, mapping_json, hist_upload, dormancy, funnel_segments) ->
         history_problems=history.attrs.get("problems") if history is not None else None,
         funnel_segments=funnel_segments,
         prepared=prepare(deals, history, config, depth=depth),
+        currency=currency_of(deals.select_dtypes(exclude="number").head(500).to_numpy().ravel()),
     )
 
 

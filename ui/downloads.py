@@ -13,20 +13,12 @@ import pandas as pd
 import streamlit as st
 
 from funnel_model.export import to_csv, to_xlsx
+from ui.formats import CURRENCIES, CURRENCY_KEY, currency
 from ui.i18n import lang, tr
 
 __all__ = ["CURRENCIES", "CURRENCY_KEY", "XLSX_MIME", "currency", "download_table"]
 
-CURRENCY_KEY = "currency"
-DEFAULT_CURRENCY = {"ru": "₽", "en": ""}
-CURRENCIES = ("₽", "$", "€", "₸", "Br", "£", "")  # "" writes amounts without a sign
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def currency() -> str:
-    """The currency sign the user chose, else the language's default (₽ in Russian)."""
-    chosen = st.session_state.get(CURRENCY_KEY)
-    return chosen if chosen is not None else DEFAULT_CURRENCY.get(lang(), "")
 
 
 def download_table(

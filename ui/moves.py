@@ -17,11 +17,12 @@ import streamlit as st
 
 from funnel_model.config import FunnelConfig
 from funnel_model.errors import FunnelError
-from funnel_model.formatting import chance, money, number, percent, signed
+from funnel_model.formatting import chance, number, percent, signed
 from funnel_model.moves import KINDS, Move, example_moves, move_effects
 from funnel_model.prepared import PreparedDataset
 from funnel_model.schema import SEGMENTS
 from ui import data
+from ui.formats import money
 from ui.guard import guarded
 from ui.i18n import error_text, lang, tr
 from ui.tables import show_table
@@ -158,11 +159,11 @@ def panel(prepared: PreparedDataset, key: str, plan: float | None) -> None:
             tr(
                 "moves.sentence",
                 n=number(len(on), lang()),
-                base=money(summary.loc["mean", "baseline"], lang()),
-                moved=money(summary.loc["mean", "moves"], lang()),
+                base=money(summary.loc["mean", "baseline"]),
+                moved=money(summary.loc["mean", "moves"]),
                 change=signed(summary.loc["mean", "change"], lang()),
-                cost=money(summary.loc["cost", "moves"], lang()),
-                plan=money(plan, lang()),
+                cost=money(summary.loc["cost", "moves"]),
+                plan=money(plan),
                 p_base=chance(summary.loc["p_plan", "baseline"], lang()),
                 p_moved=chance(summary.loc["p_plan", "moves"], lang()),
             )

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from funnel_model.charts.period import backtest_chart
-from funnel_model.formatting import chance, date_text, number, percent, short_money
+from funnel_model.formatting import chance, number, percent, short_money
 from funnel_model.period import (
     PERIOD_KINDS,
     Period,
@@ -28,6 +28,7 @@ from funnel_model.period import (
     period_breakdown,
     risky_deals,
 )
+from ui.formats import currency, currency_picker, date
 from ui.i18n import lang, tr, tr_text
 from ui.specs import chart_spec
 from ui.tables import show_table
@@ -49,11 +50,9 @@ KIND_KEY = "period.kind"
 DATES_KEY = "period.dates"
 BY_DATE_KEY = "period.by_date"
 INFLOW_KEY = "period.inflow"
-CURRENCY_KEY = "period.currency"
 COMMIT_KEY = "period.commit"
 BEST_KEY = "period.best_case"
 DEFAULT_KIND = "this_quarter"
-DEFAULT_CURRENCY = "₽"
 KEEP = "session"
 TOP_DEALS = 10
 
@@ -61,8 +60,7 @@ TOP_DEALS = 10
 def money(x: float) -> str:
     """A short amount with the currency: "69.2M ₽", «69,2 млн ₽»."""
     text = short_money(x, lang())
-    currency = st.session_state.get(CURRENCY_KEY, DEFAULT_CURRENCY)
-    return f"{text} {currency}".strip() if text != "—" else text
+    return f"{text} {currency()}".strip() if text != "—" else text
 
 
 def _chance(x: float) -> str:
@@ -72,7 +70,7 @@ def _chance(x: float) -> str:
 
 def period_dates(period: Period) -> str:
     """ "01.10.2026 – 31.12.2026" in the UI language."""
-    return f"{date_text(period.start, lang())} – {date_text(period.end, lang())}"
+    return f"{date(period.start)} – {date(period.end)}"
 
 
 def _pinned(column: str) -> dict:
@@ -89,7 +87,7 @@ def picker(as_of: pd.Timestamp) -> Period:
         # labels bound now: AppTest calls a format_func again outside the script run
         format_func={k: tr_text(f"period.kind.{k}") for k in PERIOD_KINDS}.__getitem__,
         key=KIND_KEY,
-        help=tr("period.kind_help", as_of=date_text(as_of, lang())),
+        help=tr("period.kind_help", as_of=date(as_of)),
         persist_state=KEEP,
     )
     start = end = None
@@ -113,7 +111,6 @@ def picker(as_of: pd.Timestamp) -> Period:
 def settings(history_inflow: float) -> tuple[bool, float]:
     """The period's assumptions (expected dates, inflow, currency); returns (by expected date, inflow a month)."""
     st.session_state.setdefault(INFLOW_KEY, round(float(history_inflow), 1))
-    st.session_state.setdefault(CURRENCY_KEY, DEFAULT_CURRENCY)
     with st.expander(tr("period.settings")):
         by_date = st.checkbox(tr("period.by_date"), key=BY_DATE_KEY, help=tr("period.by_date_help"), persist_state=KEEP)
         inflow = st.number_input(
@@ -125,7 +122,7 @@ def settings(history_inflow: float) -> tuple[bool, float]:
             help=tr("period.inflow_help", history=number(history_inflow, lang(), 1)),
             persist_state=KEEP,
         )
-        st.text_input(tr("period.currency"), key=CURRENCY_KEY, max_chars=8, persist_state=KEEP)
+        currency_picker()
     return bool(by_date), float(inflow)
 
 
@@ -139,7 +136,7 @@ def _need(funnels: pd.DataFrame | None) -> tuple[float, float]:
 def headline(forecast: PeriodForecast, plan: float, funnels: pd.DataFrame | None, confidence: float) -> None:
     """One sentence with the numbers, the parts of the figure, four tiles and the method."""
     s = forecast.summary(plan)
-    end = date_text(forecast.period.end, lang())
+    end = date(forecast.period.end)
     conf = percent(confidence, lang(), 0)
     low = short_money(s["p10"], lang())
     span = money(s["p90"]) if low == short_money(s["p90"], lang()) else f"{low}–{money(s['p90'])}"

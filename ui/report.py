@@ -8,7 +8,7 @@ import streamlit as st
 
 from funnel_model.report import SECTIONS, build_report, charts_available
 from ui import data
-from ui.downloads import CURRENCIES, CURRENCY_KEY, currency
+from ui.formats import currency, currency_picker
 from ui.i18n import lang, tr
 from ui.scenario import IN_USE_KEY, capture
 
@@ -34,15 +34,7 @@ def report_builder(dataset: data.Dataset) -> None:
     ss.setdefault("report.title", tr("report.default_title"))
     title = title_col.text_input(tr("report.title_label"), key="report.title", max_chars=200)
     client = client_col.text_input(tr("report.client_label"), key="report.client", max_chars=200)
-    ss.setdefault(CURRENCY_KEY, currency())
-    money_col.selectbox(
-        tr("export.currency"),
-        CURRENCIES,
-        key=CURRENCY_KEY,
-        format_func=lambda c: c or tr("export.no_currency"),
-        help=tr("export.currency_help"),
-        persist_state="session",
-    )
+    currency_picker(money_col)
     available = _available()
     st.markdown(f"**{tr('report.sections_label')}**")
     boxes = st.columns(4)

@@ -22,7 +22,7 @@ from funnel_model.formatting import money, number, percent
 from funnel_model.scenario import FIGURES, PLAN_NAMES, Scenario, StageProbability, key_figures
 from funnel_model.schema import SEGMENTS
 from ui import data
-from ui.downloads import currency
+from ui.formats import CURRENCY_KEY, currency
 from ui.i18n import lang, tr
 from ui.tables import show_table
 
@@ -54,7 +54,7 @@ EXTRA_KEYS: tuple[str, ...] = (
     "period.kind",  # ui/period.py, with PERIOD_DATES_KEY (dates kept as ISO text)
     "period.by_date",
     "period.inflow",
-    "period.currency",
+    CURRENCY_KEY,  # ui/formats.py: the app's one currency
     "period.commit",
     "period.best_case",
 )

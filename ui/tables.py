@@ -13,7 +13,9 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 import streamlit as st
 
-from funnel_model.formatting import MISSING, number, percent
+from funnel_model.formatting import MISSING, money, number, percent
+from funnel_model.formatting import date as fmt_date
+from ui.formats import currency
 from ui.i18n import lang
 
 
@@ -34,7 +36,9 @@ def show_table(
     ----------
     frame : DataFrame
         The table; its values stay as they are.
-    amounts, counts : column names
+    amounts : column names
+        Money: whole numbers with grouped thousands and the session's currency.
+    counts : column names
         Shown as whole numbers with grouped thousands.
     shares : column names
         Fractions (0.2533) shown as percents ("25.3 %").
@@ -47,10 +51,15 @@ def show_table(
     """
     language = lang()
     formats: dict[str, object] = {}
-    for column in (*amounts, *counts):
+    sign = currency()
+    for column in amounts:
+        formats[column] = lambda x: money(x, language, sign)
+    for column in counts:
         formats[column] = lambda x: number(x, language)
     for column in shares:
         formats[column] = lambda x: percent(x, language, share_decimals)
+    for column in frame.select_dtypes("datetime").columns:  # a day as the language writes it, never ISO
+        formats[column] = lambda x: fmt_date(x, language)
     for column, digits in (decimals or {}).items():
         formats[column] = lambda x, digits=digits: number(x, language, digits)
     present = {c: f for c, f in formats.items() if c in frame.columns}

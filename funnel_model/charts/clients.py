@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import altair as alt
 import pandas as pd
 
-from funnel_model.charts.forecast import _percent_label_expr, amount_label_expr
+from funnel_model.charts.forecast import amount_label_expr, percent_label_expr
 from funnel_model.formatting import number, percent
 
 __all__ = ["flows_chart", "pareto_chart", "revenue_chart", "sources_chart", "states_chart"]
@@ -185,7 +185,7 @@ def sources_chart(summary: pd.DataFrame, labels: Mapping[str, str], lang: str = 
         alt.Tooltip("interval_text:N", title=labels["interval"]),
         alt.Tooltip("deals_text:N", title=labels["deals"]),
     ]
-    axis = alt.Axis(labelExpr=_percent_label_expr(lang), title=labels["win_rate"])
+    axis = alt.Axis(labelExpr=percent_label_expr(lang), title=labels["win_rate"])
     rule = base.mark_rule(color="#7a9cc6", size=3).encode(x=alt.X("low:Q", axis=axis), x2="high:Q", tooltip=tips)
     dot = base.mark_point(filled=True, size=90, color="#1f3b57").encode(x="win_rate:Q", tooltip=tips)
     return (rule + dot).properties(height=28 * len(frame) + 40)
@@ -228,7 +228,7 @@ def pareto_chart(pareto: pd.DataFrame, labels: Mapping[str, str], lang: str = "e
         y=alt.Y(
             "cumulative:Q",
             title=labels["cumulative"],
-            axis=alt.Axis(labelExpr=_percent_label_expr(lang)),
+            axis=alt.Axis(labelExpr=percent_label_expr(lang)),
             scale=alt.Scale(domain=[0, 1]),
         ),
         tooltip=tips,

@@ -13,14 +13,13 @@ from collections.abc import Mapping
 import altair as alt
 import pandas as pd
 
+from funnel_model.charts.forecast import percent_label_expr
 from funnel_model.formatting import money, percent
 
 __all__ = ["pay_breakdown_chart", "pay_curve_chart", "pay_forecast_chart"]
 
 # axis labels are drawn by Vega: group thousands as funnel_model.formatting.number does
 _MONEY_AXIS = "replace(format(datum.value, ',.0f'), regexp(',', 'g'), '\u202f')"
-
-_PERCENT_AXIS = "format(datum.value * 100, '.0f') + ' %'"  # "150 %", as funnel_model.formatting.percent
 
 
 def _money_axis() -> alt.Axis:
@@ -100,7 +99,7 @@ def pay_curve_chart(
     lang : str
         UI language of the figures.
     """
-    x = alt.X("attainment:Q", title=labels["attainment"], axis=alt.Axis(labelExpr=_PERCENT_AXIS))
+    x = alt.X("attainment:Q", title=labels["attainment"], axis=alt.Axis(labelExpr=percent_label_expr(lang)))
     y = alt.Y("pay:Q", title=labels["pay"], axis=_money_axis())
     sellers = _texts(sellers, ["pay", "actual"], lang)
     sellers = _texts(sellers, ["attainment"], lang, kind=lambda x, lang: percent(x, lang, 0))

@@ -22,6 +22,7 @@ __all__ = [
     "bands_chart",
     "distribution_chart",
     "months_chart",
+    "percent_label_expr",
     "reverse_funnel_chart",
 ]
 
@@ -52,7 +53,7 @@ def amount_label_expr(lang: str) -> str:
     return expr
 
 
-def _percent_label_expr(lang: str) -> str:
+def percent_label_expr(lang: str) -> str:
     """Vega ``labelExpr`` for a share axis: "25 %", «2,5 %»."""
     return _decimal("format(datum.value * 100, '.3~r')", lang) + " + ' %'"
 
@@ -95,7 +96,7 @@ def distribution_chart(
         .mark_line(interpolate="step-after")
         .encode(
             x=alt.X("mid:Q", title=labels["revenue"], axis=_amount_axis(lang)),
-            y=alt.Y("prob:Q", title=labels["probability"], axis=alt.Axis(labelExpr=_percent_label_expr(lang))),
+            y=alt.Y("prob:Q", title=labels["probability"], axis=alt.Axis(labelExpr=percent_label_expr(lang))),
             color=alt.Color(
                 "series:N", title=labels["series"], scale=colors, sort=None, legend=alt.Legend(orient="top")
             ),

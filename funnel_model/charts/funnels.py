@@ -13,6 +13,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from funnel_model.charts.forecast import percent_label_expr
 from funnel_model.formatting import MISSING, number, percent, short_money
 
 __all__ = [
@@ -158,6 +159,7 @@ def comparison_chart(
     *,
     basis: str = "first",
     labels: Mapping[str, str],
+    lang: str = "en",
     width: int | str = "container",
     height: int = 280,
 ) -> alt.Chart:
@@ -193,7 +195,7 @@ def comparison_chart(
             y=alt.Y(
                 "value:Q",
                 title=y_title,
-                axis=alt.Axis(format="%", tickCount=5, labelFontSize=12),
+                axis=alt.Axis(labelExpr=percent_label_expr(lang), tickCount=5, labelFontSize=12),
                 scale=alt.Scale(domain=[0, 1]),
             ),
             color=alt.Color(
@@ -219,6 +221,7 @@ def calibration_chart(
     *,
     name: str,
     labels: Mapping[str, str],
+    lang: str = "en",
     width: int | str = "container",
     height: int = 360,
 ) -> alt.LayerChart:
@@ -252,8 +255,18 @@ def calibration_chart(
         legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0),  # whole words, half-width column
         scale=alt.Scale(domain=list(names.values()), range=colours),
     )
-    x = alt.X("stated:Q", title=labels["stated"], scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"))
-    y = alt.Y("observed:Q", title=labels["observed"], scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"))
+    x = alt.X(
+        "stated:Q",
+        title=labels["stated"],
+        scale=alt.Scale(domain=[0, 1]),
+        axis=alt.Axis(labelExpr=percent_label_expr(lang)),
+    )
+    y = alt.Y(
+        "observed:Q",
+        title=labels["observed"],
+        scale=alt.Scale(domain=[0, 1]),
+        axis=alt.Axis(labelExpr=percent_label_expr(lang)),
+    )
     diagonal = (
         alt.Chart(pd.DataFrame({"a": [0.0, 1.0]})).mark_line(color="#999", strokeDash=[4, 4]).encode(x="a:Q", y="a:Q")
     )
@@ -296,6 +309,7 @@ def seller_chart(
     sellers: pd.DataFrame,
     *,
     labels: Mapping[str, str],
+    lang: str = "en",
     width: int | str = "container",
 ) -> alt.LayerChart:
     """Each seller's win rate with its interval against the team's rate (a rule).
@@ -308,7 +322,7 @@ def seller_chart(
     data = sellers.copy()
     order = list(data.sort_values("rank")["owner"].astype(str))
     y = alt.Y("owner:N", sort=order, title=None)
-    x = alt.X("win_rate:Q", title=labels["win_rate"], axis=alt.Axis(format="%"))
+    x = alt.X("win_rate:Q", title=labels["win_rate"], axis=alt.Axis(labelExpr=percent_label_expr(lang)))
     colour = alt.Color(
         "vs_team:N",
         legend=None,

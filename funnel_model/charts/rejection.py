@@ -10,6 +10,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from funnel_model.charts.forecast import percent_label_expr
+
 __all__ = [
     "DEAL_COLOR",
     "FONT_SIZE",
@@ -60,6 +62,7 @@ def attempts_chart(
     inside_label: str,
     outside_label: str,
     font_size: int = FONT_SIZE,
+    lang: str = "en",
 ) -> alt.Chart:
     """Bars of P(first deal at attempt k), the first ``within`` attempts highlighted.
 
@@ -85,7 +88,7 @@ def attempts_chart(
         .mark_bar()
         .encode(
             x=alt.X("attempt:O", title=x_title, axis=alt.Axis(labelAngle=0, values=_tick_values(len(data)))),
-            y=alt.Y("probability:Q", title=y_title, axis=alt.Axis(format="%")),
+            y=alt.Y("probability:Q", title=y_title, axis=alt.Axis(labelExpr=percent_label_expr(lang))),
             color=alt.Color(
                 "part:N",
                 title=None,
@@ -116,6 +119,7 @@ def streak_chart(
     below_label: str,
     expected_label: str,
     font_size: int = FONT_SIZE,
+    lang: str = "en",
 ) -> alt.Chart:
     """Bars of P(longest rejection run = k); runs of ``threshold`` or more highlighted.
 
@@ -160,7 +164,7 @@ def streak_chart(
         .encode(
             x=alt.X("start:Q", title=x_title, scale=alt.Scale(domain=[first - 0.5, last + 0.5], nice=False)),
             x2="end:Q",
-            y=alt.Y("probability:Q", title=y_title, axis=alt.Axis(format="%")),
+            y=alt.Y("probability:Q", title=y_title, axis=alt.Axis(labelExpr=percent_label_expr(lang))),
             y2=alt.datum(0),
             color=alt.Color(
                 "part:N",

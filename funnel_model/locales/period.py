@@ -27,7 +27,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Leads that become deals each month; the history's figure is {history} (the last 12 months).",
         "ru": "Сколько новых сделок появляется в месяц; по истории — {history} (последние 12 месяцев).",
     },
-    "period.currency": {"en": "Currency", "ru": "Валюта"},
     "period.headline": {
         "en": "By {end} you will most likely win {span}; the {plan} plan has a {chance} chance.",
         "ru": "К {end} вы скорее всего выиграете {span}; план {plan} выполнится с вероятностью {chance}.",

@@ -6,8 +6,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "export.currency": {"en": "Currency", "ru": "Валюта"},
     "export.no_currency": {"en": "none", "ru": "без знака"},
     "export.currency_help": {
-        "en": "The sign written after amounts in the report and in XLSX downloads.",
-        "ru": "Знак после сумм в отчёте и в скачиваемых XLSX.",
+        "en": "The sign written after amounts on every page, in the report and in XLSX downloads.",
+        "ru": "Знак после сумм на всех страницах, в отчёте и в скачиваемых XLSX.",
     },
     "scenario.error.json": {
         "en": "The scenario file is not readable JSON (line {line}, column {column}: {detail}). It may be cut short: "

@@ -3,7 +3,7 @@ import math
 import pandas as pd
 import pytest
 
-from funnel_model.formatting import chance, date_text, money, number, percent, short_money, signed
+from funnel_model.formatting import chance, currency_of, date, money, number, percent, short_money, signed
 
 
 @pytest.mark.parametrize(
@@ -38,10 +38,10 @@ def test_short_money(x, lang, expected):
     assert short_money(x, lang) == expected
 
 
-def test_date_text_in_each_language():
-    assert date_text(pd.Timestamp("2026-03-31 18:00"), "ru") == "31.03.2026"
-    assert date_text(pd.Timestamp("2026-03-01"), "en") == "1 Mar 2026"
-    assert date_text(pd.NaT, "ru") == "—"
+def test_date_in_each_language():
+    assert date(pd.Timestamp("2026-03-31 18:00"), "ru") == "31.03.2026"
+    assert date(pd.Timestamp("2026-03-01"), "en") == "1 Mar 2026"
+    assert date(pd.NaT, "ru") == "—"
 
 
 @pytest.mark.parametrize(
@@ -73,5 +73,25 @@ def test_dates_are_written_the_languages_way():
     from funnel_model.formatting import date
 
     assert date(dt.date(2025, 3, 1), "ru") == "01.03.2025"
-    assert date(pd.Timestamp("2025-03-31 17:00"), "en") == "2025-03-31"
+    assert date(pd.Timestamp("2025-03-31 17:00"), "en") == "31 Mar 2025"
     assert date(None, "ru") == date(pd.NaT, "en") == "—"
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        (["1 200 000 руб.", "Иван"], "₽"),
+        (["1 200 000 ₽"], "₽"),
+        (["$1,200.50", "$300", "1 000 руб."], "$"),  # the sign named most often
+        (["1.200,50 €", "EUR 30"], "€"),
+        (["Привлечение", "Квалификация", 5_730_000.0], "₽"),  # a Russian export names no sign: rubles
+        (["Acquisition", "Qualification", None], ""),
+        (["Rubber gloves"], ""),  # "rub" only as a word
+    ],
+)
+def test_currency_of_reads_the_exports_sign_else_its_language(cells, expected):
+    assert currency_of(cells) == expected
+
+
+def test_currency_of_falls_back_to_the_default():
+    assert currency_of(["Sales"], default="£") == "£"

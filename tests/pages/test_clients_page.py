@@ -138,7 +138,7 @@ def test_channel_spend_from_the_session_gives_costs():
     assert row["Cost per won deal"] == pytest.approx(1_000_000.0 / won)
     assert row["Cost per deal"] == pytest.approx(1_000_000.0 / views.sources["deals"].iloc[0])
     sentence = next(m.value for m in at.markdown if m.value.startswith("Channels with spend"))
-    assert f"for {number(won, 'en')} won deals ({number(1_000_000.0 / won, 'en')} per won deal)" in sentence
+    assert f"for {number(won, 'en')} won deals ({number(1_000_000.0 / won, 'en')} ₽ per won deal)" in sentence
 
 
 def test_an_export_without_sources_says_so_and_hides_the_channels():

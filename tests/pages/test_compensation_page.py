@@ -64,7 +64,7 @@ def test_the_page_shows_a_pay_row_per_seller_and_plan(english):
         assert (part["Variable"] >= 0).all()
     # the company metrics add the table up
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Total pay · A"] == money(a["Total"].sum(), "en")
+    assert metrics["Total pay · A"] == money(a["Total"].sum(), "en", "₽")  # the demo is in rubles
     revenue = a["Won revenue"].sum()
     assert metrics["Cost of sales · B"] == percent(b["Total"].sum() / revenue, "en")
     # plan A is shared with the rejection-math page
@@ -119,7 +119,7 @@ def test_russian_renders_with_russian_numbers():
     a, b = (df[df["План"] == f"План {x}"] for x in "AB")
     metrics = {m.label: m for m in at.metric}
     total = metrics["Фонд оплаты · A"].value
-    assert total == money(a["Итого"].sum(), "ru") and "\u202f" in total and "," not in total
+    assert total == money(a["Итого"].sum(), "ru", "₽") and "\u202f" in total and "," not in total
     revenue = a["Выручка"].sum()
     share_a, share_b = a["Итого"].sum() / revenue, b["Итого"].sum() / revenue
     cost = metrics["Стоимость продаж · B"]
@@ -129,7 +129,7 @@ def test_russian_renders_with_russian_numbers():
     assert cost.proto.delta == f"{sign}{points} п. п."  # a translated unit, not " pp"
     # the table's cells are numbers; the grid shows them as funnel_model.formatting writes them
     shown = displayed(at, "Итого")
-    assert shown["Итого"].tolist() == [money(x, "ru") for x in df["Итого"]]
+    assert shown["Итого"].tolist() == [money(x, "ru", "₽") for x in df["Итого"]]
     assert shown["Выполнение"].iloc[0] == percent(df["Выполнение"].iloc[0], "ru")
 
 
@@ -441,7 +441,7 @@ def test_a_bitrix_export_without_close_dates_is_paid_by_expected_then_creation_d
     # one month of data: the period as text, no collapsed slider
     assert "compensation.period_from" not in [s.key for s in at.selectbox]
     assert "Period: 2025-03 (the only month in the data)." in [m.value for m in at.markdown]
-    assert any(c.value.startswith("Months: 1, 2025-03-01 – 2025-03-31.") for c in at.caption)
+    assert any(c.value.startswith("Months: 1, 1 Mar 2025 – 31 Mar 2025.") for c in at.caption)
     # nobody sold before March: every target is the placeholder, and the caption says so
     assert (a["Target"] == 1_000_000).all()
     captions = [c.value for c in at.caption]

@@ -14,7 +14,7 @@ from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
 from funnel_model import FunnelConfig
-from funnel_model.formatting import number
+from funnel_model.formatting import money, number
 from funnel_model.i18n import t
 from funnel_model.parsing import MAX_UNPACKED_BYTES
 from funnel_model.schema import SEGMENTS, STATUSES
@@ -38,7 +38,7 @@ AMO_ROWS = [
     "105;Лицензии;99 999,50;Иванов;08.02.2024;01.03.2024;Успешно реализовано;Продажи;ООО Василёк;;",
 ]
 # hand-counted: won 101, 105; lost 103; open 102, 104; amount 1 200 000.50 + 300 000 + 250 000 + 50 000 + 99 999.50
-AMO_TOTAL = "1" + NNBSP + "900" + NNBSP + "000"
+AMO_TOTAL = "1" + NNBSP + "900" + NNBSP + "000 ₽"  # an amoCRM export in Russian: rubles
 BAD_ROWS = [
     "106;Ремонт;abc;Петров;06.02.2024;20.02.2024;Закрыто и не реализовано;Продажи;ООО Ромашка;;",  # repaired
     "107;Аудит;-5 000;Иванов;07.02.2024;не закрыта;Первичный контакт;Продажи;ООО Лютик;;",  # repaired
@@ -121,10 +121,10 @@ def test_summary_tables_write_numbers_like_the_total_amount(lang):
         data = table_with(at, column).set_index(column)
         text = shown_text(at, column)
         # the data stays numeric, the text is grouped the same way as the «Общая сумма» metric
-        assert text[amount].tolist() == [number(x, lang) for x in data[amount]]
+        assert text[amount].tolist() == [money(x, lang, "₽") for x in data[amount]]  # the demo is in rubles
         assert text[t("data.col.deals", lang)].tolist() == [number(x, lang) for x in data[t("data.col.deals", lang)]]
     total = metrics(at)[t("data.metric.amount", lang)]
-    assert total == number(table_with(at, funnel)[amount].sum(), lang)
+    assert total == money(table_with(at, funnel)[amount].sum(), lang, "₽")
 
 
 def test_the_preview_shows_words_and_dates_the_deal_table_keeps_codes():
@@ -226,7 +226,7 @@ def test_editing_the_mapping_applies_it_to_the_upload():
     at = open_data_page()
     header = AMO_HEADER.replace("Бюджет ", "Деньги")  # not a known amount header
     upload(at, "amo.csv", _csv(header, AMO_ROWS))
-    assert metrics(at)["Total amount"] == "0"
+    assert metrics(at)["Total amount"] == "0 ₽"
     fields = list(at.data_editor(key="data.mapping").value["field"])
     at.session_state["data.mapping"] = edits({fields.index("amount"): {"source": "Деньги"}})
     at.button(key="data.mapping_apply").click().run()
@@ -239,7 +239,7 @@ def test_editing_the_mapping_applies_it_to_the_upload():
     at.button(key="data.mapping_apply").click().run()
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
-    assert metrics(at)["Total amount"] == "0"
+    assert metrics(at)["Total amount"] == "0 ₽"
     assert at.data_editor(key="data.mapping").value.set_index("field").loc["amount", "source"] == "not mapped"
 
 

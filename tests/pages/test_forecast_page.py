@@ -76,7 +76,7 @@ def test_english_page_shows_the_demo_forecast_beside_the_historical_rates():
     at = open_page("en")
     assert at.title[0].value == "Forecast & plan"
     whatif, hist = metrics(at)
-    assert sum(m.value.endswith("amounts in millions") for m in at.markdown) == 2
+    assert sum(m.value.endswith("amounts in millions ₽") for m in at.markdown) == 2
     inputs = demo_inputs()
     a = inputs.open_deals["amount"].to_numpy()
     configured = revenue_distribution(a, deal_probabilities(inputs, sliders_at("configured")))
@@ -172,7 +172,7 @@ def test_russian_page_renders():
     assert at.title[0].value == "Прогноз и план"
     whatif, _ = metrics(at)
     assert "P(план)" in whatif and "," in whatif["E[S]"] and "," in whatif["P(план)"]
-    assert any(m.value.endswith("суммы в миллионах") for m in at.markdown)
+    assert any(m.value.endswith("суммы в миллионах ₽") for m in at.markdown)
     assert any("ист." in s.label for s in at.slider)
     assert any(sh.value == "План в обратную сторону" for sh in at.subheader)
 

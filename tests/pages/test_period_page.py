@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from funnel_model import derive_segments, read_deals
 from funnel_model.forecast_views import deal_probabilities
-from funnel_model.formatting import date_text, percent, short_money
+from funnel_model.formatting import date, percent, short_money
 from funnel_model.i18n import t
 from funnel_model.period import backtest, compare_periods, period_bounds, plan_for_period
 from tests.pages import apptest
@@ -49,7 +49,7 @@ def test_headline_and_tiles_carry_the_period_forecast(lang):
     plan = at.number_input(key="forecast.plan").value
     s = f.summary(plan)
     text = headline(at)
-    end = date_text(f.period.end, lang)
+    end = date(f.period.end, lang)
     assert end == ("31.12.2026" if lang == "ru" else "31 Dec 2026")
     assert end in text and "₽" in text
     assert f"{short_money(s['p10'], lang)}–{short_money(s['p90'], lang)} ₽" in text

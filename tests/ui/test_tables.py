@@ -13,10 +13,13 @@ def _page():
 
 
 @pytest.mark.parametrize(
-    ("lang", "share"),
-    [("ru", ["25,3 %", "10,0 %"]), ("en", ["25.3 %", "10.0 %"])],
+    ("lang", "share", "amount"),
+    [
+        ("ru", ["25,3 %", "10,0 %"], "1\u202f115\u202f218\u202f000 ₽"),
+        ("en", ["25.3 %", "10.0 %"], "1\u202f115\u202f218\u202f000 ₽"),
+    ],
 )
-def test_shown_numbers_follow_the_ui_language_and_values_stay_numeric(lang, share):
+def test_shown_numbers_follow_the_ui_language_and_values_stay_numeric(lang, share, amount):
     at = AppTest.from_function(_page)
     at.session_state["lang"] = lang
     at.run()
@@ -24,7 +27,16 @@ def test_shown_numbers_follow_the_ui_language_and_values_stay_numeric(lang, shar
     table = at.dataframe[0]
     assert table.value["amount"].iloc[0] == 1_115_218_000.0  # the data underneath is unchanged
     shown = pa.ipc.open_stream(table.proto.arrow_data.styler.display_values).read_pandas()
-    assert shown["amount"].tolist() == ["1\u202f115\u202f218\u202f000", "—"]
+    assert shown["amount"].tolist() == [amount, "—"]  # the demo export is Russian: ₽ in both languages
     assert shown["share"].tolist() == share
     assert shown["seller"].tolist() == ["Анна", "—"]
     assert table.proto.placeholder == "—"  # what the browser draws for a missing cell
+
+
+def test_amount_columns_carry_the_chosen_currency():
+    at = AppTest.from_function(_page)
+    at.session_state["lang"] = "en"
+    at.session_state["currency"] = "$"
+    at.run()
+    shown = pa.ipc.open_stream(at.dataframe[0].proto.arrow_data.styler.display_values).read_pandas()
+    assert shown["amount"].tolist() == ["1\u202f115\u202f218\u202f000 $", "—"]

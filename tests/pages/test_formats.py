@@ -1,0 +1,102 @@
+"""The app's formats through AppTest: one currency on every page, chosen once, saved with the scenario."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pyarrow as pa
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from funnel_model.i18n import t
+from tests.pages.apptest import APP, assert_clean, open_page
+from tests.pages.test_report_page import go, saved  # noqa: F401 (a fixture)
+
+FORECAST, COMPENSATION, CLIENTS, REPORT = (
+    "pages/forecast.py",
+    "pages/compensation.py",
+    "pages/clients.py",
+    "pages/report.py",
+)
+
+
+def texts(at) -> list[str]:
+    """Captions, markdown and metrics as read: markdown's escapes («\\$» keeps "$" from starting a formula) dropped."""
+    return [e.value.replace("\\", "") for e in (*at.markdown, *at.caption)] + [m.value for m in at.metric]
+
+
+def opened(page: str, currency: str | None = None) -> AppTest:
+    """``page`` in Russian, the session's currency set beforehand as the selectbox would set it.
+
+    (AppTest cannot rerun a Russian page whose selectboxes translate their options, so no widget is changed here.)
+    """
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["lang"] = "ru"
+    if currency is not None:
+        at.session_state["currency"] = currency
+    at.run()
+    return go(at, page)
+
+
+def test_a_russian_export_is_in_rubles_by_default():
+    at = opened(FORECAST)
+    assert at.selectbox(key="currency").value == "₽"
+    amounts = {t(f"period.tile.{k}", "ru") for k in ("mean", "p10", "p90")}
+    tiles = [m.value for m in at.metric if m.label in amounts]
+    assert len(tiles) == 3 and all(v.endswith(" ₽") for v in tiles), tiles
+
+
+def test_the_currency_chosen_is_the_one_on_every_page():
+    at = opened(FORECAST, "$")
+    assert at.selectbox(key="currency").value == "$"  # the one setting, not a second one
+    amounts = {t(f"period.tile.{k}", "ru") for k in ("mean", "p10", "p90")}
+    tiles = [m.value for m in at.metric if m.label in amounts]
+    assert len(tiles) == 3 and all(v.endswith(" $") for v in tiles), tiles
+    at = opened(COMPENSATION, "$")
+    pay = [m.value for m in at.metric if m.label.startswith(t("compensation.total_pay", "ru"))]
+    assert pay and all(v.endswith(" $") for v in pay), pay
+    at = opened(CLIENTS, "$")
+    assert any(" $" in text for text in texts(at))
+    assert not any(" ₽" in text for text in texts(at))
+    at = opened(REPORT, "$")
+    assert at.selectbox(key="currency").value == "$"
+
+
+def test_the_currency_is_saved_with_the_scenario(saved):  # noqa: F811
+    at = open_page(REPORT)
+    at.selectbox(key="currency").set_value("€").run()
+    assert_clean(at)
+    assert json.loads(saved["scenario.json"])["extras"]["currency"] == "€"
+
+
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+PAGES = ("data", "funnels", "clients", "forecast", "compensation", "rejection", "report")
+
+
+def shown_strings(node) -> list[str]:
+    """Every text a user reads in ``node``'s tree: widget labels and values, captions, table cells as shown."""
+    if hasattr(node, "children") and not hasattr(node, "proto"):
+        return [s for child in node.children.values() for s in shown_strings(child)]
+    out = [s for child in getattr(node, "children", {}).values() for s in shown_strings(child)]
+    kind = getattr(node, "type", "")
+    if kind in ("date_input", "arrow_vega_lite_chart", "vega_lite_chart"):  # the widget's value, the chart's data
+        return [*out, getattr(node, "label", "")]
+    if kind == "dataframe":  # the cells as the Styler shows them (dates underneath stay datetimes)
+        styler = node.proto.arrow_data.styler
+        if styler.display_values:
+            shown = pa.ipc.open_stream(styler.display_values).read_pandas()
+            out += [str(v) for v in shown.to_numpy().ravel()]
+        return out
+    proto = getattr(node, "proto", None)
+    return out + ([str(proto)] if proto is not None else [])
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_iso_date_on_a_russian_page(page):
+    at = opened(f"pages/{page}.py")
+    texts = shown_strings(at._tree)
+    found = sorted({m for text in texts for m in ISO_DAY.findall(text)})
+    assert not found, found
+    if page in ("clients", "forecast"):  # pages that write days do so as ДД.ММ.ГГГГ
+        assert any(re.search(r"\b\d{2}\.\d{2}\.\d{4}\b", text) for text in texts)
