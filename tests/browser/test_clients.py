@@ -24,7 +24,9 @@ def test_clients_page_renders_and_drills_down(page, app_url, save_screenshot):
     editor.scroll_into_view_if_needed()
     box = editor.bounding_box()
     page.mouse.dblclick(box["x"] + box["width"] * 0.75, box["y"] + 55)
-    page.keyboard.type("1000000")
+    # the grid opens its cell editor a moment after the double click: keys typed before it are lost
+    page.wait_for_timeout(1000)
+    page.keyboard.type("1000000", delay=50)
     page.keyboard.press("Enter")
     wait_for_app(page)
     page.get_by_text("Channels with spend: 1;").first.wait_for()

@@ -6,11 +6,12 @@ from tests.browser.conftest import open_app, wait_for_app, widget
 
 
 def _metric(page, label: str) -> float:
-    """A money metric as funnel_model.formatting writes it: thousands grouped by a narrow no-break space."""
+    """A money metric as funnel_model.formatting writes it: thousands grouped by a narrow no-break space,
+    the currency sign after the number."""
     box = page.get_by_test_id("stMetric").filter(has_text=label).first
     text = box.get_by_test_id("stMetricValue").inner_text()
     assert "," not in text, text
-    return float(text.replace("\u202f", "").replace(" ", ""))
+    return float(text.replace("\u202f", "").replace(" ", "").removesuffix("₽"))
 
 
 def test_compensation_page_renders_the_pay_table(page, app_url, save_screenshot):
