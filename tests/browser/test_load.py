@@ -102,7 +102,10 @@ async def _browse(page, lang: str, i: int, deadline: float, changes: list[float]
                 await page.locator(".st-key-source").get_by_role("radio", name=t(f"app.source.{source}", lang)).click()
                 await _idle(page)
             elif action < 0.35 and await page.locator('[data-testid="stSlider"]').count():
-                await page.locator('[data-testid="stSlider"] [role="slider"]').first.focus()
+                try:
+                    await page.locator('[data-testid="stSlider"] [role="slider"]').first.focus(timeout=5_000)
+                except PlaywrightTimeout:  # a rerun removed the slider between the count and the focus
+                    continue
                 await page.keyboard.press(rng.choice(["ArrowRight", "ArrowLeft"]))
                 await _idle(page)
             else:
