@@ -49,8 +49,13 @@ def _pipeline(n: int = 60, seed: int = 2):
     return amounts, p, pd.Series(created)
 
 
-def _simulate(amounts, p, created, cif, period, inflow, sizes, already=0.0, expected=None, draws=40_000, seed=7):
-    """Draw each deal's outcome and win time, and the new leads, straight from the close-time model."""
+def _simulate(
+    amounts, p, created, cif, period, inflow, sizes, already=0.0, expected=None, draws=40_000, seed=7, cycle=1.0
+):
+    """Draw each deal's outcome and win time, and the new leads, straight from the close-time model.
+
+    ``cycle`` multiplies every time still to come: an open deal's remaining time, a new lead's whole time.
+    """
     rng = np.random.default_rng(seed)
     jumps = np.diff(np.concatenate([[0.0], cif.won]))
     s = max((period.start - AS_OF) / pd.Timedelta(days=1), 0.0)
@@ -68,6 +73,7 @@ def _simulate(amounts, p, created, cif, period, inflow, sizes, already=0.0, expe
         if w.sum() <= 0:
             continue
         t = cif.times[later][rng.choice(len(w), size=draws, p=w / w.sum())] - age  # days after the as-of date
+        t = t * cycle
         total += a * (won & (t > s) & (t <= e))
     # new leads: a Poisson stream over [s, e], each won at its own time from the unconditional incidence
     leads = rng.poisson(inflow / MONTH_DAYS * (e - s), draws)
@@ -75,7 +81,7 @@ def _simulate(amounts, p, created, cif, period, inflow, sizes, already=0.0, expe
     c = rng.uniform(s, e, len(owner))
     final = cif.won[-1]
     ever = rng.random(len(owner)) < final
-    t = cif.times[rng.choice(len(jumps), size=len(owner), p=jumps / jumps.sum())]
+    t = cif.times[rng.choice(len(jumps), size=len(owner), p=jumps / jumps.sum())] * cycle
     hit = ever & (c + t <= e)
     total += np.bincount(owner[hit], weights=rng.choice(sizes, size=hit.sum()), minlength=draws)
     return total
@@ -123,6 +129,44 @@ def test_period_revenue_against_direct_simulation(kind, inflow, already):
     # later + in the period + before the period: every deal's expected revenue a·p once
     assert f.later + f.before + float(amounts @ f.within) == pytest.approx(float(amounts @ p))
     assert (f.before > 0) == (kind == "next_month")
+
+
+@pytest.mark.parametrize(("kind", "cycle"), [("this_month", 0.7), ("this_quarter", 1.4), ("next_month", 0.5)])
+def test_a_shorter_or_longer_cycle_against_simulation_and_the_rescaled_history(kind, cycle):
+    cif = _history()
+    amounts, p, created = _pipeline()
+    period = period_bounds(kind, AS_OF)
+    sizes = np.array([80_000.0, 150_000.0, 400_000.0])
+    common = {"as_of": AS_OF, "period": period, "inflow_per_month": 30.0, "won_sizes": sizes}
+    f = period_forecast(amounts, p, created, cif, cycle_factor=cycle, new_cycle_factor=cycle, **common)
+    sim = _simulate(amounts, p, created, cif, period, 30.0, sizes, cycle=cycle)
+    _check_against(f, sim, float(np.median(sim)))
+    # the definition: every close time of the history and every open deal's age multiplied by the factor
+    scaled = type(cif)(cif.times * cycle, cif.won, cif.lost, cif.survival)
+    older = AS_OF - (AS_OF - created) * cycle
+    g = period_forecast(amounts, p, older, scaled, **common)
+    assert f.distribution.mean == pytest.approx(g.distribution.mean, rel=1e-9)
+    assert np.allclose(f.within, g.within)
+    assert f.new_wins == pytest.approx(g.new_wins, rel=1e-9)
+    plain = period_forecast(amounts, p, created, cif, **common)
+    # a shorter cycle brings more into a period that starts today, a longer one less
+    if period.start <= AS_OF:
+        assert (f.distribution.mean > plain.distribution.mean) == (cycle < 1)
+    # the win probabilities do not change: before + within + later is still each deal's a·p
+    assert f.later + f.before + float(amounts @ f.within) == pytest.approx(float(amounts @ p))
+
+
+def test_a_cycle_factor_moves_the_sellers_expected_dates_too():
+    cif = _history()
+    period = period_bounds("this_month", AS_OF)  # 2025-03-01 .. 2025-03-31
+    expected = pd.Series(pd.to_datetime(["2025-04-09", "2025-03-20", None]))
+    created = pd.Series([AS_OF - pd.Timedelta(days=10)] * 3)
+    shares = period_shares(created, cif, as_of=AS_OF, period=period, expected_close_at=expected, cycle_factor=0.5)
+    # 30 days to the 9th of April halve to 15: inside March; 10 days to the 20th halve to 5: still inside
+    assert shares["within"].tolist()[:2] == [1.0, 1.0]
+    assert shares["by_date"].tolist() == [True, True, False]
+    with pytest.raises(ParameterError):
+        period_shares(created, cif, as_of=AS_OF, period=period, cycle_factor=0.0)
 
 
 def test_expected_close_dates_place_deals_against_simulation():
