@@ -403,6 +403,7 @@ def panel(prepared: PreparedDataset, key: str) -> None:
         _months(inputs, p, key)
         if period is None:
             _plan(inputs, stage_p, p, plan)
+            _moves(prepared, key, plan, stage_p, p, None)
             return
         target = max(plan - period.already, 0.0)
         note = tr(
@@ -414,6 +415,22 @@ def panel(prepared: PreparedDataset, key: str) -> None:
         period_view.breakdown_section(period, deals)
         period_view.comparison_section(deals, period.period, inputs.as_of)
         period_view.backtest_section(deals, inputs.as_of)
+        _moves(prepared, key, plan, stage_p, p, period)
+
+
+def _moves(prepared: PreparedDataset, key: str, plan: float, stage_p: np.ndarray, p: np.ndarray, period) -> None:
+    """The moves, set against this page's forecast: the sliders' probabilities and the chosen period."""
+    moves_panel(
+        prepared,
+        key,
+        plan,
+        stage_p=stage_p,
+        probabilities=p,
+        period=period.period if period is not None else None,
+        inflow=period.inflow_per_month if period is not None else None,
+        by_date=bool(st.session_state.get(period_view.BY_DATE_KEY)),
+        confidence=st.session_state.get(CONFIDENCE_KEY, 90) / 100,
+    )
 
 
 st.title(tr("page.forecast"))
@@ -430,4 +447,3 @@ with guarded():
     if n_open == 0:
         st.info(tr("forecast.no_open"))
 panel(dataset.prepared, dataset.key)
-moves_panel(dataset.prepared, dataset.key, st.session_state.get(PLAN_KEY))
