@@ -17,11 +17,12 @@ import streamlit as st
 from funnel_model.charts.funnels import calibration_chart, comparison_chart, funnel_panel, seller_chart
 from funnel_model.config import FunnelConfig
 from funnel_model.formatting import number, percent
-from funnel_model.funnel_views import FunnelViews, funnel_views
+from funnel_model.funnel_views import FunnelViews, deals_behind, funnel_views
 from funnel_model.geometry import DEFAULT_MIN_COUNT, with_empirical_probabilities
 from funnel_model.prepared import RATE_LEVEL, PreparedDataset
 from funnel_model.schema import SEGMENTS
 from ui import data, headlines
+from ui.drill import selected_row, show_deals
 from ui.guard import guarded
 from ui.i18n import lang, md, tr, tr_text
 from ui.specs import chart_spec
@@ -260,6 +261,45 @@ def _show_funnels(result: FunnelViews, basis: str, measure: str, min_count: int)
         )
         st.caption(tr("funnels.table_caption", n=_n(min_count)))
     return panels
+
+
+def _show_drill(dataset: data.Dataset, result: FunnelViews, filters: tuple) -> None:
+    """The funnels' rows, one per stage: select one to see (and download) the deals it counts."""
+    funnel, seller, period = filters
+    geo = result.geometry.reset_index(drop=True)
+    if geo.empty:
+        return
+    st.markdown(f"**{tr('funnels.drill.title')}**")
+    st.caption(tr("funnels.drill.caption"))
+    table = geo.assign(segment=geo["segment"].map(_segment_name))
+    key = "funnels.drill"
+    _show(
+        table,
+        ["funnel", "segment", "stage", "reached", "open", "won", "lost"],
+        counts=["reached", "open", "won", "lost"],
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key=key,
+    )
+    row = selected_row(key)
+    if row is None or row >= len(geo):
+        return
+    chosen = geo.iloc[row]
+    prepared = dataset.prepared
+    mine = deals_behind(
+        prepared.deals,
+        prepared.history,
+        prepared.config,
+        chosen,
+        funnel=None if funnel == ALL else funnel,
+        seller=None if seller == ALL else seller,
+        period=period,
+        depth=prepared.depth,
+    )
+    title = _title(chosen["segment"], chosen["funnel"])
+    show_deals(mine, tr("funnels.drill.deals", funnel=title, stage=chosen["stage"], n=_n(len(mine))), key)
 
 
 def _show_comparison(result: FunnelViews, panels: list, basis: str) -> None:
@@ -585,6 +625,7 @@ with guarded():
     headlines.show(result, deals, _panels(result.geometry))
     _show_semantics(result)
     panels = _show_funnels(result, basis, measure, min_count)
+    _show_drill(dataset, result, (funnel, seller, period))
     _show_comparison(result, panels, basis)
     _show_sellers(result, min_count)
     _show_time(result)
