@@ -80,6 +80,8 @@ __all__ = [
 ]
 
 PERIOD_KINDS = ("this_month", "next_month", "this_quarter", "this_year", "custom")
+REPLAY_GROUPS = ("funnel", "segment")  # what a replay conditions a deal's chance and timing on
+REPLAY_MIN_CLOSED = 30  # closed deals a group needs before its own history replaces the whole one
 MONTH_DAYS = 30.4375
 _DAY = pd.Timedelta(days=1)
 
@@ -536,12 +538,28 @@ def period_forecast(
     shares = period_shares(created_at, cif, **timing)
     if len(shares) != len(a):
         raise ParameterError("error.parameter", name="created_at", rule=f"one per amount ({len(a)})", value=len(shares))
-    q = np.clip(p * shares["within"].to_numpy(), 0.0, 1.0)  # win_within's qᵢ, on the shares already at hand
-    pipeline = revenue_distribution(a, q)
     wins = new_lead_wins(
         cif, as_of=as_of, period=period, inflow_per_month=inflow_per_month, cycle_factor=new_cycle_factor
     )
     new = compound_poisson(wins, won_sizes if won_sizes is not None else [])
+    return _assemble(
+        a,
+        p,
+        shares,
+        new,
+        wins,
+        as_of=as_of,
+        period=period,
+        inflow=inflow_per_month,
+        already=already,
+        points=points,
+    )
+
+
+def _assemble(a, p, shares, new, wins, *, as_of, period, inflow, already, points) -> PeriodForecast:
+    """The period's forecast from each open deal's amount, chance and timing shares, and the new leads' revenue."""
+    q = np.clip(p * shares["within"].to_numpy(), 0.0, 1.0)  # win_within's qᵢ, on the shares already at hand
+    pipeline = revenue_distribution(a, q)
     total = _add(pipeline, new, float(already), points)
     return PeriodForecast(
         period=period,
@@ -551,7 +569,7 @@ def period_forecast(
         pipeline=pipeline,
         new=new,
         new_wins=wins if new.method != "point" else 0.0,
-        inflow_per_month=float(inflow_per_month),
+        inflow_per_month=float(inflow),
         within=q,
         later=float(a @ (p * shares["later"].to_numpy())),
         before=float(a @ (p * shares["before"].to_numpy())),
@@ -603,24 +621,69 @@ def _age_probabilities(cif: CumulativeIncidence, created_at, as_of: pd.Timestamp
 
 
 def _replay(deals: pd.DataFrame, period: Period, inflow_months: int) -> PeriodForecast | None:
-    """The model as it stood at 00:00 on the period's first day, from the data known then; None without a win before."""
+    """The model as it stood at 00:00 on the period's first day, from the data known then; None without a win before.
+
+    Deals are split into the groups of :data:`REPLAY_GROUPS` present in
+    ``deals`` (a funnel and client segment win at their own rate and pace,
+    and their mix drifts as the client base grows: pooled, the replay is
+    biased). A group with at least :data:`REPLAY_MIN_CLOSED` closed deals
+    and a win gets its own close timing, its open deals' chances, its new
+    leads (its own inflow over the ``inflow_months`` before, won by the
+    period's end at its own pace, sized from its own wins); the other groups
+    share the whole history's.
+    """
     start = period.start
     known = as_known_on(deals, start)
     cif = _timing(known, start) if len(known) else None
     if cif is None or not (known["status"] == WON).any():
         return None
-    open_ = known[known["status"] == OPEN]
-    since = start - pd.DateOffset(months=inflow_months)
-    inflow = float((pd.to_datetime(known["created_at"]) >= since).sum()) / inflow_months
-    return period_forecast(
+    is_open = (known["status"] == OPEN).to_numpy()
+    is_won = (known["status"] == WON).to_numpy()
+    closed = known["status"].isin([WON, LOST]).to_numpy()
+    recent = (pd.to_datetime(known["created_at"]) >= start - pd.DateOffset(months=inflow_months)).to_numpy()
+    open_ = known[is_open]
+    p = _age_probabilities(cif, open_["created_at"], start)
+    shares = period_shares(open_["created_at"], cif, as_of=start, period=period)
+    parts = []  # (inflow a month, timing, won amounts) of each group with its own history
+    rest = np.ones(len(known), dtype=bool)
+    keys = [c for c in REPLAY_GROUPS if c in known.columns]
+    if keys:
+        group = known[keys].astype("object").where(known[keys].notna(), "").astype(str).agg("\x1f".join, axis=1)
+        for name in group.unique():
+            mine = (group == name).to_numpy()
+            own = (
+                _timing(known[mine], start)
+                if (closed & mine).sum() >= REPLAY_MIN_CLOSED and (is_won & mine).any()
+                else None
+            )
+            if own is None:
+                continue
+            rest &= ~mine
+            rows = mine[is_open]
+            p[rows] = _age_probabilities(own, open_.loc[rows, "created_at"], start)
+            theirs = period_shares(open_.loc[rows, "created_at"], own, as_of=start, period=period)
+            for column in ("before", "within", "later"):
+                shares.loc[rows, column] = theirs[column].to_numpy()
+            parts.append((float((recent & mine).sum()) / inflow_months, own, known.loc[is_won & mine, "amount"]))
+    parts.append((float((recent & rest).sum()) / inflow_months, cif, known.loc[is_won & rest, "amount"]))
+    new, wins = compound_poisson(0.0, []), 0.0
+    for rate, timing, sizes in parts:
+        lam = new_lead_wins(timing, as_of=start, period=period, inflow_per_month=rate)
+        sizes = sizes.dropna().to_numpy(dtype=float)
+        if lam > 0 and (sizes > 0).any():
+            wins += lam
+            new = add_distributions(new, compound_poisson(lam, sizes))
+    return _assemble(
         open_["amount"].fillna(0.0).to_numpy(dtype=float),
-        _age_probabilities(cif, open_["created_at"], start),
-        open_["created_at"],
-        cif,
+        p,
+        shares,
+        new,
+        wins,
         as_of=start,
         period=period,
-        inflow_per_month=inflow,
-        won_sizes=known.loc[known["status"] == WON, "amount"].dropna().to_numpy(dtype=float),
+        inflow=float(recent.sum()) / inflow_months,
+        already=0.0,
+        points=4096,
     )
 
 
@@ -637,10 +700,12 @@ def backtest(
     For each of the last ``months`` whole calendar months before the as-of
     date's month: the deals as known at 00:00 on its first day
     (:func:`as_known_on`), the timing and the lead inflow (over the
-    ``inflow_months`` before) from them alone, each open deal's chance from
-    its age (P(won | still open at age a) from the same Aalen–Johansen fit:
-    stages then are not in a deal table), and :func:`period_forecast` for
-    the month; set against the revenue actually won in that month.
+    ``inflow_months`` before) from them alone, per funnel and client segment
+    with :data:`REPLAY_MIN_CLOSED` closed deals or more, each open deal's
+    chance from its age (P(won | still open at age a) from its group's
+    Aalen–Johansen fit: stages then are not in a deal table), and the
+    month's forecast as :func:`period_forecast` builds it; set against the
+    revenue actually won in that month.
 
     Parameters
     ----------
