@@ -56,6 +56,8 @@ from funnel_model.survival import CumulativeIncidence, aalen_johansen
 
 __all__ = [
     "PERIOD_KINDS",
+    "REPLAY_GROUPS",
+    "REPLAY_MIN_CLOSED",
     "Period",
     "PeriodForecast",
     "add_distributions",
