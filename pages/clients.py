@@ -20,6 +20,7 @@ from funnel_model.sources import NO_SOURCE, source_label, with_spend
 from ui import data
 from ui.downloads import download_table
 from ui.drill import selected_row, show_deals
+from ui.fit import fitted
 from ui.formats import date, money
 from ui.guard import guarded
 from ui.i18n import lang, md, tr, tr_text
@@ -160,7 +161,10 @@ def _base_section(views: ClientViews, deals: pd.DataFrame, dormancy: int) -> Non
         table[columns].iloc[::-1].reset_index(drop=True).rename(columns=names),
         counts=[names[c] for c in columns[1:9]],
         amounts=[names[c] for c in columns[9:]],
-        column_config=_columns(names, pinned="month", short=("new", "first_win", "reactivated", "fell_dormant")),
+        column_config=fitted(
+            table[columns].rename(columns=names),
+            column_config=_columns(names, pinned="month", short=("new", "first_win", "reactivated", "fell_dormant")),
+        ),
         hide_index=True,
         width="stretch",
         on_select="rerun",
@@ -237,7 +241,10 @@ def _channels_section(views: ClientViews, deals: pd.DataFrame) -> None:
         amounts=[names[c] for c in ("revenue", "avg_won", "spend", "cost_per_lead", "cost_per_won")],
         shares=[names[c] for c in ("win_rate", "low", "high", "share_revenue")],
         decimals={names["median_days_won"]: 0, names["cost_per_revenue"]: 3},
-        column_config=_columns(names, pinned="name", short=("avg_won", "median_days_won", "cost_per_won")),
+        column_config=fitted(
+            summary[columns].rename(columns=names),
+            column_config=_columns(names, pinned="name", short=("avg_won", "median_days_won", "cost_per_won")),
+        ),
         hide_index=True,
         width="stretch",
         on_select="rerun",

@@ -23,6 +23,7 @@ from funnel_model.prepared import RATE_LEVEL, PreparedDataset
 from funnel_model.schema import SEGMENTS
 from ui import data, headlines
 from ui.drill import selected_row, show_deals
+from ui.fit import FULL, HALF, fitted
 from ui.guard import guarded
 from ui.i18n import lang, md, tr, tr_text
 from ui.specs import chart_spec
@@ -111,8 +112,10 @@ def _show(frame: pd.DataFrame, columns: list[str], *, counts=(), amounts=(), sha
     """``frame[columns]`` with translated headers through ``ui.tables.show_table``."""
     name = {c: tr(f"funnels.col.{c}") for c in columns}
     css = kwargs.pop("cell_css", None)
+    shown = _translated(frame, columns)
+    kwargs["column_config"] = fitted(shown, kwargs.pop("room", FULL), kwargs.get("column_config"))
     show_table(
-        _translated(frame, columns),
+        shown,
         counts=[name[c] for c in counts],
         amounts=[name[c] for c in amounts],
         shares=[name[c] for c in shares],
@@ -252,6 +255,7 @@ def _show_funnels(result: FunnelViews, basis: str, measure: str, min_count: int)
         _show(
             table,
             columns,
+            room=FULL - 40,  # the expander's own padding
             counts=["reached", "open", "current", "won", "lost"],
             amounts=["amount"],
             shares=["settled_conversion", "cumulative_conversion", "win_rate"],
@@ -517,6 +521,7 @@ def _show_calibration(result: FunnelViews, min_count: int) -> None:
             hide_index=True,
             width="stretch",
             column_config={tr("funnels.col.owner"): st.column_config.Column(pinned=True)},
+            room=HALF,
             key="funnels.cal_seller",
         )
     with right:
@@ -537,6 +542,7 @@ def _show_calibration(result: FunnelViews, min_count: int) -> None:
             hide_index=True,
             width="stretch",
             column_config={tr("funnels.col.stage"): st.column_config.Column(pinned=True)},
+            room=HALF,
             key="funnels.cal_stage",
         )
 

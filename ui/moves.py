@@ -24,6 +24,7 @@ from funnel_model.period import Period
 from funnel_model.prepared import PreparedDataset
 from funnel_model.schema import SEGMENTS
 from ui import data
+from ui.fit import fitted
 from ui.formats import money
 from ui.guard import guarded
 from ui.i18n import error_text, lang, tr
@@ -151,7 +152,7 @@ def _summary(summary: pd.DataFrame, plan: float) -> None:
     )
     for column in ("baseline", "moves", "change"):
         shown[tr(f"moves.col.{column}")] = [_cell(m, column, summary.loc[m, column]) for m in metrics]
-    show_table(shown, hide_index=True, width="stretch", key="moves.summary")
+    show_table(shown, hide_index=True, width="stretch", column_config=fitted(shown), key="moves.summary")
 
 
 def panel(
@@ -215,17 +216,18 @@ def panel(
         )
         _summary(summary, plan)
         st.markdown(f"**{tr('moves.per_move')}**")
-        table = per_move.assign(
-            kind=per_move["kind"].map(lambda k: tr(f"moves.kind.{k}")),
+        # what each move changes is in the editor above: the table keeps to its figures, so it fits the page
+        table = per_move.drop(columns="kind").assign(
             enabled=per_move["enabled"].map(lambda e: tr("moves.on") if e else tr("moves.off")),
         )
         names = {c: tr(f"moves.col.{c}") for c in table.columns}
+        shown = table.rename(columns=names)
         show_table(
-            table.rename(columns=names),
+            shown,
             amounts=[names[c] for c in ("cost", "extra_mean", "extra_p10", "extra_p90")],
             decimals={names[c]: 2 for c in ("return_mean", "return_p10", "return_p90")},
             # the move's name stays in view when the wide table scrolls sideways
-            column_config={names["name"]: st.column_config.Column(pinned=True)},
+            column_config=fitted(shown, column_config={names["name"]: st.column_config.Column(pinned=True)}),
             hide_index=True,
             width="stretch",
             key="moves.per_move",
