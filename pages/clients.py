@@ -154,7 +154,7 @@ def _base_section(views: ClientViews, deals: pd.DataFrame, dormancy: int) -> Non
     st.caption(tr("clients.months_caption"))
     table = base.assign(month=base["month"].dt.strftime("%m.%Y" if lang() == "ru" else "%b %Y"))
     columns = ["month", "new", "active", "dormant", "new_clients", "first_win", "reactivated", "fell_dormant"]
-    columns += ["wins", "revenue_new", "revenue_active", "revenue_dormant", "revenue"]
+    columns += ["wins", "revenue", "revenue_new", "revenue_active", "revenue_dormant"]  # the total in view at 1440 px
     names = {c: tr(f"clients.col.{c}") for c in columns}
     key = "clients.months"
     show_table(
