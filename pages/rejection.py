@@ -22,6 +22,7 @@ from funnel_model.compensation import pay_per_revenue, preset
 from funnel_model.errors import FunnelError
 from ui import data
 from ui.charts import show_chart
+from ui.formats import money_input
 from ui.guard import guarded
 from ui.i18n import lang, tr
 from ui.tables import show_table
@@ -296,7 +297,7 @@ def streak_section(p: float, n: int, presenter: bool) -> None:
 def contact_section(p: float, n: int, presenter: bool) -> None:
     st.header(tr("rejection.contact.header"))
     if not presenter:
-        st.number_input(tr("rejection.value"), min_value=0.0, step=10_000.0, format="%.0f", key="rejection.value")
+        money_input(tr("rejection.value"), "rejection.value")
     deal_value = float(value("rejection.value"))
     per_contact = rj.contact_value(deal_value, p)
     c1, c2 = st.columns(2)
