@@ -36,7 +36,8 @@ def _inline_datasets(spec: dict) -> dict:
     for name, data in datasets.items():
         if isinstance(data, bytes):
             frame = pa.ipc.open_stream(data).read_pandas()
-            data = alt.utils.sanitize_pandas_dataframe(frame).to_dict("records")  # ISO dates, None for NaN, as Altair writes
+            # ISO dates and None for NaN, as Altair writes a chart's rows
+            data = alt.utils.sanitize_pandas_dataframe(frame).to_dict("records")
         rows[name] = data
     return {**spec, "datasets": rows}
 

@@ -123,7 +123,7 @@ def month(day: dt.date | dt.datetime | None, lang: str) -> str:
     return day.strftime("%m.%Y") if lang == "ru" else day.strftime("%b %Y")
 
 
-def currency_of(texts: Iterable[object], default: str = "") -> str:
+def currency_of(texts: Iterable[object], default: str = "", *, by_language: bool = True) -> str:
     """The currency an export names: a sign or word in its cells («₽», «руб», "$", "€"...).
 
     Parameters
@@ -132,11 +132,14 @@ def currency_of(texts: Iterable[object], default: str = "") -> str:
         Cells of the export (amount cells as written, names, stages); non-text cells are skipped.
     default : str
         The sign when the cells name none and are not in Russian.
+    by_language : bool
+        Take Cyrillic text for rubles when no sign is named (False: only a named sign counts).
 
     Returns
     -------
     str
-        The sign named most often; else "₽" for an export in Russian (Cyrillic text); else ``default``.
+        The sign named most often; else "₽" for an export in Russian (Cyrillic text) when ``by_language``;
+        else ``default``.
     """
     counts = dict.fromkeys((sign for sign, _ in _NAMED), 0)
     cyrillic = False
@@ -149,7 +152,7 @@ def currency_of(texts: Iterable[object], default: str = "") -> str:
     named = max(counts, key=counts.get)
     if counts[named]:
         return named
-    return "₽" if cyrillic else default
+    return "₽" if cyrillic and by_language else default
 
 
 def read_number(text: str, lang: str) -> float | None:

@@ -478,6 +478,7 @@ def _stuck_section(views: ClientViews, deals: pd.DataFrame) -> None:
         hide_index=True,
         width="stretch",
         key="clients.stuck",
+        download=False,  # the deals' own buttons below
     )
     download_table(
         chosen[columns].rename(columns=names),

@@ -168,3 +168,25 @@ def test_a_loaded_scenario_shows_its_plan_in_the_box(saved):  # noqa: F811
     go(at, FORECAST)
     assert at.session_state["forecast.plan"] == 12_345_000.0
     assert at.text_input(key="forecast.plan.text").value == "12\u202f345\u202f000"
+
+
+def test_the_exports_currency_from_its_amount_cells_is_the_sessions_default():
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["lang"] = "ru"
+    at.run()
+    go(at, "pages/data.py")
+    export = "\n".join(
+        [
+            "deal_id,stage,status,amount,created_at",
+            '1,Proposal,open,"$1,500",2025-01-02',
+            '2,Proposal,open,"$2,500",2025-01-03',
+        ]
+    )
+    at.file_uploader(key="data.upload").upload("deals.csv", export.encode(), "text/csv").run()
+    assert not at.exception
+    amount = next(m.value for m in at.metric if m.label == t("data.metric.amount", "ru"))
+    assert amount == "4\u202f000 $"  # in a Russian UI, yet the export's dollars
+    at.session_state["currency"] = "€"  # the user's choice wins
+    at.run()
+    amount = next(m.value for m in at.metric if m.label == t("data.metric.amount", "ru"))
+    assert amount == "4\u202f000 €"

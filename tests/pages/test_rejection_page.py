@@ -46,8 +46,8 @@ def test_renders_the_big_numbers_for_ten_percent_and_ten_attempts():
     assert shown["No deal in 10 attempts"] == "34.9 %"
     assert shown["Attempts per deal"] == "10"
     assert shown["Attempts for a 90 % chance"] == "22"
-    # the deal value is in the data's own currency, which the page does not know: no currency sign
-    assert shown["One contact is worth"] == "10\u202f000"
+    # the deal value in the app's currency: the demo is a Russian export, so rubles
+    assert shown["One contact is worth"] == "10\u202f000 ₽"
     assert shown["Chance A is better"] == "70.7 %"
     assert shown["Attempts to tell apart"] == "214"  # for Fisher's exact test, the verdict's (199 was the z-test's)
     # a sentence under every big number
@@ -94,7 +94,7 @@ def test_settings_come_from_the_url_and_go_back_into_it():
     assert at.number_input(key="rejection.seed").value == 42
     assert not at.toggle(key="rejection.presenter").value
     shown = metrics(at)
-    assert shown["One contact is worth"] == "12\u202f500"
+    assert shown["One contact is worth"] == "12\u202f500 ₽"
     assert "No deal in 40 attempts" in shown
     # 30/100 against 10/100 is a real difference
     assert any("Seller A is better" in s.value for s in at.success)
@@ -132,7 +132,7 @@ def test_infinite_or_overflowing_url_values_fall_back_to_the_defaults(bad):
     assert at.slider(key="rejection.n").value == 50
     assert at.slider(key="rejection.p").value == pytest.approx(0.1)
     assert at.number_input(key="rejection.seed").value == 1
-    assert metrics(at)["One contact is worth"] == "10\u202f000"
+    assert metrics(at)["One contact is worth"] == "10\u202f000 ₽"
     assert at.query_params["value"] == "100000"
 
 
@@ -244,7 +244,8 @@ def test_pay_per_contact_is_shown_when_a_compensation_plan_exists():
     at = open_page(params={"p": "0.1", "value": "100000"}, state={"compensation.plan_a": plan})
     expected = contact_value(100_000, 0.1) * compensation.pay_per_revenue(plan, attainment=1.0)
     shown = metrics(at)["Pay per contact"]
-    assert float(shown.replace("\u202f", "")) == pytest.approx(expected, abs=0.01)
+    assert shown.endswith(" ₽")  # the demo is a Russian export: rubles, as on every page
+    assert float(shown.removesuffix(" ₽").replace("\u202f", "")) == pytest.approx(expected, abs=0.01)
 
 
 def test_sellers_from_the_demo_data_are_set_against_their_own_rate():
@@ -278,13 +279,18 @@ def test_sellers_from_the_demo_data_are_set_against_their_own_rate():
 def test_pay_per_contact_shows_before_any_visit_to_compensation():
     from funnel_model.compensation import pay_per_revenue, preset
     from funnel_model.formatting import money
-    from tests.pages.apptest import open_page as open_any
+    from tests.pages.apptest import APP, assert_clean
 
-    at = open_any("pages/rejection.py")
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["lang"], at.session_state["currency"] = "en", "$"  # the app's currency, chosen elsewhere
+    at.run()
+    at.switch_page("pages/rejection.py").run()
+    assert_clean(at)
     shown = {m.label: m.value for m in at.metric}
     value, p = at.session_state["rejection.value"], at.slider(key="rejection.p").value
     rate = pay_per_revenue(preset("mix_50_50", "en"), attainment=1.0)
-    assert shown["Pay per contact"] == money(value * p * rate, "en", digits=0 if value * p * rate >= 100 else 2)
+    assert shown["Pay per contact"] == money(value * p * rate, "en", "$", digits=0 if value * p * rate >= 100 else 2)
+    assert shown["One contact is worth"] == money(value * p, "en", "$")
 
 
 def test_presenter_mode_hides_sellers_names_unless_shown():

@@ -185,3 +185,23 @@ def test_the_forecast_period_travels_with_the_scenario(saved):
     at.file_uploader(key="scenario.upload").upload("scenario.json", file, "application/json").run()
     go(at, FORECAST)
     assert at.selectbox(key="period.kind").value == "next_month"
+
+
+def test_the_report_downloads_as_pdf_too(saved):
+    import io
+
+    import pypdf
+
+    at = open_page(REPORT, "ru")
+    at.text_input(key="report.title").set_value("Отчёт для ООО «Ромашка»").run()
+    at.button(key="report.make").click().run()
+    assert_clean(at)
+    assert "report.download_pdf" in [b.key for b in at.get("download_button")]
+    pdf = saved["funnel_report.pdf"]
+    assert pdf.startswith(b"%PDF-")
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) >= 1
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert text.startswith("Отчёт для ООО «Ромашка»")
+    assert "Воронки и их узкие места" in text
+    assert sum(len(page.images) for page in reader.pages) >= 3  # the funnels' charts
