@@ -53,7 +53,7 @@ def test_renders_the_big_numbers_for_ten_percent_and_ten_attempts():
     # a sentence under every big number
     assert any("9 sellers out of 10" in c.value for c in at.caption)
     # no visit to Compensation yet: plan A's default (50/50, 6 % of revenue at target) pays from a contact
-    assert shown["Pay per contact"] == "600"
+    assert shown["Pay per contact"] == "600 ₽"
 
 
 def test_a_tiny_chance_of_no_deal_is_never_shown_as_zero():
