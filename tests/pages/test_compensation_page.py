@@ -486,3 +486,22 @@ def test_one_month_period_names_it_once_per_picker(english):
 
 def test_the_period_caption_counts_months_without_plural_guesswork(english):
     assert any(c.value.startswith("Months: 1, ") for c in english.caption)
+
+
+def test_russian_selectboxes_are_set_like_english_ones():
+    """A preset and the pay period picked on the Russian page (their options are shown translated)."""
+    from funnel_model.compensation import preset
+
+    at = open_page("ru")
+    at.selectbox(key="compensation.a.preset").set_value("cliff").run()
+    apptest.assert_clean(at)
+    assert at.session_state["compensation.a.base"] == preset("cliff", "ru").fixed.base
+    chosen, cliff = at.session_state["compensation.plan_a"].variable, preset("cliff", "ru").variable
+    assert (chosen.basis, chosen.target_bonus, chosen.threshold) == (cliff.basis, cliff.target_bonus, cliff.threshold)
+    months = at.selectbox(key="compensation.period_from").options  # as shown: «01.2025»
+    assert months[0] == "01.2025"
+    at.selectbox(key="compensation.period_from").select_index(0).run()
+    apptest.assert_clean(at)
+    assert at.session_state["compensation.period_from"] == "2025-01"
+    table = pay_table(at, ("План", "Продавец", "План продаж", "Итого"))
+    assert len(table) > 0

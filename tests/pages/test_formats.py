@@ -28,10 +28,7 @@ def texts(at) -> list[str]:
 
 
 def opened(page: str, currency: str | None = None) -> AppTest:
-    """``page`` in Russian, the session's currency set beforehand as the selectbox would set it.
-
-    (AppTest cannot rerun a Russian page whose selectboxes translate their options, so no widget is changed here.)
-    """
+    """``page`` in Russian, the session's currency set beforehand as the selectbox would set it."""
     at = AppTest.from_file(APP, default_timeout=120)
     at.session_state["lang"] = "ru"
     if currency is not None:
