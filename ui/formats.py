@@ -7,6 +7,8 @@ report and in XLSX downloads alike.
 
 from __future__ import annotations
 
+import math
+
 import streamlit as st
 
 from funnel_model import formatting as fmt
@@ -85,7 +87,10 @@ def money_input(label: str, key: str, *, min_value: float = 0.0, place=st, **kwa
     """
     ss = st.session_state
     text_key, shown_key, error_key = f"{key}.text", f"{key}.shown", f"{key}.error"
-    value = float(ss.setdefault(key, min_value))
+    value = ss.setdefault(key, min_value)
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
+        ss[key] = value = min_value  # a value no input could have made (a hand-edited link or file)
+    value = float(value)
     if text_key not in ss or ss.get(shown_key) != value:  # first draw, or the amount set elsewhere (a scenario ...)
         ss[text_key] = _typed(value)
         ss[shown_key] = value

@@ -187,3 +187,14 @@ def test_the_exports_currency_from_its_amount_cells_is_the_sessions_default():
     at.run()
     amount = next(m.value for m in at.metric if m.label == t("data.metric.amount", "ru"))
     assert amount == "4\u202f000 €"
+
+
+@pytest.mark.parametrize("stored", [float("nan"), "lots", None])
+def test_a_money_value_no_input_could_make_falls_back_to_zero(stored):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["lang"] = "ru"
+    at.run()
+    at.session_state["rejection.value"] = stored
+    go(at, "pages/rejection.py")
+    assert at.session_state["rejection.value"] == 0.0
+    assert at.text_input(key="rejection.value.text").value == "0"
