@@ -62,9 +62,10 @@ def test_the_report_pdf_a_forecast_chart_and_a_table_download_through_the_app(pa
 
     # a table: the grid's own "Download as CSV" is gone, the app's CSV (Russian Excel's) is there
     open_app(page, app_url, "", lang="ru")
-    table = widget(page, "data.preview")
+    table = page.get_by_test_id("stDataFrame").last  # the deals' preview
     table.wait_for()
     table.hover()
+    page.get_by_test_id("stElementToolbar").last.wait_for(state="attached")  # the grid's toolbar is drawn
     assert page.get_by_role("button", name=re.compile("Download as CSV")).count() == 0
     with page.expect_download(timeout=60_000) as info:
         widget(page, "data.preview.files.csv").locator("button").click()
