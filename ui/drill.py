@@ -49,6 +49,7 @@ def show_deals(deals: pd.DataFrame, title: str, key: str) -> None:
         width="stretch",
         column_config=fitted(named, column_config={tr("clients.deal.deal_id"): st.column_config.Column(pinned=True)}),
         key=f"{key}.deals",
+        download=False,  # its own buttons below
     )
     download_table(
         shown,
