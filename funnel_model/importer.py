@@ -48,6 +48,7 @@ from funnel_model.parsing import (
     RawTable,
     cell_text,
     clean_text,
+    contains_any,
     load_source,
     parse_amounts,
     parse_dates,
@@ -429,6 +430,8 @@ def _visible(text: pd.Series, rows: np.ndarray, header: str, parts: list) -> pd.
     A right-to-left override makes «Ivan\u202eovteP» read as "IvanPetvo": the name shown would not
     be the name in the file.
     """
+    if not contains_any(pa.array(text, from_pandas=True), INVISIBLE):
+        return text  # a byte scan of the column: a tenth of the regex's time on a clean one
     hidden = text.str.contains(f"[{INVISIBLE}]", regex=True, na=False)
     if not hidden.any():
         return text
