@@ -54,6 +54,7 @@ from funnel_model.parsing import (
     parse_dates,
     parse_probabilities,
     read_table,
+    text_where,
 )
 from funnel_model.schema import DEAL_COLUMN_NAMES, HISTORY_COLUMNS, LOST, OPEN, WON, conform
 from funnel_model.templates import (
@@ -204,7 +205,8 @@ def _finish_problems(parts: list[pd.DataFrame]) -> pd.DataFrame:
 
 def _cell_text(cells: pd.Series) -> pd.Series:
     """Cells as the user wrote them (stripped), "" for empty: problem values and kept columns."""
-    return cell_text(cells).fillna("")
+    text = cell_text(cells)
+    return text_where(text, text.notna().to_numpy(), "")
 
 
 # ------------------------------------------------------------------------ read_deals
@@ -332,7 +334,8 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
     if "segment" in out:
         seg = out["segment"]
         out["segment"] = _map_names(seg, _SEGMENT_VALUES).fillna(seg)
-    out["funnel"] = out.get("funnel", pd.Series(np.nan, index=body.index, dtype="object")).fillna(DEFAULT_FUNNEL)
+    funnel = out.get("funnel", pd.Series(np.nan, index=body.index, dtype="object"))
+    out["funnel"] = text_where(funnel, funnel.notna().to_numpy(), DEFAULT_FUNNEL)
 
     if "amount" in used:
         h = used["amount"]
@@ -420,7 +423,7 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
         if h not in mapped:
             extra = _cell_text(body[h])
             key = h if h not in DEAL_COLUMN_NAMES else f"{h} (unmapped)"
-            deals[key] = extra.mask(extra == "")
+            deals[key] = text_where(extra, (extra != "").to_numpy())
     return conform(deals), _finish_problems(parts)
 
 
@@ -437,7 +440,7 @@ def _visible(text: pd.Series, rows: np.ndarray, header: str, parts: list) -> pd.
         return text
     shown = text.where(~hidden, text[hidden].map(strip_invisible))
     parts.append(_problems(rows[hidden.to_numpy()], header, shown[hidden], "repaired", "importer.row.invisible_chars"))
-    return shown.mask(shown == "")
+    return text_where(shown, (shown != "").to_numpy())
 
 
 def _lost_time_header(headers: list[str], used: dict[str, str]) -> str | None:
