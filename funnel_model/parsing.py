@@ -711,7 +711,8 @@ def _fast_csv(raw: bytes, delim: str, width: int, header_at: int) -> pd.DataFram
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=header_at, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(delimiter=delim, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
+                # large_string is what pandas keeps text in: no conversion of the offsets afterwards
+                column_types=dict.fromkeys(names, pa.large_string()),
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
