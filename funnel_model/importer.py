@@ -203,9 +203,12 @@ def _finish_problems(parts: list[pd.DataFrame]) -> pd.DataFrame:
     return out.astype({"row": "int64", "column": "str", "value": "str", "action": "str", "reason": "str"})
 
 
-def _cell_text(cells: pd.Series) -> pd.Series:
-    """Cells as the user wrote them (stripped), "" for empty: problem values and kept columns."""
-    text = cell_text(cells)
+def _cell_text(cells: pd.Series, where: pd.Series | None = None) -> pd.Series:
+    """Cells as the user wrote them (stripped), "" for empty: problem values and kept columns.
+
+    ``where``: only these cells (a problem's few rows, not a million cells written out and dropped).
+    """
+    text = cell_text(cells if where is None else cells[where])
     return text_where(text, text.notna().to_numpy(), "")
 
 
@@ -341,15 +344,13 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
         h = used["amount"]
         values, bad, negative = parse_amounts(body[h])
         out["amount"] = values
-        text = _cell_text(body[h])
-        parts.append(_problems(rows[bad.to_numpy()], h, text[bad], "repaired", "importer.row.bad_amount"))
-        parts.append(
-            _problems(rows[negative.to_numpy()], h, text[negative], "repaired", "importer.row.negative_amount")
-        )
+        for mask, reason in ((bad, "importer.row.bad_amount"), (negative, "importer.row.negative_amount")):
+            parts.append(_problems(rows[mask.to_numpy()], h, _cell_text(body[h], mask), "repaired", reason))
         absurd = values.abs() > MAX_AMOUNT
         if absurd.any():
             out["amount"] = values.mask(absurd)
-            parts.append(_problems(rows[absurd.to_numpy()], h, text[absurd], "repaired", "importer.row.absurd_amount"))
+            absurd_text = _cell_text(body[h], absurd)
+            parts.append(_problems(rows[absurd.to_numpy()], h, absurd_text, "repaired", "importer.row.absurd_amount"))
     for col in _DATE_COLUMNS:
         if col in used:
             h = used[col]
@@ -363,22 +364,21 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
                     _problems(
                         rows[lost_bad.to_numpy()],
                         lost_time,
-                        _cell_text(body[lost_time])[lost_bad],
+                        _cell_text(body[lost_time], lost_bad),
                         "repaired",
                         "importer.row.bad_date",
                     )
                 )
             parts.append(
-                _problems(rows[bad.to_numpy()], h, _cell_text(body[h])[bad], "repaired", "importer.row.bad_date")
+                _problems(rows[bad.to_numpy()], h, _cell_text(body[h], bad), "repaired", "importer.row.bad_date")
             )
     if "probability" in used:
         h = used["probability"]
         read = parse_probabilities(body[h])
         out["probability"] = read.values
-        text = _cell_text(body[h])
         off_scale = "importer.row.probability_not_share" if not read.percent else "importer.row.probability_not_percent"
         for mask, reason in ((read.bad, "importer.row.bad_probability"), (read.off_scale, off_scale)):
-            parts.append(_problems(rows[mask.to_numpy()], h, text[mask], "repaired", reason))
+            parts.append(_problems(rows[mask.to_numpy()], h, _cell_text(body[h], mask), "repaired", reason))
 
     # A status column may close a deal whose stage is a regular one (Pipedrive keeps
     # the last stage of a lost deal): that stage is where it was lost, and the status
@@ -572,7 +572,7 @@ def read_stage_history(source, *, name: str | None = None) -> pd.DataFrame:
     no_date = ~no_id & ~no_stage & entered.isna()
     parts = [pd.DataFrame(raw.problems, columns=list(PROBLEM_COLUMNS)), *_encoding_notes(raw)]
     parts += [
-        _problems(raw.rows[mask.to_numpy()], used[col], _cell_text(body[used[col]])[mask], "rejected", reason)
+        _problems(raw.rows[mask.to_numpy()], used[col], _cell_text(body[used[col]], mask), "rejected", reason)
         for mask, col, reason in (
             (no_id, "deal_id", "importer.row.history_no_id"),
             (no_stage, "stage", "importer.row.history_no_stage"),
