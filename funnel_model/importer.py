@@ -279,10 +279,16 @@ def _status_as_stage(raw: RawTable, used: dict[str, str]) -> dict[str, str]:
     return {c: used[c] for c in DEAL_COLUMN_NAMES if c in used}
 
 
-def _map_names(text: pd.Series, mapping: dict[str, str]) -> pd.Series:
-    """``normalize_cells(text).map(mapping)``, looked up once per distinct cell."""
+def _map_names(text: pd.Series, mapping: dict[str, str], keep_unknown: bool = False) -> pd.Series:
+    """``normalize_cells(text).map(mapping)``, looked up once per distinct cell.
+
+    ``keep_unknown``: a cell that maps to nothing keeps its text (``.fillna(text)``, decided per
+    distinct cell rather than by a fill over every row).
+    """
     codes, uniques = pd.factorize(text)
     names = pd.Series([normalize_name(u) for u in uniques] + [None], dtype="object").map(mapping)
+    if keep_unknown:
+        names = names.fillna(pd.Series([*uniques, None], dtype="object"))
     return pd.Series(names.to_numpy()[codes], index=text.index, dtype=names.dtype)
 
 
@@ -371,7 +377,7 @@ def _build_deals_on(pool: ThreadPoolExecutor, raw: RawTable, used: dict[str, str
             out[col] = _visible(columns[("text", col)].result(), rows, used[col], parts)
     if "segment" in out:
         seg = out["segment"]
-        out["segment"] = _map_names(seg, _SEGMENT_VALUES).fillna(seg)
+        out["segment"] = _map_names(seg, _SEGMENT_VALUES, keep_unknown=True)
     funnel = out.get("funnel", pd.Series(np.nan, index=body.index, dtype="object"))
     out["funnel"] = text_where(funnel, funnel.notna().to_numpy(), DEFAULT_FUNNEL)
 
