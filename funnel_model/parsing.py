@@ -1018,7 +1018,8 @@ def _np(values: pa.Array, fill) -> np.ndarray:
 
 # The non-ASCII characters that can start a match of _CURRENCY and the non-ASCII ones of _SPACE_CHARS.
 _CURRENCY_CHARS = "рР₽€£¥₸₴"
-_SPACE_CHARS_WIDE = "\u00a0\u202f\u2009\u2007"
+_SPACE_CHARS_RARE = "\u202f\u2009\u2007"  # left for the regex once no-break spaces and spaces are gone
+_SPACE_CHARS_WIDE = "\u00a0" + _SPACE_CHARS_RARE
 
 
 def _bytes_present(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
@@ -1055,16 +1056,25 @@ def _numbers_from_text(text: pd.Series) -> tuple[pd.Series, pd.Series]:
         # the usual group separators by plain substring removal (a third of the regex's time), then any others
         for space in ("\u00a0", " "):
             s = pc.replace_substring(s, space, "")
-        s = _replace_where_found(s, _SPACE_CHARS, "")
+        if present[[ord(c) for c in "\t\n\x0c\r'"]].any() or contains_any(s, _SPACE_CHARS_RARE):
+            s = _replace_where_found(s, _SPACE_CHARS, "")
+    sign = present[ord("-")] or present[ord("+")]
     if contains_any(s, "\u2212\u2013"):
         s = _replace_where_found(s, "[\u2212\u2013]", "-")
+        sign = True
     percent = _np(pc.ends_with(s, "%"), False)
-    s = pc.utf8_rtrim(s, characters="%")
-    paren = pc.and_(pc.starts_with(s, "("), pc.ends_with(s, ")"))
-    s = pc.if_else(paren, pc.binary_join_element_wise("-", pc.utf8_slice_codeunits(s, 1, -1), ""), s)
-    negative = _np(pc.starts_with(s, "-"), False)
-    signed = pc.or_(pc.starts_with(s, "-"), pc.starts_with(s, "+"))
-    body = pc.if_else(signed, pc.utf8_slice_codeunits(s, 1), s)
+    if present[ord("%")]:
+        s = pc.utf8_rtrim(s, characters="%")
+    if present[ord("(")] and present[ord(")")]:
+        paren = pc.and_(pc.starts_with(s, "("), pc.ends_with(s, ")"))
+        s = pc.if_else(paren, pc.binary_join_element_wise("-", pc.utf8_slice_codeunits(s, 1, -1), ""), s)
+        sign = True
+    if sign:
+        negative = _np(pc.starts_with(s, "-"), False)
+        signed = pc.or_(pc.starts_with(s, "-"), pc.starts_with(s, "+"))
+        body = pc.if_else(signed, pc.utf8_slice_codeunits(s, 1), s)
+    else:  # no sign anywhere: nothing to take off
+        negative, body = np.zeros(len(s), dtype=bool), s
     valid = _np(pc.match_substring_regex(body, r"^(\d[\d.,]*|[.,]\d+)$"), False)
     commas = _np(pc.count_substring(body, ","), 0)
     dots = _np(pc.count_substring(body, "."), 0)
@@ -1089,7 +1099,8 @@ def _numbers_from_text(text: pd.Series) -> tuple[pd.Series, pd.Series]:
         ambiguous_decimal = np.zeros_like(last_is_comma)
     is_decimal = both | (once & ((after != 3) | ambiguous_decimal))
     grouped = single & (commas + dots > 1)
-    valid &= ~grouped | _np(pc.match_substring_regex(body, r"^\d{1,3}([.,]\d{3})+$"), False)
+    if grouped.any():
+        valid &= ~grouped | _np(pc.match_substring_regex(body, r"^\d{1,3}([.,]\d{3})+$"), False)
     # Three rewrites: decimal comma, decimal point, grouping only. A cell without separators reads the
     # same under each, so when the cells with separators all need one rewrite, only that one runs.
     comma_rows = is_decimal & last_is_comma
