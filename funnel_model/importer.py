@@ -31,9 +31,7 @@ other row uses, "repaired"; deal ids always end unique.
 
 from __future__ import annotations
 
-import os
 import re
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -292,48 +290,18 @@ def _map_names(text: pd.Series, mapping: dict[str, str], keep_unknown: bool = Fa
     return pd.Series(names.to_numpy()[codes], index=text.index, dtype=names.dtype)
 
 
-# Columns are read on this many threads: Arrow's kernels run without Python's lock.
-_WORKERS = max(1, min(4, os.cpu_count() or 1))
-
-
-def _read_columns(pool: ThreadPoolExecutor, body: pd.DataFrame, raw: RawTable, used: dict[str, str]) -> dict:
-    """Start reading every mapped column of ``body`` on ``pool``: key -> future of what the reader returns.
-
-    The readers are pure functions of one column (a column's own cells decide its decimal separator
-    or probability scale), so the results are those of reading the columns one after another.
-    """
-    jobs = {("text", col): (clean_text, used[col]) for col in _TEXT_COLUMNS if col in used}
-    if "amount" in used:
-        jobs["amount"] = (parse_amounts, used["amount"])
-    jobs.update({("date", col): (parse_dates, used[col]) for col in _DATE_COLUMNS if col in used})
-    if "closed_at" in used and (lost_time := _lost_time_header(raw.headers, used)) is not None:
-        jobs["lost_time"] = (parse_dates, lost_time)
-    if "probability" in used:
-        jobs["probability"] = (parse_probabilities, used["probability"])
-    # the columns are taken out here, on one thread: the workers touch no shared frame
-    return {key: pool.submit(reader, body[header]) for key, (reader, header) in jobs.items()}
-
-
 def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    with ThreadPoolExecutor(_WORKERS) as pool:
-        return _build_deals_on(pool, raw, used)
-
-
-def _build_deals_on(pool: ThreadPoolExecutor, raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     body, rows = raw.body, raw.rows
     parts = [pd.DataFrame(raw.problems, columns=list(PROBLEM_COLUMNS))]
     parts.extend(_encoding_notes(raw))
-    first = {key: pool.submit(clean_text, body[used[key]]) for key in ("stage", "status", "deal_id") if key in used}
-    # Every other column is read meanwhile; should rows be rejected below, they are read again without them.
-    columns = _read_columns(pool, body, raw, used)
 
     # Status: an explicit status column, else the terminal stage names.
-    stage = _visible(first["stage"].result(), rows, used["stage"], parts)
+    stage = _visible(clean_text(body[used["stage"]]), rows, used["stage"], parts)
     stage_status = status_from_stage(stage)
     explicit = pd.Series(np.nan, index=body.index, dtype="object")
     status_text = None
     if "status" in used:
-        status_text = first["status"].result()
+        status_text = clean_text(body[used["status"]])
         explicit = _map_names(status_text, STATUS_VALUES)
 
     # Rejected rows: nothing says where the deal is.
@@ -345,7 +313,7 @@ def _build_deals_on(pool: ThreadPoolExecutor, raw: RawTable, used: dict[str, str
 
     # Deal ids, then duplicates among the kept rows.
     if "deal_id" in used:
-        ids = first["deal_id"].result()
+        ids = clean_text(body[used["deal_id"]])
         missing = ids.isna().to_numpy() & keep
         if missing.any():
             parts.append(
@@ -367,14 +335,11 @@ def _build_deals_on(pool: ThreadPoolExecutor, raw: RawTable, used: dict[str, str
         ids, stage = ids[keep].reset_index(drop=True), stage[keep].reset_index(drop=True)
         stage_status = stage_status[keep].reset_index(drop=True)
         explicit = explicit[keep].reset_index(drop=True)
-        for job in columns.values():
-            job.cancel()
-        columns = _read_columns(pool, body, raw, used)
     out: dict[str, pd.Series] = {"deal_id": ids}
 
     for col in _TEXT_COLUMNS:
         if col in used:
-            out[col] = _visible(columns[("text", col)].result(), rows, used[col], parts)
+            out[col] = _visible(clean_text(body[used[col]]), rows, used[col], parts)
     if "segment" in out:
         seg = out["segment"]
         out["segment"] = _map_names(seg, _SEGMENT_VALUES, keep_unknown=True)
@@ -383,7 +348,7 @@ def _build_deals_on(pool: ThreadPoolExecutor, raw: RawTable, used: dict[str, str
 
     if "amount" in used:
         h = used["amount"]
-        values, bad, negative = columns["amount"].result()
+        values, bad, negative = parse_amounts(body[h])
         out["amount"] = values
         for mask, reason in ((bad, "importer.row.bad_amount"), (negative, "importer.row.negative_amount")):
             parts.append(_problems(rows[mask.to_numpy()], h, _cell_text(body[h], mask), "repaired", reason))
@@ -395,11 +360,11 @@ def _build_deals_on(pool: ThreadPoolExecutor, raw: RawTable, used: dict[str, str
     for col in _DATE_COLUMNS:
         if col in used:
             h = used[col]
-            values, bad = columns[("date", col)].result()
+            values, bad = parse_dates(body[h])
             out[col] = values
             lost_time = _lost_time_header(raw.headers, used) if col == "closed_at" else None
             if lost_time is not None:  # Pipedrive: lost deals are dated in their own column
-                lost, lost_bad = columns["lost_time"].result()
+                lost, lost_bad = parse_dates(body[lost_time])
                 out[col] = values.fillna(lost)
                 parts.append(
                     _problems(
@@ -415,7 +380,7 @@ def _build_deals_on(pool: ThreadPoolExecutor, raw: RawTable, used: dict[str, str
             )
     if "probability" in used:
         h = used["probability"]
-        read = columns["probability"].result()
+        read = parse_probabilities(body[h])
         out["probability"] = read.values
         off_scale = "importer.row.probability_not_share" if not read.percent else "importer.row.probability_not_percent"
         for mask, reason in ((read.bad, "importer.row.bad_probability"), (read.off_scale, off_scale)):

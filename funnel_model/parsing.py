@@ -22,7 +22,6 @@ import contextlib
 import csv
 import io
 import re
-import threading
 import warnings
 import zipfile
 import zlib
@@ -1416,13 +1415,9 @@ def _iso_dates(text: pd.Series, plain: pd.Series | None = None) -> pd.Series:
 _DATE_RANGE = (pd.Timestamp("1900-01-01", tz="UTC"), pd.Timestamp("2200-01-01", tz="UTC"))
 
 
-_WARNINGS_LOCK = threading.Lock()
-
-
 def _to_datetime(values: pd.Series, format: str | None) -> pd.Series:
     """pandas' parser for ISO text and native datetime objects; out-of-range dates become NaT."""
-    # catch_warnings swaps a process-wide list: two threads reading date columns take turns here
-    with _WARNINGS_LOCK, warnings.catch_warnings():
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # "could not infer format": each cell is then parsed alone
         try:
             parsed = pd.to_datetime(values, format=format, errors="coerce", utc=True)
