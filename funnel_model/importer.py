@@ -49,6 +49,7 @@ from funnel_model.parsing import (
     cell_text,
     clean_text,
     contains_any,
+    import_allocator,
     load_source,
     parse_amounts,
     parse_dates,
@@ -239,6 +240,11 @@ def read_deals(source, mapping: dict[str, str] | None = None, *, name: str | Non
         When the file cannot be read as a table of deals at all (empty, binary,
         unknown encoding, no stage column, a mapping naming a missing header).
     """
+    with import_allocator():
+        return _read_deals(source, mapping, name)
+
+
+def _read_deals(source, mapping: dict[str, str] | None, name: str | None) -> DealImport:
     data, name = load_source(source, name)
     raw = read_table(data, name)
     used = _merge_mapping(detect_mapping(raw.headers), mapping, raw.headers, name)

@@ -50,6 +50,7 @@ __all__ = [
     "clean_text",
     "contains_any",
     "decode_text",
+    "import_allocator",
     "load_source",
     "parse_amounts",
     "parse_dates",
@@ -103,6 +104,32 @@ class RawTable:
     header_row: int = 1
     problems: list[dict] = field(default_factory=list)
     encoding: str = ""
+
+
+# --------------------------------------------------------------------------- allocator
+
+
+@contextlib.contextmanager
+def import_allocator():
+    """Arrow's allocations inside the block from jemalloc, where this pyarrow build has it.
+
+    An import allocates and frees hundreds of column-sized buffers. pyarrow's
+    default allocator (mimalloc) hands freed memory back to the system at once,
+    so the next buffer faults its pages in again: on a million deals that is
+    about a second of system time, which jemalloc (it keeps freed pages for
+    reuse a while) does not spend; its peak memory is lower too (measured with
+    bench/bench_import.py). Buffers remember their allocator, so arrays made
+    here are freed correctly after the block.
+    """
+    if "jemalloc" not in pa.supported_memory_backends():
+        yield
+        return
+    previous = pa.default_memory_pool()
+    pa.set_memory_pool(pa.jemalloc_memory_pool())
+    try:
+        yield
+    finally:
+        pa.set_memory_pool(previous)
 
 
 # --------------------------------------------------------------------------- source
