@@ -8,6 +8,7 @@ import re
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 from funnel_model.errors import DealImportError
@@ -20,6 +21,7 @@ from funnel_model.parsing import (
     clean_text,
     contains_any,
     decode_text,
+    import_allocator,
     load_source,
     parse_amounts,
     parse_dates,
@@ -386,3 +388,16 @@ def test_encoding_counts_match_the_regular_expressions():
             r"[\u0400-\u04ff\u00a0\u00ab\u00bb\u00b0\u00b1\u00a7\u00a9\u00ae\u2013\u2014\u2116\u2026]", sample
         )
         assert _count_plausible(sample) == len(cp1251)
+
+
+def test_import_allocator_is_restored_and_its_arrays_outlive_it():
+    before = pa.default_memory_pool().backend_name
+    with import_allocator():
+        inside = pa.default_memory_pool().backend_name
+        upper = pc.utf8_upper(pa.array(["a", "б"]))
+    assert inside == ("jemalloc" if "jemalloc" in pa.supported_memory_backends() else before)
+    assert pa.default_memory_pool().backend_name == before
+    assert upper.to_pylist() == ["A", "Б"]
+    with pytest.raises(DealImportError), import_allocator():
+        read_table(b"", "empty.csv")
+    assert pa.default_memory_pool().backend_name == before
