@@ -134,6 +134,10 @@ def load_settings() -> None:
     for setting in SETTINGS:
         if setting.key not in st.session_state:
             st.session_state[setting.key] = setting.from_url()
+        elif setting.kind != "flag":  # a loaded scenario's value may lie beyond the widget's bounds
+            bounded = setting.parse(str(st.session_state[setting.key]))
+            if bounded != st.session_state[setting.key]:
+                st.session_state[setting.key] = bounded
     # bounds that depend on other settings
     st.session_state["rejection.k"] = min(st.session_state["rejection.k"], st.session_state["rejection.n"])
     for who in ("a", "b"):
