@@ -202,12 +202,12 @@ def big_number(label: str, shown: str, sentence: str) -> None:
 
 
 # cached under the dataset's key: the deal table itself is not hashed on every rerun
-@st.cache_data(show_spinner=False, scope="session", max_entries=4)
+@data.view_cache(max_entries=4)
 def seller_outcomes(_deals: pd.DataFrame, key: str) -> dict:
     return rj.seller_sequences(_deals)
 
 
-@st.cache_data(show_spinner=False, scope="session", max_entries=4)
+@data.view_cache(max_entries=4)
 def seller_table(_deals: pd.DataFrame, key: str, min_attempts: int) -> pd.DataFrame:
     return rj.seller_streaks(_deals, min_attempts=min_attempts)
 
