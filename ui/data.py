@@ -35,7 +35,7 @@ from funnel_model.inference import infer_config
 from funnel_model.parsing import read_table
 from funnel_model.prepared import PreparedDataset, prepare
 from funnel_model.project import as_import, is_project, load_project
-from ui.i18n import tr
+from ui.i18n import LANG_KEY, tr
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEMO_DEALS = DATA_DIR / "demo_deals.csv"
@@ -364,8 +364,8 @@ def session_memo(name: str, key: object, build: Callable[[], T]) -> T:
     value is the object itself, not a copy: treat it as read-only. On the demo,
     which is no client's data, the value is built once for every session.
     """
-    if source() == "demo":
-        return _shared_memo(name, key, build)
+    if source() == "demo":  # views may hold translated text: each language its own
+        return _shared_memo(name, (key, st.session_state.get(LANG_KEY)), build)
     memo = st.session_state.setdefault("_view_memo", {})
     held = memo.get(name)
     if held is None or held[0] != key:
