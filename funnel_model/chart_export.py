@@ -24,6 +24,24 @@ def _fixed_width(node: Any) -> Any:
     return node
 
 
+def _inline_datasets(spec: dict) -> dict:
+    """Datasets held as Arrow bytes (a spec Streamlit converted, see ui/specs.py) as the JSON rows a file needs."""
+    datasets = spec.get("datasets")
+    if not isinstance(datasets, dict) or not any(isinstance(v, bytes) for v in datasets.values()):
+        return spec
+    import altair as alt
+    import pyarrow as pa
+
+    rows = {}
+    for name, data in datasets.items():
+        if isinstance(data, bytes):
+            frame = pa.ipc.open_stream(data).read_pandas()
+            # ISO dates and None for NaN, as Altair writes a chart's rows
+            data = alt.utils.sanitize_pandas_dataframe(frame).to_dict("records")
+        rows[name] = data
+    return {**spec, "datasets": rows}
+
+
 def export_spec(chart: object, title: str, subtitle: str = "") -> dict:
     """The chart's Vega-Lite spec (from an Altair chart or a spec dict) titled for a file.
 
@@ -36,7 +54,7 @@ def export_spec(chart: object, title: str, subtitle: str = "") -> dict:
         A line under the title (as-of date, scenario).
     """
     spec = copy.deepcopy(chart) if isinstance(chart, dict) else chart.to_dict()
-    spec = _fixed_width(spec)
+    spec = _fixed_width(_inline_datasets(spec))
     own = spec.get("title")
     if own:  # keep the chart's own title as a second subtitle line
         own_text = own.get("text") if isinstance(own, dict) else own

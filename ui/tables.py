@@ -8,6 +8,7 @@ and AppTest values are unchanged); missing values show as "—", never "None".
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 
 import pandas as pd
@@ -15,6 +16,7 @@ import streamlit as st
 
 from funnel_model.formatting import MISSING, money, number, percent
 from funnel_model.formatting import date as fmt_date
+from ui.downloads import table_files
 from ui.formats import currency
 from ui.i18n import lang
 
@@ -28,6 +30,7 @@ def show_table(
     decimals: Mapping[str, int] | None = None,
     share_decimals: int = 1,
     cell_css: Mapping[str, Iterable[str]] | None = None,
+    download: str | bool = True,
     **dataframe_kwargs: object,
 ) -> None:
     """``st.dataframe(frame)`` with per-column number formats in the UI language.
@@ -46,10 +49,15 @@ def show_table(
         Other numeric columns shown with that many decimals.
     cell_css : {column: CSS per row}, optional
         Highlights (e.g. a flagged row in red); "" leaves a cell plain.
+    download : str or bool
+        The table as CSV and XLSX files through the export writer (``ui.downloads.table_files``): named
+        after the table's ``key`` when True, this file name when a string; False when the page offers
+        its own files of the table.
     **dataframe_kwargs
         Passed to ``st.dataframe`` (``hide_index``, ``column_config``, ``key``...).
     """
     language = lang()
+    amounts, counts, shares = list(amounts), list(counts), list(shares)  # read twice: the grid and the files
     formats: dict[str, object] = {}
     sign = currency()
     for column in amounts:
@@ -69,3 +77,16 @@ def show_table(
     # the grid draws missing cells itself ("None" unless told), whatever the Styler says
     dataframe_kwargs.setdefault("placeholder", MISSING)
     st.dataframe(styler, **dataframe_kwargs)
+    key = dataframe_kwargs.get("key")
+    if download is False or (download is True and not key):
+        return
+    name = download if isinstance(download, str) else re.sub(r"\W+", "_", str(key)).strip("_")
+    kinds = {"money": amounts, "count": counts, "percent": shares, "number": (decimals or {})}
+    index = not dataframe_kwargs.get("hide_index") and not isinstance(frame.index, pd.RangeIndex)
+    table_files(
+        frame,
+        name,
+        f"{key or name}.files",
+        formats={column: kind for kind, columns in kinds.items() for column in columns},
+        index=index,
+    )

@@ -46,3 +46,31 @@ def test_png_is_a_real_image_twice_the_size():
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", png[16:24])
     assert width >= 2 * EXPORT_WIDTH and height > 100
+
+
+def test_a_spec_with_arrow_datasets_is_written_with_its_rows():
+    """The specs the pages keep (ui/specs.py) hold their data as Arrow bytes, which a file cannot."""
+    import pyarrow as pa
+
+    frame = pd.DataFrame(
+        {"month": pd.to_datetime(["2027-01-01", "2027-02-01"]), "revenue": [1_500_000.0, float("nan")]}
+    )
+    sink = pa.BufferOutputStream()
+    table = pa.Table.from_pandas(frame)
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    spec = {
+        "data": {"name": "d1"},
+        "mark": "bar",
+        "encoding": {"x": {"field": "month", "type": "temporal"}, "y": {"field": "revenue", "type": "quantitative"}},
+        "datasets": {"d1": sink.getvalue().to_pybytes()},
+    }
+    out = export_spec(spec, "Выручка")
+    assert out["datasets"]["d1"] == [
+        {"month": "2027-01-01T00:00:00", "revenue": 1_500_000.0},
+        {"month": "2027-02-01T00:00:00", "revenue": None},
+    ]
+    assert isinstance(spec["datasets"]["d1"], bytes)  # the page's spec is left as it was
+    svg = chart_svg(out, "ru")
+    ET.fromstring(svg)
+    assert "Выручка" in svg
