@@ -326,7 +326,7 @@ def current() -> Dataset:
     return prepared_memo[1]
 
 
-MAX_SHARED = 256  # views of the demo kept for every session: each page's, for a few settings
+MAX_SHARED = 512  # views and chart specs of the demo kept for every session: each page's, two languages, a few settings
 _shared: OrderedDict[str, object] = OrderedDict()
 _shared_lock = threading.Lock()
 _building: dict[str, threading.Lock] = {}
