@@ -592,7 +592,8 @@ def read_stage_history(source, *, name: str | None = None) -> pd.DataFrame:
         )
     body = raw.body
     ids = clean_text(body[used["deal_id"]])
-    stage = clean_text(body[used["stage"]])
+    parts = [pd.DataFrame(raw.problems, columns=list(PROBLEM_COLUMNS)), *_encoding_notes(raw)]
+    stage = _visible(clean_text(body[used["stage"]]), raw.rows, used["stage"], parts)
     entered, _ = parse_dates(body[used["entered_at"]])
     ok = (ids.notna() & stage.notna() & entered.notna()).to_numpy()
     if not ok.any():
@@ -601,9 +602,14 @@ def read_stage_history(source, *, name: str | None = None) -> pd.DataFrame:
     no_id = ids.isna()
     no_stage = ~no_id & stage.isna()
     no_date = ~no_id & ~no_stage & entered.isna()
-    parts = [pd.DataFrame(raw.problems, columns=list(PROBLEM_COLUMNS)), *_encoding_notes(raw)]
     parts += [
-        _problems(raw.rows[mask.to_numpy()], used[col], _cell_text(body[used[col]], mask), "rejected", reason)
+        _problems(
+            raw.rows[mask.to_numpy()],
+            used[col],
+            _cell_text(body[used[col]], mask).map(strip_invisible),
+            "rejected",
+            reason,
+        )
         for mask, col, reason in (
             (no_id, "deal_id", "importer.row.history_no_id"),
             (no_stage, "stage", "importer.row.history_no_stage"),

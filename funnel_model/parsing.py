@@ -38,6 +38,7 @@ import pyarrow.csv as pacsv
 
 from funnel_model.errors import DealImportError
 from funnel_model.templates import HEADER_ALIASES, HISTORY_ALIASES, NULL_TOKENS, normalize_name
+from funnel_model.text import strip_invisible
 
 __all__ = [
     "MAX_CELLS",
@@ -810,6 +811,8 @@ def _grid_to_table(
     body_filled = filled.iloc[header_at + 1 :].reset_index(drop=True)
     body_rows = rows[header_at + 1 :]
     headers = [_header_text(v) for v in header_cells]
+    problems = problems + _invisible_in_headers(headers, int(rows[header_at]))
+    headers = [strip_invisible(h).strip() for h in headers]
     # A trailing delimiter leaves a column with no name and no data; it is not a column.
     keep = [i for i, h in enumerate(headers) if h or body_filled.iloc[:, i].any()]
     headers = [headers[i] or f"column {i + 1}" for i in keep]
@@ -853,6 +856,16 @@ def _header_text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return re.sub(r"\s+", " ", str(value)).strip()
+
+
+def _invisible_in_headers(headers: list[str], row: int) -> list[dict]:
+    """A repair for each column name holding bidi controls or zero-width characters: a right-to-left
+    override turns «Этап» around on screen, and hides the name from the column matching."""
+    return [
+        _problem(row, clean, clean, "repaired", "importer.row.invisible_header")
+        for h in headers
+        if (clean := strip_invisible(h).strip()) != h
+    ]
 
 
 def _unique(headers: list[str]) -> list[str]:

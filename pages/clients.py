@@ -34,7 +34,7 @@ LEVEL = 0.95
 MIN_CLOSED = 20  # closed deals a source needs to be named the best
 
 
-@st.cache_data(scope="session", show_spinner=False, max_entries=4)
+@data.view_cache(max_entries=4)
 def compute(_prepared: PreparedDataset, key: str, dormancy: float) -> ClientViews:
     """The page's numbers for one dataset and window (cached per session under the dataset's ``key``)."""
     return client_views(_prepared.deals, _prepared.history, _prepared.config, dormancy_days=dormancy, level=LEVEL)

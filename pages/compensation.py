@@ -332,7 +332,7 @@ def _plan_editor(x: str, products: list[str]) -> tuple[pd.DataFrame, pd.DataFram
 # --------------------------------------------------------------------------- computations
 
 
-@st.cache_data(show_spinner=False, scope="session", max_entries=8)
+@data.view_cache(max_entries=8)
 def _forecast(
     plan_json: str,
     key: str,

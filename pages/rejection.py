@@ -135,6 +135,10 @@ def load_settings() -> None:
     for setting in SETTINGS:
         if setting.key not in st.session_state:
             st.session_state[setting.key] = setting.from_url()
+        elif setting.kind != "flag":  # a loaded scenario's value may lie beyond the widget's bounds
+            bounded = setting.parse(str(st.session_state[setting.key]))
+            if bounded != st.session_state[setting.key]:
+                st.session_state[setting.key] = bounded
     # bounds that depend on other settings
     st.session_state["rejection.k"] = min(st.session_state["rejection.k"], st.session_state["rejection.n"])
     for who in ("a", "b"):
@@ -199,12 +203,12 @@ def big_number(label: str, shown: str, sentence: str) -> None:
 
 
 # cached under the dataset's key: the deal table itself is not hashed on every rerun
-@st.cache_data(show_spinner=False, scope="session", max_entries=4)
+@data.view_cache(max_entries=4)
 def seller_outcomes(_deals: pd.DataFrame, key: str) -> dict:
     return rj.seller_sequences(_deals)
 
 
-@st.cache_data(show_spinner=False, scope="session", max_entries=4)
+@data.view_cache(max_entries=4)
 def seller_table(_deals: pd.DataFrame, key: str, min_attempts: int) -> pd.DataFrame:
     return rj.seller_streaks(_deals, min_attempts=min_attempts)
 

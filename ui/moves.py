@@ -34,7 +34,7 @@ CONFIDENCE = 0.9
 HORIZON_MONTHS = 3
 
 
-@st.cache_data(scope="session", show_spinner=False, max_entries=16)
+@data.view_cache(max_entries=16)
 def _effects(_prepared: PreparedDataset, key: str, moves_json: str, plan: float):
     """The moves' effects on the session's prepared dataset (cached under its ``key``: the deals are not hashed)."""
     moves = [Move.from_dict(d) for d in json.loads(moves_json)]

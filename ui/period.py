@@ -29,6 +29,7 @@ from funnel_model.period import (
     risky_deals,
 )
 from ui.charts import show_chart
+from ui.data import view_cache
 from ui.formats import currency, currency_picker, date
 from ui.i18n import lang, tr, tr_text
 from ui.specs import chart_spec
@@ -180,7 +181,7 @@ def headline(forecast: PeriodForecast, plan: float, funnels: pd.DataFrame | None
         st.markdown(tr("period.how.forecast"))
 
 
-@st.cache_data(scope="session", show_spinner=False, max_entries=4)
+@view_cache(max_entries=4)
 def _backtest_for(deals: pd.DataFrame, as_of: pd.Timestamp, months: int) -> pd.DataFrame:
     return backtest(deals, as_of=as_of, months=months)
 
@@ -313,7 +314,7 @@ def _categories(amounts: np.ndarray, q: np.ndarray) -> None:
     )
 
 
-@st.cache_data(scope="session", show_spinner=False, max_entries=8)
+@view_cache(max_entries=8)
 def _compare_for(deals: pd.DataFrame, period_json: tuple[str, str, str], as_of: pd.Timestamp) -> pd.DataFrame:
     kind, start, end = period_json
     return compare_periods(deals, Period(pd.Timestamp(start), pd.Timestamp(end), kind), as_of=as_of)

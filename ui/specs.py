@@ -18,7 +18,7 @@ from collections.abc import Callable
 import streamlit as st
 from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
-from ui.data import content_key
+from ui.data import content_key, session_memo, source
 
 MAX_SPECS = 64  # per session: every chart of every page, a few states each
 _STORE = "_chart_specs"
@@ -40,6 +40,8 @@ def chart_spec(build: Callable[..., object], *args: object, **kwargs: object) ->
         For ``st.vega_lite_chart`` (which copies it before use).
     """
     key = content_key(f"{build.__module__}.{build.__qualname__}", args, kwargs)
+    if source() == "demo":  # the demo's charts are the same for every session: built once for all
+        return session_memo("chart_spec", key, lambda: _convert_altair_to_vega_lite_spec(build(*args, **kwargs)))
     specs: OrderedDict[str, dict] = st.session_state.setdefault(_STORE, OrderedDict())
     spec = specs.get(key)
     if spec is None:
