@@ -8,6 +8,7 @@ stretch to their container get a fixed width, since a file has none.
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 __all__ = ["EXPORT_WIDTH", "chart_png", "chart_svg", "export_spec"]
@@ -24,18 +25,37 @@ def _fixed_width(node: Any) -> Any:
     return node
 
 
+def _values(dataset: Any) -> Any:
+    """A dataset as Vega reads it: Streamlit's specs carry theirs as Arrow IPC bytes, a file needs rows."""
+    if not isinstance(dataset, bytes):
+        return dataset
+    import pyarrow as pa
+
+    frame = pa.ipc.open_stream(dataset).read_pandas()
+    return json.loads(frame.to_json(orient="records", date_format="iso"))
+
+
 def export_spec(chart: object, title: str, subtitle: str = "") -> dict:
     """The chart's Vega-Lite spec (from an Altair chart or a spec dict) titled for a file.
 
     Parameters
     ----------
     chart : altair chart or dict
+        A spec dict may be Streamlit's (``ui.specs.chart_spec``), with Arrow datasets.
     title : str
         Top title; the chart's own title, if any, stays below as part of the chart.
     subtitle : str
         A line under the title (as-of date, scenario).
     """
-    spec = copy.deepcopy(chart) if isinstance(chart, dict) else chart.to_dict()
+    if isinstance(chart, dict):
+        spec = copy.deepcopy(chart)
+    else:
+        import altair as alt
+
+        with alt.data_transformers.disable_max_rows():  # a file holds every row the page shows
+            spec = chart.to_dict()
+    if isinstance(spec.get("datasets"), dict):
+        spec["datasets"] = {name: _values(rows) for name, rows in spec["datasets"].items()}
     spec = _fixed_width(spec)
     own = spec.get("title")
     if own:  # keep the chart's own title as a second subtitle line

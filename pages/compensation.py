@@ -31,6 +31,7 @@ from ui.downloads import download_table
 from ui.formats import money
 from ui.guard import guarded
 from ui.i18n import error_text, lang, md, tr, tr_text
+from ui.specs import chart_spec
 from ui.tables import show_table
 
 PLANS = ("a", "b")
@@ -611,7 +612,7 @@ with guarded():
         "amount": tr("compensation.pay"),
     }
     show_chart(
-        pay_breakdown_chart(parts, chart_labels, tuple(part_names.values()), lang()),
+        chart_spec(pay_breakdown_chart, parts, chart_labels, tuple(part_names.values()), lang()),
         width="stretch",
         name="pay_breakdown",
         title=tr("compensation.pay_actuals"),
@@ -649,7 +650,7 @@ with guarded():
         "actual": tr("compensation.col.total"),
     }
     show_chart(
-        pay_curve_chart(curves, points, curve_labels, lang()),
+        chart_spec(pay_curve_chart, curves, points, curve_labels, lang()),
         width="stretch",
         name="pay_curves",
         title=tr("compensation.pay_curves"),
@@ -712,7 +713,7 @@ with guarded():
         "p90": "P90",
     }
     show_chart(
-        pay_forecast_chart(bands, band_labels, lang()),
+        chart_spec(pay_forecast_chart, bands, band_labels, lang()),
         width="stretch",
         name="pay_forecast",
         title=tr("compensation.forecast"),

@@ -1,8 +1,8 @@
 """``show_chart``: a chart on the page with PNG and SVG downloads titled for a slide.
 
-Accepts an Altair chart or a (cached) Vega-Lite spec dict. The files are
-rendered only when a button is pressed (deferred download data), so showing
-a chart costs no more than before.
+Accepts an Altair chart or a (cached) Vega-Lite spec dict. The files, and
+the spec titled for them, are made only when a button is pressed (deferred
+download data), so showing a chart costs no more than before.
 """
 
 from __future__ import annotations
@@ -22,10 +22,14 @@ from ui.scenario import IN_USE_KEY
 __all__ = ["show_chart"]
 
 
-def _as_of() -> str:
-    deals = data.current().deals
+def _latest(deals: pd.DataFrame) -> pd.Timestamp | None:
     dates = pd.concat([deals["created_at"], deals["closed_at"]]).dropna()
-    return date(dates.max() if len(dates) else None, lang())
+    return dates.max() if len(dates) else None
+
+
+def _as_of() -> str:
+    dataset = data.current()  # every chart of a rerun asks: the dates are scanned once per dataset
+    return date(data.session_memo("chart.as_of", dataset.key, lambda: _latest(dataset.deals)), lang())
 
 
 def _file_name(name: str) -> str:
@@ -56,12 +60,12 @@ def show_chart(chart: object, name: str, *, title: str | None = None, key: str |
     language = lang()
     scenario = st.session_state.get(IN_USE_KEY) or tr("scenario.current")
     subtitle = tr("chart.subtitle", as_of=_as_of(), scenario=scenario)
-    spec = export_spec(chart, title or name, subtitle)
+    title = title or name
     stem, base = _file_name(name), key or name
     buttons = st.container(horizontal=True)
     buttons.download_button(
         tr("chart.png"),
-        lambda: chart_png(spec, language),
+        lambda: chart_png(export_spec(chart, title, subtitle), language),
         file_name=f"{stem}.png",
         mime="image/png",
         key=f"{base}.png",
@@ -71,7 +75,7 @@ def show_chart(chart: object, name: str, *, title: str | None = None, key: str |
     )
     buttons.download_button(
         tr("chart.svg"),
-        lambda: chart_svg(spec, language).encode("utf-8"),
+        lambda: chart_svg(export_spec(chart, title, subtitle), language).encode("utf-8"),
         file_name=f"{stem}.svg",
         mime="image/svg+xml",
         key=f"{base}.svg",

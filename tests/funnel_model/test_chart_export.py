@@ -46,3 +46,26 @@ def test_png_is_a_real_image_twice_the_size():
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", png[16:24])
     assert width >= 2 * EXPORT_WIDTH and height > 100
+
+
+def test_a_spec_with_arrow_datasets_exports_its_rows():
+    """Streamlit's spec (ui.specs.chart_spec) carries each dataset as Arrow IPC bytes: the file gets the rows."""
+    import pyarrow as pa
+
+    frame = pd.DataFrame({"revenue": [1_234_567.0, None], "month": pd.to_datetime(["2026-01-01", "2026-02-01"])})
+    sink = pa.BufferOutputStream()
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    spec = {"data": {"name": "d1"}, "mark": "bar", "datasets": {"d1": sink.getvalue().to_pybytes()}}
+    rows = export_spec(spec, "T")["datasets"]["d1"]
+    assert [row["revenue"] for row in rows] == [1_234_567.0, None]
+    assert [row["month"][:10] for row in rows] == ["2026-01-01", "2026-02-01"]
+    assert isinstance(spec["datasets"]["d1"], bytes)  # the page's own spec is left as it was
+
+
+def test_a_chart_beyond_altairs_row_limit_exports():
+    """Altair refuses more than 5,000 rows by default; the page shows them all, and so does the file."""
+    data = pd.DataFrame({"x": range(6_000), "y": [1.0] * 6_000})
+    spec = export_spec(alt.Chart(data).mark_point().encode(x="x:Q", y="y:Q"), "T")
+    assert sum(len(rows) for rows in spec["datasets"].values()) == 6_000
