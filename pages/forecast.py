@@ -33,7 +33,6 @@ from funnel_model.forecast_views import (
     slider_probabilities,
 )
 from funnel_model.formatting import chance, number
-from funnel_model.period import plan_for_period
 from funnel_model.prepared import PreparedDataset
 from funnel_model.schema import SEGMENTS
 from ui import data
@@ -354,7 +353,7 @@ def _period_top(inputs: ForecastInputs, deals: pd.DataFrame, stage_p: np.ndarray
         chosen = period_view.picker(inputs.as_of)
     with assume:
         by_date, inflow = period_view.settings(inputs.inflow_per_month)
-    forecast = plan_for_period(inputs, deals, p, chosen, inflow_per_month=inflow, by_expected_date=by_date)
+    forecast = period_view.forecast(inputs, deals, p, chosen, inflow, by_date)
     confidence = st.session_state.get(CONFIDENCE_KEY, 90) / 100
     funnels = None
     if plan_blocker(inputs) is None and plan > forecast.already:

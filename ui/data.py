@@ -318,18 +318,24 @@ def current() -> Dataset:
     return prepared_memo[1]
 
 
-def session_memo(name: str, key: object, build: Callable[[], T]) -> T:
-    """``build()`` once per session for ``key``: the last value of each ``name`` is kept.
+def session_memo(name: str, key: object, build: Callable[[], T], keep: int = 1) -> T:
+    """``build()`` once per session for ``key``: the last ``keep`` values of each ``name`` are kept.
 
     For views of the prepared dataset that a rerun would otherwise recompute
     (``key`` holds the dataset's key and every setting they depend on). The
-    value is the object itself, not a copy: treat it as read-only.
+    value is the object itself, not a copy: treat it as read-only. ``keep`` > 1
+    for a view the user switches between (a period and the one before).
     """
     memo = st.session_state.setdefault("_view_memo", {})
-    held = memo.get(name)
-    if held is None or held[0] != key:
-        memo[name] = held = (key, build())
-    return held[1]
+    held = memo.setdefault(name, [])
+    for i, (seen, value) in enumerate(held):
+        if seen == key:
+            held.append(held.pop(i))  # most recent last
+            return value
+    value = build()
+    held.append((key, value))
+    del held[: max(len(held) - keep, 0)]
+    return value
 
 
 def _feed(digest, value: object) -> None:
