@@ -119,8 +119,16 @@ def imported() -> tuple[DealImport, pd.DataFrame | None]:
         mapping = st.session_state.get("mapping:upload")
         mapping_json = json.dumps(mapping, sort_keys=True, ensure_ascii=False) if mapping else None
         hist = st.session_state.get(HISTORY_UPLOAD_KEY)
-        history = _history_import(hist["data"], hist["name"]) if hist else None
-        return _upload_import(upload["data"], upload["name"], mapping_json), history
+        # kept on the files' digests: the parse caches would hash every byte of the files on each call
+        files = (upload["digest"], upload["name"], mapping_json, hist and hist["digest"], hist and hist["name"])
+        return session_memo(
+            "data.imported",
+            files,
+            lambda: (
+                _upload_import(upload["data"], upload["name"], mapping_json),
+                _history_import(hist["data"], hist["name"]) if hist else None,
+            ),
+        )
     return _demo_import()
 
 
