@@ -53,3 +53,24 @@ def test_config_of_an_upload_with_history_orders_stages_by_the_history():
     assert rates["Stage"].tolist() == ["Alpha", "Beta", "Gamma"]
     # Alpha reached by all 6 deals; the two lost there count as its only losses
     assert rates["Won"].tolist() == [1, 1, 1] and rates["Lost"].tolist() == [2, 0, 0]
+
+
+def _memo_page():
+    import streamlit as st
+
+    from ui import data
+
+    calls = st.session_state.setdefault("calls", [])
+    key = st.session_state["key"]
+    st.session_state["value"] = data.session_memo("t", key, lambda: calls.append(key) or f"v{key}", keep=2)
+
+
+def test_session_memo_builds_once_per_key_and_keeps_the_last_ones():
+    at = AppTest.from_function(_memo_page)
+    for key in (1, 1, 2, 1, 3, 2, 1):
+        at.session_state["key"] = key
+        at.run()
+        assert not at.exception
+        assert at.session_state["value"] == f"v{key}"
+    # 1 and 2 both kept; 3 pushed out 2 (1 was used after 2), so 2 and then 1 are built again
+    assert at.session_state["calls"] == [1, 2, 3, 2, 1]
