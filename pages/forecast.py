@@ -256,7 +256,12 @@ def _months(inputs: ForecastInputs, p: np.ndarray, key: str) -> None:
     if blocker is not None:
         st.info(tr(blocker))
         return
-    months = data.session_memo("forecast.months", (key, data.content_key(p)), lambda: month_forecast(inputs, p))
+    months = data.session_memo(
+        "forecast.months",
+        (key, data.content_key(p)),
+        lambda: month_forecast(inputs, p),
+        progress=tr("progress.forecast"),
+    )
     later = months["month"].isna()
     shown = months[~later].copy()
     shown["month"] = shown["month"].dt.strftime("%Y-%m")
@@ -336,7 +341,8 @@ def _plan_tables(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, tar
     key = (id(inputs), np.asarray(stage_p).tobytes(), np.asarray(p).tobytes(), float(target), float(confidence))
     memo = st.session_state.get(PLAN_MEMO_KEY)
     if memo is None or memo[0] != key:
-        memo = (key, plan_by_funnel(inputs, stage_p, p, target, confidence))
+        with st.spinner(tr("progress.forecast")):  # seconds at 100,000 deals
+            memo = (key, plan_by_funnel(inputs, stage_p, p, target, confidence))
         st.session_state[PLAN_MEMO_KEY] = memo
     return memo[1]
 
@@ -390,6 +396,7 @@ def panel(prepared: PreparedDataset, key: str) -> None:
             "forecast.whatif",
             (key, data.content_key(p)),
             lambda: revenue_distribution(inputs.open_deals["amount"].to_numpy(), p),
+            progress=tr("progress.forecast"),
         )
         with top:
             period = _period_top(inputs, deals, stage_p, p, plan)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
@@ -326,13 +327,14 @@ def current() -> Dataset:
     return prepared_memo[1]
 
 
-def session_memo(name: str, key: object, build: Callable[[], T], keep: int = 1) -> T:
+def session_memo(name: str, key: object, build: Callable[[], T], keep: int = 1, progress: str | None = None) -> T:
     """``build()`` once per session for ``key``: the last ``keep`` values of each ``name`` are kept.
 
     For views of the prepared dataset that a rerun would otherwise recompute
     (``key`` holds the dataset's key and every setting they depend on). The
     value is the object itself, not a copy: treat it as read-only. ``keep`` > 1
     for a view the user switches between (a period and the one before).
+    ``progress``: what a spinner says while ``build`` runs (seconds on large data).
     """
     memo = st.session_state.setdefault("_view_memo", {})
     held = memo.setdefault(name, [])
@@ -340,7 +342,8 @@ def session_memo(name: str, key: object, build: Callable[[], T], keep: int = 1) 
         if seen == key:
             held.append(held.pop(i))  # most recent last
             return value
-    value = build()
+    with st.spinner(progress) if progress else nullcontext():
+        value = build()
     held.append((key, value))
     del held[: max(len(held) - keep, 0)]
     return value

@@ -140,6 +140,7 @@ def forecast(inputs, deals: pd.DataFrame, p: np.ndarray, period: Period, inflow:
         key,
         lambda: plan_for_period(inputs, deals, p, period, inflow_per_month=inflow, by_expected_date=by_date),
         keep=2,
+        progress=tr("progress.forecast"),
     )
 
 
