@@ -683,15 +683,16 @@ with guarded():
         Period(next_start, next_end - pd.Timedelta(days=1)),
         by_expected_date=by_date,
     )
-    bands = pd.concat(
-        [
-            comp.forecast_bands(
-                _forecast(plans[x].to_json(), dataset.key, deals, targets, probabilities, months, results)
-            ).assign(plan=names[x])
-            for x in PLANS
-        ],
-        ignore_index=True,
-    )
+    with st.spinner(tr("compensation.forecast_progress")):  # seconds at 100,000 deals; kept per settings after
+        bands = pd.concat(
+            [
+                comp.forecast_bands(
+                    _forecast(plans[x].to_json(), dataset.key, deals, targets, probabilities, months, results)
+                ).assign(plan=names[x])
+                for x in PLANS
+            ],
+            ignore_index=True,
+        )
     source = "whatif" if use_whatif else "stages"
     st.caption(
         tr(
