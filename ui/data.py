@@ -319,12 +319,18 @@ def current() -> Dataset:
     base = memo[1]
     edited = st.session_state.get(f"config:{src}")
     config = edited if edited is not None else base.config
-    full_key = hashlib.sha256(json.dumps([key, config.to_json()], ensure_ascii=False).encode()).hexdigest()
     prepared_memo = st.session_state.get("_prepared_memo")
+    # a config is replaced, never edited in place (set_config): the same object under the same key is the
+    # same dataset, and a page asks a dozen times a rerun (writing the config out costs a millisecond)
+    if prepared_memo is not None and prepared_memo[2] == key and prepared_memo[3] is config:
+        return prepared_memo[1]
+    full_key = hashlib.sha256(json.dumps([key, config.to_json()], ensure_ascii=False).encode()).hexdigest()
     if prepared_memo is None or prepared_memo[0] != full_key:
         dataset = replace(base, config=config, prepared=base.prepared.with_config(config), key=full_key)
-        st.session_state["_prepared_memo"] = prepared_memo = (full_key, dataset)
-    return prepared_memo[1]
+    else:
+        dataset = prepared_memo[1]
+    st.session_state["_prepared_memo"] = (full_key, dataset, key, config)
+    return dataset
 
 
 def session_memo(name: str, key: object, build: Callable[[], T], keep: int = 1, progress: str | None = None) -> T:
