@@ -8,7 +8,6 @@ stretch to their container get a fixed width, since a file has none.
 from __future__ import annotations
 
 import copy
-import json
 from typing import Any
 
 __all__ = ["EXPORT_WIDTH", "chart_png", "chart_svg", "export_spec"]
@@ -25,14 +24,22 @@ def _fixed_width(node: Any) -> Any:
     return node
 
 
-def _values(dataset: Any) -> Any:
-    """A dataset as Vega reads it: Streamlit's specs carry theirs as Arrow IPC bytes, a file needs rows."""
-    if not isinstance(dataset, bytes):
-        return dataset
+def _inline_datasets(spec: dict) -> dict:
+    """Datasets held as Arrow bytes (a spec Streamlit converted, see ui/specs.py) as the JSON rows a file needs."""
+    datasets = spec.get("datasets")
+    if not isinstance(datasets, dict) or not any(isinstance(v, bytes) for v in datasets.values()):
+        return spec
+    import altair as alt
     import pyarrow as pa
 
-    frame = pa.ipc.open_stream(dataset).read_pandas()
-    return json.loads(frame.to_json(orient="records", date_format="iso"))
+    rows = {}
+    for name, data in datasets.items():
+        if isinstance(data, bytes):
+            frame = pa.ipc.open_stream(data).read_pandas()
+            # ISO dates and None for NaN, as Altair writes a chart's rows
+            data = alt.utils.sanitize_pandas_dataframe(frame).to_dict("records")
+        rows[name] = data
+    return {**spec, "datasets": rows}
 
 
 def export_spec(chart: object, title: str, subtitle: str = "") -> dict:
@@ -54,9 +61,7 @@ def export_spec(chart: object, title: str, subtitle: str = "") -> dict:
 
         with alt.data_transformers.disable_max_rows():  # a file holds every row the page shows
             spec = chart.to_dict()
-    if isinstance(spec.get("datasets"), dict):
-        spec["datasets"] = {name: _values(rows) for name, rows in spec["datasets"].items()}
-    spec = _fixed_width(spec)
+    spec = _fixed_width(_inline_datasets(spec))
     own = spec.get("title")
     if own:  # keep the chart's own title as a second subtitle line
         own_text = own.get("text") if isinstance(own, dict) else own

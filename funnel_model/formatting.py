@@ -13,7 +13,18 @@ import math
 import re
 from collections.abc import Iterable
 
-__all__ = ["chance", "currency_of", "date", "money", "number", "percent", "short_money", "signed"]
+__all__ = [
+    "chance",
+    "currency_of",
+    "date",
+    "money",
+    "month",
+    "number",
+    "percent",
+    "read_number",
+    "short_money",
+    "signed",
+]
 
 _GROUP = "\u202f"  # narrow no-break space
 _SHORT = {
@@ -30,6 +41,11 @@ _NAMED = (
     ("£", re.compile(r"£|\bgbp\b", re.I)),
 )
 _CYRILLIC = re.compile(r"[а-яё]", re.I)
+# what a typed amount may carry around its digits: a currency sign or word, spaces of any width, a minus sign
+_SIGN_TYPED = r"(?:[₽$€₸£]|руб\.?|р\.|rub|usd|eur|kzt|gbp|br)"
+_TYPED_CURRENCY = re.compile(rf"^{_SIGN_TYPED}|{_SIGN_TYPED}$", re.I)
+_TYPED_SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007]+")
+_MARKS = {"ru": (".", ","), "en": (",", ".")}  # (group mark, decimal mark) a user may type besides spaces
 
 
 def number(x: float, lang: str, digits: int = 0) -> str:
@@ -100,7 +116,14 @@ def date(day: dt.date | dt.datetime | None, lang: str) -> str:
     return day.strftime("%d.%m.%Y") if lang == "ru" else f"{day.day} {day.strftime('%b %Y')}"
 
 
-def currency_of(texts: Iterable[object], default: str = "") -> str:
+def month(day: dt.date | dt.datetime | None, lang: str) -> str:
+    """The one way to write a month: «01.2027» (ММ.ГГГГ) in Russian, "Jan 2027" in English; "—" if missing."""
+    if day is None or day != day:  # None, NaT
+        return MISSING
+    return day.strftime("%m.%Y") if lang == "ru" else day.strftime("%b %Y")
+
+
+def currency_of(texts: Iterable[object], default: str = "", *, by_language: bool = True) -> str:
     """The currency an export names: a sign or word in its cells («₽», «руб», "$", "€"...).
 
     Parameters
@@ -109,11 +132,14 @@ def currency_of(texts: Iterable[object], default: str = "") -> str:
         Cells of the export (amount cells as written, names, stages); non-text cells are skipped.
     default : str
         The sign when the cells name none and are not in Russian.
+    by_language : bool
+        Take Cyrillic text for rubles when no sign is named (False: only a named sign counts).
 
     Returns
     -------
     str
-        The sign named most often; else "₽" for an export in Russian (Cyrillic text); else ``default``.
+        The sign named most often; else "₽" for an export in Russian (Cyrillic text) when ``by_language``;
+        else ``default``.
     """
     counts = dict.fromkeys((sign for sign, _ in _NAMED), 0)
     cyrillic = False
@@ -126,4 +152,32 @@ def currency_of(texts: Iterable[object], default: str = "") -> str:
     named = max(counts, key=counts.get)
     if counts[named]:
         return named
-    return "₽" if cyrillic else default
+    return "₽" if cyrillic and by_language else default
+
+
+def read_number(text: str, lang: str) -> float | None:
+    """A number as a user types it in ``lang``; None when it is not one.
+
+    Spaces of any kind group thousands in both languages («76 000 000»,
+    "76 000 000"); besides, Russian groups with dots and writes a decimal
+    comma («76.000.000», «1 234,5») and English groups with commas
+    ("76,000,000.50"). The other language's decimal mark is read as one when
+    it cannot be a group mark («1.5» in Russian, "1,5" in English), and a
+    single mark before three digits groups them («1.500» is 1500 in Russian,
+    "1,500" in English). A currency sign or word before or after the digits is
+    dropped («76 000 000 ₽», "$1,500").
+    """
+    body = _TYPED_SPACES.sub("", str(text)).replace("\u2212", "-").replace("\u2013", "-")
+    body = _TYPED_CURRENCY.sub("", body, count=2)
+    sign = -1.0 if body.startswith("-") else 1.0
+    body = body[1:] if body[:1] in "+-" else body
+    group, decimal = _MARKS["ru" if lang == "ru" else "en"]
+    g, d = re.escape(group), re.escape(decimal)
+    if re.fullmatch(rf"\d{{1,3}}(?:{g}\d{{3}})+(?:{d}\d+)?", body):  # grouped by threes
+        body = body.replace(group, "").replace(decimal, ".")
+    elif re.fullmatch(rf"\d*[{g}{d}]\d+|\d+[{g}{d}]?", body):  # one mark, not before exactly three digits
+        body = body.replace(group, ".").replace(decimal, ".")
+    elif not re.fullmatch(r"\d+(?:\.\d+)?e[+-]?\d+", body, re.I):  # "76e6" reads the same in both
+        return None
+    value = sign * float(body)
+    return value if math.isfinite(value) else None

@@ -41,6 +41,7 @@ import pyarrow.compute as pc
 
 from funnel_model.config import DEFAULT_FUNNEL, FunnelConfig
 from funnel_model.errors import DealImportError
+from funnel_model.formatting import currency_of
 from funnel_model.i18n import catalog, t
 from funnel_model.inference import infer_config, normalize_cells, status_from_stage
 from funnel_model.parsing import (
@@ -113,6 +114,8 @@ class DealImport:
         Funnel config inferred from the deals (:func:`infer_config`).
     source_columns : list of str
         Headers as found in the file (stripped, duplicates made unique).
+    currency : str
+        The currency sign the amount cells carry most often («1 500 ₽», "$1,500", "€ 1.500,00"); "" when none.
     """
 
     deals: pd.DataFrame
@@ -120,6 +123,7 @@ class DealImport:
     mapping: dict[str, str]
     config: FunnelConfig
     source_columns: list[str]
+    currency: str = ""
 
 
 # ------------------------------------------------------------------------- mapping
@@ -247,8 +251,23 @@ def read_deals(source, mapping: dict[str, str] | None = None, *, name: str | Non
         raise DealImportError("importer.no_stage_column", name=name, columns=", ".join(raw.headers))
     deals, problems = _build_deals(raw, used)
     return DealImport(
-        deals=deals, problems=problems, mapping=used, config=infer_config(deals), source_columns=list(raw.headers)
+        deals=deals,
+        problems=problems,
+        mapping=used,
+        config=infer_config(deals),
+        source_columns=list(raw.headers),
+        currency=_amount_currency(raw.body[used["amount"]]) if "amount" in used else "",
     )
+
+
+CURRENCY_SAMPLE = 2_000  # amount cells looked at for a sign: an export writes one currency throughout
+
+
+def _amount_currency(cells: pd.Series) -> str:
+    """The sign the amount cells carry most often (the numbers were read without it); "" for bare numbers."""
+    if pd.api.types.is_numeric_dtype(cells):
+        return ""
+    return currency_of(cells.iloc[:CURRENCY_SAMPLE], by_language=False)  # «1 500 тыс.» names no currency
 
 
 def _encoding_notes(raw: RawTable) -> list[pd.DataFrame]:

@@ -24,7 +24,16 @@ from funnel_model.i18n import t
 from funnel_model.scenario import Scenario, stage_probabilities_for
 from funnel_model.schema import SEGMENTS
 
-__all__ = ["SECTIONS", "Section", "build_report", "chart_svg", "charts_available", "render_html", "report_sections"]
+__all__ = [
+    "SECTIONS",
+    "Section",
+    "build_report",
+    "chart_svg",
+    "charts_available",
+    "data_as_of",
+    "render_html",
+    "report_sections",
+]
 
 SECTIONS = ("summary", "funnels", "forecast", "reverse", "clients", "compensation", "assumptions")
 CHART_WIDTH = 640  # px: fits an A4 page's text width at print scale
@@ -396,6 +405,12 @@ def _inline(svg: str) -> str:
     return body
 
 
+def data_as_of(deals: pd.DataFrame) -> dt.date | None:
+    """The day of the data's latest event (a deal created or closed); None for no dated deal."""
+    dates = pd.concat([deals["created_at"], deals["closed_at"]]).dropna()
+    return dates.max().date() if len(dates) else None
+
+
 def build_report(
     deals: pd.DataFrame,
     history: pd.DataFrame | None,
@@ -412,8 +427,7 @@ def build_report(
 ) -> str:
     """The whole report as an HTML string (see :func:`report_sections` and :func:`render_html`)."""
     if as_of is None:
-        dates = pd.concat([deals["created_at"], deals["closed_at"]]).dropna()
-        as_of = dates.max().date() if len(dates) else None
+        as_of = data_as_of(deals)
     chosen = report_sections(
         deals, history, config, scenario, lang=lang, currency=currency, sections=sections, charts=charts
     )

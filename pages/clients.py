@@ -18,6 +18,7 @@ from funnel_model.prepared import PreparedDataset
 from funnel_model.schema import SEGMENTS
 from funnel_model.sources import NO_SOURCE, source_label, with_spend
 from ui import data
+from ui.charts import show_chart
 from ui.downloads import download_table
 from ui.drill import selected_row, show_deals
 from ui.formats import date, money
@@ -121,9 +122,21 @@ def _base_section(views: ClientViews, deals: pd.DataFrame, dormancy: int) -> Non
         **{f: tr(f"clients.col.{f}") for f in ("first_win", "reactivated", "fell_dormant")},
     }
     st.subheader(tr("clients.section.states"))
-    st.vega_lite_chart(spec=chart_spec(states_chart, base, labels, lang()), width="stretch", key="clients.states_chart")
+    show_chart(
+        chart_spec(states_chart, base, labels, lang()),
+        "client_states",
+        title=tr_text("clients.section.states"),
+        key="clients.states_chart",
+        width="stretch",
+    )
     st.subheader(tr("clients.section.flows"))
-    st.vega_lite_chart(spec=chart_spec(flows_chart, base, labels, lang()), width="stretch", key="clients.flows_chart")
+    show_chart(
+        chart_spec(flows_chart, base, labels, lang()),
+        "client_flows",
+        title=tr_text("clients.section.flows"),
+        key="clients.flows_chart",
+        width="stretch",
+    )
     st.subheader(tr("clients.section.revenue"))
     year = views.year
     total = year["revenue"]
@@ -136,8 +149,12 @@ def _base_section(views: ClientViews, deals: pd.DataFrame, dormancy: int) -> Non
             dormant=_pct(year["revenue_dormant"] / total) if total else "—",
         )
     )
-    st.vega_lite_chart(
-        spec=chart_spec(revenue_chart, base, labels, lang()), width="stretch", key="clients.revenue_chart"
+    show_chart(
+        chart_spec(revenue_chart, base, labels, lang()),
+        "client_revenue",
+        title=tr_text("clients.section.revenue"),
+        key="clients.revenue_chart",
+        width="stretch",
     )
     st.subheader(tr("clients.section.retention"))
     columns = st.columns(3)
@@ -223,8 +240,12 @@ def _channels_section(views: ClientViews, deals: pd.DataFrame) -> None:
         "interval": tr("clients.label.interval", level=_pct(LEVEL)),
         "deals": tr("clients.col.deals"),
     }
-    st.vega_lite_chart(
-        spec=chart_spec(sources_chart, closed, labels, lang()), width="stretch", key="clients.sources_chart"
+    show_chart(
+        chart_spec(sources_chart, closed, labels, lang()),
+        "sources",
+        title=tr_text("clients.tab.channels"),
+        key="clients.sources_chart",
+        width="stretch",
     )
     st.caption(tr("clients.sources_caption", level=_pct(LEVEL)))
     columns = ["name", "deals", "open", "won", "lost", "win_rate", "low", "high", "revenue", "share_revenue"]
@@ -351,8 +372,12 @@ def _losses_section(views: ClientViews) -> None:
         "amount": tr("clients.col.amount_lost"),
         "cumulative": tr("clients.col.cumulative"),
     }
-    st.vega_lite_chart(
-        spec=chart_spec(pareto_chart, pareto, labels, lang()), width="stretch", key="clients.pareto_chart"
+    show_chart(
+        chart_spec(pareto_chart, pareto, labels, lang()),
+        "loss_reasons",
+        title=tr_text("clients.tab.losses"),
+        key="clients.pareto_chart",
+        width="stretch",
     )
     columns = ["name", "deals", "share", "cumulative", "amount", "amount_share"]
     names = {c: tr(f"clients.col.{ {'name': 'reason', 'amount': 'amount_lost'}.get(c, c) }") for c in columns}
@@ -454,6 +479,7 @@ def _stuck_section(views: ClientViews, deals: pd.DataFrame) -> None:
         hide_index=True,
         width="stretch",
         key="clients.stuck",
+        download=False,  # the deals' own buttons below
     )
     download_table(
         chosen[columns].rename(columns=names),

@@ -28,7 +28,7 @@ from ui import data
 from ui import period as period_ui
 from ui.charts import show_chart
 from ui.downloads import download_table
-from ui.formats import money
+from ui.formats import money, money_input
 from ui.guard import guarded
 from ui.i18n import error_text, lang, md, tr, tr_text
 from ui.specs import chart_spec
@@ -252,9 +252,7 @@ def _plan_editor(x: str, products: list[str]) -> tuple[pd.DataFrame, pd.DataFram
             format_func={b.value: tr_text(f"compensation.basis.{b.value}") for b in comp.Basis}.__getitem__,
             **keep,
         )
-        st.number_input(
-            tr("compensation.target_bonus"), min_value=0.0, step=5000.0, key=f"{p}.target_bonus", format="%.0f", **keep
-        )
+        money_input(tr("compensation.target_bonus"), f"{p}.target_bonus")
         st.number_input(
             tr("compensation.threshold"),
             min_value=0.0,
@@ -305,16 +303,9 @@ def _plan_editor(x: str, products: list[str]) -> tuple[pd.DataFrame, pd.DataFram
             placeholder=tr("widget.choose"),
             **keep,
         )
-        st.number_input(
-            tr("compensation.new_client_bonus"),
-            min_value=0.0,
-            step=1000.0,
-            key=f"{p}.new_client_bonus",
-            format="%.0f",
-            **keep,
-        )
+        money_input(tr("compensation.new_client_bonus"), f"{p}.new_client_bonus")
     with fixed_tab:
-        st.number_input(tr("compensation.base"), min_value=0.0, step=5000.0, key=f"{p}.base", format="%.0f", **keep)
+        money_input(tr("compensation.base"), f"{p}.base")
         st.caption(tr("compensation.penalty_part"))
         conditions = _editor(
             f"{p}.conditions",

@@ -217,11 +217,11 @@ def _summary(dataset: data.Dataset) -> None:
     by_funnel = data.session_memo(
         "data.by_funnel", (dataset.key, lang()), lambda: _status_counts(deals, "funnel", tr("data.no_funnel"))
     )
-    show_table(by_funnel, **formats)
+    show_table(by_funnel, download="deals_by_funnel", **formats)
     st.markdown(f"**{tr('data.summary.by_segment')}**")
     table = data.session_memo("data.by_segment", dataset.key, lambda: _status_counts(deals, "segment", MISSING)).copy()
     table.index = [tr(f"segment.{s}") if s in SEGMENTS else s for s in table.index]
-    show_table(table.rename_axis(tr("data.col.segment")), **formats)
+    show_table(table.rename_axis(tr("data.col.segment")), download="deals_by_segment", **formats)
 
 
 def _segment_key(funnel: str) -> str:
@@ -516,7 +516,7 @@ def _problems(dataset: data.Dataset) -> None:
         key="data.problems_by_reason",
     )
     with st.expander(tr("data.problems.all", n=number(len(report), lang()))):
-        show_table(_no_gaps(report), width="stretch", hide_index=True, key="data.problems_all")
+        show_table(_no_gaps(report), width="stretch", hide_index=True, key="data.problems_all", download=False)
     download_table(
         report,
         "import_problems",

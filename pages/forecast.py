@@ -32,14 +32,15 @@ from funnel_model.forecast_views import (
     slider_percent,
     slider_probabilities,
 )
-from funnel_model.formatting import chance, number
+from funnel_model.formatting import chance, month, number
 from funnel_model.prepared import PreparedDataset
 from funnel_model.schema import SEGMENTS
 from ui import data
 from ui import period as period_view
-from ui.formats import currency, money
+from ui.charts import show_chart
+from ui.formats import currency, money, money_input
 from ui.guard import guarded
-from ui.i18n import lang, md, tr
+from ui.i18n import lang, md, tr, tr_text
 from ui.moves import panel as moves_panel
 from ui.specs import chart_spec
 
@@ -229,8 +230,11 @@ def _distribution(whatif: RevenueDistribution, base: RevenueDistribution, plan: 
         "series": tr("forecast.axis.series"),
         "plan": tr("forecast.plan_line"),
     }
-    st.vega_lite_chart(
-        spec=chart_spec(distribution_chart, pd.concat(curves, ignore_index=True), plan, labels, lang()), width="stretch"
+    show_chart(
+        chart_spec(distribution_chart, pd.concat(curves, ignore_index=True), plan, labels, lang()),
+        "forecast_distribution",
+        title=tr_text("forecast.dist_title"),
+        width="stretch",
     )
     st.caption(_method_note(whatif) if whatif.method != "mixture" else "")
 
@@ -246,7 +250,12 @@ def _bands(base: RevenueDistribution, uncertain: RevenueDistribution, plan: floa
         "band": tr("forecast.axis.band"),
         "plan": tr("forecast.plan_line"),
     }
-    st.vega_lite_chart(spec=chart_spec(bands_chart, pd.DataFrame(rows), plan, labels, lang()), width="stretch")
+    show_chart(
+        chart_spec(bands_chart, pd.DataFrame(rows), plan, labels, lang()),
+        "forecast_bands",
+        title=tr_text("forecast.bands_title"),
+        width="stretch",
+    )
     st.caption(tr("forecast.bands_why"))
 
 
@@ -264,7 +273,7 @@ def _months(inputs: ForecastInputs, p: np.ndarray, key: str) -> None:
     )
     later = months["month"].isna()
     shown = months[~later].copy()
-    shown["month"] = shown["month"].dt.strftime("%Y-%m")
+    shown["month"] = shown["month"].map(lambda m: month(m, lang()))
     # band of the month's total: quantiles of pipeline plus new leads, not sums of the parts' quantiles
     shown["low"] = shown["total_low"]
     shown["high"] = shown["total_high"]
@@ -276,7 +285,12 @@ def _months(inputs: ForecastInputs, p: np.ndarray, key: str) -> None:
         "source": tr("forecast.axis.source"),
         "band": tr("forecast.axis.band"),
     }
-    st.vega_lite_chart(spec=chart_spec(months_chart, shown, labels, lang()), width="stretch")
+    show_chart(
+        chart_spec(months_chart, shown, labels, lang()),
+        "forecast_months",
+        title=tr_text("forecast.months_title"),
+        width="stretch",
+    )
     st.caption(
         tr(
             "forecast.months_note",
@@ -315,7 +329,7 @@ def _plan(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, plan: floa
         "needed_conf": tr("forecast.series.needed_conf", conf=conf),
         "actual": tr("forecast.series.actual"),
     }
-    for row in funnels.itertuples():
+    for i, row in enumerate(funnels.itertuples()):
         table = stages[(stages["funnel"] == row.funnel) & (stages["part"] == row.part)]
         text, chart = st.columns([1, 2], gap="large")
         text.markdown(f"**{md(row.funnel)}** · {_segment(row.segment)}")
@@ -333,7 +347,14 @@ def _plan(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, plan: floa
                 chance=_pct(row.chance_conf),
             )
         )
-        chart.vega_lite_chart(spec=chart_spec(reverse_funnel_chart, table, labels, lang()), width="stretch")
+        show_chart(
+            chart_spec(reverse_funnel_chart, table, labels, lang()),
+            f"reverse_funnel_{row.funnel}_{row.segment}",
+            title=f"{tr_text('forecast.plan_title')} · {row.funnel} · {_segment(row.segment)}",
+            key=f"forecast.reverse.{i}",
+            place=chart,
+            width="stretch",
+        )
 
 
 def _plan_tables(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, target: float, confidence: float):
@@ -377,16 +398,7 @@ def panel(prepared: PreparedDataset, key: str) -> None:
             inputs = prepared.forecast
             base, uncertain, default_plan = data.session_memo("forecast.baseline", key, lambda: _baseline(inputs))
         st.session_state.setdefault(PLAN_KEY, default_plan)
-        step = 10.0 ** max(math.floor(math.log10(default_plan)) - 1, 0) if default_plan > 0 else 1000.0
-        plan = st.number_input(
-            tr("forecast.plan"),
-            min_value=0.0,
-            step=step,
-            format="%.0f",
-            key=PLAN_KEY,
-            help=tr("forecast.plan_help"),
-            persist_state=KEEP,
-        )
+        plan = money_input(tr("forecast.plan"), PLAN_KEY, help=tr("forecast.plan_help"))
         top = st.container()  # the period's headline, written once the sliders below are read
         left, right = st.columns([1, 2], gap="large")
         with left:

@@ -22,6 +22,7 @@ from funnel_model.geometry import DEFAULT_MIN_COUNT, with_empirical_probabilitie
 from funnel_model.prepared import RATE_LEVEL, PreparedDataset
 from funnel_model.schema import SEGMENTS
 from ui import data, headlines
+from ui.charts import show_chart
 from ui.guard import guarded
 from ui.i18n import lang, md, tr, tr_text
 from ui.specs import chart_spec
@@ -217,7 +218,7 @@ def _show_funnels(result: FunnelViews, basis: str, measure: str, min_count: int)
         if seg not in present:
             st.caption(tr("funnels.segment_empty", kind=_segment_name(seg)))
     if panels:
-        for i, (column, (segment, _, rows)) in enumerate(zip(st.columns(len(panels)), panels, strict=True)):
+        for i, (column, (segment, title, rows)) in enumerate(zip(st.columns(len(panels)), panels, strict=True)):
             kind, pipeline = _segment_name(segment), _pipeline(segment, rows["funnel"].iloc[0])
             if not rows["reliable"].iloc[0]:
                 few = tr("funnels.unreliable", n=_n(rows["reached"].iloc[0]))
@@ -234,8 +235,14 @@ def _show_funnels(result: FunnelViews, basis: str, measure: str, min_count: int)
                 colour=i,
                 stage_height=BAR_HEIGHT,
             )
-            column.vega_lite_chart(
-                spec=chart, width="stretch", height=BAR_HEIGHT * len(rows) + TITLE_HEIGHT, key=f"funnels.chart.{i}"
+            show_chart(
+                chart,
+                f"funnel_{segment}",
+                title=f"{tr_text('funnels.section.funnels')} · {title}",
+                key=f"funnels.chart.{i}",
+                place=column,
+                width="stretch",
+                height=BAR_HEIGHT * len(rows) + TITLE_HEIGHT,
             )
         st.caption(tr("funnels.chart_caption", basis=tr(f"funnels.basis.{basis}")))
         if (geo["lost_unknown"] > 0).any():
@@ -273,7 +280,14 @@ def _show_comparison(result: FunnelViews, panels: list, basis: str) -> None:
     if known:
         chart = chart_spec(comparison_chart, known, basis=basis, labels=labels, lang=lang())
         # the legend sits beside the plot: the height is the plot's
-        st.vega_lite_chart(spec=chart, width="stretch", height=COMPARE_HEIGHT, key="funnels.compare")
+        show_chart(
+            chart,
+            "funnel_shapes",
+            title=tr_text("funnels.section.compare"),
+            key="funnels.compare",
+            width="stretch",
+            height=COMPARE_HEIGHT,
+        )
     if left_off:
         st.caption(tr("funnels.compare_left_off", funnels="; ".join(left_off)))
     found = result.bottlenecks
@@ -300,11 +314,14 @@ def _show_sellers(result: FunnelViews, min_count: int) -> None:
     labels = {k: tr(f"funnels.label.{k}") for k in ("win_rate", "team", "seller")}
     names = list(dict.fromkeys(sellers["funnel"]))
     unknown = set(result.rates.loc[result.rates["lost_unknown"] > 0, "funnel"])
-    for tab, name in zip(st.tabs([md(n) for n in names]), names, strict=True):
+    for j, (tab, name) in enumerate(zip(st.tabs([md(n) for n in names]), names, strict=True)):
         with tab:
             mine = sellers[sellers["funnel"] == name].copy()
-            st.vega_lite_chart(
-                spec=chart_spec(seller_chart, mine, labels=labels, lang=lang()),
+            show_chart(
+                chart_spec(seller_chart, mine, labels=labels, lang=lang()),
+                f"sellers_{name}",
+                title=f"{tr_text('funnels.section.sellers')} · {name}",
+                key=f"funnels.sellers_chart.{j}",
                 width="stretch",
                 height=28 * len(mine) + 50,
             )
@@ -460,8 +477,11 @@ def _show_calibration(result: FunnelViews, min_count: int) -> None:
         table["source"] = table["source"].map(lambda v: tr(f"funnels.source.{v}"))
         both = by_owner["owner"].duplicated(keep=False).to_numpy()
         table["chart_name"] = np.where(both, table["owner"] + " · " + table["source"], table["owner"])
-        st.vega_lite_chart(
-            spec=chart_spec(calibration_chart, table, name="chart_name", labels=labels, lang=lang()),
+        show_chart(
+            chart_spec(calibration_chart, table, name="chart_name", labels=labels, lang=lang()),
+            "calibration_by_seller",
+            title=f"{tr_text('funnels.section.calibration')} · {tr_text('funnels.by_seller')}",
+            key="funnels.cal_seller_chart",
             width="stretch",
             height=_cal_height(table),
         )
@@ -483,8 +503,11 @@ def _show_calibration(result: FunnelViews, min_count: int) -> None:
         st.markdown(f"**{tr('funnels.by_stage')}**")
         st.caption(tr("funnels.by_stage_caption", level=_pct(RATE_LEVEL), min=_n(min_count)))
         by_stage = cal.by_stage
-        st.vega_lite_chart(
-            spec=chart_spec(calibration_chart, by_stage, name="stage", labels=labels, lang=lang()),
+        show_chart(
+            chart_spec(calibration_chart, by_stage, name="stage", labels=labels, lang=lang()),
+            "calibration_by_stage",
+            title=f"{tr_text('funnels.section.calibration')} · {tr_text('funnels.by_stage')}",
+            key="funnels.cal_stage_chart",
             width="stretch",
             height=_cal_height(by_stage),
         )
@@ -556,7 +579,14 @@ def _show_room(result: FunnelViews, deals: pd.DataFrame, basis: str, measure: st
         stage_height=ROOM_BAR_HEIGHT,
         font_size=ROOM_FONT_SIZE,
     )
-    st.altair_chart(chart, width="stretch", height=ROOM_BAR_HEIGHT * len(rows) + 2 * TITLE_HEIGHT, key="funnels.room")
+    show_chart(
+        chart,
+        f"funnel_{segment}",
+        title=_title(segment, rows["funnel"].iloc[0]),
+        key="funnels.room",
+        width="stretch",
+        height=ROOM_BAR_HEIGHT * len(rows) + 2 * TITLE_HEIGHT,
+    )
     st.caption(tr("funnels.chart_caption", basis=tr(f"funnels.basis.{basis}")))
 
 

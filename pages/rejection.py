@@ -22,6 +22,7 @@ from funnel_model.compensation import pay_per_revenue, preset
 from funnel_model.errors import FunnelError
 from ui import data
 from ui.charts import show_chart
+from ui.formats import currency, money_input
 from ui.guard import guarded
 from ui.i18n import lang, tr
 from ui.specs import chart_spec
@@ -189,8 +190,8 @@ def one_in(share: float) -> str:
 
 
 def money(x: float) -> str:
-    """An amount in the data's own currency, which the page does not know: no currency sign."""
-    return fmt.money(x, lang(), digits=0 if x >= 100 else 2)
+    """An amount with the app's currency (ui/formats.py), kopecks shown below 100."""
+    return fmt.money(x, lang(), currency(), digits=0 if x >= 100 else 2)
 
 
 def big_number(label: str, shown: str, sentence: str) -> None:
@@ -299,7 +300,7 @@ def streak_section(p: float, n: int, presenter: bool) -> None:
 def contact_section(p: float, n: int, presenter: bool) -> None:
     st.header(tr("rejection.contact.header"))
     if not presenter:
-        st.number_input(tr("rejection.value"), min_value=0.0, step=10_000.0, format="%.0f", key="rejection.value")
+        money_input(tr("rejection.value"), "rejection.value")
     deal_value = float(value("rejection.value"))
     per_contact = rj.contact_value(deal_value, p)
     c1, c2 = st.columns(2)
@@ -469,6 +470,7 @@ def data_section(p: float, n: int, presenter: bool) -> None:
             shares=[tr("rejection.data.col.rate"), tr("rejection.data.col.p")],
             hide_index=True,
             width="stretch",
+            download="seller_streaks",
         )
 
     # one seller's real record, deal by deal, the longest losing run marked

@@ -283,7 +283,7 @@ def _build(src, upload, mapping_json, hist_upload, dormancy, funnel_segments) ->
         history_problems=history.attrs.get("problems") if history is not None else None,
         funnel_segments=funnel_segments,
         prepared=prepare(deals, history, config, depth=depth),
-        currency=currency_of(deals.select_dtypes(exclude="number").head(500).to_numpy().ravel()),
+        currency=imported.currency or currency_of(deals.select_dtypes(exclude="number").head(500).to_numpy().ravel()),
     )
 
 

@@ -18,7 +18,7 @@ from ui.data import content_key
 from ui.formats import CURRENCIES, CURRENCY_KEY, currency
 from ui.i18n import lang, tr
 
-__all__ = ["CURRENCIES", "CURRENCY_KEY", "XLSX_MIME", "currency", "download_table"]
+__all__ = ["CURRENCIES", "CURRENCY_KEY", "XLSX_MIME", "currency", "download_table", "table_files"]
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -79,4 +79,39 @@ def download_table(
         mime=XLSX_MIME,
         key=f"{key}_xlsx",
         on_click="ignore",
+    )
+
+
+def table_files(
+    frame: pd.DataFrame, name: str, key: str, *, formats: Mapping[str, str] | None = None, index: bool = False
+) -> None:
+    """Small CSV and XLSX buttons under a shown table, written by the export writer only when clicked.
+
+    The grid's own "Download as CSV" is off (``client.disableDataExport`` in
+    .streamlit/config.toml): it would bypass the writer (no formula
+    neutralising, no Russian ``;`` and decimal comma). The buttons are
+    ``{key}.csv`` and ``{key}.xlsx``; ``formats`` and ``index`` as for
+    :func:`funnel_model.export.to_xlsx`.
+    """
+    language, sign = lang(), currency()
+    place = st.container(horizontal=True)
+    place.download_button(
+        tr("export.csv"),
+        lambda: to_csv(frame, language, index=index),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"{key}.csv",
+        on_click="ignore",
+        type="tertiary",
+        icon=":material/download:",
+    )
+    place.download_button(
+        tr("export.xlsx"),
+        lambda: to_xlsx({name: frame}, formats, lang=language, currency=sign, index=index),
+        file_name=f"{name}.xlsx",
+        mime=XLSX_MIME,
+        key=f"{key}.xlsx",
+        on_click="ignore",
+        type="tertiary",
+        icon=":material/table:",
     )

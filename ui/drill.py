@@ -46,6 +46,7 @@ def show_deals(deals: pd.DataFrame, title: str, key: str) -> None:
         hide_index=True,
         width="stretch",
         key=f"{key}.deals",
+        download=False,  # its own buttons below
     )
     download_table(
         shown,

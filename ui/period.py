@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from funnel_model.charts.period import backtest_chart
-from funnel_model.formatting import chance, number, percent, short_money
+from funnel_model.formatting import chance, month, number, percent, short_money
 from funnel_model.period import (
     PERIOD_KINDS,
     Period,
@@ -30,6 +30,7 @@ from funnel_model.period import (
     risky_deals,
 )
 from ui import data
+from ui.charts import show_chart
 from ui.formats import currency, currency_picker, date
 from ui.i18n import lang, tr, tr_text
 from ui.specs import chart_spec
@@ -218,7 +219,7 @@ def backtest_section(deals: pd.DataFrame, as_of: pd.Timestamp, months: int = 12)
     n, k = len(table), int(table["inside"].sum())
     above = int((table["actual"] > table["mean"]).sum())
     st.markdown(tr("period.backtest.sentence", n=n, k=k, share=percent(k / n, lang(), 0), above=above))
-    shown = table.assign(month=table["month"].dt.strftime("%m.%Y" if lang() == "ru" else "%b %Y"))
+    shown = table.assign(month=table["month"].map(lambda m: month(m, lang())))
     labels = {
         "month": tr("period.axis.month"),
         "revenue": tr("period.axis.revenue"),
@@ -228,7 +229,12 @@ def backtest_section(deals: pd.DataFrame, as_of: pd.Timestamp, months: int = 12)
         "inside": tr("period.series.inside"),
         "outside": tr("period.series.outside"),
     }
-    st.vega_lite_chart(spec=chart_spec(backtest_chart, shown, labels, lang()), width="stretch")
+    show_chart(
+        chart_spec(backtest_chart, shown, labels, lang()),
+        "backtest",
+        title=tr_text("period.backtest.title"),
+        width="stretch",
+    )
     with st.expander(tr("period.how")):
         st.markdown(tr("period.backtest.how"))
 

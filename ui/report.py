@@ -6,7 +6,8 @@ import hashlib
 
 import streamlit as st
 
-from funnel_model.report import SECTIONS, build_report, charts_available
+from funnel_model.report import SECTIONS, charts_available, data_as_of, render_html, report_sections
+from funnel_model.report_pdf import pdf_available, render_pdf
 from ui import data
 from ui.formats import currency, currency_picker
 from ui.i18n import lang, tr
@@ -14,7 +15,7 @@ from ui.scenario import IN_USE_KEY, capture
 
 __all__ = ["report_builder"]
 
-HTML_KEY = "report.html"  # (signature, html) of the last report made in this session
+HTML_KEY = "report.html"  # (signature, html, sections, their layout) of the last report made in this session
 
 
 def _available() -> list[str]:
@@ -50,24 +51,31 @@ def report_builder(dataset: data.Dataset) -> None:
     made = ss.get(HTML_KEY)
     if st.button(tr("report.make"), key="report.make", type="primary"):
         with st.spinner(tr("report.making")):
-            html = build_report(
+            sections = report_sections(
                 dataset.deals,
                 dataset.history,
                 dataset.config,
                 scenario,
-                title=title,
-                client=client,
                 lang=lang(),
                 currency=currency(),
                 sections=chosen,
             )
-        ss[HTML_KEY] = made = (signature, html)
+            layout = {
+                "title": title,
+                "client": client,
+                "scenario_name": scenario.name,
+                "as_of": data_as_of(dataset.deals),
+                "lang": lang(),
+            }
+            html = render_html(sections, **layout)
+        ss[HTML_KEY] = made = (signature, html, sections, layout)
     if made is None:
         return
     if made[0] != signature:
         st.info(tr("report.stale"))
-    html = made[1]
-    st.download_button(
+    _, html, sections, layout = made
+    buttons = st.container(horizontal=True)
+    buttons.download_button(
         tr("report.download_html"),
         html.encode("utf-8"),
         file_name="funnel_report.html",
@@ -75,7 +83,17 @@ def report_builder(dataset: data.Dataset) -> None:
         key="report.download",
         on_click="ignore",
     )
-    st.caption(tr("report.print_hint"))
+    if pdf_available():
+        buttons.download_button(
+            tr("report.download_pdf"),
+            lambda: render_pdf(sections, **layout),  # laid out on a click only: a few seconds with charts
+            file_name="funnel_report.pdf",
+            mime="application/pdf",
+            key="report.download_pdf",
+            on_click="ignore",
+        )
+    else:  # no fpdf2 or no DejaVu font on this server: the browser makes the PDF
+        st.caption(tr("report.print_hint"))
     if not charts_available():
         st.caption(tr("report.no_charts"))
     st.subheader(tr("report.preview"))

@@ -12,6 +12,7 @@ and language, and ``st.dataframe`` reuses its finished cell texts and styles.
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 
@@ -22,6 +23,7 @@ from pandas.io.formats.style import Styler
 from funnel_model.formatting import MISSING, money, number, percent
 from funnel_model.formatting import date as fmt_date
 from ui.data import content_key
+from ui.downloads import table_files
 from ui.formats import currency
 from ui.i18n import lang
 
@@ -60,6 +62,7 @@ def show_table(
     decimals: Mapping[str, int] | None = None,
     share_decimals: int = 1,
     cell_css: Mapping[str, Iterable[str]] | None = None,
+    download: str | bool = True,
     **dataframe_kwargs: object,
 ) -> None:
     """``st.dataframe(frame)`` with per-column number formats in the UI language.
@@ -78,24 +81,42 @@ def show_table(
         Other numeric columns shown with that many decimals.
     cell_css : {column: CSS per row}, optional
         Highlights (e.g. a flagged row in red); "" leaves a cell plain.
+    download : str or bool
+        The table as CSV and XLSX files through the export writer (``ui.downloads.table_files``): named
+        after the table's ``key`` when True, this file name when a string; False when the page offers
+        its own files of the table.
     **dataframe_kwargs
         Passed to ``st.dataframe`` (``hide_index``, ``column_config``, ``key``...).
     """
     language, sign = lang(), currency()
+    amounts, counts, shares = list(amounts), list(counts), list(shares)  # read twice: the grid and the files
     formats = (tuple(amounts), tuple(counts), tuple(shares), dict(decimals or {}), share_decimals)
     css = {c: list(rows) for c, rows in (cell_css or {}).items()}
-    key = content_key(frame, formats, css, language, sign)
+    kept = content_key(frame, formats, css, language, sign)
     tables: OrderedDict[str, Styler] = st.session_state.setdefault(_STORE, OrderedDict())
-    styler = tables.get(key)
+    styler = tables.get(kept)
     if styler is None:  # kept with a copy: the caller may change its frame after this
-        styler = tables[key] = _styled(frame.copy(), language, sign, *formats, css)
+        styler = tables[kept] = _styled(frame.copy(), language, sign, *formats, css)
         while len(tables) > MAX_TABLES:
             tables.popitem(last=False)
     else:
-        tables.move_to_end(key)
+        tables.move_to_end(kept)
     # the grid draws missing cells itself ("None" unless told), whatever the Styler says
     dataframe_kwargs.setdefault("placeholder", MISSING)
     st.dataframe(styler, **dataframe_kwargs)
+    key = dataframe_kwargs.get("key")
+    if download is False or (download is True and not key):
+        return
+    name = download if isinstance(download, str) else re.sub(r"\W+", "_", str(key)).strip("_")
+    kinds = {"money": amounts, "count": counts, "percent": shares, "number": (decimals or {})}
+    index = not dataframe_kwargs.get("hide_index") and not isinstance(frame.index, pd.RangeIndex)
+    table_files(
+        frame,
+        name,
+        f"{key or name}.files",
+        formats={column: kind for kind, columns in kinds.items() for column in columns},
+        index=index,
+    )
 
 
 def _styled(frame, language, sign, amounts, counts, shares, decimals, share_decimals, cell_css) -> Styler:

@@ -5,6 +5,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "export.xlsx": {"en": "Download XLSX", "ru": "Скачать XLSX"},
     "export.currency": {"en": "Currency", "ru": "Валюта"},
     "export.no_currency": {"en": "none", "ru": "без знака"},
+    "money.bad": {
+        "en": "“{text}” is not an amount: type digits, grouped if you like (76,000,000 or 76 000 000). "
+        "Still using {last}.",
+        "ru": "«{text}» — не сумма: введите цифры, можно с пробелами между разрядами (76 000 000). "
+        "Пока действует {last}.",
+    },
     "export.currency_help": {
         "en": "The sign written after amounts on every page, in the report and in XLSX downloads.",
         "ru": "Знак после сумм на всех страницах, в отчёте и в скачиваемых XLSX.",

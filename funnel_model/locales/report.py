@@ -16,6 +16,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "report.client_label": {"en": "Client", "ru": "Клиент"},
     "report.sections_label": {"en": "Sections", "ru": "Разделы"},
     "report.download_html": {"en": "Download the report (HTML)", "ru": "Скачать отчёт (HTML)"},
+    "report.download_pdf": {"en": "Download the report (PDF)", "ru": "Скачать отчёт (PDF)"},
     "report.print_hint": {
         "en": "For a PDF, open the HTML file in a browser and print it to PDF (A4 is set).",
         "ru": "Для PDF откройте HTML-файл в браузере и напечатайте в PDF (формат A4 уже задан).",

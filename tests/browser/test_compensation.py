@@ -46,7 +46,7 @@ def test_compensation_page_renders_the_pay_table(page, app_url, save_screenshot)
     # plan A's base +10 000 → the company's total pay +10 000 per seller
     sellers = 8  # the demo's sales team
     page.get_by_role("tab", name="Fixed part").first.click()
-    base = widget(page, "compensation.a.base").locator("input")
+    base = widget(page, "compensation.a.base.text").locator("input")
     base.fill("70000")
     base.press("Enter")
     wait_for_app(page)

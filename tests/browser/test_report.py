@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import struct
 import xml.etree.ElementTree as ET
 
@@ -39,3 +40,34 @@ def test_the_report_and_a_chart_download_valid(page, app_url, save_screenshot):
     svg = ET.fromstring(info.value.path().read_bytes())
     text = " ".join(svg.itertext())
     assert "Данные на" in text and "сценарий" in text
+
+
+def test_the_report_pdf_a_forecast_chart_and_a_table_download_through_the_app(page, app_url):
+    open_app(page, app_url, "report", lang="ru")
+    widget(page, "report.make").locator("button").click()
+    wait_for_app(page)
+    with page.expect_download(timeout=120_000) as info:
+        page.get_by_role("button", name="Скачать отчёт (PDF)").click()
+    pdf = info.value.path().read_bytes()
+    assert pdf.startswith(b"%PDF-") and b"%%EOF" in pdf[-1024:]
+
+    # a chart the page keeps as a spec with Arrow data: the file carries its rows, months as ММ.ГГГГ
+    open_app(page, app_url, "forecast", lang="ru")
+    with page.expect_download(timeout=60_000) as info:
+        widget(page, "forecast_months.svg").locator("button").click()
+    svg = ET.fromstring(info.value.path().read_bytes())
+    text = " ".join(svg.itertext())
+    assert "Выручка по месяцам закрытия" in text
+    assert re.search(r"\b\d{2}\.\d{4}\b", text)
+
+    # a table: the grid's own "Download as CSV" is gone, the app's CSV (Russian Excel's) is there
+    open_app(page, app_url, "", lang="ru")
+    table = page.get_by_test_id("stDataFrame").last  # the deals' preview
+    table.wait_for()
+    table.hover()
+    page.get_by_test_id("stElementToolbar").last.wait_for(state="attached")  # the grid's toolbar is drawn
+    assert page.get_by_role("button", name=re.compile("Download as CSV")).count() == 0
+    with page.expect_download(timeout=60_000) as info:
+        widget(page, "data.preview.files.csv").locator("button").click()
+    csv = info.value.path().read_bytes()
+    assert csv.startswith(b"\xef\xbb\xbf") and b";" in csv.split(b"\r\n", 1)[0]

@@ -48,20 +48,32 @@ def test_png_is_a_real_image_twice_the_size():
     assert width >= 2 * EXPORT_WIDTH and height > 100
 
 
-def test_a_spec_with_arrow_datasets_exports_its_rows():
-    """Streamlit's spec (ui.specs.chart_spec) carries each dataset as Arrow IPC bytes: the file gets the rows."""
+def test_a_spec_with_arrow_datasets_is_written_with_its_rows():
+    """The specs the pages keep (ui/specs.py) hold their data as Arrow bytes, which a file cannot."""
     import pyarrow as pa
 
-    frame = pd.DataFrame({"revenue": [1_234_567.0, None], "month": pd.to_datetime(["2026-01-01", "2026-02-01"])})
+    frame = pd.DataFrame(
+        {"month": pd.to_datetime(["2027-01-01", "2027-02-01"]), "revenue": [1_500_000.0, float("nan")]}
+    )
     sink = pa.BufferOutputStream()
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = pa.Table.from_pandas(frame)
     with pa.ipc.new_stream(sink, table.schema) as writer:
         writer.write_table(table)
-    spec = {"data": {"name": "d1"}, "mark": "bar", "datasets": {"d1": sink.getvalue().to_pybytes()}}
-    rows = export_spec(spec, "T")["datasets"]["d1"]
-    assert [row["revenue"] for row in rows] == [1_234_567.0, None]
-    assert [row["month"][:10] for row in rows] == ["2026-01-01", "2026-02-01"]
-    assert isinstance(spec["datasets"]["d1"], bytes)  # the page's own spec is left as it was
+    spec = {
+        "data": {"name": "d1"},
+        "mark": "bar",
+        "encoding": {"x": {"field": "month", "type": "temporal"}, "y": {"field": "revenue", "type": "quantitative"}},
+        "datasets": {"d1": sink.getvalue().to_pybytes()},
+    }
+    out = export_spec(spec, "Выручка")
+    assert out["datasets"]["d1"] == [
+        {"month": "2027-01-01T00:00:00", "revenue": 1_500_000.0},
+        {"month": "2027-02-01T00:00:00", "revenue": None},
+    ]
+    assert isinstance(spec["datasets"]["d1"], bytes)  # the page's spec is left as it was
+    svg = chart_svg(out, "ru")
+    ET.fromstring(svg)
+    assert "Выручка" in svg
 
 
 def test_a_chart_beyond_altairs_row_limit_exports():

@@ -3,7 +3,17 @@ import math
 import pandas as pd
 import pytest
 
-from funnel_model.formatting import chance, currency_of, date, money, number, percent, short_money, signed
+from funnel_model.formatting import (
+    chance,
+    currency_of,
+    date,
+    money,
+    number,
+    percent,
+    read_number,
+    short_money,
+    signed,
+)
 
 
 @pytest.mark.parametrize(
@@ -95,3 +105,48 @@ def test_currency_of_reads_the_exports_sign_else_its_language(cells, expected):
 
 def test_currency_of_falls_back_to_the_default():
     assert currency_of(["Sales"], default="£") == "£"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("76 000 000", "ru", 76e6),
+        ("76\u202f000\u202f000", "ru", 76e6),  # as the app writes it (narrow no-break space)
+        ("76\u00a0000\u00a0000 ₽", "ru", 76e6),
+        ("76.000.000", "ru", 76e6),
+        ("1 234,5", "ru", 1234.5),
+        ("1.500", "ru", 1500.0),  # one dot before three digits groups them
+        ("1.5", "ru", 1.5),  # a decimal point typed in Russian
+        ("1,500", "ru", 1.5),  # the Russian decimal comma
+        ("1 500 руб.", "ru", 1500.0),
+        ("€ 1.500,00", "ru", 1500.0),
+        ("−5 000", "ru", -5000.0),
+        ("76,000,000", "en", 76e6),
+        ("76 000 000", "en", 76e6),
+        ("76,000,000.50", "en", 76_000_000.5),
+        ("$1,500", "en", 1500.0),
+        ("1,500", "en", 1500.0),
+        ("1,5", "en", 1.5),
+        ("76e6", "en", 76e6),
+        (" 42 ", "en", 42.0),
+    ],
+)
+def test_read_number_reads_amounts_as_people_type_them(text, lang, expected):
+    assert read_number(text, lang) == expected
+
+
+@pytest.mark.parametrize("text", ["", "abc", "много", "76 млн", "12.34.5", "1,2,3", "1e400", "nan", "inf", "--5", "5-"])
+def test_read_number_refuses_what_is_not_a_number(text):
+    assert read_number(text, "ru") is None
+    assert read_number(text, "en") is None
+
+
+def test_read_number_rejects_the_other_languages_grouping():
+    assert read_number("76,000,000", "ru") is None  # commas are decimals in Russian: not a number
+    assert read_number("76.000.000", "en") is None
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+@pytest.mark.parametrize("x", [0.0, 7.0, 1234.5, 76e6, 1_000_000_000.25])
+def test_read_number_reads_back_what_number_writes(x, lang):
+    assert read_number(number(x, lang, 2), lang) == x

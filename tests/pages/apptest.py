@@ -24,3 +24,10 @@ def open_page(page: str, lang: str = "en") -> AppTest:
     at.run()
     assert_clean(at)
     return at
+
+
+def type_money(at: AppTest, key: str, amount: float | str) -> AppTest:
+    """Type ``amount`` into the money input kept under ``key`` (ui.formats.money_input) and rerun."""
+    text = amount if isinstance(amount, str) else f"{amount:.2f}"
+    at.text_input(key=f"{key}.text").input(text).run()
+    return at

@@ -81,8 +81,8 @@ def test_download_buttons_are_offered(english):
 def test_changing_plan_a_changes_the_pay_table_accordingly():
     at = open_page("en")
     before = pay_table(at)
-    at.number_input(key="compensation.a.base").set_value(70_000.0).run()
-    at.number_input(key="compensation.a.target_bonus").set_value(120_000.0).run()
+    apptest.type_money(at, "compensation.a.base", 70_000.0)
+    apptest.type_money(at, "compensation.a.target_bonus", 120_000.0)
     assert not at.exception
     after = pay_table(at)
     a0, a1 = rows(before, "Plan A"), rows(after, "Plan A")
@@ -101,7 +101,7 @@ def test_a_preset_replaces_the_plan_and_deductions_from_the_base_are_warned():
     at = open_page("en")
     at.selectbox(key="compensation.b.preset").set_value("cliff").run()
     assert not at.exception
-    assert at.number_input(key="compensation.b.base").value == 40_000
+    assert at.session_state["compensation.b.base"] == 40_000
     assert (rows(pay_table(at), "Plan B")["Fixed"] == 40_000).all()
     assert not any("144-FZ" in w.value for w in at.warning)
     at.checkbox(key="compensation.a.from_base").check().run()
@@ -160,14 +160,14 @@ def test_the_pay_table_download_keeps_numbers_as_numbers(monkeypatch):
 
 def test_plan_edits_survive_a_visit_to_another_page():
     at = open_page("en")
-    at.number_input(key="compensation.a.base").set_value(65_000.0).run()
+    apptest.type_money(at, "compensation.a.base", 65_000.0)
     at.switch_page("pages/rejection.py")
     at.run()
     assert not at.exception
     assert at.session_state["compensation.plan_a"].fixed.base == 65_000  # what the rejection page reads
     at.switch_page(PAGE)
     at.run()
-    assert at.number_input(key="compensation.a.base").value == 65_000
+    assert at.session_state["compensation.a.base"] == 65_000
     assert (rows(pay_table(at), "Plan A")["Fixed"] == 65_000).all()
 
 
@@ -246,7 +246,7 @@ def test_a_saved_plan_loads_back_and_a_broken_file_is_explained():
         ("plan.json", preset("cliff").to_json().encode("utf-8"), "application/json")
     ).run()
     assert not at.exception
-    assert at.number_input(key="compensation.a.base").value == 40_000
+    assert at.session_state["compensation.a.base"] == 40_000
     assert at.radio(key="compensation.a.mode").value == "retroactive"
     assert (rows(pay_table(at), "Plan A")["Fixed"] == 40_000).all()
     at.file_uploader(key="compensation.b.upload").set_value(("bad.json", b"{oops", "application/json")).run()
@@ -486,3 +486,22 @@ def test_one_month_period_names_it_once_per_picker(english):
 
 def test_the_period_caption_counts_months_without_plural_guesswork(english):
     assert any(c.value.startswith("Months: 1, ") for c in english.caption)
+
+
+def test_russian_selectboxes_are_set_like_english_ones():
+    """A preset and the pay period picked on the Russian page (their options are shown translated)."""
+    from funnel_model.compensation import preset
+
+    at = open_page("ru")
+    at.selectbox(key="compensation.a.preset").set_value("cliff").run()
+    apptest.assert_clean(at)
+    assert at.session_state["compensation.a.base"] == preset("cliff", "ru").fixed.base
+    chosen, cliff = at.session_state["compensation.plan_a"].variable, preset("cliff", "ru").variable
+    assert (chosen.basis, chosen.target_bonus, chosen.threshold) == (cliff.basis, cliff.target_bonus, cliff.threshold)
+    months = at.selectbox(key="compensation.period_from").options  # as shown: «01.2025»
+    assert months[0] == "01.2025"
+    at.selectbox(key="compensation.period_from").select_index(0).run()
+    apptest.assert_clean(at)
+    assert at.session_state["compensation.period_from"] == "2025-01"
+    table = pay_table(at, ("План", "Продавец", "План продаж", "Итого"))
+    assert len(table) > 0

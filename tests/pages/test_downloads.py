@@ -8,9 +8,11 @@ import re
 import openpyxl
 import pandas as pd
 import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from funnel_model.export import FORMULA_PREFIXES
+from funnel_model.i18n import t
 from tests.conftest import ROOT
 from tests.pages.apptest import assert_clean, open_page
 
@@ -43,6 +45,20 @@ def saved(monkeypatch):
         return original(self, path_or_data, mimetype, kind, filename)
 
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
+    return files
+
+
+@pytest.fixture
+def made(monkeypatch):
+    """Every file a deferred download button would make when clicked, by file name."""
+    files: dict[str, bytes] = {}
+    deferred = MediaFileManager.add_deferred
+
+    def on_click(self, data, mimetype, coordinates, file_name=None, **kwargs):
+        files[file_name] = data()
+        return deferred(self, data, mimetype, coordinates, file_name=file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", on_click)
     return files
 
 
@@ -109,3 +125,25 @@ def test_charts_offer_png_and_svg(page, charts):
     keys = {b.key for b in at.get("download_button")}
     for chart in charts:
         assert {f"{chart}.png", f"{chart}.svg"} <= keys, (chart, sorted(keys))
+
+
+@pytest.mark.parametrize("page", ["funnels", "forecast", "clients", "rejection", "compensation"])
+def test_every_chart_on_a_page_offers_png_and_svg(page):
+    at = open_page(f"pages/{page}.py", "ru")
+    charts = at.get("vega_lite_chart")
+    keys = [b.key for b in at.get("download_button")]
+    png = [k for k in keys if k.endswith(".png")]
+    svg = [k for k in keys if k.endswith(".svg")]
+    assert charts and len(png) == len(svg) == len(charts), (len(charts), png, svg)
+    assert {k.removesuffix(".png") for k in png} == {k.removesuffix(".svg") for k in svg}  # in pairs
+
+
+def test_a_chart_file_is_titled_and_writes_months_the_russian_way(made):
+    at = open_page("pages/forecast.py", "ru")
+    assert_clean(at)
+    svg = made["forecast_months.svg"].decode("utf-8")
+    assert t("forecast.months_title", "ru") in svg
+    assert re.search(r">\d{2}\.\d{4}<", svg), "months read ММ.ГГГГ"
+    assert not re.search(r">\d{4}-\d{2}<", svg)
+    png = made["forecast_months.png"]
+    assert png.startswith(b"\x89PNG") and len(png) > 5_000

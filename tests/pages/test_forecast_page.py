@@ -83,7 +83,7 @@ def test_english_page_shows_the_demo_forecast_beside_the_historical_rates():
     historical = revenue_distribution(a, deal_probabilities(inputs, inputs.stages["rate"]))
     assert amount(whatif["E[S]"]) == pytest.approx(configured.mean, rel=0.006)
     assert amount(hist["E[S]"]) == pytest.approx(historical.mean, rel=0.006)
-    plan = at.number_input(key="forecast.plan").value
+    plan = at.session_state["forecast.plan"]
     assert percent(hist["P(plan)"]) == pytest.approx(historical.prob_at_least(plan), abs=0.0006)
     assert percent(whatif["P(plan)"]) == pytest.approx(configured.prob_at_least(plan), abs=0.0006)
     assert amount(hist["P10"]) < amount(hist["P50"]) < amount(hist["P90"])
@@ -120,12 +120,12 @@ def test_moving_a_slider_up_raises_p_plan_and_the_plan_moves_it_the_right_way():
     assert all(m.delta.startswith("-") for m in lowered.values()), [m.delta for m in lowered.values()]
     at.slider(key=key).set_value(100).run()
 
-    plan = at.number_input(key="forecast.plan").value
-    at.number_input(key="forecast.plan").set_value(plan * 1.1).run()
+    plan = at.session_state["forecast.plan"]
+    apptest.type_money(at, "forecast.plan", plan * 1.1)
     check(at)
     higher, _ = metrics(at)
     assert percent(higher["P(plan)"]) < percent(after["P(plan)"])
-    at.number_input(key="forecast.plan").set_value(0.0).run()
+    apptest.type_money(at, "forecast.plan", 0.0)
     assert metrics(at)[0]["P(plan)"] == "100.0 %"
 
     at.button(key="forecast.reset").click().run()
@@ -154,7 +154,7 @@ def test_own_probabilities_and_historical_button():
 
 def test_confidence_raises_the_leads_needed():
     at = open_page("en")
-    at.number_input(key="forecast.plan").set_value(300_000_000.0).run()
+    apptest.type_money(at, "forecast.plan", 300_000_000.0)
 
     def leads_text():
         return [c.value for c in at.caption if c.value.startswith("Plan ")]
@@ -181,7 +181,7 @@ def test_assumptions_survive_a_visit_to_another_page():
     at = open_page("en")
     key = f"forecast.p.{GROWTH}.Договор"
     at.slider(key=key).set_value(20).run()
-    at.number_input(key="forecast.plan").set_value(50_000_000.0).run()
+    apptest.type_money(at, "forecast.plan", 50_000_000.0)
     moved = metrics(at)[0]
     at.switch_page("pages/rejection.py")
     at.run()
@@ -189,7 +189,7 @@ def test_assumptions_survive_a_visit_to_another_page():
     at.run()
     check(at)
     assert at.slider(key=key).value == 20
-    assert at.number_input(key="forecast.plan").value == 50_000_000.0
+    assert at.session_state["forecast.plan"] == 50_000_000.0
     assert metrics(at)[0] == moved
 
 

@@ -46,7 +46,7 @@ def tiles(at, lang: str) -> dict[str, str]:
 def test_headline_and_tiles_carry_the_period_forecast(lang):
     at = apptest.open_page(PAGE, lang)
     f = expected_forecast("this_quarter")
-    plan = at.number_input(key="forecast.plan").value
+    plan = at.session_state["forecast.plan"]
     s = f.summary(plan)
     text = headline(at)
     end = date(f.period.end, lang)
@@ -72,7 +72,7 @@ def test_a_plan_out_of_reach_says_the_wins_and_leads_needed_and_a_next_month_per
     assert "30 Nov 2026" in headline(at)
     assert at.session_state["period.setting"]["start"] == "2026-11-01"
     plan = round(f.summary(0)["p90"] * 1.5, -6)
-    at.number_input(key="forecast.plan").set_value(plan).run()
+    apptest.type_money(at, "forecast.plan", plan)
     apptest.assert_clean(at)
     text = headline(at)
     s = f.summary(plan)

@@ -46,14 +46,14 @@ def test_renders_the_big_numbers_for_ten_percent_and_ten_attempts():
     assert shown["No deal in 10 attempts"] == "34.9 %"
     assert shown["Attempts per deal"] == "10"
     assert shown["Attempts for a 90 % chance"] == "22"
-    # the deal value is in the data's own currency, which the page does not know: no currency sign
-    assert shown["One contact is worth"] == "10\u202f000"
+    # the deal value in the app's currency: the demo is a Russian export, so rubles
+    assert shown["One contact is worth"] == "10\u202f000 ₽"
     assert shown["Chance A is better"] == "70.7 %"
     assert shown["Attempts to tell apart"] == "214"  # for Fisher's exact test, the verdict's (199 was the z-test's)
     # a sentence under every big number
     assert any("9 sellers out of 10" in c.value for c in at.caption)
     # no visit to Compensation yet: plan A's default (50/50, 6 % of revenue at target) pays from a contact
-    assert shown["Pay per contact"] == "600"
+    assert shown["Pay per contact"] == "600 ₽"
 
 
 def test_a_tiny_chance_of_no_deal_is_never_shown_as_zero():
@@ -89,12 +89,12 @@ def test_settings_come_from_the_url_and_go_back_into_it():
     assert at.slider(key="rejection.n").value == 40
     assert at.slider(key="rejection.k").value == 7
     assert at.slider(key="rejection.sellers").value == 3
-    assert at.number_input(key="rejection.value").value == 50_000
+    assert at.session_state["rejection.value"] == 50_000
     assert at.number_input(key="rejection.wins_a").value == 30
     assert at.number_input(key="rejection.seed").value == 42
     assert not at.toggle(key="rejection.presenter").value
     shown = metrics(at)
-    assert shown["One contact is worth"] == "12\u202f500"
+    assert shown["One contact is worth"] == "12\u202f500 ₽"
     assert "No deal in 40 attempts" in shown
     # 30/100 against 10/100 is a real difference
     assert any("Seller A is better" in s.value for s in at.success)
@@ -128,11 +128,11 @@ def test_bad_url_values_fall_back_or_are_clamped():
 @pytest.mark.parametrize("bad", ["inf", "-inf", "1e400", "nan"])
 def test_infinite_or_overflowing_url_values_fall_back_to_the_defaults(bad):
     at = open_page(params={"value": bad, "n": bad, "p": bad, "seed": bad})
-    assert at.number_input(key="rejection.value").value == 100_000
+    assert at.session_state["rejection.value"] == 100_000
     assert at.slider(key="rejection.n").value == 50
     assert at.slider(key="rejection.p").value == pytest.approx(0.1)
     assert at.number_input(key="rejection.seed").value == 1
-    assert metrics(at)["One contact is worth"] == "10\u202f000"
+    assert metrics(at)["One contact is worth"] == "10\u202f000 ₽"
     assert at.query_params["value"] == "100000"
 
 
@@ -244,7 +244,8 @@ def test_pay_per_contact_is_shown_when_a_compensation_plan_exists():
     at = open_page(params={"p": "0.1", "value": "100000"}, state={"compensation.plan_a": plan})
     expected = contact_value(100_000, 0.1) * compensation.pay_per_revenue(plan, attainment=1.0)
     shown = metrics(at)["Pay per contact"]
-    assert float(shown.replace("\u202f", "")) == pytest.approx(expected, abs=0.01)
+    assert shown.endswith(" ₽")  # the demo is a Russian export: rubles, as on every page
+    assert float(shown.removesuffix(" ₽").replace("\u202f", "")) == pytest.approx(expected, abs=0.01)
 
 
 def test_sellers_from_the_demo_data_are_set_against_their_own_rate():
@@ -278,13 +279,18 @@ def test_sellers_from_the_demo_data_are_set_against_their_own_rate():
 def test_pay_per_contact_shows_before_any_visit_to_compensation():
     from funnel_model.compensation import pay_per_revenue, preset
     from funnel_model.formatting import money
-    from tests.pages.apptest import open_page as open_any
+    from tests.pages.apptest import APP, assert_clean
 
-    at = open_any("pages/rejection.py")
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["lang"], at.session_state["currency"] = "en", "$"  # the app's currency, chosen elsewhere
+    at.run()
+    at.switch_page("pages/rejection.py").run()
+    assert_clean(at)
     shown = {m.label: m.value for m in at.metric}
-    value, p = at.number_input(key="rejection.value").value, at.slider(key="rejection.p").value
+    value, p = at.session_state["rejection.value"], at.slider(key="rejection.p").value
     rate = pay_per_revenue(preset("mix_50_50", "en"), attainment=1.0)
-    assert shown["Pay per contact"] == money(value * p * rate, "en", digits=0 if value * p * rate >= 100 else 2)
+    assert shown["Pay per contact"] == money(value * p * rate, "en", "$", digits=0 if value * p * rate >= 100 else 2)
+    assert shown["One contact is worth"] == money(value * p, "en", "$")
 
 
 def test_presenter_mode_hides_sellers_names_unless_shown():

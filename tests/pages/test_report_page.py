@@ -9,7 +9,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from tests.pages.apptest import assert_clean, open_page
+from tests.pages.apptest import assert_clean, open_page, type_money
 
 REPORT, FORECAST = "pages/report.py", "pages/forecast.py"
 
@@ -50,7 +50,7 @@ def test_save_change_load_restores_the_assumptions(saved):
     slider = first_slider(at)
     key = slider.key
     slider.set_value(77).run()
-    at.number_input(key="forecast.plan").set_value(12_345_000.0).run()
+    type_money(at, "forecast.plan", 12_345_000.0)
     assert_clean(at)
     go(at, REPORT)
     file = saved["scenario.json"]  # the page offers the session's scenario afresh on every run
@@ -60,14 +60,14 @@ def test_save_change_load_restores_the_assumptions(saved):
 
     go(at, FORECAST)
     at.slider(key=key).set_value(5).run()
-    at.number_input(key="forecast.plan").set_value(1_000.0).run()
+    type_money(at, "forecast.plan", 1_000.0)
     go(at, REPORT)
     at.file_uploader(key="scenario.upload").upload("scenario.json", file, "application/json").run()
     assert_clean(at)
     assert any("now in use" in s.value for s in at.success)
     go(at, FORECAST)
     assert at.slider(key=key).value == 77
-    assert at.number_input(key="forecast.plan").value == 12_345_000.0
+    assert at.session_state["forecast.plan"] == 12_345_000.0
 
 
 @pytest.mark.parametrize(
@@ -96,7 +96,7 @@ def test_kept_scenarios_are_compared_side_by_side():
     at = open_page(REPORT)
     at.button(key="scenario.keep").click().run()
     go(at, FORECAST)
-    at.number_input(key="forecast.plan").set_value(1.5e8).run()  # twice the expected revenue: out of reach
+    type_money(at, "forecast.plan", 1.5e8)  # twice the expected revenue: out of reach
     go(at, REPORT)
     table = at.dataframe[0].value.set_index("Figure")
     assert list(table.columns) == ["As now", "Scenario 1"]
@@ -185,3 +185,23 @@ def test_the_forecast_period_travels_with_the_scenario(saved):
     at.file_uploader(key="scenario.upload").upload("scenario.json", file, "application/json").run()
     go(at, FORECAST)
     assert at.selectbox(key="period.kind").value == "next_month"
+
+
+def test_the_report_downloads_as_pdf_too(saved):
+    import io
+
+    import pypdf
+
+    at = open_page(REPORT, "ru")
+    at.text_input(key="report.title").set_value("Отчёт для ООО «Ромашка»").run()
+    at.button(key="report.make").click().run()
+    assert_clean(at)
+    assert "report.download_pdf" in [b.key for b in at.get("download_button")]
+    pdf = saved["funnel_report.pdf"]
+    assert pdf.startswith(b"%PDF-")
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) >= 1
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert text.startswith("Отчёт для ООО «Ромашка»")
+    assert "Воронки и их узкие места" in text
+    assert sum(len(page.images) for page in reader.pages) >= 3  # the funnels' charts

@@ -42,6 +42,66 @@ def test_amount_columns_carry_the_chosen_currency():
     assert shown["amount"].tolist() == ["1\u202f115\u202f218\u202f000 $", "—"]
 
 
+def _keyed_page():
+    import pandas as pd
+
+    from ui.tables import show_table
+
+    frame = pd.DataFrame(
+        {"Seller": ["=HYPERLINK(1)", "Анна"], "Amount": [1_500_000.5, 20.0], "Rate": [0.25, 0.1], "Deals": [3, 4]}
+    )
+    show_table(frame, amounts=["Amount"], shares=["Rate"], counts=["Deals"], hide_index=True, key="sellers.table")
+    show_table(frame, hide_index=True)  # no key, no name: nothing to call its files
+    show_table(frame, hide_index=True, key="own.files", download=False)  # the page offers its own
+
+
+@pytest.fixture
+def made(monkeypatch):
+    """Every file a deferred download button would make when clicked, by file name."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    files: dict[str, bytes] = {}
+    deferred = MediaFileManager.add_deferred
+
+    def on_click(self, data, mimetype, coordinates, file_name=None, **kwargs):
+        files[file_name] = data()
+        return deferred(self, data, mimetype, coordinates, file_name=file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", on_click)
+    return files
+
+
+def test_a_keyed_table_offers_csv_and_xlsx_through_the_export_writer(made):
+    import io
+
+    import openpyxl
+
+    at = AppTest.from_function(_keyed_page)
+    at.session_state["lang"], at.session_state["currency"] = "ru", "₽"
+    at.run()
+    assert not at.exception
+    keys = sorted(b.key for b in at.get("download_button"))
+    assert keys == ["sellers.table.files.csv", "sellers.table.files.xlsx"]
+    csv = made["sellers_table.csv"]
+    assert csv.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: a Russian Excel reads the Cyrillic
+    lines = csv.decode("utf-8-sig").split("\r\n")
+    assert lines[:3] == ["Seller;Amount;Rate;Deals", "'=HYPERLINK(1);1500000,5;0,25;3", "Анна;20,0;0,1;4"]
+    sheet = openpyxl.load_workbook(io.BytesIO(made["sellers_table.xlsx"])).active
+    assert sheet["A2"].value == "'=HYPERLINK(1)" and sheet["A2"].data_type != "f"
+    assert sheet["B2"].value == 1_500_000.5 and sheet["B2"].number_format == '#,##0 "₽"'
+    assert sheet["C2"].number_format == "0.0%" and sheet["D2"].number_format == "#,##0"
+
+
+def test_the_grids_own_csv_download_is_switched_off():
+    """st.dataframe has no per-table switch; the app-wide option hides the grid's "Download as CSV"."""
+    import tomllib
+
+    from tests.conftest import ROOT
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["disableDataExport"] is True
+
+
 def _changing_page():
     import pandas as pd
     import streamlit as st
