@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import pickle
 from collections.abc import Callable, Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
@@ -356,29 +355,8 @@ def session_memo(name: str, key: object, build: Callable[[], T], keep: int = 1, 
     return value
 
 
-def _pickled(digest, value: object) -> bool:
-    """Add ``value``'s pickle to ``digest`` (its arrays out of band, not copied); False if it does not pickle.
-
-    A tenth of the cost of hashing a small frame column by column, and it covers ``attrs`` too.
-    Equal pickles are equal frames; an equal frame built another way may pickle apart (a rebuild).
-    """
-    buffers: list[pickle.PickleBuffer] = []
-    try:
-        head = pickle.dumps(value, protocol=5, buffer_callback=buffers.append)
-        raws = [buffer.raw() for buffer in buffers]
-    except (pickle.PicklingError, TypeError, AttributeError, BufferError, ValueError):
-        return False
-    digest.update(f"pickle[{len(head)};{[len(raw) for raw in raws]}]".encode())
-    digest.update(head)
-    for raw in raws:
-        digest.update(raw)
-    return True
-
-
 def _feed(digest, value: object) -> None:
     """Add ``value`` to ``digest`` by content."""
-    if isinstance(value, (pd.DataFrame, pd.Series)) and _pickled(digest, value):
-        return
     if isinstance(value, pd.DataFrame):
         digest.update(repr((list(value.columns), [str(t) for t in value.dtypes], value.shape)).encode())
         digest.update(pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes())
