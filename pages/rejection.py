@@ -25,6 +25,7 @@ from ui.charts import show_chart
 from ui.formats import currency, money_input
 from ui.guard import guarded
 from ui.i18n import lang, tr
+from ui.specs import chart_spec
 from ui.tables import show_table
 
 CONFIDENCE = 0.9  # "attempts for a 90 % chance of a deal"
@@ -244,7 +245,8 @@ def attempts_section(p: float, n: int, presenter: bool) -> None:
         )
     shown = min(max(rj.attempts_for_confidence(p, 0.99), 10), MAX_CHART_ATTEMPTS)
     show_chart(
-        charts.attempts_chart(
+        chart_spec(
+            charts.attempts_chart,
             rj.attempts_distribution(p, shown),
             needed,
             x_title=tr("rejection.chart.attempt"),
@@ -280,7 +282,8 @@ def streak_section(p: float, n: int, presenter: bool) -> None:
             tr("rejection.streak.at_least.sentence", k=k, n=n, share=chance(at_least)),
         )
     show_chart(
-        charts.streak_chart(
+        chart_spec(
+            charts.streak_chart,
             pmf,
             k,
             expected,
@@ -405,7 +408,8 @@ def month_section(p: float, n: int, presenter: bool) -> None:
     ]
     st.caption(tr("rejection.month.sentence", sellers=sellers, p=fmt.percent(p, lang(), 0), n=n))
     show_chart(
-        charts.month_strip(
+        chart_spec(
+            charts.month_strip,
             month,
             labels,
             deal_label=tr("rejection.month.deal"),
@@ -438,7 +442,8 @@ def data_section(p: float, n: int, presenter: bool) -> None:
     st.markdown(f"#### {tr('rejection.data.summary', long=long_runs, short=short_runs, total=len(table))}")
     st.caption(tr("rejection.data.explain"))
     show_chart(
-        charts.sellers_chart(
+        chart_spec(
+            charts.sellers_chart,
             table,
             x_title=tr("rejection.data.axis"),
             range_label=tr("rejection.data.range"),
@@ -490,7 +495,8 @@ def data_section(p: float, n: int, presenter: bool) -> None:
         )
     )
     show_chart(
-        charts.sequence_strip(
+        chart_spec(
+            charts.sequence_strip,
             outcomes,
             rj.longest_run_span(outcomes),
             deal_label=tr("rejection.data.won"),

@@ -16,6 +16,7 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
@@ -123,8 +124,16 @@ def imported() -> tuple[DealImport, pd.DataFrame | None]:
         mapping = st.session_state.get("mapping:upload")
         mapping_json = json.dumps(mapping, sort_keys=True, ensure_ascii=False) if mapping else None
         hist = st.session_state.get(HISTORY_UPLOAD_KEY)
-        history = _history_import(hist["data"], hist["name"]) if hist else None
-        return _upload_import(upload["data"], upload["name"], mapping_json), history
+        # kept on the files' digests: the parse caches would hash every byte of the files on each call
+        files = (upload["digest"], upload["name"], mapping_json, hist and hist["digest"], hist and hist["name"])
+        return session_memo(
+            "data.imported",
+            files,
+            lambda: (
+                _upload_import(upload["data"], upload["name"], mapping_json),
+                _history_import(hist["data"], hist["name"]) if hist else None,
+            ),
+        )
     return _demo_import()
 
 
@@ -314,16 +323,22 @@ def current() -> Dataset:
     base = memo[1]
     edited = st.session_state.get(f"config:{src}")
     config = edited if edited is not None else base.config
-    full_key = hashlib.sha256(json.dumps([key, config.to_json()], ensure_ascii=False).encode()).hexdigest()
     prepared_memo = st.session_state.get("_prepared_memo")
+    # a config is replaced, never edited in place (set_config): the same object under the same key is the
+    # same dataset, and a page asks a dozen times a rerun (writing the config out costs a millisecond)
+    if prepared_memo is not None and prepared_memo[2] == key and prepared_memo[3] is config:
+        return prepared_memo[1]
+    full_key = hashlib.sha256(json.dumps([key, config.to_json()], ensure_ascii=False).encode()).hexdigest()
     if prepared_memo is None or prepared_memo[0] != full_key:
 
         def with_config() -> Dataset:
             return replace(base, config=config, prepared=base.prepared.with_config(config), key=full_key)
 
         dataset = _shared_memo("data.prepared", full_key, with_config) if src == "demo" else with_config()
-        st.session_state["_prepared_memo"] = prepared_memo = (full_key, dataset)
-    return prepared_memo[1]
+    else:
+        dataset = prepared_memo[1]
+    st.session_state["_prepared_memo"] = (full_key, dataset, key, config)
+    return dataset
 
 
 MAX_SHARED = 512  # views and chart specs of the demo kept for every session: each page's, two languages, a few settings
@@ -356,21 +371,32 @@ def _shared_memo(name: str, key: object, build: Callable[[], T]) -> T:
     return value
 
 
-def session_memo(name: str, key: object, build: Callable[[], T]) -> T:
-    """``build()`` once per session for ``key``: the last value of each ``name`` is kept.
+def session_memo(name: str, key: object, build: Callable[[], T], keep: int = 1, progress: str | None = None) -> T:
+    """``build()`` once per session for ``key``: the last ``keep`` values of each ``name`` are kept.
 
     For views of the prepared dataset that a rerun would otherwise recompute
     (``key`` holds the dataset's key and every setting they depend on). The
-    value is the object itself, not a copy: treat it as read-only. On the demo,
-    which is no client's data, the value is built once for every session.
+    value is the object itself, not a copy: treat it as read-only. ``keep`` > 1
+    for a view the user switches between (a period and the one before).
+    ``progress``: what a spinner says while ``build`` runs (seconds on large data).
     """
+
+    def built() -> T:
+        with st.spinner(progress) if progress else nullcontext():
+            return build()
+
     if source() == "demo":  # views may hold translated text: each language its own
-        return _shared_memo(name, (key, st.session_state.get(LANG_KEY)), build)
+        return _shared_memo(name, (key, st.session_state.get(LANG_KEY)), built)
     memo = st.session_state.setdefault("_view_memo", {})
-    held = memo.get(name)
-    if held is None or held[0] != key:
-        memo[name] = held = (key, build())
-    return held[1]
+    held = memo.setdefault(name, [])
+    for i, (seen, value) in enumerate(held):
+        if seen == key:
+            held.append(held.pop(i))  # most recent last
+            return value
+    value = built()
+    held.append((key, value))
+    del held[: max(len(held) - keep, 0)]
+    return value
 
 
 def _feed(digest, value: object) -> None:

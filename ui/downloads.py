@@ -15,6 +15,8 @@ import streamlit as st
 from streamlit.runtime.media_file_manager import MediaFileKind, MediaFileManager
 
 from funnel_model.export import to_csv, to_xlsx
+from ui import data
+from ui.data import content_key
 from ui.formats import CURRENCIES, CURRENCY_KEY, currency
 from ui.i18n import lang, tr
 
@@ -63,12 +65,20 @@ def download_table(
     container : optional
         Where to put the buttons; a new horizontal container by default.
     """
-    language = lang()
+    language, sign = lang(), currency()
     csv_label, xlsx_label = labels or (tr("export.csv"), tr("export.xlsx"))
     place = container if container is not None else st.container(horizontal=True)
+    # a workbook of a large table takes seconds to write: each file is written once for its content
+    book = sheets or {name: frame}
+    csv = data.session_memo(f"download.{key}.csv", content_key(frame, language), lambda: to_csv(frame, language))
+    xlsx = data.session_memo(
+        f"download.{key}.xlsx",
+        content_key(book, dict(formats or {}), language, sign),
+        lambda: to_xlsx(book, formats, lang=language, currency=sign),
+    )
     place.download_button(
         csv_label,
-        to_csv(frame, language),
+        csv,
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"{key}_csv",
@@ -76,7 +86,7 @@ def download_table(
     )
     place.download_button(
         xlsx_label,
-        to_xlsx(sheets or {name: frame}, formats, lang=language, currency=currency()),
+        xlsx,
         file_name=f"{name}.xlsx",
         mime=XLSX_MIME,
         key=f"{key}_xlsx",
