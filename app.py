@@ -7,10 +7,12 @@ import streamlit as st
 from funnel_model.formatting import number
 from funnel_model.i18n import LANGUAGES
 from ui import data
+from ui.downloads import keep_downloads
 from ui.guard import guarded
 from ui.i18n import LANG_KEY, lang, tr
 
 st.set_page_config(page_title="Funnel", page_icon=":material/filter_alt:", layout="wide")
+keep_downloads()
 
 PAGES = (
     ("pages/data.py", "page.data", "data", ":material/upload_file:"),

@@ -2,8 +2,11 @@
 
 python bench/bench_rejection.py [--no-page]
 
-* ``longest_streak_cdf`` from 1,000 to 1,000,000 attempts: linear in attempts
-  for a given rate (the time per attempt must not grow with n);
+* ``longest_streak_cdf`` from 1,000 to 1,000,000 attempts: seconds at a
+  million (issue 10). One rate is read off the dominant root of the
+  recurrence past a few thousand attempts, so its time stays flat; a rate per
+  attempt runs the recurrence, linear in attempts (the time per attempt must
+  not grow with n);
 * ``seller_streaks`` (exact streak distribution per seller, a rate per
   attempt) at 100,000 and 1,000,000 deals: seconds, not minutes;
 * the Rejection math page's first visit at 100,000 deals under AppTest
@@ -28,7 +31,7 @@ if str(ROOT) not in sys.path:
 
 from funnel_model.rejection import longest_streak_cdf, prob_better, seller_streaks  # noqa: E402
 
-CDF_TARGET_S = {1_000_000: 20.0}  # one call at a million attempts, any rate on the page's range
+CDF_TARGET_S = {1_000_000: 5.0}  # one call at a million attempts, any rate on the page's range: seconds
 SELLER_TARGET_S = {100_000: 2.0, 1_000_000: 15.0}
 PAGE_TARGET_S = 2.0  # first visit at 100,000 deals (issue 10)
 
@@ -44,8 +47,8 @@ def verdict(ok: bool) -> str:
 
 
 def bench_cdf() -> None:
-    print("longest_streak_cdf(n, p): time and time per 1,000 attempts (linear: the last column stays flat)")
-    for p in (0.05, 0.3, 0.9):
+    print("longest_streak_cdf(n, p): time and time per 1,000 attempts (never growing with n)")
+    for p in (0.01, 0.05, 0.3, 0.9):
         for n in (1_000, 10_000, 100_000, 1_000_000):
             seconds, _ = timed(longest_streak_cdf, n, p)
             target = CDF_TARGET_S.get(n)
@@ -53,8 +56,9 @@ def bench_cdf() -> None:
             print(f"  p={p:<4} n={n:>9,}: {seconds:7.2f} s  {1000 * seconds / n * 1000:6.2f} ms/1k{mark}")
     rates = np.random.default_rng(0).uniform(0.1, 0.6, 1_000_000)
     seconds, _ = timed(longest_streak_cdf, rates.size, rates)
-    ok = seconds <= CDF_TARGET_S[1_000_000]
-    print(f"  a rate per attempt (0.1..0.6), n=1,000,000: {seconds:6.2f} s  target <= 20 s {verdict(ok)}")
+    target = CDF_TARGET_S[1_000_000]
+    mark = f"target <= {target:.0f} s {verdict(seconds <= target)}"
+    print(f"  a rate per attempt (0.1..0.6), n=1,000,000: {seconds:6.2f} s  {mark}")
 
 
 def closed_deals(n: int, sellers: int = 8, seed: int = 0) -> pd.DataFrame:

@@ -48,12 +48,19 @@ def export_spec(chart: object, title: str, subtitle: str = "") -> dict:
     Parameters
     ----------
     chart : altair chart or dict
+        A spec dict may be Streamlit's (``ui.specs.chart_spec``), with Arrow datasets.
     title : str
         Top title; the chart's own title, if any, stays below as part of the chart.
     subtitle : str
         A line under the title (as-of date, scenario).
     """
-    spec = copy.deepcopy(chart) if isinstance(chart, dict) else chart.to_dict()
+    if isinstance(chart, dict):
+        spec = copy.deepcopy(chart)
+    else:
+        import altair as alt
+
+        with alt.data_transformers.disable_max_rows():  # a file holds every row the page shows
+            spec = chart.to_dict()
     spec = _fixed_width(_inline_datasets(spec))
     own = spec.get("title")
     if own:  # keep the chart's own title as a second subtitle line

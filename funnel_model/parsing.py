@@ -38,6 +38,7 @@ import pyarrow.csv as pacsv
 
 from funnel_model.errors import DealImportError
 from funnel_model.templates import HEADER_ALIASES, HISTORY_ALIASES, NULL_TOKENS, normalize_name
+from funnel_model.text import strip_invisible
 
 __all__ = [
     "MAX_CELLS",
@@ -48,12 +49,16 @@ __all__ = [
     "RawTable",
     "cell_text",
     "clean_text",
+    "contains_any",
     "decode_text",
+    "import_allocator",
     "load_source",
     "parse_amounts",
     "parse_dates",
     "parse_probabilities",
     "read_table",
+    "starts_with_any",
+    "text_where",
 ]
 
 _SAMPLE_BYTES = 64 * 1024
@@ -102,6 +107,32 @@ class RawTable:
     encoding: str = ""
 
 
+# --------------------------------------------------------------------------- allocator
+
+
+@contextlib.contextmanager
+def import_allocator():
+    """Arrow's allocations inside the block from jemalloc, where this pyarrow build has it.
+
+    An import allocates and frees hundreds of column-sized buffers. pyarrow's
+    default allocator (mimalloc) hands freed memory back to the system at once,
+    so the next buffer faults its pages in again: on a million deals that is
+    about a second of system time, which jemalloc (it keeps freed pages for
+    reuse a while) does not spend; its peak memory is lower too (measured with
+    bench/bench_import.py). Buffers remember their allocator, so arrays made
+    here are freed correctly after the block.
+    """
+    if "jemalloc" not in pa.supported_memory_backends():
+        yield
+        return
+    previous = pa.default_memory_pool()
+    pa.set_memory_pool(pa.jemalloc_memory_pool())
+    try:
+        yield
+    finally:
+        pa.set_memory_pool(previous)
+
+
 # --------------------------------------------------------------------------- source
 
 
@@ -131,11 +162,21 @@ def load_source(source, name: str | None = None) -> tuple[bytes, str]:
 
 # Windows-1251 text decodes to Cyrillic letters, ASCII and a little typography;
 # anything else in the decoded text means the bytes are not Windows-1251 either.
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _PLAUSIBILITY_SAMPLE = 1 << 20
-_CP1251_PLAUSIBLE = re.compile(
-    r"[\u0400-\u04ff\u00a0\u00ab\u00bb\u00b0\u00b1\u00a7\u00a9\u00ae\u2013\u2014\u2116\u2026]"
-)
+# the typography Windows-1251 text holds besides the Cyrillic block U+0400..U+04FF
+_CP1251_SIGNS = "\u00a0\u00ab\u00bb\u00b0\u00b1\u00a7\u00a9\u00ae\u2013\u2014\u2116\u2026"
+
+
+def _count_non_ascii(text: str) -> int:
+    """How many characters of ``text`` are not ASCII (no list of a million one-letter strings)."""
+    return len(text) - len(text.encode("ascii", "ignore"))
+
+
+def _count_plausible(text: str) -> int:
+    """How many characters of ``text`` are Cyrillic letters or :data:`_CP1251_SIGNS` (counted in numpy)."""
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    cyrillic = (points >= 0x400) & (points <= 0x4FF)
+    return int(np.count_nonzero(cyrillic | np.isin(points, [ord(c) for c in _CP1251_SIGNS])))
 
 
 _UTF8 = ("utf-8", "utf-8-sig")
@@ -199,14 +240,14 @@ def _decode(data: bytes, name: str) -> tuple[str, str, np.ndarray]:
     text = body.decode("cp1251", errors="replace")
     # Judge on a sample: counting characters of a whole large file costs seconds.
     sample = text[:_PLAUSIBILITY_SAMPLE]
-    non_ascii = len(_NON_ASCII.findall(sample))
-    plausible = len(_CP1251_PLAUSIBLE.findall(sample))
+    non_ascii = _count_non_ascii(sample)
+    plausible = _count_plausible(sample)
     # Asked of the bytes, not of the text (a scan of the decoded file costs ten times more): only
     # byte 0 decodes to U+0000 and only 0x98, undefined in Windows-1251, to U+FFFD.
     if b"\x00" in body:
         raise DealImportError("importer.encoding", name=name)
     cp1251_ok = b"\x98" not in body and plausible * 2 >= non_ascii
-    if _latin_words(sample):  # Western European text (Latin-1 / Windows-1252): not Cyrillic at all
+    if _latin_words(sample, non_ascii):  # Western European text (Latin-1 / Windows-1252): not Cyrillic at all
         latin = "cp1252" if _decodes(body, "cp1252") else "latin-1"
         return body.decode(latin), latin, none
     share, count = _russian_share(sample)
@@ -227,9 +268,8 @@ _IN_LATIN_WORD = re.compile(r"(?<=[A-Za-z])[^\x00-\x7f]|[^\x00-\x7f](?=[A-Za-z])
 _LATIN_WORDS_SHARE = 0.5  # Russian text has almost none: its letters sit among other Cyrillic letters
 
 
-def _latin_words(sample: str) -> bool:
-    """Whether most non-ASCII characters of ``sample`` sit inside words of ASCII letters (a Western text)."""
-    non_ascii = len(_NON_ASCII.findall(sample))
+def _latin_words(sample: str, non_ascii: int) -> bool:
+    """Whether most of the ``non_ascii`` characters of ``sample`` sit inside words of ASCII letters (a Western text)."""
     return non_ascii >= 3 and len(_IN_LATIN_WORD.findall(sample)) >= _LATIN_WORDS_SHARE * non_ascii
 
 
@@ -291,10 +331,12 @@ def _russian_share(text: str) -> tuple[float, int]:
     The wrong 8-bit table turns Russian into rarer letters and symbols, so the
     share drops from about 0.6 to 0.35 or less.
     """
-    chars = _NON_ASCII.findall(text[:_LETTER_SAMPLE].lower())
-    if not chars:
+    points = np.frombuffer(text[:_LETTER_SAMPLE].lower().encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    points = points[points > 0x7F]  # counted in numpy: a Python step per letter costs more than the decoding
+    if not points.size:
         return 0.0, 0
-    return sum(c in _COMMON_RUSSIAN for c in chars) / len(chars), len(chars)
+    common = int(np.count_nonzero(np.isin(points, [ord(c) for c in _COMMON_RUSSIAN])))
+    return common / points.size, int(points.size)
 
 
 def _other_cyrillic(sample: bytes, cp1251_share: float) -> str | None:
@@ -698,7 +740,8 @@ def _fast_csv(raw: bytes, delim: str, width: int, header_at: int) -> pd.DataFram
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=header_at, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(delimiter=delim, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
+                # large_string is what pandas keeps text in: no conversion of the offsets afterwards
+                column_types=dict.fromkeys(names, pa.large_string()),
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
@@ -768,6 +811,8 @@ def _grid_to_table(
     body_filled = filled.iloc[header_at + 1 :].reset_index(drop=True)
     body_rows = rows[header_at + 1 :]
     headers = [_header_text(v) for v in header_cells]
+    problems = problems + _invisible_in_headers(headers, int(rows[header_at]))
+    headers = [strip_invisible(h).strip() for h in headers]
     # A trailing delimiter leaves a column with no name and no data; it is not a column.
     keep = [i for i, h in enumerate(headers) if h or body_filled.iloc[:, i].any()]
     headers = [headers[i] or f"column {i + 1}" for i in keep]
@@ -792,9 +837,11 @@ def _filled(grid: pd.DataFrame) -> pd.DataFrame:
     out = {}
     for col in grid.columns:
         s = grid[col]
-        if isinstance(s.dtype, pd.StringDtype):  # text cells (CSV): trimmed and measured in Arrow
-            array = pc.utf8_trim_whitespace(pa.array(s, from_pandas=True))
-            out[col] = pd.Series(_np(pc.greater(pc.utf8_length(array), 0), False), index=grid.index)
+        if isinstance(s.dtype, pd.StringDtype):  # text cells (CSV): told in Arrow without trimming a copy
+            # utf8_is_space tests the characters utf8_trim_whitespace trims: all blanks <=> nothing left
+            array = pa.array(s, from_pandas=True)
+            blank = pc.or_(pc.equal(pc.binary_length(array), 0), pc.utf8_is_space(array))
+            out[col] = pd.Series(~_np(blank, True), index=grid.index)
         elif s.dtype == object:
             text = s.where(s.isna(), s.astype("str"))
             out[col] = text.notna() & (text.astype("str").str.strip() != "")
@@ -809,6 +856,16 @@ def _header_text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return re.sub(r"\s+", " ", str(value)).strip()
+
+
+def _invisible_in_headers(headers: list[str], row: int) -> list[dict]:
+    """A repair for each column name holding bidi controls or zero-width characters: a right-to-left
+    override turns «Этап» around on screen, and hides the name from the column matching."""
+    return [
+        _problem(row, clean, clean, "repaired", "importer.row.invisible_header")
+        for h in headers
+        if (clean := strip_invisible(h).strip()) != h
+    ]
 
 
 def _unique(headers: list[str]) -> list[str]:
@@ -854,15 +911,16 @@ def _null_mask(text: pd.Series) -> pd.Series:
     # million-row column costs more than the rest of the test (str.lower runs in pyarrow;
     # casefold would go cell by cell through Python).
     array = pa.array(text, from_pandas=True)
-    length = pc.utf8_length(array)
-    null = pc.or_kleene(pc.is_null(array), pc.equal(length, 0))
-    first = pc.utf8_slice_codeunits(array, 0, 1)
-    maybe = pc.and_(pc.less_equal(length, _LONGEST_NULL_TOKEN), pc.is_in(first, _NULL_FIRST))
-    out = _np(null, True)
-    maybe = _np(maybe, False)
-    if maybe.any():
-        lowered = pc.utf8_lower(pc.filter(array, pa.array(maybe)))
-        out[maybe] |= _np(pc.is_in(lowered, _NULL_TOKENS), False)
+    out = _np(pc.or_kleene(pc.is_null(array), pc.equal(pc.binary_length(array), 0)), True)
+    # A byte test of the cells' starts finds the few that could be a token; only those are measured and lowered.
+    candidate = starts_with_any(array, _NULL_FIRST_UTF8)
+    if candidate.any():
+        sub = pc.filter(array, pa.array(candidate))
+        maybe = pc.and_(
+            pc.less_equal(pc.utf8_length(sub), _LONGEST_NULL_TOKEN),
+            pc.is_in(pc.utf8_slice_codeunits(sub, 0, 1), _NULL_FIRST),
+        )
+        out[candidate] |= _np(pc.and_(maybe, pc.is_in(pc.utf8_lower(sub), _NULL_TOKENS)), False)
     return pd.Series(out, index=text.index)
 
 
@@ -870,6 +928,79 @@ _LONGEST_NULL_TOKEN = max(len(token) for token in NULL_TOKENS)
 # First letters a cell must start with to lower to a null token ("" for the empty cell).
 _NULL_TOKENS = pa.array(sorted(NULL_TOKENS))
 _NULL_FIRST = pa.array(sorted({c for token in NULL_TOKENS for c in (token[:1], token[:1].upper(), token[:1].title())}))
+_NULL_FIRST_UTF8 = tuple(c.encode("utf-8") for c in _NULL_FIRST.to_pylist() if c)
+
+
+def _utf8_chunks(array: pa.Array | pa.ChunkedArray):
+    """(offsets, data) of each chunk of a string array as numpy views (no copy); offsets index ``data``."""
+    chunks = array.chunks if isinstance(array, pa.ChunkedArray) else [array]
+    for chunk in chunks:
+        if len(chunk) == 0:
+            continue
+        wide = pa.types.is_large_string(chunk.type) or pa.types.is_large_binary(chunk.type)
+        _, offsets, data = chunk.buffers()
+        offsets = np.frombuffer(offsets, dtype=np.int64 if wide else np.int32)
+        offsets = offsets[chunk.offset : chunk.offset + len(chunk) + 1]
+        yield offsets, (np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8))
+
+
+def starts_with_any(array: pa.Array | pa.ChunkedArray, prefixes: tuple[bytes, ...]) -> np.ndarray:
+    """Where a string cell's UTF-8 bytes start with one of ``prefixes``; False for nulls.
+
+    A gather of each cell's first byte, then of the next bytes of only the cells whose first byte
+    begins some prefix: a fraction of the time of slicing out first letters in Arrow.
+    """
+    single = np.zeros(256, dtype=bool)
+    single[[prefix[0] for prefix in prefixes if len(prefix) == 1]] = True
+    longer: dict[tuple[int, int], list[int]] = {}  # (first byte, length) -> the rest of each prefix as an integer
+    for prefix in prefixes:
+        if len(prefix) > 1:
+            longer.setdefault((prefix[0], len(prefix)), []).append(int.from_bytes(prefix[1:], "big"))
+    table = single.copy()
+    table[[lead for lead, _ in longer]] = True
+    parts = []
+    for offsets, data in _utf8_chunks(array):
+        start = offsets[:-1]
+        hit = np.zeros(len(start), dtype=bool)
+        if len(data):
+            first = data[np.minimum(start, len(data) - 1)]  # an empty cell's start may lie past the data
+            near = np.flatnonzero(table[first])
+            near = near[offsets[1:][near] > start[near]]
+            first = first[near]
+            hit[near[single[first]]] = True
+            for (lead, size), rests in longer.items():
+                found = near[first == lead]
+                found = found[offsets[1:][found] - start[found] >= size]
+                code = np.zeros(len(found), dtype=np.uint32)
+                for i in range(1, size):
+                    code = (code << 8) | data[start[found] + i]
+                hit[found[np.isin(code, rests)]] = True
+        parts.append(hit)
+    out = np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
+    if array.null_count:
+        out &= ~_np(pc.is_null(array), True)
+    return out
+
+
+def contains_any(array: pa.Array | pa.ChunkedArray, chars: str) -> bool:
+    """Whether any cell may hold one of ``chars`` (multi-byte in UTF-8): a byte scan of the buffers, so
+    cheap; bytes outside a sliced array count too, so True only means "look closer"."""
+    encoded = [c.encode("utf-8") for c in chars]
+    for _, data in _utf8_chunks(array):
+        for lead in {e[0] for e in encoded}:
+            at = np.flatnonzero(data == lead)
+            if not len(at):
+                continue
+            for e in encoded:
+                if e[0] != lead:
+                    continue
+                ok = at + len(e) <= len(data)
+                found = at[ok]
+                for i in range(1, len(e)):
+                    found = found[data[found + i] == e[i]]
+                if len(found):
+                    return True
+    return False
 
 
 def cell_text(cells: pd.Series) -> pd.Series:
@@ -890,7 +1021,29 @@ def cell_text(cells: pd.Series) -> pd.Series:
 def clean_text(cells: pd.Series) -> pd.Series:
     """:func:`cell_text`, with blanks and null tokens («не закрыта», "-") made missing."""
     text = cell_text(cells)
-    return text.mask(_null_mask(text))
+    null = _null_mask(text).to_numpy()
+    return text_where(text, ~null) if null.any() else text
+
+
+def text_where(text: pd.Series, keep, other: str | pd.Series | None = None) -> pd.Series:
+    """``text.where(keep, other)`` (``other`` a string, text aligned with ``text``, or None for missing).
+
+    On Arrow-backed text one Arrow kernel: pandas' masked write costs ten times as much on a
+    million cells.
+    """
+    keep = np.asarray(keep, dtype=bool)
+    arrow = isinstance(text.dtype, pd.StringDtype) and text.dtype.storage == "pyarrow"
+    if not arrow or (
+        isinstance(other, pd.Series) and not (other.dtype == text.dtype and other.index.equals(text.index))
+    ):
+        return text.where(keep, np.nan if other is None else other)
+    array = pa.array(text, from_pandas=True)
+    if isinstance(other, pd.Series):
+        fill = pa.array(other, from_pandas=True).cast(array.type)
+    else:
+        fill = pa.scalar(other, array.type)
+    out = pc.if_else(pa.array(keep), array, fill)
+    return pd.Series(text.dtype.__from_arrow__(out), index=text.index, name=text.name)
 
 
 # RE2 patterns for pyarrow: RE2's \s is ASCII only, so the no-break spaces are listed.
@@ -900,6 +1053,20 @@ _SPACE_CHARS = r"[\s\x{00a0}\x{202f}\x{2009}\x{2007}']"
 
 def _np(values: pa.Array, fill) -> np.ndarray:
     return pc.fill_null(values, fill).to_numpy(zero_copy_only=False)
+
+
+# The non-ASCII characters that can start a match of _CURRENCY and the non-ASCII ones of _SPACE_CHARS.
+_CURRENCY_CHARS = "рР₽€£¥₸₴"
+_SPACE_CHARS_RARE = "\u202f\u2009\u2007"  # left for the regex once no-break spaces and spaces are gone
+_SPACE_CHARS_WIDE = "\u00a0" + _SPACE_CHARS_RARE
+
+
+def _bytes_present(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Which of the 256 byte values occur in the cells' UTF-8 (a superset for a sliced array)."""
+    seen = np.zeros(256, dtype=bool)
+    for _, data in _utf8_chunks(array):
+        seen |= np.bincount(data, minlength=256) > 0
+    return seen
 
 
 def _replace_where_found(s: pa.Array, pattern: str, replacement: str) -> pa.Array:
@@ -918,20 +1085,35 @@ def _numbers_from_text(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     string work runs in pyarrow compute kernels.
     """
     s = pa.array(text, type=pa.string(), from_pandas=True)
-    s = _replace_where_found(s, _CURRENCY, "")
-    if pc.any(pc.match_substring_regex(s, _SPACE_CHARS)).as_py():
+    # Which rewrites can apply is told from the bytes present (a byte count, not a regex per cell):
+    # no letter, "$" or currency sign, no currency; no space, no group separators to take out.
+    present = _bytes_present(s)
+    letters = present[ord("A") : ord("Z") + 1].any() or present[ord("a") : ord("z") + 1].any()
+    if letters or present[ord("$")] or contains_any(s, _CURRENCY_CHARS):
+        s = _replace_where_found(s, _CURRENCY, "")
+    if present[[ord(c) for c in " \t\n\x0c\r'"]].any() or contains_any(s, _SPACE_CHARS_WIDE):
         # the usual group separators by plain substring removal (a third of the regex's time), then any others
         for space in ("\u00a0", " "):
             s = pc.replace_substring(s, space, "")
-        s = _replace_where_found(s, _SPACE_CHARS, "")
-    s = _replace_where_found(s, "[\u2212\u2013]", "-")
+        if present[[ord(c) for c in "\t\n\x0c\r'"]].any() or contains_any(s, _SPACE_CHARS_RARE):
+            s = _replace_where_found(s, _SPACE_CHARS, "")
+    sign = present[ord("-")] or present[ord("+")]
+    if contains_any(s, "\u2212\u2013"):
+        s = _replace_where_found(s, "[\u2212\u2013]", "-")
+        sign = True
     percent = _np(pc.ends_with(s, "%"), False)
-    s = pc.utf8_rtrim(s, characters="%")
-    paren = pc.and_(pc.starts_with(s, "("), pc.ends_with(s, ")"))
-    s = pc.if_else(paren, pc.binary_join_element_wise("-", pc.utf8_slice_codeunits(s, 1, -1), ""), s)
-    negative = _np(pc.starts_with(s, "-"), False)
-    signed = pc.or_(pc.starts_with(s, "-"), pc.starts_with(s, "+"))
-    body = pc.if_else(signed, pc.utf8_slice_codeunits(s, 1), s)
+    if present[ord("%")]:
+        s = pc.utf8_rtrim(s, characters="%")
+    if present[ord("(")] and present[ord(")")]:
+        paren = pc.and_(pc.starts_with(s, "("), pc.ends_with(s, ")"))
+        s = pc.if_else(paren, pc.binary_join_element_wise("-", pc.utf8_slice_codeunits(s, 1, -1), ""), s)
+        sign = True
+    if sign:
+        negative = _np(pc.starts_with(s, "-"), False)
+        signed = pc.or_(pc.starts_with(s, "-"), pc.starts_with(s, "+"))
+        body = pc.if_else(signed, pc.utf8_slice_codeunits(s, 1), s)
+    else:  # no sign anywhere: nothing to take off
+        negative, body = np.zeros(len(s), dtype=bool), s
     valid = _np(pc.match_substring_regex(body, r"^(\d[\d.,]*|[.,]\d+)$"), False)
     commas = _np(pc.count_substring(body, ","), 0)
     dots = _np(pc.count_substring(body, "."), 0)
@@ -956,7 +1138,8 @@ def _numbers_from_text(text: pd.Series) -> tuple[pd.Series, pd.Series]:
         ambiguous_decimal = np.zeros_like(last_is_comma)
     is_decimal = both | (once & ((after != 3) | ambiguous_decimal))
     grouped = single & (commas + dots > 1)
-    valid &= ~grouped | _np(pc.match_substring_regex(body, r"^\d{1,3}([.,]\d{3})+$"), False)
+    if grouped.any():
+        valid &= ~grouped | _np(pc.match_substring_regex(body, r"^\d{1,3}([.,]\d{3})+$"), False)
     # Three rewrites: decimal comma, decimal point, grouping only. A cell without separators reads the
     # same under each, so when the cells with separators all need one rewrite, only that one runs.
     comma_rows = is_decimal & last_is_comma
@@ -1021,14 +1204,14 @@ def _numeric_cells(cells: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, p
         native = pd.to_numeric(cells.where(is_num), errors="coerce").astype("float64")
     text = _as_text(cells)
     empty = _null_mask(text) & native.isna()
-    plain = _plain_numbers(text.where(~empty))
+    plain = _plain_numbers(text_where(text, ~empty.to_numpy()))
     values = native.fillna(plain)
     percent = pd.Series(False, index=cells.index)
     todo = ~empty & (values.isna() | ~np.isfinite(values.fillna(0)))
     if todo.any():
         # Some cells are not plain numbers: read the whole column as localized text,
         # so that its decimal separator is judged on all of its cells.
-        parsed, percent = _numbers_from_text(text.where(~empty & native.isna()))
+        parsed, percent = _numbers_from_text(text_where(text, (~empty & native.isna()).to_numpy()))
         values = native.fillna(parsed)
     bad = ~empty & values.isna()
     return values, empty, bad, percent
@@ -1140,13 +1323,23 @@ def parse_dates(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
         todo &= ~native & ~numeric
     if todo.any():
         sub = text if todo.all() else text[todo]  # a boolean take copies a million strings: skip it when all stay
+        parsed = _whole_iso(sub)
+        if parsed is not None:
+            out = _put(out, todo, parsed)
+            return out, ~empty & out.isna()
         # ISO 8601 first (the canonical format), on the cells that start like it: pandas'
         # ISO parser is fast on ISO text but slow to fail on anything else.
         # The plain ISO forms are told first: when every cell is one, the looser test is not run.
-        plain = sub.str.fullmatch(_ISO_PLAIN).fillna(False)
+        # Both need four digits and a dash: the cells without that dash are neither (a byte test).
+        dashed = _byte_at(pa.array(sub, type=pa.string(), from_pandas=True), 4) == ord("-")
+        plain = pd.Series(False, index=sub.index)
         iso = plain.copy()
-        if not plain.all():
-            iso[~plain] = sub[~plain].str.match(r"\d{4}-\d{1,2}-\d{1,2}").fillna(False)
+        if dashed.any():
+            plain[dashed] = sub[dashed].str.fullmatch(_ISO_PLAIN).fillna(False)
+            iso = plain.copy()
+            loose = dashed & ~plain.to_numpy()
+            if loose.any():
+                iso[loose] = sub[loose].str.match(r"\d{4}-\d{1,2}-\d{1,2}").fillna(False)
         parsed = pd.Series(pd.NaT, index=sub.index, dtype="datetime64[ns]")
         if iso.all():
             parsed = _iso_dates(sub, plain)
@@ -1161,11 +1354,58 @@ def parse_dates(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
                 order = "%d/%m/%Y" if (pd.to_numeric(first, errors="coerce") > 12).any() else "%m/%d/%Y"
                 for suffix in _SLASH_TIMES:
                     parsed = _fill_strptime(parsed, sub, order + suffix)
-        serial = parsed.isna() & sub.str.fullmatch(r"\d{5}(\.\d+)?").fillna(False)
-        if serial.any():
-            parsed[serial] = _serials(pd.to_numeric(sub[serial], errors="coerce"))
-        out[todo] = parsed
+        unread = parsed.isna()
+        if unread.any():
+            serial = pd.Series(False, index=sub.index)
+            serial[unread] = sub[unread].str.fullmatch(r"\d{5}(\.\d+)?").fillna(False)
+            if serial.any():
+                parsed[serial] = _serials(pd.to_numeric(sub[serial], errors="coerce"))
+        out = _put(out, todo, parsed)
     return out, ~empty & out.isna()
+
+
+def _put(out: pd.Series, where: pd.Series, values: pd.Series) -> pd.Series:
+    """``out`` with ``values`` set where ``where`` holds; no masked write when it holds everywhere."""
+    if where.all():
+        return pd.Series(values.to_numpy(), index=out.index, dtype=out.dtype)
+    out[where] = values
+    return out
+
+
+def _byte_at(array: pa.Array | pa.ChunkedArray, i: int) -> np.ndarray:
+    """Each cell's UTF-8 byte ``i`` (0 past its end or for a null): a numpy gather, no string kernel."""
+    parts = []
+    for offsets, data in _utf8_chunks(array):
+        at = offsets[:-1] + i
+        inside = at < offsets[1:]
+        parts.append(np.where(inside, data[np.clip(at, 0, max(len(data) - 1, 0))] if len(data) else 0, 0))
+    out = np.concatenate(parts).astype(np.uint8) if parts else np.zeros(0, dtype=np.uint8)
+    if array.null_count:
+        out[_np(pc.is_null(array), True)] = 0
+    return out
+
+
+def _whole_iso(text: pd.Series) -> pd.Series | None:
+    """Every cell read as ISO 8601 "YYYY-MM-DD" or "YYYY-MM-DD HH:MM:SS" (or with a "T") by one Arrow cast,
+    or None when any cell is not one (the cast refuses the whole column: 31 February, 24:00, an offset).
+
+    The canonical format: the cast is a tenth of the regex test and strptime it spares, and reads each
+    such cell as the general path does.
+    """
+    array = pa.array(text, type=pa.string(), from_pandas=True)
+    if array.null_count or not len(array):
+        return None
+    length = _np(pc.binary_length(array), 0)
+    if not np.isin(length, (10, 19)).all() or not (_byte_at(array, 4) == ord("-")).all():
+        return None
+    try:
+        values = pc.cast(array, pa.timestamp("s"))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    seconds = values.to_numpy(zero_copy_only=False).astype("datetime64[s]")
+    low, high = (np.datetime64(d.tz_localize(None), "s") for d in _DATE_RANGE)
+    seconds[(seconds < low) | (seconds >= high)] = np.datetime64("NaT")
+    return pd.Series(seconds.astype("datetime64[ns]"), index=text.index)
 
 
 # A UTC offset or zone after an ISO date-time; only after a time, so a date's "-01" stays. RE2 for

@@ -5,14 +5,18 @@ the dormancy window and funnel → segment choices, filters, the plan target
 and period, both compensation plans with sellers' targets and condition
 results, the rejection-math settings, and room for later pages' values
 (marketing moves, channel spend) in ``extras``. ``to_json`` / ``from_json``
-round-trip it exactly; a file of another version, a truncated file or a
-field of the wrong type raises :class:`ScenarioError` naming the field.
+round-trip it exactly; a file of another version, a truncated file, a
+field of the wrong type or a value outside what the app's controls take
+(a confidence of 150 %, a negative target, a period ending before it starts)
+raises :class:`ScenarioError` naming the field.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,9 +27,13 @@ import pandas as pd
 from funnel_model.compensation import CompensationPlan
 from funnel_model.config import FunnelConfig
 from funnel_model.errors import CompensationPlanError, ConfigError, ScenarioError
+from funnel_model.period import PERIOD_KINDS
 
 __all__ = [
+    "CONFIDENCE_RANGE",
     "FIGURES",
+    "MAX_DORMANCY_DAYS",
+    "MAX_MONEY",
     "SCENARIO_FORMAT",
     "SCENARIO_VERSION",
     "Scenario",
@@ -38,6 +46,14 @@ SCENARIO_FORMAT = "funnel-scenario"
 SCENARIO_VERSION = 1
 PLAN_NAMES = ("a", "b")
 MAX_DEPTH = 32  # nesting of filter and extras values: far above any page's, far below Python's recursion limit
+CONFIDENCE_RANGE = (50, 99)  #: percent: the Forecast page's confidence slider
+MAX_DORMANCY_DAYS = 3650  #: ten years: the Data page's dormancy input
+MAX_MONEY = 10**15  #: a plan or target beyond any company's revenue (a thousand times the importer's largest deal)
+# the extras of ui/period.py: the plan period's kind and its custom dates
+PERIOD_KIND_EXTRA, PERIOD_DATES_EXTRA = "period.kind", "period.dates"
+# ISO text of a date or month of years 1900-2199, inside pandas' Timestamp range
+_ISO_DATE = re.compile(r"(19|20|21)\d\d-\d\d-\d\d")
+_ISO_MONTH = re.compile(r"(19|20|21)\d\d-(0[1-9]|1[0-2])")
 
 
 @dataclass(frozen=True)
@@ -73,9 +89,9 @@ class Scenario:
     plan_target : float or None
         Revenue plan of the forecast period.
     plan_period : (start, end) ISO dates or None
-        The plan's period, when the Forecast page has one.
+        The plan's period, when the Forecast page has one; start not after end.
     confidence : int or None
-        Confidence (percent) of the leads-needed figure.
+        Confidence (percent, within :data:`CONFIDENCE_RANGE`) of the leads-needed figure.
     plans : {"a" | "b": CompensationPlan}
         The two pay plans compared.
     targets : {seller: amount}
@@ -83,6 +99,7 @@ class Scenario:
     conditions : {seller: {condition: met}}
         Condition results of the pay period.
     pay_period : (first month, last month) as "YYYY-MM", or None
+        The first month not after the last.
     rejection : {setting: number or bool}
         The rejection-math page's settings.
     extras : {name: JSON value}
@@ -200,8 +217,12 @@ def _flag(value: object, name: str) -> bool:
     return value
 
 
-def _int(value: object, name: str, low: int | None = None) -> int:
+def _int(value: object, name: str, low: int | None = None, high: int | None = None) -> int:
+    if high is not None and not isinstance(value, bool) and isinstance(value, int) and value > high:
+        raise _fail(name, "int_range", value, low=low, high=high)
     if isinstance(value, bool) or not isinstance(value, int) or (low is not None and value < low):
+        if high is not None:
+            raise _fail(name, "int_range", value, low=low, high=high)
         raise _fail(name, "int", value, low=low if low is not None else "−∞")
     return value
 
@@ -232,6 +253,42 @@ def _pair(value: object, name: str) -> tuple[str, str]:
     if not isinstance(value, list) or len(value) != 2 or not all(isinstance(v, str) for v in value):
         raise _fail(name, "pair", value)
     return value[0], value[1]
+
+
+def _dates(value: object, name: str) -> tuple[str, str]:
+    """Two ISO dates "YYYY-MM-DD", the first not after the second."""
+    first, last = _pair(value, name)
+    try:
+        if not (_ISO_DATE.fullmatch(first) and _ISO_DATE.fullmatch(last)):
+            raise ValueError(value)
+        ordered = dt.date.fromisoformat(first) <= dt.date.fromisoformat(last)
+    except ValueError:
+        raise _fail(name, "dates", value) from None
+    if not ordered:
+        raise _fail(name, "dates", value)
+    return first, last
+
+
+def _months(value: object, name: str) -> tuple[str, str]:
+    """Two months "YYYY-MM", the first not after the second (ISO text sorts as the calendar does)."""
+    first, last = _pair(value, name)
+    if not (_ISO_MONTH.fullmatch(first) and _ISO_MONTH.fullmatch(last)) or first > last:
+        raise _fail(name, "months", value)
+    return first, last
+
+
+def _money(value: object, name: str) -> float:
+    return _float(value, name, 0, MAX_MONEY)
+
+
+def _extras(value: object, name: str) -> dict:
+    """Other pages' values as given; the plan period's kind and custom dates must be ones the page takes."""
+    extras = _mapping(_json_value)(value, name)
+    if PERIOD_KIND_EXTRA in extras and extras[PERIOD_KIND_EXTRA] not in PERIOD_KINDS:
+        raise _fail(f"{name}.{PERIOD_KIND_EXTRA}", "choice", extras[PERIOD_KIND_EXTRA], options=", ".join(PERIOD_KINDS))
+    if PERIOD_DATES_EXTRA in extras:
+        _dates(extras[PERIOD_DATES_EXTRA], f"{name}.{PERIOD_DATES_EXTRA}")
+    return extras
 
 
 def _json_value(value: object, name: str, depth: int = 0) -> object:
@@ -299,11 +356,12 @@ def _stage_probabilities(value: object, name: str) -> tuple[StageProbability, ..
 
 
 def _setting(value: object, name: str) -> float | int | bool:
+    """A rejection-math setting: a flag or a number ≥ 0 (counts, a rate, a deal's value, a seed)."""
     if isinstance(value, bool):
         return value
     if isinstance(value, int):
-        return value
-    return _float(value, name)
+        return _int(value, name, 0)
+    return _float(value, name, 0.0)
 
 
 _FIELDS: dict[str, Callable[[object, str], Any]] = {
@@ -311,18 +369,18 @@ _FIELDS: dict[str, Callable[[object, str], Any]] = {
     "config": _config,
     "stage_probabilities": _stage_probabilities,
     "own_estimates": _flag,
-    "dormancy_days": lambda v, n: _int(v, n, 1),
+    "dormancy_days": lambda v, n: _int(v, n, 1, MAX_DORMANCY_DAYS),
     "funnel_segments": _mapping(_text),
     "filters": _mapping(_json_value),
-    "plan_target": _optional(lambda v, n: _float(v, n, 0.0)),
-    "plan_period": _optional(_pair),
-    "confidence": _optional(lambda v, n: _int(v, n, 1)),
+    "plan_target": _optional(_money),
+    "plan_period": _optional(_dates),
+    "confidence": _optional(lambda v, n: _int(v, n, *CONFIDENCE_RANGE)),
     "plans": _plans,
-    "targets": _mapping(lambda v, n: _float(v, n, 0.0)),
+    "targets": _mapping(_money),
     "conditions": _mapping(_mapping(_flag)),
-    "pay_period": _optional(_pair),
+    "pay_period": _optional(_months),
     "rejection": _mapping(_setting),
-    "extras": _mapping(_json_value),
+    "extras": _extras,
 }
 
 

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from funnel_model.schema import LOST, OPEN, WON
+from funnel_model.text import strip_invisible
 
 __all__ = [
     "HEADER_ALIASES",
@@ -34,8 +35,9 @@ _SPACES = re.compile(r"\s+")
 
 
 def normalize_name(text: str) -> str:
-    """Case-fold ``text``, read «ё» as «е», collapse whitespace (NBSP included)."""
-    return _SPACES.sub(" ", str(text).replace("ё", "е").replace("Ё", "Е")).strip().casefold()
+    """Case-fold ``text``, read «ё» as «е», collapse whitespace (NBSP included), drop bidi controls
+    and zero-width characters."""
+    return _SPACES.sub(" ", strip_invisible(str(text)).replace("ё", "е").replace("Ё", "Е")).strip().casefold()
 
 
 # Canonical column -> header aliases, best first: when several headers of one

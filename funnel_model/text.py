@@ -25,8 +25,9 @@ _WWW = re.compile(r"(?i)\b(www)\.")
 _BULLET = re.compile(r"^(\s*)([-+](?=\s|$)|>)")  # a list item or a quote
 _NUMBERED = re.compile(r"^(\s*\d+)\.(?=\s|$)")
 
-# bidi embeddings/overrides/isolates, zero-width spaces/joiners, the word joiner and the BOM
-INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff"
+# bidi marks/embeddings/overrides/isolates (the Arabic letter mark too), zero-width spaces/joiners,
+# the word joiner and the BOM
+INVISIBLE = "\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff"
 _INVISIBLE = re.compile(f"[{INVISIBLE}]")
 
 

@@ -35,7 +35,7 @@ LEVEL = 0.95
 MIN_CLOSED = 20  # closed deals a source needs to be named the best
 
 
-@st.cache_data(scope="session", show_spinner=False, max_entries=4)
+@data.view_cache(max_entries=4)
 def compute(_prepared: PreparedDataset, key: str, dormancy: float) -> ClientViews:
     """The page's numbers for one dataset and window (cached per session under the dataset's ``key``)."""
     return client_views(_prepared.deals, _prepared.history, _prepared.config, dormancy_days=dormancy, level=LEVEL)
@@ -358,7 +358,8 @@ def _losses_section(views: ClientViews) -> None:
     if not len(chosen):
         st.info(tr("clients.no_lost"))
         return
-    pareto = loss_pareto(chosen)
+    data_key = data.current().key  # the views are the dataset's: a rerun with the same choices reuses these
+    pareto = data.session_memo("clients.pareto", (data_key, stage, segment), lambda: loss_pareto(chosen))
     pareto = pareto.assign(name=pareto["reason"].map(_reason_name))
     head = pareto.iloc[0]
     covered = int((pareto["cumulative"] < 0.8).sum()) + 1
@@ -406,7 +407,7 @@ def _losses_section(views: ClientViews) -> None:
         show_deals(mine, tr("clients.reason_deals", reason=_reason_name(reason), n=_n(len(mine))), key)
     for by, title in (("lost_stage", "clients.by_stage"), ("segment", "clients.by_segment")):
         with st.expander(tr(title)):
-            part = loss_breakdown(lost, by)
+            part = data.session_memo(f"clients.losses.{by}", data_key, lambda by=by: loss_breakdown(lost, by)).copy()
             if by == "segment":
                 part[by] = part[by].map(lambda s: _state(s) if s in SEGMENTS else s)
             part["reason"] = part["reason"].map(_reason_name)

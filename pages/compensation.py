@@ -31,6 +31,7 @@ from ui.downloads import download_table
 from ui.formats import money, money_input
 from ui.guard import guarded
 from ui.i18n import error_text, lang, md, tr, tr_text
+from ui.specs import chart_spec
 from ui.tables import show_table
 
 PLANS = ("a", "b")
@@ -332,7 +333,7 @@ def _plan_editor(x: str, products: list[str]) -> tuple[pd.DataFrame, pd.DataFram
 # --------------------------------------------------------------------------- computations
 
 
-@st.cache_data(show_spinner=False, scope="session", max_entries=8)
+@data.view_cache(max_entries=8)
 def _forecast(
     plan_json: str,
     key: str,
@@ -602,7 +603,7 @@ with guarded():
         "amount": tr("compensation.pay"),
     }
     show_chart(
-        pay_breakdown_chart(parts, chart_labels, tuple(part_names.values()), lang()),
+        chart_spec(pay_breakdown_chart, parts, chart_labels, tuple(part_names.values()), lang()),
         width="stretch",
         name="pay_breakdown",
         title=tr("compensation.pay_actuals"),
@@ -640,7 +641,7 @@ with guarded():
         "actual": tr("compensation.col.total"),
     }
     show_chart(
-        pay_curve_chart(curves, points, curve_labels, lang()),
+        chart_spec(pay_curve_chart, curves, points, curve_labels, lang()),
         width="stretch",
         name="pay_curves",
         title=tr("compensation.pay_curves"),
@@ -673,15 +674,16 @@ with guarded():
         Period(next_start, next_end - pd.Timedelta(days=1)),
         by_expected_date=by_date,
     )
-    bands = pd.concat(
-        [
-            comp.forecast_bands(
-                _forecast(plans[x].to_json(), dataset.key, deals, targets, probabilities, months, results)
-            ).assign(plan=names[x])
-            for x in PLANS
-        ],
-        ignore_index=True,
-    )
+    with st.spinner(tr("compensation.forecast_progress")):  # seconds at 100,000 deals; kept per settings after
+        bands = pd.concat(
+            [
+                comp.forecast_bands(
+                    _forecast(plans[x].to_json(), dataset.key, deals, targets, probabilities, months, results)
+                ).assign(plan=names[x])
+                for x in PLANS
+            ],
+            ignore_index=True,
+        )
     source = "whatif" if use_whatif else "stages"
     st.caption(
         tr(
@@ -703,7 +705,7 @@ with guarded():
         "p90": "P90",
     }
     show_chart(
-        pay_forecast_chart(bands, band_labels, lang()),
+        chart_spec(pay_forecast_chart, bands, band_labels, lang()),
         width="stretch",
         name="pay_forecast",
         title=tr("compensation.forecast"),

@@ -33,7 +33,6 @@ from funnel_model.forecast_views import (
     slider_probabilities,
 )
 from funnel_model.formatting import chance, month, number
-from funnel_model.period import plan_for_period
 from funnel_model.prepared import PreparedDataset
 from funnel_model.schema import SEGMENTS
 from ui import data
@@ -301,7 +300,12 @@ def _months(inputs: ForecastInputs, p: np.ndarray, key: str) -> None:
     if blocker is not None:
         st.info(tr(blocker))
         return
-    months = data.session_memo("forecast.months", (key, data.content_key(p)), lambda: month_forecast(inputs, p))
+    months = data.session_memo(
+        "forecast.months",
+        (key, data.content_key(p)),
+        lambda: month_forecast(inputs, p),
+        progress=tr("progress.forecast"),
+    )
     later = months["month"].isna()
     shown = months[~later].copy()
     shown["month"] = shown["month"].map(lambda m: month(m, lang()))
@@ -402,7 +406,8 @@ def _plan_tables(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, tar
     key = (id(inputs), np.asarray(stage_p).tobytes(), np.asarray(p).tobytes(), float(target), float(confidence))
     memo = st.session_state.get(PLAN_MEMO_KEY)
     if memo is None or memo[0] != key:
-        memo = (key, plan_by_funnel(inputs, stage_p, p, target, confidence))
+        with st.spinner(tr("progress.forecast")):  # seconds at 100,000 deals
+            memo = (key, plan_by_funnel(inputs, stage_p, p, target, confidence))
         st.session_state[PLAN_MEMO_KEY] = memo
     return memo[1]
 
@@ -419,7 +424,7 @@ def _period_top(inputs: ForecastInputs, deals: pd.DataFrame, stage_p: np.ndarray
         chosen = period_view.picker(inputs.as_of)
     with assume:
         by_date, inflow = period_view.settings(inputs.inflow_per_month)
-    forecast = plan_for_period(inputs, deals, p, chosen, inflow_per_month=inflow, by_expected_date=by_date)
+    forecast = period_view.forecast(inputs, deals, p, chosen, inflow, by_date)
     confidence = st.session_state.get(CONFIDENCE_KEY, 90) / 100
     funnels = None
     if plan_blocker(inputs) is None and plan > forecast.already:
@@ -447,6 +452,7 @@ def panel(prepared: PreparedDataset, key: str) -> None:
             "forecast.whatif",
             (key, data.content_key(p)),
             lambda: revenue_distribution(inputs.open_deals["amount"].to_numpy(), p),
+            progress=tr("progress.forecast"),
         )
         with top:
             period = _period_top(inputs, deals, stage_p, p, plan)

@@ -50,7 +50,7 @@ section[data-testid="stSidebar"],
 </style>"""
 
 
-@st.cache_data(scope="session", show_spinner=False, max_entries=16)
+@data.view_cache(max_entries=16)
 def compute(
     _prepared: PreparedDataset,
     key: str,

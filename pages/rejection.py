@@ -25,6 +25,7 @@ from ui.charts import show_chart
 from ui.formats import currency, money_input
 from ui.guard import guarded
 from ui.i18n import lang, tr
+from ui.specs import chart_spec
 from ui.tables import show_table
 
 CONFIDENCE = 0.9  # "attempts for a 90 % chance of a deal"
@@ -135,6 +136,10 @@ def load_settings() -> None:
     for setting in SETTINGS:
         if setting.key not in st.session_state:
             st.session_state[setting.key] = setting.from_url()
+        elif setting.kind != "flag":  # a loaded scenario's value may lie beyond the widget's bounds
+            bounded = setting.parse(str(st.session_state[setting.key]))
+            if bounded != st.session_state[setting.key]:
+                st.session_state[setting.key] = bounded
     # bounds that depend on other settings
     st.session_state["rejection.k"] = min(st.session_state["rejection.k"], st.session_state["rejection.n"])
     for who in ("a", "b"):
@@ -199,12 +204,12 @@ def big_number(label: str, shown: str, sentence: str) -> None:
 
 
 # cached under the dataset's key: the deal table itself is not hashed on every rerun
-@st.cache_data(show_spinner=False, scope="session", max_entries=4)
+@data.view_cache(max_entries=4)
 def seller_outcomes(_deals: pd.DataFrame, key: str) -> dict:
     return rj.seller_sequences(_deals)
 
 
-@st.cache_data(show_spinner=False, scope="session", max_entries=4)
+@data.view_cache(max_entries=4)
 def seller_table(_deals: pd.DataFrame, key: str, min_attempts: int) -> pd.DataFrame:
     return rj.seller_streaks(_deals, min_attempts=min_attempts)
 
@@ -240,7 +245,8 @@ def attempts_section(p: float, n: int, presenter: bool) -> None:
         )
     shown = min(max(rj.attempts_for_confidence(p, 0.99), 10), MAX_CHART_ATTEMPTS)
     show_chart(
-        charts.attempts_chart(
+        chart_spec(
+            charts.attempts_chart,
             rj.attempts_distribution(p, shown),
             needed,
             x_title=tr("rejection.chart.attempt"),
@@ -276,7 +282,8 @@ def streak_section(p: float, n: int, presenter: bool) -> None:
             tr("rejection.streak.at_least.sentence", k=k, n=n, share=chance(at_least)),
         )
     show_chart(
-        charts.streak_chart(
+        chart_spec(
+            charts.streak_chart,
             pmf,
             k,
             expected,
@@ -401,7 +408,8 @@ def month_section(p: float, n: int, presenter: bool) -> None:
     ]
     st.caption(tr("rejection.month.sentence", sellers=sellers, p=fmt.percent(p, lang(), 0), n=n))
     show_chart(
-        charts.month_strip(
+        chart_spec(
+            charts.month_strip,
             month,
             labels,
             deal_label=tr("rejection.month.deal"),
@@ -434,7 +442,8 @@ def data_section(p: float, n: int, presenter: bool) -> None:
     st.markdown(f"#### {tr('rejection.data.summary', long=long_runs, short=short_runs, total=len(table))}")
     st.caption(tr("rejection.data.explain"))
     show_chart(
-        charts.sellers_chart(
+        chart_spec(
+            charts.sellers_chart,
             table,
             x_title=tr("rejection.data.axis"),
             range_label=tr("rejection.data.range"),
@@ -486,7 +495,8 @@ def data_section(p: float, n: int, presenter: bool) -> None:
         )
     )
     show_chart(
-        charts.sequence_strip(
+        chart_spec(
+            charts.sequence_strip,
             outcomes,
             rj.longest_run_span(outcomes),
             deal_label=tr("rejection.data.won"),

@@ -4,14 +4,19 @@ A client's data lives only in its session: uploads are parsed by a
 ``st.cache_data(scope="session")`` function and every choice (mapping, funnel
 config, dormancy window) sits in ``st.session_state``. Nothing module-global
 holds client data; only the demo, which is the same for everyone, is cached
-globally.
+globally: its dataset and every view of it (:func:`session_memo`,
+:func:`view_cache`) are computed once for all sessions showing the demo.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
@@ -31,7 +36,7 @@ from funnel_model.inference import infer_config
 from funnel_model.parsing import read_table
 from funnel_model.prepared import PreparedDataset, prepare
 from funnel_model.project import as_import, is_project, load_project
-from ui.i18n import tr
+from ui.i18n import LANG_KEY, tr
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEMO_DEALS = DATA_DIR / "demo_deals.csv"
@@ -119,8 +124,16 @@ def imported() -> tuple[DealImport, pd.DataFrame | None]:
         mapping = st.session_state.get("mapping:upload")
         mapping_json = json.dumps(mapping, sort_keys=True, ensure_ascii=False) if mapping else None
         hist = st.session_state.get(HISTORY_UPLOAD_KEY)
-        history = _history_import(hist["data"], hist["name"]) if hist else None
-        return _upload_import(upload["data"], upload["name"], mapping_json), history
+        # kept on the files' digests: the parse caches would hash every byte of the files on each call
+        files = (upload["digest"], upload["name"], mapping_json, hist and hist["digest"], hist and hist["name"])
+        return session_memo(
+            "data.imported",
+            files,
+            lambda: (
+                _upload_import(upload["data"], upload["name"], mapping_json),
+                _history_import(hist["data"], hist["name"]) if hist else None,
+            ),
+        )
     return _demo_import()
 
 
@@ -303,33 +316,87 @@ def current() -> Dataset:
     memo = st.session_state.get("_dataset_memo")
     if memo is None or memo[0] != key:
         with st.spinner(tr("progress.data")):
-            st.session_state["_dataset_memo"] = memo = (
-                key,
-                _build(src, upload, mapping_json, hist_upload, dormancy, funnel_segments),
-            )
+            build = functools.partial(_build, src, upload, mapping_json, hist_upload, dormancy, funnel_segments)
+            # the demo's (its deals, forecast inputs, rates) is built once for every session
+            base = _shared_memo("data.dataset", key, build) if src == "demo" else build()
+            st.session_state["_dataset_memo"] = memo = (key, base)
     base = memo[1]
     edited = st.session_state.get(f"config:{src}")
     config = edited if edited is not None else base.config
-    full_key = hashlib.sha256(json.dumps([key, config.to_json()], ensure_ascii=False).encode()).hexdigest()
     prepared_memo = st.session_state.get("_prepared_memo")
+    # a config is replaced, never edited in place (set_config): the same object under the same key is the
+    # same dataset, and a page asks a dozen times a rerun (writing the config out costs a millisecond)
+    if prepared_memo is not None and prepared_memo[2] == key and prepared_memo[3] is config:
+        return prepared_memo[1]
+    full_key = hashlib.sha256(json.dumps([key, config.to_json()], ensure_ascii=False).encode()).hexdigest()
     if prepared_memo is None or prepared_memo[0] != full_key:
-        dataset = replace(base, config=config, prepared=base.prepared.with_config(config), key=full_key)
-        st.session_state["_prepared_memo"] = prepared_memo = (full_key, dataset)
-    return prepared_memo[1]
+
+        def with_config() -> Dataset:
+            return replace(base, config=config, prepared=base.prepared.with_config(config), key=full_key)
+
+        dataset = _shared_memo("data.prepared", full_key, with_config) if src == "demo" else with_config()
+    else:
+        dataset = prepared_memo[1]
+    st.session_state["_prepared_memo"] = (full_key, dataset, key, config)
+    return dataset
 
 
-def session_memo(name: str, key: object, build: Callable[[], T]) -> T:
-    """``build()`` once per session for ``key``: the last value of each ``name`` is kept.
+MAX_SHARED = 512  # views and chart specs of the demo kept for every session: each page's, two languages, a few settings
+_shared: OrderedDict[str, object] = OrderedDict()
+_shared_lock = threading.Lock()
+_building: dict[str, threading.Lock] = {}
+
+
+def _shared_memo(name: str, key: object, build: Callable[[], T]) -> T:
+    """``build()`` once for all sessions: ten sessions arriving at once on a page wait for the first."""
+    k = content_key(name, key)
+    with _shared_lock:
+        if k in _shared:
+            _shared.move_to_end(k)
+            return _shared[k]
+        lock = _building.setdefault(k, threading.Lock())
+    with lock:
+        try:
+            with _shared_lock:
+                if k in _shared:
+                    return _shared[k]
+            value = build()
+            with _shared_lock:
+                _shared[k] = value
+                while len(_shared) > MAX_SHARED:
+                    _shared.popitem(last=False)
+        finally:
+            with _shared_lock:
+                _building.pop(k, None)
+    return value
+
+
+def session_memo(name: str, key: object, build: Callable[[], T], keep: int = 1, progress: str | None = None) -> T:
+    """``build()`` once per session for ``key``: the last ``keep`` values of each ``name`` are kept.
 
     For views of the prepared dataset that a rerun would otherwise recompute
     (``key`` holds the dataset's key and every setting they depend on). The
-    value is the object itself, not a copy: treat it as read-only.
+    value is the object itself, not a copy: treat it as read-only. ``keep`` > 1
+    for a view the user switches between (a period and the one before).
+    ``progress``: what a spinner says while ``build`` runs (seconds on large data).
     """
+
+    def built() -> T:
+        with st.spinner(progress) if progress else nullcontext():
+            return build()
+
+    if source() == "demo":  # views may hold translated text: each language its own
+        return _shared_memo(name, (key, st.session_state.get(LANG_KEY)), built)
     memo = st.session_state.setdefault("_view_memo", {})
-    held = memo.get(name)
-    if held is None or held[0] != key:
-        memo[name] = held = (key, build())
-    return held[1]
+    held = memo.setdefault(name, [])
+    for i, (seen, value) in enumerate(held):
+        if seen == key:
+            held.append(held.pop(i))  # most recent last
+            return value
+    value = built()
+    held.append((key, value))
+    del held[: max(len(held) - keep, 0)]
+    return value
 
 
 def _feed(digest, value: object) -> None:
@@ -354,6 +421,29 @@ def _feed(digest, value: object) -> None:
             _feed(digest, value[k])
     else:
         digest.update(f"{type(value).__name__}:{value!r};".encode())
+
+
+def view_cache(max_entries: int) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """``st.cache_data`` for a view of the session's dataset: per session on a client's data, shared by
+    every session on the demo (the same figures for everyone, computed once).
+
+    Parameters
+    ----------
+    max_entries : int
+        Entries kept per session; the demo's shared cache keeps four times as many (several settings).
+    """
+
+    def wrap(func: Callable[..., T]) -> Callable[..., T]:
+        own = st.cache_data(scope="session", show_spinner=False, max_entries=max_entries)(func)
+        shared = st.cache_data(show_spinner=False, max_entries=4 * max_entries)(func)
+
+        @functools.wraps(func)
+        def cached(*args, **kwargs):
+            return (shared if source() == "demo" else own)(*args, **kwargs)
+
+        return cached
+
+    return wrap
 
 
 def content_key(*values: object) -> str:

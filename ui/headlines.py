@@ -13,6 +13,7 @@ import streamlit as st
 from funnel_model.formatting import number, percent, signed
 from funnel_model.funnel_views import FunnelViews
 from funnel_model.period import recent_change
+from ui import data
 from ui.i18n import lang, tr
 
 __all__ = ["FALLING", "WINDOW_DAYS", "lines", "show"]
@@ -61,9 +62,17 @@ def sentence(title: str, change: pd.Series | None, bottleneck: pd.Series | None,
     return f"{text} {todo}"
 
 
+def _changes(deals: pd.DataFrame, days: int) -> pd.DataFrame:
+    """:func:`recent_change` of ``deals``; kept on the dataset's key when they are the session's deals."""
+    dataset = data.current()
+    if deals is dataset.deals:
+        return data.session_memo("headlines.changes", (dataset.key, days), lambda: recent_change(deals, days=days))
+    return recent_change(deals, days=days)
+
+
 def lines(result: FunnelViews, deals: pd.DataFrame, panels: list, days: int = WINDOW_DAYS) -> list[str]:
     """The headline sentence of each funnel panel ((segment, title, rows) in page order)."""
-    changes = recent_change(deals, days=days)
+    changes = _changes(deals, days)
     found = []
     for segment, title, rows in panels:
         funnel = rows["funnel"].iloc[0]

@@ -37,7 +37,7 @@ COLUMNS = ("enabled", "name", "funnel", "segment", "stage", "kind", "value", "co
 HORIZON_MONTHS = 3  # the whole-pipeline forecast's lead horizon (no dates to time a period)
 
 
-@st.cache_data(scope="session", show_spinner=False, max_entries=16)
+@data.view_cache(max_entries=16)
 def _effects(
     _prepared: PreparedDataset,
     key: str,

@@ -26,8 +26,10 @@ from funnel_model.period import (
     open_deals_of,
     period_bounds,
     period_breakdown,
+    plan_for_period,
     risky_deals,
 )
+from ui import data
 from ui.charts import show_chart
 from ui.fit import FULL, HALF, fitted
 from ui.formats import currency, currency_picker, date
@@ -40,6 +42,7 @@ __all__ = [
     "backtest_section",
     "breakdown_section",
     "comparison_section",
+    "forecast",
     "headline",
     "money",
     "period_dates",
@@ -128,6 +131,21 @@ def settings(history_inflow: float) -> tuple[bool, float]:
     return bool(by_date), float(inflow)
 
 
+def forecast(inputs, deals: pd.DataFrame, p: np.ndarray, period: Period, inflow: float, by_date: bool):
+    """:func:`~funnel_model.period.plan_for_period` of the session's dataset, kept for these chances and settings.
+
+    A rerun that moved none of them (another widget, a page revisit) shows the kept forecast.
+    """
+    key = (data.current().key, data.content_key(p), period.to_json(), float(inflow), bool(by_date))
+    return data.session_memo(
+        "period.forecast",
+        key,
+        lambda: plan_for_period(inputs, deals, p, period, inflow_per_month=inflow, by_expected_date=by_date),
+        keep=2,
+        progress=tr("progress.forecast"),
+    )
+
+
 def _need(funnels: pd.DataFrame | None) -> tuple[float, float]:
     """Wins and leads needed at the confidence, summed over the plan's funnels (NaN when unknown)."""
     if funnels is None or funnels.empty:
@@ -181,9 +199,15 @@ def headline(forecast: PeriodForecast, plan: float, funnels: pd.DataFrame | None
         st.markdown(tr("period.how.forecast"))
 
 
-@st.cache_data(scope="session", show_spinner=False, max_entries=4)
 def _backtest_for(deals: pd.DataFrame, as_of: pd.Timestamp, months: int) -> pd.DataFrame:
-    return backtest(deals, as_of=as_of, months=months)
+    # kept on the dataset's key: hashing the deal table on every rerun cost more than the page itself
+    key = (data.current().key, as_of, months)
+
+    def replay() -> pd.DataFrame:
+        with st.spinner(tr("period.backtest.progress")):  # seconds at 100,000 deals: say what it is doing
+            return backtest(deals, as_of=as_of, months=months)
+
+    return data.session_memo("period.backtest", key, replay)
 
 
 def backtest_section(deals: pd.DataFrame, as_of: pd.Timestamp, months: int = 12) -> None:
@@ -317,10 +341,16 @@ def _categories(amounts: np.ndarray, q: np.ndarray) -> None:
     )
 
 
-@st.cache_data(scope="session", show_spinner=False, max_entries=8)
 def _compare_for(deals: pd.DataFrame, period_json: tuple[str, str, str], as_of: pd.Timestamp) -> pd.DataFrame:
     kind, start, end = period_json
-    return compare_periods(deals, Period(pd.Timestamp(start), pd.Timestamp(end), kind), as_of=as_of)
+    period = Period(pd.Timestamp(start), pd.Timestamp(end), kind)
+    key = (data.current().key, period_json, as_of)
+
+    def replay() -> pd.DataFrame:
+        with st.spinner(tr("period.compare.progress")):
+            return compare_periods(deals, period, as_of=as_of)
+
+    return data.session_memo("period.compare", key, replay, keep=8)
 
 
 def comparison_section(deals: pd.DataFrame, period: Period, as_of: pd.Timestamp) -> None:

@@ -44,7 +44,8 @@ FILTER_KEYS = (
 )
 # pages/compensation.py
 PLAN_STORE = {"a": "compensation.plan_a", "b": "compensation.plan_b"}
-TARGETS, CONDITIONS, PAY_PERIOD = "compensation.targets", "compensation.conditions", "compensation.period"
+TARGETS, CONDITIONS = "compensation.targets", "compensation.conditions"
+PAY_PERIOD = ("compensation.period_from", "compensation.period_to")  # the first and last month's pickers
 # pages/rejection.py keeps every setting's last value here
 REJECTION_SAVED = "rejection.saved_settings"
 # JSON-able values of other pages (marketing moves, channel spend): kept as they are
@@ -109,7 +110,7 @@ def capture(dataset: data.Dataset, name: str = "") -> Scenario:
         if isinstance(results, pd.DataFrame)
         else {}
     )
-    pay_period = ss.get(PAY_PERIOD)
+    pay_period = tuple(ss.get(key) for key in PAY_PERIOD)
     plan_period = _period(ss.get(PLAN_PERIOD_KEY))
     extras = {key: ss[key] for key in EXTRA_KEYS if key in ss and _json_able(ss[key])}
     dates = ss.get(PERIOD_DATES_KEY)
@@ -133,9 +134,7 @@ def capture(dataset: data.Dataset, name: str = "") -> Scenario:
         plans=plans,
         targets=targets,
         conditions=conditions,
-        pay_period=(str(pay_period[0]), str(pay_period[1]))
-        if isinstance(pay_period, (tuple, list)) and len(pay_period) == 2
-        else None,
+        pay_period=pay_period if all(isinstance(m, str) for m in pay_period) else None,
         rejection=rejection,
         extras=extras,
     )
@@ -211,7 +210,7 @@ def _apply_pay(scenario: Scenario, dataset: data.Dataset) -> None:
         ss[PLAN_STORE[x]] = plan
         ss.pop(f"compensation.{x}.base", None)  # the page then loads every widget of the plan from the store
     if scenario.pay_period is not None:
-        ss[PAY_PERIOD] = scenario.pay_period
+        ss.update(zip(PAY_PERIOD, scenario.pay_period, strict=True))
     sellers = tuple(sorted(dataset.deals["owner"].dropna().astype(str).unique()))
     if scenario.targets and scenario.pay_period is not None:
         first, last = scenario.pay_period

@@ -6,19 +6,21 @@ that changed nothing. :func:`chart_spec` keys the finished spec on a digest
 of the builder's arguments (frames hashed by content), so a chart whose data
 did not change is not rebuilt, and any change in its data or labels is a new
 key: a kept spec can never be stale. The spec is the one ``st.altair_chart``
-would send (Streamlit's own conversion: its theme handling, data as Arrow);
-show it with ``st.vega_lite_chart``.
+would send (Streamlit's own conversion: its theme handling, data as Arrow),
+without the schema check (the builders' tests make it); show it with
+``st.vega_lite_chart``.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
+from functools import partial
 
 import streamlit as st
 from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
-from ui.data import content_key
+from ui.data import content_key, session_memo, source
 
 MAX_SPECS = 64  # per session: every chart of every page, a few states each
 _STORE = "_chart_specs"
@@ -40,10 +42,16 @@ def chart_spec(build: Callable[..., object], *args: object, **kwargs: object) ->
         For ``st.vega_lite_chart`` (which copies it before use).
     """
     key = content_key(f"{build.__module__}.{build.__qualname__}", args, kwargs)
+    if source() == "demo":  # the demo's charts are the same for every session: built once for all
+        return session_memo("chart_spec", key, lambda: _convert_altair_to_vega_lite_spec(build(*args, **kwargs)))
     specs: OrderedDict[str, dict] = st.session_state.setdefault(_STORE, OrderedDict())
     spec = specs.get(key)
     if spec is None:
-        spec = _convert_altair_to_vega_lite_spec(build(*args, **kwargs))
+        chart = build(*args, **kwargs)
+        # the builders' tests validate their specs against the Vega-Lite schema; checking each new state
+        # here again cost a third of building it (set on the instance: Altair would take it for a property)
+        object.__setattr__(chart, "to_dict", partial(chart.to_dict, validate=False))
+        spec = _convert_altair_to_vega_lite_spec(chart)
         specs[key] = spec
         while len(specs) > MAX_SPECS:
             specs.popitem(last=False)

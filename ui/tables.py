@@ -4,21 +4,53 @@
 an English browser showed «1,115,218,000» and «25.33%». A pandas Styler sets
 the shown text per column while the data underneath stays numeric (sorting
 and AppTest values are unchanged); missing values show as "—", never "None".
+
+Writing every cell's text costs milliseconds per table, and a page reruns on
+every click: the styled table is kept per session for its content, formats
+and language, and ``st.dataframe`` reuses its finished cell texts and styles.
 """
 
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from funnel_model.formatting import MISSING, money, number, percent
 from funnel_model.formatting import date as fmt_date
+from ui.data import content_key
 from ui.downloads import table_files
 from ui.formats import currency
 from ui.i18n import lang
+
+MAX_TABLES = 64  # per session: every table of every page, a few states each
+_STORE = "_styled_tables"
+
+
+def _kept(styler: Styler) -> Styler:
+    """``styler`` made to work out its cell styles and texts once; ``st.dataframe`` asks again on every rerun.
+
+    Its data and formats never change after it is built (it is kept under a key of both), so the
+    first translation stays right. Streamlit takes only a Styler itself (by type name), not a
+    subclass: the two steps are replaced on the instance.
+    """
+    compute, translate = styler._compute, styler._translate
+    kept: list[dict] = []
+
+    def compute_once():
+        return styler if kept else compute()
+
+    def translate_once(*args, **kwargs):
+        if not kept:
+            kept.append(translate(*args, **kwargs))
+        return kept[0]
+
+    styler._compute, styler._translate = compute_once, translate_once
+    return styler
 
 
 def show_table(
@@ -56,24 +88,19 @@ def show_table(
     **dataframe_kwargs
         Passed to ``st.dataframe`` (``hide_index``, ``column_config``, ``key``...).
     """
-    language = lang()
+    language, sign = lang(), currency()
     amounts, counts, shares = list(amounts), list(counts), list(shares)  # read twice: the grid and the files
-    formats: dict[str, object] = {}
-    sign = currency()
-    for column in amounts:
-        formats[column] = lambda x: money(x, language, sign)
-    for column in counts:
-        formats[column] = lambda x: number(x, language)
-    for column in shares:
-        formats[column] = lambda x: percent(x, language, share_decimals)
-    for column in frame.select_dtypes("datetime").columns:  # a day as the language writes it, never ISO
-        formats[column] = lambda x: fmt_date(x, language)
-    for column, digits in (decimals or {}).items():
-        formats[column] = lambda x, digits=digits: number(x, language, digits)
-    present = {c: f for c, f in formats.items() if c in frame.columns}
-    styler = frame.style.format(na_rep=MISSING).format(present, na_rep=MISSING)
-    for column, css in (cell_css or {}).items():
-        styler = styler.apply(lambda _, css=list(css): css, axis=0, subset=[column])
+    formats = (tuple(amounts), tuple(counts), tuple(shares), dict(decimals or {}), share_decimals)
+    css = {c: list(rows) for c, rows in (cell_css or {}).items()}
+    kept = content_key(frame, formats, css, language, sign)
+    tables: OrderedDict[str, Styler] = st.session_state.setdefault(_STORE, OrderedDict())
+    styler = tables.get(kept)
+    if styler is None:  # kept with a copy: the caller may change its frame after this
+        styler = tables[kept] = _styled(frame.copy(), language, sign, *formats, css)
+        while len(tables) > MAX_TABLES:
+            tables.popitem(last=False)
+    else:
+        tables.move_to_end(kept)
     # the grid draws missing cells itself ("None" unless told), whatever the Styler says
     dataframe_kwargs.setdefault("placeholder", MISSING)
     st.dataframe(styler, **dataframe_kwargs)
@@ -90,3 +117,22 @@ def show_table(
         formats={column: kind for kind, columns in kinds.items() for column in columns},
         index=index,
     )
+
+
+def _styled(frame, language, sign, amounts, counts, shares, decimals, share_decimals, cell_css) -> Styler:
+    formats: dict[str, object] = {}
+    for column in amounts:
+        formats[column] = lambda x: money(x, language, sign)
+    for column in counts:
+        formats[column] = lambda x: number(x, language)
+    for column in shares:
+        formats[column] = lambda x: percent(x, language, share_decimals)
+    for column in frame.select_dtypes("datetime").columns:  # a day as the language writes it, never ISO
+        formats[column] = lambda x: fmt_date(x, language)
+    for column, digits in (decimals or {}).items():
+        formats[column] = lambda x, digits=digits: number(x, language, digits)
+    present = {c: f for c, f in formats.items() if c in frame.columns}
+    styler = frame.style.format(na_rep=MISSING).format(present, na_rep=MISSING)
+    for column, rows in cell_css.items():
+        styler = styler.apply(lambda _, rows=rows: rows, axis=0, subset=[column])
+    return _kept(styler)

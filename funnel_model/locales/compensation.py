@@ -271,6 +271,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Next period's pay from each seller's forecast",
         "ru": "Выплаты в следующем периоде по прогнозу продавца",
     },
+    "compensation.forecast_progress": {
+        "en": "Forecasting each seller's pay for the next period: revenue distributions of the open deals…",
+        "ru": "Прогнозируем выплаты продавцов в следующем периоде: распределения выручки открытых сделок…",
+    },
     "compensation.forecast_caption": {
         "en": "Revenue of each seller's open deals won within the next period, {start} – {end}, with the same targets and conditions: each open deal counts with its chance of being won in the period, its win probability times the share of its win that falls in the period ({timing}), as the Forecast & plan page counts a period; in all, open deals expected to be won in it: {expected}. Win probabilities: {source}. Pay never falls when revenue grows, so without new-service or new-client bonuses the pay quantiles are the pay at the revenue quantiles, exactly; where such bonuses apply, pay is drawn together with the deals' outcomes (20,000 seeded draws; a new client brings one bonus however many of its deals are won).",
         "ru": "Выручка открытых сделок продавца, выигранных в следующем периоде, {start} – {end}, с теми же планами и условиями: каждая открытая сделка учитывается с вероятностью быть выигранной именно в этом периоде — вероятность выигрыша, умноженная на долю выигрыша, приходящуюся на период ({timing}), так же, как период считает страница «Прогноз и план»; всего открытые сделки, которые ожидаются выигранными в нём: {expected}. Вероятности выигрыша: {source}. Выплата не убывает с ростом выручки, поэтому без премий за новые услуги и новых клиентов квантили выплат — это в точности выплаты при квантилях выручки; где такие премии есть, выплата разыгрывается вместе с исходами сделок (20 000 испытаний с фиксированным зерном; новый клиент приносит одну премию, сколько бы его сделок ни было выиграно).",

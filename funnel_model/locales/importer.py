@@ -115,6 +115,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "“{value}” in column “{column}” held invisible characters (a right-to-left override or zero-width marks) that change how it reads; they were removed.",
         "ru": "«{value}» в столбце «{column}» содержало невидимые символы (смену направления письма или символы нулевой ширины), искажающие текст; они удалены.",
     },
+    "importer.row.invisible_header": {
+        "en": "The column name “{value}” held invisible characters (a right-to-left override or zero-width marks) that change how it reads; they were removed.",
+        "ru": "Название столбца «{value}» содержало невидимые символы (смену направления письма или символы нулевой ширины), искажающие текст; они удалены.",
+    },
     "importer.row.absurd_amount": {
         "en": "Amount “{value}” in column “{column}” is beyond any deal (over a trillion): an account or phone number in the wrong column? The deal is kept without an amount.",
         "ru": "Сумма «{value}» в столбце «{column}» больше любой сделки (свыше триллиона): номер счёта или телефона не в том столбце? Сделка оставлена без суммы.",

@@ -90,7 +90,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "For {dates}: the open deals count with their chance to be won in the period, and what is already won in it ({already}) comes off the plan.",
         "ru": "За период {dates}: открытые сделки учитываются с вероятностью выигрыша в этом периоде, а уже выигранное в нём ({already}) вычитается из плана.",
     },
+    "period.compare.progress": {
+        "en": "Replaying the forecast for the previous period and a year ago…",
+        "ru": "Повторяем прогноз для прошлого периода и того же периода год назад…",
+    },
     # backtest
+    "period.backtest.progress": {
+        "en": "Replaying the forecast on the first day of each past month, against what was won…",
+        "ru": "Повторяем прогноз на первое число каждого прошлого месяца и сверяем с фактом…",
+    },
     "period.backtest.title": {
         "en": "Forecast against actual, past months",
         "ru": "Прогноз против факта за прошлые месяцы",

@@ -171,6 +171,16 @@ _EXPECTED = {
     "text": ("text", "текст"),
     "flag": ("true or false", "true или false"),
     "int": ("a whole number ≥ {low}", "целое число ≥ {low}"),
+    "int_range": ("a whole number from {low} to {high}", "целое число от {low} до {high}"),
+    "dates": (
+        "two dates [first, last] written YYYY-MM-DD, the first not after the last",
+        "две даты [начало, конец] в виде ГГГГ-ММ-ДД, начало не позже конца",
+    ),
+    "months": (
+        "two months [first, last] written YYYY-MM, the first not after the last",
+        "два месяца [первый, последний] в виде ГГГГ-ММ, первый не позже последнего",
+    ),
+    "choice": ("one of: {options}", "одно из: {options}"),
     "number": ("a number", "число"),
     "range": ("a number from {low} to {high}", "число от {low} до {high}"),
     "at_least": ("a number ≥ {low}", "число ≥ {low}"),

@@ -74,3 +74,10 @@ def test_a_spec_with_arrow_datasets_is_written_with_its_rows():
     svg = chart_svg(out, "ru")
     ET.fromstring(svg)
     assert "Выручка" in svg
+
+
+def test_a_chart_beyond_altairs_row_limit_exports():
+    """Altair refuses more than 5,000 rows by default; the page shows them all, and so does the file."""
+    data = pd.DataFrame({"x": range(6_000), "y": [1.0] * 6_000})
+    spec = export_spec(alt.Chart(data).mark_point().encode(x="x:Q", y="y:Q"), "T")
+    assert sum(len(rows) for rows in spec["datasets"].values()) == 6_000

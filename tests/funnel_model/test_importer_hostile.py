@@ -8,7 +8,7 @@ import numpy as np
 import openpyxl
 import pytest
 
-from funnel_model import read_deals
+from funnel_model import read_deals, read_stage_history
 from funnel_model.importer import MAX_AMOUNT, infer_config
 
 
@@ -117,4 +117,51 @@ def test_bidi_overrides_and_zero_width_marks_are_removed_from_names_with_a_probl
     assert [(r.row, r.column, r.value, r.reason) for r in problems.itertuples()] == [
         (2, "stage", "Talks", "importer.row.invisible_chars"),
         (2, "owner", "IvanovteP", "importer.row.invisible_chars"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "mark",
+    list("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u200b\u200c\u200d\ufeff\u061c"),
+)
+def test_every_bidi_and_zero_width_mark_is_removed_from_names(mark):
+    imported = read_deals(f"deal_id,stage\n1,Tal{mark}ks\n".encode(), name="marks.csv")
+    assert imported.deals["stage"].tolist() == ["Talks"]
+    assert _reasons(imported) == [(2, "repaired", "importer.row.invisible_chars")]
+
+
+def test_a_right_to_left_override_in_a_history_stage_is_removed_and_counted_like_in_the_deals_file():
+    text = "deal_id,stage,entered_at\n1,Tal\u202eskl,2024-01-02\n1,Won,2024-02-01\n2,\u200f\u202e,2024-01-03\n"
+    history = read_stage_history(text.encode(), name="history.csv")
+    assert history["stage"].tolist() == ["Talskl", "Won"]
+    problems = history.attrs["problems"]
+    assert [(r.row, r.column, r.value, r.action, r.reason) for r in problems.itertuples()] == [
+        (2, "stage", "Talskl", "repaired", "importer.row.invisible_chars"),
+        (4, "stage", "", "repaired", "importer.row.invisible_chars"),
+        (4, "stage", "", "rejected", "importer.row.history_no_stage"),
+    ]
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_right_to_left_override_in_a_deals_header_is_removed_the_column_matched_and_the_repair_counted(kind):
+    rows = [["deal_id", "\u202eStage\u202c", "Amount\u200b"], ["1", "Talks", "100"], ["2", "Won", "200"]]
+    data = _xlsx(rows) if kind == "xlsx" else "\n".join(",".join(r) for r in rows).encode()
+    imported = read_deals(data, name=f"header.{kind}")
+    assert imported.mapping["stage"] == "Stage"
+    assert imported.mapping["amount"] == "Amount"
+    assert imported.source_columns == ["deal_id", "Stage", "Amount"]
+    assert imported.deals["amount"].tolist() == [100.0, 200.0]
+    assert [(r.row, r.column, r.value, r.action, r.reason) for r in imported.problems.itertuples()] == [
+        (1, "Stage", "Stage", "repaired", "importer.row.invisible_header"),
+        (1, "Amount", "Amount", "repaired", "importer.row.invisible_header"),
+    ]
+
+
+def test_a_right_to_left_override_in_a_history_header_is_removed_and_the_column_matched():
+    text = "deal_id,\u202estage,entered_at\n1,Talks,2024-01-02\n"
+    history = read_stage_history(text.encode(), name="history.csv")
+    assert history["stage"].tolist() == ["Talks"]
+    problems = history.attrs["problems"]
+    assert [(r.row, r.column, r.action, r.reason) for r in problems.itertuples()] == [
+        (1, "stage", "repaired", "importer.row.invisible_header")
     ]

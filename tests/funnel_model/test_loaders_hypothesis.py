@@ -8,6 +8,7 @@ members): only ``FunnelError`` subclasses escape. The CI run tries about 2,000 f
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import os
@@ -20,7 +21,8 @@ from hypothesis import strategies as st
 
 from funnel_model import load_project, save_project
 from funnel_model.errors import FunnelError, ProjectError, ScenarioError
-from funnel_model.scenario import Scenario
+from funnel_model.period import PERIOD_KINDS
+from funnel_model.scenario import CONFIDENCE_RANGE, MAX_DORMANCY_DAYS, MAX_MONEY, Scenario
 from tests.funnel_model.test_project import MAPPING, SCENARIOS, deals, history
 from tests.funnel_model.test_scenario import scenarios
 
@@ -36,8 +38,10 @@ DEEP = "[" * 5000 + "]" * 5000  # beyond json's own nesting limit
 HUGE = 10**400  # an integer no float holds
 ABSURD = st.one_of(
     st.sampled_from(
-        [None, True, False, 0, -1, HUGE, -HUGE, 1e308, -1e308, "", "x", "2024-13", [], {}, [None], {"": 0}]
-    ),
+        [None, True, False, 0, -1, HUGE, -HUGE, 1e308, -1e308, "", "x", "2024-13", [], {}, [None], {"": 0}, 49]
+    )
+    # just past the bounds of a confidence, a dormancy window, a target, a date, a period
+    | st.sampled_from([100, 3651, 1e16, 0.5, "2024-02-30", ["2024-05", "2024-04"], ["2024-05-01", "2024-04-30"]]),
     st.integers(),
     st.floats(allow_nan=False, allow_infinity=False),
     st.text(max_size=8),
@@ -51,11 +55,26 @@ JSON = st.recursive(
 SCENARIO_KEYS = ["format", "version", "name", "config", "plans", "targets", "filters", "dormancy_days", "confidence"]
 
 
+def _within_bounds(scenario: Scenario) -> None:
+    """What a loaded scenario hands the pages lies within what their controls take."""
+    low, high = CONFIDENCE_RANGE
+    assert scenario.confidence is None or low <= scenario.confidence <= high
+    assert 1 <= scenario.dormancy_days <= MAX_DORMANCY_DAYS
+    assert all(0 <= s.probability <= 1 for s in scenario.stage_probabilities)
+    money = [scenario.plan_target or 0, *scenario.targets.values()]
+    assert all(0 <= m <= MAX_MONEY for m in money)
+    for pair, parse in ((scenario.plan_period, dt.date.fromisoformat), (scenario.pay_period, pd.Period)):
+        assert pair is None or parse(pair[0]) <= parse(pair[1])
+    assert all(isinstance(v, bool) or v >= 0 for v in scenario.rejection.values())
+    assert scenario.extras.get("period.kind", "custom") in PERIOD_KINDS
+
+
 def _loads_or_domain_error(text: str | bytes) -> Scenario | None:
     try:
         scenario = Scenario.from_json(text)
     except FunnelError:
         return None
+    _within_bounds(scenario)
     try:
         saved = scenario.to_json()
     except ScenarioError:

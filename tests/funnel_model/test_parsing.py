@@ -3,22 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 from funnel_model.errors import DealImportError
 from funnel_model.parsing import (
     MIXED_ENCODING,
+    _count_non_ascii,
+    _count_plausible,
+    _filled,
     cell_text,
     clean_text,
+    contains_any,
     decode_text,
+    import_allocator,
     load_source,
     parse_amounts,
     parse_dates,
     parse_probabilities,
     read_table,
+    starts_with_any,
+    text_where,
 )
 
 
@@ -298,3 +308,96 @@ def test_excel_unicode_text_utf16_tab_separated():
     assert table.headers == ["ID", "Этап сделки", "Бюджет"]
     assert table.body["Этап сделки"].tolist() == ["Переговоры", "Успешно реализовано"]
     assert table.encoding == "utf-16"
+
+
+# ------------------------------------------------- byte-level column tests
+
+
+def _mixed_cells(seed: int, size: int = 3000) -> list:
+    """Short cells of ASCII, Cyrillic, dashes, spaces, zero-width and 4-byte characters; some missing."""
+    alphabet = [*"nN-#aбнНрР zé—–\t", "\u200b", "\u202e", "\ufeff", "\u00a0", "\u3000", "\U0001f600", "İ"]
+    rng = np.random.default_rng(seed)
+    cells = ["".join(rng.choice(alphabet, rng.integers(0, 4))) for _ in range(size)]
+    return [None if rng.random() < 0.05 else c for c in cells]
+
+
+def _arrow_column(cells: list, kind) -> pa.ChunkedArray:
+    # several chunks, one of them a slice: offsets that do not start at the buffer's start
+    third = len(cells) // 3
+    return pa.chunked_array(
+        [pa.array(cells[:third], kind), pa.array(["x"] * 7 + cells[third:], kind).slice(7), pa.array([], kind)]
+    )
+
+
+@pytest.mark.parametrize("kind", [pa.string(), pa.large_string()])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_starts_with_any_is_str_startswith(kind, seed):
+    cells = _mixed_cells(seed)
+    column = _arrow_column(cells, kind)
+    for prefixes in (("-", "n", "н", "—", "#"), ("\U0001f600", "a", "Р"), ("—x", "nн"), (" ", "\u00a0", "\u3000")):
+        expected = [c is not None and c.startswith(prefixes) for c in column.to_pylist()]
+        got = starts_with_any(column, tuple(p.encode("utf-8") for p in prefixes))
+        assert got.tolist() == expected
+
+
+@pytest.mark.parametrize("kind", [pa.string(), pa.large_string()])
+def test_contains_any_tells_a_column_with_hidden_characters(kind):
+    cells = _mixed_cells(2)
+    assert contains_any(_arrow_column(cells, kind), "\u200b\u202e")
+    clean = [c for c in cells if c is not None and "\u200b" not in c and "\u202e" not in c]
+    assert not contains_any(_arrow_column(clean, kind), "\u200b\u202e")
+    # a character sharing the lead bytes (U+2014, E2 80 94) is not a hidden one
+    assert not contains_any(pa.array(["a—b", "—"]), "\u200b\u202e")
+
+
+def test_text_where_is_series_where():
+    text = pd.Series([c for c in _mixed_cells(3)], dtype="str", index=np.arange(3000) * 2, name="owner")
+    keep = np.random.default_rng(4).random(len(text)) < 0.7
+    other = pd.Series(["other"] * len(text), dtype="str", index=text.index)
+    pd.testing.assert_series_equal(text_where(text, keep), text.where(keep))
+    pd.testing.assert_series_equal(text_where(text, keep, "—"), text.where(keep, "—"))
+    pd.testing.assert_series_equal(text_where(text, keep, other), text.where(keep, other))
+
+
+def test_blank_cells_are_those_arrow_trims_to_nothing():
+    cells = pd.Series([c or "" for c in _mixed_cells(5)] + ["\u2003\u205f", " x ", ""], dtype="str")
+    trimmed = cells.str.strip()
+    assert _filled(pd.DataFrame({0: cells}))[0].tolist() == (trimmed != "").tolist()
+
+
+def test_whole_column_of_iso_dates_reads_as_the_general_path_does():
+    cells = ["2024-03-01", "2024-03-01 23:59:59", "2024-02-29T08:00:00", "1899-12-31", "2250-01-01 00:00:00"]
+    values, bad = parse_dates(_text(*cells))
+    # one cell in another format sends the column down the general path, cell by cell
+    general, general_bad = parse_dates(_text(*cells, "01.04.2024"))
+    pd.testing.assert_series_equal(values, general.iloc[:-1])
+    assert bad.tolist() == general_bad.iloc[:-1].tolist() == [False, False, False, True, True]
+    assert values.iloc[2] == pd.Timestamp("2024-02-29 08:00")
+    # 31 February refuses the whole cast: read by the general path, it is a bad date
+    values, bad = parse_dates(_text("2024-02-31", "2024-03-01"))
+    assert bad.tolist() == [True, False] and values.iloc[1] == pd.Timestamp("2024-03-01")
+
+
+def test_encoding_counts_match_the_regular_expressions():
+    rng = np.random.default_rng(6)
+    points = list(range(0x600)) + list(range(0x2000, 0x2130)) + [0x1F600, 0xFFFD]
+    for _ in range(50):
+        sample = "".join(chr(c) for c in rng.choice(points, rng.integers(0, 400)))
+        assert _count_non_ascii(sample) == len(re.findall(r"[^\x00-\x7f]", sample))
+        cp1251 = re.findall(
+            r"[\u0400-\u04ff\u00a0\u00ab\u00bb\u00b0\u00b1\u00a7\u00a9\u00ae\u2013\u2014\u2116\u2026]", sample
+        )
+        assert _count_plausible(sample) == len(cp1251)
+
+
+def test_import_allocator_is_restored_and_its_arrays_outlive_it():
+    before = pa.default_memory_pool().backend_name
+    with import_allocator():
+        inside = pa.default_memory_pool().backend_name
+        upper = pc.utf8_upper(pa.array(["a", "б"]))
+    assert inside == ("jemalloc" if "jemalloc" in pa.supported_memory_backends() else before)
+    assert pa.default_memory_pool().backend_name == before
+    assert upper.to_pylist() == ["A", "Б"]
+    with pytest.raises(DealImportError), import_allocator():
+        read_table(b"", "empty.csv")
+    assert pa.default_memory_pool().backend_name == before

@@ -168,6 +168,42 @@ def test_cdf_with_a_rate_per_attempt_equals_the_whole_quadratic_table(seed):
     np.testing.assert_allclose(longest_streak_cdf(n, rates), expected, rtol=0, atol=1e-13 + n * 1.2e-16)
 
 
+def _recurrence_cdf(n: int, p: float, caps: np.ndarray) -> np.ndarray:
+    """P(longest rejection run <= k) for the given caps by A(m) = A(m-1) - p q^r A(m-r-1), r = k + 1,
+    A(m) = 1 for m < r and A(r) = 1 - q^r: the textbook recurrence, one attempt at a time."""
+    q, r = 1.0 - p, caps + 1
+    history = np.ones((n + 1, caps.size))  # history[m] = A(m) per cap
+    for m in range(1, n + 1):
+        earlier = history[np.maximum(m - r - 1, 0), np.arange(caps.size)]
+        first_run = np.where(m - r - 1 >= 0, p * q**r * earlier, np.where(m == r, q**r, 0.0))
+        history[m] = history[m - 1] - first_run
+    return history[n]
+
+
+@pytest.mark.parametrize("p", [0.02, 0.05, 0.2, 0.5, 0.9])
+@pytest.mark.parametrize("n", [2000, 20_000])
+def test_cdf_at_many_attempts_equals_the_recurrence(n, p):
+    # at these n one rate is read off the dominant root of the recurrence, not run through it
+    cdf = longest_streak_cdf(n, p)
+    caps = np.flatnonzero((cdf > 1e-15) & (cdf < 1 - 1e-15))
+    np.testing.assert_allclose(cdf[caps], _recurrence_cdf(n, p, caps), rtol=0, atol=1e-13 + n * 1.2e-16)
+    assert np.all(np.diff(cdf) >= 0) and cdf[-1] == 1.0
+
+
+def test_cdf_at_a_million_attempts_is_a_distribution_and_agrees_with_a_seeded_simulation():
+    n, p, sellers = 1_000_000, 0.05, 60
+    cdf = longest_streak_cdf(n, p)
+    assert cdf[-1] == 1.0 and np.all(np.diff(cdf) >= 0)
+    # the classical approximation P(longest < r) ~ exp(-n p q^r) at its median
+    median = int(np.searchsorted(cdf, 0.5))
+    assert cdf[median] == pytest.approx(math.exp(-n * p * 0.95 ** (median + 1)), abs=0.01)
+    rng = np.random.default_rng(20261203)
+    runs = np.array([longest_run(rng.random(n) < p) for _ in range(sellers)])
+    assert np.mean(runs <= median) == pytest.approx(cdf[median], abs=4 * math.sqrt(0.25 / sellers))
+    expected = np.arange(n + 1) @ np.diff(cdf, prepend=0.0)
+    assert runs.mean() == pytest.approx(expected, abs=4 * runs.std() / math.sqrt(sellers))
+
+
 def test_cdf_of_a_long_sequence_agrees_with_a_seeded_simulation():
     # 200,000 attempts: far past what the quadratic table can hold (320 GB)
     n, p, sellers = 200_000, 0.3, 400

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 
 import numpy as np
@@ -13,11 +14,15 @@ from hypothesis import strategies as st
 from funnel_model.compensation import PRESETS, preset
 from funnel_model.config import FunnelConfig, FunnelSpec, StageSpec
 from funnel_model.errors import FunnelError, ScenarioError
-from funnel_model.scenario import SCENARIO_VERSION, Scenario, StageProbability
+from funnel_model.period import PERIOD_KINDS
+from funnel_model.scenario import MAX_DORMANCY_DAYS, SCENARIO_VERSION, Scenario, StageProbability
 
 texts = st.text(max_size=12)
 amounts = st.floats(min_value=0, max_value=1e12, allow_nan=False)
 shares = st.floats(min_value=0, max_value=1, allow_nan=False)
+days = st.dates(dt.date(1900, 1, 1), dt.date(2199, 12, 31))
+date_pairs = st.tuples(days, days).map(lambda d: tuple(x.isoformat() for x in sorted(d)))
+month_pairs = st.tuples(days, days).map(lambda d: tuple(x.strftime("%Y-%m") for x in sorted(d)))
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.floats(allow_nan=False, allow_infinity=False) | texts,
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(texts, inner, max_size=3),
@@ -53,20 +58,21 @@ scenarios = st.builds(
         st.builds(StageProbability, funnel=texts, stage=texts, probability=shares, segment=texts), max_size=6
     ).map(tuple),
     own_estimates=st.booleans(),
-    dormancy_days=st.integers(1, 5000),
+    dormancy_days=st.integers(1, MAX_DORMANCY_DAYS),
     funnel_segments=st.dictionaries(texts, st.sampled_from(["new", "active", "dormant"]), max_size=3),
     filters=st.dictionaries(texts, json_values, max_size=4),
     plan_target=st.none() | amounts,
-    plan_period=st.none() | st.tuples(texts, texts),
+    plan_period=st.none() | date_pairs,
     confidence=st.none() | st.integers(50, 99),
     plans=st.dictionaries(st.sampled_from(["a", "b"]), plans(), max_size=2),
     targets=st.dictionaries(texts, amounts, max_size=4),
     conditions=st.dictionaries(texts, st.dictionaries(texts, st.booleans(), max_size=3), max_size=3),
-    pay_period=st.none() | st.tuples(texts, texts),
+    pay_period=st.none() | month_pairs,
     rejection=st.dictionaries(
-        texts, st.booleans() | st.integers(-1000, 1000) | st.floats(allow_nan=False, allow_infinity=False), max_size=5
+        texts, st.booleans() | st.integers(0, 1000) | st.floats(min_value=0, allow_infinity=False), max_size=5
     ),
-    extras=st.dictionaries(texts, json_values, max_size=3),
+    extras=st.dictionaries(texts, json_values, max_size=3)
+    | st.fixed_dictionaries({"period.kind": st.sampled_from(PERIOD_KINDS), "period.dates": date_pairs.map(list)}),
 )
 
 
@@ -111,6 +117,32 @@ def saved(**changes) -> str:
         ({"plans": {"a": {"name": "A"}}}, "plans.a"),
         ({"config": {"funnels": [{"name": "f", "stages": [{"name": "s", "probability": 7}]}]}}, "config"),
         ({"colour": "red"}, "colour"),
+        ({"confidence": 150}, "confidence"),
+        ({"confidence": 0}, "confidence"),
+        ({"confidence": 0.9}, "confidence"),
+        ({"confidence": 49}, "confidence"),
+        ({"confidence": 100}, "confidence"),
+        ({"dormancy_days": 3651}, "dormancy_days"),
+        ({"dormancy_days": 10**30}, "dormancy_days"),
+        ({"dormancy_days": 30.0}, "dormancy_days"),
+        ({"plan_target": 1e300}, "plan_target"),
+        ({"targets": {"Иванов": -1}}, "targets.Иванов"),
+        ({"targets": {"Иванов": 1e16}}, "targets.Иванов"),
+        ({"plan_period": ["2024-03-31", "2024-01-01"]}, "plan_period"),
+        ({"plan_period": ["2024-02-30", "2024-03-01"]}, "plan_period"),
+        ({"plan_period": ["01.02.2024", "2024-03-01"]}, "plan_period"),
+        ({"plan_period": ["0001-01-01", "2024-03-01"]}, "plan_period"),
+        ({"plan_period": ["2024-01-01", "99999-01-01"]}, "plan_period"),
+        ({"pay_period": ["2024-13", "2024-12"]}, "pay_period"),
+        ({"pay_period": ["2024-05", "2024-04"]}, "pay_period"),
+        ({"pay_period": ["2024-5", "2024-06"]}, "pay_period"),
+        ({"pay_period": ["2024-05-01", "2024-06"]}, "pay_period"),
+        ({"stage_probabilities": [{"funnel": "f", "stage": "s", "probability": -0.01}]}, "stage_probabilities[0]"),
+        ({"rejection": {"rejection.p": -0.5}}, "rejection.rejection.p"),
+        ({"rejection": {"rejection.n": -3}}, "rejection.rejection.n"),
+        ({"extras": {"period.kind": "forever"}}, "extras.period.kind"),
+        ({"extras": {"period.dates": ["2024-05-01", "2024-04-01"]}}, "extras.period.dates"),
+        ({"extras": {"period.dates": "2024-05-01"}}, "extras.period.dates"),
     ],
 )
 def test_a_bad_field_is_named_in_both_languages(changes, named):
@@ -118,6 +150,36 @@ def test_a_bad_field_is_named_in_both_languages(changes, named):
         Scenario.from_json(saved(**changes))
     assert named in str(info.value)
     assert named in info.value.message("ru") and info.value.message("ru") != str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("changes", "en", "ru"),
+    [
+        ({"confidence": 100}, "from 50 to 99", "от 50 до 99"),
+        ({"dormancy_days": 3651}, "from 1 to 3650", "от 1 до 3650"),
+        ({"pay_period": ["2024-05", "2024-04"]}, "YYYY-MM, the first not after the last", "ГГГГ-ММ, первый не позже"),
+    ],
+)
+def test_an_out_of_range_value_is_refused_saying_what_the_field_takes(changes, en, ru):
+    with pytest.raises(ScenarioError) as info:
+        Scenario.from_json(saved(**changes))
+    assert en in str(info.value) and ru in info.value.message("ru")
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"confidence": 50, "dormancy_days": 3650, "plan_target": 0, "targets": {"Иванов": 10**15}},
+        {"confidence": 99, "dormancy_days": 1, "plan_period": ["2024-01-01", "2024-01-01"]},
+        {"pay_period": ["2023-12", "2024-01"], "plan_period": ["2024-02-28", "2024-02-29"]},
+        {"extras": {"period.kind": "custom", "period.dates": ["2024-01-01", "2024-03-31"]}},
+    ],
+)
+def test_values_at_the_edges_of_what_the_pages_take_load(changes):
+    scenario = Scenario.from_json(saved(**changes))
+    assert {k: getattr(scenario, k) for k in changes if k != "extras"} == {
+        k: tuple(v) if isinstance(v, list) else v for k, v in changes.items() if k != "extras"
+    }
 
 
 @pytest.mark.parametrize("text", [b"", b"\xff\xfe", b"[1, 2]", b"null", b'"scenario"', b"{"])

@@ -9,9 +9,10 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from funnel_model.scenario import CONFIDENCE_RANGE, MAX_DORMANCY_DAYS
 from tests.pages.apptest import assert_clean, open_page, type_money
 
-REPORT, FORECAST = "pages/report.py", "pages/forecast.py"
+REPORT, FORECAST, COMPENSATION = "pages/report.py", "pages/forecast.py", "pages/compensation.py"
 
 
 @pytest.fixture
@@ -76,6 +77,10 @@ def test_save_change_load_restores_the_assumptions(saved):
         (b'{"format": "funnel-scenario", "version": 1, "plan_target": "lots"}', "plan_target"),
         (b'{"format": "funnel-scenario", "version": 7}', "version 7"),
         (b'{"format": "funnel-scenario", "vers', "line 1"),
+        (b'{"format": "funnel-scenario", "version": 1, "confidence": 150}', "confidence"),
+        (b'{"format": "funnel-scenario", "version": 1, "dormancy_days": 100000}', "dormancy_days"),
+        (b'{"format": "funnel-scenario", "version": 1, "pay_period": ["2024-13", "2024-14"]}', "pay_period"),
+        (b'{"format": "funnel-scenario", "version": 1, "targets": {"Anna": -100}}', "targets.Anna"),
     ],
 )
 def test_a_bad_scenario_file_is_named_and_changes_nothing(content, named):
@@ -185,6 +190,40 @@ def test_the_forecast_period_travels_with_the_scenario(saved):
     at.file_uploader(key="scenario.upload").upload("scenario.json", file, "application/json").run()
     go(at, FORECAST)
     assert at.selectbox(key="period.kind").value == "next_month"
+
+
+def test_the_scenarios_bounds_are_the_controls_bounds():
+    at = open_page(FORECAST)
+    confidence = at.slider(key="forecast.confidence")
+    assert (confidence.min, confidence.max) == CONFIDENCE_RANGE
+    go(at, "pages/data.py")
+    assert at.number_input(key="data.dormancy").max == MAX_DORMANCY_DAYS
+
+
+def test_the_pay_period_travels_with_the_scenario(saved):
+    at = open_page(COMPENSATION)
+    last = len(at.selectbox(key="compensation.period_from").options) - 1
+    at.selectbox(key="compensation.period_from").select_index(last - 2).run()
+    at.selectbox(key="compensation.period_to").select_index(1).run()  # the pickers' second month: one after the first
+    chosen = [at.selectbox(key=f"compensation.period_{end}").value for end in ("from", "to")]
+    go(at, REPORT)
+    file = saved["scenario.json"]
+    assert json.loads(file)["pay_period"] == chosen
+    go(at, COMPENSATION)
+    at.selectbox(key="compensation.period_from").select_index(0).run()
+    go(at, REPORT)
+    at.file_uploader(key="scenario.upload").upload("scenario.json", file, "application/json").run()
+    go(at, COMPENSATION)
+    assert [at.selectbox(key=f"compensation.period_{end}").value for end in ("from", "to")] == chosen
+
+
+def test_a_rejection_setting_beyond_its_control_is_brought_within_it():
+    scenario = {"format": "funnel-scenario", "version": 1, "rejection": {"rejection.p": 5.0, "rejection.n": 50.7}}
+    at = open_page(REPORT)
+    at.file_uploader(key="scenario.upload").upload("s.json", json.dumps(scenario).encode(), "application/json").run()
+    go(at, "pages/rejection.py")
+    assert at.slider(key="rejection.p").value == 0.9
+    assert at.slider(key="rejection.n").value == 51
 
 
 def test_the_report_downloads_as_pdf_too(saved):

@@ -53,3 +53,60 @@ def test_config_of_an_upload_with_history_orders_stages_by_the_history():
     assert rates["Stage"].tolist() == ["Alpha", "Beta", "Gamma"]
     # Alpha reached by all 6 deals; the two lost there count as its only losses
     assert rates["Won"].tolist() == [1, 1, 1] and rates["Lost"].tolist() == [2, 0, 0]
+
+
+def test_a_view_of_the_demo_is_built_once_for_sessions_arriving_together():
+    import threading
+    import time
+
+    from ui import data
+
+    built, got = [], []
+
+    def build():
+        built.append(1)
+        time.sleep(0.2)  # every session arrives while the first builds
+        return object()
+
+    threads = [
+        threading.Thread(target=lambda: got.append(data._shared_memo("test.view", ("demo", 1), build)))
+        for _ in range(5)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(built) == 1 and len({id(v) for v in got}) == 1 and len(got) == 5
+    assert data._shared_memo("test.view", ("demo", 2), object) is not got[0]  # other settings: another view
+
+
+def test_sessions_on_the_demo_share_its_prepared_dataset():
+    from tests.pages.apptest import open_page
+
+    one, two = open_page("pages/forecast.py"), open_page("pages/forecast.py", lang="ru")
+    assert one.session_state["_prepared_memo"][1] is two.session_state["_prepared_memo"][1]
+
+
+def _memo_page():
+    import streamlit as st
+
+    from ui import data
+
+    calls = st.session_state.setdefault("calls", [])
+    key = st.session_state["key"]
+    st.session_state["value"] = data.session_memo("t", key, lambda: calls.append(key) or f"v{key}", keep=2)
+
+
+def test_session_memo_builds_once_per_key_and_keeps_the_last_ones():
+    from ui import data
+
+    at = AppTest.from_function(_memo_page)
+    # a client's data: the demo's views are shared between sessions instead
+    at.session_state[data.SOURCE_KEY], at.session_state[data.UPLOAD_KEY] = "upload", ("deals.csv", b"")
+    for key in (1, 1, 2, 1, 3, 2, 1):
+        at.session_state["key"] = key
+        at.run()
+        assert not at.exception
+        assert at.session_state["value"] == f"v{key}"
+    # 1 and 2 both kept; 3 pushed out 2 (1 was used after 2), so 2 and then 1 are built again
+    assert at.session_state["calls"] == [1, 2, 3, 2, 1]

@@ -100,3 +100,29 @@ def test_the_grids_own_csv_download_is_switched_off():
 
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["client"]["disableDataExport"] is True
+
+
+def _changing_page():
+    import pandas as pd
+    import streamlit as st
+
+    from ui.tables import show_table
+
+    frame = pd.DataFrame({"amount": [st.session_state.get("amount", 1000.0)], "share": [0.5]})
+    show_table(frame, amounts=["amount"], shares=["share"], hide_index=True)
+    frame.loc[0, "share"] = 0.9  # the caller's frame changes after it was shown: the kept table must not
+
+
+def test_a_kept_table_follows_its_content_and_not_later_edits_of_the_frame():
+    at = AppTest.from_function(_changing_page)
+    at.session_state["lang"] = "en"
+    shown = []
+    for amount in (1000.0, 2000.0, 1000.0):
+        at.session_state["amount"] = amount
+        at.run()
+        assert not at.exception
+        display = pa.ipc.open_stream(at.dataframe[0].proto.arrow_data.styler.display_values).read_pandas()
+        value = at.dataframe[0].value.iloc[0]
+        shown.append((value["amount"], value["share"], display["amount"].iloc[0], display["share"].iloc[0]))
+    amounts = ["1\u202f000 ₽", "2\u202f000 ₽", "1\u202f000 ₽"]
+    assert shown == [(a, 0.5, text, "50.0 %") for a, text in zip((1000.0, 2000.0, 1000.0), amounts, strict=True)]
