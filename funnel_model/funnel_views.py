@@ -28,7 +28,7 @@ from funnel_model.geometry import (
     stage_win_rates,
 )
 
-__all__ = ["FunnelViews", "funnel_views"]
+__all__ = ["FunnelViews", "deals_behind", "funnel_views"]
 
 
 @dataclass(frozen=True)
@@ -102,26 +102,9 @@ def funnel_views(
         neither ``funnel`` nor ``period`` narrows the deals.
     """
     orphans = history_orphans(history, deals)  # against the whole deal file, before any filter
-    keep = np.ones(len(deals), dtype=bool)
-    if funnel is not None:
-        keep &= (deals["funnel"] == funnel).fillna(False).to_numpy()
-    undated = np.zeros(len(deals), dtype=bool)
-    if period is not None:
-        start, end = pd.Timestamp(period[0]), pd.Timestamp(period[1]) + pd.Timedelta(days=1)
-        created = deals["created_at"]
-        undated = keep & created.isna().to_numpy()
-        keep &= ((created >= start) & (created < end)).fillna(False).to_numpy()
-    whole = bool(keep.all())
-    scope = deals if whole else deals[keep]
-    if depth is None:
-        depth = deal_depth(scope, config, history)
-    elif not whole:
-        depth = depth[keep]  # a deal's depth depends on its own rows only
-    if seller is not None:
-        owned = (deals["owner"] == seller).fillna(False).to_numpy()
-        chosen, chosen_depth = scope[owned[keep]], depth[owned[keep]]
-    else:
-        chosen, chosen_depth = scope, depth
+    scope, depth, chosen, chosen_depth, undated, whole = _filtered(
+        deals, config, history, funnel=funnel, seller=seller, period=period, depth=depth
+    )
     geometry = funnel_geometry(
         chosen, config, history, by=("funnel", "segment"), min_count=min_count, depth=chosen_depth
     )
@@ -141,3 +124,72 @@ def funnel_views(
             scope, config, history, level=wilson_level, min_count=min_count, depth=depth, rates=rates
         ),
     )
+
+
+def _filtered(deals, config, history, *, funnel, seller, period, depth):
+    """The filters of :func:`funnel_views`: (scope, its depth, chosen, their depth, undated mask, whole).
+
+    ``scope`` is the pipeline and period's deals (the team's rates use
+    them), ``chosen`` those of the seller too (the funnels count them).
+    """
+    keep = np.ones(len(deals), dtype=bool)
+    if funnel is not None:
+        keep &= (deals["funnel"] == funnel).fillna(False).to_numpy()
+    undated = np.zeros(len(deals), dtype=bool)
+    if period is not None:
+        start, end = pd.Timestamp(period[0]), pd.Timestamp(period[1]) + pd.Timedelta(days=1)
+        created = deals["created_at"]
+        undated = keep & created.isna().to_numpy()
+        keep &= ((created >= start) & (created < end)).fillna(False).to_numpy()
+    whole = bool(keep.all())
+    scope = deals if whole else deals[keep]
+    if depth is None:
+        depth = deal_depth(scope, config, history)
+    elif not whole:
+        depth = depth[keep]  # a deal's depth depends on its own rows only
+    if seller is not None:
+        owned = (deals["owner"] == seller).fillna(False).to_numpy()
+        return scope, depth, scope[owned[keep]], depth[owned[keep]], undated, whole
+    return scope, depth, scope, depth, undated, whole
+
+
+def deals_behind(
+    deals: pd.DataFrame,
+    history: pd.DataFrame | None,
+    config: FunnelConfig,
+    row,
+    *,
+    funnel: str | None = None,
+    seller: str | None = None,
+    period: tuple[dt.date, dt.date] | None = None,
+    depth: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The deals counted in one row of :func:`funnel_views`' ``geometry``: its ``reached``, deal by deal.
+
+    Parameters
+    ----------
+    deals, history, config
+        As for :func:`funnel_views`.
+    row : mapping
+        A geometry row: ``funnel``, ``segment``, ``order`` and ``kind``.
+    funnel, seller, period, depth
+        The same filters as the :func:`funnel_views` call that made the row.
+
+    Returns
+    -------
+    DataFrame
+        Rows of ``deals``: those of the row's funnel and segment that reached
+        its stage (the deepest stage they entered is this one or later, see
+        :mod:`funnel_model.geometry`); for the won row, the won deals.
+    """
+    _, _, chosen, chosen_depth, _, _ = _filtered(
+        deals, config, history, funnel=funnel, seller=seller, period=period, depth=depth
+    )
+    hit = ~chosen_depth["unmatched"].to_numpy() & (chosen_depth["funnel"] == row["funnel"]).to_numpy()
+    segment = chosen["segment"] if "segment" in chosen.columns else pd.Series(np.nan, index=chosen.index)
+    hit &= (segment.isna() if pd.isna(row["segment"]) else segment == row["segment"]).fillna(False).to_numpy()
+    if row["kind"] == "won":
+        hit &= (chosen_depth["status"] == "won").to_numpy()
+    else:
+        hit &= chosen_depth["depth"].to_numpy() >= int(row["order"])
+    return chosen[hit]

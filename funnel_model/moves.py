@@ -3,24 +3,42 @@
 A :class:`Move` acts on a funnel and/or client segment and/or stage and
 changes one thing at a cost:
 
-- ``conversion_points``: the stage's win probability plus ``value``
-  percentage points (clipped to [0, 1]);
-- ``conversion_factor``: the stage's win probability times ``value``;
+- ``conversion_points``: the win probability of the open deals it reaches
+  (and of their stage, for the plan) plus ``value`` percentage points
+  (clipped to [0, 1]);
+- ``conversion_factor``: that probability times ``value``;
 - ``deal_size``: the amount of the open deals it reaches (and of the deals
   the plan still needs) times ``value``;
-- ``lead_volume``: ``value`` times the leads of its funnel/segment over the
-  next ``horizon_months``: the extra leads arrive at the first stage with
-  its win probability and the average won deal size;
-- ``cycle_length``: deals close ``value`` times as fast or slow: it moves
-  *when* revenue comes, not how much the open pipeline brings, so its effect
-  on these totals is none (stated, not hidden).
+- ``lead_volume``: ``value`` times the leads of its funnel/segment: the new
+  leads' inflow grows by (value − 1) × that funnel/segment's share of the
+  leads created over the last 12 months;
+- ``cycle_length``: time to close times ``value`` (0.8 = a cycle 20 %
+  shorter): the remaining time to close of each open deal it reaches, and
+  the whole time to close of the new leads. It changes *when* revenue
+  comes, so it changes how much of it a period gets, not the total the
+  pipeline brings whenever it closes.
 
-Probabilities are those of the Forecast page's stage sliders: a move on a
-stage changes the win probability of every open deal at that stage, so its
-effect is exactly the forecast recomputed with the changed probabilities.
+The baseline is the Forecast page's own forecast: the stage sliders'
+probabilities (or each deal's own), and, when a period is given, the plan
+for that period (:func:`funnel_model.period.plan_for_period`) with the
+page's lead inflow and expected-date setting. A move's effect is exactly
+the forecast recomputed with the changed inputs: a cycle move equals
+recomputing the period forecast with every close time of the history and
+every reached open deal's age multiplied by ``value``
+(see :mod:`funnel_model.period`).
+
+New leads are pooled over funnels and segments in the period forecast
+(one inflow, one timing, one size distribution), so a deal-size or a
+cycle-length move reaches them only when it acts everywhere (no funnel,
+segment or stage); a lead-volume move adds leads at its share.
+
 A move's own extra revenue couples the baseline and the move (the same
-luck for both): a deal whose probability rises from p to p' brings its
-amount with probability p' − p; its band is that distribution's P10–P90.
+luck for both): a deal whose probability to be won (in the period) rises
+from q to q' brings its amount with probability q' − q; extra new-lead wins
+are a compound Poisson of the change in their expected number; the band is
+that distribution's P10–P90. Without a period (no dates to time a close)
+the forecast is the whole open pipeline, and a lead-volume move's extra
+leads over ``horizon_months`` enter its first stage as extra deals.
 """
 
 from __future__ import annotations
@@ -35,6 +53,7 @@ from funnel_model.errors import ParameterError
 from funnel_model.forecast import revenue_distribution
 from funnel_model.forecast_views import ForecastInputs, deal_probabilities, forecast_summary, plan_by_funnel
 from funnel_model.i18n import t
+from funnel_model.period import Period, add_distributions, compound_poisson, plan_for_period
 
 __all__ = ["KINDS", "Move", "MovedForecast", "apply_moves", "example_moves", "move_effects"]
 
@@ -86,6 +105,8 @@ class Move:
             raise ParameterError("error.parameter", name="move cost", rule="≥ 0", value=self.cost)
         if self.kind in FACTOR_KINDS and self.value < 0:
             raise ParameterError("error.parameter", name="move value", rule="a factor ≥ 0", value=self.value)
+        if self.kind == "cycle_length" and self.value <= 0:  # a cycle of no length has no timing
+            raise ParameterError("error.parameter", name="move value", rule="a cycle factor > 0", value=self.value)
 
     def to_dict(self) -> dict:
         """A JSON-able dict (the scenario file's form)."""
@@ -129,9 +150,12 @@ class MovedForecast:
     """The forecast's inputs with moves applied.
 
     ``stage_p`` is one win probability per row of ``inputs.stages``;
-    ``probabilities`` and ``amounts`` one per open deal; ``extra_amounts``
-    and ``extra_probabilities`` the deals of the extra leads; ``inputs`` has
-    the scaled open-deal amounts and won sizes (for the plan).
+    ``probabilities``, ``amounts`` and ``cycle_factor`` one per open deal;
+    ``inflow_factor`` multiplies the new leads' inflow of a period forecast
+    and ``new_cycle_factor`` their time to close; ``extra_amounts`` and
+    ``extra_probabilities`` are the extra leads' deals of the whole-pipeline
+    forecast; ``inputs`` has the scaled open-deal amounts and won sizes (for
+    the plan and the new leads).
     """
 
     inputs: ForecastInputs
@@ -140,11 +164,28 @@ class MovedForecast:
     amounts: np.ndarray
     extra_amounts: np.ndarray
     extra_probabilities: np.ndarray
+    cycle_factor: np.ndarray
+    new_cycle_factor: float = 1.0
+    inflow_factor: float = 1.0
 
     def distribution(self):
-        """Revenue of the open deals and the extra leads' deals."""
+        """Revenue of the open deals and the extra leads' deals, whenever they close."""
         return revenue_distribution(
             np.r_[self.amounts, self.extra_amounts], np.r_[self.probabilities, self.extra_probabilities]
+        )
+
+    def for_period(self, deals: pd.DataFrame, period: Period, *, inflow_per_month=None, by_expected_date=False):
+        """:func:`~funnel_model.period.plan_for_period` with the moves; None when the dates cannot time a win."""
+        inflow = self.inputs.inflow_per_month if inflow_per_month is None else float(inflow_per_month)
+        return plan_for_period(
+            self.inputs,
+            deals,
+            self.probabilities,
+            period,
+            inflow_per_month=inflow * self.inflow_factor,
+            by_expected_date=by_expected_date,
+            cycle_factor=self.cycle_factor,
+            new_cycle_factor=self.new_cycle_factor,
         )
 
 
@@ -157,18 +198,31 @@ def _matches(frame: pd.DataFrame, move: Move) -> np.ndarray:
     return hit
 
 
+def _everywhere(move: Move) -> bool:
+    return move.funnel is None and move.segment is None and move.stage is None
+
+
+def _recent(deals: pd.DataFrame | None, inputs: ForecastInputs, months: int = 12) -> pd.DataFrame | None:
+    if deals is None or inputs.as_of is None:
+        return None
+    start = inputs.as_of - pd.DateOffset(months=months)
+    return deals[((deals["created_at"] > start) & (deals["created_at"] <= inputs.as_of)).fillna(False)]
+
+
 def _inflow(deals: pd.DataFrame | None, inputs: ForecastInputs, move: Move, months: int = 12) -> float:
     """Leads per month of the move's funnel/segment over the last ``months`` months."""
-    if deals is None or inputs.as_of is None:
+    recent = _recent(deals, inputs, months)
+    if recent is None:
         return 0.0
-    start = inputs.as_of - pd.DateOffset(months=months)
-    recent = deals[((deals["created_at"] > start) & (deals["created_at"] <= inputs.as_of)).fillna(False)]
-    hit = np.ones(len(recent), dtype=bool)
-    for column in ("funnel", "segment"):
-        wanted = getattr(move, column)
-        if wanted is not None:
-            hit &= (recent[column].astype("str") == str(wanted)).fillna(False).to_numpy(dtype=bool)
-    return float(hit.sum()) / months
+    return float(_matches(recent, replace(move, stage=None)).sum()) / months
+
+
+def _lead_share(deals: pd.DataFrame | None, inputs: ForecastInputs, move: Move, months: int = 12) -> float:
+    """The move's funnel/segment's share of the leads created over the last ``months`` months (0 without deals)."""
+    recent = _recent(deals, inputs, months)
+    if recent is None or not len(recent):
+        return 0.0
+    return float(_matches(recent, replace(move, stage=None)).mean())
 
 
 def _lead_deals(inputs: ForecastInputs, stage_p: np.ndarray, move: Move, deals, horizon_months: int):
@@ -196,6 +250,7 @@ def apply_moves(
     moves: list[Move],
     *,
     stage_p=None,
+    probabilities=None,
     deals: pd.DataFrame | None = None,
     horizon_months: int = 3,
 ) -> MovedForecast:
@@ -207,66 +262,147 @@ def apply_moves(
         :func:`funnel_model.forecast_views.prepare_forecast`.
     moves : list of Move
     stage_p : array_like, optional
-        Baseline win probability per row of ``inputs.stages``; default the
-        historical rates.
+        Baseline win probability per row of ``inputs.stages`` (the page's
+        sliders); default the historical rates.
+    probabilities : array_like, optional
+        Baseline win probability per open deal (the page's, with each deal's
+        own where the user chose so); default from ``stage_p``. A conversion
+        move changes it for the deals at the stages it reaches.
     deals : DataFrame, optional
         The canonical deals, for the lead inflow of ``lead_volume`` moves
         (without them such moves add nothing).
     horizon_months : int
-        Months of extra leads a ``lead_volume`` move brings.
+        Months of extra leads a ``lead_volume`` move brings to the
+        whole-pipeline forecast.
     """
     sp = np.asarray(inputs.stages["rate"] if stage_p is None else stage_p, dtype=float).copy()
-    amounts = inputs.open_deals["amount"].to_numpy(dtype=float).copy()
+    p = np.asarray(deal_probabilities(inputs, sp) if probabilities is None else probabilities, dtype=float).copy()
+    open_deals = inputs.open_deals
+    staged = open_deals["group"].to_numpy() >= 0  # deals at a configured stage: the ones a stage move reaches
+    amounts = open_deals["amount"].to_numpy(dtype=float).copy()
+    factor = np.ones(len(open_deals))
     sizes = dict(inputs.won_sizes_by_group)
+    won_sizes = np.asarray(inputs.won_sizes, dtype=float)
+    new_cycle, inflow = 1.0, 1.0
     extra_a, extra_p = [np.zeros(0)], [np.zeros(0)]
     for move in (m for m in moves if m.enabled):
+        hit = _matches(open_deals, move)
         if move.kind in ("conversion_points", "conversion_factor"):
-            rows = _matches(inputs.stages, move)
-            sp[rows] = np.clip(
-                sp[rows] + move.value / 100.0 if move.kind == "conversion_points" else sp[rows] * move.value, 0.0, 1.0
-            )
+            rows, hit = _matches(inputs.stages, move), hit & staged
+            if move.kind == "conversion_points":
+                sp[rows], p[hit] = sp[rows] + move.value / 100.0, p[hit] + move.value / 100.0
+            else:
+                sp[rows], p[hit] = sp[rows] * move.value, p[hit] * move.value
+            sp, p = np.clip(sp, 0.0, 1.0), np.clip(p, 0.0, 1.0)
         elif move.kind == "deal_size":
-            amounts[_matches(inputs.open_deals, move)] *= move.value
+            amounts[hit] *= move.value
             groups = inputs.stages[_matches(inputs.stages, replace(move, stage=None))]
             for key in set(zip(groups["funnel"], groups["part"], strict=True)):
                 sizes[key] = np.asarray(sizes.get(key, inputs.won_sizes), dtype=float) * move.value
+            if _everywhere(move):
+                won_sizes = won_sizes * move.value
         elif move.kind == "lead_volume":
-            a, p = _lead_deals(inputs, sp, move, deals, horizon_months)
+            a, q = _lead_deals(inputs, sp, move, deals, horizon_months)
             extra_a.append(a)
-            extra_p.append(p)
-    moved_inputs = replace(inputs, open_deals=inputs.open_deals.assign(amount=amounts), won_sizes_by_group=sizes)
+            extra_p.append(q)
+            inflow = max(inflow + (move.value - 1.0) * _lead_share(deals, inputs, move), 0.0)
+        elif move.kind == "cycle_length":
+            factor[hit] *= move.value
+            if _everywhere(move):
+                new_cycle *= move.value
+    moved_inputs = replace(
+        inputs, open_deals=open_deals.assign(amount=amounts), won_sizes_by_group=sizes, won_sizes=won_sizes
+    )
     return MovedForecast(
         inputs=moved_inputs,
         stage_p=sp,
-        probabilities=deal_probabilities(inputs, sp),
+        probabilities=p,
         amounts=amounts,
         extra_amounts=np.concatenate(extra_a),
         extra_probabilities=np.concatenate(extra_p),
+        cycle_factor=factor,
+        new_cycle_factor=new_cycle,
+        inflow_factor=inflow,
     )
 
 
-def _extra_revenue(inputs: ForecastInputs, move: Move, base_p: np.ndarray, sp0: np.ndarray, deals, horizon_months):
+@dataclass(frozen=True)
+class _Baseline:
+    """The baseline the moves are set against: the page's probabilities, and its period forecast if any."""
+
+    inputs: ForecastInputs
+    stage_p: np.ndarray
+    p: np.ndarray
+    deals: pd.DataFrame | None
+    horizon_months: int
+    period: Period | None
+    inflow_per_month: float | None
+    by_expected_date: bool
+    forecast: object = None
+
+    def apply(self, moves: list[Move]) -> MovedForecast:
+        """The moves applied to this baseline."""
+        return apply_moves(
+            self.inputs,
+            moves,
+            stage_p=self.stage_p,
+            probabilities=self.p,
+            deals=self.deals,
+            horizon_months=self.horizon_months,
+        )
+
+    def period_of(self, moved: MovedForecast):
+        """The period forecast with the moves, on this baseline's settings."""
+        return moved.for_period(
+            self.deals, self.period, inflow_per_month=self.inflow_per_month, by_expected_date=self.by_expected_date
+        )
+
+
+def _coupled(a0, a1, q0, q1):
+    """(|amounts|, |probabilities|) of the change from a0·Bernoulli(q0) to a1·Bernoulli(q1) under the same luck."""
+    if np.array_equal(a0, a1):
+        return np.abs(np.asarray(a0, dtype=float)), np.abs(np.asarray(q1) - np.asarray(q0))
+    return np.abs(np.asarray(a1) - np.asarray(a0)), np.asarray(q0, dtype=float)
+
+
+def _extra_revenue(base: _Baseline, move: Move):
     """The move's own extra revenue, baseline and move sharing the same luck: (sign, distribution) or None."""
-    moved = apply_moves(inputs, [replace(move, enabled=True)], stage_p=sp0, deals=deals, horizon_months=horizon_months)
-    a0 = inputs.open_deals["amount"].to_numpy(dtype=float)
-    if move.kind in ("conversion_points", "conversion_factor"):
-        amounts, probs = a0, moved.probabilities - base_p
-    elif move.kind == "deal_size":
-        amounts, probs = moved.amounts - a0, base_p
-    elif move.kind == "lead_volume":
-        amounts, probs = moved.extra_amounts, moved.extra_probabilities
+    moved = base.apply([replace(move, enabled=True)])
+    a0 = base.inputs.open_deals["amount"].to_numpy(dtype=float)
+    if base.period is None:
+        if move.kind in ("conversion_points", "conversion_factor", "deal_size"):
+            amounts, probs = _coupled(a0, moved.amounts, base.p, moved.probabilities)
+        elif move.kind == "lead_volume":
+            amounts, probs = moved.extra_amounts, moved.extra_probabilities
+        else:
+            return None  # a cycle changes when, and the whole pipeline counts whenever
+        sign = -1.0 if (np.sum(amounts * probs) < 0) else 1.0
+        # one move pushes every deal the same way, so |amount|·Bernoulli(|Δp|) carries the whole effect
+        return sign, revenue_distribution(np.abs(amounts), np.abs(probs))
+    f0, f1 = base.forecast, base.period_of(moved)
+    amounts, probs = _coupled(a0, moved.amounts, f0.within, f1.within)
+    pipeline_mean = float(moved.amounts @ f1.within - a0 @ f0.within)
+    sizes0, sizes1 = base.inputs.won_sizes, moved.inputs.won_sizes
+    if np.array_equal(sizes0, sizes1):
+        new = compound_poisson(abs(f1.new_wins - f0.new_wins), sizes0)
     else:
-        return None
-    sign = -1.0 if (np.sum(amounts * probs) < 0) else 1.0
-    # one move pushes every deal the same way, so |amount|·Bernoulli(|Δp|) carries the whole effect
-    return sign, revenue_distribution(np.abs(amounts), np.abs(probs))
+        new = compound_poisson(f0.new_wins, np.abs(np.asarray(sizes1) - np.asarray(sizes0)))
+    mean = pipeline_mean + (f1.new.mean - f0.new.mean)
+    if not mean and not new.mean and not np.any(probs * amounts):
+        return 1.0, compound_poisson(0.0, [])
+    extra = add_distributions(revenue_distribution(amounts, probs), new)
+    return (-1.0 if mean < 0 else 1.0), extra
 
 
 def _changed_groups(inputs: ForecastInputs, moved: MovedForecast, sp0: np.ndarray, base_p: np.ndarray) -> np.ndarray:
     """Per row of ``inputs.groups``: whether the moves changed its stage probabilities, open deals or won sizes."""
     stages, deals = inputs.stages, inputs.open_deals
     stage_moved = moved.stage_p != sp0
-    deal_moved = (moved.probabilities != base_p) | (moved.amounts != deals["amount"].to_numpy(dtype=float))
+    deal_moved = (
+        (moved.probabilities != base_p)
+        | (moved.amounts != deals["amount"].to_numpy(dtype=float))
+        | (moved.cycle_factor != 1.0)
+    )
     out = []
     for group in inputs.groups.itertuples():
         key = (group.funnel, group.part)
@@ -288,19 +424,39 @@ def move_effects(
     confidence: float = 0.9,
     deals: pd.DataFrame | None = None,
     horizon_months: int = 3,
+    stage_p=None,
+    probabilities=None,
+    period: Period | None = None,
+    inflow_per_month: float | None = None,
+    by_expected_date: bool = False,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The enabled moves' effect beside the baseline (historical rates), and each move's return on its cost.
+    """The enabled moves' effect beside the baseline (the page's forecast), and each move's return on its cost.
 
     Parameters
     ----------
     inputs : ForecastInputs
     moves : list of Move
     plan : float
-        Revenue plan: P(plan) and the leads it needs.
+        Revenue plan: P(plan) and the leads it needs (of the period, when
+        one is given: what is already won in it counts towards the plan).
     confidence : float
         Confidence of "leads needed with confidence".
-    deals, horizon_months
-        As in :func:`apply_moves`.
+    deals : DataFrame, optional
+        The canonical deals (lead inflow, already won revenue, expected
+        close dates); a period needs them.
+    horizon_months : int
+        As in :func:`apply_moves` (whole-pipeline forecast only).
+    stage_p, probabilities : array_like, optional
+        The baseline's probabilities: the page's sliders and per open deal
+        (see :func:`apply_moves`); default the historical rates.
+    period : Period, optional
+        Forecast the revenue won in this period
+        (:func:`~funnel_model.period.plan_for_period`); None, or no dates to
+        time a close, forecasts the whole open pipeline.
+    inflow_per_month : float, optional
+        The period's lead inflow before the moves (default the history's).
+    by_expected_date : bool
+        Place deals by their expected close date, as the page does.
 
     Returns
     -------
@@ -316,11 +472,24 @@ def move_effects(
         against the baseline), ``return_mean``, ``return_p10``,
         ``return_p90`` (extra revenue per unit of cost; NaN for a free move).
     """
-    sp0 = inputs.stages["rate"].to_numpy(dtype=float)
-    base_p = deal_probabilities(inputs, sp0)
-    base_dist = revenue_distribution(inputs.open_deals["amount"].to_numpy(dtype=float), base_p)
-    moved = apply_moves(inputs, moves, stage_p=sp0, deals=deals, horizon_months=horizon_months)
-    moved_dist = moved.distribution()
+    sp0 = np.asarray(inputs.stages["rate"] if stage_p is None else stage_p, dtype=float)
+    base_p = np.asarray(deal_probabilities(inputs, sp0) if probabilities is None else probabilities, dtype=float)
+    base = _Baseline(inputs, sp0, base_p, deals, horizon_months, period, inflow_per_month, by_expected_date)
+    moved = base.apply(moves)
+    forecast = None
+    if period is not None and deals is not None:
+        forecast = plan_for_period(
+            inputs, deals, base_p, period, inflow_per_month=inflow_per_month, by_expected_date=by_expected_date
+        )
+    if forecast is None:
+        base = replace(base, period=None)
+        dists = (revenue_distribution(inputs.open_deals["amount"].to_numpy(dtype=float), base_p), moved.distribution())
+        plan_p, target = (base_p, moved.probabilities), plan
+    else:
+        base = replace(base, forecast=forecast)
+        after = base.period_of(moved)
+        dists = (forecast.distribution, after.distribution)
+        plan_p, target = (forecast.within, after.within), plan - forecast.already
 
     def leads(funnels: pd.DataFrame | None) -> tuple[float, float]:
         if funnels is None:
@@ -328,29 +497,29 @@ def move_effects(
         return float(funnels["leads_mean"].sum()), float(funnels["leads_conf"].sum(min_count=1))
 
     base_funnels = moved_funnels = None
-    if len(inputs.groups) and plan > 0:
-        _, base_funnels = plan_by_funnel(inputs, sp0, base_p, plan, confidence)
+    if len(inputs.groups) and target > 0:
+        _, base_funnels = plan_by_funnel(inputs, sp0, plan_p[0], target, confidence)
         # each group plans on its own: only the groups a move touched are planned again
         changed = _changed_groups(inputs, moved, sp0, base_p)
         moved_funnels = base_funnels.copy()
         if changed.any():
             touched = replace(moved.inputs, groups=moved.inputs.groups[changed])
-            _, again = plan_by_funnel(touched, moved.stage_p, moved.probabilities, plan, confidence)
+            _, again = plan_by_funnel(touched, moved.stage_p, plan_p[1], target, confidence)
             moved_funnels.loc[changed, list(again.columns)] = again.to_numpy()
             moved_funnels = moved_funnels.astype(base_funnels.dtypes.to_dict())
 
     cost = float(sum(m.cost for m in moves if m.enabled))
     rows = {}
     for label, dist, (lm, lc), c in (
-        ("baseline", base_dist, leads(base_funnels), 0.0),
-        ("moves", moved_dist, leads(moved_funnels), cost),
+        ("baseline", dists[0], leads(base_funnels), 0.0),
+        ("moves", dists[1], leads(moved_funnels), cost),
     ):
         s = forecast_summary(dist, plan)
         rows[label] = {
             "mean": s["mean"],
             "p10": s["p10"],
             "p90": s["p90"],
-            "p_plan": s["p_plan"],
+            "p_plan": s["p_plan"] if plan > 0 else 1.0,
             "leads_mean": lm,
             "leads_conf": lc,
             "cost": c,
@@ -361,7 +530,7 @@ def move_effects(
 
     per = []
     for move in moves:
-        extra = _extra_revenue(inputs, move, base_p, sp0, deals, horizon_months)
+        extra = _extra_revenue(base, move)
         if extra is None:
             mean = p10 = p90 = 0.0
         else:

@@ -20,6 +20,17 @@ Revenue won in a period [start, end] (whole days, both ends included) is
   λ = r · ∫ CIF_won(u) du over u in [0, E − max(start, as-of)], and each brings
   an amount drawn from past won amounts (compound Poisson).
 
+A shorter or longer sales cycle (a "cycle length" move, factor f > 0)
+scales time to close from the as-of date on: an open deal's remaining time
+to a win becomes f times what the history says for its age (its share in
+the period uses the offsets s/f and e/f; an expected close date moves to
+as-of + f·(date − as-of)), and a new lead's whole time to close is f times
+the history's (CIF_won(u/f)). This equals the forecast recomputed with every
+close time of the history multiplied by f and every open deal's age
+multiplied by f. The win probabilities do not change: a cycle move changes
+when revenue comes, so within a period it changes how much of it the period
+gets.
+
 The parts are independent; their sum's distribution is computed on a grid:
 the open deals' with :func:`~funnel_model.forecast.revenue_distribution`,
 the new leads' compound Poisson by FFT on a lattice that keeps its mean, and
@@ -45,8 +56,11 @@ from funnel_model.survival import CumulativeIncidence, aalen_johansen
 
 __all__ = [
     "PERIOD_KINDS",
+    "REPLAY_GROUPS",
+    "REPLAY_MIN_CLOSED",
     "Period",
     "PeriodForecast",
+    "add_distributions",
     "as_known_on",
     "backtest",
     "compare_periods",
@@ -68,6 +82,8 @@ __all__ = [
 ]
 
 PERIOD_KINDS = ("this_month", "next_month", "this_quarter", "this_year", "custom")
+REPLAY_GROUPS = ("funnel", "segment")  # what a replay conditions a deal's chance and timing on
+REPLAY_MIN_CLOSED = 30  # closed deals a group needs before its own history replaces the whole one
 MONTH_DAYS = 30.4375
 _DAY = pd.Timedelta(days=1)
 
@@ -159,6 +175,7 @@ def period_shares(
     as_of,
     period: Period,
     expected_close_at=None,
+    cycle_factor=1.0,
 ) -> pd.DataFrame:
     """Where each open deal's win, if it comes, falls: before the period, in it, or later.
 
@@ -176,6 +193,9 @@ def period_shares(
         as-of day is placed by it (all of its win in the period, or before,
         or later); deals without one, or with one already past, keep the
         history's timing.
+    cycle_factor : float or array_like of float
+        Per deal (or one for all), > 0: the remaining time to close is this
+        many times the history's (see the module); 1 leaves it.
 
     Returns
     -------
@@ -188,7 +208,9 @@ def period_shares(
     as_of = pd.Timestamp(as_of)
     created = pd.to_datetime(pd.Series(created_at)).fillna(as_of)
     age = np.maximum(((as_of - created) / _DAY).to_numpy(dtype=float), 0.0)
+    factor = _cycle_factors(cycle_factor, len(age))
     s, e = _offsets(period, as_of)
+    s, e = s / factor, e / factor
     final = float(cif.won[-1]) if len(cif.won) else 0.0
     now = cif.cif_won(age)
     remaining = final - now
@@ -198,8 +220,12 @@ def period_shares(
     within = np.where(ok, (cif.cif_won(age + e) - cif.cif_won(age + s)) / denom, 0.0)
     by_date = np.zeros(len(age), dtype=bool)
     if expected_close_at is not None:
-        expected = pd.to_datetime(pd.Series(expected_close_at)).dt.normalize().to_numpy()
-        by_date = ~pd.isna(expected) & (expected >= as_of.normalize().to_datetime64())
+        expected = pd.to_datetime(pd.Series(expected_close_at)).dt.normalize()
+        today = as_of.normalize()
+        by_date = (expected.notna() & (expected >= today)).to_numpy()
+        if np.any(factor != 1.0):  # the time left to the seller's date scales with the cycle too
+            expected = (today + (expected - today) * factor).dt.normalize()
+        expected = expected.to_numpy()
         inside = (expected >= period.start.to_datetime64()) & (expected < period.stop.to_datetime64())
         early = expected < period.start.to_datetime64()
         before = np.where(by_date, early.astype(float), before)
@@ -209,8 +235,23 @@ def period_shares(
     return pd.DataFrame({"before": before, "within": within, "later": later, "by_date": by_date})
 
 
+def _cycle_factors(cycle_factor, n: int) -> np.ndarray:
+    """One cycle factor per deal, each finite and > 0."""
+    factor = np.broadcast_to(np.asarray(cycle_factor, dtype=float), (n,)).astype(float)
+    if not np.all(np.isfinite(factor) & (factor > 0)):
+        raise ParameterError("error.parameter", name="cycle_factor", rule="finite and > 0", value=cycle_factor)
+    return factor
+
+
 def win_within(
-    probabilities, created_at, cif: CumulativeIncidence, *, as_of, period: Period, expected_close_at=None
+    probabilities,
+    created_at,
+    cif: CumulativeIncidence,
+    *,
+    as_of,
+    period: Period,
+    expected_close_at=None,
+    cycle_factor=1.0,
 ) -> np.ndarray:
     """Each open deal's probability of being won within ``period``: pᵢ × its ``within`` share.
 
@@ -222,7 +263,7 @@ def win_within(
     ----------
     probabilities : array_like
         Per open deal win probability (whenever it closes).
-    created_at, cif, as_of, period, expected_close_at
+    created_at, cif, as_of, period, expected_close_at, cycle_factor
         As in :func:`period_shares`.
 
     Returns
@@ -231,7 +272,9 @@ def win_within(
         Per open deal, in [0, 1].
     """
     p = np.asarray(probabilities, dtype=float).ravel()
-    shares = period_shares(created_at, cif, as_of=as_of, period=period, expected_close_at=expected_close_at)
+    shares = period_shares(
+        created_at, cif, as_of=as_of, period=period, expected_close_at=expected_close_at, cycle_factor=cycle_factor
+    )
     if len(shares) != len(p):
         raise ParameterError(
             "error.parameter", name="created_at", rule=f"one per probability ({len(p)})", value=len(shares)
@@ -248,17 +291,21 @@ def _integral(cif: CumulativeIncidence, horizon: float) -> float:
     return float(np.sum(cif.won * np.maximum(right - t, 0.0)))
 
 
-def new_lead_wins(cif: CumulativeIncidence, *, as_of, period: Period, inflow_per_month: float) -> float:
+def new_lead_wins(
+    cif: CumulativeIncidence, *, as_of, period: Period, inflow_per_month: float, cycle_factor: float = 1.0
+) -> float:
     """Expected wins from leads created and won within the period (the Poisson mean λ).
 
     Leads arrive at ``inflow_per_month`` (months of 30.4375 days) from
     max(start, as-of) to the period's end; one created c days before the
-    end is won by then with probability CIF_won(c).
+    end is won by then with probability CIF_won(c / f), f the
+    ``cycle_factor`` (so λ = r · f · ∫ CIF_won(w) dw over [0, (E − c₀)/f]).
     """
     if not math.isfinite(inflow_per_month) or inflow_per_month < 0:
         raise ParameterError("error.parameter", name="inflow_per_month", rule="finite and ≥ 0", value=inflow_per_month)
+    f = float(_cycle_factors(cycle_factor, 1)[0])
     s, e = _offsets(period, pd.Timestamp(as_of))
-    return inflow_per_month / MONTH_DAYS * _integral(cif, e - s)
+    return inflow_per_month / MONTH_DAYS * f * _integral(cif, (e - s) / f)
 
 
 def compound_poisson(mean_count: float, sizes, *, points: int = 4096) -> RevenueDistribution:
@@ -365,6 +412,17 @@ def _add(first: RevenueDistribution, second: RevenueDistribution, sure: float, p
     return RevenueDistribution(sure + first.mean + second.mean, std, values, cdf, "period", False, error, 0.0)
 
 
+def add_distributions(
+    first: RevenueDistribution, second: RevenueDistribution, *, sure: float = 0.0, points: int = 4096
+) -> RevenueDistribution:
+    """The distribution of ``sure`` + ``first`` + ``second`` (independent), as the period's total is built.
+
+    The means add exactly; the cdf is on a grid of ``points`` cells (each
+    atom moved by at most half a step, added to the stated ``error``).
+    """
+    return _add(first, second, float(sure), points)
+
+
 @dataclass(frozen=True)
 class PeriodForecast:
     """What a period will bring.
@@ -435,6 +493,8 @@ def period_forecast(
     won_sizes=None,
     already: float = 0.0,
     expected_close_at=None,
+    cycle_factor=1.0,
+    new_cycle_factor: float = 1.0,
     points: int = 4096,
 ) -> PeriodForecast:
     """Revenue won in ``period``: already won + open deals closing in it + new leads won in it.
@@ -457,6 +517,11 @@ def period_forecast(
         Revenue already won in the period before ``as_of``.
     expected_close_at : array_like of datetime, optional
         Place deals by their expected close date (see :func:`period_shares`).
+    cycle_factor : float or array_like of float
+        Per open deal (or one for all): its remaining time to close is this
+        many times the history's (see the module); 1 leaves it.
+    new_cycle_factor : float
+        The same for the new leads' time to close.
     points : int
         Grid of the sum's cdf when new leads add to the open deals.
 
@@ -471,13 +536,32 @@ def period_forecast(
         raise ParameterError("error.parameter", name="probabilities", rule=f"one per amount ({len(a)})", value=len(p))
     if cif is None:
         cif = CumulativeIncidence(np.zeros(0), np.zeros(0), np.zeros(0), np.zeros(0))
-    shares = period_shares(created_at, cif, as_of=as_of, period=period, expected_close_at=expected_close_at)
+    timing = {"as_of": as_of, "period": period, "expected_close_at": expected_close_at, "cycle_factor": cycle_factor}
+    shares = period_shares(created_at, cif, **timing)
     if len(shares) != len(a):
         raise ParameterError("error.parameter", name="created_at", rule=f"one per amount ({len(a)})", value=len(shares))
-    q = win_within(p, created_at, cif, as_of=as_of, period=period, expected_close_at=expected_close_at)
-    pipeline = revenue_distribution(a, q)
-    wins = new_lead_wins(cif, as_of=as_of, period=period, inflow_per_month=inflow_per_month)
+    wins = new_lead_wins(
+        cif, as_of=as_of, period=period, inflow_per_month=inflow_per_month, cycle_factor=new_cycle_factor
+    )
     new = compound_poisson(wins, won_sizes if won_sizes is not None else [])
+    return _assemble(
+        a,
+        p,
+        shares,
+        new,
+        wins,
+        as_of=as_of,
+        period=period,
+        inflow=inflow_per_month,
+        already=already,
+        points=points,
+    )
+
+
+def _assemble(a, p, shares, new, wins, *, as_of, period, inflow, already, points) -> PeriodForecast:
+    """The period's forecast from each open deal's amount, chance and timing shares, and the new leads' revenue."""
+    q = np.clip(p * shares["within"].to_numpy(), 0.0, 1.0)  # win_within's qᵢ, on the shares already at hand
+    pipeline = revenue_distribution(a, q)
     total = _add(pipeline, new, float(already), points)
     return PeriodForecast(
         period=period,
@@ -487,7 +571,7 @@ def period_forecast(
         pipeline=pipeline,
         new=new,
         new_wins=wins if new.method != "point" else 0.0,
-        inflow_per_month=float(inflow_per_month),
+        inflow_per_month=float(inflow),
         within=q,
         later=float(a @ (p * shares["later"].to_numpy())),
         before=float(a @ (p * shares["before"].to_numpy())),
@@ -539,24 +623,69 @@ def _age_probabilities(cif: CumulativeIncidence, created_at, as_of: pd.Timestamp
 
 
 def _replay(deals: pd.DataFrame, period: Period, inflow_months: int) -> PeriodForecast | None:
-    """The model as it stood at 00:00 on the period's first day, from the data known then; None without a win before."""
+    """The model as it stood at 00:00 on the period's first day, from the data known then; None without a win before.
+
+    Deals are split into the groups of :data:`REPLAY_GROUPS` present in
+    ``deals`` (a funnel and client segment win at their own rate and pace,
+    and their mix drifts as the client base grows: pooled, the replay is
+    biased). A group with at least :data:`REPLAY_MIN_CLOSED` closed deals
+    and a win gets its own close timing, its open deals' chances, its new
+    leads (its own inflow over the ``inflow_months`` before, won by the
+    period's end at its own pace, sized from its own wins); the other groups
+    share the whole history's.
+    """
     start = period.start
     known = as_known_on(deals, start)
     cif = _timing(known, start) if len(known) else None
     if cif is None or not (known["status"] == WON).any():
         return None
-    open_ = known[known["status"] == OPEN]
-    since = start - pd.DateOffset(months=inflow_months)
-    inflow = float((pd.to_datetime(known["created_at"]) >= since).sum()) / inflow_months
-    return period_forecast(
+    is_open = (known["status"] == OPEN).to_numpy()
+    is_won = (known["status"] == WON).to_numpy()
+    closed = known["status"].isin([WON, LOST]).to_numpy()
+    recent = (pd.to_datetime(known["created_at"]) >= start - pd.DateOffset(months=inflow_months)).to_numpy()
+    open_ = known[is_open]
+    p = _age_probabilities(cif, open_["created_at"], start)
+    shares = period_shares(open_["created_at"], cif, as_of=start, period=period)
+    parts = []  # (inflow a month, timing, won amounts) of each group with its own history
+    rest = np.ones(len(known), dtype=bool)
+    keys = [c for c in REPLAY_GROUPS if c in known.columns]
+    if keys:
+        group = known[keys].astype("object").where(known[keys].notna(), "").astype(str).agg("\x1f".join, axis=1)
+        for name in group.unique():
+            mine = (group == name).to_numpy()
+            own = (
+                _timing(known[mine], start)
+                if (closed & mine).sum() >= REPLAY_MIN_CLOSED and (is_won & mine).any()
+                else None
+            )
+            if own is None:
+                continue
+            rest &= ~mine
+            rows = mine[is_open]
+            p[rows] = _age_probabilities(own, open_.loc[rows, "created_at"], start)
+            theirs = period_shares(open_.loc[rows, "created_at"], own, as_of=start, period=period)
+            for column in ("before", "within", "later"):
+                shares.loc[rows, column] = theirs[column].to_numpy()
+            parts.append((float((recent & mine).sum()) / inflow_months, own, known.loc[is_won & mine, "amount"]))
+    parts.append((float((recent & rest).sum()) / inflow_months, cif, known.loc[is_won & rest, "amount"]))
+    new, wins = compound_poisson(0.0, []), 0.0
+    for rate, timing, sizes in parts:
+        lam = new_lead_wins(timing, as_of=start, period=period, inflow_per_month=rate)
+        sizes = sizes.dropna().to_numpy(dtype=float)
+        if lam > 0 and (sizes > 0).any():
+            wins += lam
+            new = add_distributions(new, compound_poisson(lam, sizes))
+    return _assemble(
         open_["amount"].fillna(0.0).to_numpy(dtype=float),
-        _age_probabilities(cif, open_["created_at"], start),
-        open_["created_at"],
-        cif,
+        p,
+        shares,
+        new,
+        wins,
         as_of=start,
         period=period,
-        inflow_per_month=inflow,
-        won_sizes=known.loc[known["status"] == WON, "amount"].dropna().to_numpy(dtype=float),
+        inflow=float(recent.sum()) / inflow_months,
+        already=0.0,
+        points=4096,
     )
 
 
@@ -573,10 +702,12 @@ def backtest(
     For each of the last ``months`` whole calendar months before the as-of
     date's month: the deals as known at 00:00 on its first day
     (:func:`as_known_on`), the timing and the lead inflow (over the
-    ``inflow_months`` before) from them alone, each open deal's chance from
-    its age (P(won | still open at age a) from the same Aalen–Johansen fit:
-    stages then are not in a deal table), and :func:`period_forecast` for
-    the month; set against the revenue actually won in that month.
+    ``inflow_months`` before) from them alone, per funnel and client segment
+    with :data:`REPLAY_MIN_CLOSED` closed deals or more, each open deal's
+    chance from its age (P(won | still open at age a) from its group's
+    Aalen–Johansen fit: stages then are not in a deal table), and the
+    month's forecast as :func:`period_forecast` builds it; set against the
+    revenue actually won in that month.
 
     Parameters
     ----------
@@ -753,6 +884,8 @@ def plan_for_period(
     *,
     inflow_per_month: float | None = None,
     by_expected_date: bool = False,
+    cycle_factor=1.0,
+    new_cycle_factor: float = 1.0,
 ) -> PeriodForecast | None:
     """:func:`period_forecast` for the Forecast page's inputs; None when the dates cannot time a win.
 
@@ -770,6 +903,8 @@ def plan_for_period(
         New deals per month; default the history's (``inputs.inflow_per_month``).
     by_expected_date : bool
         Place deals by their expected close date where they have one.
+    cycle_factor, new_cycle_factor
+        As in :func:`period_forecast` (the moves' cycle length).
     """
     if inputs.cif is None or inputs.as_of is None:
         return None
@@ -785,6 +920,8 @@ def plan_for_period(
         won_sizes=inputs.won_sizes,
         already=won_in(deals, period.start, min(period.stop, inputs.as_of + pd.Timedelta(microseconds=1))),
         expected_close_at=expected,
+        cycle_factor=cycle_factor,
+        new_cycle_factor=new_cycle_factor,
     )
 
 

@@ -21,6 +21,7 @@ from ui import data
 from ui.charts import show_chart
 from ui.downloads import download_table
 from ui.drill import selected_row, show_deals
+from ui.fit import fitted
 from ui.formats import date, money
 from ui.guard import guarded
 from ui.i18n import lang, md, tr, tr_text
@@ -170,14 +171,17 @@ def _base_section(views: ClientViews, deals: pd.DataFrame, dormancy: int) -> Non
     st.caption(tr("clients.months_caption"))
     table = base.assign(month=base["month"].dt.strftime("%m.%Y" if lang() == "ru" else "%b %Y"))
     columns = ["month", "new", "active", "dormant", "new_clients", "first_win", "reactivated", "fell_dormant"]
-    columns += ["wins", "revenue_new", "revenue_active", "revenue_dormant", "revenue"]
+    columns += ["wins", "revenue", "revenue_new", "revenue_active", "revenue_dormant"]  # the total in view at 1440 px
     names = {c: tr(f"clients.col.{c}") for c in columns}
     key = "clients.months"
     show_table(
         table[columns].iloc[::-1].reset_index(drop=True).rename(columns=names),
         counts=[names[c] for c in columns[1:9]],
         amounts=[names[c] for c in columns[9:]],
-        column_config=_columns(names, pinned="month", short=("new", "first_win", "reactivated", "fell_dormant")),
+        column_config=fitted(
+            table[columns].rename(columns=names),
+            column_config=_columns(names, pinned="month", short=("new", "first_win", "reactivated", "fell_dormant")),
+        ),
         hide_index=True,
         width="stretch",
         on_select="rerun",
@@ -258,7 +262,10 @@ def _channels_section(views: ClientViews, deals: pd.DataFrame) -> None:
         amounts=[names[c] for c in ("revenue", "avg_won", "spend", "cost_per_lead", "cost_per_won")],
         shares=[names[c] for c in ("win_rate", "low", "high", "share_revenue")],
         decimals={names["median_days_won"]: 0, names["cost_per_revenue"]: 3},
-        column_config=_columns(names, pinned="name", short=("avg_won", "median_days_won", "cost_per_won")),
+        column_config=fitted(
+            summary[columns].rename(columns=names),
+            column_config=_columns(names, pinned="name", short=("avg_won", "median_days_won", "cost_per_won")),
+        ),
         hide_index=True,
         width="stretch",
         on_select="rerun",

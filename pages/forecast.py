@@ -48,7 +48,7 @@ PLAN_KEY = "forecast.plan"
 CONFIDENCE_KEY = "forecast.confidence"
 OWN_KEY = "forecast.own"
 PLAN_MEMO_KEY = "forecast.plan_memo"  # the last reverse funnel, shared by the headline and the plan section
-METRICS = ("mean", "p10", "p50", "p90", "p_plan")
+METRICS = ("mean", "p10", "p90", "p_plan")  # the tiles: the period headline's four
 KEEP = "session"  # assumptions survive a visit to another page
 
 
@@ -217,6 +217,36 @@ def _method_note(dist: RevenueDistribution) -> str:
     return tr(f"forecast.method.{dist.method}", step=format_amount(dist.step), error=format_amount(dist.error))
 
 
+def _span(low: float, high: float) -> str:
+    """ "69–83M ₽": one currency sign for both ends."""
+    text = period_view.money(high)
+    first = period_view.money(low).removesuffix(currency()).strip()
+    return text if first == text.removesuffix(currency()).strip() else f"{first}–{text}"
+
+
+def _all_open_sentence(whatif: dict[str, float], base: dict[str, float], plan: float) -> None:
+    """The whole-pipeline section's opening: what every open deal can bring, in words and numbers."""
+    st.subheader(tr("forecast.all_title"))
+    st.markdown(
+        tr(
+            "forecast.all_sentence",
+            span=_span(whatif["p10"], whatif["p90"]),
+            mean=period_view.money(whatif["mean"]),
+            plan=period_view.money(plan),
+            chance=_pct(whatif["p_plan"]),
+            base_mean=period_view.money(base["mean"]),
+            base_chance=_pct(base["p_plan"]),
+        )
+    )
+
+
+def _how_all(whatif: RevenueDistribution) -> None:
+    """The whole-pipeline section's method: the tiles' definitions, the computation, why the second band is wider."""
+    with st.expander(tr("period.how")):
+        parts = [tr("forecast.how_tiles"), _method_note(whatif) if whatif.method != "mixture" else ""]
+        st.markdown("\n\n".join([*filter(None, parts), tr("forecast.bands_why")]))
+
+
 def _distribution(whatif: RevenueDistribution, base: RevenueDistribution, plan: float) -> None:
     st.subheader(tr("forecast.dist_title"))
     curves = []
@@ -236,7 +266,6 @@ def _distribution(whatif: RevenueDistribution, base: RevenueDistribution, plan: 
         title=tr_text("forecast.dist_title"),
         width="stretch",
     )
-    st.caption(_method_note(whatif) if whatif.method != "mixture" else "")
 
 
 def _bands(base: RevenueDistribution, uncertain: RevenueDistribution, plan: float) -> None:
@@ -245,6 +274,13 @@ def _bands(base: RevenueDistribution, uncertain: RevenueDistribution, plan: floa
     for key, dist in (("independent", base), ("uncertain", uncertain)):
         p10, p50, p90 = dist.quantile([0.1, 0.5, 0.9])
         rows.append({"band": tr(f"forecast.band.{key}"), "p10": p10, "p50": p50, "p90": p90})
+    st.markdown(
+        tr(
+            "forecast.bands_sentence",
+            independent=_span(rows[0]["p10"], rows[0]["p90"]),
+            uncertain=_span(rows[1]["p10"], rows[1]["p90"]),
+        )
+    )
     labels = {
         "revenue": tr("forecast.axis.revenue"),
         "band": tr("forecast.axis.band"),
@@ -256,7 +292,6 @@ def _bands(base: RevenueDistribution, uncertain: RevenueDistribution, plan: floa
         title=tr_text("forecast.bands_title"),
         width="stretch",
     )
-    st.caption(tr("forecast.bands_why"))
 
 
 def _months(inputs: ForecastInputs, p: np.ndarray, key: str) -> None:
@@ -285,19 +320,26 @@ def _months(inputs: ForecastInputs, p: np.ndarray, key: str) -> None:
         "source": tr("forecast.axis.source"),
         "band": tr("forecast.axis.band"),
     }
+    top = shown["total"].idxmax()
+    st.markdown(
+        tr(
+            "forecast.months_note",
+            n=len(shown),
+            inflow=_average(inputs.inflow_per_month),
+            total=period_view.money(float(shown["total"].sum())),
+            top_month=month(months.loc[top, "month"], lang()),
+            top=period_view.money(float(shown.loc[top, "total"])),
+            later=period_view.money(float(months.loc[later, "pipeline"].sum())),
+        )
+    )
     show_chart(
         chart_spec(months_chart, shown, labels, lang()),
         "forecast_months",
         title=tr_text("forecast.months_title"),
         width="stretch",
     )
-    st.caption(
-        tr(
-            "forecast.months_note",
-            inflow=_average(inputs.inflow_per_month),
-            later=format_amount(float(months.loc[later, "pipeline"].sum())),
-        )
-    )
+    with st.expander(tr("period.how")):
+        st.markdown(tr("forecast.months_how"))
 
 
 def _plan(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, plan: float, note: str = "") -> None:
@@ -321,6 +363,8 @@ def _plan(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, plan: floa
     conf = f"{confidence} %"
     stages, funnels = _plan_tables(inputs, stage_p, p, plan, confidence / 100)
     st.caption(tr("forecast.plan_note"))
+    with st.expander(tr("period.how")):
+        st.markdown(tr("forecast.plan_how"))
     labels = {
         "stage": tr("forecast.axis.stage"),
         "deals": tr("forecast.axis.deals"),
@@ -413,14 +457,18 @@ def panel(prepared: PreparedDataset, key: str) -> None:
         with top:
             period = _period_top(inputs, deals, stage_p, p, plan)
         with right:
+            numbers, historical = forecast_summary(whatif, plan), forecast_summary(base, plan)
+            _all_open_sentence(numbers, historical, plan)
             if period is not None:  # the period's tiles above are the plan's; these count every open deal
                 st.caption(tr("period.all_open_note"))
-            _metrics(forecast_summary(whatif, plan), forecast_summary(base, plan))
+            _metrics(numbers, historical)
             _distribution(whatif, base, plan)
             _bands(base, uncertain, plan)
+            _how_all(whatif)
         _months(inputs, p, key)
         if period is None:
             _plan(inputs, stage_p, p, plan)
+            _moves(prepared, key, plan, stage_p, p, None)
             return
         target = max(plan - period.already, 0.0)
         note = tr(
@@ -432,6 +480,22 @@ def panel(prepared: PreparedDataset, key: str) -> None:
         period_view.breakdown_section(period, deals)
         period_view.comparison_section(deals, period.period, inputs.as_of)
         period_view.backtest_section(deals, inputs.as_of)
+        _moves(prepared, key, plan, stage_p, p, period)
+
+
+def _moves(prepared: PreparedDataset, key: str, plan: float, stage_p: np.ndarray, p: np.ndarray, period) -> None:
+    """The moves, set against this page's forecast: the sliders' probabilities and the chosen period."""
+    moves_panel(
+        prepared,
+        key,
+        plan,
+        stage_p=stage_p,
+        probabilities=p,
+        period=period.period if period is not None else None,
+        inflow=period.inflow_per_month if period is not None else None,
+        by_date=bool(st.session_state.get(period_view.BY_DATE_KEY)),
+        confidence=st.session_state.get(CONFIDENCE_KEY, 90) / 100,
+    )
 
 
 st.title(tr("page.forecast"))
@@ -448,4 +512,3 @@ with guarded():
     if n_open == 0:
         st.info(tr("forecast.no_open"))
 panel(dataset.prepared, dataset.key)
-moves_panel(dataset.prepared, dataset.key, st.session_state.get(PLAN_KEY))

@@ -17,12 +17,14 @@ import streamlit as st
 from funnel_model.charts.funnels import calibration_chart, comparison_chart, funnel_panel, seller_chart
 from funnel_model.config import FunnelConfig
 from funnel_model.formatting import number, percent
-from funnel_model.funnel_views import FunnelViews, funnel_views
+from funnel_model.funnel_views import FunnelViews, deals_behind, funnel_views
 from funnel_model.geometry import DEFAULT_MIN_COUNT, with_empirical_probabilities
 from funnel_model.prepared import RATE_LEVEL, PreparedDataset
 from funnel_model.schema import SEGMENTS
 from ui import data, headlines
 from ui.charts import show_chart
+from ui.drill import selected_row, show_deals
+from ui.fit import FULL, HALF, fitted
 from ui.guard import guarded
 from ui.i18n import lang, md, tr, tr_text
 from ui.specs import chart_spec
@@ -111,8 +113,10 @@ def _show(frame: pd.DataFrame, columns: list[str], *, counts=(), amounts=(), sha
     """``frame[columns]`` with translated headers through ``ui.tables.show_table``."""
     name = {c: tr(f"funnels.col.{c}") for c in columns}
     css = kwargs.pop("cell_css", None)
+    shown = _translated(frame, columns)
+    kwargs["column_config"] = fitted(shown, kwargs.pop("room", FULL), kwargs.get("column_config"))
     show_table(
-        _translated(frame, columns),
+        shown,
         counts=[name[c] for c in counts],
         amounts=[name[c] for c in amounts],
         shares=[name[c] for c in shares],
@@ -258,6 +262,7 @@ def _show_funnels(result: FunnelViews, basis: str, measure: str, min_count: int)
         _show(
             table,
             columns,
+            room=FULL - 40,  # the expander's own padding
             counts=["reached", "open", "current", "won", "lost"],
             amounts=["amount"],
             shares=["settled_conversion", "cumulative_conversion", "win_rate"],
@@ -267,6 +272,45 @@ def _show_funnels(result: FunnelViews, basis: str, measure: str, min_count: int)
         )
         st.caption(tr("funnels.table_caption", n=_n(min_count)))
     return panels
+
+
+def _show_drill(dataset: data.Dataset, result: FunnelViews, filters: tuple) -> None:
+    """The funnels' rows, one per stage: select one to see (and download) the deals it counts."""
+    funnel, seller, period = filters
+    geo = result.geometry.reset_index(drop=True)
+    if geo.empty:
+        return
+    st.markdown(f"**{tr('funnels.drill.title')}**")
+    st.caption(tr("funnels.drill.caption"))
+    table = geo.assign(segment=geo["segment"].map(_segment_name))
+    key = "funnels.drill"
+    _show(
+        table,
+        ["funnel", "segment", "stage", "reached", "open", "won", "lost"],
+        counts=["reached", "open", "won", "lost"],
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key=key,
+    )
+    row = selected_row(key)
+    if row is None or row >= len(geo):
+        return
+    chosen = geo.iloc[row]
+    prepared = dataset.prepared
+    mine = deals_behind(
+        prepared.deals,
+        prepared.history,
+        prepared.config,
+        chosen,
+        funnel=None if funnel == ALL else funnel,
+        seller=None if seller == ALL else seller,
+        period=period,
+        depth=prepared.depth,
+    )
+    title = _title(chosen["segment"], chosen["funnel"])
+    show_deals(mine, tr("funnels.drill.deals", funnel=title, stage=chosen["stage"], n=_n(len(mine))), key)
 
 
 def _show_comparison(result: FunnelViews, panels: list, basis: str) -> None:
@@ -497,6 +541,7 @@ def _show_calibration(result: FunnelViews, min_count: int) -> None:
             hide_index=True,
             width="stretch",
             column_config={tr("funnels.col.owner"): st.column_config.Column(pinned=True)},
+            room=HALF,
             key="funnels.cal_seller",
         )
     with right:
@@ -520,6 +565,7 @@ def _show_calibration(result: FunnelViews, min_count: int) -> None:
             hide_index=True,
             width="stretch",
             column_config={tr("funnels.col.stage"): st.column_config.Column(pinned=True)},
+            room=HALF,
             key="funnels.cal_stage",
         )
 
@@ -615,6 +661,7 @@ with guarded():
     headlines.show(result, deals, _panels(result.geometry))
     _show_semantics(result)
     panels = _show_funnels(result, basis, measure, min_count)
+    _show_drill(dataset, result, (funnel, seller, period))
     _show_comparison(result, panels, basis)
     _show_sellers(result, min_count)
     _show_time(result)

@@ -7,6 +7,7 @@ import streamlit as st
 
 from funnel_model.schema import SEGMENTS, STATUSES
 from ui.downloads import download_table
+from ui.fit import fitted
 from ui.i18n import md, tr
 from ui.tables import show_table
 
@@ -40,11 +41,13 @@ def show_deals(deals: pd.DataFrame, title: str, key: str) -> None:
     shown = deals[[c for c in DEAL_COLUMNS if c in deals.columns]]
     words = {c: {v: tr(f"{c}.{v}") for v in values} for c, values in (("segment", SEGMENTS), ("status", STATUSES))}
     shown = shown.assign(**{c: shown[c].map(lambda v, m=m: m.get(v, v)) for c, m in words.items() if c in shown})
+    named = shown.rename(columns={c: tr(f"clients.deal.{c}") for c in shown.columns})
     show_table(
-        shown.rename(columns={c: tr(f"clients.deal.{c}") for c in shown.columns}),
+        named,
         amounts=[tr("clients.deal.amount")],
         hide_index=True,
         width="stretch",
+        column_config=fitted(named, column_config={tr("clients.deal.deal_id"): st.column_config.Column(pinned=True)}),
         key=f"{key}.deals",
         download=False,  # its own buttons below
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -19,32 +20,50 @@ from funnel_model.config import FunnelConfig
 from funnel_model.errors import FunnelError
 from funnel_model.formatting import chance, number, percent, signed
 from funnel_model.moves import KINDS, Move, example_moves, move_effects
+from funnel_model.period import Period
 from funnel_model.prepared import PreparedDataset
 from funnel_model.schema import SEGMENTS
 from ui import data
+from ui.fit import fitted
 from ui.formats import money
 from ui.guard import guarded
 from ui.i18n import error_text, lang, tr
+from ui.period import period_dates
 from ui.tables import show_table
 
 MOVES_KEY = "moves.list"
 EDITOR_KEY = "moves.editor"
 COLUMNS = ("enabled", "name", "funnel", "segment", "stage", "kind", "value", "cost")
-CONFIDENCE = 0.9
-HORIZON_MONTHS = 3
+HORIZON_MONTHS = 3  # the whole-pipeline forecast's lead horizon (no dates to time a period)
 
 
 @data.view_cache(max_entries=16)
-def _effects(_prepared: PreparedDataset, key: str, moves_json: str, plan: float):
+def _effects(
+    _prepared: PreparedDataset,
+    key: str,
+    moves_json: str,
+    plan: float,
+    baseline: tuple[np.ndarray, np.ndarray],
+    period: tuple[str, str, str] | None,
+    inflow: float | None,
+    by_date: bool,
+    confidence: float,
+):
     """The moves' effects on the session's prepared dataset (cached under its ``key``: the deals are not hashed)."""
     moves = [Move.from_dict(d) for d in json.loads(moves_json)]
+    chosen = Period(pd.Timestamp(period[1]), pd.Timestamp(period[2]), period[0]) if period else None
     return move_effects(
         _prepared.forecast,
         moves,
         plan,
-        confidence=CONFIDENCE,
+        confidence=confidence,
         deals=_prepared.deals,
         horizon_months=HORIZON_MONTHS,
+        stage_p=baseline[0],
+        probabilities=baseline[1],
+        period=chosen,
+        inflow_per_month=inflow,
+        by_expected_date=by_date,
     )
 
 
@@ -133,14 +152,31 @@ def _summary(summary: pd.DataFrame, plan: float) -> None:
     )
     for column in ("baseline", "moves", "change"):
         shown[tr(f"moves.col.{column}")] = [_cell(m, column, summary.loc[m, column]) for m in metrics]
-    show_table(shown, hide_index=True, width="stretch", key="moves.summary")
+    show_table(shown, hide_index=True, width="stretch", column_config=fitted(shown), key="moves.summary")
 
 
-def panel(prepared: PreparedDataset, key: str, plan: float | None) -> None:
-    """The Forecast page's moves section: editor, effect beside the baseline, return on cost."""
+def panel(
+    prepared: PreparedDataset,
+    key: str,
+    plan: float | None,
+    *,
+    stage_p,
+    probabilities,
+    period: Period | None = None,
+    inflow: float | None = None,
+    by_date: bool = False,
+    confidence: float = 0.9,
+) -> None:
+    """The Forecast page's moves section: editor, effect beside the baseline, return on cost.
+
+    The baseline is the page's own forecast: the sliders' ``stage_p`` and
+    per-deal ``probabilities``, and the chosen ``period`` with its lead
+    ``inflow`` and expected-date setting (None: the whole open pipeline).
+    """
     with guarded():
         st.subheader(tr("moves.title"))
-        st.caption(tr("moves.intro", months=HORIZON_MONTHS))
+        what = tr("moves.intro_period", dates=period_dates(period)) if period else tr("moves.intro_all")
+        st.caption(tr("moves.intro", what=what))
         deals, config = prepared.deals, prepared.config
         rows = _editor(config)
         moves, rejected = _valid(rows)
@@ -153,7 +189,17 @@ def panel(prepared: PreparedDataset, key: str, plan: float | None) -> None:
             st.info(tr("moves.no_open"))
             return
         plan = float(plan or 0.0)
-        summary, per_move = _effects(prepared, key, json.dumps([m.to_dict() for m in moves], ensure_ascii=False), plan)
+        summary, per_move = _effects(
+            prepared,
+            key,
+            json.dumps([m.to_dict() for m in moves], ensure_ascii=False),
+            plan,
+            (np.asarray(stage_p, dtype=float), np.asarray(probabilities, dtype=float)),
+            (period.kind, period.start.isoformat(), period.end.isoformat()) if period else None,
+            inflow,
+            bool(by_date),
+            float(confidence),
+        )
         on = [m for m in moves if m.enabled]
         st.markdown(
             tr(
@@ -170,21 +216,22 @@ def panel(prepared: PreparedDataset, key: str, plan: float | None) -> None:
         )
         _summary(summary, plan)
         st.markdown(f"**{tr('moves.per_move')}**")
-        table = per_move.assign(
-            kind=per_move["kind"].map(lambda k: tr(f"moves.kind.{k}")),
+        # what each move changes is in the editor above: the table keeps to its figures, so it fits the page
+        table = per_move.drop(columns="kind").assign(
             enabled=per_move["enabled"].map(lambda e: tr("moves.on") if e else tr("moves.off")),
         )
         names = {c: tr(f"moves.col.{c}") for c in table.columns}
+        shown = table.rename(columns=names)
         show_table(
-            table.rename(columns=names),
+            shown,
             amounts=[names[c] for c in ("cost", "extra_mean", "extra_p10", "extra_p90")],
             decimals={names[c]: 2 for c in ("return_mean", "return_p10", "return_p90")},
             # the move's name stays in view when the wide table scrolls sideways
-            column_config={names["name"]: st.column_config.Column(pinned=True)},
+            column_config=fitted(shown, column_config={names["name"]: st.column_config.Column(pinned=True)}),
             hide_index=True,
             width="stretch",
             key="moves.per_move",
         )
         st.caption(tr("moves.per_move_caption"))
         with st.expander(tr("moves.how")):
-            st.markdown(tr("moves.how_text", months=HORIZON_MONTHS, confidence=percent(CONFIDENCE, lang(), 0)))
+            st.markdown(tr("moves.how_text", months=HORIZON_MONTHS, confidence=percent(confidence, lang(), 0)))

@@ -31,6 +31,7 @@ from funnel_model.period import (
 )
 from ui import data
 from ui.charts import show_chart
+from ui.fit import FULL, HALF, fitted
 from ui.formats import currency, currency_picker, date
 from ui.i18n import lang, tr, tr_text
 from ui.specs import chart_spec
@@ -274,7 +275,7 @@ def breakdown_section(forecast: PeriodForecast, deals: pd.DataFrame) -> None:
                 shares=[columns["share"]],
                 share_decimals=0,
                 hide_index=True,
-                column_config=_pinned(tr(f"period.col.{by}")),
+                column_config=fitted(table, HALF, _pinned(tr(f"period.col.{by}"))),
                 key=f"period.table.{by}",
             )
     st.markdown(f"**{tr('period.deals.title')}**")
@@ -292,13 +293,14 @@ def breakdown_section(forecast: PeriodForecast, deals: pd.DataFrame) -> None:
         "risk_share": tr("period.col.risk"),
     }
     kept = [c for c in names if c in risky.columns]
+    shown = risky[kept].rename(columns=names)
     show_table(
-        risky[kept].rename(columns=names),
+        shown,
         amounts=[names["amount"], names["expected"]],
         shares=[names["within"], names["risk_share"]],
         share_decimals=0,
         hide_index=True,
-        column_config=_pinned(names["deal_id"]),
+        column_config=fitted(shown, FULL, _pinned(names["deal_id"])),
         key="period.table.deals",
     )
     _categories(open_["amount"].fillna(0.0).to_numpy(dtype=float), q)
@@ -328,11 +330,13 @@ def _categories(amounts: np.ndarray, q: np.ndarray) -> None:
         "expected": tr("period.col.expected"),
         "cumulative": tr("period.col.cumulative"),
     }
+    shown = cats.rename(columns=names)
     show_table(
-        cats.rename(columns=names),
+        shown,
         amounts=[names["amount"], names["expected"], names["cumulative"]],
         counts=[names["deals"]],
         hide_index=True,
+        column_config=fitted(shown, FULL),
         key="period.table.categories",
     )
 
@@ -382,7 +386,7 @@ def comparison_section(deals: pd.DataFrame, period: Period, as_of: pd.Timestamp)
         shares=[tr("period.col.win_rate")],
         share_decimals=0,
         hide_index=True,
-        column_config=_pinned(tr("period.col.period")),
+        column_config=fitted(shown, FULL, _pinned(tr("period.col.period"))),
         key="period.table.compare",
     )
     with st.expander(tr("period.how")):

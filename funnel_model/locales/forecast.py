@@ -2,8 +2,8 @@
 
 MESSAGES: dict[str, dict[str, str]] = {
     "forecast.will_show": {
-        "en": "the revenue forecast with P10/P50/P90 and the chance of meeting the plan, what-if sliders per stage, revenue by close month, and the leads the plan needs.",
-        "ru": "прогноз выручки с P10/P50/P90 и вероятностью выполнить план, ползунки «что если» по этапам, выручка по месяцам закрытия и сколько лидов нужно для плана.",
+        "en": "the revenue forecast for a period with a pessimistic and an optimistic figure and the chance of meeting the plan, what-if sliders per stage, revenue by close month, and the leads the plan needs.",
+        "ru": "прогноз выручки на период с пессимистичной и оптимистичной оценкой и шансом выполнить план, ползунки «что если» по этапам, выручка по месяцам закрытия и сколько лидов нужно для плана.",
     },
     "forecast.intro": {
         "en": "Open deals: {n}. Their revenue: each is won with the probability of its stage (the sliders) or lost. What-if is set beside the stages' historical win rates.",
@@ -23,8 +23,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "forecast.plan": {"en": "Revenue plan for the period", "ru": "План выручки на период"},
     "forecast.plan_help": {
-        "en": "The revenue to reach; P(plan) is the chance that the open pipeline alone brings at least this much.",
-        "ru": "Выручка, которую нужно получить; P(план) — вероятность, что одни открытые сделки принесут не меньше.",
+        "en": "The revenue to reach in the chosen period; the chance to make the plan is the chance of at least this much.",
+        "ru": "Выручка, которую нужно получить за выбранный период; шанс выполнить план — вероятность получить не меньше.",
     },
     "forecast.sliders": {"en": "Win probability per stage", "ru": "Вероятность выигрыша по этапам"},
     "forecast.sliders_help": {
@@ -86,11 +86,22 @@ MESSAGES: dict[str, dict[str, str]] = {
     "forecast.axis.plan_series": {"en": "Deals", "ru": "Сделки"},
     "forecast.whatif": {"en": "What-if (sliders)", "ru": "Что если (ползунки)"},
     "forecast.baseline": {"en": "Historical rates", "ru": "Исторические доли"},
-    "forecast.mean": {"en": "E[S]", "ru": "E[S]"},
-    "forecast.p10": {"en": "P10", "ru": "P10"},
-    "forecast.p50": {"en": "P50", "ru": "P50"},
-    "forecast.p90": {"en": "P90", "ru": "P90"},
-    "forecast.p_plan": {"en": "P(plan)", "ru": "P(план)"},
+    "forecast.mean": {
+        "en": "Expected",
+        "ru": "Ожидаемо",
+    },
+    "forecast.p10": {
+        "en": "Pessimistic (1 in 10 worse)",
+        "ru": "Пессимистично (1 из 10 хуже)",
+    },
+    "forecast.p90": {
+        "en": "Optimistic (1 in 10 better)",
+        "ru": "Оптимистично (1 из 10 лучше)",
+    },
+    "forecast.p_plan": {
+        "en": "Chance to make the plan",
+        "ru": "Шанс выполнить план",
+    },
     "forecast.mean_help": {
         "en": "Expected revenue: the sum of amount × win probability over the open deals.",
         "ru": "Ожидаемая выручка: сумма «сумма сделки × вероятность выигрыша» по открытым сделкам.",
@@ -98,10 +109,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "forecast.p10_help": {
         "en": "Pessimistic: a 90 % chance of at least this much.",
         "ru": "Пессимистично: с вероятностью 90 % выручка будет не меньше.",
-    },
-    "forecast.p50_help": {
-        "en": "Median: even odds of more or less.",
-        "ru": "Медиана: равные шансы получить больше или меньше.",
     },
     "forecast.p90_help": {
         "en": "Optimistic: only a 10 % chance of more.",
@@ -112,6 +119,30 @@ MESSAGES: dict[str, dict[str, str]] = {
     "forecast.p_plan_help": {
         "en": "Chance that the open deals bring at least the plan.",
         "ru": "Вероятность, что открытые сделки принесут не меньше плана.",
+    },
+    "forecast.plan_how": {
+        "en": "On average: the gap over the mean deal size and the stage's win rate. At the confidence: the new wins that, with the pipeline's luck and the spread of deal sizes, cover the plan in that share of scenarios, and the deals at each stage that bring those wins with the same confidence (Monte Carlo, negative binomial).",
+        "ru": "В среднем: недостающая выручка делится на средний чек и на долю выигрыша этапа. С уверенностью: столько новых выигрышей, чтобы с учётом удачи открытых сделок и разброса чеков план выполнялся в этой доле сценариев, и столько сделок на каждом этапе, чтобы они дали эти выигрыши с той же уверенностью (Монте-Карло, отрицательное биномиальное).",
+    },
+    "forecast.months_how": {
+        "en": "When deals close is estimated from history with the Aalen–Johansen estimator (won and lost compete, open deals count as still running), for each open deal given its age; new leads arrive at the last 12 months' rate and convert as before. Whiskers: P10–P90 of the month's revenue, open deals and new leads together.",
+        "ru": "Когда закроются сделки, оценено по истории методом Аалена — Йохансена (выигрыш и проигрыш конкурируют, открытые сделки учтены как незавершённые) для каждой открытой сделки с учётом её возраста; новые лиды приходят с темпом последних 12 месяцев и конвертируются как раньше. Усы — P10–P90 выручки месяца, открытые сделки и новые лиды вместе.",
+    },
+    "forecast.how_tiles": {
+        "en": "Expected is E[S], the sum of amount × win probability over the open deals; pessimistic and optimistic are P10 and P90 of the revenue S (1 in 10 below, 1 in 10 above); the chance to make the plan is P(S ≥ plan). Both bands are P10–P90.",
+        "ru": "Ожидаемо — E[S], сумма «сумма × вероятность выигрыша» по открытым сделкам; пессимистично и оптимистично — P10 и P90 выручки S (в 1 случае из 10 ниже, в 1 из 10 выше); шанс выполнить план — P(S ≥ план). Оба диапазона — P10–P90.",
+    },
+    "forecast.bands_sentence": {
+        "en": "At the historical rates, 8 times in 10 the open deals bring {independent} if each deal is won or lost on its own; allowing that the stages' win rates themselves may be off, {uncertain}.",
+        "ru": "При исторических долях в 8 случаях из 10 открытые сделки принесут {independent}, если каждая сделка выигрывается или проигрывается сама по себе; с учётом того, что сами доли выигрыша этапов могут быть неточны, — {uncertain}.",
+    },
+    "forecast.all_sentence": {
+        "en": "With the sliders as set, the open deals will most likely bring {span} in all (expected {mean}); the chance that they alone make the {plan} plan is {chance}. At the historical rates: expected {base_mean}, a {base_chance} chance.",
+        "ru": "При ползунках как сейчас открытые сделки, скорее всего, принесут всего {span} (ожидаемо {mean}); шанс, что одни они дадут план {plan}, — {chance}. При исторических долях: ожидаемо {base_mean}, шанс {base_chance}.",
+    },
+    "forecast.all_title": {
+        "en": "Everything the open deals can bring, whenever they close",
+        "ru": "Всё, что могут принести открытые сделки, когда бы они ни закрылись",
     },
     "forecast.method.exact": {
         "en": "Exact: every outcome of every deal counted on a lattice.",
@@ -136,8 +167,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "forecast.axis.band": {"en": "Band", "ru": "Диапазон"},
     "forecast.plan_line": {"en": "plan", "ru": "план"},
     "forecast.bands_title": {
-        "en": "Two bands, P10–P90 (historical rates)",
-        "ru": "Два диапазона, P10–P90 (исторические доли)",
+        "en": "How sure: the likely range, two ways",
+        "ru": "Насколько уверенно: вероятный диапазон двумя способами",
     },
     "forecast.band.independent": {"en": "Deals independent", "ru": "Сделки независимы"},
     "forecast.band.uncertain": {"en": "Stage rates uncertain", "ru": "Доли этапов неточны"},
@@ -147,8 +178,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "forecast.months_title": {"en": "Revenue by close month", "ru": "Выручка по месяцам закрытия"},
     "forecast.months_note": {
-        "en": "When deals close is estimated from history with the Aalen–Johansen estimator (won and lost compete, open deals count as still running), for each open deal given its age; new leads arrive at the last 12 months' rate ({inflow} a month) and convert as before. Whiskers: P10–P90 of the month's revenue. Beyond the horizon: {later}.",
-        "ru": "Когда закроются сделки, оценено по истории методом Аалена — Йохансена (выигрыш и проигрыш конкурируют, открытые сделки учтены как незавершённые) для каждой открытой сделки с учётом её возраста; новые лиды приходят с темпом последних 12 месяцев ({inflow} в месяц) и конвертируются как раньше. Усы — P10–P90 выручки месяца. После горизонта: {later}.",
+        "en": "Over the {n} months shown, the open deals and new leads ({inflow} new deals a month) are expected to bring {total}; the biggest month is {top_month} with {top}. {later} of the open deals is expected to close after that. Each whisker holds 8 of 10 outcomes of its month.",
+        "ru": "За показанные {n} мес. открытые сделки и новые лиды (новых сделок в месяц: {inflow}) ожидаемо принесут {total}; больше всего — за месяц {top_month}: {top}. Ещё {later} открытых сделок ожидается позже. Каждый «ус» вмещает 8 из 10 исходов своего месяца.",
     },
     "forecast.no_dates": {
         "en": "The deals have no usable creation and close dates, so the timing of closes cannot be estimated.",
@@ -165,8 +196,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Наименьшая вероятность выполнить план, которую дают количества «с уверенностью» (суммы сделок разные, выигрыши случайны). Они же с этой уверенностью дают показанное число выигрышей, поэтому часто дают и больше: настоящая вероятность указана под каждой воронкой.",
     },
     "forecast.plan_note": {
-        "en": "The plan is split between funnels, and within a funnel between its client segments, by their share of past won revenue; each part's open deals bring some of it, the rest must come from new deals. On average: the gap over the mean deal size and the stage's win rate. At the confidence: the new wins that, with the pipeline's luck and the spread of deal sizes, cover the plan in that share of scenarios, and the deals at each stage that bring those wins with the same confidence (Monte Carlo, negative binomial). Bars: deals that must reach each stage, beside the open deals now at that stage or later.",
-        "ru": "План делится между воронками, а внутри воронки — между сегментами клиентов, по их доле в выигранной ранее выручке; часть дадут открытые сделки этой части, остальное — новые сделки. В среднем: недостающая выручка делится на средний чек и на долю выигрыша этапа. С уверенностью: столько новых выигрышей, чтобы с учётом удачи открытых сделок и разброса чеков план выполнялся в этой доле сценариев, и столько сделок на каждом этапе, чтобы они дали эти выигрыши с той же уверенностью (Монте-Карло, отрицательное биномиальное). Столбцы: сколько сделок должно дойти до каждого этапа, рядом — открытые сделки на этом этапе или дальше.",
+        "en": "The plan is split between funnels, and within a funnel between its client segments, by their share of past won revenue; each part's open deals bring some of it, the rest must come from new deals. Bars: deals that must reach each stage, beside the open deals now at that stage or later.",
+        "ru": "План делится между воронками, а внутри воронки — между сегментами клиентов, по их доле в выигранной ранее выручке; часть дадут открытые сделки этой части, остальное — новые сделки. Столбцы: сколько сделок должно дойти до каждого этапа, рядом — открытые сделки на этом этапе или дальше.",
     },
     "forecast.plan_funnel": {
         "en": "Plan {target}; open deals bring {pipeline} on average; left for new deals: {gap}. On average, new wins needed: {wins_mean}; leads: {leads_mean}. At {conf}: in {conf} of scenarios the open deals plus this many new wins cover the plan: {wins_conf}; leads that bring that many wins at {conf}: {leads_conf} (with them the plan is met in {chance} of scenarios).",

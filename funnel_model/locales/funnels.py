@@ -270,4 +270,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "“≥ n”: at least n deals reached the stage (lost deals with no loss stage may have got that far too); “—”: the conversion from the previous stage is unknown.",
         "ru": "«≥ n»: этап прошли не меньше n сделок (проигранные сделки без этапа проигрыша тоже могли до него дойти); «—»: конверсия от предыдущего этапа неизвестна.",
     },
+    "funnels.drill.title": {
+        "en": "The deals behind a stage",
+        "ru": "Сделки за этапом",
+    },
+    "funnels.drill.caption": {
+        "en": "Select a stage's row to see the deals counted there (they reached it: entered it or a later stage) and download them.",
+        "ru": "Выберите строку этапа, чтобы увидеть сделки, которые в нём посчитаны (дошли до него: вошли в него или в более поздний этап), и скачать их.",
+    },
+    "funnels.drill.deals": {
+        "en": "{funnel} · {stage}: {n} deals",
+        "ru": "{funnel} · {stage}: сделок — {n}",
+    },
 }

@@ -4,11 +4,19 @@ MESSAGES: dict[str, dict[str, str]] = {
     "moves.title": {"en": "Offers and marketing moves", "ru": "Предложения и маркетинговые ходы"},
     "moves.intro": {
         "en": "A move acts on a funnel, a client segment and/or a stage (blank: everywhere) and changes the "
-        "stage's win probability, the deal size, the lead volume (extra leads over the next {months} months) or "
-        "the cycle length, at a cost. Switch moves on and off, add rows, or delete them.",
+        "stage's win probability, the deal size, the lead volume or the cycle length, at a cost. Its effect is "
+        "measured on {what}, at the sliders' probabilities above. Switch moves on and off, add rows, or delete them.",
         "ru": "Ход действует на воронку, сегмент клиентов и/или этап (пусто — везде) и меняет вероятность "
-        "выигрыша с этапа, размер сделки, поток лидов (дополнительные лиды за следующие {months} мес.) или "
-        "длину цикла — за свою цену. Включайте и выключайте ходы, добавляйте и удаляйте строки.",
+        "выигрыша с этапа, размер сделки, поток лидов или длину цикла — за свою цену. Его эффект считается на "
+        "{what} при вероятностях ползунков выше. Включайте и выключайте ходы, добавляйте и удаляйте строки.",
+    },
+    "moves.intro_period": {
+        "en": "the revenue of the chosen period ({dates})",
+        "ru": "выручке выбранного периода ({dates})",
+    },
+    "moves.intro_all": {
+        "en": "everything the open deals will bring, whenever they close",
+        "ru": "всём, что принесут открытые сделки, когда бы они ни закрылись",
     },
     "moves.value_help": {
         "en": "Conversion in points: +5 means five percentage points more. Everything else is a factor: 1.2 means "
@@ -38,14 +46,20 @@ MESSAGES: dict[str, dict[str, str]] = {
     "moves.col.moves": {"en": "With the moves switched on", "ru": "С включёнными ходами"},
     "moves.col.change": {"en": "Change", "ru": "Изменение"},
     "moves.col.extra_mean": {"en": "Extra revenue, expected", "ru": "Доп. выручка, ожидаемая"},
-    "moves.col.extra_p10": {"en": "Extra revenue, P10", "ru": "Доп. выручка, P10"},
-    "moves.col.extra_p90": {"en": "Extra revenue, P90", "ru": "Доп. выручка, P90"},
+    "moves.col.extra_p10": {"en": "Extra revenue, pessimistic", "ru": "Доп. выручка, пессимистично"},
+    "moves.col.extra_p90": {"en": "Extra revenue, optimistic", "ru": "Доп. выручка, оптимистично"},
     "moves.col.return_mean": {"en": "Revenue per unit of cost", "ru": "Выручка на рубль затрат"},
-    "moves.col.return_p10": {"en": "Per unit of cost, P10", "ru": "На рубль затрат, P10"},
-    "moves.col.return_p90": {"en": "Per unit of cost, P90", "ru": "На рубль затрат, P90"},
+    "moves.col.return_p10": {"en": "Per unit of cost, pessimistic", "ru": "На рубль затрат, пессимистично"},
+    "moves.col.return_p90": {"en": "Per unit of cost, optimistic", "ru": "На рубль затрат, оптимистично"},
     "moves.metric.mean": {"en": "Expected revenue", "ru": "Ожидаемая выручка"},
-    "moves.metric.p10": {"en": "Revenue, P10 (pessimistic)", "ru": "Выручка, P10 (пессимистично)"},
-    "moves.metric.p90": {"en": "Revenue, P90 (optimistic)", "ru": "Выручка, P90 (оптимистично)"},
+    "moves.metric.p10": {
+        "en": "Revenue, pessimistic (1 in 10 worse)",
+        "ru": "Выручка, пессимистично (1 из 10 хуже)",
+    },
+    "moves.metric.p90": {
+        "en": "Revenue, optimistic (1 in 10 better)",
+        "ru": "Выручка, оптимистично (1 из 10 лучше)",
+    },
     "moves.metric.p_plan": {"en": "Chance to meet the plan of {plan}", "ru": "Шанс выполнить план {plan}"},
     "moves.metric.leads_mean": {"en": "Leads the plan needs, on average", "ru": "Лидов нужно для плана, в среднем"},
     "moves.metric.leads_conf": {
@@ -69,9 +83,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "moves.per_move": {"en": "Each move on its own", "ru": "Каждый ход сам по себе"},
     "moves.per_move_caption": {
         "en": "Each move's own extra revenue against the forecast without moves (switched-off moves too, as if on), "
-        "and what each unit of its cost brings back, with the P10–P90 band.",
+        "and what each unit of its cost brings back, with a pessimistic and an optimistic figure (1 in 10 worse, "
+        "1 in 10 better).",
         "ru": "Дополнительная выручка каждого хода по сравнению с прогнозом без ходов (и выключенных — как если бы "
-        "их включили) и сколько приносит каждый рубль его стоимости, с полосой P10–P90.",
+        "их включили) и сколько приносит каждый рубль его стоимости, пессимистично и оптимистично (1 из 10 хуже, "
+        "1 из 10 лучше).",
     },
     "moves.rejected": {
         "en": "Move row {row} is not applied: {reason}",
@@ -87,31 +103,50 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "moves.how": {"en": "How the moves are computed", "ru": "Как считаются ходы"},
     "moves.how_text": {
-        "en": "- The baseline is the forecast at the historical stage win rates (the sliders' starting point).\n"
-        "- A conversion move changes the win probability of its stages; every open deal there gets it. The "
-        "forecast is then recomputed exactly as with the sliders.\n"
+        "en": "- The baseline is the forecast above: the sliders' probabilities (each deal's own where you chose "
+        "so) and, with a period chosen, the revenue won in that period with its lead inflow and expected-date "
+        "setting. The figures without moves are those of the page's headline.\n"
+        "- A conversion move changes the win probability of the open deals at its stages (and of the stages, for "
+        "the plan); the forecast is then recomputed exactly as with the sliders.\n"
         "- A deal-size move multiplies the amounts of the open deals it reaches and of the deals the plan still "
         "needs.\n"
-        "- A lead-volume move adds (factor − 1) × the leads per month of its funnel/segment over the last year, "
-        "for {months} months; they enter the first stage at its win probability with the average won deal size.\n"
-        "- A cycle-length move changes when deals close, not whether they win: the totals here do not change.\n"
-        "- Each move's own extra revenue gives a deal whose probability rises from p to p′ its amount with "
-        "probability p′ − p (the same luck with and without the move); P10 and P90 are that distribution's. "
-        "Revenue per unit of cost = extra revenue / cost.\n"
-        "- Leads needed: the plan's reverse funnel per funnel, on average and with {confidence} confidence.",
-        "ru": "- База — прогноз при исторических вероятностях этапов (исходное положение ползунков).\n"
-        "- Ход по конверсии меняет вероятность выигрыша со своих этапов; её получают все открытые сделки на них. "
-        "Прогноз затем пересчитывается так же, как при движении ползунков.\n"
+        "- A lead-volume move multiplies the leads of its funnel/segment: the period's new-lead inflow grows by "
+        "(factor − 1) × their share of the leads of the last year. Without dates (no period) it adds (factor − 1) "
+        "× their leads per month for {months} months at the first stage's win probability and the average won "
+        "deal size.\n"
+        "- A cycle-length move multiplies the time to close (0.8 = 20 % shorter): the time each open deal it "
+        "reaches still needs, and the whole cycle of new leads. It is the period forecast recomputed with every "
+        "close time of the history and every reached deal's age multiplied by the factor; the chance to win does "
+        "not change, so a shorter cycle brings more of the pipeline into the period and a longer one less.\n"
+        "- New leads are pooled over funnels and segments in the period forecast: a deal-size or cycle move "
+        "reaches them only when it acts everywhere (no funnel, segment or stage).\n"
+        "- Each move's own extra revenue gives a deal whose chance (in the period) rises from p to p′ its amount "
+        "with probability p′ − p (the same luck with and without the move), plus the change in new-lead wins "
+        "(compound Poisson); the pessimistic and optimistic figures are that distribution's P10 and P90. Revenue "
+        "per unit of cost = extra revenue / cost.\n"
+        "- Leads needed: the plan's reverse funnel per funnel, for what the plan still needs, on average and with "
+        "{confidence} confidence.",
+        "ru": "- База — прогноз выше: вероятности ползунков (или собственные вероятности сделок, если так выбрано) "
+        "и, если выбран период, выручка, выигранная в этом периоде, с его потоком лидов и настройкой ожидаемых "
+        "дат. Цифры без ходов — те же, что в заголовке страницы.\n"
+        "- Ход по конверсии меняет вероятность выигрыша открытых сделок на своих этапах (и самих этапов — для "
+        "плана); прогноз затем пересчитывается так же, как при движении ползунков.\n"
         "- Ход по размеру сделки умножает суммы открытых сделок, до которых дотягивается, и сделок, которые ещё "
         "нужны для плана.\n"
-        "- Ход по потоку лидов добавляет (множитель − 1) × лидов в месяц своей воронки/сегмента за последний год "
-        "на {months} мес.; они входят в первый этап с его вероятностью выигрыша и средним размером выигранной "
-        "сделки.\n"
-        "- Ход по длине цикла меняет, когда сделки закрываются, а не выигрываются ли они: итоги здесь не "
-        "меняются.\n"
-        "- Собственная доп. выручка хода: сделка, чья вероятность выросла с p до p′, приносит свою сумму с "
-        "вероятностью p′ − p (одна и та же удача с ходом и без); P10 и P90 — этого распределения. Выручка на "
-        "рубль затрат = доп. выручка / стоимость.\n"
-        "- Нужно лидов: обратная воронка плана по каждой воронке, в среднем и с уверенностью {confidence}.",
+        "- Ход по потоку лидов умножает лиды своей воронки/сегмента: поток новых лидов периода растёт на "
+        "(множитель − 1) × их долю в лидах последнего года. Без дат (без периода) он добавляет (множитель − 1) × "
+        "их лидов в месяц на {months} мес. с вероятностью первого этапа и средним размером выигранной сделки.\n"
+        "- Ход по длине цикла умножает время до закрытия (0,8 — на 20 % короче): время, которое ещё нужно каждой "
+        "открытой сделке, до которой он дотягивается, и весь цикл новых лидов. Это прогноз периода, пересчитанный "
+        "с каждым сроком закрытия в истории и возрастом каждой такой сделки, умноженными на множитель; шанс "
+        "выигрыша не меняется, поэтому короткий цикл приносит в период больше воронки, а длинный — меньше.\n"
+        "- Новые лиды в прогнозе периода общие для всех воронок и сегментов: ход по размеру сделки или длине "
+        "цикла действует на них, только если он действует везде (без воронки, сегмента и этапа).\n"
+        "- Собственная доп. выручка хода: сделка, чей шанс (в периоде) вырос с p до p′, приносит свою сумму с "
+        "вероятностью p′ − p (одна и та же удача с ходом и без), плюс изменение выигрышей новых лидов "
+        "(сложное пуассоновское); пессимистичная и оптимистичная цифры — P10 и P90 этого распределения. Выручка "
+        "на рубль затрат = доп. выручка / стоимость.\n"
+        "- Нужно лидов: обратная воронка плана по каждой воронке — на то, что плану ещё нужно, в среднем и с "
+        "уверенностью {confidence}.",
     },
 }

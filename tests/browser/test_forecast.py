@@ -1,4 +1,5 @@
-"""The Forecast & plan page in a real browser: stage sliders (per segment too) moved by keyboard change P(plan)."""
+"""The Forecast & plan page in a real browser: stage sliders (per segment too) moved by keyboard change the chance
+to make the plan."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from funnel_model.i18n import t
 from tests.browser.conftest import choose_option, open_app, wait_for_app, widget
 from tests.pages.test_forecast_page import PIPELINE, STAGES, no_win_csv, one_pipeline_csv
 
+P_PLAN, P_PLAN_RU = t("forecast.p_plan", "en"), t("forecast.p_plan", "ru")  # "Chance to make the plan"
+
 
 def _p_plan(page) -> str:
-    """The what-if P(plan) value (the first of the two P(plan) metrics)."""
-    metric = page.get_by_test_id("stMetric").filter(has_text="P(plan)").first
+    """The what-if chance for all open deals: after the period's tile, before the historical rates' one."""
+    metric = page.get_by_test_id("stMetric").filter(has_text=P_PLAN).nth(1)
     return metric.get_by_test_id("stMetricValue").inner_text().strip()
 
 
@@ -20,7 +23,7 @@ def test_slider_moves_p_plan(page, app_url, save_screenshot):
     open_app(page, app_url, lang="en")
     page.goto(f"{app_url}/forecast?lang=en")
     wait_for_app(page)
-    page.get_by_test_id("stMetric").filter(has_text="P(plan)").first.wait_for()
+    page.get_by_test_id("stMetric").filter(has_text=P_PLAN).first.wait_for()
     before = _p_plan(page)
 
     # the first funnel's expander is open: its first stage slider, moved to 100 % from the keyboard
@@ -41,7 +44,7 @@ def test_russian_page(page, app_url, save_screenshot):
     open_app(page, app_url, lang="ru")
     page.goto(f"{app_url}/forecast?lang=ru")
     wait_for_app(page)
-    metric = page.get_by_test_id("stMetric").filter(has_text="P(план)").first
+    metric = page.get_by_test_id("stMetric").filter(has_text=P_PLAN_RU).first
     metric.wait_for()
     assert "%" in metric.get_by_test_id("stMetricValue").inner_text()
     assert page.get_by_text("План в обратную сторону").is_visible()
@@ -49,7 +52,7 @@ def test_russian_page(page, app_url, save_screenshot):
 
 
 def test_one_pipeline_with_two_segments_in_the_browser(page, app_url, save_screenshot, tmp_path):
-    """An uploaded amoCRM pipeline of new and active clients: one slider group per segment, each moves P(plan)."""
+    """An uploaded amoCRM pipeline of new and active clients: one slider group per segment, each moves the chance."""
     export = tmp_path / "amo.csv"
     export.write_bytes(one_pipeline_csv())
     open_app(page, app_url, lang="en")
@@ -59,7 +62,7 @@ def test_one_pipeline_with_two_segments_in_the_browser(page, app_url, save_scree
     # within the same session (a goto would start a new one, without the upload)
     page.locator('[data-testid="stSidebarNav"]').get_by_text("Forecast & plan").click()
     wait_for_app(page)
-    page.get_by_test_id("stMetric").filter(has_text="P(plan)").first.wait_for()
+    page.get_by_test_id("stMetric").filter(has_text=P_PLAN).first.wait_for()
     new = page.get_by_test_id("stExpander").filter(has_text=f"{PIPELINE} · New prospects")
     active = page.get_by_test_id("stExpander").filter(has_text=f"{PIPELINE} · Active clients")
     assert new.count() == 1 and active.count() == 1
@@ -88,7 +91,7 @@ def test_an_export_with_no_won_deal_in_russian(page, app_url, save_screenshot, t
     wait_for_app(page)
     page.locator('[data-testid="stSidebarNav"]').get_by_text("Прогноз и план").click()
     wait_for_app(page)
-    page.get_by_test_id("stMetric").filter(has_text="P(план)").first.wait_for()
+    page.get_by_test_id("stMetric").filter(has_text=P_PLAN_RU).first.wait_for()
     # the period plan and the close months may both say it
     assert page.get_by_text(t("forecast.plan_no_won", "ru")).first.is_visible()
     assert page.get_by_text(t("forecast.months_no_won", "ru")).first.is_visible()
@@ -107,7 +110,8 @@ def test_the_period_headline_reads_in_both_languages(page, app_url, save_screens
     heading.wait_for()
     text = heading.inner_text()
     assert re.search(r"win [\d.]+[MK]?–[\d.]+[MK]? ₽; the [\d.]+[MK]? ₽ plan has a [<>]? ?\d+ % chance\.", text), text
-    assert page.get_by_test_id("stMetric").filter(has_text="Chance to make the plan").count() == 1
+    # the period's tile, then the same name on the whole pipeline's what-if and historical rows
+    assert page.get_by_test_id("stMetric").filter(has_text=P_PLAN).count() == 3
     choose_option(page, "period.kind", "Next month")
     page.get_by_role("heading", name=re.compile(r"^By 30 Nov 2026 ")).wait_for()
     save_screenshot(page, "forecast_period")

@@ -541,3 +541,24 @@ def test_the_rate_lies_inside_its_interval_for_any_counts(level):
     post = rate_posterior(won, lost, prior, level)
     assert (post["low"] <= post["rate"]).all() and (post["rate"] <= post["high"]).all()
     assert ((post["low"] >= 0) & (post["high"] <= 1)).all()
+
+
+def test_the_deals_behind_a_funnel_row_are_exactly_the_deals_it_counts():
+    from funnel_model.funnel_views import deals_behind, funnel_views
+
+    # hand-built: segment "new" holds deals 1-4 (depths 1, 3, 4, 4; 3 and 4 won)
+    row = {"funnel": "main", "segment": "new", "order": 3, "kind": "open"}
+    assert deals_behind(SNAPSHOT, None, CONFIG, row)["deal_id"].tolist() == ["2", "3", "4"]
+    won = {**row, "order": 5, "kind": "won"}
+    assert deals_behind(SNAPSHOT, None, CONFIG, won)["deal_id"].tolist() == ["3", "4"]
+    # seller y in "active": deals 6 (lost, stage unknown: first stage only) and 8 (open at B)
+    first = {"funnel": "main", "segment": "active", "order": 1, "kind": "open"}
+    assert deals_behind(SNAPSHOT, None, CONFIG, first, seller="y")["deal_id"].tolist() == ["6", "8"]
+    assert deals_behind(SNAPSHOT, None, CONFIG, {**first, "order": 2}, seller="y")["deal_id"].tolist() == ["8"]
+    # every row of every filter: as many deals as it reached, their amounts summing to its amount
+    for seller in (None, "x", "y"):
+        views = funnel_views(SNAPSHOT, None, CONFIG, seller=seller, min_count=1)
+        for r in views.geometry.to_dict("records"):
+            mine = deals_behind(SNAPSHOT, None, CONFIG, r, seller=seller)
+            assert len(mine) == r["reached"], r
+            assert mine["amount"].sum() == pytest.approx(r["amount"]), r

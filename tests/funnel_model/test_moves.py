@@ -158,3 +158,103 @@ def test_leads_the_plan_needs_equal_planning_every_funnel_again_with_the_moves(m
     sp0 = inputs.stages["rate"].to_numpy()
     _, base = plan_by_funnel(inputs, sp0, deal_probabilities(inputs, sp0), PLAN, 0.9)
     assert summary.loc["leads_mean", "baseline"] == base["leads_mean"].sum()
+
+
+def _period_case():
+    from funnel_model.period import period_bounds
+
+    deals, inputs = demo()
+    sp = np.clip(inputs.stages["rate"].to_numpy() * 0.9 + 0.05, 0, 1)  # the sliders moved off the history
+    p = deal_probabilities(inputs, sp, own=True)
+    return deals, inputs, sp, p, period_bounds("this_quarter", inputs.as_of)
+
+
+def test_the_baseline_is_the_pages_period_forecast_at_the_sliders():
+    from funnel_model.period import plan_for_period
+
+    deals, inputs, sp, p, period = _period_case()
+    summary, _ = move_effects(
+        inputs, example_moves(), PLAN, deals=deals, stage_p=sp, probabilities=p, period=period, inflow_per_month=20.0
+    )
+    page = plan_for_period(inputs, deals, p, period, inflow_per_month=20.0).summary(PLAN)
+    assert summary.loc["mean", "baseline"] == page["mean"]
+    assert summary.loc["p_plan", "baseline"] == page["p_plan"]
+    assert summary.loc["p10", "baseline"] == page["p10"]
+
+
+def test_a_conversion_move_on_the_period_equals_the_period_forecast_with_the_changed_probabilities():
+    from funnel_model.period import plan_for_period
+
+    deals, inputs, sp, p, period = _period_case()
+    move = Move("Discount", "conversion_points", 10.0, 1.0, segment="dormant")
+    summary, per_move = move_effects(inputs, [move], PLAN, deals=deals, stage_p=sp, probabilities=p, period=period)
+    reached = ((inputs.open_deals["segment"] == "dormant") & (inputs.open_deals["group"] >= 0)).to_numpy()
+    moved_p = np.where(reached, np.minimum(p + 0.1, 1.0), p)
+    oracle = plan_for_period(inputs, deals, moved_p, period)
+    assert summary.loc["mean", "moves"] == pytest.approx(oracle.distribution.mean)
+    assert summary.loc["p_plan", "moves"] == pytest.approx(oracle.summary(PLAN)["p_plan"])
+    assert per_move.loc[0, "extra_mean"] == pytest.approx(summary.loc["mean", "change"])
+
+
+@pytest.mark.parametrize("factor", [0.7, 1.5])
+def test_a_cycle_move_equals_the_period_forecast_with_the_time_to_close_scaled(factor):
+    from funnel_model.period import period_forecast, won_in
+
+    deals, inputs, sp, p, period = _period_case()
+    move = Move("Faster", "cycle_length", factor, 100_000.0)
+    summary, per_move = move_effects(inputs, [move], PLAN, deals=deals, stage_p=sp, probabilities=p, period=period)
+    # oracle: every close time of the history and every open deal's age times the factor
+    cif = inputs.cif
+    scaled = type(cif)(cif.times * factor, cif.won, cif.lost, cif.survival)
+    created = inputs.open_deals["created_at"]
+    already = won_in(deals, period.start, inputs.as_of + pd.Timedelta(microseconds=1))
+    oracle = period_forecast(
+        inputs.open_deals["amount"].to_numpy(),
+        p,
+        inputs.as_of - (inputs.as_of - created) * factor,
+        scaled,
+        as_of=inputs.as_of,
+        period=period,
+        inflow_per_month=inputs.inflow_per_month,
+        won_sizes=inputs.won_sizes,
+        already=already,
+    )
+    # a deal whose age is exactly a close time of the history sits on a step: the two float routes may
+    # put it on either side (one deal of the demo, 2e-6 of the total)
+    assert summary.loc["mean", "moves"] == pytest.approx(oracle.distribution.mean, rel=1e-5)
+    assert summary.loc["p_plan", "moves"] == pytest.approx(oracle.summary(PLAN)["p_plan"], abs=1e-4)
+    # a shorter cycle brings more of the pipeline into the quarter, a longer one less
+    assert (summary.loc["mean", "change"] > 0) == (factor < 1)
+    assert (summary.loc["p_plan", "change"] >= 0) == (factor < 1)
+    assert per_move.loc[0, "extra_mean"] == pytest.approx(summary.loc["mean", "change"], rel=1e-6)
+    assert per_move.loc[0, "return_mean"] == pytest.approx(summary.loc["mean", "change"] / 100_000.0, rel=1e-6)
+
+
+def test_a_cycle_move_on_one_segment_retimes_only_its_open_deals():
+    from funnel_model.period import plan_for_period
+
+    deals, inputs, sp, p, period = _period_case()
+    move = Move("Faster renewals", "cycle_length", 0.6, 0.0, segment="active")
+    summary, _ = move_effects(inputs, [move], PLAN, deals=deals, stage_p=sp, probabilities=p, period=period)
+    active = (inputs.open_deals["segment"] == "active").to_numpy()
+    oracle = plan_for_period(inputs, deals, p, period, cycle_factor=np.where(active, 0.6, 1.0))
+    assert summary.loc["mean", "moves"] == pytest.approx(oracle.distribution.mean)
+    base = plan_for_period(inputs, deals, p, period)
+    assert oracle.new_wins == base.new_wins  # new leads are pooled: a segment's move does not reach them
+    assert np.array_equal(oracle.within[~active], base.within[~active])
+
+
+def test_a_lead_volume_move_on_the_period_raises_the_inflow_by_its_share():
+    from funnel_model.period import plan_for_period
+
+    deals, inputs, sp, p, period = _period_case()
+    move = Move("Demo day", "lead_volume", 1.5, 1.0, segment="new")
+    summary, _ = move_effects(
+        inputs, [move], PLAN, deals=deals, stage_p=sp, probabilities=p, period=period, inflow_per_month=20.0
+    )
+    start = inputs.as_of - pd.DateOffset(months=12)
+    recent = deals[(deals["created_at"] > start) & (deals["created_at"] <= inputs.as_of)]
+    share = float((recent["segment"] == "new").mean())
+    oracle = plan_for_period(inputs, deals, p, period, inflow_per_month=20.0 * (1 + 0.5 * share))
+    assert summary.loc["mean", "moves"] == pytest.approx(oracle.distribution.mean)
+    assert summary.loc["mean", "change"] > 0

@@ -49,8 +49,13 @@ def _pipeline(n: int = 60, seed: int = 2):
     return amounts, p, pd.Series(created)
 
 
-def _simulate(amounts, p, created, cif, period, inflow, sizes, already=0.0, expected=None, draws=40_000, seed=7):
-    """Draw each deal's outcome and win time, and the new leads, straight from the close-time model."""
+def _simulate(
+    amounts, p, created, cif, period, inflow, sizes, already=0.0, expected=None, draws=40_000, seed=7, cycle=1.0
+):
+    """Draw each deal's outcome and win time, and the new leads, straight from the close-time model.
+
+    ``cycle`` multiplies every time still to come: an open deal's remaining time, a new lead's whole time.
+    """
     rng = np.random.default_rng(seed)
     jumps = np.diff(np.concatenate([[0.0], cif.won]))
     s = max((period.start - AS_OF) / pd.Timedelta(days=1), 0.0)
@@ -68,6 +73,7 @@ def _simulate(amounts, p, created, cif, period, inflow, sizes, already=0.0, expe
         if w.sum() <= 0:
             continue
         t = cif.times[later][rng.choice(len(w), size=draws, p=w / w.sum())] - age  # days after the as-of date
+        t = t * cycle
         total += a * (won & (t > s) & (t <= e))
     # new leads: a Poisson stream over [s, e], each won at its own time from the unconditional incidence
     leads = rng.poisson(inflow / MONTH_DAYS * (e - s), draws)
@@ -75,7 +81,7 @@ def _simulate(amounts, p, created, cif, period, inflow, sizes, already=0.0, expe
     c = rng.uniform(s, e, len(owner))
     final = cif.won[-1]
     ever = rng.random(len(owner)) < final
-    t = cif.times[rng.choice(len(jumps), size=len(owner), p=jumps / jumps.sum())]
+    t = cif.times[rng.choice(len(jumps), size=len(owner), p=jumps / jumps.sum())] * cycle
     hit = ever & (c + t <= e)
     total += np.bincount(owner[hit], weights=rng.choice(sizes, size=hit.sum()), minlength=draws)
     return total
@@ -123,6 +129,44 @@ def test_period_revenue_against_direct_simulation(kind, inflow, already):
     # later + in the period + before the period: every deal's expected revenue a·p once
     assert f.later + f.before + float(amounts @ f.within) == pytest.approx(float(amounts @ p))
     assert (f.before > 0) == (kind == "next_month")
+
+
+@pytest.mark.parametrize(("kind", "cycle"), [("this_month", 0.7), ("this_quarter", 1.4), ("next_month", 0.5)])
+def test_a_shorter_or_longer_cycle_against_simulation_and_the_rescaled_history(kind, cycle):
+    cif = _history()
+    amounts, p, created = _pipeline()
+    period = period_bounds(kind, AS_OF)
+    sizes = np.array([80_000.0, 150_000.0, 400_000.0])
+    common = {"as_of": AS_OF, "period": period, "inflow_per_month": 30.0, "won_sizes": sizes}
+    f = period_forecast(amounts, p, created, cif, cycle_factor=cycle, new_cycle_factor=cycle, **common)
+    sim = _simulate(amounts, p, created, cif, period, 30.0, sizes, cycle=cycle)
+    _check_against(f, sim, float(np.median(sim)))
+    # the definition: every close time of the history and every open deal's age multiplied by the factor
+    scaled = type(cif)(cif.times * cycle, cif.won, cif.lost, cif.survival)
+    older = AS_OF - (AS_OF - created) * cycle
+    g = period_forecast(amounts, p, older, scaled, **common)
+    assert f.distribution.mean == pytest.approx(g.distribution.mean, rel=1e-9)
+    assert np.allclose(f.within, g.within)
+    assert f.new_wins == pytest.approx(g.new_wins, rel=1e-9)
+    plain = period_forecast(amounts, p, created, cif, **common)
+    # a shorter cycle brings more into a period that starts today, a longer one less
+    if period.start <= AS_OF:
+        assert (f.distribution.mean > plain.distribution.mean) == (cycle < 1)
+    # the win probabilities do not change: before + within + later is still each deal's a·p
+    assert f.later + f.before + float(amounts @ f.within) == pytest.approx(float(amounts @ p))
+
+
+def test_a_cycle_factor_moves_the_sellers_expected_dates_too():
+    cif = _history()
+    period = period_bounds("this_month", AS_OF)  # 2025-03-01 .. 2025-03-31
+    expected = pd.Series(pd.to_datetime(["2025-04-09", "2025-03-20", None]))
+    created = pd.Series([AS_OF - pd.Timedelta(days=10)] * 3)
+    shares = period_shares(created, cif, as_of=AS_OF, period=period, expected_close_at=expected, cycle_factor=0.5)
+    # 30 days to the 9th of April halve to 15: inside March; 10 days to the 20th halve to 5: still inside
+    assert shares["within"].tolist()[:2] == [1.0, 1.0]
+    assert shares["by_date"].tolist() == [True, True, False]
+    with pytest.raises(ParameterError):
+        period_shares(created, cif, as_of=AS_OF, period=period, cycle_factor=0.0)
 
 
 def test_expected_close_dates_place_deals_against_simulation():
@@ -345,6 +389,57 @@ def test_backtest_on_a_stationary_process_is_unbiased_and_its_band_holds():
     sd = np.sqrt((((bt["high"] - bt["low"]) / (2 * 1.2816)) ** 2).sum())
     assert abs(bt["actual"].sum() - bt["mean"].sum()) <= 4 * sd
     assert bt["inside"].mean() >= 0.5
+
+
+def _two_segments(seed: int, days: float = 4 * 365, onset: float = 1.5 * 365):
+    """Deals simulated from the replay's own model, per client segment: each segment a stationary Poisson stream
+    with its own win chance and close times; the active clients' segment begins only after a year and a half, so
+    the history pooled over both is mostly slow, rarely won deals of new clients."""
+    rng = np.random.default_rng(seed)
+    start = pd.Timestamp("2022-01-01")
+    parts = []
+    for name, rate, begin, p_win, won_wait, lost_wait in (
+        ("new", 150, 0.0, 0.2, (3, 20), (2, 15)),
+        ("active", 100, onset, 0.6, (2, 8), (2, 10)),
+    ):
+        n = rng.poisson(rate / MONTH_DAYS * (days - begin))
+        t = rng.uniform(begin, days, n)
+        won = rng.random(n) < p_win
+        wait = np.where(won, rng.gamma(*won_wait, n), rng.gamma(*lost_wait, n))
+        parts.append(pd.DataFrame({"t": t, "won": won, "wait": wait, "segment": name}))
+    d = pd.concat(parts, ignore_index=True).sort_values("t", ignore_index=True)
+    created = start + pd.to_timedelta(d["t"], unit="D")
+    closed = created + pd.to_timedelta(d["wait"], unit="D")
+    as_of = start + pd.Timedelta(days=days)
+    status = np.where(closed > as_of, "open", np.where(d["won"], "won", "lost"))
+    deals = pd.DataFrame(
+        {
+            "status": status,
+            "amount": rng.choice([1e5, 3e5, 1e6], len(d)),
+            "created_at": created,
+            "closed_at": pd.Series(closed).where(status != "open"),
+            "segment": d["segment"],
+        }
+    )
+    return deals, as_of
+
+
+def _bias(bt: pd.DataFrame) -> float:
+    """The replayed months' total actual minus forecast, in sd of the total (P10–P90 = mean ± 1.28 sd)."""
+    sd = np.sqrt((((bt["high"] - bt["low"]) / (2 * 1.2816)) ** 2).sum())
+    return float((bt["actual"].sum() - bt["mean"].sum()) / sd)
+
+
+def test_backtest_replays_each_segment_on_its_own_history_and_holds_its_band():
+    deals, as_of = _two_segments(11)
+    bt = backtest(deals, as_of=as_of, months=18)
+    assert len(bt) == 18
+    # the band holds about 8 months in 10 (18 months: 0.8 ± 0.09) and the forecast is not biased
+    assert bt["inside"].mean() >= 0.6
+    assert abs(_bias(bt)) <= 3
+    # the cause it removes: pooled over segments, the history is dominated by the slow segment of the past
+    pooled = backtest(deals.drop(columns="segment"), as_of=as_of, months=18)
+    assert _bias(pooled) > 4 and pooled["inside"].mean() < 0.5
 
 
 def test_recent_change_counts_each_window_per_funnel():

@@ -49,17 +49,21 @@ check = apptest.assert_clean
 
 
 def stat_tiles(at: AppTest) -> list:
-    """The what-if and historical metrics, without the period's tiles (tested in test_period_page.py)."""
-    period_tiles = {t(f"period.tile.{k}", lang) for k in ("mean", "p10", "p90", "p_plan") for lang in ("en", "ru")}
-    return [m for m in at.metric if m.label not in period_tiles]
+    """The what-if and historical metrics, after the period's four tiles (tested in test_period_page.py)."""
+    shown = list(at.metric)
+    return shown[4:] if len(shown) == 12 else shown  # no period without dates: only the two rows
+
+
+STATS = ("mean", "p10", "p90", "p_plan")
 
 
 def metrics(at: AppTest) -> tuple[dict[str, str], dict[str, str]]:
-    """(what-if, historical) metric values by label; the what-if row comes first."""
+    """(what-if, historical) metric values by metric (``STATS``); the what-if row comes first."""
     shown = stat_tiles(at)
     half = len(shown) // 2
-    assert half == 5, [m.label for m in shown]
-    return {m.label: m.value for m in shown[:half]}, {m.label: m.value for m in shown[half:]}
+    assert half == 4, [m.label for m in shown]
+    names = {t(f"forecast.{k}", lang): k for k in STATS for lang in ("en", "ru")}
+    return {names[m.label]: m.value for m in shown[:half]}, {names[m.label]: m.value for m in shown[half:]}
 
 
 def amount(text: str) -> float:
@@ -81,12 +85,12 @@ def test_english_page_shows_the_demo_forecast_beside_the_historical_rates():
     a = inputs.open_deals["amount"].to_numpy()
     configured = revenue_distribution(a, deal_probabilities(inputs, sliders_at("configured")))
     historical = revenue_distribution(a, deal_probabilities(inputs, inputs.stages["rate"]))
-    assert amount(whatif["E[S]"]) == pytest.approx(configured.mean, rel=0.006)
-    assert amount(hist["E[S]"]) == pytest.approx(historical.mean, rel=0.006)
+    assert amount(whatif["mean"]) == pytest.approx(configured.mean, rel=0.006)
+    assert amount(hist["mean"]) == pytest.approx(historical.mean, rel=0.006)
     plan = at.session_state["forecast.plan"]
-    assert percent(hist["P(plan)"]) == pytest.approx(historical.prob_at_least(plan), abs=0.0006)
-    assert percent(whatif["P(plan)"]) == pytest.approx(configured.prob_at_least(plan), abs=0.0006)
-    assert amount(hist["P10"]) < amount(hist["P50"]) < amount(hist["P90"])
+    assert percent(hist["p_plan"]) == pytest.approx(historical.prob_at_least(plan), abs=0.0006)
+    assert percent(whatif["p_plan"]) == pytest.approx(configured.prob_at_least(plan), abs=0.0006)
+    assert amount(hist["p10"]) < amount(hist["mean"]) < amount(hist["p90"])
     # one slider per configured stage, labelled with the historical rate
     stages = inputs.stages
     assert len([s for s in at.slider if s.key.startswith("forecast.p.")]) == len(stages)
@@ -99,8 +103,9 @@ def test_english_page_shows_the_demo_forecast_beside_the_historical_rates():
     assert at.slider(key=f"forecast.p.{GROWTH}.Согласование").value == round(
         100 * stages.set_index(["funnel", "stage"]).loc[(GROWTH, "Согласование"), "configured"]
     )
-    captions = " ".join(c.value for c in at.caption)
-    assert "wider" in captions and "Aalen–Johansen" in captions
+    # the method, the bands' why and the close-time estimator: in the "How this is computed" expanders
+    how = " ".join(m.value for e in at.expander if e.label == t("period.how", "en") for m in e.markdown)
+    assert "wider" in how and "Aalen–Johansen" in how and "lattice" in how.lower()
 
 
 def test_moving_a_slider_up_raises_p_plan_and_the_plan_moves_it_the_right_way():
@@ -110,13 +115,13 @@ def test_moving_a_slider_up_raises_p_plan_and_the_plan_moves_it_the_right_way():
     at.slider(key=key).set_value(100).run()
     check(at)
     after, hist = metrics(at)
-    assert percent(after["P(plan)"]) > percent(before["P(plan)"]) + 0.05
-    assert amount(after["E[S]"]) > amount(before["E[S]"])
+    assert percent(after["p_plan"]) > percent(before["p_plan"]) + 0.05
+    assert amount(after["mean"]) > amount(before["mean"])
     # the historical baseline does not follow the sliders
     assert hist == metrics(open_page("en"))[1]
     # the delta beside each what-if figure points the right way (st.metric reads an ASCII sign)
     at.slider(key=key).set_value(0).run()
-    lowered = {m.label: m for m in stat_tiles(at)[:5]}
+    lowered = {m.label: m for m in stat_tiles(at)[:4]}
     assert all(m.delta.startswith("-") for m in lowered.values()), [m.delta for m in lowered.values()]
     at.slider(key=key).set_value(100).run()
 
@@ -124,9 +129,9 @@ def test_moving_a_slider_up_raises_p_plan_and_the_plan_moves_it_the_right_way():
     apptest.type_money(at, "forecast.plan", plan * 1.1)
     check(at)
     higher, _ = metrics(at)
-    assert percent(higher["P(plan)"]) < percent(after["P(plan)"])
+    assert percent(higher["p_plan"]) < percent(after["p_plan"])
     apptest.type_money(at, "forecast.plan", 0.0)
-    assert metrics(at)[0]["P(plan)"] == "100.0 %"
+    assert metrics(at)[0]["p_plan"] == "100.0 %"
 
     at.button(key="forecast.reset").click().run()
     check(at)
@@ -142,14 +147,14 @@ def test_own_probabilities_and_historical_button():
     inputs = demo_inputs()
     a = inputs.open_deals["amount"].to_numpy()
     own = deal_probabilities(inputs, sliders_at("configured"), own=True)
-    assert amount(metrics(at)[0]["E[S]"]) == pytest.approx(float(a @ own), rel=0.006)
+    assert amount(metrics(at)[0]["mean"]) == pytest.approx(float(a @ own), rel=0.006)
     at.checkbox(key="forecast.own").uncheck().run()
     at.button(key="forecast.use_history").click().run()
     check(at)
     whatif, hist = metrics(at)
     # the what-if now sits on the (rounded) historical rates, so it matches the baseline
-    assert amount(whatif["E[S]"]) == pytest.approx(float(a @ deal_probabilities(inputs, sliders_at("rate"))), rel=0.006)
-    assert amount(whatif["E[S]"]) == pytest.approx(amount(hist["E[S]"]), rel=0.01)
+    assert amount(whatif["mean"]) == pytest.approx(float(a @ deal_probabilities(inputs, sliders_at("rate"))), rel=0.006)
+    assert amount(whatif["mean"]) == pytest.approx(amount(hist["mean"]), rel=0.01)
 
 
 def test_confidence_raises_the_leads_needed():
@@ -171,7 +176,8 @@ def test_russian_page_renders():
     at = open_page("ru")
     assert at.title[0].value == "Прогноз и план"
     whatif, _ = metrics(at)
-    assert "P(план)" in whatif and "," in whatif["E[S]"] and "," in whatif["P(план)"]
+    assert "," in whatif["mean"] and "," in whatif["p_plan"]
+    assert t("forecast.p_plan", "ru") in [m.label for m in stat_tiles(at)]
     assert any(m.value.endswith("суммы в миллионах ₽") for m in at.markdown)
     assert any("ист." in s.label for s in at.slider)
     assert any(sh.value == "План в обратную сторону" for sh in at.subheader)
@@ -252,7 +258,7 @@ def test_one_pipeline_with_two_segments_gets_a_slider_group_per_segment():
     inputs = prepare_forecast(deals, ONE_PIPELINE)
     assert list(inputs.groups["segment"]) == ["new", "active"]
     assert inputs.inflow_per_month == 6  # 72 deals created in the last 12 months: a whole rate shows whole
-    assert "rate (6 a month)" in " ".join(c.value for c in at.caption)
+    assert "(6 new deals a month)" in " ".join(m.value for m in at.markdown)
     # two groups of sliders, labelled with the segment, each with its own historical rates
     labels = [e.label for e in at.expander]
     assert f"{PIPELINE} · New prospects · open deals: 12" in labels
@@ -266,7 +272,7 @@ def test_one_pipeline_with_two_segments_gets_a_slider_group_per_segment():
     # the historical baseline sums the segments' own rates
     a = inputs.open_deals["amount"].to_numpy()
     _, hist = metrics(at)
-    assert amount(hist["E[S]"]) == pytest.approx(a @ deal_probabilities(inputs, inputs.stages["rate"]), rel=0.006)
+    assert amount(hist["mean"]) == pytest.approx(a @ deal_probabilities(inputs, inputs.stages["rate"]), rel=0.006)
     # the reverse funnel per segment
     assert sum(c.value.startswith("Plan ") for c in at.caption) == 2
     assert {f"**{PIPELINE}** · New prospects", f"**{PIPELINE}** · Active clients"} <= {m.value for m in at.markdown}
@@ -276,17 +282,17 @@ def test_one_pipeline_with_two_segments_gets_a_slider_group_per_segment():
     at.slider(key=active_key).set_value(100).run()
     check(at)
     after, _ = metrics(at)
-    assert percent(after["P(plan)"]) > percent(before["P(plan)"]) + 0.05
+    assert percent(after["p_plan"]) > percent(before["p_plan"]) + 0.05
     assert at.slider(key=new_key).value == 60
     stage_p = np.round(100 * inputs.stages["configured"].to_numpy()) / 100
     moved = stage_p.copy()
     moved[(inputs.stages["part"] == "active") & (inputs.stages["stage"] == STAGES[2])] = 1.0
-    assert amount(after["E[S]"]) == pytest.approx(a @ deal_probabilities(inputs, moved), rel=0.006)
+    assert amount(after["mean"]) == pytest.approx(a @ deal_probabilities(inputs, moved), rel=0.006)
 
     # the same stage of the other segment moves P(plan) the other way
     at.slider(key=new_key).set_value(0).run()
     check(at)
-    assert percent(metrics(at)[0]["P(plan)"]) < percent(after["P(plan)"])
+    assert percent(metrics(at)[0]["p_plan"]) < percent(after["p_plan"])
 
     # a segment's reset leaves the other segment alone; the global reset takes both back
     at.button(key=f"forecast.reset.{PIPELINE}.active").click().run()
@@ -310,7 +316,7 @@ def decimals(text: str) -> int:
 def test_the_metric_rows_share_one_precision():
     at = open_page("en")
     whatif, hist = metrics(at)
-    shown = [row[m] for row in (whatif, hist) for m in ("E[S]", "P10", "P50", "P90")]
+    shown = [row[m] for row in (whatif, hist) for m in ("mean", "p10", "p90")]
     assert len({decimals(x) for x in shown}) == 1, shown
 
 
@@ -368,7 +374,7 @@ def test_an_export_with_no_won_deal_says_why_there_is_no_plan_and_no_close_month
     assert not any(c.value.startswith(t("forecast.plan_funnel", lang)[:4]) for c in at.caption)
     # the pipeline's distribution still works: 5 open deals, 600 000 in all, amounts in thousands
     whatif, hist = metrics(at)
-    amounts = [row[m] for row in (whatif, hist) for m in ("E[S]", "P10", "P50", "P90")]
+    amounts = [row[m] for row in (whatif, hist) for m in ("mean", "p10", "p90")]
     assert all(0 <= float(x.replace("\u202f", "").replace(",", ".")) <= 600 for x in amounts), amounts
     assert len({decimals(x) for x in amounts}) == 1, amounts
     deals = read_deals(no_win_csv(), name="amo.csv").deals
@@ -390,7 +396,7 @@ def test_a_young_account_with_one_win_shows_a_fractional_inflow_and_a_plan():
     at.run()
     check(at)
     # 9 deals created in the 12 months to 10.03.2024: 0.75 a month, shown with one decimal (it read «0 в месяц»)
-    assert "последних 12 месяцев (0,8 в месяц)" in " ".join(c.value for c in at.caption)
+    assert "(новых сделок в месяц: 0,8)" in " ".join(m.value for m in at.markdown)
     assert t("forecast.plan_no_won", "ru") not in [i.value for i in at.info]
     assert any(c.value.startswith("План ") and "лидов" in c.value for c in at.caption)
     assert len(at.get("vega_lite_chart")) == 4  # distribution, bands, close months, one reverse funnel
@@ -408,4 +414,4 @@ def test_an_export_with_no_closed_deal_says_so():
     infos = [i.value for i in at.info]
     assert t("forecast.plan_no_closed", "en") in infos and t("forecast.months_no_closed", "en") in infos
     whatif, hist = metrics(at)
-    assert whatif["E[S]"] == hist["E[S]"]  # no history: the baseline falls back to the configured rates
+    assert whatif["mean"] == hist["mean"]  # no history: the baseline falls back to the configured rates

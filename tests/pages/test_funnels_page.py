@@ -460,3 +460,34 @@ def test_crm_closing_probabilities_are_explained():
         c.value.startswith("Закрытых сделок, у которых вероятность — только 0 % или 100 % из CRM: 4.")
         for c in ru.caption
     )
+
+
+@pytest.mark.parametrize(("lang", "pick"), [("en", "first"), ("ru", "middle"), ("en", "won")])
+def test_selecting_a_stage_shows_exactly_the_deals_counted_there(lang, pick):
+    from funnel_model.geometry import deal_depth
+    from funnel_model.i18n import t
+
+    deals, history, config = demo()
+    geo = funnel_geometry(deals, config, history, by=("funnel", "segment"))
+    rows = {
+        "first": geo.index[geo["order"] == 1][0],
+        "middle": geo.index[(geo["order"] == 3) & (geo["kind"] == "open")][-1],
+        "won": geo.index[geo["kind"] == "won"][1],
+    }
+    row = geo.loc[rows[pick]]
+    at = open_page(lang)
+    at.session_state["funnels.drill"] = {"selection": {"rows": [int(rows[pick])], "columns": [], "cells": []}}
+    at.run()
+    check(at)
+    # oracle: the deals of the row's funnel and segment whose deepest stage is this one or later (won: won)
+    depth = deal_depth(deals, config, history)
+    mine = (depth["funnel"] == row["funnel"]) & (deals["segment"] == row["segment"]) & ~depth["unmatched"]
+    mine &= (depth["status"] == "won") if row["kind"] == "won" else (depth["depth"] >= row["order"])
+    expected = set(deals.loc[mine, "deal_id"].astype(str))
+    assert len(expected) == row["reached"] > 0
+    id_column = t("clients.deal.deal_id", lang)
+    (shown,) = [f.value for f in at.dataframe if id_column in f.value.columns]
+    assert set(shown[id_column].astype(str)) == expected
+    assert len(shown) == row["reached"]
+    # downloadable through the app's export
+    assert any(str(row["reached"]) in b.label for b in at.get("download_button"))
