@@ -345,7 +345,15 @@ def _forecast(
 ):
     """Pay forecast of one plan, cached per session under the dataset's ``key`` (the deal table is not hashed)."""
     plan = comp.CompensationPlan.from_json(plan_json)
-    return comp.pay_distribution(plan, _deals, targets, probabilities, months=months, conditions=conditions)
+    return comp.pay_distribution(
+        plan, _deals, targets, probabilities, months=months, conditions=conditions, memo=_outcomes_memo
+    )
+
+
+def _outcomes_memo(key: tuple, build):
+    """The pay forecast's plan-free part (revenue distributions, joint draws: seconds at 100,000 deals),
+    shared by both plans and kept for a plan's edits and the period before."""
+    return data.session_memo(f"compensation.{key[0]}", data.content_key(key), build, keep=2)
 
 
 def _forecast_page_rates(stages: pd.DataFrame) -> np.ndarray | None:
