@@ -670,17 +670,22 @@ with guarded():
     use_whatif = whatif is not None and choices[1].checkbox(
         tr("compensation.whatif"), key=WHATIF_KEY, help=tr("compensation.whatif_help"), persist_state="session"
     )
-    probabilities = comp.forecast_probabilities(
-        dataset.deals, dataset.config, stage_p=whatif if use_whatif else None, own=own, inputs=inputs
-    )
+    stage_p = whatif if use_whatif else None
     # won within the pay period, counted as the Forecast page's plan for that period counts it
     by_date = bool(st.session_state.get(period_ui.BY_DATE_KEY, False))
-    probabilities = period_win_probabilities(
-        inputs,
-        dataset.deals,
-        probabilities.to_numpy(),
-        Period(next_start, next_end - pd.Timedelta(days=1)),
-        by_expected_date=by_date,
+    probabilities = data.session_memo(
+        "compensation.probabilities",
+        (dataset.key, None if stage_p is None else tuple(stage_p), own, next_start, next_end, by_date),
+        lambda: period_win_probabilities(
+            inputs,
+            dataset.deals,
+            comp.forecast_probabilities(
+                dataset.deals, dataset.config, stage_p=stage_p, own=own, inputs=inputs
+            ).to_numpy(),
+            Period(next_start, next_end - pd.Timedelta(days=1)),
+            by_expected_date=by_date,
+        ),
+        keep=2,
     )
     with st.spinner(tr("compensation.forecast_progress")):  # seconds at 100,000 deals; kept per settings after
         bands = pd.concat(
