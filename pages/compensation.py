@@ -687,8 +687,17 @@ with guarded():
         ),
         keep=2,
     )
-    with st.spinner(tr("compensation.forecast_progress")):  # seconds at 100,000 deals; kept per settings after
-        bands = pd.concat(
+    # seconds at 100,000 deals; kept per settings after (a rerun with no change hashes its inputs once)
+    bands = data.session_memo(
+        "compensation.bands",
+        (
+            dataset.key,
+            tuple(plans[x].to_json() for x in PLANS),
+            tuple(names.values()),
+            data.content_key(targets, results, probabilities),
+            months,
+        ),
+        lambda: pd.concat(
             [
                 comp.forecast_bands(
                     _forecast(plans[x].to_json(), dataset.key, deals, targets, probabilities, months, results)
@@ -696,7 +705,10 @@ with guarded():
                 for x in PLANS
             ],
             ignore_index=True,
-        )
+        ),
+        keep=2,
+        progress=tr("compensation.forecast_progress"),
+    )
     source = "whatif" if use_whatif else "stages"
     st.caption(
         tr(
