@@ -51,7 +51,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
@@ -1100,6 +1100,7 @@ def pay_distribution(
     *,
     draws: int = 20_000,
     seed: int = 0,
+    memo: Callable[[tuple, Callable[[], object]], object] | None = None,
 ) -> pd.DataFrame:
     """Next period's pay per seller (P10/P50/P90) from the seller's open deals.
 
@@ -1150,6 +1151,13 @@ def pay_distribution(
         Joint draws per seller when the extras are random.
     seed : int
         Seed of the draws.
+    memo : callable, optional
+        ``memo(key, build)`` returns ``build()`` or the value it returned
+        before for an equal ``key`` (a tuple of a name, numbers and arrays
+        holding everything the value depends on). What does not depend on
+        the plan's pay rules (each seller's revenue distribution and joint
+        draws) goes through it, so that two plans, or a plan edited, share
+        it; the figures are the same with or without it.
 
     Returns
     -------
@@ -1183,25 +1191,43 @@ def pay_distribution(
     new_client = (open_deals[c.segment] == "new").to_numpy(dtype=bool) if c.segment in open_deals else none
     new_product = new_product & (v.new_product_rate > 0)
     new_client = new_client & (v.new_client_bonus > 0)
-    client = _client_key(open_deals, c).to_numpy()
-    owner = open_deals[c.owner].astype(str).to_numpy()
+    client = pd.factorize(_client_key(open_deals, c))[0]
+    # each open deal's seller as a position in ``targets`` (-1: a seller without a target, left out)
+    seller_of = targets.index.get_indexer(open_deals[c.owner].astype(str))
     unmet = _unmet_table(conditions, targets.index)
     qs = np.asarray(quantiles, dtype=float)
+    memo = memo or (lambda key, build: build())
+    groups = [np.flatnonzero(seller_of == i) for i in range(len(targets))]
+    dists = memo(
+        ("pay_distribution.revenue", amounts, p, seller_of),
+        lambda: [revenue_distribution(amounts[g], p[g]) for g in groups],
+    )
+    extras = new_product | new_client
+    joint = memo(
+        ("pay_distribution.draws", seed, draws, amounts, p, seller_of, new_product, new_client, client),
+        lambda: [
+            _joint_draws(
+                np.random.default_rng([seed, i]), draws, amounts[g], p[g], new_product[g], new_client[g], client[g]
+            )
+            if extras[g].any()
+            else None
+            for i, g in enumerate(groups)
+        ],
+    )
     rows = []
     for i, seller in enumerate(targets.index):
-        mine = owner == seller
-        dist = revenue_distribution(amounts[mine], p[mine])
+        mine, dist = groups[i], dists[i]  # positions of the seller's open deals
         revenue = np.array([dist.quantile(q) for q in qs], dtype=float)
         target = targets.iloc[i]
         unmet_i = {k: v_[i] for k, v_ in unmet.items()}
         pay = total_pay(plan, revenue, target, unmet=unmet_i, months=months)
         total = pay["total"]
-        if new_product[mine].any() or new_client[mine].any():
-            rng = np.random.default_rng([seed, i])
-            paid = _joint_pay_draws(
-                plan, rng, draws, amounts[mine], p[mine], new_product[mine], new_client[mine], client[mine]
-            )
-            total = np.quantile(paid(target, unmet_i, months), qs, method="inverted_cdf")
+        if joint[i] is not None:
+            revenues, new_revenue, new_clients = joint[i]
+            paid = total_pay(
+                plan, revenues, target, new_revenue=new_revenue, new_clients=new_clients, unmet=unmet_i, months=months
+            )["total"]
+            total = np.quantile(paid, qs, method="inverted_cdf")
         threshold = v.threshold * target
         rows.append(
             pd.DataFrame(
@@ -1231,30 +1257,37 @@ def _client_key(deals: pd.DataFrame, c: DealColumns) -> pd.Series:
     return client.astype("str").where(client.notna(), "deal:" + deal)
 
 
-def _joint_pay_draws(plan, rng, draws, amounts, p, new_product, new_client, client, chunk=2000):
-    """Seeded joint draws of (revenue, new-product revenue, new clients won); returns pay(target, unmet, months)."""
-    codes = pd.factorize(client)[0]
-    # a client with several open deals is won once, whatever the number of wins: new clients' deals
-    # side by side by client, each client's run of columns reduced to "any won" (a deals × clients
-    # matrix product cost minutes at 100,000 deals)
+def _joint_draws(rng, draws, amounts, p, new_product, new_client, client, chunk=256):
+    """Seeded joint draws of (revenue, new-product revenue, new clients won), each an array of ``draws``.
+
+    Deal j of draw d is won when the generator's (d·n + j)-th uniform is below
+    ``p[j]``, whatever ``chunk``: the chunk (rows of draws at a time) only keeps
+    the working matrix in the processor's cache (2,000 rows of 1,000 deals
+    cost five times as much). ``client`` holds client codes (equal code, same
+    client).
+    """
+    # a client with several open deals is won once, whatever the number of wins: a new client's lone
+    # deal counts through a product with an indicator, the others side by side by client, each
+    # client's run of columns reduced to "any won" (a deals × clients matrix product cost minutes)
     deals = np.flatnonzero(new_client)
-    deals = deals[np.argsort(codes[deals], kind="stable")]
-    starts = np.flatnonzero(np.diff(codes[deals], prepend=-1))
+    per_client = np.bincount(client[deals])[client[deals]] if len(deals) else np.zeros(0, dtype=int)
+    lone = np.zeros(len(amounts))
+    lone[deals[per_client == 1]] = 1.0
+    shared = deals[per_client > 1]
+    shared = shared[np.argsort(client[shared], kind="stable")]
+    starts = np.flatnonzero(np.diff(client[shared], prepend=-1))
+    new_amounts = np.where(new_product, amounts, 0.0)
     revenue, new_revenue, new_clients = (np.empty(draws) for _ in range(3))
     for s in range(0, draws, chunk):
         won = rng.random((min(chunk, draws - s), len(amounts))) < p
         wins = won.astype(float)
-        revenue[s : s + len(wins)] = wins @ amounts
-        new_revenue[s : s + len(wins)] = wins @ np.where(new_product, amounts, 0.0)
-        clients = np.logical_or.reduceat(won[:, deals], starts, axis=1).sum(axis=1) if len(deals) else 0.0
-        new_clients[s : s + len(wins)] = clients
-
-    def paid(target, unmet, months):
-        return total_pay(
-            plan, revenue, target, new_revenue=new_revenue, new_clients=new_clients, unmet=unmet, months=months
-        )["total"]
-
-    return paid
+        rows = slice(s, s + len(wins))
+        revenue[rows] = wins @ amounts
+        new_revenue[rows] = wins @ new_amounts
+        new_clients[rows] = wins @ lone
+        if len(shared):
+            new_clients[rows] += np.logical_or.reduceat(won[:, shared], starts, axis=1).sum(axis=1)
+    return revenue, new_revenue, new_clients
 
 
 # --------------------------------------------------------------------------- company and law

@@ -33,12 +33,18 @@ SPEND_EDITOR = "clients.spend_editor"
 ALL = "__all__"
 LEVEL = 0.95
 MIN_CLOSED = 20  # closed deals a source needs to be named the best
+MAX_STUCK_SHOWN = 200  # stuck deals in the grid, largest amounts first (thousands cost a second a rerun); files: all
 
 
-@data.view_cache(max_entries=4)
-def compute(_prepared: PreparedDataset, key: str, dormancy: float) -> ClientViews:
-    """The page's numbers for one dataset and window (cached per session under the dataset's ``key``)."""
-    return client_views(_prepared.deals, _prepared.history, _prepared.config, dormancy_days=dormancy, level=LEVEL)
+def compute(prepared: PreparedDataset, key: str, dormancy: float) -> ClientViews:
+    """The page's numbers for one dataset and window, kept per session under the dataset's ``key`` (the object
+    itself: a cache's copy cost 70 ms a rerun at 100,000 deals)."""
+    return data.session_memo(
+        "clients.views",
+        (key, dormancy),
+        lambda: client_views(prepared.deals, prepared.history, prepared.config, dormancy_days=dormancy, level=LEVEL),
+        keep=2,
+    )
 
 
 def _n(x: float) -> str:
@@ -472,8 +478,10 @@ def _stuck_section(views: ClientViews, deals: pd.DataFrame) -> None:
     columns = ["deal_id", "client_id", "owner", "funnel", "stage", "amount", "days_in_stage", "usual_days", "stuck"]
     columns += ["expected_close_at", "days_overdue", "overdue"]
     names = {c: tr(f"clients.col.{c}") for c in columns}
+    if len(chosen) > MAX_STUCK_SHOWN:
+        st.caption(tr("clients.stuck_shown", shown=_n(MAX_STUCK_SHOWN), n=_n(len(chosen))))
     show_table(
-        chosen[columns].rename(columns=names),
+        chosen[columns].head(MAX_STUCK_SHOWN).rename(columns=names),
         amounts=[names["amount"]],
         # the limit is a percentile between whole days: "25" beside a stuck "25" would read as a mistake
         decimals={names["days_in_stage"]: 0, names["usual_days"]: 1, names["days_overdue"]: 0},

@@ -345,7 +345,15 @@ def _forecast(
 ):
     """Pay forecast of one plan, cached per session under the dataset's ``key`` (the deal table is not hashed)."""
     plan = comp.CompensationPlan.from_json(plan_json)
-    return comp.pay_distribution(plan, _deals, targets, probabilities, months=months, conditions=conditions)
+    return comp.pay_distribution(
+        plan, _deals, targets, probabilities, months=months, conditions=conditions, memo=_outcomes_memo
+    )
+
+
+def _outcomes_memo(key: tuple, build):
+    """The pay forecast's plan-free part (revenue distributions, joint draws: seconds at 100,000 deals),
+    shared by both plans and kept for a plan's edits and the period before."""
+    return data.session_memo(f"compensation.{key[0]}", data.content_key(key), build, keep=2)
 
 
 def _forecast_page_rates(stages: pd.DataFrame) -> np.ndarray | None:
@@ -662,20 +670,34 @@ with guarded():
     use_whatif = whatif is not None and choices[1].checkbox(
         tr("compensation.whatif"), key=WHATIF_KEY, help=tr("compensation.whatif_help"), persist_state="session"
     )
-    probabilities = comp.forecast_probabilities(
-        dataset.deals, dataset.config, stage_p=whatif if use_whatif else None, own=own, inputs=inputs
-    )
+    stage_p = whatif if use_whatif else None
     # won within the pay period, counted as the Forecast page's plan for that period counts it
     by_date = bool(st.session_state.get(period_ui.BY_DATE_KEY, False))
-    probabilities = period_win_probabilities(
-        inputs,
-        dataset.deals,
-        probabilities.to_numpy(),
-        Period(next_start, next_end - pd.Timedelta(days=1)),
-        by_expected_date=by_date,
+    probabilities = data.session_memo(
+        "compensation.probabilities",
+        (dataset.key, None if stage_p is None else tuple(stage_p), own, next_start, next_end, by_date),
+        lambda: period_win_probabilities(
+            inputs,
+            dataset.deals,
+            comp.forecast_probabilities(
+                dataset.deals, dataset.config, stage_p=stage_p, own=own, inputs=inputs
+            ).to_numpy(),
+            Period(next_start, next_end - pd.Timedelta(days=1)),
+            by_expected_date=by_date,
+        ),
+        keep=2,
     )
-    with st.spinner(tr("compensation.forecast_progress")):  # seconds at 100,000 deals; kept per settings after
-        bands = pd.concat(
+    # seconds at 100,000 deals; kept per settings after (a rerun with no change hashes its inputs once)
+    bands = data.session_memo(
+        "compensation.bands",
+        (
+            dataset.key,
+            tuple(plans[x].to_json() for x in PLANS),
+            tuple(names.values()),
+            data.content_key(targets, results, probabilities),
+            months,
+        ),
+        lambda: pd.concat(
             [
                 comp.forecast_bands(
                     _forecast(plans[x].to_json(), dataset.key, deals, targets, probabilities, months, results)
@@ -683,7 +705,10 @@ with guarded():
                 for x in PLANS
             ],
             ignore_index=True,
-        )
+        ),
+        keep=2,
+        progress=tr("compensation.forecast_progress"),
+    )
     source = "whatif" if use_whatif else "stages"
     st.caption(
         tr(

@@ -209,6 +209,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "закончившихся на том же этапе. Выберите продавца, чтобы увидеть только его сделки.",
     },
     "clients.stuck_of": {"en": "Deals of {owner}: {n}", "ru": "Сделки продавца {owner}: {n}"},
+    "clients.stuck_shown": {
+        "en": "The {shown} largest of {n} deals are shown; all {n} are in the files below.",
+        "ru": "Показаны {shown} крупнейших из {n} сделок; все {n} — в файлах ниже.",
+    },
     "clients.col.owner": {"en": "Seller", "ru": "Продавец"},
     "clients.col.stuck": {"en": "Stuck", "ru": "Зависла"},
     "clients.col.overdue": {"en": "Overdue", "ru": "Просрочена"},

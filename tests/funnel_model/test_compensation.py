@@ -958,6 +958,73 @@ def test_pay_forecast_works_without_a_product_column():
         assert got.loc[q, "total"] == pytest.approx(comp.total_pay(plan, got.loc[q, "revenue"], 1500.0)["total"])
 
 
+def _one_chunk_draws(rng, draws, amounts, p, new_product, new_client, client, chunk=2000):
+    """The joint draws as first written (2,000 draws at a time, one reduction over every new client's
+    deals): the oracle of the cache-sized chunks, which must give the very same numbers."""
+    codes = pd.factorize(client)[0]
+    deals = np.flatnonzero(new_client)
+    deals = deals[np.argsort(codes[deals], kind="stable")]
+    starts = np.flatnonzero(np.diff(codes[deals], prepend=-1))
+    revenue, new_revenue, new_clients = (np.empty(draws) for _ in range(3))
+    for s in range(0, draws, chunk):
+        won = rng.random((min(chunk, draws - s), len(amounts))) < p
+        wins = won.astype(float)
+        revenue[s : s + len(wins)] = wins @ amounts
+        new_revenue[s : s + len(wins)] = wins @ np.where(new_product, amounts, 0.0)
+        clients = np.logical_or.reduceat(won[:, deals], starts, axis=1).sum(axis=1) if len(deals) else 0.0
+        new_clients[s : s + len(wins)] = clients
+    return revenue, new_revenue, new_clients
+
+
+@pytest.mark.parametrize("chunk", [256, 7, 5000])
+def test_joint_draws_are_bit_identical_to_the_one_chunk_oracle(chunk):
+    # amounts in cents (sums round in floats), certain and hopeless deals, clients with one, two and three
+    # deals, a new client's deal that is not new-product, a client in two segments
+    amounts = np.array([1234.57, 99.99, 0.01, 500.0, 3333.33, 12.5, 700.1, 0.0, 250.25, 8000.08])
+    p = np.array([0.37, 1.0, 0.0, 0.5, 0.91, 0.13, 0.66, 0.4, 0.29, 0.05])
+    new_product = np.array([1, 0, 1, 1, 0, 0, 1, 0, 1, 0], dtype=bool)
+    new_client = np.array([1, 1, 0, 1, 1, 1, 0, 1, 1, 0], dtype=bool)
+    client = np.array(["A", "B", "A", "C", "A", "D", "E", "C", "F", "F"])
+    want = _one_chunk_draws(np.random.default_rng([7, 3]), 3001, amounts, p, new_product, new_client, client)
+    codes = pd.factorize(client)[0]
+    got = comp._joint_draws(
+        np.random.default_rng([7, 3]), 3001, amounts, p, new_product, new_client, codes, chunk=chunk
+    )
+    for g, w in zip(got, want, strict=True):
+        assert g.tobytes() == w.tobytes()
+    assert set(np.unique(got[2])) <= {0.0, 1.0, 2.0, 3.0, 4.0, 5.0}  # A, B, C, D, F: five new clients at most
+
+
+def test_the_pay_forecasts_plan_free_part_is_computed_once_for_both_plans():
+    deals = pd.concat([_extras_pipeline(), _extras_pipeline().assign(owner="Bob", deal_id=list("abcde"))])
+    deals = deals.reset_index(drop=True)
+    targets = {"Ann": 1500.0, "Bob": 900.0, "Zed": 800.0}
+    probabilities = deals["probability"]
+    one = make_plan(threshold=0.5, new_product_rate=0.1, new_client_bonus=150.0, markers=("Neo",))
+    other = make_plan(threshold=0.8, new_product_rate=0.3, new_client_bonus=90.0, markers=("Neo",), base=700.0)
+    kept, builds = {}, []
+
+    def memo(key, build):
+        name = key[0]
+        digest = (name, repr([np.asarray(k).tobytes() if isinstance(k, np.ndarray) else k for k in key]))
+        if digest not in kept:
+            builds.append(name)
+            kept[digest] = build()
+        return kept[digest]
+
+    for plan in (one, other):
+        alone = comp.pay_distribution(plan, deals, targets, probabilities)
+        pd.testing.assert_frame_equal(comp.pay_distribution(plan, deals, targets, probabilities, memo=memo), alone)
+    assert builds == ["pay_distribution.revenue", "pay_distribution.draws"]
+    # other new products: other joint draws, the same revenue distributions
+    classic = make_plan(threshold=0.5, new_product_rate=0.1, new_client_bonus=150.0, markers=("Classic",))
+    comp.pay_distribution(classic, deals, targets, probabilities, memo=memo)
+    assert builds == ["pay_distribution.revenue", "pay_distribution.draws", "pay_distribution.draws"]
+    # other probabilities (another period): both again
+    comp.pay_distribution(one, deals, targets, probabilities * 0.5, memo=memo)
+    assert builds[3:] == ["pay_distribution.revenue", "pay_distribution.draws"]
+
+
 @pytest.mark.parametrize("text", ['{"name": ' + "1" * 5000 + "}", "[" * 5000 + "]" * 5000])
 def test_plan_json_past_the_parsers_limits_is_a_plan_error(text):
     with pytest.raises(CompensationPlanError):

@@ -154,3 +154,45 @@ def test_an_export_without_sources_says_so_and_hides_the_channels():
     apptest.assert_clean(at)
     assert any("no lead source column" in i.value for i in at.info)
     assert not [f for f in at.dataframe if f.key == "clients.sources"]
+
+
+def test_a_long_stuck_list_shows_its_largest_deals_and_offers_all_in_the_files():
+    import pandas as pd
+
+    from funnel_model.stuck import stuck_deals
+
+    deals = pd.read_csv(DATA / "demo_deals.csv")
+    history = pd.read_csv(DATA / "demo_stage_history.csv")
+    copies = 3  # the demo has 98 stuck deals: three copies pass the 200 shown
+    step = 10 ** len(str(deals["deal_id"].max()))
+    deals = pd.concat(
+        [
+            deals.assign(deal_id=deals["deal_id"] + i * step, client_id=deals["client_id"] + f" #{i}")
+            for i in range(copies)
+        ]
+    )
+    history = pd.concat([history.assign(deal_id=history["deal_id"] + i * step) for i in range(copies)])
+    deals_csv, history_csv = deals.to_csv(index=False).encode(), history.to_csv(index=False).encode()
+    imported = read_deals(deals_csv, name="deals.csv").deals
+    stuck = stuck_deals(imported, read_stage_history(history_csv, name="history.csv"))
+    assert len(stuck) > 200
+
+    at = AppTest.from_file(apptest.APP, default_timeout=120)
+    at.session_state["lang"] = "en"
+    at.session_state["upload"] = {"name": "deals.csv", "data": deals_csv, "digest": f"stuck-{hash(deals_csv)}"}
+    at.session_state["history_upload"] = {
+        "name": "history.csv",
+        "data": history_csv,
+        "digest": f"h-{hash(history_csv)}",
+    }
+    at.session_state["source"] = "upload"
+    at.run()
+    at.switch_page(PAGE).run()
+    apptest.assert_clean(at)
+    (shown,) = with_column(at, "Days in stage")
+    assert len(shown) == 200
+    assert shown["Amount at risk"].tolist() == stuck["amount"].head(200).tolist()  # the largest, largest first
+    n = number(len(stuck), "en")
+    assert f"The 200 largest of {n} deals are shown; all {n} are in the files below." in [c.value for c in at.caption]
+    labels = [b.label for b in at.get("download_button")]
+    assert f"Download these {len(stuck)} rows (CSV)" in labels
