@@ -42,6 +42,7 @@ data as known then, against what was actually won in each month.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -650,9 +651,11 @@ def _replay(deals: pd.DataFrame, period: Period, inflow_months: int) -> PeriodFo
     rest = np.ones(len(known), dtype=bool)
     keys = [c for c in REPLAY_GROUPS if c in known.columns]
     if keys:
-        group = known[keys].astype("object").where(known[keys].notna(), "").astype(str).agg("\x1f".join, axis=1)
-        for name in group.unique():
-            mine = (group == name).to_numpy()
+        labels = [known[c].astype("object").where(known[c].notna(), "").astype(str) for c in keys]
+        # joined column by column: a row-wise join costs seconds a replay at 100,000 deals
+        codes, names = pd.factorize(functools.reduce(lambda a, b: a + "\x1f" + b, labels))
+        for code in range(len(names)):
+            mine = codes == code
             own = (
                 _timing(known[mine], start)
                 if (closed & mine).sum() >= REPLAY_MIN_CLOSED and (is_won & mine).any()
