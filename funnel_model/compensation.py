@@ -360,7 +360,7 @@ def _boolean(value: object, name: str) -> bool:
 def _number(value: object, name: str) -> float:
     try:
         number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # an integer beyond a float's range too
         raise CompensationPlanError("compensation.error.not_number", field=name, value=value) from None
     return number
 

@@ -34,9 +34,11 @@ segment or stage); a lead-volume move adds leads at its share.
 
 A move's own extra revenue couples the baseline and the move (the same
 luck for both): a deal whose probability to be won (in the period) rises
-from q to q' brings its amount with probability q' − q; extra new-lead wins
-are a compound Poisson of the change in their expected number; the band is
-that distribution's P10–P90. Without a period (no dates to time a close)
+from q to q' brings its amount with probability q' − q, and one whose
+probability falls loses it with probability q − q' (a cycle move can do
+both in a period that starts later); extra (or fewer) new-lead wins are a
+compound Poisson of the change in their expected number; the band is the
+P10–P90 of the sum of these gains and losses. Without a period (no dates to time a close)
 the forecast is the whole open pipeline, and a lead-volume move's extra
 leads over ``horizon_months`` enter its first stage as extra deals.
 """
@@ -379,19 +381,39 @@ def _extra_revenue(base: _Baseline, move: Move):
         sign = -1.0 if (np.sum(amounts * probs) < 0) else 1.0
         # one move pushes every deal the same way, so |amount|·Bernoulli(|Δp|) carries the whole effect
         return sign, revenue_distribution(np.abs(amounts), np.abs(probs))
+    # in a period a move can push deals both ways (a longer cycle takes some out of a later period and
+    # brings others in): gains and losses are kept apart, a loss of a·Bernoulli(q) written as
+    # a·Bernoulli(1 − q) − a so that every part is a sum of non-negative amounts
     f0, f1 = base.forecast, base.period_of(moved)
-    amounts, probs = _coupled(a0, moved.amounts, f0.within, f1.within)
-    pipeline_mean = float(moved.amounts @ f1.within - a0 @ f0.within)
-    sizes0, sizes1 = base.inputs.won_sizes, moved.inputs.won_sizes
+    a1 = moved.amounts
+    if np.array_equal(a0, a1):
+        change = np.asarray(f1.within, dtype=float) - np.asarray(f0.within, dtype=float)
+        amounts, down = np.abs(a0), change < 0
+        probs = np.where(down, 1.0 + change, change)
+    else:  # a deal-size move: the same chance, another amount
+        change, q0 = a1 - a0, np.asarray(f0.within, dtype=float)
+        amounts, down = np.abs(change), change < 0
+        probs = np.where(down, 1.0 - q0, q0)
+    sure = -float(amounts[down].sum())
+    sizes0, sizes1 = np.asarray(base.inputs.won_sizes, dtype=float), np.asarray(moved.inputs.won_sizes, dtype=float)
     if np.array_equal(sizes0, sizes1):
-        new = compound_poisson(abs(f1.new_wins - f0.new_wins), sizes0)
+        more = f1.new_wins - f0.new_wins
+        new = compound_poisson(abs(more), sizes0)
     else:
-        new = compound_poisson(f0.new_wins, np.abs(np.asarray(sizes1) - np.asarray(sizes0)))
-    mean = pipeline_mean + (f1.new.mean - f0.new.mean)
-    if not mean and not new.mean and not np.any(probs * amounts):
+        more = float(np.sum(sizes1 - sizes0))
+        new = compound_poisson(f0.new_wins, np.abs(sizes1 - sizes0))
+    if not sure and not new.mean and not np.any(probs * amounts):
         return 1.0, compound_poisson(0.0, [])
-    extra = add_distributions(revenue_distribution(amounts, probs), new)
-    return (-1.0 if mean < 0 else 1.0), extra
+    extra = add_distributions(revenue_distribution(amounts, probs), new if more >= 0 else _negated(new), sure=sure)
+    return 1.0, extra
+
+
+def _negated(dist):
+    """The distribution of −X (a loss of new-lead wins)."""
+    # on atoms P(−X ≤ −xᵢ) = P(X ≥ xᵢ) = 1 − P(X ≤ xᵢ₋₁)
+    below = np.concatenate([[0.0], dist.cdf[:-1]]) if dist.discrete else dist.cdf
+    cdf = np.clip(1.0 - below, 0.0, 1.0)[::-1]
+    return replace(dist, mean=-dist.mean, values=-dist.values[::-1], cdf=cdf, tail=None)
 
 
 def _changed_groups(inputs: ForecastInputs, moved: MovedForecast, sp0: np.ndarray, base_p: np.ndarray) -> np.ndarray:

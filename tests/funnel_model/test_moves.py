@@ -258,3 +258,30 @@ def test_a_lead_volume_move_on_the_period_raises_the_inflow_by_its_share():
     oracle = plan_for_period(inputs, deals, p, period, inflow_per_month=20.0 * (1 + 0.5 * share))
     assert summary.loc["mean", "moves"] == pytest.approx(oracle.distribution.mean)
     assert summary.loc["mean", "change"] > 0
+
+
+@pytest.mark.parametrize(("ahead", "factor"), [(3, 0.5), (3, 1.5), (6, 0.8)])
+def test_a_moves_own_extra_revenue_counts_deals_it_takes_out_of_a_later_period(ahead, factor):
+    from funnel_model.period import Period
+
+    deals, inputs, sp, p, _ = _period_case()
+    start = (inputs.as_of + pd.DateOffset(months=ahead)).normalize().replace(day=1)
+    period = Period(start, start + pd.DateOffset(months=1) - pd.Timedelta(days=1), "custom")
+    move = Move("Cycle", "cycle_length", factor, 100_000.0)
+    summary, per_move = move_effects(inputs, [move], PLAN, deals=deals, stage_p=sp, probabilities=p, period=period)
+    # some deals move into the month and others out of it: the signed sum, not one sign for all
+    assert per_move.loc[0, "extra_mean"] == pytest.approx(summary.loc["mean", "change"], rel=1e-6, abs=1e-3)
+    assert per_move.loc[0, "extra_p10"] <= per_move.loc[0, "extra_mean"] <= per_move.loc[0, "extra_p90"]
+
+
+def test_a_loss_of_new_lead_wins_against_a_simulation():
+    from funnel_model.moves import _negated
+    from funnel_model.period import compound_poisson
+
+    rng = np.random.default_rng(7)
+    lost = compound_poisson(2.0, [100.0, 300.0])
+    neg = _negated(lost)
+    draws = -np.array([rng.choice([100.0, 300.0], c).sum() for c in rng.poisson(2.0, 40_000)])
+    assert neg.mean == pytest.approx(-lost.mean)
+    for q in (0.1, 0.5, 0.9):
+        assert neg.quantile(q) == pytest.approx(np.quantile(draws, q, method="inverted_cdf"), abs=1e-9)
