@@ -1199,12 +1199,12 @@ def pay_distribution(
     memo = memo or (lambda key, build: build())
     groups = [np.flatnonzero(seller_of == i) for i in range(len(targets))]
     dists = memo(
-        ("pay_distribution.revenue", amounts, p, seller_of),
+        ("pay_distribution.revenue", amounts, p, seller_of, len(targets)),
         lambda: [revenue_distribution(amounts[g], p[g]) for g in groups],
     )
     extras = new_product | new_client
     joint = memo(
-        ("pay_distribution.draws", seed, draws, amounts, p, seller_of, new_product, new_client, client),
+        ("pay_distribution.draws", seed, draws, amounts, p, seller_of, len(targets), new_product, new_client, client),
         lambda: [
             _joint_draws(
                 np.random.default_rng([seed, i]), draws, amounts[g], p[g], new_product[g], new_client[g], client[g]

@@ -22,6 +22,7 @@ import contextlib
 import csv
 import io
 import re
+import threading
 import warnings
 import zipfile
 import zlib
@@ -125,12 +126,25 @@ def import_allocator():
     if "jemalloc" not in pa.supported_memory_backends():
         yield
         return
-    previous = pa.default_memory_pool()
-    pa.set_memory_pool(pa.jemalloc_memory_pool())
+    global _importing, _pool_before
+    # the pool is the process's: imports of several sessions overlap, and the last one out restores it
+    with _pool_lock:
+        if _importing == 0:
+            _pool_before = pa.default_memory_pool()
+            pa.set_memory_pool(pa.jemalloc_memory_pool())
+        _importing += 1
     try:
         yield
     finally:
-        pa.set_memory_pool(previous)
+        with _pool_lock:
+            _importing -= 1
+            if _importing == 0:
+                pa.set_memory_pool(_pool_before)
+
+
+_pool_lock = threading.Lock()
+_importing = 0
+_pool_before = None
 
 
 # --------------------------------------------------------------------------- source

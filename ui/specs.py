@@ -42,17 +42,20 @@ def chart_spec(build: Callable[..., object], *args: object, **kwargs: object) ->
         For ``st.vega_lite_chart`` (which copies it before use).
     """
     key = content_key(f"{build.__module__}.{build.__qualname__}", args, kwargs)
-    if source() == "demo":  # the demo's charts are the same for every session: built once for all
-        return session_memo("chart_spec", key, lambda: _convert_altair_to_vega_lite_spec(build(*args, **kwargs)))
-    specs: OrderedDict[str, dict] = st.session_state.setdefault(_STORE, OrderedDict())
-    spec = specs.get(key)
-    if spec is None:
+
+    def spec_of() -> dict:
         chart = build(*args, **kwargs)
         # the builders' tests validate their specs against the Vega-Lite schema; checking each new state
         # here again cost a third of building it (set on the instance: Altair would take it for a property)
         object.__setattr__(chart, "to_dict", partial(chart.to_dict, validate=False))
-        spec = _convert_altair_to_vega_lite_spec(chart)
-        specs[key] = spec
+        return _convert_altair_to_vega_lite_spec(chart)
+
+    if source() == "demo":  # the demo's charts are the same for every session: built once for all
+        return session_memo("chart_spec", key, spec_of)
+    specs: OrderedDict[str, dict] = st.session_state.setdefault(_STORE, OrderedDict())
+    spec = specs.get(key)
+    if spec is None:
+        spec = specs[key] = spec_of()
         while len(specs) > MAX_SPECS:
             specs.popitem(last=False)
     else:

@@ -401,3 +401,16 @@ def test_import_allocator_is_restored_and_its_arrays_outlive_it():
     with pytest.raises(DealImportError), import_allocator():
         read_table(b"", "empty.csv")
     assert pa.default_memory_pool().backend_name == before
+
+
+def test_overlapping_imports_leave_the_allocator_as_it_was():
+    # two sessions' imports, the first ending inside the second: the last one out restores the pool
+    before = pa.default_memory_pool().backend_name
+    first, second = import_allocator(), import_allocator()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    during = pa.default_memory_pool().backend_name
+    second.__exit__(None, None, None)
+    assert during == ("jemalloc" if "jemalloc" in pa.supported_memory_backends() else before)
+    assert pa.default_memory_pool().backend_name == before
