@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.bench_clients import deals_table
+from bench.bench_clients import deals_table, page_rerun
 from funnel_model.compensation import preset
 from funnel_model.config import FunnelConfig
 from funnel_model.export import to_csv, to_xlsx
@@ -32,21 +32,6 @@ def timed(label: str, fn, yardstick: float, target: float) -> float:
     verdict = "PASS" if elapsed < target else "FAIL"
     print(f"{label}: {elapsed:.2f} s (yardstick {yardstick:.2f} s), target < {target:.1f} s: {verdict}")
     return elapsed
-
-
-def page_rerun() -> float:
-    """CPU time of one rerun of the Report page on the demo in AppTest (the data cached, as for a user)."""
-    from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.testing.v1 import AppTest
-
-    PagesManager.uses_pages_directory = False
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
-    at.session_state["lang"] = "en"
-    at.run()
-    at.switch_page("pages/report.py").run()
-    start = time.process_time()
-    at.run()
-    return time.process_time() - start
 
 
 def main() -> None:
@@ -104,7 +89,7 @@ def main() -> None:
     html = time.perf_counter() - start
     pdf = lambda: render_pdf(sections, title="Bench")  # noqa: E731
     timed("render_pdf of the demo report (yardstick: build_report)", pdf, html, 10.0)
-    cpu = page_rerun()
+    cpu = page_rerun("pages/report.py")
     print(
         f"Report page rerun on the demo (AppTest CPU): {cpu:.2f} s, target < {PAGE_TARGET_S:.1f} s: "
         f"{'PASS' if cpu < PAGE_TARGET_S else 'FAIL'}"

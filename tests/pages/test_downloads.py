@@ -8,8 +8,6 @@ import re
 import openpyxl
 import pandas as pd
 import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from funnel_model.export import FORMULA_PREFIXES
 from funnel_model.i18n import t
@@ -32,34 +30,6 @@ HOSTILE_CSV = "\r\n".join(
         '7,"=HYPERLINK(""http://evil"")",Proposal,open,=SUM(1+1),Иванов,2024-01-04,',
     ]
 ).encode("utf-8")
-
-
-@pytest.fixture
-def saved(monkeypatch):
-    """Every file the app hands to a download button, by file name."""
-    files: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def keep(self, path_or_data, mimetype, kind, filename=None):
-        files[filename] = path_or_data
-        return original(self, path_or_data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
-    return files
-
-
-@pytest.fixture
-def made(monkeypatch):
-    """Every file a deferred download button would make when clicked, by file name."""
-    files: dict[str, bytes] = {}
-    deferred = MediaFileManager.add_deferred
-
-    def on_click(self, data, mimetype, coordinates, file_name=None, **kwargs):
-        files[file_name] = data()
-        return deferred(self, data, mimetype, coordinates, file_name=file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", on_click)
-    return files
 
 
 def cells(name: str, data: bytes) -> list[str]:

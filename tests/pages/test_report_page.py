@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections import ChainMap
 
 import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from funnel_model.scenario import CONFIDENCE_RANGE, MAX_DORMANCY_DAYS
@@ -16,23 +15,9 @@ REPORT, FORECAST, COMPENSATION = "pages/report.py", "pages/forecast.py", "pages/
 
 
 @pytest.fixture
-def saved(monkeypatch):
-    files: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def keep(self, path_or_data, mimetype, kind, filename=None):
-        files[filename] = path_or_data
-        return original(self, path_or_data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
-    deferred = MediaFileManager.add_deferred
-
-    def made_on_click(self, data, mimetype, coordinates, file_name=None, **kwargs):
-        files[file_name] = data()  # as a click would make it
-        return deferred(self, data, mimetype, coordinates, file_name=file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", made_on_click)
-    return files
+def saved(saved, made):
+    """Every file a download button offers, stored with the page or made on a click (the PDF), by file name."""
+    return ChainMap(saved, made)
 
 
 def go(at: AppTest, page: str) -> AppTest:

@@ -55,22 +55,6 @@ def _keyed_page():
     show_table(frame, hide_index=True, key="own.files", download=False)  # the page offers its own
 
 
-@pytest.fixture
-def made(monkeypatch):
-    """Every file a deferred download button would make when clicked, by file name."""
-    from streamlit.runtime.media_file_manager import MediaFileManager
-
-    files: dict[str, bytes] = {}
-    deferred = MediaFileManager.add_deferred
-
-    def on_click(self, data, mimetype, coordinates, file_name=None, **kwargs):
-        files[file_name] = data()
-        return deferred(self, data, mimetype, coordinates, file_name=file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", on_click)
-    return files
-
-
 def test_a_keyed_table_offers_csv_and_xlsx_through_the_export_writer(made):
     import io
 
