@@ -133,19 +133,9 @@ def test_russian_renders_with_russian_numbers():
     assert shown["Выполнение"].iloc[0] == percent(df["Выполнение"].iloc[0], "ru")
 
 
-def test_the_pay_table_download_keeps_numbers_as_numbers(monkeypatch):
+def test_the_pay_table_download_keeps_numbers_as_numbers(saved):
     import io
 
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-
-    saved = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def keep(self, path_or_data, mimetype, kind, filename=None):
-        saved[filename] = path_or_data
-        return original(self, path_or_data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
     at = open_page("ru")
     df = pay_table(at, ("План", "Продавец", "План продаж", "Итого"))
     # the Russian CSV is what a Russian Excel opens: «;» between fields, decimal comma
