@@ -7,7 +7,10 @@ and AppTest values are unchanged); missing values show as "—", never "None".
 
 Writing every cell's text costs milliseconds per table, and a page reruns on
 every click: the styled table is kept per session for its content, formats
-and language, and ``st.dataframe`` reuses its finished cell texts and styles.
+and language. ``st.dataframe`` turns a Styler into its message anew on every
+run (cell styles, every cell's text as a string table, both as Arrow: 5 ms a
+table, half of a Funnels rerun that changed nothing); a kept table is turned
+once and its finished message reused (:func:`_marshall_kept`).
 """
 
 from __future__ import annotations
@@ -18,7 +21,10 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 import streamlit as st
+import streamlit.elements.arrow as st_arrow
 from pandas.io.formats.style import Styler
+from streamlit import dataframe_util
+from streamlit.elements.lib.pandas_styler_utils import marshall_styler
 
 from funnel_model.formatting import MISSING, money, number, percent
 from funnel_model.formatting import date as fmt_date
@@ -31,26 +37,57 @@ MAX_TABLES = 64  # per session: every table of every page, a few states each
 _STORE = "_styled_tables"
 
 
+_MARSHALLED = "_funnel_marshalled"  # on a kept Styler: its finished message (Streamlit's ArrowData.styler)
+_ARROW = "_funnel_arrow"  # on a kept table's frame: its Arrow bytes
+
+
 def _kept(styler: Styler) -> Styler:
-    """``styler`` made to work out its cell styles and texts once; ``st.dataframe`` asks again on every rerun.
+    """``styler`` marked to be turned into Streamlit's message once (its frame too): see :func:`_marshall_kept`.
 
-    Its data and formats never change after it is built (it is kept under a key of both), so the
-    first translation stays right. Streamlit takes only a Styler itself (by type name), not a
-    subclass: the two steps are replaced on the instance.
+    Its data and formats never change after it is built (it is kept under a key of both, with a
+    copy of the caller's frame), so the first message stays right.
     """
-    compute, translate = styler._compute, styler._translate
-    kept: list[dict] = []
-
-    def compute_once():
-        return styler if kept else compute()
-
-    def translate_once(*args, **kwargs):
-        if not kept:
-            kept.append(translate(*args, **kwargs))
-        return kept[0]
-
-    styler._compute, styler._translate = compute_once, translate_once
+    setattr(styler, _MARSHALLED, None)
+    object.__setattr__(styler.data, _ARROW, None)  # pandas' own __setattr__ would look for a column
     return styler
+
+
+def _marshall_kept(proto, styler, default_uuid: str) -> None:
+    """Streamlit's ``marshall_styler``, the message of a kept Styler made on its first showing only.
+
+    The message depends on the Styler alone: its uuid is set when it is built (pandas draws one),
+    so ``default_uuid`` (the element's place) is never used and a moved table stays right.
+    """
+    if not hasattr(styler, _MARSHALLED):
+        marshall_styler(proto, styler, default_uuid)
+        return
+    done = getattr(styler, _MARSHALLED)
+    if done is None:
+        marshall_styler(proto, styler, default_uuid)
+        done = type(proto.styler)()
+        done.CopyFrom(proto.styler)
+        setattr(styler, _MARSHALLED, done)
+    else:
+        proto.styler.CopyFrom(done)
+
+
+def _arrow_bytes_kept(df: pd.DataFrame, **kwargs: object) -> bytes:
+    """Streamlit's ``convert_pandas_df_to_arrow_bytes``, a kept table's frame serialised once."""
+    done = getattr(df, _ARROW, False) if not kwargs else False
+    if done:
+        return done
+    result = _arrow_bytes(df, **kwargs)
+    if done is None:
+        object.__setattr__(df, _ARROW, result)
+    return result
+
+
+# st.dataframe makes a Styler's message and its frame's bytes through these two module names; any other
+# table passes through unchanged (the original kept: a reloaded module must not wrap its own wrapper)
+_arrow_bytes = getattr(dataframe_util.convert_pandas_df_to_arrow_bytes, "__wrapped__", None)
+_arrow_bytes = _arrow_bytes_kept.__wrapped__ = _arrow_bytes or dataframe_util.convert_pandas_df_to_arrow_bytes
+st_arrow.marshall_styler = _marshall_kept
+dataframe_util.convert_pandas_df_to_arrow_bytes = _arrow_bytes_kept
 
 
 def show_table(
