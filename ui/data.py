@@ -411,18 +411,20 @@ def _feed_column(digest, column: pd.Series) -> None:
     """Add one column's values to ``digest``: their memory where that is the values, else pandas' hash.
 
     A page rerun keys a few dozen small tables and charts: pandas' per-value hash was a fifth of it.
-    An Arrow column of plain values is fed as its buffers (a slice copied to offset 0 first, no
-    validity buffer when nothing is missing), a numpy one of plain values as its bytes; anything
-    else (objects, categories, time zones, nested Arrow data) through ``hash_pandas_object``.
+    An Arrow column of plain values is fed as the buffers of one array (chunks joined, a slice
+    copied to offset 0, no validity buffer when nothing is missing), a numpy one of plain values
+    as its bytes; anything else (objects, categories, time zones, nested Arrow data) through
+    ``hash_pandas_object``. Equal content in another memory layout at worst misses a cache.
     """
     chunks = getattr(column.array, "_pa_array", None)
-    if chunks is not None and all(_plain_arrow(c.type) for c in chunks.chunks):
-        for chunk in chunks.chunks:
-            chunk = pa.concat_arrays([chunk]) if chunk.offset else chunk
-            validity, *buffers = chunk.buffers()
-            digest.update(f"arrow:{chunk.type}[{len(chunk)},{chunk.null_count}]".encode())
-            for buffer in [validity if chunk.null_count else None, *buffers]:
-                digest.update(b"-" if buffer is None else buffer)
+    if chunks is not None and _plain_arrow(chunks.type):
+        # one array at offset 0 whatever the chunks: a cached view comes back from pickling as one chunk
+        array = chunks.chunk(0) if chunks.num_chunks == 1 else chunks.combine_chunks()
+        array = pa.concat_arrays([array]) if array.offset else array
+        validity, *buffers = array.buffers()
+        digest.update(f"arrow:{array.type}[{len(array)},{array.null_count}]".encode())
+        for buffer in [validity if array.null_count else None, *buffers]:
+            digest.update(b"-" if buffer is None else buffer)
         return
     if isinstance(column.dtype, np.dtype) and column.dtype.kind in _PLAIN_KINDS:
         digest.update(np.ascontiguousarray(column.to_numpy()).tobytes())

@@ -140,6 +140,7 @@ def test_content_key_is_equal_for_equal_content_and_differs_for_any_change():
     # the same rows as a slice of a longer table (Arrow data at an offset, numpy views)
     assert data.content_key(frame(first=2).iloc[2:]) == data.content_key(frame().set_axis(pd.RangeIndex(2, 5)))
     assert data.content_key(frame()[frame()["deals"] > 0]) == base  # no missing value: with or without a mask
+    assert data.content_key(pd.concat([frame().iloc[:1], frame().iloc[1:]], ignore_index=True)) == base  # chunks
 
     def changed(column: str, values) -> str:
         f = frame()
