@@ -18,12 +18,14 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
+from enum import Enum
 
 import pandas as pd
 import streamlit as st
 import streamlit.elements.arrow as st_arrow
 from pandas.io.formats.style import Styler
 from streamlit import dataframe_util
+from streamlit.elements.lib import pandas_styler_utils
 from streamlit.elements.lib.pandas_styler_utils import marshall_styler
 
 from funnel_model.formatting import MISSING, money, number, percent
@@ -82,11 +84,41 @@ def _arrow_bytes_kept(df: pd.DataFrame, **kwargs: object) -> bytes:
     return result
 
 
+_CELL = re.compile(r"row(\d+)_col(\d+)")
+
+
+def _display_values(df: pd.DataFrame, styles: Mapping[str, object]) -> pd.DataFrame:
+    """Streamlit's ``_use_display_values`` (every cell's shown text, as a table of strings), a column at a time.
+
+    Streamlit writes the texts into a string copy of the table through a positional pandas
+    assignment per column (most of the cost of showing a new table); here each column is made at
+    once from its texts. Where the Styler did not give a text for every cell, Streamlit's own.
+    """
+    rows, columns = df.shape
+    texts: list[list[str | None]] = [[None] * rows for _ in range(columns)]
+    given = 0
+    for row in styles.get("body", []):
+        for cell in row:
+            found = _CELL.match(cell.get("id") or "")
+            if found:
+                value = cell.get("display_value")
+                texts[int(found[2])][int(found[1])] = str(value.value if isinstance(value, Enum) else value)
+                given += 1
+    if not rows or not columns or given != rows * columns:
+        return _use_display_values(df, styles)
+    shown = pd.DataFrame({i: pd.array(t, dtype="str") for i, t in enumerate(texts)})
+    shown.index, shown.columns = df.index, df.columns  # as they are, repeated labels too
+    return shown
+
+
 # st.dataframe makes a Styler's message and its frame's bytes through these two module names; any other
 # table passes through unchanged (the original kept: a reloaded module must not wrap its own wrapper)
 _arrow_bytes = getattr(dataframe_util.convert_pandas_df_to_arrow_bytes, "__wrapped__", None)
 _arrow_bytes = _arrow_bytes_kept.__wrapped__ = _arrow_bytes or dataframe_util.convert_pandas_df_to_arrow_bytes
+_use_display_values = getattr(pandas_styler_utils._use_display_values, "__wrapped__", None)
+_use_display_values = _display_values.__wrapped__ = _use_display_values or pandas_styler_utils._use_display_values
 st_arrow.marshall_styler = _marshall_kept
+pandas_styler_utils._use_display_values = _display_values
 dataframe_util.convert_pandas_df_to_arrow_bytes = _arrow_bytes_kept
 
 
