@@ -11,11 +11,12 @@ Measures (each the best of ``--repeat`` fresh sessions):
 
 - first visit, on the demo twice over. *Cold*: the server's first session on the
   demo: the views every session shares (``ui.data._shared``: the demo's dataset,
-  views and chart specs), ``st.cache_data`` and the model's own memo are cleared
-  before it, so the page computes everything. *Warm*: a later session on the
-  demo, whose views an earlier session has already computed (what most users of
-  a running server see). On an uploaded file every first visit is cold: a
-  client's views are its session's own.
+  views and chart specs; the global ``st.cache_data`` views) and the model's own
+  memo are cleared before it, so the page computes everything. *Warm*: a later
+  session on the demo, whose shared views an earlier session has already
+  computed (what most users of a running server see); its own (session-scoped)
+  caches start empty. On an uploaded file every first visit is cold: a client's
+  views are its session's own.
 - one widget change: the page's main control moved once.
 - rerun, no change: the page run again as it stands, in both the states above
   (as first shown, and after the change); the slower of the two is the figure,
@@ -53,6 +54,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import streamlit as st  # noqa: E402
+from streamlit.runtime.caching import cache_data_api  # noqa: E402
 from streamlit.runtime.pages_manager import PagesManager  # noqa: E402
 from streamlit.runtime.scriptrunner.script_cache import ScriptCache  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
@@ -68,6 +70,7 @@ TARGET_RERUN = 0.1
 TARGET_FIRST = {"demo": 1.0, "large": 2.0}
 TARGET_CHANGE = {"demo": 0.3, "large": 1.0}
 TARGET_SLIDER_10K = 0.3
+APPTEST_SESSION = "test session id"  # the session id of every AppTest (streamlit.testing.v1.local_script_runner)
 
 
 class _NavigationPagesManager(PagesManager):
@@ -144,9 +147,12 @@ def session(upload: tuple[bytes, bytes] | None, *, cold: bool = False) -> AppTes
     """A session on the demo, or on an uploaded deal file with its history, after the app's first run.
 
     ``cold``: the server's first session: nothing an earlier session computed is left in this process.
+    Otherwise what an earlier session left for every session (the demo's views) is found as on a server.
     """
-    st.cache_data.clear()  # every AppTest has the same session id: a fresh session must not find its caches
+    # every AppTest has the same session id: its session-scoped caches go, as the server drops a closed session's
+    cache_data_api.clear_session_cache(APPTEST_SESSION)
     if cold:
+        st.cache_data.clear()
         data._shared.clear()
         rejection._exact_attempts.cache_clear()
     at = AppTest.from_file(APP, default_timeout=600)
