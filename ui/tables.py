@@ -202,6 +202,7 @@ def _styled(frame, language, sign, amounts, counts, shares, decimals, share_deci
         formats[column] = lambda x, digits=digits: number(x, language, digits)
     present = {c: f for c, f in formats.items() if c in frame.columns}
     styler = frame.style.format(na_rep=MISSING).format(present, na_rep=MISSING)
-    for column, rows in cell_css.items():
-        styler = styler.apply(lambda _, rows=rows: rows, axis=0, subset=[column])
+    if cell_css:  # one step for all highlighted columns: pandas slices the table for each step
+        shown = pd.DataFrame(cell_css, index=frame.index)
+        styler = styler.apply(lambda _: shown, axis=None, subset=list(cell_css))
     return _kept(styler)

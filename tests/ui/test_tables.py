@@ -144,3 +144,26 @@ def test_cell_texts_are_those_streamlit_itself_would_send(hide_index):
     assert tables._display_values(styler.data, {"body": []}).equals(
         pandas_styler_utils._use_display_values.__wrapped__(styler.data, {"body": []})
     )
+
+
+def _highlighted_page():
+    import pandas as pd
+
+    from ui.tables import show_table
+
+    frame = pd.DataFrame({"Seller": ["Анна", "Bob", "Ivan"], "Deals": [3, 4, 5], "Rate": [0.25, 0.1, 0.5]})
+    grey = ["color: #9e9e9e", "", "color: #9e9e9e"]
+    show_table(frame, counts=["Deals"], shares=["Rate"], cell_css={"Seller": grey, "Rate": grey}, hide_index=True)
+
+
+def test_highlights_reach_exactly_the_cells_they_name():
+    import re
+
+    at = AppTest.from_function(_highlighted_page)
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    rules = at.dataframe[0].proto.arrow_data.styler.styles
+    styled = {(int(r), int(c)) for r, c in re.findall(r"_row(\d+)_col(\d+)", rules)}
+    assert styled == {(0, 0), (2, 0), (0, 2), (2, 2)}  # rows 1 and 3 of Seller and Rate; Deals never
+    assert rules.count("color: #9e9e9e") == rules.count("{")
