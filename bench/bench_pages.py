@@ -17,7 +17,8 @@ Measures (each the best of ``--repeat`` fresh sessions):
   computed (what most users of a running server see); its own (session-scoped)
   caches start empty. On an uploaded file every first visit is cold: a client's
   views are its session's own.
-- one widget change: the page's main control moved once.
+- one widget change: the page's main control moved once, to a choice no session
+  has shown yet in this process (its views computed, its charts built).
 - rerun, no change: the page run again as it stands, in both the states above
   (as first shown, and after the change); the slower of the two is the figure,
   each the best of two reruns in a row.
