@@ -401,6 +401,7 @@ def session_memo(name: str, key: object, build: Callable[[], T], keep: int = 1, 
 
 
 _PLAIN_KINDS = "biufcmM"  # numpy dtypes whose bytes are their values (not object pointers)
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def _plain_arrow(kind: pa.DataType) -> bool:
@@ -454,6 +455,9 @@ def _feed(digest, value: object) -> None:
     elif isinstance(value, np.ndarray):
         digest.update(repr((value.dtype.str, value.shape)).encode())
         digest.update(np.ascontiguousarray(value).tobytes())
+    elif isinstance(value, (list, tuple)) and all(type(item) in _SCALARS for item in value):
+        # a table's CSS per row, a list of names: written out at once (repr tells these types and values apart)
+        digest.update(f"{type(value).__name__}:{value!r};".encode())
     elif isinstance(value, (list, tuple)):
         digest.update(f"{type(value).__name__}[{len(value)}]".encode())
         for item in value:

@@ -164,5 +164,9 @@ def test_content_key_is_equal_for_equal_content_and_differs_for_any_change():
     ]
     assert base not in keys
     assert len(set(keys)) == len(keys)
+    # lists of plain values: their types and order count
+    lists = [["a", "b"], ["b", "a"], ("a", "b"), [1, 2], ["1", "2"], [1.0, 2], [True, 2], [None, 2], [["a", "b"]]]
+    assert len({data.content_key(v) for v in lists}) == len(lists)
+    assert data.content_key(["color: red", ""]) == data.content_key(["color: red", ""])
     # a Series and a frame of one column are not the same thing either
     assert data.content_key(frame()["amount"]) != data.content_key(frame()[["amount"]])
