@@ -658,11 +658,12 @@ with guarded():
         if result.undated_excluded:
             st.info(tr("funnels.undated_excluded", n=_n(result.undated_excluded)))
         st.stop()
-    panels = _kept_panels(dataset, (funnel, seller, period, min_count), result)
+    choice = (funnel, seller, period, min_count)
+    panels = _kept_panels(dataset, choice, result)
     if presenter:
         _show_room(result, panels, deals, basis, measure)
         st.stop()
-    headlines.show(result, deals, panels)
+    headlines.show(result, deals, panels, key=(dataset.key, *choice))
     _show_semantics(result)
     _show_funnels(result, panels, basis, measure, min_count)
     _show_drill(dataset, result, (funnel, seller, period))
