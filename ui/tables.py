@@ -75,7 +75,7 @@ def _marshall_kept(proto, styler, default_uuid: str) -> None:
 
 def _arrow_bytes_kept(df: pd.DataFrame, **kwargs: object) -> bytes:
     """Streamlit's ``convert_pandas_df_to_arrow_bytes``, a kept table's frame serialised once."""
-    done = getattr(df, _ARROW, False) if not kwargs else False
+    done = vars(df).get(_ARROW, False) if not kwargs else False  # not getattr: a column may have any name
     if done:
         return done
     result = _arrow_bytes(df, **kwargs)
