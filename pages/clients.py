@@ -502,6 +502,7 @@ def _stuck_section(views: ClientViews, deals: pd.DataFrame) -> None:
         "clients.stuck.download",
         labels=(tr("clients.download", n=len(chosen)), tr("clients.download_xlsx", n=len(chosen))),
         formats={names["amount"]: "money"},
+        deferred=True,  # thousands of rows: written on the click, not on every first visit
     )
 
 
