@@ -724,14 +724,16 @@ class DealColumns:
 def is_new_product(products: pd.Series, plan: CompensationPlan) -> pd.Series:
     """True where a product is new under ``plan``: listed by name, or carrying a marker word."""
     v = plan.variable
-    names = products.astype("str").where(products.notna(), "")
-    new = names.isin(v.new_products) & products.notna()
+    # each distinct name once (a catalogue of dozens, not a regex match per deal); a missing product is not new
+    codes, uniques = pd.factorize(products)
+    names = pd.Series(uniques, dtype=object).astype("str")
+    new = names.isin(v.new_products)
     markers = [m.strip() for m in v.new_product_markers if m.strip()]
     if markers:
         # whole words: the marker "new" must not match "Renewal"
         pattern = r"(?<!\w)(?:" + "|".join(re.escape(m) for m in markers) + r")(?!\w)"
         new |= names.str.contains(pattern, case=False, regex=True)
-    return new.astype(bool)
+    return pd.Series(np.append(new.to_numpy(dtype=bool), False)[codes], index=products.index, name=products.name)
 
 
 def period_months(start, end) -> float:
