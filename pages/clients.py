@@ -44,6 +44,7 @@ def compute(prepared: PreparedDataset, key: str, dormancy: float) -> ClientViews
         (key, dormancy),
         lambda: client_views(prepared.deals, prepared.history, prepared.config, dormancy_days=dormancy, level=LEVEL),
         keep=2,
+        progress=tr("clients.progress"),  # a second at 100,000 deals
     )
 
 
