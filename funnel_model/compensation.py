@@ -1264,16 +1264,20 @@ def _client_key(deals: pd.DataFrame, c: DealColumns) -> pd.Series:
     return client.astype("str").where(client.notna(), "deal:" + deal)
 
 
-def _joint_draws(rng, draws, amounts, p, new_product, new_client, client, chunk=128):
+def _joint_draws(rng, draws, amounts, p, new_product, new_client, client, chunk=None):
     """Seeded joint draws of (revenue, new-product revenue, new clients won), each an array of ``draws``.
 
     Deal j of draw d is won when the generator's (d·n + j)-th uniform is below
     ``p[j]``, whatever ``chunk``: the chunk (rows of draws at a time) only keeps
     the working matrices in the processor's cache (2,000 rows of 1,000 deals
-    cost five times as much). The sums are bit for bit those of any chunk that
-    is a multiple of 16 (BLAS adds a product's last few rows in another order).
-    ``client`` holds client codes (equal code, same client).
+    cost five times as much); by default about 128 rows of 1,000 deals, more
+    rows of fewer deals (a few dozen deals a row would spend the time on calls).
+    The sums are bit for bit those of any chunk that is a multiple of 16 (BLAS
+    adds a product's last few rows in another order). ``client`` holds client
+    codes (equal code, same client).
     """
+    if chunk is None:
+        chunk = max(16, (1 << 17) // max(len(amounts), 1) // 16 * 16)
     # a client with several open deals is won once, whatever the number of wins: a new client's lone
     # deal counts through a product with an indicator; the others by rank within their client (the
     # clients largest first, so those with an r-th deal are a prefix), each rank's deals folded into
