@@ -161,7 +161,8 @@ def stuck_deals(
             == open_deals.set_index("deal_id")["stage"].astype("str").reindex(stays["deal_id"]).to_numpy()
         ]
         entered = current.groupby("deal_id")["entered"].max()
-        since = _days(as_of - open_deals["deal_id"].map(entered))
+        # looked up by reindexing: ``map`` of no open deals on no entries failed on the empty datetime mapper
+        since = _days(as_of - pd.Series(entered.reindex(open_deals["deal_id"]).to_numpy(), index=open_deals.index))
         in_stage = since.fillna(age)  # a deal without a history entry for its stage: its age, as without history
     else:
         in_stage = age

@@ -132,3 +132,9 @@ def test_usual_limits_match_stays_counted_deal_by_deal_in_a_shuffled_history():
     for key, days in expected.items():
         assert got[key][0] == len(days)
         assert got[key][1] == pytest.approx(pd.Series(days).quantile(0.75), rel=1e-12)
+
+
+def test_with_history_and_no_open_deal_nothing_is_stuck():
+    closed = deals()[lambda d: d["status"] != "open"]
+    out = stuck_deals(closed, history(), as_of=AS_OF)
+    assert len(out) == 0 and out.attrs == {"basis": "history", "open": 0}
