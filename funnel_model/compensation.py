@@ -1162,9 +1162,10 @@ def pay_distribution(
         ``memo(key, build)`` returns ``build()`` or the value it returned
         before for an equal ``key`` (a tuple of a name, numbers and arrays
         holding everything the value depends on). What does not depend on
-        the plan's pay rules (each seller's revenue distribution and joint
-        draws) goes through it, so that two plans, or a plan edited, share
-        it; the figures are the same with or without it.
+        the plan's pay rules (each seller's revenue distribution, joint
+        draws and chance of reaching the target) goes through it, so that
+        two plans, or a plan edited, share it; the figures are the same with
+        or without it.
 
     Returns
     -------
@@ -1221,6 +1222,12 @@ def pay_distribution(
             for i, g in enumerate(groups)
         ],
     )
+    # the chance of reaching the target is the same for every plan: far in the upper tail it is a lattice of
+    # its own (exponential tilting, a tenth of a second a seller), so it is shared through the memo as well
+    reach = memo(
+        ("pay_distribution.p_target", amounts, p, seller_of, len(targets), targets.to_numpy()),
+        lambda: [float(dists[i].prob_at_least(targets.iloc[i])) for i in range(len(targets))],
+    )
     rows = []
     for i, seller in enumerate(targets.index):
         mine, dist = groups[i], dists[i]  # positions of the seller's open deals
@@ -1245,7 +1252,7 @@ def pay_distribution(
                     "attainment": pay["attainment"],
                     "total": total,
                     "p_threshold": float(dist.prob_at_least(threshold)) if threshold > 0 else 1.0,
-                    "p_target": float(dist.prob_at_least(target)),
+                    "p_target": reach[i],
                     "expected": float(amounts[mine] @ p[mine]),
                 }
             )

@@ -1035,14 +1035,18 @@ def test_the_pay_forecasts_plan_free_part_is_computed_once_for_both_plans():
     for plan in (one, other):
         alone = comp.pay_distribution(plan, deals, targets, probabilities)
         pd.testing.assert_frame_equal(comp.pay_distribution(plan, deals, targets, probabilities, memo=memo), alone)
-    assert builds == ["pay_distribution.revenue", "pay_distribution.draws"]
-    # other new products: other joint draws, the same revenue distributions
+    plan_free = ["pay_distribution.revenue", "pay_distribution.draws", "pay_distribution.p_target"]
+    assert builds == plan_free
+    # other new products: other joint draws, the same revenue distributions and chances of the targets
     classic = make_plan(threshold=0.5, new_product_rate=0.1, new_client_bonus=150.0, markers=("Classic",))
     comp.pay_distribution(classic, deals, targets, probabilities, memo=memo)
-    assert builds == ["pay_distribution.revenue", "pay_distribution.draws", "pay_distribution.draws"]
-    # other probabilities (another period): both again
+    assert builds == [*plan_free, "pay_distribution.draws"]
+    # other targets: their chances only
+    comp.pay_distribution(one, deals, {**targets, "Ann": 1600.0}, probabilities, memo=memo)
+    assert builds[4:] == ["pay_distribution.p_target"]
+    # other probabilities (another period): all again
     comp.pay_distribution(one, deals, targets, probabilities * 0.5, memo=memo)
-    assert builds[3:] == ["pay_distribution.revenue", "pay_distribution.draws"]
+    assert builds[5:] == plan_free
 
 
 @pytest.mark.parametrize("text", ['{"name": ' + "1" * 5000 + "}", "[" * 5000 + "]" * 5000])
