@@ -52,10 +52,10 @@ import numpy as np
 import pandas as pd
 
 from funnel_model.errors import ParameterError
-from funnel_model.forecast import revenue_distribution
+from funnel_model.forecast import RevenueDistribution, revenue_distribution
 from funnel_model.forecast_views import ForecastInputs, deal_probabilities, forecast_summary, plan_by_funnel
 from funnel_model.i18n import t
-from funnel_model.period import Period, add_distributions, compound_poisson, plan_for_period
+from funnel_model.period import Period, PeriodForecast, add_distributions, compound_poisson, plan_for_period
 
 __all__ = ["KINDS", "Move", "MovedForecast", "apply_moves", "example_moves", "move_effects"]
 
@@ -451,6 +451,8 @@ def move_effects(
     period: Period | None = None,
     inflow_per_month: float | None = None,
     by_expected_date: bool = False,
+    base_forecast=None,
+    base_funnels: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The enabled moves' effect beside the baseline (the page's forecast), and each move's return on its cost.
 
@@ -479,6 +481,18 @@ def move_effects(
         The period's lead inflow before the moves (default the history's).
     by_expected_date : bool
         Place deals by their expected close date, as the page does.
+    base_forecast : PeriodForecast or RevenueDistribution, optional
+        The baseline forecast when the caller already has it (the page shows
+        it): :func:`~funnel_model.period.plan_for_period` of these inputs,
+        ``probabilities``, ``period``, ``inflow_per_month`` and
+        ``by_expected_date`` when a period is given, else the
+        :func:`~funnel_model.forecast.revenue_distribution` of the open
+        deals' amounts and ``probabilities``. Computed when None.
+    base_funnels : DataFrame, optional
+        Likewise the baseline plan: the ``funnels`` of
+        :func:`~funnel_model.forecast_views.plan_by_funnel` with
+        ``stage_p``, the baseline's per-deal chances (in the period, when one
+        is given), the plan less what is already won and ``confidence``.
 
     Returns
     -------
@@ -500,12 +514,21 @@ def move_effects(
     moved = base.apply(moves)
     forecast = None
     if period is not None and deals is not None:
-        forecast = plan_for_period(
-            inputs, deals, base_p, period, inflow_per_month=inflow_per_month, by_expected_date=by_expected_date
+        forecast = (
+            base_forecast
+            if isinstance(base_forecast, PeriodForecast)
+            else plan_for_period(
+                inputs, deals, base_p, period, inflow_per_month=inflow_per_month, by_expected_date=by_expected_date
+            )
         )
     if forecast is None:
         base = replace(base, period=None)
-        dists = (revenue_distribution(inputs.open_deals["amount"].to_numpy(dtype=float), base_p), moved.distribution())
+        whole = (
+            base_forecast
+            if isinstance(base_forecast, RevenueDistribution)
+            else revenue_distribution(inputs.open_deals["amount"].to_numpy(dtype=float), base_p)
+        )
+        dists = (whole, moved.distribution())
         plan_p, target = (base_p, moved.probabilities), plan
     else:
         base = replace(base, forecast=forecast)
@@ -518,9 +541,13 @@ def move_effects(
             return 0.0, 0.0
         return float(funnels["leads_mean"].sum()), float(funnels["leads_conf"].sum(min_count=1))
 
-    base_funnels = moved_funnels = None
-    if len(inputs.groups) and target > 0:
+    planned = bool(len(inputs.groups)) and target > 0
+    if planned and base_funnels is None:
         _, base_funnels = plan_by_funnel(inputs, sp0, plan_p[0], target, confidence)
+    moved_funnels = None
+    if not planned:
+        base_funnels = None
+    else:
         # each group plans on its own: only the groups a move touched are planned again
         changed = _changed_groups(inputs, moved, sp0, base_p)
         moved_funnels = base_funnels.copy()

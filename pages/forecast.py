@@ -468,7 +468,7 @@ def panel(prepared: PreparedDataset, key: str) -> None:
         _months(inputs, p, key)
         if period is None:
             _plan(inputs, stage_p, p, plan)
-            _moves(prepared, key, plan, stage_p, p, None)
+            _moves(prepared, key, plan, stage_p, p, None, whatif)
             return
         target = max(plan - period.already, 0.0)
         note = tr(
@@ -480,11 +480,21 @@ def panel(prepared: PreparedDataset, key: str) -> None:
         period_view.breakdown_section(period, deals)
         period_view.comparison_section(deals, period.period, inputs.as_of)
         period_view.backtest_section(deals, inputs.as_of)
-        _moves(prepared, key, plan, stage_p, p, period)
+        _moves(prepared, key, plan, stage_p, p, period, whatif)
 
 
-def _moves(prepared: PreparedDataset, key: str, plan: float, stage_p: np.ndarray, p: np.ndarray, period) -> None:
-    """The moves, set against this page's forecast: the sliders' probabilities and the chosen period."""
+def _moves(
+    prepared: PreparedDataset, key: str, plan: float, stage_p: np.ndarray, p: np.ndarray, period, whatif
+) -> None:
+    """The moves, set against this page's forecast: the sliders' probabilities and the chosen period.
+
+    The page's forecast and plan (kept by their memos) are handed over, not computed again.
+    """
+    inputs, confidence = prepared.forecast, st.session_state.get(CONFIDENCE_KEY, 90) / 100
+    within, target = (p, plan) if period is None else (period.within, plan - period.already)
+    funnels = None
+    if plan_blocker(inputs) is None and target > 0:
+        _, funnels = _plan_tables(inputs, stage_p, within, target, confidence)
     moves_panel(
         prepared,
         key,
@@ -494,7 +504,9 @@ def _moves(prepared: PreparedDataset, key: str, plan: float, stage_p: np.ndarray
         period=period.period if period is not None else None,
         inflow=period.inflow_per_month if period is not None else None,
         by_date=bool(st.session_state.get(period_view.BY_DATE_KEY)),
-        confidence=st.session_state.get(CONFIDENCE_KEY, 90) / 100,
+        confidence=confidence,
+        forecast=whatif if period is None else period,
+        funnels=funnels,
     )
 
 

@@ -182,6 +182,27 @@ def test_the_baseline_is_the_pages_period_forecast_at_the_sliders():
     assert summary.loc["p10", "baseline"] == page["p10"]
 
 
+@pytest.mark.parametrize("period_given", [True, False])
+def test_a_baseline_handed_over_gives_the_same_effects_as_one_computed_here(period_given):
+    from funnel_model.period import plan_for_period
+
+    deals, inputs, sp, p, period = _period_case()
+    chosen = period if period_given else None
+    if period_given:
+        forecast = plan_for_period(inputs, deals, p, period, inflow_per_month=20.0)
+        within, target = forecast.within, PLAN - forecast.already
+    else:
+        forecast = revenue_distribution(inputs.open_deals["amount"].to_numpy(), p)
+        within, target = p, PLAN
+    _, funnels = plan_by_funnel(inputs, sp, within, target, 0.9)
+    common = dict(deals=deals, stage_p=sp, probabilities=p, period=chosen, inflow_per_month=20.0)
+    computed = move_effects(inputs, example_moves(), PLAN, **common)
+    handed = move_effects(inputs, example_moves(), PLAN, **common, base_forecast=forecast, base_funnels=funnels)
+    for ours, theirs in zip(handed, computed, strict=True):
+        pd.testing.assert_frame_equal(ours, theirs)
+    assert computed[0].loc["leads_mean", "baseline"] == funnels["leads_mean"].sum()
+
+
 def test_a_conversion_move_on_the_period_equals_the_period_forecast_with_the_changed_probabilities():
     from funnel_model.period import plan_for_period
 
