@@ -25,6 +25,7 @@ from funnel_model.forecast_views import (
     deal_probabilities,
     forecast_summary,
     month_forecast,
+    month_new_leads,
     months_blocker,
     plan_blocker,
     plan_by_funnel,
@@ -48,6 +49,8 @@ PLAN_KEY = "forecast.plan"
 CONFIDENCE_KEY = "forecast.confidence"
 OWN_KEY = "forecast.own"
 PLAN_MEMO_KEY = "forecast.plan_memo"  # the last reverse funnel, shared by the headline and the plan section
+PLAN_GROUPS_KEY = "forecast.plan_groups"  # each slider group's last plans, kept while its sliders stay put
+MAX_PLAN_GROUPS = 64
 METRICS = ("mean", "p10", "p90", "p_plan")  # the tiles: the period headline's four
 KEEP = "session"  # assumptions survive a visit to another page
 
@@ -300,10 +303,12 @@ def _months(inputs: ForecastInputs, p: np.ndarray, key: str) -> None:
     if blocker is not None:
         st.info(tr(blocker))
         return
+    # the new leads' draws do not move with the sliders: made once per dataset
+    leads = data.session_memo("forecast.month_leads", key, lambda: month_new_leads(inputs))
     months = data.session_memo(
         "forecast.months",
         (key, data.content_key(p)),
-        lambda: month_forecast(inputs, p),
+        lambda: month_forecast(inputs, p, new_leads=leads),
         progress=tr("progress.forecast"),
     )
     later = months["month"].isna()
@@ -402,12 +407,19 @@ def _plan(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, plan: floa
 
 
 def _plan_tables(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, target: float, confidence: float):
-    """:func:`plan_by_funnel`, computed once per rerun for the headline and the reverse funnel (kept per session)."""
+    """:func:`plan_by_funnel`, computed once per rerun for the headline and the reverse funnel (kept per session).
+
+    Each group's plan is kept too: a slider moves one group, and only that group is planned again.
+    """
     key = (id(inputs), np.asarray(stage_p).tobytes(), np.asarray(p).tobytes(), float(target), float(confidence))
     memo = st.session_state.get(PLAN_MEMO_KEY)
     if memo is None or memo[0] != key:
+        groups = st.session_state.get(PLAN_GROUPS_KEY)
+        if groups is None or groups[0] != id(inputs) or len(groups[1]) > MAX_PLAN_GROUPS:
+            groups = (id(inputs), {})
+            st.session_state[PLAN_GROUPS_KEY] = groups
         with st.spinner(tr("progress.forecast")):  # seconds at 100,000 deals
-            memo = (key, plan_by_funnel(inputs, stage_p, p, target, confidence))
+            memo = (key, plan_by_funnel(inputs, stage_p, p, target, confidence, memo=groups[1]))
         st.session_state[PLAN_MEMO_KEY] = memo
     return memo[1]
 
