@@ -490,8 +490,7 @@ def panel(prepared: PreparedDataset, key: str) -> None:
         )
         _plan(inputs, stage_p, period.within, target, note)
         period_view.breakdown_section(period, deals)
-        period_view.comparison_section(deals, period.period, inputs.as_of)
-        period_view.backtest_section(deals, inputs.as_of)
+        period_view.past_section(deals, period.period, inputs.as_of)
         _moves(prepared, key, plan, stage_p, p, period, whatif)
 
 

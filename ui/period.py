@@ -45,6 +45,7 @@ __all__ = [
     "forecast",
     "headline",
     "money",
+    "past_section",
     "period_dates",
     "picker",
     "settings",
@@ -57,6 +58,7 @@ BY_DATE_KEY = "period.by_date"
 INFLOW_KEY = "period.inflow"
 COMMIT_KEY = "period.commit"
 BEST_KEY = "period.best_case"
+PAST_KEY = "period.past"  # the replays of past periods, run when the reader asks
 DEFAULT_KIND = "this_quarter"
 KEEP = "session"
 TOP_DEALS = 10
@@ -208,6 +210,19 @@ def _backtest_for(deals: pd.DataFrame, as_of: pd.Timestamp, months: int) -> pd.D
             return backtest(deals, as_of=as_of, months=months)
 
     return data.session_memo("period.backtest", key, replay)
+
+
+def past_section(deals: pd.DataFrame, period: Period, as_of: pd.Timestamp) -> None:
+    """How the forecast did before: the period against past ones and the backtest, replayed when asked.
+
+    The replays cost seconds on a large file: a first visit does not wait for them, and once run they
+    are kept for the session.
+    """
+    st.subheader(tr("period.past.title"))
+    st.markdown(tr("period.past.intro"))
+    if st.toggle(tr("period.past.show"), key=PAST_KEY, help=tr("period.past.help"), persist_state=KEEP):
+        comparison_section(deals, period, as_of)
+        backtest_section(deals, as_of)
 
 
 def backtest_section(deals: pd.DataFrame, as_of: pd.Timestamp, months: int = 12) -> None:
