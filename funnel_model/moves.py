@@ -46,6 +46,7 @@ leads over ``horizon_months`` enter its first stage as extra deals.
 from __future__ import annotations
 
 import math
+from collections.abc import MutableMapping
 from dataclasses import asdict, dataclass, fields, replace
 
 import numpy as np
@@ -55,7 +56,14 @@ from funnel_model.errors import ParameterError
 from funnel_model.forecast import RevenueDistribution, revenue_distribution
 from funnel_model.forecast_views import ForecastInputs, deal_probabilities, forecast_summary, plan_by_funnel
 from funnel_model.i18n import t
-from funnel_model.period import Period, PeriodForecast, add_distributions, compound_poisson, plan_for_period
+from funnel_model.period import (
+    Period,
+    PeriodForecast,
+    add_distributions,
+    compound_poisson,
+    period_chances,
+    plan_for_period,
+)
 
 __all__ = ["KINDS", "Move", "MovedForecast", "apply_moves", "example_moves", "move_effects"]
 
@@ -178,8 +186,15 @@ class MovedForecast:
 
     def for_period(self, deals: pd.DataFrame, period: Period, *, inflow_per_month=None, by_expected_date=False):
         """:func:`~funnel_model.period.plan_for_period` with the moves; None when the dates cannot time a win."""
+        return self._in_period(plan_for_period, deals, period, inflow_per_month, by_expected_date)
+
+    def chances_in(self, deals: pd.DataFrame, period: Period, *, inflow_per_month=None, by_expected_date=False):
+        """:meth:`for_period`'s ``within`` and ``new_wins`` alone (:func:`~funnel_model.period.period_chances`)."""
+        return self._in_period(period_chances, deals, period, inflow_per_month, by_expected_date)
+
+    def _in_period(self, forecast, deals, period, inflow_per_month, by_expected_date):
         inflow = self.inputs.inflow_per_month if inflow_per_month is None else float(inflow_per_month)
-        return plan_for_period(
+        return forecast(
             self.inputs,
             deals,
             self.probabilities,
@@ -359,6 +374,12 @@ class _Baseline:
             self.deals, self.period, inflow_per_month=self.inflow_per_month, by_expected_date=self.by_expected_date
         )
 
+    def chances_of(self, moved: MovedForecast) -> tuple[np.ndarray, float]:
+        """(``within``, ``new_wins``) of :meth:`period_of`, without its distributions."""
+        return moved.chances_in(
+            self.deals, self.period, inflow_per_month=self.inflow_per_month, by_expected_date=self.by_expected_date
+        )
+
 
 def _coupled(a0, a1, q0, q1):
     """(|amounts|, |probabilities|) of the change from a0·Bernoulli(q0) to a1·Bernoulli(q1) under the same luck."""
@@ -384,10 +405,10 @@ def _extra_revenue(base: _Baseline, move: Move):
     # in a period a move can push deals both ways (a longer cycle takes some out of a later period and
     # brings others in): gains and losses are kept apart, a loss of a·Bernoulli(q) written as
     # a·Bernoulli(1 − q) − a so that every part is a sum of non-negative amounts
-    f0, f1 = base.forecast, base.period_of(moved)
+    f0, (within1, new_wins1) = base.forecast, base.chances_of(moved)  # the move's distribution is not needed
     a1 = moved.amounts
     if np.array_equal(a0, a1):
-        change = np.asarray(f1.within, dtype=float) - np.asarray(f0.within, dtype=float)
+        change = np.asarray(within1, dtype=float) - np.asarray(f0.within, dtype=float)
         amounts, down = np.abs(a0), change < 0
         probs = np.where(down, 1.0 + change, change)
     else:  # a deal-size move: the same chance, another amount
@@ -397,7 +418,7 @@ def _extra_revenue(base: _Baseline, move: Move):
     sure = -float(amounts[down].sum())
     sizes0, sizes1 = np.asarray(base.inputs.won_sizes, dtype=float), np.asarray(moved.inputs.won_sizes, dtype=float)
     if np.array_equal(sizes0, sizes1):
-        more = f1.new_wins - f0.new_wins
+        more = new_wins1 - f0.new_wins
         new = compound_poisson(abs(more), sizes0)
     else:
         more = float(np.sum(sizes1 - sizes0))
@@ -453,6 +474,7 @@ def move_effects(
     by_expected_date: bool = False,
     base_forecast=None,
     base_funnels: pd.DataFrame | None = None,
+    plan_memo: MutableMapping | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The enabled moves' effect beside the baseline (the page's forecast), and each move's return on its cost.
 
@@ -493,6 +515,10 @@ def move_effects(
         :func:`~funnel_model.forecast_views.plan_by_funnel` with
         ``stage_p``, the baseline's per-deal chances (in the period, when one
         is given), the plan less what is already won and ``confidence``.
+    plan_memo : mutable mapping, optional
+        :func:`~funnel_model.forecast_views.plan_by_funnel`'s ``memo`` for
+        the plans with and without the moves: a group whose plan inputs a
+        slider did not move is not planned again.
 
     Returns
     -------
@@ -543,7 +569,7 @@ def move_effects(
 
     planned = bool(len(inputs.groups)) and target > 0
     if planned and base_funnels is None:
-        _, base_funnels = plan_by_funnel(inputs, sp0, plan_p[0], target, confidence)
+        _, base_funnels = plan_by_funnel(inputs, sp0, plan_p[0], target, confidence, memo=plan_memo)
     moved_funnels = None
     if not planned:
         base_funnels = None
@@ -553,7 +579,7 @@ def move_effects(
         moved_funnels = base_funnels.copy()
         if changed.any():
             touched = replace(moved.inputs, groups=moved.inputs.groups[changed])
-            _, again = plan_by_funnel(touched, moved.stage_p, plan_p[1], target, confidence)
+            _, again = plan_by_funnel(touched, moved.stage_p, plan_p[1], target, confidence, memo=plan_memo)
             moved_funnels.loc[changed, list(again.columns)] = again.to_numpy()
             moved_funnels = moved_funnels.astype(base_funnels.dtypes.to_dict())
 

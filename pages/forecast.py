@@ -414,14 +414,19 @@ def _plan_tables(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, tar
     key = (id(inputs), np.asarray(stage_p).tobytes(), np.asarray(p).tobytes(), float(target), float(confidence))
     memo = st.session_state.get(PLAN_MEMO_KEY)
     if memo is None or memo[0] != key:
-        groups = st.session_state.get(PLAN_GROUPS_KEY)
-        if groups is None or groups[0] != id(inputs) or len(groups[1]) > MAX_PLAN_GROUPS:
-            groups = (id(inputs), {})
-            st.session_state[PLAN_GROUPS_KEY] = groups
         with st.spinner(tr("progress.forecast")):  # seconds at 100,000 deals
-            memo = (key, plan_by_funnel(inputs, stage_p, p, target, confidence, memo=groups[1]))
+            memo = (key, plan_by_funnel(inputs, stage_p, p, target, confidence, memo=_group_plans(inputs)))
         st.session_state[PLAN_MEMO_KEY] = memo
     return memo[1]
+
+
+def _group_plans(inputs: ForecastInputs) -> dict:
+    """The session's kept plans per slider group (:func:`plan_by_funnel`'s memo), started afresh when full."""
+    groups = st.session_state.get(PLAN_GROUPS_KEY)
+    if groups is None or groups[0] != id(inputs) or len(groups[1]) > MAX_PLAN_GROUPS:
+        groups = (id(inputs), {})
+        st.session_state[PLAN_GROUPS_KEY] = groups
+    return groups[1]
 
 
 def _period_top(inputs: ForecastInputs, deals: pd.DataFrame, stage_p: np.ndarray, p: np.ndarray, plan: float):
@@ -518,6 +523,7 @@ def _moves(
         confidence=confidence,
         forecast=whatif if period is None else period,
         funnels=funnels,
+        plan_memo=_group_plans(inputs),
     )
 
 

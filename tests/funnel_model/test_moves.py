@@ -200,6 +200,15 @@ def test_a_baseline_handed_over_gives_the_same_effects_as_one_computed_here(peri
     handed = move_effects(inputs, example_moves(), PLAN, **common, base_forecast=forecast, base_funnels=funnels)
     for ours, theirs in zip(handed, computed, strict=True):
         pd.testing.assert_frame_equal(ours, theirs)
+    # the page's kept group plans: filled on the first call, reused on the second, the same figures
+    memo, sizes = {}, []
+    for _ in range(2):
+        kept = move_effects(inputs, example_moves(), PLAN, **common, plan_memo=memo)
+        for ours, theirs in zip(kept, computed, strict=True):
+            pd.testing.assert_frame_equal(ours, theirs)
+        sizes.append(len(memo))
+    # every group without the moves, and the two the moves reach with them (a lead move changes no plan)
+    assert sizes == [len(inputs.groups) + 2] * 2
     assert computed[0].loc["leads_mean", "baseline"] == funnels["leads_mean"].sum()
 
 
