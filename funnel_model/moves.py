@@ -45,6 +45,7 @@ leads over ``horizon_months`` enter its first stage as extra deals.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import MutableMapping
 from dataclasses import asdict, dataclass, fields, replace
@@ -388,8 +389,31 @@ def _coupled(a0, a1, q0, q1):
     return np.abs(np.asarray(a1) - np.asarray(a0)), np.asarray(q0, dtype=float)
 
 
-def _extra_revenue(base: _Baseline, move: Move):
-    """The move's own extra revenue, baseline and move sharing the same luck: (sign, distribution) or None."""
+def _digest(*values) -> str:
+    """A digest of arrays and scalars by content: the key of a kept result."""
+    digest = hashlib.blake2b(digest_size=20)
+    for value in values:
+        array = np.ascontiguousarray(np.asarray(value, dtype=float))
+        digest.update(repr(array.shape).encode())
+        digest.update(array.tobytes())
+    return digest.hexdigest()
+
+
+def _kept(memo: MutableMapping | None, key: str, build):
+    """``build()``, or the result kept in ``memo`` under ``key``."""
+    if memo is None:
+        return build()
+    if key not in memo:
+        memo[key] = build()
+    return memo[key]
+
+
+def _extra_revenue(base: _Baseline, move: Move, memo: MutableMapping | None = None):
+    """The move's own extra revenue, baseline and move sharing the same luck: (sign, distribution) or None.
+
+    The distributions are kept in ``memo`` under a digest of exactly what they are computed from: a
+    slider that moves deals the move does not reach leaves its effect as it was.
+    """
     moved = base.apply([replace(move, enabled=True)])
     a0 = base.inputs.open_deals["amount"].to_numpy(dtype=float)
     if base.period is None:
@@ -401,7 +425,8 @@ def _extra_revenue(base: _Baseline, move: Move):
             return None  # a cycle changes when, and the whole pipeline counts whenever
         sign = -1.0 if (np.sum(amounts * probs) < 0) else 1.0
         # one move pushes every deal the same way, so |amount|·Bernoulli(|Δp|) carries the whole effect
-        return sign, revenue_distribution(np.abs(amounts), np.abs(probs))
+        amounts, probs = np.abs(amounts), np.abs(probs)
+        return sign, _kept(memo, "whole:" + _digest(amounts, probs), lambda: revenue_distribution(amounts, probs))
     # in a period a move can push deals both ways (a longer cycle takes some out of a later period and
     # brings others in): gains and losses are kept apart, a loss of a·Bernoulli(q) written as
     # a·Bernoulli(1 − q) − a so that every part is a sum of non-negative amounts
@@ -414,19 +439,24 @@ def _extra_revenue(base: _Baseline, move: Move):
     else:  # a deal-size move: the same chance, another amount
         change, q0 = a1 - a0, np.asarray(f0.within, dtype=float)
         amounts, down = np.abs(change), change < 0
-        probs = np.where(down, 1.0 - q0, q0)
+        # a deal the move leaves as it was brings nothing either way (its chance is not part of the effect)
+        probs = np.where(down, 1.0 - q0, np.where(change > 0, q0, 0.0))
     sure = -float(amounts[down].sum())
     sizes0, sizes1 = np.asarray(base.inputs.won_sizes, dtype=float), np.asarray(moved.inputs.won_sizes, dtype=float)
     if np.array_equal(sizes0, sizes1):
         more = new_wins1 - f0.new_wins
-        new = compound_poisson(abs(more), sizes0)
+        count, sizes = abs(more), sizes0
     else:
         more = float(np.sum(sizes1 - sizes0))
-        new = compound_poisson(f0.new_wins, np.abs(sizes1 - sizes0))
-    if not sure and not new.mean and not np.any(probs * amounts):
-        return 1.0, compound_poisson(0.0, [])
-    extra = add_distributions(revenue_distribution(amounts, probs), new if more >= 0 else _negated(new), sure=sure)
-    return 1.0, extra
+        count, sizes = f0.new_wins, np.abs(sizes1 - sizes0)
+
+    def extra():
+        new = compound_poisson(count, sizes)
+        if not sure and not new.mean and not np.any(probs * amounts):
+            return compound_poisson(0.0, [])
+        return add_distributions(revenue_distribution(amounts, probs), new if more >= 0 else _negated(new), sure=sure)
+
+    return 1.0, _kept(memo, "period:" + _digest(amounts, probs, sizes, [sure, count, more >= 0]), extra)
 
 
 def _negated(dist):
@@ -474,7 +504,7 @@ def move_effects(
     by_expected_date: bool = False,
     base_forecast=None,
     base_funnels: pd.DataFrame | None = None,
-    plan_memo: MutableMapping | None = None,
+    memo: MutableMapping | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The enabled moves' effect beside the baseline (the page's forecast), and each move's return on its cost.
 
@@ -515,10 +545,12 @@ def move_effects(
         :func:`~funnel_model.forecast_views.plan_by_funnel` with
         ``stage_p``, the baseline's per-deal chances (in the period, when one
         is given), the plan less what is already won and ``confidence``.
-    plan_memo : mutable mapping, optional
-        :func:`~funnel_model.forecast_views.plan_by_funnel`'s ``memo`` for
-        the plans with and without the moves: a group whose plan inputs a
-        slider did not move is not planned again.
+    memo : mutable mapping, optional
+        Results kept between calls under digests of their inputs: the plans
+        with and without the moves
+        (:func:`~funnel_model.forecast_views.plan_by_funnel`'s ``memo``) and
+        each move's own effect, so that a slider that moves none of a
+        group's or a move's inputs does not compute them again.
 
     Returns
     -------
@@ -569,7 +601,7 @@ def move_effects(
 
     planned = bool(len(inputs.groups)) and target > 0
     if planned and base_funnels is None:
-        _, base_funnels = plan_by_funnel(inputs, sp0, plan_p[0], target, confidence, memo=plan_memo)
+        _, base_funnels = plan_by_funnel(inputs, sp0, plan_p[0], target, confidence, memo=memo)
     moved_funnels = None
     if not planned:
         base_funnels = None
@@ -579,7 +611,7 @@ def move_effects(
         moved_funnels = base_funnels.copy()
         if changed.any():
             touched = replace(moved.inputs, groups=moved.inputs.groups[changed])
-            _, again = plan_by_funnel(touched, moved.stage_p, plan_p[1], target, confidence, memo=plan_memo)
+            _, again = plan_by_funnel(touched, moved.stage_p, plan_p[1], target, confidence, memo=memo)
             moved_funnels.loc[changed, list(again.columns)] = again.to_numpy()
             moved_funnels = moved_funnels.astype(base_funnels.dtypes.to_dict())
 
@@ -605,7 +637,7 @@ def move_effects(
 
     per = []
     for move in moves:
-        extra = _extra_revenue(base, move)
+        extra = _extra_revenue(base, move, memo)
         if extra is None:
             mean = p10 = p90 = 0.0
         else:

@@ -49,8 +49,8 @@ PLAN_KEY = "forecast.plan"
 CONFIDENCE_KEY = "forecast.confidence"
 OWN_KEY = "forecast.own"
 PLAN_MEMO_KEY = "forecast.plan_memo"  # the last reverse funnel, shared by the headline and the plan section
-PLAN_GROUPS_KEY = "forecast.plan_groups"  # each slider group's last plans, kept while its sliders stay put
-MAX_PLAN_GROUPS = 64
+KEPT_KEY = "forecast.kept"  # plans per slider group and moves' own effects, kept while their inputs stay put
+MAX_KEPT = 64
 METRICS = ("mean", "p10", "p90", "p_plan")  # the tiles: the period headline's four
 KEEP = "session"  # assumptions survive a visit to another page
 
@@ -415,18 +415,19 @@ def _plan_tables(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, tar
     memo = st.session_state.get(PLAN_MEMO_KEY)
     if memo is None or memo[0] != key:
         with st.spinner(tr("progress.forecast")):  # seconds at 100,000 deals
-            memo = (key, plan_by_funnel(inputs, stage_p, p, target, confidence, memo=_group_plans(inputs)))
+            memo = (key, plan_by_funnel(inputs, stage_p, p, target, confidence, memo=_kept(inputs)))
         st.session_state[PLAN_MEMO_KEY] = memo
     return memo[1]
 
 
-def _group_plans(inputs: ForecastInputs) -> dict:
-    """The session's kept plans per slider group (:func:`plan_by_funnel`'s memo), started afresh when full."""
-    groups = st.session_state.get(PLAN_GROUPS_KEY)
-    if groups is None or groups[0] != id(inputs) or len(groups[1]) > MAX_PLAN_GROUPS:
-        groups = (id(inputs), {})
-        st.session_state[PLAN_GROUPS_KEY] = groups
-    return groups[1]
+def _kept(inputs: ForecastInputs) -> dict:
+    """The session's kept results under digests of their inputs (each slider group's plan, each move's own
+    effect): a slider recomputes only what it reaches. Started afresh for another dataset or when full."""
+    kept = st.session_state.get(KEPT_KEY)
+    if kept is None or kept[0] != id(inputs) or len(kept[1]) > MAX_KEPT:
+        kept = (id(inputs), {})
+        st.session_state[KEPT_KEY] = kept
+    return kept[1]
 
 
 def _period_top(inputs: ForecastInputs, deals: pd.DataFrame, stage_p: np.ndarray, p: np.ndarray, plan: float):
@@ -523,7 +524,7 @@ def _moves(
         confidence=confidence,
         forecast=whatif if period is None else period,
         funnels=funnels,
-        plan_memo=_group_plans(inputs),
+        memo=_kept(inputs),
     )
 
 

@@ -50,13 +50,13 @@ def _effects(
     confidence: float,
     _forecast=None,
     _funnels: pd.DataFrame | None = None,
-    _plan_memo: dict | None = None,
+    _memo: dict | None = None,
 ):
     """The moves' effects on the session's prepared dataset (cached under its ``key``: the deals are not hashed).
 
     ``_forecast`` and ``_funnels``: the page's own baseline forecast and plan, which the other arguments
-    determine (so they are not hashed), reused rather than computed again; ``_plan_memo`` the page's kept
-    plans per group (:func:`funnel_model.forecast_views.plan_by_funnel`), which change no figure.
+    determine (so they are not hashed), reused rather than computed again; ``_memo`` the page's kept
+    results (plans per group, each move's own effect), which change no figure.
     """
     moves = [Move.from_dict(d) for d in json.loads(moves_json)]
     chosen = Period(pd.Timestamp(period[1]), pd.Timestamp(period[2]), period[0]) if period else None
@@ -74,7 +74,7 @@ def _effects(
         by_expected_date=by_date,
         base_forecast=_forecast,
         base_funnels=_funnels,
-        plan_memo=_plan_memo,
+        memo=_memo,
     )
 
 
@@ -179,7 +179,7 @@ def panel(
     confidence: float = 0.9,
     forecast=None,
     funnels: pd.DataFrame | None = None,
-    plan_memo: dict | None = None,
+    memo: dict | None = None,
 ) -> None:
     """The Forecast page's moves section: editor, effect beside the baseline, return on cost.
 
@@ -188,7 +188,7 @@ def panel(
     ``inflow`` and expected-date setting (None: the whole open pipeline).
     ``forecast`` and ``funnels``: that forecast (the period's, or the whole
     pipeline's distribution) and its plan per funnel, when the page has them,
-    and ``plan_memo`` its kept plans per group (see
+    and ``memo`` its kept results (see
     :func:`funnel_model.moves.move_effects`).
     """
     with guarded():
@@ -219,7 +219,7 @@ def panel(
             float(confidence),
             forecast,
             funnels,
-            plan_memo,
+            memo,
         )
         on = [m for m in moves if m.enabled]
         st.markdown(

@@ -200,16 +200,36 @@ def test_a_baseline_handed_over_gives_the_same_effects_as_one_computed_here(peri
     handed = move_effects(inputs, example_moves(), PLAN, **common, base_forecast=forecast, base_funnels=funnels)
     for ours, theirs in zip(handed, computed, strict=True):
         pd.testing.assert_frame_equal(ours, theirs)
-    # the page's kept group plans: filled on the first call, reused on the second, the same figures
+    # the page's kept results: filled on the first call, reused on the second, the same figures
     memo, sizes = {}, []
     for _ in range(2):
-        kept = move_effects(inputs, example_moves(), PLAN, **common, plan_memo=memo)
+        kept = move_effects(inputs, example_moves(), PLAN, **common, memo=memo)
         for ours, theirs in zip(kept, computed, strict=True):
             pd.testing.assert_frame_equal(ours, theirs)
         sizes.append(len(memo))
-    # every group without the moves, and the two the moves reach with them (a lead move changes no plan)
-    assert sizes == [len(inputs.groups) + 2] * 2
+    # every group without the moves, the two the moves reach with them (a lead move changes no plan), each move
+    assert sizes == [len(inputs.groups) + 2 + len(example_moves())] * 2
     assert computed[0].loc["leads_mean", "baseline"] == funnels["leads_mean"].sum()
+
+
+def test_a_slider_the_moves_do_not_reach_recomputes_only_its_own_groups_plan():
+    deals, inputs, sp, _, period = _period_case()
+    assert inputs.groups["segment"].iloc[0] == "new" and inputs.stages["part"].iloc[0] == ""
+    memo, sizes, moved = {}, [], []
+    for shift in (0.0, 0.05):  # the first group's first stage: new clients, whom no example move's deals are
+        moved_sp = sp.copy()
+        moved_sp[0] -= shift
+        p = deal_probabilities(inputs, moved_sp)
+        moved.append(p)
+        common = dict(deals=deals, stage_p=moved_sp, probabilities=p, period=period, inflow_per_month=20.0)
+        kept = move_effects(inputs, example_moves(), PLAN, **common, memo=memo)
+        sizes.append(len(memo))
+        for ours, fresh in zip(kept, move_effects(inputs, example_moves(), PLAN, **common), strict=True):
+            pd.testing.assert_frame_equal(ours, fresh)
+    assert (moved[0] != moved[1]).any()
+    # the second position planned that group again (the lead move changes no plan: one plan for both), and kept
+    # every move's own effect
+    assert sizes[1] - sizes[0] == 1
 
 
 def test_a_conversion_move_on_the_period_equals_the_period_forecast_with_the_changed_probabilities():
