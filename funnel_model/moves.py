@@ -357,6 +357,7 @@ class _Baseline:
     inflow_per_month: float | None
     by_expected_date: bool
     forecast: object = None
+    recent: pd.DataFrame | None = None  # the deals of the lead moves' window, picked out once for every move
 
     def apply(self, moves: list[Move]) -> MovedForecast:
         """The moves applied to this baseline."""
@@ -365,7 +366,7 @@ class _Baseline:
             moves,
             stage_p=self.stage_p,
             probabilities=self.p,
-            deals=self.deals,
+            deals=self.deals if self.recent is None else self.recent,
             horizon_months=self.horizon_months,
         )
 
@@ -569,6 +570,8 @@ def move_effects(
     sp0 = np.asarray(inputs.stages["rate"] if stage_p is None else stage_p, dtype=float)
     base_p = np.asarray(deal_probabilities(inputs, sp0) if probabilities is None else probabilities, dtype=float)
     base = _Baseline(inputs, sp0, base_p, deals, horizon_months, period, inflow_per_month, by_expected_date)
+    # apply_moves reads the deals only for the lead inflow of its window: the same rows, picked out once
+    base = replace(base, recent=_recent(deals, inputs))
     moved = base.apply(moves)
     forecast = None
     if period is not None and deals is not None:
