@@ -1127,7 +1127,10 @@ def pay_distribution(
     - Otherwise the extras are random together with S: pay's quantiles come
       from ``draws`` seeded joint draws of every deal's outcome (a Monte
       Carlo; the quantile levels are off by about √(q(1 − q)/draws), 0.2
-      percentage points at P10 with the default).
+      percentage points at P10 with the default). A deal without a chance
+      (pᵢ = 0) brings no extra: a seller whose every extra has none is
+      exact, as above. The sellers' draws share their uniforms (see
+      :func:`_joint_draws`): each seller's quantiles read only its own.
 
     Parameters
     ----------
@@ -1210,17 +1213,20 @@ def pay_distribution(
         ("pay_distribution.revenue", amounts, p, seller_of, len(targets)),
         lambda: [revenue_distribution(amounts[g], p[g]) for g in groups],
     )
-    extras = new_product | new_client
+    # a deal that cannot be won brings no extra and needs no draw
+    winnable = p > 0
+    extras = (new_product | new_client) & winnable
+    drawn = [i for i, g in enumerate(groups) if extras[g].any()]
+
+    def draw() -> list:
+        live = [g[winnable[g]] for g in (groups[i] for i in drawn)]
+        sellers = [(amounts[g], p[g], new_product[g], new_client[g], client[g]) for g in live]
+        joint = dict(zip(drawn, _joint_draws(np.random.default_rng(seed), draws, sellers), strict=True))
+        return [joint.get(i) for i in range(len(groups))]
+
     joint = memo(
         ("pay_distribution.draws", seed, draws, amounts, p, seller_of, len(targets), new_product, new_client, client),
-        lambda: [
-            _joint_draws(
-                np.random.default_rng([seed, i]), draws, amounts[g], p[g], new_product[g], new_client[g], client[g]
-            )
-            if extras[g].any()
-            else None
-            for i, g in enumerate(groups)
-        ],
+        draw,
     )
     # the chance of reaching the target is the same for every plan: far in the upper tail it is a lattice of
     # its own (exponential tilting, a tenth of a second a seller), so it is shared through the memo as well
@@ -1271,52 +1277,72 @@ def _client_key(deals: pd.DataFrame, c: DealColumns) -> pd.Series:
     return client.astype("str").where(client.notna(), "deal:" + deal)
 
 
-def _joint_draws(rng, draws, amounts, p, new_product, new_client, client, chunk=None):
-    """Seeded joint draws of (revenue, new-product revenue, new clients won), each an array of ``draws``.
+def _draw_order(new_client: np.ndarray, client: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The order of a seller's deals in the joint draws, and how many new clients have an r-th deal.
 
-    Deal j of draw d is won when the generator's (d·n + j)-th uniform is below
-    ``p[j]``, whatever ``chunk``: the chunk (rows of draws at a time) only keeps
-    the working matrices in the processor's cache (2,000 rows of 1,000 deals
-    cost five times as much); by default about 128 rows of 1,000 deals, more
-    rows of fewer deals (a few dozen deals a row would spend the time on calls).
-    The sums are bit for bit those of any chunk that is a multiple of 16 (BLAS
-    adds a product's last few rows in another order). ``client`` holds client
-    codes (equal code, same client).
+    New clients' deals come first, rank by rank: every new client's first deal
+    (the clients with most deals first, so those with an r-th deal are a
+    prefix), then every second deal, and so on; the other deals after them.
+    A client is won when any of its deals is, so a draw folds rank r into the
+    first ``sizes[r]`` columns by a maximum over whole column blocks, and
+    counts the new clients won in the first ``sizes[0]`` columns.
     """
-    if chunk is None:
-        chunk = max(16, (1 << 17) // max(len(amounts), 1) // 16 * 16)
-    # a client with several open deals is won once, whatever the number of wins: a new client's lone
-    # deal counts through a product with an indicator; the others by rank within their client (the
-    # clients largest first, so those with an r-th deal are a prefix), each rank's deals folded into
-    # "any won" by a maximum over whole columns (a reduction per client and draw cost a fifth of the draws)
     deals = np.flatnonzero(new_client)
-    per_client = np.bincount(client[deals])[client[deals]] if len(deals) else np.zeros(0, dtype=int)
-    lone = np.zeros(len(amounts))
-    lone[deals[per_client == 1]] = 1.0
-    shared = deals[per_client > 1]
-    shared = shared[np.argsort(client[shared], kind="stable")]
-    starts = np.flatnonzero(np.diff(client[shared], prepend=-1))
-    sizes = np.diff(np.append(starts, len(shared)))
-    largest = np.argsort(-sizes, kind="stable")
-    starts, sizes = starts[largest], sizes[largest]
-    ranks = [shared[starts[sizes > r] + r] for r in range(int(sizes.max()) if len(sizes) else 0)]
-    new_amounts = np.where(new_product, amounts, 0.0)
-    revenue, new_revenue, new_clients = (np.empty(draws) for _ in range(3))
-    # the uniforms and the wins (1.0 or 0.0) of a chunk, written in place chunk after chunk
-    uniform = np.empty((min(chunk, draws), len(amounts)))
-    won = np.empty_like(uniform)
+    deals = deals[np.argsort(client[deals], kind="stable")]
+    starts = np.flatnonzero(np.diff(client[deals], prepend=-1))
+    counts = np.diff(np.append(starts, len(deals)))
+    largest = np.argsort(-counts, kind="stable")
+    starts, counts = starts[largest], counts[largest]
+    top = int(counts.max()) if len(counts) else 0
+    ranks = [deals[starts[counts > r] + r] for r in range(top)]
+    sizes = np.array([len(r) for r in ranks], dtype=int)
+    order = np.concatenate([*ranks, np.flatnonzero(~new_client)]).astype(int)
+    return order, sizes
+
+
+def _joint_draws(rng, draws, sellers, chunk=None):
+    """Seeded joint draws of (revenue, new-product revenue, new clients won) per seller, each an array of ``draws``.
+
+    ``sellers`` holds one tuple ``(amounts, p, new_product, new_client,
+    client)`` per seller (``client``: client codes, equal code, same client).
+    The sellers share the uniforms: with the seller's deals in
+    :func:`_draw_order`, its deal j is won in draw d when the generator's
+    (d·m + j)-th float32 uniform is below ``p[j]`` as a float32 (within
+    2⁻²⁴ of p), m the most deals of a seller, whatever ``chunk``. Each seller's
+    draws are independent draws of its deals' outcomes, which is all its pay
+    quantiles read; no figure adds sellers up draw by draw, so sharing the
+    uniforms (generating them was most of the cost, once per seller) changes
+    nothing a seller's figures depend on. The chunk (rows of draws at a time) only keeps
+    the working matrices in the processor's cache: about 128 rows of 1,000
+    deals, more rows of fewer deals.
+    """
+    m = max((len(s[0]) for s in sellers), default=0)
+    if chunk is None:
+        chunk = max(16, (1 << 17) // max(m, 1) // 16 * 16)
+    plans = []
+    for amounts, p, new_product, new_client, client in sellers:
+        order, sizes = _draw_order(np.asarray(new_client, dtype=bool), np.asarray(client))
+        a = np.asarray(amounts, dtype=float)[order]
+        weights = np.column_stack([a, np.where(np.asarray(new_product, dtype=bool)[order], a, 0.0)])
+        plans.append((np.asarray(p, dtype=np.float32)[order], weights, sizes, np.empty((draws, 3))))
+    uniform = np.empty((min(chunk, draws), m), dtype=np.float32)
+    won = np.empty((min(chunk, draws), m))
     for s in range(0, draws, chunk):
-        rows = slice(s, min(s + chunk, draws))
-        wins = np.less(rng.random(out=uniform[: rows.stop - s]), p, out=won[: rows.stop - s])
-        revenue[rows] = wins @ amounts
-        new_revenue[rows] = wins @ new_amounts
-        new_clients[rows] = wins @ lone
-        if ranks:
-            any_won = wins[:, ranks[0]]
-            for cols in ranks[1:]:
-                np.maximum(any_won[:, : len(cols)], wins[:, cols], out=any_won[:, : len(cols)])
-            new_clients[rows] += any_won.sum(axis=1)
-    return revenue, new_revenue, new_clients
+        k = min(chunk, draws - s)
+        u = rng.random(out=uniform[:k], dtype=np.float32)
+        for p, weights, sizes, out in plans:
+            # the wins (1.0 or 0.0) of the seller's first columns, written in place chunk after chunk
+            wins = np.less(u[:, : len(p)], p, out=won[:k, : len(p)])
+            out[s : s + k, :2] = wins @ weights
+            if len(sizes):
+                start = sizes[0]
+                for size in sizes[1:]:
+                    np.maximum(wins[:, :size], wins[:, start : start + size], out=wins[:, :size])
+                    start += size
+                out[s : s + k, 2] = wins[:, : sizes[0]].sum(axis=1)
+            else:
+                out[s : s + k, 2] = 0.0
+    return [tuple(out.T) for *_, out in plans]
 
 
 # --------------------------------------------------------------------------- company and law

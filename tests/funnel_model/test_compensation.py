@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 
 import numpy as np
 import pandas as pd
@@ -958,61 +959,124 @@ def test_pay_forecast_works_without_a_product_column():
         assert got.loc[q, "total"] == pytest.approx(comp.total_pay(plan, got.loc[q, "revenue"], 1500.0)["total"])
 
 
-def _one_chunk_draws(rng, draws, amounts, p, new_product, new_client, client, chunk=2000):
-    """The joint draws as first written (2,000 draws at a time, one reduction over every new client's
-    deals): the oracle of the cache-sized chunks, which must give the very same numbers."""
-    codes = pd.factorize(client)[0]
-    deals = np.flatnonzero(new_client)
-    deals = deals[np.argsort(codes[deals], kind="stable")]
-    starts = np.flatnonzero(np.diff(codes[deals], prepend=-1))
-    revenue, new_revenue, new_clients = (np.empty(draws) for _ in range(3))
-    for s in range(0, draws, chunk):
-        won = rng.random((min(chunk, draws - s), len(amounts))) < p
+def _one_chunk_draws(rng, draws, sellers):
+    """The joint draws written plainly: every uniform at once (the sellers share them, float32, a row of m
+    per draw), a seller's deals in their draw order, each new client won when any of its deals is (one
+    reduction over every new client's deals). The oracle of the cache-sized chunks and the folded ranks."""
+    m = max(len(s[0]) for s in sellers)
+    uniform = rng.random((draws, m), dtype=np.float32)
+    out = []
+    for amounts, p, new_product, new_client, client in sellers:
+        order, _ = comp._draw_order(new_client, client)
+        won = uniform[:, : len(p)] < p[order].astype(np.float32)
+        a, codes, is_new = amounts[order], client[order], new_client[order]
+        deals = np.flatnonzero(is_new)
+        deals = deals[np.argsort(codes[deals], kind="stable")]
+        starts = np.flatnonzero(np.diff(codes[deals], prepend=-1))
+        clients = np.logical_or.reduceat(won[:, deals], starts, axis=1).sum(axis=1) if len(deals) else np.zeros(draws)
         wins = won.astype(float)
-        revenue[s : s + len(wins)] = wins @ amounts
-        new_revenue[s : s + len(wins)] = wins @ np.where(new_product, amounts, 0.0)
-        clients = np.logical_or.reduceat(won[:, deals], starts, axis=1).sum(axis=1) if len(deals) else 0.0
-        new_clients[s : s + len(wins)] = clients
-    return revenue, new_revenue, new_clients
+        out.append((wins @ a, wins @ np.where(new_product[order], a, 0.0), clients.astype(float)))
+    return out
 
 
-@pytest.mark.parametrize("chunk", [256, 7, 5000])
-def test_joint_draws_are_bit_identical_to_the_one_chunk_oracle(chunk):
-    # amounts in cents (sums round in floats), certain and hopeless deals, clients with one, two and three
-    # deals, a new client's deal that is not new-product, a client in two segments
+def _assert_draws_equal(got, want):
+    for (revenue, new_revenue, clients), (r, n, c) in zip(got, want, strict=True):
+        # sums of cents: BLAS may add a product's terms in another order, a last-digit difference at most
+        np.testing.assert_allclose(revenue, r, rtol=1e-13, atol=0)
+        np.testing.assert_allclose(new_revenue, n, rtol=1e-13, atol=0)
+        assert clients.tobytes() == c.tobytes()
+
+
+def _seller_draw_inputs():
+    # amounts in cents, certain and hopeless deals, clients with one, two and three deals, a new client's
+    # deal that is not new-product, a client in two segments
     amounts = np.array([1234.57, 99.99, 0.01, 500.0, 3333.33, 12.5, 700.1, 0.0, 250.25, 8000.08])
     p = np.array([0.37, 1.0, 0.0, 0.5, 0.91, 0.13, 0.66, 0.4, 0.29, 0.05])
     new_product = np.array([1, 0, 1, 1, 0, 0, 1, 0, 1, 0], dtype=bool)
     new_client = np.array([1, 1, 0, 1, 1, 1, 0, 1, 1, 0], dtype=bool)
-    client = np.array(["A", "B", "A", "C", "A", "D", "E", "C", "F", "F"])
-    want = _one_chunk_draws(np.random.default_rng([7, 3]), 3001, amounts, p, new_product, new_client, client)
-    codes = pd.factorize(client)[0]
-    got = comp._joint_draws(
-        np.random.default_rng([7, 3]), 3001, amounts, p, new_product, new_client, codes, chunk=chunk
-    )
-    for g, w in zip(got, want, strict=True):
-        assert g.tobytes() == w.tobytes()
-    assert set(np.unique(got[2])) <= {0.0, 1.0, 2.0, 3.0, 4.0, 5.0}  # A, B, C, D, F: five new clients at most
+    client = pd.factorize(np.array(["A", "B", "A", "C", "A", "D", "E", "C", "F", "F"]))[0]
+    return amounts, p, new_product, new_client, client
 
 
-def test_joint_draws_count_clients_of_many_deals_once_bit_identically_to_the_oracle():
-    # clients of one to six deals (some not new, some new-client deals not new-product), in no order
+def test_the_draw_order_puts_new_clients_deals_first_rank_by_rank():
+    new_client = np.array([1, 1, 0, 1, 1, 1, 0, 1, 1, 0], dtype=bool)
+    client = np.array([0, 1, 0, 2, 0, 3, 4, 2, 5, 5])  # A: deals 0, 4 (2 is not new); C: 3, 7; B, D, F: one each
+    order, sizes = comp._draw_order(new_client, client)
+    assert order.tolist() == [0, 3, 1, 5, 8, 4, 7, 2, 6, 9]
+    assert sizes.tolist() == [5, 2]  # five new clients, two of them with a second deal
+    assert comp._draw_order(np.zeros(3, dtype=bool), np.arange(3))[1].tolist() == []
+
+
+@pytest.mark.parametrize("chunk", [256, 7, 5000])
+def test_joint_draws_match_the_plainly_written_oracle(chunk):
+    seller = _seller_draw_inputs()
+    want = _one_chunk_draws(np.random.default_rng([7, 3]), 3001, [seller])
+    got = comp._joint_draws(np.random.default_rng([7, 3]), 3001, [seller], chunk=chunk)
+    _assert_draws_equal(got, want)
+    assert set(np.unique(got[0][2])) <= {0.0, 1.0, 2.0, 3.0, 4.0, 5.0}  # A, B, C, D, F: five new clients at most
+
+
+def test_joint_draws_count_clients_of_many_deals_once_as_the_oracle_does():
+    # clients of one to six deals (some not new, some new-client deals not new-product), in no order; a second
+    # seller of fewer deals shares the uniforms, a third has no new client at all
     rng = np.random.default_rng(11)
     sizes = [1, 6, 2, 1, 3, 5, 2, 4, 1, 3]
-    client = rng.permutation(np.repeat(np.array([f"c{i}" for i in range(len(sizes))]), sizes))
+    client = rng.permutation(np.repeat(np.arange(len(sizes)), sizes))
     n = len(client)
     amounts = np.round(rng.uniform(0.0, 5000.0, n), 2)
     p = rng.choice([0.0, 0.05, 0.3, 0.5, 0.8, 1.0], n)
     new_product = rng.random(n) < 0.4
     new_client = rng.random(n) < 0.8
-    want = _one_chunk_draws(np.random.default_rng([2, 9]), 2501, amounts, p, new_product, new_client, client)
-    codes = pd.factorize(client)[0]
-    for chunk in (16, 128, 3000):  # whole blocks of BLAS rows: its last few rows of a product sum in another order
-        got = comp._joint_draws(
-            np.random.default_rng([2, 9]), 2501, amounts, p, new_product, new_client, codes, chunk=chunk
-        )
-        for g, w in zip(got, want, strict=True):
-            assert g.tobytes() == w.tobytes()
+    sellers = [
+        (amounts, p, new_product, new_client, client),
+        _seller_draw_inputs(),
+        (amounts[:6], p[:6], new_product[:6], np.zeros(6, dtype=bool), client[:6]),
+    ]
+    want = _one_chunk_draws(np.random.default_rng([2, 9]), 2501, sellers)
+    for chunk in (16, 128, 3000):
+        _assert_draws_equal(comp._joint_draws(np.random.default_rng([2, 9]), 2501, sellers, chunk=chunk), want)
+
+
+def test_sellers_sharing_the_uniforms_each_get_their_own_exact_pay_quantiles():
+    # two sellers whose deals take the same uniforms: each seller's quantiles are still its own distribution's
+    plan = make_plan(threshold=0.5, new_product_rate=0.1, new_client_bonus=150.0, markers=("Neo",))
+    ann = _extras_pipeline()
+    bob = _extras_pipeline().assign(owner="Bob", deal_id=list("abcde"), client_id=["D1", "D2", "D1", "D3", "D4"])
+    bob["probability"] = [0.35, 0.62, 0.41, 0.8, 0.17]
+    bob["amount"] = [800.0, 300.0, 1100.0, 200.0, 650.0]
+    deals = pd.concat([ann, bob], ignore_index=True)
+    targets = {"Ann": 1500.0, "Bob": 1200.0}
+    got = comp.pay_distribution(plan, deals, targets, deals["probability"]).set_index(["seller", "q"])
+    new_product = deals["product"].str.startswith("Neo").to_numpy()
+    new_client = deals["segment"].to_numpy() == "new"
+    for seller, target in targets.items():
+        mine = (deals["owner"] == seller).to_numpy()
+        pay, weights = _enumerated_pay(plan, deals[mine], target, new_product[mine], new_client[mine])
+        for q in (0.1, 0.5, 0.9):
+            # the drawn q-quantile x is the exact one's to within the draws' error: P(pay < x) ≤ q + ε ≤ P(pay ≤ x) + 2ε
+            x, eps = got.loc[(seller, q), "total"], 4.0 * math.sqrt(q * (1 - q) / 20_000)
+            assert weights[pay < x - 1e-9].sum() <= q + eps
+            assert weights[pay <= x + 1e-9].sum() >= q - eps
+
+
+def test_a_new_client_deal_that_cannot_be_won_leaves_pay_exact():
+    # the only new-client deal has no chance in the period: no extra can happen, pay is pay at revenue quantiles
+    plan = make_plan(threshold=0.5, new_product_rate=0.0, new_client_bonus=150.0)
+    deals = _extras_pipeline()
+    deals["segment"] = ["active", "active", "new", "active", "active"]
+    p = deals["probability"].where(deals["segment"] != "new", 0.0)
+    drawn = []
+
+    def memo(key, build):
+        value = build()
+        if key[0] == "pay_distribution.draws":
+            drawn.append(value)
+        return value
+
+    got = comp.pay_distribution(plan, deals, {"Ann": 1500.0}, p, memo=memo).set_index("q")
+    assert drawn == [[None]]
+    for q in (0.1, 0.5, 0.9):
+        assert got.loc[q, "total"] == comp.total_pay(plan, got.loc[q, "revenue"], 1500.0)["total"]
 
 
 def test_the_pay_forecasts_plan_free_part_is_computed_once_for_both_plans():
