@@ -78,6 +78,7 @@ __all__ = [
     "Tier",
     "TierMode",
     "VariablePart",
+    "WonDeals",
     "attainment_pay",
     "close_months",
     "company_totals",
@@ -104,6 +105,7 @@ __all__ = [
     "seller_actuals",
     "sellers_without_history",
     "total_pay",
+    "won_deals",
 ]
 
 # ТК РФ ст. 135 (as amended by 144-ФЗ): a pay cut for a disciplinary offence
@@ -820,8 +822,69 @@ def forecast_bands(dist: pd.DataFrame) -> pd.DataFrame:
     return wide.join(probs).reset_index()
 
 
+@dataclass(frozen=True, eq=False)
+class WonDeals:
+    """The won deals of a deal table as arrays, in the table's order: what pay from
+    actuals reads for any period and plan, prepared once per table by :func:`won_deals`.
+
+    Attributes
+    ----------
+    closed : numpy.ndarray
+        Close dates (datetime64; NaT: no period holds the deal).
+    seller : numpy.ndarray
+        Each deal's owner as a position in ``sellers``.
+    sellers : tuple of str
+        Every owner of the table, sorted (those without a won deal too).
+    amount : numpy.ndarray
+        Amounts, a missing one as 0.
+    product : numpy.ndarray
+        Each deal's product as a position in ``products``; -1 without one.
+    products : tuple of str
+        The products' names.
+    client : numpy.ndarray
+        The client of a deal of segment "new" as a code (a deal without a
+        client id is a client of its own); -1 for the other segments.
+    """
+
+    closed: np.ndarray
+    seller: np.ndarray
+    sellers: tuple[str, ...]
+    amount: np.ndarray
+    product: np.ndarray
+    products: tuple[str, ...]
+    client: np.ndarray
+
+
+def won_deals(deals: pd.DataFrame, columns: DealColumns = DealColumns()) -> WonDeals:
+    """The won deals of ``deals`` with an owner, as :class:`WonDeals` (taking string columns
+    from a large table costs more than the pay itself: done once, every period reads arrays)."""
+    c = columns
+    owners = deals[c.owner]
+    won = deals[(deals[c.status] == WON).to_numpy() & owners.notna().to_numpy()]
+    sellers = tuple(sorted(owners.dropna().astype(str).unique()))
+    seller = pd.Index(sellers).get_indexer(won[c.owner].astype(str))
+    product, products = (
+        pd.factorize(won[c.product]) if c.product in won else (np.full(len(won), -1), pd.Index([], dtype=object))
+    )
+    client = pd.factorize(_client_key(won, c))[0]
+    new = (won[c.segment] == "new").to_numpy(dtype=bool) if c.segment in won else np.zeros(len(won), dtype=bool)
+    return WonDeals(
+        closed=won[c.closed_at].to_numpy(),
+        seller=seller,
+        sellers=sellers,
+        amount=won[c.amount].fillna(0.0).to_numpy(dtype=float),
+        product=np.asarray(product),
+        products=tuple(str(x) for x in products),
+        client=np.where(new, client, -1),
+    )
+
+
+def _won(deals: pd.DataFrame | WonDeals, columns: DealColumns) -> WonDeals:
+    return deals if isinstance(deals, WonDeals) else won_deals(deals, columns)
+
+
 def seller_actuals(
-    deals: pd.DataFrame,
+    deals: pd.DataFrame | WonDeals,
     plan: CompensationPlan,
     start,
     end,
@@ -832,8 +895,9 @@ def seller_actuals(
 
     Parameters
     ----------
-    deals : pandas.DataFrame
-        Canonical deal table.
+    deals : pandas.DataFrame or WonDeals
+        Canonical deal table, or its :func:`won_deals` (the same figures, faster
+        for many periods or plans).
     plan : CompensationPlan
         Decides which products are new.
     start, end : date-like
@@ -848,35 +912,29 @@ def seller_actuals(
     pandas.DataFrame
         Index ``seller``; columns ``revenue``, ``new_revenue``, ``new_clients``, ``deals_won``.
     """
-    c = columns
-    start, end = pd.Timestamp(start), pd.Timestamp(end)
-    owners = deals[c.owner]
-    mask = (deals[c.status] == WON) & owners.notna() & (deals[c.closed_at] >= start) & (deals[c.closed_at] < end)
-    # only the columns read below are taken (each taken column costs as much as the filter)
-    won = deals[
-        [x for x in dict.fromkeys((c.owner, c.amount, c.product, c.client, c.deal_id, c.segment)) if x in deals]
-    ]
-    won = won[mask]
-    amount = won[c.amount].fillna(0.0)
-    new_mask = is_new_product(won[c.product], plan) if c.product in won else pd.Series(False, index=won.index)
-    frame = pd.DataFrame(
-        {"seller": won[c.owner].astype(str), "revenue": amount, "new_revenue": amount.where(new_mask, 0.0)}
-    )
+    won = _won(deals, columns)
+    mask = (won.closed >= pd.Timestamp(start).to_datetime64()) & (won.closed < pd.Timestamp(end).to_datetime64())
+    seller, amount = won.seller[mask], won.amount[mask]
+    is_new = is_new_product(pd.Series(won.products, dtype=object), plan).to_numpy(dtype=bool)
+    new_product = np.append(is_new, False)[won.product[mask]]  # -1 (no product) reads the appended False
+    # sums as pandas adds (compensated, in the table's order): the same cents as a group-by on the table
+    frame = pd.DataFrame({"revenue": amount, "new_revenue": np.where(new_product, amount, 0.0)})
+    grouped = frame.groupby(seller)
     # a new client with two won deals in the period is still one new client
-    client = won[c.client] if c.client in won else pd.Series(pd.NA, index=won.index)
-    key = client.astype("str").where(client.notna(), "deal:" + won[c.deal_id].astype(str))
-    frame["client"] = key.where(won[c.segment] == "new") if c.segment in won else pd.NA
-    grouped = frame.groupby("seller")
+    client = won.client[mask]
+    pairs = np.unique(np.column_stack([seller, client])[client >= 0], axis=0)
+    everyone = len(won.sellers)
     out = pd.DataFrame(
         {
-            "revenue": grouped["revenue"].sum(),
-            "new_revenue": grouped["new_revenue"].sum(),
-            "new_clients": grouped["client"].nunique().astype(float),
-            "deals_won": grouped["revenue"].size().astype(float),
-        }
+            "revenue": grouped["revenue"].sum().reindex(range(everyone), fill_value=0.0).to_numpy(),
+            "new_revenue": grouped["new_revenue"].sum().reindex(range(everyone), fill_value=0.0).to_numpy(),
+            "new_clients": np.bincount(pairs[:, 0], minlength=everyone),
+            "deals_won": np.bincount(seller, minlength=everyone),
+        },
+        index=pd.Index(won.sellers, name="seller"),
     )
     if sellers is None:
-        sellers = sorted(owners.dropna().astype(str).unique())
+        sellers = won.sellers
     out = out.reindex(pd.Index(list(sellers), name="seller"), fill_value=0.0)
     return out.astype(float)
 
@@ -890,21 +948,21 @@ def _unmet_table(conditions: pd.DataFrame | None, sellers: pd.Index) -> dict[str
 
 
 def _lookback_revenue(
-    deals: pd.DataFrame, end, lookback_months: int, columns: DealColumns = DealColumns()
+    deals: pd.DataFrame | WonDeals, end, lookback_months: int, columns: DealColumns = DealColumns()
 ) -> pd.Series:
     """Each owner's won revenue over the ``lookback_months`` before ``end`` (zero without any)."""
-    c = columns
+    won = _won(deals, columns)
     end = pd.Timestamp(end)
     begin = end - pd.DateOffset(months=lookback_months)
-    won = deals[
-        (deals[c.status] == WON) & deals[c.owner].notna() & (deals[c.closed_at] >= begin) & (deals[c.closed_at] < end)
-    ]
-    sellers = sorted(deals[c.owner].dropna().astype(str).unique())
-    return won.groupby(won[c.owner].astype(str))[c.amount].sum().reindex(sellers, fill_value=0.0)
+    mask = (won.closed >= begin.to_datetime64()) & (won.closed < end.to_datetime64())
+    revenue = pd.Series(won.amount[mask]).groupby(won.seller[mask]).sum()
+    return pd.Series(
+        revenue.reindex(range(len(won.sellers)), fill_value=0.0).to_numpy(), index=pd.Index(won.sellers), name="amount"
+    )
 
 
 def default_targets(
-    deals: pd.DataFrame,
+    deals: pd.DataFrame | WonDeals,
     end,
     months: float,
     lookback_months: int = 12,
@@ -926,7 +984,7 @@ def default_targets(
 
 
 def sellers_without_history(
-    deals: pd.DataFrame, end, lookback_months: int = 12, columns: DealColumns = DealColumns()
+    deals: pd.DataFrame | WonDeals, end, lookback_months: int = 12, columns: DealColumns = DealColumns()
 ) -> list[str]:
     """The sellers whose :func:`default_targets` is a fallback: no won revenue in the
     ``lookback_months`` before ``end``."""
@@ -981,7 +1039,7 @@ def period_dates(deals: pd.DataFrame, columns: DealColumns = DealColumns()) -> p
 
 def pay_from_actuals(
     plan: CompensationPlan,
-    deals: pd.DataFrame,
+    deals: pd.DataFrame | WonDeals,
     targets: Mapping[str, float] | pd.Series,
     start,
     end,
@@ -994,8 +1052,9 @@ def pay_from_actuals(
     Parameters
     ----------
     plan : CompensationPlan
-    deals : pandas.DataFrame
-        Canonical deal table (owner, status, amount, closed_at, product, segment).
+    deals : pandas.DataFrame or WonDeals
+        Canonical deal table (owner, status, amount, closed_at, product, segment),
+        or its :func:`won_deals`.
     targets : mapping or Series seller → revenue target for the period
         The sellers reported; a seller with no deals gets zeros.
     start, end : date-like

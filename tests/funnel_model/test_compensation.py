@@ -439,6 +439,81 @@ def test_seller_actuals(deals):
     assert got.loc["Zed"].to_dict() == {"revenue": 0.0, "new_revenue": 0.0, "new_clients": 0.0, "deals_won": 0.0}
 
 
+def _actuals_oracle(deals, plan, start, end, sellers):
+    """Won revenue, new-product revenue and distinct new clients per seller, a group-by on the table's text columns."""
+    won = deals[(deals["status"] == "won") & (deals["closed_at"] >= start) & (deals["closed_at"] < end)]
+    won = won[won["owner"].notna()]
+    amount = won["amount"].fillna(0.0)
+    new = comp.is_new_product(won["product"], plan)
+    client = won["client_id"].astype("str").where(won["client_id"].notna(), "deal:" + won["deal_id"].astype(str))
+    frame = pd.DataFrame(
+        {
+            "seller": won["owner"].astype(str),
+            "revenue": amount,
+            "new_revenue": amount.where(new, 0.0),
+            "client": client.where(won["segment"] == "new"),
+        }
+    )
+    grouped = frame.groupby("seller")
+    out = pd.DataFrame(
+        {
+            "revenue": grouped["revenue"].sum(),
+            "new_revenue": grouped["new_revenue"].sum(),
+            "new_clients": grouped["client"].nunique().astype(float),
+            "deals_won": grouped["revenue"].size().astype(float),
+        }
+    )
+    return out.reindex(pd.Index(sellers, name="seller"), fill_value=0.0).astype(float)
+
+
+def test_seller_actuals_from_the_prepared_won_deals_are_the_tables_group_by():
+    # cents that round in floats, missing amounts, products, clients and close dates, a new client with
+    # deals on both sides of a period's end, owners without a won deal, a seller asked for who owns nothing
+    rng = np.random.default_rng(5)
+    n = 400
+    frame = pd.DataFrame(
+        {
+            "deal_id": [f"d{i}" for i in range(n)],
+            "owner": rng.choice(["Ann", "Bob", "Cat", "Dan", None], n, p=[0.3, 0.3, 0.2, 0.1, 0.1]),
+            "status": rng.choice(["won", "lost", "open"], n, p=[0.6, 0.3, 0.1]),
+            "amount": np.where(rng.random(n) < 0.05, np.nan, np.round(rng.uniform(0.0, 9999.99, n), 2)),
+            "closed_at": pd.Timestamp("2025-11-01") + pd.to_timedelta(rng.integers(0, 120 * 24, n), unit="h"),
+            "product": rng.choice(["Cloud (новинка)", "Licenses", "NEW: analytics", "Renewal", None], n),
+            "segment": rng.choice(["new", "active", "dormant"], n),
+            "client_id": rng.choice([f"c{i}" for i in range(40)] + [None], n),
+        }
+    )
+    frame.loc[rng.random(n) < 0.05, "closed_at"] = pd.NaT
+    frame.loc[frame["owner"] == "Dan", "status"] = "lost"
+    frame["stage"] = frame["status"]
+    deals = conform(frame)
+    won = comp.won_deals(deals)
+    assert won.sellers == ("Ann", "Bob", "Cat", "Dan")
+    sellers = ["Ann", "Bob", "Cat", "Dan", "Zed"]
+    for plan in (extras_plan(), make_plan(markers=("Licenses",))):
+        for start, end in (("2025-12-01", "2026-01-01"), ("2025-11-01", "2026-03-01"), ("2026-02-10", "2026-02-11")):
+            want = _actuals_oracle(deals, plan, pd.Timestamp(start), pd.Timestamp(end), sellers)
+            for source in (deals, won):
+                got = comp.seller_actuals(source, plan, start, end, sellers=sellers)
+                pd.testing.assert_frame_equal(got, want, check_exact=True)
+            pay = comp.pay_from_actuals(plan, won, dict.fromkeys(sellers, 5000.0), start, end)
+            pd.testing.assert_frame_equal(
+                pay, comp.pay_from_actuals(plan, deals, dict.fromkeys(sellers, 5000.0), start, end)
+            )
+    assert comp.seller_actuals(won, extras_plan(), "2025-12-01", "2026-01-01").index.tolist() == list(won.sellers)
+    # the targets' history: each owner's won revenue over the twelve months before the end, Dan none
+    lookback = deals[
+        (deals["status"] == "won") & (deals["closed_at"] >= "2025-02-01") & (deals["closed_at"] < "2026-02-01")
+    ]
+    by_owner = lookback.groupby("owner")["amount"].sum().reindex(list(won.sellers), fill_value=0.0)
+    assert comp._lookback_revenue(won, "2026-02-01", 12).to_numpy().tobytes() == by_owner.to_numpy().tobytes()
+    pd.testing.assert_series_equal(
+        comp.default_targets(won, "2026-02-01", 1), comp.default_targets(deals, "2026-02-01", 1)
+    )
+    assert comp.sellers_without_history(won, "2026-02-01") == ["Dan"]
+    assert comp.sellers_without_history(deals, "2025-11-01") == list(won.sellers)
+
+
 def test_pay_from_actuals(deals):
     pay = comp.pay_from_actuals(extras_plan(), deals, TARGETS, "2026-01-01", "2026-02-01")
     # Ann: 100 % → 100, new services 10 % × 600 = 60, one new client 20
