@@ -7,14 +7,16 @@ The method is chosen by the error it can guarantee:
   (whole units, cents, or a package price) and the lattice stays within a few
   million cells and its convolutions (cells × distinct amounts) within a
   tenth of a second: deals of equal amount form one binomial (or Poisson-binomial)
-  count, and the counts are multiplied together by convolution in a pairwise
+  count (a product of the deals' factors 1 − pᵢ + pᵢz, pairwise, O(n log² n)),
+  and the counts are multiplied together by convolution in a pairwise
   tree (``scipy.signal.fftconvolve`` once the arrays are long). Far in the
   upper tail, where FFT round-off would swamp the answer, P(S ≥ x) is
   computed again on an exponentially tilted lattice, so P(all deals won) is
   Π pᵢ to float precision.
 - **rounded lattice** otherwise: amounts rounded to the nearest point of a
   grid spanning only the window where S can be (between its two Bernstein
-  limits, sums kept modulo the window's width), with a bound on the
+  limits, sums kept modulo the window's width: one FFT per distinct
+  amount, multiplied), with a bound on the
   quantile error that holds for every pipeline (the rounding's worst case,
   or Hoeffding's inequality for many deals).
 - **saddlepoint** (Lugannani–Rice) for large pipelines where the rounded
@@ -37,7 +39,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, signal, special, stats
+from scipy import fft, optimize, signal, special, stats
 
 from funnel_model.errors import ParameterError
 
@@ -74,6 +76,8 @@ _DECIMALS = 4
 # np.convolve is faster than an FFT below this many cells in the shorter array, or products of lengths.
 _FFT_MIN = 64
 _DIRECT_MAX = 1 << 17
+# A level of the win-count product multiplies its pairs directly up to this many coefficients each, then by FFT.
+_BATCH_DIRECT = 16
 # P(S ≥ x) below this is recomputed on a tilted lattice (FFT round-off is about 1e-16 per cell).
 _TAIL = 1e-9
 
@@ -225,13 +229,11 @@ def _convolve(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return out
 
 
-def _tree(leaves: list[np.ndarray], cells: int | None = None, cyclic: bool = False) -> np.ndarray:
-    # pairwise over leaves sorted by length keeps partners of similar size; sums from ``cells`` on are
-    # cut, or wrapped when ``cyclic``
+def _tree(leaves: list[np.ndarray], cells: int | None = None) -> np.ndarray:
+    # pairwise over leaves sorted by length keeps partners of similar size; sums from ``cells`` on are cut
     leaves = sorted(leaves, key=len)
     while len(leaves) > 1:
-        nxt = [_convolve(leaves[i], leaves[i + 1]) for i in range(0, len(leaves) - 1, 2)]
-        nxt = [_fold(x, cells) if cyclic and len(x) > cells else x[:cells] for x in nxt]
+        nxt = [_convolve(leaves[i], leaves[i + 1])[:cells] for i in range(0, len(leaves) - 1, 2)]
         if len(leaves) % 2:
             nxt.append(leaves[-1])
         leaves = sorted(nxt, key=len)
@@ -258,13 +260,30 @@ def _count_pmf(p: np.ndarray) -> np.ndarray:
         # deals of one stage share a probability: one binomial each
         pairs = zip(probs.tolist(), counts.tolist(), strict=True)
         return _tree([_binomial(c, q) for q, c in pairs])
-    parts = []
-    for s in range(0, n, 512):
-        # the generating function at the m + 1 roots of unity, inverted: one vectorised step, not m
-        part = p[s : s + 512, None]
-        z = np.exp(-2j * np.pi * np.arange(len(part) + 1) / (len(part) + 1))
-        parts.append(np.clip(np.fft.ifft(np.prod(1.0 - part + part * z[None, :], axis=0)).real, 0.0, None))
-    return _tree(parts)
+    return _bernoulli_product(p)
+
+
+def _bernoulli_product(p: np.ndarray) -> np.ndarray:
+    """Coefficients of Π (1 − pᵢ + pᵢz), the Poisson-binomial pmf, by pairwise products in O(n log² n).
+
+    Every pair of a level is multiplied at once (a few numpy calls a level,
+    log₂ n levels): directly while the factors are short, by FFT once long.
+    Each product's round-off is about 1e-16 of the pmf's largest cell.
+    """
+    polys = np.stack([1.0 - p, p], axis=1)
+    while len(polys) > 1:
+        if len(polys) % 2:  # the odd one out is paired with 1
+            polys = np.vstack([polys, np.eye(1, polys.shape[1])])
+        left, right = polys[0::2], polys[1::2]
+        width = left.shape[1]
+        if width <= _BATCH_DIRECT:
+            polys = np.zeros((len(left), 2 * width))
+            for j in range(width):
+                polys[:, j : j + width] += left[:, j : j + 1] * right
+        else:
+            spectrum = fft.rfft(left, 2 * width, axis=1) * fft.rfft(right, 2 * width, axis=1)
+            polys = fft.irfft(spectrum, 2 * width, axis=1)
+    return np.clip(polys[0, : len(p) + 1], 0.0, None)  # FFT round-off leaves ±1e-17 where the pmf is 0
 
 
 def _bernstein(a: np.ndarray, p: np.ndarray) -> tuple[float, float]:
@@ -286,12 +305,6 @@ def _top(a: np.ndarray, p: np.ndarray) -> float:
     return _bernstein(a, p)[1]
 
 
-def _fold(x: np.ndarray, cells: int) -> np.ndarray:
-    """``x`` wrapped modulo ``cells``: the cyclic lattice keeps each sum's residue."""
-    pad = (-len(x)) % cells
-    return np.pad(x, (0, pad)).reshape(-1, cells).sum(axis=0)
-
-
 def _lattice_pmf(k: np.ndarray, p: np.ndarray, cyclic: bool = False) -> tuple[np.ndarray, int]:
     """pmf of K = Σ kᵢ·Bernoulli(pᵢ) (kᵢ whole numbers) where it is above 1e-17, and the first K it covers.
 
@@ -299,14 +312,16 @@ def _lattice_pmf(k: np.ndarray, p: np.ndarray, cyclic: bool = False) -> tuple[np
     kᵢ. Many equal packages cost one binomial, not thousands of leaves.
     Plain: K from 0 up to the Bernstein limit, every partial sum cut there
     (cells below it receive nothing from above it, so they stay exact).
-    ``cyclic``: only the window between the two Bernstein limits, sums
-    kept modulo its width and unwrapped at the end (what aliases in is
+    ``cyclic``: only the window between the two Bernstein limits (widened
+    to a length the FFT handles fast), sums kept modulo its width (the
+    product of the leaves' spectra) and unwrapped at the end (what aliases in is
     below 1e-17); a pipeline's sum lies far from 0, and the window is what
     a fine grid needs to cover.
     """
     lo, hi = _bernstein(k.astype(float), p)
     base = math.floor(lo) if cyclic else 0
-    cells = math.ceil(hi) - base + 1 if cyclic else math.floor(hi) + 1
+    # the cyclic window widened to a length the FFT handles fast (a wider window only aliases less)
+    cells = fft.next_fast_len(math.ceil(hi) - base + 1, real=True) if cyclic else math.floor(hi) + 1
     order = np.argsort(k, kind="stable")
     ks, ps = k[order], p[order]
     steps, first = np.unique(ks, return_index=True)
@@ -326,9 +341,15 @@ def _lattice_pmf(k: np.ndarray, p: np.ndarray, cyclic: bool = False) -> tuple[np
         leaves.append(leaf)
     if not leaves:
         return np.array([1.0]), 0
-    pmf = _tree(leaves, cells, cyclic)
     if cyclic:
-        pmf = np.roll(np.pad(pmf, (0, cells - len(pmf))), -(base % cells))
+        # sums modulo ``cells`` are the product of the leaves' spectra on ``cells`` points: one FFT a leaf
+        spectrum = fft.rfft(leaves[0], cells)
+        for leaf in leaves[1:]:
+            spectrum *= fft.rfft(leaf, cells)
+        pmf = np.clip(fft.irfft(spectrum, cells), 0.0, None)  # FFT round-off leaves ±1e-17 where the pmf is 0
+        pmf = np.roll(pmf, -(base % cells))
+    else:
+        pmf = _tree(leaves, cells)
     pmf /= pmf.sum()
     return pmf, base
 
