@@ -157,6 +157,11 @@ class RevenueDistribution:
                 out = np.where(far, np.vectorize(self.tail, otypes=[float])(np.where(far, xa, 0.0)), out)
         return float(out) if out.ndim == 0 else out
 
+    def shifted(self, by: float) -> RevenueDistribution:
+        """The distribution of S + ``by``: a sure gain, or a sure loss when ``by`` is negative."""
+        tail = None if self.tail is None else replace(self.tail, shift=self.tail.shift + by)
+        return replace(self, mean=self.mean + by, values=self.values + by, tail=tail)
+
     def histogram(self, bins: int = 60) -> pd.DataFrame:
         """Probability per revenue bin, for charts.
 

@@ -318,6 +318,18 @@ def test_cyclic_lattice_is_the_full_distribution_in_its_window():
     assert np.abs(pmf - inside).max() <= 1e-12
 
 
+def test_a_shifted_distribution_moves_every_figure_by_the_sure_amount():
+    rng = np.random.default_rng(11)
+    a = rng.integers(1, 200, 60) * 100.0
+    p = rng.uniform(0.01, 0.2, 60)
+    d = revenue_distribution(a, p)
+    s = d.shifted(-a.sum())  # every deal lost for sure, as a loss is written: a·Bernoulli(1 − q) − a
+    assert s.mean == pytest.approx(d.mean - a.sum()) and s.std == d.std
+    assert np.array_equal(s.quantile([0.1, 0.5, 0.9]), d.quantile([0.1, 0.5, 0.9]) - a.sum())
+    assert s.prob_at_least(0.0) == pytest.approx(np.prod(p), rel=1e-9)  # the far upper tail moves with it
+    assert s.prob_at_least(d.mean - a.sum()) == d.prob_at_least(d.mean)
+
+
 mixed_scale_deal = hs.tuples(
     hs.one_of(
         hs.floats(0.01, 20.0),  # cents-sized
