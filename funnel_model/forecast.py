@@ -33,6 +33,7 @@ compensation page calls it per seller.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -266,9 +267,11 @@ def _count_pmf(p: np.ndarray) -> np.ndarray:
     n = len(p)
     if n == 1:
         return np.array([1.0 - p[0], p[0]])
+    if n < 8:
+        return _bernoulli_product(p)
     probs, counts = np.unique(p, return_counts=True)
-    if len(probs) <= 32:
-        # deals of one stage share a probability: one binomial each
+    if len(probs) <= 32 and 4 * len(probs) <= n:
+        # deals of one stage share a probability: one binomial each (a few, a product of many, is cheaper)
         pairs = zip(probs.tolist(), counts.tolist(), strict=True)
         return _tree([_binomial(c, q) for q, c in pairs])
     return _bernoulli_product(p)
@@ -352,17 +355,27 @@ def _lattice_pmf(k: np.ndarray, p: np.ndarray, cyclic: bool = False) -> tuple[np
         leaves.append(leaf)
     if not leaves:
         return np.array([1.0]), 0
-    if cyclic:
-        # sums modulo ``cells`` are the product of the leaves' spectra on ``cells`` points: one FFT a leaf
-        spectrum = fft.rfft(leaves[0], cells)
-        for leaf in leaves[1:]:
-            spectrum *= fft.rfft(leaf, cells)
-        pmf = np.clip(fft.irfft(spectrum, cells), 0.0, None)  # FFT round-off leaves ±1e-17 where the pmf is 0
-        pmf = np.roll(pmf, -(base % cells))
-    else:
-        pmf = _tree(leaves, cells)
+    pmf = np.roll(_cyclic_product(leaves, cells), -(base % cells)) if cyclic else _tree(leaves, cells)
     pmf /= pmf.sum()
     return pmf, base
+
+
+def _cyclic_product(leaves: list[np.ndarray], cells: int) -> np.ndarray:
+    """The leaves convolved, sums modulo ``cells`` (each leaf at most ``cells`` long).
+
+    The two shortest are convolved while their product stays within a
+    quarter of the window (cheap while short); every leaf left is then one
+    FFT on ``cells`` points, and the product of the spectra is the cyclic
+    convolution.
+    """
+    leaves = sorted(leaves, key=len)
+    while len(leaves) > 1 and len(leaves[0]) + len(leaves[1]) <= cells // 4:
+        bisect.insort(leaves, _convolve(leaves[0], leaves[1]), lo=2, key=len)
+        leaves = leaves[2:]
+    spectrum = fft.rfft(leaves[0], cells)
+    for leaf in leaves[1:]:
+        spectrum *= fft.rfft(leaf, cells)
+    return np.clip(fft.irfft(spectrum, cells), 0.0, None)  # FFT round-off leaves ±1e-17 where the pmf is 0
 
 
 def _atoms(pmf: np.ndarray) -> np.ndarray:

@@ -301,10 +301,14 @@ def test_win_count_pmf_matches_the_earlier_method_and_the_recursion(n):
     assert new @ np.arange(n + 1) == pytest.approx(p.sum(), rel=1e-12)
 
 
-def test_cyclic_lattice_is_the_full_distribution_in_its_window():
+@pytest.mark.parametrize(
+    ("deals", "largest"),
+    [(2000, 6), (150, 100)],  # few amounts, long leaves: one FFT each; many amounts: short leaves convolved first
+)
+def test_cyclic_lattice_is_the_full_distribution_in_its_window(deals, largest):
     rng = np.random.default_rng(5)
-    k = rng.integers(0, 7, 2000)
-    p = hostile_probabilities(2000, seed=5)
+    k = rng.integers(0, largest + 1, deals)
+    p = hostile_probabilities(deals, seed=5)
     full = np.array([1.0])
     for step, q in zip(k.tolist(), p.tolist(), strict=True):
         deal = np.zeros(step + 1)
