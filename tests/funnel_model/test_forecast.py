@@ -290,9 +290,15 @@ def test_win_count_pmf_matches_exact_rational_arithmetic():
     assert np.abs(_count_pmf(p) - np.array([float(x) for x in exact])).max() <= 1e-15
 
 
-@pytest.mark.parametrize("n", [33, 100, 513, 4097, 20_000])
-def test_win_count_pmf_matches_the_earlier_method_and_the_recursion(n):
-    p = hostile_probabilities(n, seed=n)
+@pytest.mark.parametrize(
+    ("n", "distinct"),
+    # distinct chances: as many as deals (the pairwise product), or fewer, each repeated
+    [(33, None), (100, None), (513, None), (4097, None), (20_000, None), (300, 40), (5000, 200), (20_000, 400)],
+)
+def test_win_count_pmf_matches_the_earlier_method_and_the_recursion(n, distinct):
+    p = hostile_probabilities(n if distinct is None else distinct, seed=n)
+    if distinct is not None:
+        p = np.random.default_rng(n).choice(np.unique(p), n)  # 0, 1 and tiny chances among them, each repeated
     new = _count_pmf(p)
     assert len(new) == n + 1 and new.min() >= 0.0
     assert np.abs(new - roots_of_unity_counts(p)).max() <= 1e-12
