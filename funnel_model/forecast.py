@@ -8,15 +8,14 @@ The method is chosen by the error it can guarantee:
   million cells and its convolutions (cells × distinct amounts) within a
   tenth of a second: deals of equal amount form one binomial (or Poisson-binomial)
   count (a product of the deals' factors 1 − pᵢ + pᵢz, pairwise, O(n log² n)),
-  and the counts are multiplied together by convolution in a pairwise
-  tree (``scipy.signal.fftconvolve`` once the arrays are long). Far in the
+  and the counts are multiplied together: the short ones by convolution,
+  the long ones as one product of their spectra (FFT). Far in the
   upper tail, where FFT round-off would swamp the answer, P(S ≥ x) is
   computed again on an exponentially tilted lattice, so P(all deals won) is
   Π pᵢ to float precision.
 - **rounded lattice** otherwise: amounts rounded to the nearest point of a
   grid spanning only the window where S can be (between its two Bernstein
-  limits, sums kept modulo the window's width: one FFT per distinct
-  amount, multiplied), with a bound on the
+  limits, sums kept modulo the window's width), with a bound on the
   quantile error that holds for every pipeline (the rounding's worst case,
   or Hoeffding's inequality for many deals).
 - **saddlepoint** (Lugannani–Rice) for large pipelines where the rounded
@@ -241,11 +240,11 @@ def _convolve(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return out
 
 
-def _tree(leaves: list[np.ndarray], cells: int | None = None) -> np.ndarray:
-    # pairwise over leaves sorted by length keeps partners of similar size; sums from ``cells`` on are cut
+def _tree(leaves: list[np.ndarray]) -> np.ndarray:
+    # pairwise over leaves sorted by length keeps partners of similar size
     leaves = sorted(leaves, key=len)
     while len(leaves) > 1:
-        nxt = [_convolve(leaves[i], leaves[i + 1])[:cells] for i in range(0, len(leaves) - 1, 2)]
+        nxt = [_convolve(leaves[i], leaves[i + 1]) for i in range(0, len(leaves) - 1, 2)]
         if len(leaves) % 2:
             nxt.append(leaves[-1])
         leaves = sorted(nxt, key=len)
@@ -324,8 +323,8 @@ def _lattice_pmf(k: np.ndarray, p: np.ndarray, cyclic: bool = False) -> tuple[np
 
     Deals of equal kᵢ are one leaf: their number of wins, spread at stride
     kᵢ. Many equal packages cost one binomial, not thousands of leaves.
-    Plain: K from 0 up to the Bernstein limit, every partial sum cut there
-    (cells below it receive nothing from above it, so they stay exact).
+    Plain: K from 0 up to the Bernstein limit, sums past it wrapped round
+    to its start (below 1e-17 in all: far below the FFT's round-off).
     ``cyclic``: only the window between the two Bernstein limits (widened
     to a length the FFT handles fast), sums kept modulo its width (the
     product of the leaves' spectra) and unwrapped at the end (what aliases in is
@@ -355,7 +354,10 @@ def _lattice_pmf(k: np.ndarray, p: np.ndarray, cyclic: bool = False) -> tuple[np
         leaves.append(leaf)
     if not leaves:
         return np.array([1.0]), 0
-    pmf = np.roll(_cyclic_product(leaves, cells), -(base % cells)) if cyclic else _tree(leaves, cells)
+    if cyclic:
+        pmf = np.roll(_cyclic_product(leaves, cells), -(base % cells))
+    else:  # sums past the Bernstein limit (below 1e-17 in all) wrap round instead of being cut
+        pmf = _cyclic_product(leaves, fft.next_fast_len(cells, real=True))[:cells]
     pmf /= pmf.sum()
     return pmf, base
 

@@ -311,7 +311,7 @@ def test_win_count_pmf_matches_the_earlier_method_and_the_recursion(n, distinct)
     ("deals", "largest"),
     [(2000, 6), (150, 100)],  # few amounts, long leaves: one FFT each; many amounts: short leaves convolved first
 )
-def test_cyclic_lattice_is_the_full_distribution_in_its_window(deals, largest):
+def test_lattice_is_the_full_distribution_in_its_window(deals, largest):
     rng = np.random.default_rng(5)
     k = rng.integers(0, largest + 1, deals)
     p = hostile_probabilities(deals, seed=5)
@@ -326,6 +326,9 @@ def test_cyclic_lattice_is_the_full_distribution_in_its_window(deals, largest):
     assert base > 0 and base + len(pmf) < len(full)  # a window, not the whole range: the wrap is exercised
     assert full.sum() - inside.sum() <= 1e-15  # Bernstein: what lies outside is below float precision
     assert np.abs(pmf - inside).max() <= 1e-12
+    plain, start = _lattice_pmf(k, p)  # from 0 up to the upper Bernstein limit
+    assert start == 0 and len(plain) < len(full)
+    assert np.abs(plain - full[: len(plain)]).max() <= 1e-12
 
 
 def test_a_shifted_distribution_moves_every_figure_by_the_sure_amount():
