@@ -127,6 +127,12 @@ def test_duplicate_ids_exact_copies_rejected_other_data_renamed():
     assert (result.problems["action"] == "rejected").sum() + len(result.deals) == 5
 
 
+def test_ids_that_are_the_same_number_written_differently_are_different_ids():
+    result = _read(HEADER + "7;A;1;\n007;B;2;\n8;A;3;\n+8;C;4;\n")
+    assert result.deals["deal_id"].tolist() == ["7", "007", "8", "+8"]
+    assert result.problems.empty
+
+
 def test_renamed_duplicate_ids_never_collide_with_existing_ids():
     # ids 5, 5, 5-2: the second 5 must not become 5-2, which the third row already has
     result = _read(HEADER + "5;A;1;\n5;B;2;\n5-2;C;3;\n")
