@@ -1438,6 +1438,8 @@ def parse_dates(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
     if todo.any():
         sub = text if todo.all() else _text_at(text, todo.to_numpy())  # skipped when all stay
         parsed = _whole_iso(sub)
+        if parsed is None:
+            parsed = _whole_day_first(sub)
         if parsed is not None:
             out = _put(out, todo, parsed)
             return out, ~empty & out.isna()
@@ -1523,6 +1525,48 @@ def _whole_iso(text: pd.Series) -> pd.Series | None:
         return None
     try:
         values = pc.cast(array, pa.timestamp("s"))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    seconds = values.to_numpy(zero_copy_only=False).astype("datetime64[s]")
+    low, high = (np.datetime64(d.tz_localize(None), "s") for d in _DATE_RANGE)
+    seconds[(seconds < low) | (seconds >= high)] = np.datetime64("NaT")
+    return pd.Series(seconds.astype("datetime64[ns]"), index=text.index)
+
+
+_DAY_FIRST_WIDTHS = (10, 16, 19)  # DD.MM.YYYY, DD.MM.YYYY HH:MM, DD.MM.YYYY HH:MM:SS
+
+
+def _whole_day_first(text: pd.Series) -> pd.Series | None:
+    """Every cell "DD.MM.YYYY", "DD.MM.YYYY HH:MM" or "DD.MM.YYYY HH:MM:SS", all of one width (amoCRM, 1C),
+    read by one Arrow cast of their bytes rearranged into ISO 8601; None when any cell is not such a date
+    (the cast refuses the whole column: 31.02, 24:00, a letter), and the general path reads the column.
+
+    A tenth of strptime and its roll-over check, and it reads each such cell as they do.
+    """
+    array = pa.array(text, type=pa.string(), from_pandas=True)
+    if array.null_count or not len(array):
+        return None
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    offsets, data = next(_utf8_chunks(array))
+    width = int(offsets[1] - offsets[0])
+    if width not in _DAY_FIRST_WIDTHS or not (np.diff(offsets) == width).all():
+        return None
+    cells = data[offsets[0] : offsets[-1]].reshape(-1, width)
+    marks = {2: ".", 5: ".", 10: " ", 13: ":", 16: ":"}
+    if not all((cells[:, i] == ord(c)).all() for i, c in marks.items() if i < width):
+        return None
+    iso = np.empty((len(cells), 10 if width == 10 else 19), dtype=np.uint8)
+    iso[:, 0:4], iso[:, 5:7], iso[:, 8:10] = cells[:, 6:10], cells[:, 3:5], cells[:, 0:2]
+    iso[:, [4, 7]] = ord("-")
+    if width > 10:
+        iso[:, 10:16] = cells[:, 10:16]
+        iso[:, 16:19] = cells[:, 16:19] if width == 19 else np.frombuffer(b":00", dtype=np.uint8)
+    step = iso.shape[1]
+    starts = np.arange(0, (len(cells) + 1) * step, step, dtype=np.int64)
+    rearranged = pa.LargeStringArray.from_buffers(len(cells), pa.py_buffer(starts), pa.py_buffer(iso))
+    try:
+        values = pc.cast(rearranged, pa.timestamp("s"))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
     seconds = values.to_numpy(zero_copy_only=False).astype("datetime64[s]")

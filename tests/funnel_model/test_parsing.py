@@ -455,6 +455,28 @@ def test_whole_column_of_iso_dates_reads_as_the_general_path_does():
     assert bad.tolist() == [True, False] and values.iloc[1] == pd.Timestamp("2024-03-01")
 
 
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["05.03.2024 10:00:01", "29.02.2024 23:59:59", "01.01.1899 10:00:00", "01.01.2250 00:00:00"],
+        ["05.03.2024 10:00", "29.02.2024 23:59", "31.12.1899 10:00"],
+        ["05.03.2024", "29.02.2024", "01.01.0024"],
+    ],
+)
+def test_whole_column_of_day_first_dates_reads_as_the_general_path_does(cells):
+    values, bad = parse_dates(_text(*cells))
+    # a cell of another width sends the column down the general path (strptime and its roll-over check)
+    general, general_bad = parse_dates(_text(*cells, "1.4.2024"))
+    pd.testing.assert_series_equal(values, general.iloc[:-1])
+    assert bad.tolist() == general_bad.iloc[:-1].tolist() == [False, False] + [True] * (len(cells) - 2)
+    assert values.iloc[1].day == 29
+    # 31 February or 24:00 refuse the whole cast; the general path flags just that cell
+    timed = len(cells[0]) > 10
+    for odd in ["31.02.2024" + cells[0][10:]] + (["05.03.2024 24:00" + cells[0][16:]] if timed else []):
+        values, bad = parse_dates(_text(odd, cells[0]))
+        assert bad.iloc[0] and not bad.iloc[1] and values.iloc[1] == general.iloc[0]
+
+
 def test_encoding_counts_match_the_regular_expressions():
     rng = np.random.default_rng(6)
     points = list(range(0x600)) + list(range(0x2000, 0x2130)) + [0x1F600, 0xFFFD]
