@@ -930,8 +930,12 @@ def _filled(grid: pd.DataFrame) -> pd.DataFrame:
         if isinstance(s.dtype, pd.StringDtype):  # text cells (CSV): told in Arrow without trimming a copy
             # utf8_is_space tests the characters utf8_trim_whitespace trims: all blanks <=> nothing left
             array = pa.array(s, from_pandas=True)
-            blank = pc.or_(pc.equal(pc.binary_length(array), 0), pc.utf8_is_space(array))
-            out[col] = pd.Series(~_np(blank, True), index=grid.index)
+            blank = _np(pc.equal(pc.binary_length(array), 0), True)
+            # a blank cell starts with a blank: only those few are tested whole
+            spaced = starts_with_any(array, _BLANK_UTF8)
+            if spaced.any():
+                blank[spaced] = _np(pc.utf8_is_space(pc.filter(array, pa.array(spaced))), False)
+            out[col] = pd.Series(~blank, index=grid.index)
         elif s.dtype == object:
             text = s.where(s.isna(), s.astype("str"))
             out[col] = text.notna() & (text.astype("str").str.strip() != "")
@@ -993,7 +997,42 @@ def _as_text(cells: pd.Series) -> pd.Series:
     """Cells as stripped text; missing stays missing."""
     if cells.dtype == object:
         cells = cells.where(cells.isna(), cells.astype("str"))
-    return cells.astype("str").str.strip()
+    text = cells.astype("str")
+    if isinstance(text.dtype, pd.StringDtype) and text.dtype.storage == "pyarrow":
+        array = pa.array(text, from_pandas=True)
+        if not starts_with_any(array, _BLANK_UTF8).any() and not _ends_blank(array):
+            return text  # no cell starts or ends with a blank: no stripped copy of the column
+    return text.str.strip()
+
+
+# What Arrow's utf8_trim_whitespace and utf8_is_space take for blanks (Python's str.isspace, tested in tests).
+_BLANKS = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B)))
+_BLANKS += "\u2028\u2029\u202f\u205f\u3000"
+_BLANK_UTF8 = tuple(c.encode("utf-8") for c in _BLANKS)
+# The last byte of each blank's UTF-8 and, for the multi-byte ones, the byte before it.
+_BLANK_LAST = np.zeros(256, dtype=bool)
+_BLANK_LAST[[b[-1] for b in _BLANK_UTF8]] = True
+_BLANK_BEFORE_LAST = np.zeros(256, dtype=bool)
+_BLANK_BEFORE_LAST[[b[-2] for b in _BLANK_UTF8 if len(b) > 1]] = True
+
+
+def _ends_blank(array: pa.Array | pa.ChunkedArray) -> bool:
+    """Whether some cell may end with a blank: its last byte ends one and, past ASCII, the byte before too
+    (a Cyrillic letter's last byte may be a blank's, the byte before it never is)."""
+    for offsets, data in _utf8_chunks(array):
+        ends = offsets[1:]
+        filled = np.flatnonzero(ends > offsets[:-1])
+        last = data[ends[filled] - 1]
+        near = filled[_BLANK_LAST[last]]
+        if not len(near):
+            continue
+        last = data[ends[near] - 1]
+        if (last < 0x80).any():
+            return True
+        wide = near[ends[near] - offsets[near] >= 2]
+        if _BLANK_BEFORE_LAST[data[ends[wide] - 2]].any():
+            return True
+    return False
 
 
 def _null_mask(text: pd.Series) -> pd.Series:

@@ -13,6 +13,7 @@ import pytest
 
 from funnel_model.errors import DealImportError
 from funnel_model.parsing import (
+    _BLANKS,
     MIXED_ENCODING,
     _count_non_ascii,
     _count_plausible,
@@ -440,6 +441,19 @@ def test_blank_cells_are_those_arrow_trims_to_nothing():
     cells = pd.Series([c or "" for c in _mixed_cells(5)] + ["\u2003\u205f", " x ", ""], dtype="str")
     trimmed = cells.str.strip()
     assert _filled(pd.DataFrame({0: cells}))[0].tolist() == (trimmed != "").tolist()
+
+
+def test_the_blanks_told_by_their_bytes_are_the_ones_arrow_trims():
+    every = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000]
+    spaces = pc.utf8_is_space(pa.array(every)).to_numpy(zero_copy_only=False)
+    assert {c for c, space in zip(every, spaces, strict=True) if space} == set(_BLANKS)
+    rng = np.random.default_rng(3)
+    # blanks beside Cyrillic letters whose last byte is a blank's (р, т: D1 80, D1 82) and signs that share a lead
+    alphabet = [*_BLANKS, *"abЯрт«»—…", "", "x"]
+    for _ in range(300):
+        cells = pd.Series(["".join(rng.choice(alphabet, rng.integers(0, 4))) for _ in range(12)], dtype="str")
+        assert cell_text(cells).tolist() == cells.str.strip().tolist()
+        assert _filled(pd.DataFrame({0: cells}))[0].tolist() == (cells.str.strip() != "").tolist()
 
 
 def test_whole_column_of_iso_dates_reads_as_the_general_path_does():
