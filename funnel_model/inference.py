@@ -166,7 +166,8 @@ def _infer_config(
     )
     placed_names = np.concatenate([stage_array, lost_array])
 
-    frame = frame.loc[frame["stage"] >= 0]
+    if (frame["stage"] < 0).any():  # a filter copies a million rows: only when some row goes
+        frame = frame.loc[frame["stage"] >= 0]
     stages = (
         frame.groupby(["f", "status", "stage"], sort=False)
         .agg(n=("pos", "size"), first=("pos", "min"), pmean=("p", "mean"), pmed=("p", "median"))
