@@ -182,6 +182,56 @@ def test_the_baseline_is_the_pages_period_forecast_at_the_sliders():
     assert summary.loc["p10", "baseline"] == page["p10"]
 
 
+@pytest.mark.parametrize("period_given", [True, False])
+def test_a_baseline_handed_over_gives_the_same_effects_as_one_computed_here(period_given):
+    from funnel_model.period import plan_for_period
+
+    deals, inputs, sp, p, period = _period_case()
+    chosen = period if period_given else None
+    if period_given:
+        forecast = plan_for_period(inputs, deals, p, period, inflow_per_month=20.0)
+        within, target = forecast.within, PLAN - forecast.already
+    else:
+        forecast = revenue_distribution(inputs.open_deals["amount"].to_numpy(), p)
+        within, target = p, PLAN
+    _, funnels = plan_by_funnel(inputs, sp, within, target, 0.9)
+    common = dict(deals=deals, stage_p=sp, probabilities=p, period=chosen, inflow_per_month=20.0)
+    computed = move_effects(inputs, example_moves(), PLAN, **common)
+    handed = move_effects(inputs, example_moves(), PLAN, **common, base_forecast=forecast, base_funnels=funnels)
+    for ours, theirs in zip(handed, computed, strict=True):
+        pd.testing.assert_frame_equal(ours, theirs)
+    # the page's kept results: filled on the first call, reused on the second, the same figures
+    memo, sizes = {}, []
+    for _ in range(2):
+        kept = move_effects(inputs, example_moves(), PLAN, **common, memo=memo)
+        for ours, theirs in zip(kept, computed, strict=True):
+            pd.testing.assert_frame_equal(ours, theirs)
+        sizes.append(len(memo))
+    # every group without the moves, the two the moves reach with them (a lead move changes no plan), each move
+    assert sizes == [len(inputs.groups) + 2 + len(example_moves())] * 2
+    assert computed[0].loc["leads_mean", "baseline"] == funnels["leads_mean"].sum()
+
+
+def test_a_slider_the_moves_do_not_reach_recomputes_only_its_own_groups_plan():
+    deals, inputs, sp, _, period = _period_case()
+    assert inputs.groups["segment"].iloc[0] == "new" and inputs.stages["part"].iloc[0] == ""
+    memo, sizes, moved = {}, [], []
+    for shift in (0.0, 0.05):  # the first group's first stage: new clients, whom no example move's deals are
+        moved_sp = sp.copy()
+        moved_sp[0] -= shift
+        p = deal_probabilities(inputs, moved_sp)
+        moved.append(p)
+        common = dict(deals=deals, stage_p=moved_sp, probabilities=p, period=period, inflow_per_month=20.0)
+        kept = move_effects(inputs, example_moves(), PLAN, **common, memo=memo)
+        sizes.append(len(memo))
+        for ours, fresh in zip(kept, move_effects(inputs, example_moves(), PLAN, **common), strict=True):
+            pd.testing.assert_frame_equal(ours, fresh)
+    assert (moved[0] != moved[1]).any()
+    # the second position planned that group again (the lead move changes no plan: one plan for both), and kept
+    # every move's own effect
+    assert sizes[1] - sizes[0] == 1
+
+
 def test_a_conversion_move_on_the_period_equals_the_period_forecast_with_the_changed_probabilities():
     from funnel_model.period import plan_for_period
 
