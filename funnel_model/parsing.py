@@ -1573,6 +1573,7 @@ def _whole_iso(text: pd.Series) -> pd.Series | None:
 
 
 _DAY_FIRST_WIDTHS = (10, 16, 19)  # DD.MM.YYYY, DD.MM.YYYY HH:MM, DD.MM.YYYY HH:MM:SS
+_ISO_ORDER = np.array([6, 7, 8, 9, 2, 3, 4, 5, 0, 1, *range(10, 19)])  # DD.MM.YYYY ... -> YYYY.MM.DD ...
 
 
 def _whole_day_first(text: pd.Series) -> pd.Series | None:
@@ -1592,15 +1593,15 @@ def _whole_day_first(text: pd.Series) -> pd.Series | None:
     if width not in _DAY_FIRST_WIDTHS or not (np.diff(offsets) == width).all():
         return None
     cells = data[offsets[0] : offsets[-1]].reshape(-1, width)
-    marks = {2: ".", 5: ".", 10: " ", 13: ":", 16: ":"}
-    if not all((cells[:, i] == ord(c)).all() for i, c in marks.items() if i < width):
+    marks = [2, 5, 10, 13, 16][: {10: 2, 16: 4, 19: 5}[width]]
+    if not (cells[:, marks] == np.frombuffer(b".. ::", dtype=np.uint8)[: len(marks)]).all():
         return None
-    iso = np.empty((len(cells), 10 if width == 10 else 19), dtype=np.uint8)
-    iso[:, 0:4], iso[:, 5:7], iso[:, 8:10] = cells[:, 6:10], cells[:, 3:5], cells[:, 0:2]
+    # one gather of the columns in ISO order (the separators after the year and month become dashes);
+    # np.take keeps rows contiguous, as the Arrow buffer needs (a fancy index would lay it out by column)
+    iso = np.take(cells, _ISO_ORDER[:width], axis=1)
+    if width == 16:
+        iso = np.concatenate([iso, np.broadcast_to(np.frombuffer(b":00", dtype=np.uint8), (len(iso), 3))], axis=1)
     iso[:, [4, 7]] = ord("-")
-    if width > 10:
-        iso[:, 10:16] = cells[:, 10:16]
-        iso[:, 16:19] = cells[:, 16:19] if width == 19 else np.frombuffer(b":00", dtype=np.uint8)
     step = iso.shape[1]
     starts = np.arange(0, (len(cells) + 1) * step, step, dtype=np.int64)
     rearranged = pa.LargeStringArray.from_buffers(len(cells), pa.py_buffer(starts), pa.py_buffer(iso))

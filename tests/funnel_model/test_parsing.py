@@ -19,6 +19,7 @@ from funnel_model.parsing import (
     _count_plausible,
     _cp1251_chunk,
     _filled,
+    _whole_day_first,
     cell_text,
     clean_text,
     contains_any,
@@ -479,6 +480,7 @@ def test_whole_column_of_iso_dates_reads_as_the_general_path_does():
 )
 def test_whole_column_of_day_first_dates_reads_as_the_general_path_does(cells):
     values, bad = parse_dates(_text(*cells))
+    pd.testing.assert_series_equal(_whole_day_first(_text(*cells)), values)  # read by the one cast
     # a cell of another width sends the column down the general path (strptime and its roll-over check)
     general, general_bad = parse_dates(_text(*cells, "1.4.2024"))
     pd.testing.assert_series_equal(values, general.iloc[:-1])
