@@ -540,15 +540,18 @@ def _deduplicate(body, rows, ids: pd.Series, keep: np.ndarray, id_header: str, p
 def _all_distinct(ids: pa.Array) -> bool:
     """Whether no id repeats: the usual case, told by one hash pass (Arrow's unique: a third of count_distinct's time).
 
-    Ids written as whole numbers are hashed as numbers, a tenth of the time of hashing their text; distinct
-    numbers mean distinct texts, while equal numbers ("7", "007") are told apart by their text.
+    Ids written as whole numbers are compared as numbers: distinct numbers mean distinct texts, while equal
+    numbers ("7", "007") are told apart by their text. Numbers in strict order (an export sorted by id) are
+    distinct at a glance; others are hashed, a tenth of the time of hashing their text.
     """
     try:
         numbers = pc.cast(ids, pa.int64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         numbers = None
-    if numbers is not None and len(pc.unique(numbers)) == len(ids):
-        return True
+    if numbers is not None and not numbers.null_count:
+        step = np.diff(numbers.to_numpy())
+        if (step > 0).all() or (step < 0).all() or len(pc.unique(numbers)) == len(ids):
+            return True
     return len(pc.unique(ids)) == len(ids)
 
 
