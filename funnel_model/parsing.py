@@ -1100,6 +1100,11 @@ def starts_with_any(array: pa.Array | pa.ChunkedArray, prefixes: tuple[bytes, ..
             for (lead, size), rests in longer.items():
                 found = near[first == lead]
                 found = found[offsets[1:][found] - start[found] >= size]
+                if size == 2:  # the second byte looked up in a table (np.isin sorts on every call)
+                    second = np.zeros(256, dtype=bool)
+                    second[rests] = True
+                    hit[found[second[data[start[found] + 1]]]] = True
+                    continue
                 code = np.zeros(len(found), dtype=np.uint32)
                 for i in range(1, size):
                     code = (code << 8) | data[start[found] + i]
