@@ -864,8 +864,9 @@ def won_deals(deals: pd.DataFrame, columns: DealColumns = DealColumns()) -> WonD
     won = deals[(deals[c.status] == WON).to_numpy() & owners.notna().to_numpy()]
     sellers = tuple(sorted(owners.dropna().astype(str).unique()))
     seller = pd.Index(sellers).get_indexer(won[c.owner].astype(str))
+    # as text first, as is_new_product reads them: 1, 1.0 and True are three names
     product, products = (
-        pd.factorize(won[c.product]) if c.product in won else (np.full(len(won), -1), pd.Index([], dtype=object))
+        pd.factorize(won[c.product].astype("str")) if c.product in won else (np.full(len(won), -1), pd.Index([]))
     )
     client = pd.factorize(_client_key(won, c))[0]
     new = (won[c.segment] == "new").to_numpy(dtype=bool) if c.segment in won else np.zeros(len(won), dtype=bool)
@@ -916,7 +917,7 @@ def seller_actuals(
     won = _won(deals, columns)
     mask = (won.closed >= pd.Timestamp(start).to_datetime64()) & (won.closed < pd.Timestamp(end).to_datetime64())
     seller, amount = won.seller[mask], won.amount[mask]
-    is_new = is_new_product(pd.Series(won.products, dtype=object), plan).to_numpy(dtype=bool)
+    is_new = is_new_product(pd.Series(won.products, dtype="str"), plan).to_numpy(dtype=bool)
     new_product = np.append(is_new, False)[won.product[mask]]  # -1 (no product) reads the appended False
     # sums as pandas adds (compensated, in the table's order): the same cents as a group-by on the table
     frame = pd.DataFrame({"revenue": amount, "new_revenue": np.where(new_product, amount, 0.0)})

@@ -501,6 +501,13 @@ def test_seller_actuals_from_the_prepared_won_deals_are_the_tables_group_by():
                 pay, comp.pay_from_actuals(plan, deals, dict.fromkeys(sellers, 5000.0), start, end)
             )
     assert comp.seller_actuals(won, extras_plan(), "2025-12-01", "2026-01-01").index.tolist() == list(won.sellers)
+    # products read as their own text, as is_new_product reads them: 1, 1.0 and True are three names
+    odd = deals.head(3).assign(status="won", owner="Ann", closed_at=pd.Timestamp("2026-01-05"), amount=100.0)
+    odd["product"] = pd.Series([1, 1.0, True], dtype=object, index=odd.index)
+    listed = CompensationPlan("x", FixedPart(0.0), VariablePart(new_products=("1",)))
+    assert (
+        comp.seller_actuals(comp.won_deals(odd), listed, "2026-01-01", "2026-02-01").loc["Ann", "new_revenue"] == 100.0
+    )
     # the targets' history: each owner's won revenue over the twelve months before the end, Dan none
     lookback = deals[
         (deals["status"] == "won") & (deals["closed_at"] >= "2025-02-01") & (deals["closed_at"] < "2026-02-01")
