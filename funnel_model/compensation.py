@@ -1295,40 +1295,43 @@ def pay_distribution(
         ("pay_distribution.p_target", amounts, p, seller_of, len(targets), targets.to_numpy()),
         lambda: [float(dists[i].prob_at_least(targets.iloc[i])) for i in range(len(targets))],
     )
-    rows = []
-    for i, seller in enumerate(targets.index):
-        mine, dist = groups[i], dists[i]  # positions of the seller's open deals
-        revenue = np.array([dist.quantile(q) for q in qs], dtype=float)
-        target = targets.iloc[i]
-        unmet_i = {k: v_[i] for k, v_ in unmet.items()}
-        pay = total_pay(plan, revenue, target, unmet=unmet_i, months=months)
-        total = pay["total"]
-        if joint[i] is not None:
-            revenues, new_revenue, new_clients = joint[i]
-            paid = total_pay(
-                plan, revenues, target, new_revenue=new_revenue, new_clients=new_clients, unmet=unmet_i, months=months
-            )["total"]
-            total = np.quantile(paid, qs, method="inverted_cdf")
-        threshold = v.threshold * target
-        rows.append(
-            pd.DataFrame(
-                {
-                    "seller": seller,
-                    "q": qs,
-                    "revenue": revenue,
-                    "attainment": pay["attainment"],
-                    "total": total,
-                    "p_threshold": float(dist.prob_at_least(threshold)) if threshold > 0 else 1.0,
-                    "p_target": reach[i],
-                    "expected": float(amounts[mine] @ p[mine]),
-                }
-            )
-        )
-    if not rows:
-        return pd.DataFrame(
-            columns=["seller", "q", "revenue", "attainment", "total", "p_threshold", "p_target", "expected"]
-        )
-    return pd.concat(rows, ignore_index=True)
+    # every seller at once: one row of quantiles (and of draws) per seller, the targets and conditions as columns
+    n = len(targets)
+    target = targets.to_numpy(dtype=float)[:, None]
+    unmet_all = {k: v_[:, None] for k, v_ in unmet.items()}
+    revenue = np.array([dists[i].quantile(qs) for i in range(n)], dtype=float).reshape(n, len(qs))
+    pay = total_pay(plan, revenue, target, unmet=unmet_all, months=months)
+    total = pay["total"]
+    drawn = [i for i in range(n) if joint[i] is not None]
+    if drawn:
+        revenues, new_revenue, new_clients = (np.array([joint[i][k] for i in drawn]) for k in range(3))
+        paid = total_pay(
+            plan,
+            revenues,
+            target[drawn],
+            new_revenue=new_revenue,
+            new_clients=new_clients,
+            unmet={k: v_[drawn] for k, v_ in unmet_all.items()},
+            months=months,
+        )["total"]
+        total[drawn] = np.quantile(paid, qs, axis=1, method="inverted_cdf").T
+    thresholds = v.threshold * target[:, 0]
+    per_seller = {
+        "p_threshold": [float(dists[i].prob_at_least(thresholds[i])) if thresholds[i] > 0 else 1.0 for i in range(n)],
+        "p_target": reach,
+        "expected": [float(amounts[g] @ p[g]) for g in groups],
+    }
+    out = pd.DataFrame(
+        {
+            "seller": np.repeat(targets.index.to_numpy(dtype=object), len(qs)),
+            "q": np.tile(qs, n),
+            "revenue": revenue.ravel(),
+            "attainment": pay["attainment"].ravel(),
+            "total": total.ravel(),
+        }
+        | {k: np.repeat(np.asarray(x, dtype=float), len(qs)) for k, x in per_seller.items()}
+    )
+    return out
 
 
 def _client_key(deals: pd.DataFrame, c: DealColumns) -> pd.Series:
