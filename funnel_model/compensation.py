@@ -856,12 +856,20 @@ class WonDeals:
     client: np.ndarray
 
 
-def won_deals(deals: pd.DataFrame, columns: DealColumns = DealColumns()) -> WonDeals:
+def won_deals(deals: pd.DataFrame, columns: DealColumns = DealColumns(), within: tuple | None = None) -> WonDeals:
     """The won deals of ``deals`` with an owner, as :class:`WonDeals` (taking string columns
-    from a large table costs more than the pay itself: done once, every period reads arrays)."""
+    from a large table costs more than the pay itself: done once, every period reads arrays).
+
+    ``within``: (start, end), only the deals closed in [start, end), for one
+    period's pay straight from a table (``sellers`` is still every owner).
+    """
     c = columns
     owners = deals[c.owner]
-    won = deals[(deals[c.status] == WON).to_numpy() & owners.notna().to_numpy()]
+    keep = (deals[c.status] == WON).to_numpy() & owners.notna().to_numpy()
+    if within is not None:
+        closed = deals[c.closed_at]
+        keep &= ((closed >= pd.Timestamp(within[0])) & (closed < pd.Timestamp(within[1]))).to_numpy(dtype=bool)
+    won = deals[keep]
     sellers = tuple(sorted(owners.dropna().astype(str).unique()))
     seller = pd.Index(sellers).get_indexer(won[c.owner].astype(str))
     # as text first, as is_new_product reads them: 1, 1.0 and True are three names
@@ -881,8 +889,8 @@ def won_deals(deals: pd.DataFrame, columns: DealColumns = DealColumns()) -> WonD
     )
 
 
-def _won(deals: pd.DataFrame | WonDeals, columns: DealColumns) -> WonDeals:
-    return deals if isinstance(deals, WonDeals) else won_deals(deals, columns)
+def _won(deals: pd.DataFrame | WonDeals, columns: DealColumns, start, end) -> WonDeals:
+    return deals if isinstance(deals, WonDeals) else won_deals(deals, columns, within=(start, end))
 
 
 def seller_actuals(
@@ -914,7 +922,7 @@ def seller_actuals(
     pandas.DataFrame
         Index ``seller``; columns ``revenue``, ``new_revenue``, ``new_clients``, ``deals_won``.
     """
-    won = _won(deals, columns)
+    won = _won(deals, columns, start, end)
     mask = (won.closed >= pd.Timestamp(start).to_datetime64()) & (won.closed < pd.Timestamp(end).to_datetime64())
     seller, amount = won.seller[mask], won.amount[mask]
     is_new = is_new_product(pd.Series(won.products, dtype="str"), plan).to_numpy(dtype=bool)
@@ -953,9 +961,9 @@ def _lookback_revenue(
     deals: pd.DataFrame | WonDeals, end, lookback_months: int, columns: DealColumns = DealColumns()
 ) -> pd.Series:
     """Each owner's won revenue over the ``lookback_months`` before ``end`` (zero without any)."""
-    won = _won(deals, columns)
     end = pd.Timestamp(end)
     begin = end - pd.DateOffset(months=lookback_months)
+    won = _won(deals, columns, begin, end)
     mask = (won.closed >= begin.to_datetime64()) & (won.closed < end.to_datetime64())
     revenue = pd.Series(won.amount[mask]).groupby(won.seller[mask]).sum()
     return pd.Series(

@@ -501,6 +501,10 @@ def test_seller_actuals_from_the_prepared_won_deals_are_the_tables_group_by():
                 pay, comp.pay_from_actuals(plan, deals, dict.fromkeys(sellers, 5000.0), start, end)
             )
     assert comp.seller_actuals(won, extras_plan(), "2025-12-01", "2026-01-01").index.tolist() == list(won.sellers)
+    # straight from the table only the period's won deals are prepared, and every owner is still reported
+    within = comp.won_deals(deals, within=("2025-12-01", "2026-01-01"))
+    assert within.sellers == won.sellers and len(within.amount) < len(won.amount)
+    assert comp.seller_actuals(deals, extras_plan(), "2025-12-01", "2026-01-01").index.tolist() == list(won.sellers)
     # products read as their own text, as is_new_product reads them: 1, 1.0 and True are three names
     odd = deals.head(3).assign(status="won", owner="Ann", closed_at=pd.Timestamp("2026-01-05"), amount=100.0)
     odd["product"] = pd.Series([1, 1.0, True], dtype=object, index=odd.index)
