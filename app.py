@@ -35,7 +35,11 @@ navigation = st.navigation(
 data.take_uploads()  # a file whose reading a page change interrupted; before the source control is drawn
 
 with st.sidebar:
-    st.selectbox(tr("app.language"), LANGUAGES, key=LANG_KEY, format_func=LANGUAGE_NAMES.__getitem__)
+    # persist_state: kept when a run drops the widget as stale (a page change whose request carried no
+    # sidebar widget states, seen under load), not reset to the browser's language and the demo
+    st.selectbox(
+        tr("app.language"), LANGUAGES, key=LANG_KEY, format_func=LANGUAGE_NAMES.__getitem__, persist_state="session"
+    )
     # kept in the address (a page change drops it): a session the server starts afresh, after a
     # reconnect under load or a reload, comes back in the chosen language, not the browser's
     st.query_params[LANG_KEY] = lang()
@@ -47,6 +51,7 @@ with st.sidebar:
         ("demo", "upload"),
         key=data.SOURCE_KEY,
         required=True,
+        persist_state="session",
         # labels fixed now, not looked up later: AppTest calls format_func again outside the script run
         format_func={s: tr(f"app.source.{s}") for s in ("demo", "upload")}.__getitem__,
     )
