@@ -10,9 +10,11 @@ from ui import data
 from ui.downloads import keep_downloads
 from ui.guard import guarded
 from ui.i18n import LANG_KEY, lang, tr
+from ui.memory import release_closed_sessions
 
 st.set_page_config(page_title="Funnel", page_icon=":material/filter_alt:", layout="wide")
 keep_downloads()
+release_closed_sessions()
 
 PAGES = (
     ("pages/data.py", "page.data", "data", ":material/upload_file:"),
@@ -24,6 +26,15 @@ PAGES = (
     ("pages/report.py", "page.report", "report", ":material/description:"),
 )
 LANGUAGE_NAMES = {"ru": "Русский", "en": "English"}
+
+
+def _deals_loaded() -> str:
+    """The sidebar's deal count. A function: Streamlit keeps the last run's globals (``__main__``) after
+    the session has closed, and they must not hold its data."""
+    dataset = data.current()
+    label = tr("app.source.demo") if dataset.source == "demo" else dataset.label
+    return tr("app.deals_loaded", n=number(len(dataset.deals), lang()), source=label)
+
 
 lang()  # fix the session's language before the first widget reads it
 navigation = st.navigation(
@@ -65,8 +76,6 @@ with st.sidebar:
         if navigation.title == tr("page.data"):
             del st.session_state["app.lost_upload"]
     with guarded():
-        dataset = data.current()
-        label = tr("app.source.demo") if dataset.source == "demo" else dataset.label
-        st.caption(tr("app.deals_loaded", n=number(len(dataset.deals), lang()), source=label))
+        st.caption(_deals_loaded())
 
 navigation.run()
