@@ -4,13 +4,15 @@ Streamlit keeps a disconnected session ``server.disconnectedSessionTTL`` seconds
 so that a browser which lost its connection can resume it. When that time is up, Streamlit 1.67
 only forgets the session: it is not shut down, so the files its uploaders received stay in the
 upload manager and its download files stay referenced for the life of the server, and the
-forgetting itself happens only when some other session disconnects. With uploads of a few MB,
-ten sessions left several hundred MB behind for good.
+forgetting itself happens only when some other session disconnects. Its server loop also keeps the
+last session it served in a local variable while no one is connected. With uploads of a few MB,
+ten sessions left several hundred MB behind for good (bench/bench_memory.py).
 
 :func:`release_closed_sessions` makes the server shut down every session its session storage
 drops (expired, or evicted when the storage is full), as it does for a session closed at once,
-checks for expired sessions every :data:`REAP_INTERVAL_S` seconds, and then hands the freed heap
-back to the system (glibc keeps freed memory of many threads' arenas otherwise).
+checks for expired sessions every :data:`REAP_INTERVAL_S` seconds, empties the dropped sessions,
+and then hands the freed memory back to the system (:func:`trim_heap`). What the allocators still
+keep afterwards is reused by the next sessions.
 """
 
 from __future__ import annotations
