@@ -17,7 +17,9 @@ prospect.
 
 from __future__ import annotations
 
+import hashlib
 import math
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,13 +31,20 @@ from funnel_model.forecast import RevenueDistribution, revenue_distribution, unc
 from funnel_model.geometry import DEFAULT_MIN_COUNT, deal_depth, funnel_geometry, rate_posterior, stage_win_rates
 from funnel_model.plan import reverse_funnel
 from funnel_model.schema import LOST, OPEN, SEGMENTS, WON
-from funnel_model.survival import CumulativeIncidence, aalen_johansen, revenue_by_month
+from funnel_model.survival import (
+    CumulativeIncidence,
+    NewLeadDraws,
+    aalen_johansen,
+    new_lead_draws,
+    revenue_by_month,
+)
 
 __all__ = [
     "ForecastInputs",
     "deal_probabilities",
     "forecast_summary",
     "month_forecast",
+    "month_new_leads",
     "months_blocker",
     "plan_blocker",
     "plan_by_funnel",
@@ -479,13 +488,32 @@ def rate_uncertainty(inputs: ForecastInputs, *, seed: int = 0, draws: int = 4000
     )
 
 
-def month_forecast(inputs: ForecastInputs, probabilities, *, months: int = 12) -> pd.DataFrame | None:
-    """Revenue per coming month (:func:`revenue_by_month`); None when :func:`months_blocker` names a reason."""
+def month_forecast(
+    inputs: ForecastInputs, probabilities, *, months: int = 12, new_leads: NewLeadDraws | None = None
+) -> pd.DataFrame | None:
+    """Revenue per coming month (:func:`revenue_by_month`); None when :func:`months_blocker` names a reason.
+
+    ``new_leads``: :func:`month_new_leads` of the same inputs and ``months``, when the caller keeps them.
+    """
     if months_blocker(inputs) is not None:
         return None
     return revenue_by_month(
         inputs.open_deals,
         probabilities,
+        inputs.cif,
+        as_of=inputs.as_of,
+        months=months,
+        inflow_per_month=inputs.inflow_per_month,
+        won_sizes=inputs.won_sizes,
+        new_leads=new_leads,
+    )
+
+
+def month_new_leads(inputs: ForecastInputs, *, months: int = 12) -> NewLeadDraws | None:
+    """The new leads' draws of :func:`month_forecast`, which no slider changes (:func:`new_lead_draws`)."""
+    if months_blocker(inputs) is not None:
+        return None
+    return new_lead_draws(
         inputs.cif,
         as_of=inputs.as_of,
         months=months,
@@ -500,6 +528,8 @@ def plan_by_funnel(
     probabilities,
     target: float,
     confidence: float,
+    *,
+    memo: MutableMapping | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The reverse funnel of each slider group, the plan split by won-revenue share.
 
@@ -521,6 +551,12 @@ def plan_by_funnel(
         Revenue plan of the period.
     confidence : float
         In (0, 1).
+    memo : mutable mapping, optional
+        Each group's plan kept between calls, under a digest of everything
+        it reads (its stage probabilities, its open deals' amounts and
+        chances, its won sizes, its share of the target, the confidence): a
+        slider moves one group's chances, and the other groups are not
+        planned again. The caller owns it (and bounds its size).
 
     Returns
     -------
@@ -544,9 +580,17 @@ def plan_by_funnel(
         st = inputs.stages[(inputs.stages["funnel"] == group.funnel) & (inputs.stages["part"] == group.part)]
         sizes = inputs.won_sizes_by_group.get((group.funnel, group.part), inputs.won_sizes)
         mine = (funnel_of_deal == group.funnel) & (part_of_deal == group.part)
+        target_part = target * group.plan_share
+        key = None
+        if memo is not None:
+            key = _group_key(group, st, sp[st.index], amounts[mine], p[mine], sizes, target_part, confidence)
+            if key in memo:
+                table, row = memo[key]
+                tables.append(table)
+                rows.append(row)
+                continue
         pipeline = revenue_distribution(amounts[mine], p[mine])
         rates = pd.DataFrame({"stage": st["stage"], "rate": sp[st.index]})
-        target_part = target * group.plan_share
         table, summary = reverse_funnel(
             target_part,
             sizes,
@@ -562,11 +606,26 @@ def plan_by_funnel(
         tables.append(table)
         keys = {"funnel": group.funnel, "part": group.part, "segment": group.segment}
         rows.append({**keys, "target": target_part, "pipeline": pipeline.mean, **summary})
+        if key is not None:
+            memo[key] = (table, rows[-1])
     stages = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
     funnels = pd.DataFrame(rows)
     if len(funnels):
         funnels["leads_conf"] = funnels["leads_conf"].replace(math.inf, np.nan)
     return stages, funnels
+
+
+def _group_key(group, stages: pd.DataFrame, sp, amounts, p, sizes, target: float, confidence: float) -> str:
+    """A digest of everything one group's plan reads (:func:`plan_by_funnel`'s memo key)."""
+    digest = hashlib.blake2b(digest_size=20)
+    head = (group.funnel, group.part, group.segment, float(target), float(confidence), len(amounts), len(sp))
+    digest.update(repr(head).encode())
+    digest.update(repr((stages["stage"].tolist(), stages["segment"].tolist(), stages["order"].tolist())).encode())
+    for values in (sp, amounts, p, sizes, stages["reached"]):
+        array = np.ascontiguousarray(np.asarray(values, dtype=float))
+        digest.update(repr(array.shape).encode())
+        digest.update(array.tobytes())
+    return digest.hexdigest()
 
 
 def slider_percent(probabilities) -> np.ndarray:

@@ -323,15 +323,15 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
     # Status: an explicit status column, else the terminal stage names.
     stage = _visible(clean_text(body[used["stage"]]), rows, used["stage"], parts)
     stage_status = status_from_stage(stage)
-    explicit = pd.Series(np.nan, index=body.index, dtype="object")
-    status_text = None
+    explicit = status_text = None  # without a status column the stage names alone say it
     if "status" in used:
         status_text = clean_text(body[used["status"]])
         explicit = _map_names(status_text, STATUS_VALUES)
 
     # Rejected rows: nothing says where the deal is.
-    closed_by_status = explicit.isin([WON, LOST])
-    no_stage = stage.isna() & ~closed_by_status
+    no_stage = stage.isna()
+    if explicit is not None:
+        no_stage &= ~explicit.isin([WON, LOST])
     if no_stage.any():
         parts.append(_reject_stageless(body, rows, no_stage, used["stage"]))
     keep = ~no_stage.to_numpy()
@@ -359,7 +359,8 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
         rows = rows[keep]
         ids, stage = ids[keep].reset_index(drop=True), stage[keep].reset_index(drop=True)
         stage_status = stage_status[keep].reset_index(drop=True)
-        explicit = explicit[keep].reset_index(drop=True)
+        if explicit is not None:
+            explicit = explicit[keep].reset_index(drop=True)
     out: dict[str, pd.Series] = {"deal_id": ids}
 
     for col in _TEXT_COLUMNS:
@@ -414,9 +415,10 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
     # A status column may close a deal whose stage is a regular one (Pipedrive keeps
     # the last stage of a lost deal): that stage is where it was lost, and the status
     # text becomes its terminal stage.
-    status = stage_status.where(stage_status != OPEN, explicit.where(explicit.notna(), OPEN))
+    status = stage_status
     stageless = stage.isna()  # kept only because the status column closes them
     if status_text is not None:
+        status = stage_status.where(stage_status != OPEN, explicit.where(explicit.notna(), OPEN))
         if not keep.all():
             status_text = status_text[keep].reset_index(drop=True)
         unknown = status_text.notna() & explicit.isna()
@@ -509,8 +511,8 @@ def _reject_stageless(body: pd.DataFrame, rows: np.ndarray, mask: pd.Series, sta
 
 def _deduplicate(body, rows, ids: pd.Series, keep: np.ndarray, id_header: str, parts: list) -> tuple:
     """Reject exact repeats of a row; give reused ids a suffix."""
-    if len(pc.unique(pa.array(ids))) == len(ids):
-        return keep, ids  # the usual case, told by one hash pass (Arrow's unique: a third of count_distinct's time)
+    if _all_distinct(pa.array(ids)):
+        return keep, ids
     candidate = pd.Series(keep, index=ids.index)
     dup = ids.duplicated(keep=False) & candidate
     if not dup.any():
@@ -533,6 +535,24 @@ def _deduplicate(body, rows, ids: pd.Series, keep: np.ndarray, id_header: str, p
         ids = ids.copy()
         ids[again.index] = _free_suffixes(ids[again.index], pd.Index(live.unique()))
     return keep, ids
+
+
+def _all_distinct(ids: pa.Array) -> bool:
+    """Whether no id repeats: the usual case, told by one hash pass (Arrow's unique: a third of count_distinct's time).
+
+    Ids written as whole numbers are compared as numbers: distinct numbers mean distinct texts, while equal
+    numbers ("7", "007") are told apart by their text. Numbers in strict order (an export sorted by id) are
+    distinct at a glance; others are hashed, a tenth of the time of hashing their text.
+    """
+    try:
+        numbers = pc.cast(ids, pa.int64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        numbers = None
+    if numbers is not None and not numbers.null_count:
+        step = np.diff(numbers.to_numpy())
+        if (step > 0).all() or (step < 0).all() or len(pc.unique(numbers)) == len(ids):
+            return True
+    return len(pc.unique(ids)) == len(ids)
 
 
 def _free_suffixes(repeated: pd.Series, taken: pd.Index) -> pd.Series:

@@ -88,7 +88,9 @@ def status_from_stage(stage: pd.Series) -> pd.Series:
     codes, uniques = pd.factorize(stage)
     norm = pd.Series([normalize_name(u) for u in uniques] + [None], dtype="object")
     status = np.select([norm.isin(WON_STAGE_NAMES), norm.isin(LOST_STAGE_NAMES)], [WON, LOST], OPEN)
-    return pd.Series(status[codes], index=stage.index, dtype="object")
+    # spread as Arrow text: a million Python strings cost ten times as much in every later comparison
+    spread = pc.take(pa.array(status, type=pa.large_string()), pa.array(np.where(codes < 0, len(uniques), codes)))
+    return pd.Series(spread, index=stage.index, dtype="str")
 
 
 def infer_config(
@@ -149,7 +151,8 @@ def _infer_config(
             "age": _ages(deals, status_codes, as_of),
         }
     )
-    # Where each deal is placed for the snapshot order: open deals at their stage, lost ones at lost_stage.
+    # Where each deal is placed for the snapshot order: open deals at their stage, lost ones at lost_stage,
+    # as codes into the stage names followed by the lost stage names (no million names spelled out)
     stage_array = np.asarray(stage_names, dtype="object")
     lost_array = np.asarray(lost_names, dtype="object")
     open_rows = frame.loc[(frame["status"] == 0) & (frame["stage"] >= 0)]
@@ -157,12 +160,14 @@ def _infer_config(
     placed = pd.DataFrame(
         {
             "f": np.concatenate([open_rows["f"], lost_rows["f"]]),
-            "stage": np.concatenate([stage_array[open_rows["stage"]], lost_array[lost_rows["lost"]]]),
+            "stage": np.concatenate([open_rows["stage"], lost_rows["lost"] + len(stage_array)]),
             "age": np.concatenate([open_rows["age"], lost_rows["age"]]),
         }
     )
+    placed_names = np.concatenate([stage_array, lost_array])
 
-    frame = frame.loc[frame["stage"] >= 0]
+    if (frame["stage"] < 0).any():  # a filter copies a million rows: only when some row goes
+        frame = frame.loc[frame["stage"] >= 0]
     stages = (
         frame.groupby(["f", "status", "stage"], sort=False)
         .agg(n=("pos", "size"), first=("pos", "min"), pmean=("p", "mean"), pmed=("p", "median"))
@@ -187,6 +192,7 @@ def _infer_config(
                 int(n_lost.get(code, 0)),
                 h if h is not None and len(h.deal) else None,
                 placed.loc[placed["f"] == code],
+                placed_names,
             )
         )
     return FunnelConfig(specs)
@@ -263,8 +269,10 @@ def _infer_funnel(
     n_lost: int,
     history: pd.DataFrame | None,
     placed: pd.DataFrame,
+    placed_names: np.ndarray,
 ) -> FunnelSpec:
-    """One funnel's spec from its (status, stage) aggregates, loss stages and placed deals."""
+    """One funnel's spec from its (status, stage) aggregates, loss stages and placed deals (their stages as
+    codes into ``placed_names``)."""
     won = [str(x) for x in stages.loc[stages["status"] == WON].sort_values("first")["stage"]]
     lost = [str(x) for x in stages.loc[stages["status"] == LOST].sort_values("first")["stage"] if x not in won]
     terminal = set(won) | set(lost)
@@ -284,7 +292,8 @@ def _infer_funnel(
         mean = opened["pmean"]
         names = sorted(names, key=lambda x: (np.isnan(mean.get(x, np.nan)), mean.get(x, 0.0)))
     else:
-        names = snapshot_order(names, placed["stage"], placed["age"])
+        at = pd.Index(names).get_indexer(placed_names)[placed["stage"].to_numpy()]
+        names = _placement_order(names, at, placed["age"].to_numpy())
     n_won = int(stages.loc[stages["status"] == WON, "n"].sum())
     empirical = _empirical_rates(names, n_won, n_lost, lost_at.set_index("stage")["n"])
     probabilities = _stage_probabilities(names, opened["pmed"].dropna(), template, empirical)
@@ -377,11 +386,18 @@ def snapshot_order(
     list of str
         ``names``, earliest stage first.
     """
+    if len(names) < 2:
+        return list(names)
+    at = pd.Index(names).get_indexer(stage.to_numpy())
+    return _placement_order(names, at, np.asarray(age, dtype="float64"), count_weight)
+
+
+def _placement_order(names: list[str], at: np.ndarray, age: np.ndarray, count_weight: float = COUNT_WEIGHT) -> list:
+    """:func:`snapshot_order` with each placed deal's stage as its position in ``names`` (-1: another stage)."""
     k = len(names)
     if k < 2:
         return list(names)
-    at = pd.Series(np.arange(k), index=names).reindex(stage.to_numpy()).to_numpy(dtype="float64")
-    ok = ~np.isnan(at)
+    ok = at >= 0
     at, age = at[ok].astype(np.int64), np.asarray(age, dtype="float64")[ok]
     count = np.bincount(at, minlength=k).astype("float64")
     total = count[:, None] + count[None, :]

@@ -40,22 +40,32 @@ both in a period that starts later); extra (or fewer) new-lead wins are a
 compound Poisson of the change in their expected number; the band is the
 P10–P90 of the sum of these gains and losses. Without a period (no dates to time a close)
 the forecast is the whole open pipeline, and a lead-volume move's extra
-leads over ``horizon_months`` enter its first stage as extra deals.
+leads over ``horizon_months`` enter its first stage as extra deals (fewer
+leads: as many first-stage deals' wins lost, a loss written as in a period).
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
+from collections.abc import MutableMapping
 from dataclasses import asdict, dataclass, fields, replace
 
 import numpy as np
 import pandas as pd
 
 from funnel_model.errors import ParameterError
-from funnel_model.forecast import revenue_distribution
+from funnel_model.forecast import RevenueDistribution, revenue_distribution
 from funnel_model.forecast_views import ForecastInputs, deal_probabilities, forecast_summary, plan_by_funnel
 from funnel_model.i18n import t
-from funnel_model.period import Period, add_distributions, compound_poisson, plan_for_period
+from funnel_model.period import (
+    Period,
+    PeriodForecast,
+    add_distributions,
+    compound_poisson,
+    period_chances,
+    plan_for_period,
+)
 
 __all__ = ["KINDS", "Move", "MovedForecast", "apply_moves", "example_moves", "move_effects"]
 
@@ -171,15 +181,29 @@ class MovedForecast:
     inflow_factor: float = 1.0
 
     def distribution(self):
-        """Revenue of the open deals and the extra leads' deals, whenever they close."""
-        return revenue_distribution(
-            np.r_[self.amounts, self.extra_amounts], np.r_[self.probabilities, self.extra_probabilities]
-        )
+        """Revenue of the open deals and the extra leads' deals, whenever they close.
+
+        Fewer leads are extra deals of negative amount: the wins lost. A loss
+        of a·Bernoulli(q) is written a·Bernoulli(1 − q) − a (as a period's
+        losses are), so that every amount is ≥ 0 and the sum of the losses is sure.
+        """
+        amounts = np.r_[self.amounts, self.extra_amounts]
+        probs = np.r_[self.probabilities, self.extra_probabilities]
+        lost = amounts < 0
+        dist = revenue_distribution(np.abs(amounts), np.where(lost, 1.0 - probs, probs))
+        return dist.shifted(float(amounts[lost].sum())) if lost.any() else dist
 
     def for_period(self, deals: pd.DataFrame, period: Period, *, inflow_per_month=None, by_expected_date=False):
         """:func:`~funnel_model.period.plan_for_period` with the moves; None when the dates cannot time a win."""
+        return self._in_period(plan_for_period, deals, period, inflow_per_month, by_expected_date)
+
+    def chances_in(self, deals: pd.DataFrame, period: Period, *, inflow_per_month=None, by_expected_date=False):
+        """:meth:`for_period`'s ``within`` and ``new_wins`` alone (:func:`~funnel_model.period.period_chances`)."""
+        return self._in_period(period_chances, deals, period, inflow_per_month, by_expected_date)
+
+    def _in_period(self, forecast, deals, period, inflow_per_month, by_expected_date):
         inflow = self.inputs.inflow_per_month if inflow_per_month is None else float(inflow_per_month)
-        return plan_for_period(
+        return forecast(
             self.inputs,
             deals,
             self.probabilities,
@@ -341,6 +365,7 @@ class _Baseline:
     inflow_per_month: float | None
     by_expected_date: bool
     forecast: object = None
+    recent: pd.DataFrame | None = None  # the deals of the lead moves' window, picked out once for every move
 
     def apply(self, moves: list[Move]) -> MovedForecast:
         """The moves applied to this baseline."""
@@ -349,13 +374,19 @@ class _Baseline:
             moves,
             stage_p=self.stage_p,
             probabilities=self.p,
-            deals=self.deals,
+            deals=self.deals if self.recent is None else self.recent,
             horizon_months=self.horizon_months,
         )
 
     def period_of(self, moved: MovedForecast):
         """The period forecast with the moves, on this baseline's settings."""
         return moved.for_period(
+            self.deals, self.period, inflow_per_month=self.inflow_per_month, by_expected_date=self.by_expected_date
+        )
+
+    def chances_of(self, moved: MovedForecast) -> tuple[np.ndarray, float]:
+        """(``within``, ``new_wins``) of :meth:`period_of`, without its distributions."""
+        return moved.chances_in(
             self.deals, self.period, inflow_per_month=self.inflow_per_month, by_expected_date=self.by_expected_date
         )
 
@@ -367,8 +398,31 @@ def _coupled(a0, a1, q0, q1):
     return np.abs(np.asarray(a1) - np.asarray(a0)), np.asarray(q0, dtype=float)
 
 
-def _extra_revenue(base: _Baseline, move: Move):
-    """The move's own extra revenue, baseline and move sharing the same luck: (sign, distribution) or None."""
+def _digest(*values) -> str:
+    """A digest of arrays and scalars by content: the key of a kept result."""
+    digest = hashlib.blake2b(digest_size=20)
+    for value in values:
+        array = np.ascontiguousarray(np.asarray(value, dtype=float))
+        digest.update(repr(array.shape).encode())
+        digest.update(array.tobytes())
+    return digest.hexdigest()
+
+
+def _kept(memo: MutableMapping | None, key: str, build):
+    """``build()``, or the result kept in ``memo`` under ``key``."""
+    if memo is None:
+        return build()
+    if key not in memo:
+        memo[key] = build()
+    return memo[key]
+
+
+def _extra_revenue(base: _Baseline, move: Move, memo: MutableMapping | None = None):
+    """The move's own extra revenue, baseline and move sharing the same luck: (sign, distribution) or None.
+
+    The distributions are kept in ``memo`` under a digest of exactly what they are computed from: a
+    slider that moves deals the move does not reach leaves its effect as it was.
+    """
     moved = base.apply([replace(move, enabled=True)])
     a0 = base.inputs.open_deals["amount"].to_numpy(dtype=float)
     if base.period is None:
@@ -380,32 +434,38 @@ def _extra_revenue(base: _Baseline, move: Move):
             return None  # a cycle changes when, and the whole pipeline counts whenever
         sign = -1.0 if (np.sum(amounts * probs) < 0) else 1.0
         # one move pushes every deal the same way, so |amount|·Bernoulli(|Δp|) carries the whole effect
-        return sign, revenue_distribution(np.abs(amounts), np.abs(probs))
+        amounts, probs = np.abs(amounts), np.abs(probs)
+        return sign, _kept(memo, "whole:" + _digest(amounts, probs), lambda: revenue_distribution(amounts, probs))
     # in a period a move can push deals both ways (a longer cycle takes some out of a later period and
     # brings others in): gains and losses are kept apart, a loss of a·Bernoulli(q) written as
     # a·Bernoulli(1 − q) − a so that every part is a sum of non-negative amounts
-    f0, f1 = base.forecast, base.period_of(moved)
+    f0, (within1, new_wins1) = base.forecast, base.chances_of(moved)  # the move's distribution is not needed
     a1 = moved.amounts
     if np.array_equal(a0, a1):
-        change = np.asarray(f1.within, dtype=float) - np.asarray(f0.within, dtype=float)
+        change = np.asarray(within1, dtype=float) - np.asarray(f0.within, dtype=float)
         amounts, down = np.abs(a0), change < 0
         probs = np.where(down, 1.0 + change, change)
     else:  # a deal-size move: the same chance, another amount
         change, q0 = a1 - a0, np.asarray(f0.within, dtype=float)
         amounts, down = np.abs(change), change < 0
-        probs = np.where(down, 1.0 - q0, q0)
+        # a deal the move leaves as it was brings nothing either way (its chance is not part of the effect)
+        probs = np.where(down, 1.0 - q0, np.where(change > 0, q0, 0.0))
     sure = -float(amounts[down].sum())
     sizes0, sizes1 = np.asarray(base.inputs.won_sizes, dtype=float), np.asarray(moved.inputs.won_sizes, dtype=float)
     if np.array_equal(sizes0, sizes1):
-        more = f1.new_wins - f0.new_wins
-        new = compound_poisson(abs(more), sizes0)
+        more = new_wins1 - f0.new_wins
+        count, sizes = abs(more), sizes0
     else:
         more = float(np.sum(sizes1 - sizes0))
-        new = compound_poisson(f0.new_wins, np.abs(sizes1 - sizes0))
-    if not sure and not new.mean and not np.any(probs * amounts):
-        return 1.0, compound_poisson(0.0, [])
-    extra = add_distributions(revenue_distribution(amounts, probs), new if more >= 0 else _negated(new), sure=sure)
-    return 1.0, extra
+        count, sizes = f0.new_wins, np.abs(sizes1 - sizes0)
+
+    def extra():
+        new = compound_poisson(count, sizes)
+        if not sure and not new.mean and not np.any(probs * amounts):
+            return compound_poisson(0.0, [])
+        return add_distributions(revenue_distribution(amounts, probs), new if more >= 0 else _negated(new), sure=sure)
+
+    return 1.0, _kept(memo, "period:" + _digest(amounts, probs, sizes, [sure, count, more >= 0]), extra)
 
 
 def _negated(dist):
@@ -451,6 +511,9 @@ def move_effects(
     period: Period | None = None,
     inflow_per_month: float | None = None,
     by_expected_date: bool = False,
+    base_forecast=None,
+    base_funnels: pd.DataFrame | None = None,
+    memo: MutableMapping | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The enabled moves' effect beside the baseline (the page's forecast), and each move's return on its cost.
 
@@ -479,6 +542,24 @@ def move_effects(
         The period's lead inflow before the moves (default the history's).
     by_expected_date : bool
         Place deals by their expected close date, as the page does.
+    base_forecast : PeriodForecast or RevenueDistribution, optional
+        The baseline forecast when the caller already has it (the page shows
+        it): :func:`~funnel_model.period.plan_for_period` of these inputs,
+        ``probabilities``, ``period``, ``inflow_per_month`` and
+        ``by_expected_date`` when a period is given, else the
+        :func:`~funnel_model.forecast.revenue_distribution` of the open
+        deals' amounts and ``probabilities``. Computed when None.
+    base_funnels : DataFrame, optional
+        Likewise the baseline plan: the ``funnels`` of
+        :func:`~funnel_model.forecast_views.plan_by_funnel` with
+        ``stage_p``, the baseline's per-deal chances (in the period, when one
+        is given), the plan less what is already won and ``confidence``.
+    memo : mutable mapping, optional
+        Results kept between calls under digests of their inputs: the plans
+        with and without the moves
+        (:func:`~funnel_model.forecast_views.plan_by_funnel`'s ``memo``) and
+        each move's own effect, so that a slider that moves none of a
+        group's or a move's inputs does not compute them again.
 
     Returns
     -------
@@ -497,15 +578,26 @@ def move_effects(
     sp0 = np.asarray(inputs.stages["rate"] if stage_p is None else stage_p, dtype=float)
     base_p = np.asarray(deal_probabilities(inputs, sp0) if probabilities is None else probabilities, dtype=float)
     base = _Baseline(inputs, sp0, base_p, deals, horizon_months, period, inflow_per_month, by_expected_date)
+    # apply_moves reads the deals only for the lead inflow of its window: the same rows, picked out once
+    base = replace(base, recent=_recent(deals, inputs))
     moved = base.apply(moves)
     forecast = None
     if period is not None and deals is not None:
-        forecast = plan_for_period(
-            inputs, deals, base_p, period, inflow_per_month=inflow_per_month, by_expected_date=by_expected_date
+        forecast = (
+            base_forecast
+            if isinstance(base_forecast, PeriodForecast)
+            else plan_for_period(
+                inputs, deals, base_p, period, inflow_per_month=inflow_per_month, by_expected_date=by_expected_date
+            )
         )
     if forecast is None:
         base = replace(base, period=None)
-        dists = (revenue_distribution(inputs.open_deals["amount"].to_numpy(dtype=float), base_p), moved.distribution())
+        whole = (
+            base_forecast
+            if isinstance(base_forecast, RevenueDistribution)
+            else revenue_distribution(inputs.open_deals["amount"].to_numpy(dtype=float), base_p)
+        )
+        dists = (whole, moved.distribution())
         plan_p, target = (base_p, moved.probabilities), plan
     else:
         base = replace(base, forecast=forecast)
@@ -518,15 +610,19 @@ def move_effects(
             return 0.0, 0.0
         return float(funnels["leads_mean"].sum()), float(funnels["leads_conf"].sum(min_count=1))
 
-    base_funnels = moved_funnels = None
-    if len(inputs.groups) and target > 0:
-        _, base_funnels = plan_by_funnel(inputs, sp0, plan_p[0], target, confidence)
+    planned = bool(len(inputs.groups)) and target > 0
+    if planned and base_funnels is None:
+        _, base_funnels = plan_by_funnel(inputs, sp0, plan_p[0], target, confidence, memo=memo)
+    moved_funnels = None
+    if not planned:
+        base_funnels = None
+    else:
         # each group plans on its own: only the groups a move touched are planned again
         changed = _changed_groups(inputs, moved, sp0, base_p)
         moved_funnels = base_funnels.copy()
         if changed.any():
             touched = replace(moved.inputs, groups=moved.inputs.groups[changed])
-            _, again = plan_by_funnel(touched, moved.stage_p, plan_p[1], target, confidence)
+            _, again = plan_by_funnel(touched, moved.stage_p, plan_p[1], target, confidence, memo=memo)
             moved_funnels.loc[changed, list(again.columns)] = again.to_numpy()
             moved_funnels = moved_funnels.astype(base_funnels.dtypes.to_dict())
 
@@ -552,7 +648,7 @@ def move_effects(
 
     per = []
     for move in moves:
-        extra = _extra_revenue(base, move)
+        extra = _extra_revenue(base, move, memo)
         if extra is None:
             mean = p10 = p90 = 0.0
         else:

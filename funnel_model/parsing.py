@@ -231,8 +231,12 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
     return text, encoding
 
 
-def _decode(data: bytes, name: str) -> tuple[str, str, np.ndarray]:
-    """:func:`decode_text`, plus the line numbers (1-based) read as Windows-1251 in a UTF-8 file."""
+def _decode(data: bytes, name: str, whole: bool = True) -> tuple[str | None, str, np.ndarray]:
+    """:func:`decode_text`, plus the line numbers (1-based) read as Windows-1251 in a UTF-8 file.
+
+    ``whole=False``: a Windows-1251 file is judged on its bytes and a sample only and its text is None
+    (:func:`_fast_csv` decodes it column by column).
+    """
     none = np.array([], dtype="int64")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
@@ -241,19 +245,21 @@ def _decode(data: bytes, name: str) -> tuple[str, str, np.ndarray]:
             raise DealImportError("importer.encoding", name=name) from exc
     bom = data.startswith(b"\xef\xbb\xbf")
     body = data[3:] if bom else data
-    try:
-        return body.decode("utf-8"), "utf-8-sig" if bom else "utf-8", none
-    except UnicodeDecodeError as exc:
-        first_error = exc.start
+    first_error = _early_utf8_error(body)
+    if first_error is None:
+        try:
+            return body.decode("utf-8"), "utf-8-sig" if bom else "utf-8", none
+        except UnicodeDecodeError as exc:
+            first_error = exc.start
     if _utf8_share(body, first_error) >= 0.5:
         # A UTF-8 file with lines in Windows-1251 (rows pasted from another export):
         # those lines are read as Windows-1251 and listed; the rest stays UTF-8.
         text, starts = _decode_mixed(body)
         newlines = np.flatnonzero(np.frombuffer(body, dtype=np.uint8) == 0x0A)
         return text, MIXED_ENCODING, np.searchsorted(newlines, starts) + 1
-    text = body.decode("cp1251", errors="replace")
-    # Judge on a sample: counting characters of a whole large file costs seconds.
-    sample = text[:_PLAUSIBILITY_SAMPLE]
+    # Judge on a sample: counting characters of a whole large file costs seconds. (One byte, one
+    # character: the sample decoded alone is the start of the whole file decoded.)
+    sample = body[:_PLAUSIBILITY_SAMPLE].decode("cp1251", errors="replace")
     non_ascii = _count_non_ascii(sample)
     plausible = _count_plausible(sample)
     # Asked of the bytes, not of the text (a scan of the decoded file costs ten times more): only
@@ -267,6 +273,7 @@ def _decode(data: bytes, name: str) -> tuple[str, str, np.ndarray]:
     share, count = _russian_share(sample)
     guessed = _other_cyrillic(body[: 4 * _LETTER_SAMPLE], share if cp1251_ok else 0.0)
     if guessed is None and cp1251_ok and (count < _MIN_LETTERS or share >= _RUSSIAN_SHARE):
+        text = body.decode("cp1251", errors="replace") if whole else None
         return text, "cp1251 (BOM)" if bom else "cp1251", none
     guessed = guessed or _detect_encoding(body[:_PLAUSIBILITY_SAMPLE])
     if guessed is None:
@@ -275,6 +282,20 @@ def _decode(data: bytes, name: str) -> tuple[str, str, np.ndarray]:
         return body.decode(guessed), guessed, none
     except UnicodeDecodeError as exc:
         raise DealImportError("importer.encoding", name=name) from exc
+
+
+def _early_utf8_error(body: bytes) -> int | None:
+    """Where ``body`` stops being UTF-8 when its first megabyte shows it, else None (then only decoding
+    the whole tells). The error raised by decoding the whole would copy the whole file into itself."""
+    head = body[:_PLAUSIBILITY_SAMPLE]
+    if len(head) == len(body):
+        return None
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # a character cut at the head's end is no error of the file
+        return exc.start if exc.start < len(head) - 3 else None
+    return None
 
 
 # a non-ASCII character inside a word of ASCII letters: "Peña", "Müller" (read as cp1251: "Peсa", "Mьller")
@@ -712,7 +733,10 @@ def _read_csv(data: bytes, name: str) -> RawTable:
     if not sample_text.strip():
         raise DealImportError("importer.empty_file", name=name)
     if encoding not in _UTF8 and text is None:
-        text, encoding, foreign = _decode(data, name)
+        text, encoding, foreign = _decode(data, name, whole=False)
+    # Windows-1251 is read as bytes and decoded column by column (text is None): decoding the file and
+    # encoding it again as UTF-8 costs more than reading it
+    cp1251 = text is None and encoding.startswith("cp1251")
     sample = sample_text.splitlines()[:_SAMPLE_LINES]
     delim = _sniff_delimiter(sample)
     try:
@@ -731,11 +755,11 @@ def _read_csv(data: bytes, name: str) -> RawTable:
         raw = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     else:
         raw = text.encode("utf-8")
-    grid = _fast_csv(raw, delim, width, header_at) if width > 1 else None
+    grid = _fast_csv(raw, delim, width, header_at, cp1251) if width > 1 else None
     if grid is None and text is None:
         # Invalid UTF-8 past the sample, or a ragged file: decode it all and look again.
         text, encoding, foreign = _decode(data, name)
-        if encoding not in _UTF8 and width > 1:
+        if encoding not in _UTF8 and width > 1 and not cp1251:
             grid = _fast_csv(text.encode("utf-8"), delim, width, header_at)
     problems += [_problem(line, "", "", "repaired", "importer.row.cp1251_line") for line in foreign]
     if grid is not None:
@@ -745,26 +769,76 @@ def _read_csv(data: bytes, name: str) -> RawTable:
     return _grid_to_table(grid, rows, name, encoding, problems + ragged, header_found=True)
 
 
-def _fast_csv(raw: bytes, delim: str, width: int, header_at: int) -> pd.DataFrame | None:
-    """All cells as text via pyarrow, or None when any row is not ``width`` fields wide."""
+def _fast_csv(raw: bytes, delim: str, width: int, header_at: int, cp1251: bool = False) -> pd.DataFrame | None:
+    """All cells as text via pyarrow, or None when any row is not ``width`` fields wide.
+
+    ``cp1251``: ``raw`` is Windows-1251, read as bytes and decoded column by column.
+    """
     names = [f"c{i}" for i in range(width)]
+    kind = pa.binary() if cp1251 else pa.large_string()
     try:
         table = pacsv.read_csv(
             io.BytesIO(raw),
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=header_at, block_size=1 << 24),
+            # Windows-1251 in smaller blocks: each is decoded on its own, and smaller passing buffers fault
+            # fewer fresh pages in (measured: a fifth less system time)
+            read_options=pacsv.ReadOptions(
+                column_names=names, skip_rows=header_at, block_size=1 << 22 if cp1251 else 1 << 24
+            ),
             parse_options=pacsv.ParseOptions(delimiter=delim, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
                 # large_string is what pandas keeps text in: no conversion of the offsets afterwards
-                column_types=dict.fromkeys(names, pa.large_string()),
+                column_types=dict.fromkeys(names, kind),
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError, UnicodeDecodeError):
         return None
+    if cp1251:
+        table = pa.table([_cp1251_text(column) for column in table.columns], names=names)
     grid = table.to_pandas()
     grid.columns = range(width)
     return grid
+
+
+# Each Windows-1251 byte read as one UTF-8 continuation byte (0x80) when it becomes two or more bytes
+# in UTF-8, and when it becomes three (0x98, undefined, reads U+FFFD as Python decodes it); else "A".
+_CP1251_UTF8 = [bytes([b]).decode("cp1251", errors="replace").encode("utf-8") for b in range(256)]
+_CP1251_MULTI = bytes(0x80 if len(u) > 1 else 0x41 for u in _CP1251_UTF8)
+_CP1251_TRIPLE = bytes(0x80 if len(u) > 2 else 0x41 for u in _CP1251_UTF8)
+
+
+def _cp1251_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A column of Windows-1251 cells (binary, no nulls) as UTF-8 text, chunk by chunk."""
+    return pa.chunked_array([_cp1251_chunk(chunk) for chunk in column.chunks], type=pa.large_string())
+
+
+def _cp1251_chunk(chunk: pa.Array) -> pa.Array:
+    """One chunk: its bytes decoded at once, each cell's end moved by the bytes its letters gained."""
+    _, offset_buffer, data_buffer = chunk.buffers()
+    data = data_buffer.to_pybytes() if len(chunk) and data_buffer is not None else b""
+    if data.isascii():
+        return chunk.cast(pa.large_string())  # ASCII reads the same in UTF-8
+    starts, _ = next(_utf8_chunks(chunk))
+    # Bytes gained per cell, counted by Arrow's character count: with each letter's byte made a UTF-8
+    # continuation byte, a cell's bytes less its characters are its letters (a tenth of a numpy sum per cell).
+    gained = _np(_continuations(chunk, offset_buffer, data.translate(_CP1251_MULTI)), 0)
+    triple = data.translate(_CP1251_TRIPLE)
+    if b"\x80" in triple:  # "№", "…", "€", quotes, dashes: two bytes gained
+        gained = gained + _np(_continuations(chunk, offset_buffer, triple), 0)
+    ends = np.empty(len(starts), dtype=np.int64)
+    ends[0] = 0
+    np.cumsum(gained, out=ends[1:])
+    ends += starts - starts[0]
+    text = data[starts[0] : starts[-1]].decode("cp1251", errors="replace").encode("utf-8")
+    return pa.LargeStringArray.from_buffers(len(chunk), pa.py_buffer(ends), pa.py_buffer(text))
+
+
+def _continuations(chunk: pa.Array, offsets: pa.Buffer, data: bytes) -> pa.Array:
+    """Per cell of ``chunk`` (its offsets over ``data``, same length as its own): bytes that are UTF-8
+    continuation bytes (0x80-0xBF)."""
+    view = pa.StringArray.from_buffers(len(chunk), offsets, pa.py_buffer(data), offset=chunk.offset)
+    return pc.subtract(pc.binary_length(view), pc.utf8_length(view))
 
 
 def _tolerant_csv(text: str, delim: str, header_at: int, width: int, name: str):
@@ -836,9 +910,11 @@ def _grid_to_table(
     nonblank = body_filled.any(axis=1).to_numpy()
     if not nonblank.any():
         raise DealImportError("importer.no_data_rows", name=name)
+    if not nonblank.all():  # a boolean take copies every cell: only when some row goes
+        body = body.loc[nonblank]
     return RawTable(
         headers=headers,
-        body=body.loc[nonblank].reset_index(drop=True),
+        body=body.reset_index(drop=True),
         rows=np.asarray(body_rows, dtype="int64")[nonblank],
         header_row=int(rows[header_at]),
         problems=problems,
@@ -854,8 +930,12 @@ def _filled(grid: pd.DataFrame) -> pd.DataFrame:
         if isinstance(s.dtype, pd.StringDtype):  # text cells (CSV): told in Arrow without trimming a copy
             # utf8_is_space tests the characters utf8_trim_whitespace trims: all blanks <=> nothing left
             array = pa.array(s, from_pandas=True)
-            blank = pc.or_(pc.equal(pc.binary_length(array), 0), pc.utf8_is_space(array))
-            out[col] = pd.Series(~_np(blank, True), index=grid.index)
+            blank = _np(pc.equal(pc.binary_length(array), 0), True)
+            # a blank cell starts with a blank: only those few are tested whole
+            spaced = starts_with_any(array, _BLANK_UTF8)
+            if spaced.any():
+                blank[spaced] = _np(pc.utf8_is_space(pc.filter(array, pa.array(spaced))), False)
+            out[col] = pd.Series(~blank, index=grid.index)
         elif s.dtype == object:
             text = s.where(s.isna(), s.astype("str"))
             out[col] = text.notna() & (text.astype("str").str.strip() != "")
@@ -917,7 +997,42 @@ def _as_text(cells: pd.Series) -> pd.Series:
     """Cells as stripped text; missing stays missing."""
     if cells.dtype == object:
         cells = cells.where(cells.isna(), cells.astype("str"))
-    return cells.astype("str").str.strip()
+    text = cells.astype("str")
+    if isinstance(text.dtype, pd.StringDtype) and text.dtype.storage == "pyarrow":
+        array = pa.array(text, from_pandas=True)
+        if not starts_with_any(array, _BLANK_UTF8).any() and not _ends_blank(array):
+            return text  # no cell starts or ends with a blank: no stripped copy of the column
+    return text.str.strip()
+
+
+# What Arrow's utf8_trim_whitespace and utf8_is_space take for blanks (Python's str.isspace, tested in tests).
+_BLANKS = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B)))
+_BLANKS += "\u2028\u2029\u202f\u205f\u3000"
+_BLANK_UTF8 = tuple(c.encode("utf-8") for c in _BLANKS)
+# The last byte of each blank's UTF-8 and, for the multi-byte ones, the byte before it.
+_BLANK_LAST = np.zeros(256, dtype=bool)
+_BLANK_LAST[[b[-1] for b in _BLANK_UTF8]] = True
+_BLANK_BEFORE_LAST = np.zeros(256, dtype=bool)
+_BLANK_BEFORE_LAST[[b[-2] for b in _BLANK_UTF8 if len(b) > 1]] = True
+
+
+def _ends_blank(array: pa.Array | pa.ChunkedArray) -> bool:
+    """Whether some cell may end with a blank: its last byte ends one and, past ASCII, the byte before too
+    (a Cyrillic letter's last byte may be a blank's, the byte before it never is)."""
+    for offsets, data in _utf8_chunks(array):
+        ends = offsets[1:]
+        filled = np.flatnonzero(ends > offsets[:-1])
+        last = data[ends[filled] - 1]
+        near = filled[_BLANK_LAST[last]]
+        if not len(near):
+            continue
+        last = data[ends[near] - 1]
+        if (last < 0x80).any():
+            return True
+        wide = near[ends[near] - offsets[near] >= 2]
+        if _BLANK_BEFORE_LAST[data[ends[wide] - 2]].any():
+            return True
+    return False
 
 
 def _null_mask(text: pd.Series) -> pd.Series:
@@ -985,6 +1100,11 @@ def starts_with_any(array: pa.Array | pa.ChunkedArray, prefixes: tuple[bytes, ..
             for (lead, size), rests in longer.items():
                 found = near[first == lead]
                 found = found[offsets[1:][found] - start[found] >= size]
+                if size == 2:  # the second byte looked up in a table (np.isin sorts on every call)
+                    second = np.zeros(256, dtype=bool)
+                    second[rests] = True
+                    hit[found[second[data[start[found] + 1]]]] = True
+                    continue
                 code = np.zeros(len(found), dtype=np.uint32)
                 for i in range(1, size):
                     code = (code << 8) | data[start[found] + i]
@@ -1046,6 +1166,8 @@ def text_where(text: pd.Series, keep, other: str | pd.Series | None = None) -> p
     million cells.
     """
     keep = np.asarray(keep, dtype=bool)
+    if keep.all():
+        return text.copy(deep=False)  # nothing to replace: no copy of a million cells
     arrow = isinstance(text.dtype, pd.StringDtype) and text.dtype.storage == "pyarrow"
     if not arrow or (
         isinstance(other, pd.Series) and not (other.dtype == text.dtype and other.index.equals(text.index))
@@ -1107,8 +1229,10 @@ def _numbers_from_text(text: pd.Series) -> tuple[pd.Series, pd.Series]:
         s = _replace_where_found(s, _CURRENCY, "")
     if present[[ord(c) for c in " \t\n\x0c\r'"]].any() or contains_any(s, _SPACE_CHARS_WIDE):
         # the usual group separators by plain substring removal (a third of the regex's time), then any others
-        for space in ("\u00a0", " "):
-            s = pc.replace_substring(s, space, "")
+        if contains_any(s, "\u00a0"):
+            s = pc.replace_substring(s, "\u00a0", "")
+        if present[ord(" ")]:
+            s = pc.replace_substring(s, " ", "")
         if present[[ord(c) for c in "\t\n\x0c\r'"]].any() or contains_any(s, _SPACE_CHARS_RARE):
             s = _replace_where_found(s, _SPACE_CHARS, "")
     sign = present[ord("-")] or present[ord("+")]
@@ -1131,7 +1255,8 @@ def _numbers_from_text(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     valid = _np(pc.match_substring_regex(body, r"^(\d[\d.,]*|[.,]\d+)$"), False)
     commas = _np(pc.count_substring(body, ","), 0)
     dots = _np(pc.count_substring(body, "."), 0)
-    reverse = pc.utf8_reverse(body)  # position in the reversed text = digits after the last separator
+    # position in the reversed bytes = digits after the last separator (a valid cell is ASCII: bytes are letters)
+    reverse = pc.binary_reverse(body.cast(pa.binary()))
     after_comma = _np(pc.find_substring(reverse, ","), -1)
     after_dot = _np(pc.find_substring(reverse, "."), -1)
     has_comma, has_dot = commas > 0, dots > 0
@@ -1160,7 +1285,7 @@ def _numbers_from_text(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     dot_rows = is_decimal & ~last_is_comma
     grouping_rows = ~is_decimal & (has_comma | has_dot)
     rewrites = (
-        (comma_rows, lambda: pc.replace_substring(pc.replace_substring(body, ".", ""), ",", ".")),
+        (comma_rows, lambda: pc.replace_substring(_drop_dots(body, present), ",", ".")),
         (dot_rows, lambda: pc.replace_substring(body, ",", "")),
         (grouping_rows, lambda: pc.replace_substring_regex(body, "[.,]", "")),
     )
@@ -1178,6 +1303,11 @@ def _numbers_from_text(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     values = pd.Series(_cast_numbers(normalized), index=text.index)
     values = values.where(~negative, -values)
     return values.where(np.isfinite(values)), pd.Series(percent, index=text.index)
+
+
+def _drop_dots(body: pa.Array, present: np.ndarray) -> pa.Array:
+    """``body`` without its "." (group separators where the decimal is a comma); as is when no cell has one."""
+    return pc.replace_substring(body, ".", "") if present[ord(".")] else body
 
 
 # A plain number as pandas.to_numeric reads it: sign, digits with one optional point, exponent.
@@ -1205,6 +1335,17 @@ def _plain_numbers(text: pd.Series) -> pd.Series:
     return pd.Series(_cast_numbers(numbers), index=text.index)
 
 
+_PROBE_CELLS = 1000
+
+
+def _plain_start(text: pd.Series, probe: np.ndarray) -> bool:
+    """Whether each of the first cells where ``probe`` holds is a plain number (the usual answer for a column
+    of plain numbers; «1 200,50» in the first row spares testing a million cells that are read as text anyway)."""
+    head = pa.array(text.iloc[: len(probe)], type=pa.string(), from_pandas=True)
+    plain = _np(pc.match_substring_regex(head, _PLAIN_NUMBER), False)
+    return bool(plain[probe].all())
+
+
 def _numeric_cells(cells: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
     """(values, empty, bad, percent_sign) for a column of number-like cells."""
     if pd.api.types.is_numeric_dtype(cells) and not pd.api.types.is_bool_dtype(cells):
@@ -1218,10 +1359,13 @@ def _numeric_cells(cells: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, p
         native = pd.to_numeric(cells.where(is_num), errors="coerce").astype("float64")
     text = _as_text(cells)
     empty = _null_mask(text) & native.isna()
-    plain = _plain_numbers(text_where(text, ~empty.to_numpy()))
-    values = native.fillna(plain)
     percent = pd.Series(False, index=cells.index)
-    todo = ~empty & (values.isna() | ~np.isfinite(values.fillna(0)))
+    if _plain_start(text, (~empty & native.isna()).to_numpy()[:_PROBE_CELLS]):
+        plain = _plain_numbers(text_where(text, ~empty.to_numpy()))
+        values = native.fillna(plain)
+        todo = ~empty & (values.isna() | ~np.isfinite(values.fillna(0)))
+    else:  # a cell that is not a plain number: the whole column is read as localized text below
+        values, todo = native, ~empty
     if todo.any():
         # Some cells are not plain numbers: read the whole column as localized text,
         # so that its decimal separator is judged on all of its cells.
@@ -1336,8 +1480,10 @@ def parse_dates(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
             out[numeric & todo] = _serials(pd.to_numeric(cells[numeric & todo], errors="coerce"))
         todo &= ~native & ~numeric
     if todo.any():
-        sub = text if todo.all() else text[todo]  # a boolean take copies a million strings: skip it when all stay
+        sub = text if todo.all() else _text_at(text, todo.to_numpy())  # skipped when all stay
         parsed = _whole_iso(sub)
+        if parsed is None:
+            parsed = _whole_day_first(sub)
         if parsed is not None:
             out = _put(out, todo, parsed)
             return out, ~empty & out.isna()
@@ -1378,12 +1524,21 @@ def parse_dates(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
     return out, ~empty & out.isna()
 
 
+def _text_at(text: pd.Series, where: np.ndarray) -> pd.Series:
+    """The cells of ``text`` where ``where`` holds, in order, numbered from 0: an Arrow filter, without the
+    index pandas' boolean take builds and every later step would align on."""
+    kept = pc.filter(pa.array(text, type=pa.string(), from_pandas=True), pa.array(where))
+    return pd.Series(kept, dtype=text.dtype)
+
+
 def _put(out: pd.Series, where: pd.Series, values: pd.Series) -> pd.Series:
-    """``out`` with ``values`` set where ``where`` holds; no masked write when it holds everywhere."""
+    """``out`` with ``values`` (one per place where ``where`` holds, in order) set there, by position."""
+    where = np.asarray(where, dtype=bool)
     if where.all():
         return pd.Series(values.to_numpy(), index=out.index, dtype=out.dtype)
-    out[where] = values
-    return out
+    data = out.to_numpy(copy=True)
+    data[where] = values.to_numpy()
+    return pd.Series(data, index=out.index, dtype=out.dtype)
 
 
 def _byte_at(array: pa.Array | pa.ChunkedArray, i: int) -> np.ndarray:
@@ -1414,6 +1569,49 @@ def _whole_iso(text: pd.Series) -> pd.Series | None:
         return None
     try:
         values = pc.cast(array, pa.timestamp("s"))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    seconds = values.to_numpy(zero_copy_only=False).astype("datetime64[s]")
+    low, high = (np.datetime64(d.tz_localize(None), "s") for d in _DATE_RANGE)
+    seconds[(seconds < low) | (seconds >= high)] = np.datetime64("NaT")
+    return pd.Series(seconds.astype("datetime64[ns]"), index=text.index)
+
+
+_DAY_FIRST_WIDTHS = (10, 16, 19)  # DD.MM.YYYY, DD.MM.YYYY HH:MM, DD.MM.YYYY HH:MM:SS
+_ISO_ORDER = np.array([6, 7, 8, 9, 2, 3, 4, 5, 0, 1, *range(10, 19)])  # DD.MM.YYYY ... -> YYYY.MM.DD ...
+
+
+def _whole_day_first(text: pd.Series) -> pd.Series | None:
+    """Every cell "DD.MM.YYYY", "DD.MM.YYYY HH:MM" or "DD.MM.YYYY HH:MM:SS", all of one width (amoCRM, 1C),
+    read by one Arrow cast of their bytes rearranged into ISO 8601; None when any cell is not such a date
+    (the cast refuses the whole column: 31.02, 24:00, a letter), and the general path reads the column.
+
+    A tenth of strptime and its roll-over check, and it reads each such cell as they do.
+    """
+    array = pa.array(text, type=pa.string(), from_pandas=True)
+    if array.null_count or not len(array):
+        return None
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    offsets, data = next(_utf8_chunks(array))
+    width = int(offsets[1] - offsets[0])
+    if width not in _DAY_FIRST_WIDTHS or not (np.diff(offsets) == width).all():
+        return None
+    cells = data[offsets[0] : offsets[-1]].reshape(-1, width)
+    marks = [2, 5, 10, 13, 16][: {10: 2, 16: 4, 19: 5}[width]]
+    if not (cells[:, marks] == np.frombuffer(b".. ::", dtype=np.uint8)[: len(marks)]).all():
+        return None
+    # one gather of the columns in ISO order (the separators after the year and month become dashes);
+    # np.take keeps rows contiguous, as the Arrow buffer needs (a fancy index would lay it out by column)
+    iso = np.take(cells, _ISO_ORDER[:width], axis=1)
+    if width == 16:
+        iso = np.concatenate([iso, np.broadcast_to(np.frombuffer(b":00", dtype=np.uint8), (len(iso), 3))], axis=1)
+    iso[:, [4, 7]] = ord("-")
+    step = iso.shape[1]
+    starts = np.arange(0, (len(cells) + 1) * step, step, dtype=np.int64)
+    rearranged = pa.LargeStringArray.from_buffers(len(cells), pa.py_buffer(starts), pa.py_buffer(iso))
+    try:
+        values = pc.cast(rearranged, pa.timestamp("s"))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
     seconds = values.to_numpy(zero_copy_only=False).astype("datetime64[s]")
@@ -1483,17 +1681,18 @@ def _to_datetime(values: pd.Series, format: str | None) -> pd.Series:
 
 def _fill_strptime(parsed: pd.Series, text: pd.Series, fmt: str) -> pd.Series:
     """``parsed`` with its missing values read from ``text`` by ``fmt`` where they match."""
-    todo = parsed.isna()
+    todo = parsed.isna().to_numpy()
     if not todo.any():
         return parsed
-    cells = pa.array(text if todo.all() else text[todo], type=pa.string())
+    cells = pa.array(text, type=pa.string(), from_pandas=True)
+    if not todo.all():
+        cells = pc.filter(cells, pa.array(todo))
     values = pc.strptime(cells, format=fmt, unit="s", error_is_null=True)
     seconds = values.to_numpy(zero_copy_only=False).astype("datetime64[s]")
     seconds[_rolled_over(cells, values, fmt)] = np.datetime64("NaT")
     low, high = (np.datetime64(d.tz_localize(None), "s") for d in _DATE_RANGE)
     seconds[(seconds < low) | (seconds >= high)] = np.datetime64("NaT")  # before casting: years 1..1677 overflow ns
-    found = pd.Series(seconds.astype("datetime64[ns]"), index=text.index[todo.to_numpy()])
-    return parsed.fillna(found)
+    return _put(parsed, todo, pd.Series(seconds.astype("datetime64[ns]")))
 
 
 def _rolled_over(cells: pa.Array, values: pa.Array, fmt: str) -> np.ndarray:

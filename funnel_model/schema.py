@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
+import pyarrow as pa
 
 __all__ = [
     "DEAL_COLUMNS",
@@ -92,6 +93,8 @@ def conform(deals: pd.DataFrame) -> pd.DataFrame:
         if col.name in deals.columns:
             out[col.name] = _as_kind(deals[col.name], col.kind)
         else:
-            out[col.name] = pd.Series(pd.NA if col.kind == "str" else None, index=deals.index, dtype=_DTYPES[col.kind])
+            # Arrow's all-null text: pandas spreads a missing scalar over a million rows by a take
+            empty = pa.nulls(len(deals), pa.large_string()) if col.kind == "str" else None
+            out[col.name] = pd.Series(empty, index=deals.index, dtype=_DTYPES[col.kind])
     extras = [c for c in deals.columns if c not in DEAL_COLUMN_NAMES]
     return pd.concat([out, deals[extras]], axis=1) if extras else out

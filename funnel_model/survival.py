@@ -23,7 +23,7 @@ import pandas as pd
 from funnel_model.errors import ParameterError
 from funnel_model.forecast import revenue_distribution
 
-__all__ = ["CumulativeIncidence", "aalen_johansen", "revenue_by_month"]
+__all__ = ["CumulativeIncidence", "NewLeadDraws", "aalen_johansen", "new_lead_draws", "revenue_by_month"]
 
 _DAY = np.timedelta64(1, "D")
 
@@ -119,6 +119,72 @@ def aalen_johansen(durations, events) -> CumulativeIncidence:
     return CumulativeIncidence(times, won, lost, surv)
 
 
+@dataclass(frozen=True)
+class NewLeadDraws:
+    """The new leads' part of :func:`revenue_by_month`: what the open deals' chances do not change.
+
+    Attributes
+    ----------
+    months, draws : int
+        The horizon and the number of draws they were made for.
+    wins : ndarray
+        Expected new-lead wins per coming month.
+    new : tuple of ndarray
+        Per month (and the "later" row last): draws of the new leads' revenue.
+    states : tuple of dict
+        Per month: the generator's state where the month's total draws its
+        pipeline part (the draws of :func:`revenue_by_month` follow one seeded
+        stream, month by month).
+    """
+
+    months: int
+    draws: int
+    wins: np.ndarray
+    new: tuple
+    states: tuple
+
+    def uniforms(self, m: int) -> np.ndarray:
+        """The uniform draws month ``m``'s total takes its pipeline part at."""
+        rng = np.random.default_rng()
+        rng.bit_generator.state = self.states[m]
+        return rng.random(self.draws)
+
+
+def new_lead_draws(
+    cif: CumulativeIncidence,
+    *,
+    as_of,
+    months: int = 12,
+    inflow_per_month: float = 0.0,
+    won_sizes=None,
+    draws: int = 20_000,
+    seed: int = 0,
+) -> NewLeadDraws:
+    """The draws of :func:`revenue_by_month` that do not depend on the open deals, made once for many calls.
+
+    Parameters are :func:`revenue_by_month`'s; its result with these draws
+    handed over (``new_leads=``) is the same as without them.
+    """
+    if months < 1:
+        raise ParameterError("error.parameter", name="months", rule="≥ 1", value=months)
+    as_of = pd.Timestamp(as_of)
+    edges = _month_edges(as_of, months)
+    sizes = _won_sizes(won_sizes)
+    wins = _new_lead_wins(cif, edges, as_of, inflow_per_month) if len(sizes) else np.zeros(months)
+    rng = np.random.default_rng(seed)
+    new, states = [], []
+    for m in range(months + 1):
+        new.append(_compound_poisson(rng, float(wins[m]) if m < months else 0.0, sizes, draws))
+        states.append(rng.bit_generator.state)
+        rng.random(draws)  # the month's uniforms: drawn again from its state
+    return NewLeadDraws(months, draws, wins, tuple(new), tuple(states))
+
+
+def _won_sizes(won_sizes) -> np.ndarray:
+    sizes = np.asarray(won_sizes if won_sizes is not None else [], dtype=float)
+    return sizes[np.isfinite(sizes)]
+
+
 def _month_edges(as_of: pd.Timestamp, months: int) -> pd.DatetimeIndex:
     first = (as_of + pd.offsets.MonthBegin(1)).normalize()
     return pd.DatetimeIndex([as_of, *pd.date_range(first, periods=months, freq="MS")])
@@ -137,6 +203,7 @@ def revenue_by_month(
     band_points: int = 2048,
     draws: int = 20_000,
     seed: int = 0,
+    new_leads: NewLeadDraws | None = None,
 ) -> pd.DataFrame:
     """Expected revenue per coming calendar month, with a band.
 
@@ -184,6 +251,11 @@ def revenue_by_month(
         Seeded draws of each month's total.
     seed : int
         Seed of the draws.
+    new_leads : NewLeadDraws, optional
+        :func:`new_lead_draws` of the same ``cif``, ``as_of``, ``months``,
+        ``inflow_per_month``, ``won_sizes``, ``draws`` and ``seed``, when the
+        caller keeps them (they do not change with the chances); made here
+        when None.
 
     Returns
     -------
@@ -210,10 +282,19 @@ def revenue_by_month(
     # deals older than every observed close have no timing estimate: all of it goes to "later"
     later = 1.0 - share.sum(axis=1)
     lo_q, hi_q = band
-    sizes = np.asarray(won_sizes if won_sizes is not None else [], dtype=float)
-    sizes = sizes[np.isfinite(sizes)]
-    wins = _new_lead_wins(cif, edges, as_of, inflow_per_month) if len(sizes) else np.zeros(months)
-    rng = np.random.default_rng(seed)
+    sizes = _won_sizes(won_sizes)
+    if new_leads is None:
+        new_leads = new_lead_draws(
+            cif, as_of=as_of, months=months, inflow_per_month=inflow_per_month, won_sizes=sizes, draws=draws, seed=seed
+        )
+    elif (new_leads.months, new_leads.draws) != (months, draws):
+        raise ParameterError(
+            "error.parameter",
+            name="new_leads",
+            rule=f"made for {months} months and {draws} draws",
+            value=(new_leads.months, new_leads.draws),
+        )
+    wins = new_leads.wins
     rows = []
     for m in range(months + 1):
         pm = p * (share[:, m] if m < months else later)
@@ -221,8 +302,8 @@ def revenue_by_month(
         d = revenue_distribution(a, np.clip(pm, 0.0, 1.0), max_points=band_points, exact_max_cells=16 * band_points)
         lo, hi = d.quantile([lo_q, hi_q])
         lam = float(wins[m]) if m < months else 0.0
-        new = _compound_poisson(rng, lam, sizes, draws)
-        total = d.quantile(rng.random(draws)) + new
+        new = new_leads.new[m]
+        total = d.quantile(new_leads.uniforms(m)) + new
         row = [d.mean, lo, hi, lam * (float(sizes.mean()) if len(sizes) else 0.0)]
         row += list(np.quantile(new, band, method="inverted_cdf"))
         row += list(np.quantile(total, band, method="inverted_cdf")) if lam > 0 else [lo, hi]

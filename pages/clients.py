@@ -44,7 +44,14 @@ def compute(prepared: PreparedDataset, key: str, dormancy: float) -> ClientViews
         (key, dormancy),
         lambda: client_views(prepared.deals, prepared.history, prepared.config, dormancy_days=dormancy, level=LEVEL),
         keep=2,
+        progress=tr("clients.progress"),  # a second at 100,000 deals
     )
+
+
+def _kept(name: str, key: object, build):
+    """``build()`` once per dataset, UI language and ``key``: a rerun that changed none of them shows the
+    tables it showed (translating and pivoting them again cost half of a rerun)."""
+    return data.session_memo(f"clients.{name}", (data.current().key, lang(), key), build)
 
 
 def _n(x: float) -> str:
@@ -175,19 +182,24 @@ def _base_section(views: ClientViews, deals: pd.DataFrame, dormancy: int) -> Non
         column.caption(tr("clients.measure_revenue", amount=money(row.revenue)))
     st.subheader(tr("clients.section.months"))
     st.caption(tr("clients.months_caption"))
-    table = base.assign(month=base["month"].dt.strftime("%m.%Y" if lang() == "ru" else "%b %Y"))
     columns = ["month", "new", "active", "dormant", "new_clients", "first_win", "reactivated", "fell_dormant"]
     columns += ["wins", "revenue", "revenue_new", "revenue_active", "revenue_dormant"]  # the total in view at 1440 px
     names = {c: tr(f"clients.col.{c}") for c in columns}
+
+    def months_table() -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+        table = base.assign(month=base["month"].dt.strftime("%m.%Y" if lang() == "ru" else "%b %Y"))
+        shown = table[columns].rename(columns=names)
+        short = ("new", "first_win", "reactivated", "fell_dormant")
+        widths = fitted(shown, column_config=_columns(names, pinned="month", short=short))
+        return table, shown.iloc[::-1].reset_index(drop=True), widths
+
+    table, shown, widths = _kept("months", dormancy, months_table)
     key = "clients.months"
     show_table(
-        table[columns].iloc[::-1].reset_index(drop=True).rename(columns=names),
+        shown,
         counts=[names[c] for c in columns[1:9]],
         amounts=[names[c] for c in columns[9:]],
-        column_config=fitted(
-            table[columns].rename(columns=names),
-            column_config=_columns(names, pinned="month", short=("new", "first_win", "reactivated", "fell_dormant")),
-        ),
+        column_config=widths,
         hide_index=True,
         width="stretch",
         on_select="rerun",
@@ -226,13 +238,30 @@ def _channels_section(views: ClientViews, deals: pd.DataFrame) -> None:
         st.info(tr("clients.no_sources"))
         return
     spend = st.session_state.get(SPEND_KEY) or {}
-    summary = with_spend(views.sources, spend)
-    summary = summary.assign(name=summary["source"].map(_source_name))
-    closed = summary[(summary["won"] + summary["lost"]) > 0]
-    # "wins most often" only among sources with enough closed deals to tell
-    rated = closed[(closed["won"] + closed["lost"]) >= MIN_CLOSED]
-    best = rated.sort_values("win_rate", ascending=False).iloc[0] if len(rated) else None
-    top = summary.sort_values("revenue", ascending=False).iloc[0]
+    columns = ["name", "deals", "open", "won", "lost", "win_rate", "low", "high", "revenue", "share_revenue"]
+    columns += ["avg_won", "median_days_won", "spend", "cost_per_lead", "cost_per_won", "cost_per_revenue"]
+    names = {c: tr(f"clients.col.{'source' if c == 'name' else c}") for c in columns}
+
+    def sources_table() -> tuple:
+        summary = with_spend(views.sources, spend)
+        summary = summary.assign(name=summary["source"].map(_source_name))
+        closed = summary[(summary["won"] + summary["lost"]) > 0]
+        # "wins most often" only among sources with enough closed deals to tell
+        rated = closed[(closed["won"] + closed["lost"]) >= MIN_CLOSED]
+        best = rated.sort_values("win_rate", ascending=False).iloc[0] if len(rated) else None
+        top = summary.sort_values("revenue", ascending=False).iloc[0]
+        shown = summary[columns].rename(columns=names)
+        short = ("avg_won", "median_days_won", "cost_per_won")
+        return (
+            summary,
+            closed,
+            best,
+            top,
+            shown,
+            fitted(shown, column_config=_columns(names, pinned="name", short=short)),
+        )
+
+    summary, closed, best, top, shown, widths = _kept("sources", sorted(spend.items()), sources_table)
     if best is not None:
         st.markdown(
             tr(
@@ -258,20 +287,14 @@ def _channels_section(views: ClientViews, deals: pd.DataFrame) -> None:
         width="stretch",
     )
     st.caption(tr("clients.sources_caption", level=_pct(LEVEL)))
-    columns = ["name", "deals", "open", "won", "lost", "win_rate", "low", "high", "revenue", "share_revenue"]
-    columns += ["avg_won", "median_days_won", "spend", "cost_per_lead", "cost_per_won", "cost_per_revenue"]
-    names = {c: tr(f"clients.col.{'source' if c == 'name' else c}") for c in columns}
     key = "clients.sources"
     show_table(
-        summary[columns].rename(columns=names),
+        shown,
         counts=[names[c] for c in ("deals", "open", "won", "lost")],
         amounts=[names[c] for c in ("revenue", "avg_won", "spend", "cost_per_lead", "cost_per_won")],
         shares=[names[c] for c in ("win_rate", "low", "high", "share_revenue")],
         decimals={names["median_days_won"]: 0, names["cost_per_revenue"]: 3},
-        column_config=fitted(
-            summary[columns].rename(columns=names),
-            column_config=_columns(names, pinned="name", short=("avg_won", "median_days_won", "cost_per_won")),
-        ),
+        column_config=widths,
         hide_index=True,
         width="stretch",
         on_select="rerun",
@@ -316,19 +339,27 @@ def _channels_section(views: ClientViews, deals: pd.DataFrame) -> None:
         args=(sources,),
     )
     with st.expander(tr("clients.section.source_funnels")):
-        geo = views.source_funnels
-        geo = geo[geo["kind"] == "open"]
-        pivot = geo.assign(name=geo["source"].map(_source_name)).pivot_table(
-            index=["funnel", "name"], columns="order", values="reached", aggfunc="sum"
-        )
-        stages = geo.drop_duplicates(["funnel", "order"]).set_index(["funnel", "order"])["stage"]
-        for funnel in pivot.index.get_level_values(0).unique():
-            part = pivot.loc[funnel].dropna(axis=1, how="all")
-            part.columns = [stages[(funnel, o)] for o in part.columns]
+
+        def funnel_tables() -> list[tuple[str, pd.DataFrame, list]]:
+            geo = views.source_funnels
+            geo = geo[geo["kind"] == "open"]
+            pivot = geo.assign(name=geo["source"].map(_source_name)).pivot_table(
+                index=["funnel", "name"], columns="order", values="reached", aggfunc="sum"
+            )
+            stages = geo.drop_duplicates(["funnel", "order"]).set_index(["funnel", "order"])["stage"]
+            tables = []
+            for funnel in pivot.index.get_level_values(0).unique():
+                part = pivot.loc[funnel].dropna(axis=1, how="all")
+                part.columns = [stages[(funnel, o)] for o in part.columns]
+                shown = part.reset_index().rename(columns={"name": tr("clients.col.source")})
+                tables.append((funnel, shown, list(part.columns)))
+            return tables
+
+        for funnel, part, stage_names in _kept("source_funnels", None, funnel_tables):
             st.markdown(f"**{md(funnel)}**")
             show_table(
-                part.reset_index().rename(columns={"name": tr("clients.col.source")}),
-                counts=list(part.columns),
+                part,
+                counts=stage_names,
                 hide_index=True,
                 width="stretch",
                 key=f"clients.source_funnel.{funnel}",
@@ -341,7 +372,12 @@ def _losses_section(views: ClientViews) -> None:
     if not len(lost):
         st.info(tr("clients.no_lost"))
         return
-    stages = sorted(lost["lost_stage"].dropna().astype(str).unique()) if "lost_stage" in lost else []
+    has_stage = "lost_stage" in lost
+    stages = (
+        _kept("loss_stages", None, lambda: sorted(lost["lost_stage"].dropna().astype(str).unique()))
+        if has_stage
+        else []
+    )
     cols = st.columns(2)
     everyone = tr_text("clients.all")  # bound now: AppTest calls a format_func again outside the script run
     stage = cols[0].selectbox(
@@ -356,17 +392,23 @@ def _losses_section(views: ClientViews) -> None:
         key="clients.loss_segment",
         format_func={s: everyone if s == ALL else _state(s) for s in (ALL, *SEGMENTS)}.__getitem__,
     )
-    chosen = lost
-    if stage != ALL:
-        chosen = chosen[(chosen["lost_stage"] == stage).fillna(False).to_numpy(dtype=bool)]
-    if segment != ALL:
-        chosen = chosen[(chosen["segment"] == segment).fillna(False).to_numpy(dtype=bool)]
-    if not len(chosen):
+
+    def chosen_pareto() -> tuple[pd.DataFrame, pd.DataFrame | None]:
+        chosen = lost
+        if stage != ALL:
+            chosen = chosen[(chosen["lost_stage"] == stage).fillna(False).to_numpy(dtype=bool)]
+        if segment != ALL:
+            chosen = chosen[(chosen["segment"] == segment).fillna(False).to_numpy(dtype=bool)]
+        if not len(chosen):
+            return chosen, None
+        pareto = loss_pareto(chosen)
+        return chosen, pareto.assign(name=pareto["reason"].map(_reason_name))
+
+    # the views are the dataset's: a rerun with the same choices reuses these
+    chosen, pareto = _kept("pareto", (stage, segment), chosen_pareto)
+    if pareto is None:
         st.info(tr("clients.no_lost"))
         return
-    data_key = data.current().key  # the views are the dataset's: a rerun with the same choices reuses these
-    pareto = data.session_memo("clients.pareto", (data_key, stage, segment), lambda: loss_pareto(chosen))
-    pareto = pareto.assign(name=pareto["reason"].map(_reason_name))
     head = pareto.iloc[0]
     covered = int((pareto["cumulative"] < 0.8).sum()) + 1
     st.markdown(
@@ -413,27 +455,37 @@ def _losses_section(views: ClientViews) -> None:
         show_deals(mine, tr("clients.reason_deals", reason=_reason_name(reason), n=_n(len(mine))), key)
     for by, title in (("lost_stage", "clients.by_stage"), ("segment", "clients.by_segment")):
         with st.expander(tr(title)):
-            part = data.session_memo(f"clients.losses.{by}", data_key, lambda by=by: loss_breakdown(lost, by)).copy()
-            if by == "segment":
-                part[by] = part[by].map(lambda s: _state(s) if s in SEGMENTS else s)
-            part["reason"] = part["reason"].map(_reason_name)
-            wide = part.pivot_table(index="reason", columns=by, values="deals", aggfunc="sum", fill_value=0)
-            wide = wide.loc[wide.sum(axis=1).sort_values(ascending=False).index]
+
+            def breakdown(by: str = by) -> tuple[pd.DataFrame, list]:
+                part = loss_breakdown(lost, by)
+                if by == "segment":
+                    part[by] = part[by].map(lambda s: _state(s) if s in SEGMENTS else s)
+                part["reason"] = part["reason"].map(_reason_name)
+                wide = part.pivot_table(index="reason", columns=by, values="deals", aggfunc="sum", fill_value=0)
+                wide = wide.loc[wide.sum(axis=1).sort_values(ascending=False).index]
+                return wide.reset_index().rename(columns={"reason": tr("clients.col.reason")}), list(wide.columns)
+
+            wide, values = _kept(f"losses.{by}", None, breakdown)
             show_table(
-                wide.reset_index().rename(columns={"reason": tr("clients.col.reason")}),
-                counts=list(wide.columns),
+                wide,
+                counts=values,
                 hide_index=True,
                 width="stretch",
                 key=f"clients.{by}",
             )
     with st.expander(tr("clients.section.grouping")):
-        groups = views.reason_groups
-        groups = groups.assign(group=groups["group"].map(_reason_name), raw=groups["raw"].map(_reason_name))
-        merged = groups.groupby("group")["raw"].transform("size") > 1
-        st.caption(tr("clients.grouping_caption", n=_n(int(merged.sum())), groups=_n(groups["group"].nunique())))
         names = {c: tr(f"clients.col.{c}") for c in ("raw", "normalised", "group", "deals")}
+
+        def grouping() -> tuple[pd.DataFrame, int, int]:
+            groups = views.reason_groups
+            groups = groups.assign(group=groups["group"].map(_reason_name), raw=groups["raw"].map(_reason_name))
+            merged = groups.groupby("group")["raw"].transform("size") > 1
+            return groups[list(names)].rename(columns=names), int(merged.sum()), groups["group"].nunique()
+
+        shown, merged, group_count = _kept("grouping", None, grouping)
+        st.caption(tr("clients.grouping_caption", n=_n(merged), groups=_n(group_count)))
         show_table(
-            groups[list(names)].rename(columns=names),
+            shown,
             counts=[names["deals"]],
             hide_index=True,
             width="stretch",
@@ -502,6 +554,7 @@ def _stuck_section(views: ClientViews, deals: pd.DataFrame) -> None:
         "clients.stuck.download",
         labels=(tr("clients.download", n=len(chosen)), tr("clients.download_xlsx", n=len(chosen))),
         formats={names["amount"]: "money"},
+        deferred=True,  # thousands of rows: written on the click, not on every first visit
     )
 
 

@@ -628,6 +628,7 @@ with guarded():
         labels=(tr("compensation.download_csv"), tr("compensation.download_xlsx")),
         formats=_xlsx_formats(long, pay_labels) | _xlsx_formats(company, company_labels),
         sheets={"pay": shown, "company": company_shown.rename_axis(tr("compensation.plan")).reset_index()},
+        deferred=True,  # a workbook costs tens of milliseconds: written on the click, not on every period change
     )
 
     # ---- pay curves

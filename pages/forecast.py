@@ -25,6 +25,7 @@ from funnel_model.forecast_views import (
     deal_probabilities,
     forecast_summary,
     month_forecast,
+    month_new_leads,
     months_blocker,
     plan_blocker,
     plan_by_funnel,
@@ -48,6 +49,8 @@ PLAN_KEY = "forecast.plan"
 CONFIDENCE_KEY = "forecast.confidence"
 OWN_KEY = "forecast.own"
 PLAN_MEMO_KEY = "forecast.plan_memo"  # the last reverse funnel, shared by the headline and the plan section
+KEPT_KEY = "forecast.kept"  # plans per slider group and moves' own effects, kept while their inputs stay put
+MAX_KEPT = 64
 METRICS = ("mean", "p10", "p90", "p_plan")  # the tiles: the period headline's four
 KEEP = "session"  # assumptions survive a visit to another page
 
@@ -300,10 +303,12 @@ def _months(inputs: ForecastInputs, p: np.ndarray, key: str) -> None:
     if blocker is not None:
         st.info(tr(blocker))
         return
+    # the new leads' draws do not move with the sliders: made once per dataset
+    leads = data.session_memo("forecast.month_leads", key, lambda: month_new_leads(inputs))
     months = data.session_memo(
         "forecast.months",
         (key, data.content_key(p)),
-        lambda: month_forecast(inputs, p),
+        lambda: month_forecast(inputs, p, new_leads=leads),
         progress=tr("progress.forecast"),
     )
     later = months["month"].isna()
@@ -402,14 +407,27 @@ def _plan(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, plan: floa
 
 
 def _plan_tables(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, target: float, confidence: float):
-    """:func:`plan_by_funnel`, computed once per rerun for the headline and the reverse funnel (kept per session)."""
+    """:func:`plan_by_funnel`, computed once per rerun for the headline and the reverse funnel (kept per session).
+
+    Each group's plan is kept too: a slider moves one group, and only that group is planned again.
+    """
     key = (id(inputs), np.asarray(stage_p).tobytes(), np.asarray(p).tobytes(), float(target), float(confidence))
     memo = st.session_state.get(PLAN_MEMO_KEY)
     if memo is None or memo[0] != key:
         with st.spinner(tr("progress.forecast")):  # seconds at 100,000 deals
-            memo = (key, plan_by_funnel(inputs, stage_p, p, target, confidence))
+            memo = (key, plan_by_funnel(inputs, stage_p, p, target, confidence, memo=_kept(inputs)))
         st.session_state[PLAN_MEMO_KEY] = memo
     return memo[1]
+
+
+def _kept(inputs: ForecastInputs) -> dict:
+    """The session's kept results under digests of their inputs (each slider group's plan, each move's own
+    effect): a slider recomputes only what it reaches. Started afresh for another dataset or when full."""
+    kept = st.session_state.get(KEPT_KEY)
+    if kept is None or kept[0] != id(inputs) or len(kept[1]) > MAX_KEPT:
+        kept = (id(inputs), {})
+        st.session_state[KEPT_KEY] = kept
+    return kept[1]
 
 
 def _period_top(inputs: ForecastInputs, deals: pd.DataFrame, stage_p: np.ndarray, p: np.ndarray, plan: float):
@@ -468,7 +486,7 @@ def panel(prepared: PreparedDataset, key: str) -> None:
         _months(inputs, p, key)
         if period is None:
             _plan(inputs, stage_p, p, plan)
-            _moves(prepared, key, plan, stage_p, p, None)
+            _moves(prepared, key, plan, stage_p, p, None, whatif)
             return
         target = max(plan - period.already, 0.0)
         note = tr(
@@ -478,13 +496,22 @@ def panel(prepared: PreparedDataset, key: str) -> None:
         )
         _plan(inputs, stage_p, period.within, target, note)
         period_view.breakdown_section(period, deals)
-        period_view.comparison_section(deals, period.period, inputs.as_of)
-        period_view.backtest_section(deals, inputs.as_of)
-        _moves(prepared, key, plan, stage_p, p, period)
+        period_view.past_section(deals, period.period, inputs.as_of)
+        _moves(prepared, key, plan, stage_p, p, period, whatif)
 
 
-def _moves(prepared: PreparedDataset, key: str, plan: float, stage_p: np.ndarray, p: np.ndarray, period) -> None:
-    """The moves, set against this page's forecast: the sliders' probabilities and the chosen period."""
+def _moves(
+    prepared: PreparedDataset, key: str, plan: float, stage_p: np.ndarray, p: np.ndarray, period, whatif
+) -> None:
+    """The moves, set against this page's forecast: the sliders' probabilities and the chosen period.
+
+    The page's forecast and plan (kept by their memos) are handed over, not computed again.
+    """
+    inputs, confidence = prepared.forecast, st.session_state.get(CONFIDENCE_KEY, 90) / 100
+    within, target = (p, plan) if period is None else (period.within, plan - period.already)
+    funnels = None
+    if plan_blocker(inputs) is None and target > 0:
+        _, funnels = _plan_tables(inputs, stage_p, within, target, confidence)
     moves_panel(
         prepared,
         key,
@@ -494,7 +521,10 @@ def _moves(prepared: PreparedDataset, key: str, plan: float, stage_p: np.ndarray
         period=period.period if period is not None else None,
         inflow=period.inflow_per_month if period is not None else None,
         by_date=bool(st.session_state.get(period_view.BY_DATE_KEY)),
-        confidence=st.session_state.get(CONFIDENCE_KEY, 90) / 100,
+        confidence=confidence,
+        forecast=whatif if period is None else period,
+        funnels=funnels,
+        memo=_kept(inputs),
     )
 
 

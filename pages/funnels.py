@@ -106,7 +106,7 @@ def _title(segment: object, funnel: object) -> str:
 
 
 def _translated(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    return frame[columns].rename(columns={c: tr(f"funnels.col.{c}") for c in columns})
+    return frame[columns].set_axis([tr(f"funnels.col.{c}") for c in columns], axis=1)
 
 
 def _show(frame: pd.DataFrame, columns: list[str], *, counts=(), amounts=(), shares=(), decimals=None, **kwargs):
@@ -138,6 +138,12 @@ def _panels(geo: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
         rows = geo[(geo["funnel"] == g.funnel) & same_segment]
         panels.append((g.segment, _title(g.segment, g.funnel), rows))
     return panels
+
+
+def _kept_panels(dataset: data.Dataset, choice: tuple, result: FunnelViews) -> list[tuple[str, str, pd.DataFrame]]:
+    """:func:`_panels` of one filter choice (``compute``'s arguments), once per choice and language: a rerun
+    that changed nothing finds them (the headline and the funnels both draw them)."""
+    return data.session_memo("funnels.panels", (dataset.key, *choice, lang()), lambda: _panels(result.geometry))
 
 
 def _choices(deals: pd.DataFrame) -> tuple[list[str], tuple[dt.date, dt.date] | None]:
@@ -210,10 +216,9 @@ def _show_semantics(result: FunnelViews) -> None:
         st.info(tr("funnels.undated_excluded", n=_n(result.undated_excluded)))
 
 
-def _show_funnels(result: FunnelViews, basis: str, measure: str, min_count: int) -> list:
+def _show_funnels(result: FunnelViews, panels: list, basis: str, measure: str, min_count: int) -> None:
     st.subheader(tr("funnels.section.funnels"))
     geo = result.geometry
-    panels = _panels(geo)
     labels = {
         k: tr(f"funnels.label.{k}") for k in ("stage", "reached", "amount", "from_previous", "from_first", "open")
     }
@@ -271,7 +276,6 @@ def _show_funnels(result: FunnelViews, basis: str, measure: str, min_count: int)
             key="funnels.table",
         )
         st.caption(tr("funnels.table_caption", n=_n(min_count)))
-    return panels
 
 
 def _show_drill(dataset: data.Dataset, result: FunnelViews, filters: tuple) -> None:
@@ -578,9 +582,8 @@ def _turn(step: int, total: int) -> None:
     st.session_state[SECTION_KEY] = min(max(st.session_state[SECTION_KEY] + step, 1), total)
 
 
-def _show_room(result: FunnelViews, deals: pd.DataFrame, basis: str, measure: str) -> None:
+def _show_room(result: FunnelViews, panels: list, deals: pd.DataFrame, basis: str, measure: str) -> None:
     """Presenter mode: one funnel per screen in large type, its headline above, next and previous."""
-    panels = _panels(result.geometry)
     if not panels:
         return
     if SECTION_KEY not in st.session_state:  # first run: the link's place, unreadable or out of range reads as 1
@@ -655,12 +658,14 @@ with guarded():
         if result.undated_excluded:
             st.info(tr("funnels.undated_excluded", n=_n(result.undated_excluded)))
         st.stop()
+    choice = (funnel, seller, period, min_count)
+    panels = _kept_panels(dataset, choice, result)
     if presenter:
-        _show_room(result, deals, basis, measure)
+        _show_room(result, panels, deals, basis, measure)
         st.stop()
-    headlines.show(result, deals, _panels(result.geometry))
+    headlines.show(result, deals, panels, key=(dataset.key, *choice))
     _show_semantics(result)
-    panels = _show_funnels(result, basis, measure, min_count)
+    _show_funnels(result, panels, basis, measure, min_count)
     _show_drill(dataset, result, (funnel, seller, period))
     _show_comparison(result, panels, basis)
     _show_sellers(result, min_count)

@@ -7,6 +7,7 @@ a chart costs no more than before.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import pandas as pd
@@ -29,6 +30,12 @@ def _last_day(deals: pd.DataFrame) -> object:
 def _as_of() -> str:
     dataset = data.current()  # one look at the dates per dataset, however many charts a page shows
     return date(data.session_memo("chart.as_of", dataset.key, lambda: _last_day(dataset.deals)), lang())
+
+
+@functools.cache
+def _files_possible() -> bool:
+    """Whether the PNG and SVG files can be made: asked once, not on disk for every chart of every run."""
+    return charts_available()
 
 
 def _file_name(name: str) -> str:
@@ -58,7 +65,7 @@ def show_chart(
         place.vega_lite_chart(chart, key=key, **kwargs)
     else:
         place.altair_chart(chart, key=key, **kwargs)
-    if not charts_available():
+    if not _files_possible():
         return
     language = lang()
     scenario = st.session_state.get(IN_USE_KEY) or tr_text("scenario.current")

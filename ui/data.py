@@ -23,6 +23,7 @@ from typing import TypeVar
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 from streamlit import runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -399,17 +400,64 @@ def session_memo(name: str, key: object, build: Callable[[], T], keep: int = 1, 
     return value
 
 
+_PLAIN_KINDS = "biufcmM"  # numpy dtypes whose bytes are their values (not object pointers)
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _plain_arrow(kind: pa.DataType) -> bool:
+    return pa.types.is_primitive(kind) or pa.types.is_string(kind) or pa.types.is_large_string(kind)
+
+
+def _feed_column(digest, column: pd.Series) -> None:
+    """Add one column's values to ``digest``: their memory where that is the values, else pandas' hash.
+
+    A page rerun keys a few dozen small tables and charts: pandas' per-value hash was a fifth of it.
+    An Arrow column of plain values is fed as the buffers of one array (chunks joined, a slice
+    copied to offset 0, no validity buffer when nothing is missing), a numpy one of plain values
+    as its bytes; anything else (objects, categories, time zones, nested Arrow data) through
+    ``hash_pandas_object``. Equal content in another memory layout at worst misses a cache.
+    """
+    chunks = getattr(column.array, "_pa_array", None)
+    if chunks is not None and _plain_arrow(chunks.type):
+        # one array at offset 0 whatever the chunks: a cached view comes back from pickling as one chunk
+        array = chunks.chunk(0) if chunks.num_chunks == 1 else chunks.combine_chunks()
+        array = pa.concat_arrays([array]) if array.offset else array
+        validity, *buffers = array.buffers()
+        digest.update(f"arrow:{array.type}[{len(array)},{array.null_count}]".encode())
+        for buffer in [validity if array.null_count else None, *buffers]:
+            digest.update(b"-" if buffer is None else buffer)
+        return
+    if isinstance(column.dtype, np.dtype) and column.dtype.kind in _PLAIN_KINDS:
+        digest.update(np.ascontiguousarray(column.to_numpy()).tobytes())
+        return
+    digest.update(pd.util.hash_pandas_object(column, index=False).to_numpy().tobytes())
+
+
+def _feed_index(digest, index: pd.Index) -> None:
+    if isinstance(index, pd.RangeIndex):
+        digest.update(f"range:{index.start},{index.stop},{index.step}".encode())
+    else:
+        digest.update(repr((list(index.names), str(index.dtype))).encode())
+        digest.update(pd.util.hash_pandas_object(index).to_numpy().tobytes())
+
+
 def _feed(digest, value: object) -> None:
     """Add ``value`` to ``digest`` by content."""
     if isinstance(value, pd.DataFrame):
         digest.update(repr((list(value.columns), [str(t) for t in value.dtypes], value.shape)).encode())
-        digest.update(pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes())
+        _feed_index(digest, value.index)
+        for _, column in value.items():
+            _feed_column(digest, column)
     elif isinstance(value, pd.Series):
         digest.update(repr((value.name, str(value.dtype), len(value))).encode())
-        digest.update(pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes())
+        _feed_index(digest, value.index)
+        _feed_column(digest, value)
     elif isinstance(value, np.ndarray):
         digest.update(repr((value.dtype.str, value.shape)).encode())
         digest.update(np.ascontiguousarray(value).tobytes())
+    elif isinstance(value, (list, tuple)) and all(type(item) in _SCALARS for item in value):
+        # a table's CSS per row, a list of names: written out at once (repr tells these types and values apart)
+        digest.update(f"{type(value).__name__}:{value!r};".encode())
     elif isinstance(value, (list, tuple)):
         digest.update(f"{type(value).__name__}[{len(value)}]".encode())
         for item in value:

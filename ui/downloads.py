@@ -44,6 +44,7 @@ def download_table(
     formats: Mapping[str, str] | None = None,
     sheets: Mapping[str, pd.DataFrame] | None = None,
     container=None,
+    deferred: bool = False,
 ) -> None:
     """CSV and XLSX download buttons for ``frame``, side by side.
 
@@ -64,18 +65,23 @@ def download_table(
         should be one of them); ``{name: frame}`` by default.
     container : optional
         Where to put the buttons; a new horizontal container by default.
+    deferred : bool
+        Write each file when its button is clicked, not when the page runs: for a table of thousands of
+        rows, whose workbook would cost every first visit a second.
     """
     language, sign = lang(), currency()
     csv_label, xlsx_label = labels or (tr("export.csv"), tr("export.xlsx"))
     place = container if container is not None else st.container(horizontal=True)
-    # a workbook of a large table takes seconds to write: each file is written once for its content
     book = sheets or {name: frame}
-    csv = data.session_memo(f"download.{key}.csv", content_key(frame, language), lambda: to_csv(frame, language))
-    xlsx = data.session_memo(
-        f"download.{key}.xlsx",
-        content_key(book, dict(formats or {}), language, sign),
-        lambda: to_xlsx(book, formats, lang=language, currency=sign),
-    )
+    if deferred:
+        csv, xlsx = lambda: to_csv(frame, language), lambda: to_xlsx(book, formats, lang=language, currency=sign)
+    else:  # a workbook of a large table takes seconds to write: each file is written once for its content
+        csv = data.session_memo(f"download.{key}.csv", content_key(frame, language), lambda: to_csv(frame, language))
+        xlsx = data.session_memo(
+            f"download.{key}.xlsx",
+            content_key(book, dict(formats or {}), language, sign),
+            lambda: to_xlsx(book, formats, lang=language, currency=sign),
+        )
     place.download_button(
         csv_label,
         csv,

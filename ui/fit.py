@@ -54,17 +54,17 @@ def fitted(frame: pd.DataFrame, total: int = FULL, column_config: Mapping[str, o
     dict
         For ``st.dataframe(column_config=...)``; headers that give way show in full as the column's tooltip.
     """
-    values, heads = {}, {}
-    for column in frame.columns:
-        sample = frame[column].head(200)
-        longest = max((_text_width(v) for v in sample), default=1)
+    values, heads, texts = {}, {}, []
+    for column, sample in frame.head(200).items():  # one pass, values as Python scalars: a page fits a dozen tables
+        longest = max((_text_width(v) for v in sample.tolist()), default=1)
         values[column] = min(max(longest * CHAR + PAD, MIN), MAX)
         heads[column] = min(max(len(str(column)) * CHAR + PAD, MIN), MAX)
+        if not pd.api.types.is_numeric_dtype(sample):
+            texts.append(column)
     need = {c: max(values[c], heads[c]) for c in frame.columns}
     if sum(values.values()) > total:  # still too wide: long texts give way too (numbers never do)
-        for column in frame.columns:
-            if not pd.api.types.is_numeric_dtype(frame[column]):
-                values[column] = min(values[column], TEXT)
+        for column in texts:
+            values[column] = min(values[column], TEXT)
     floor = sum(values.values())
     excess = sum(need.values()) - floor
     ratio = 1.0 if sum(need.values()) <= total or excess <= 0 else max((total - floor) / excess, 0.0)

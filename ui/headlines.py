@@ -82,11 +82,19 @@ def lines(result: FunnelViews, deals: pd.DataFrame, panels: list, days: int = WI
     return found
 
 
-def show(result: FunnelViews, deals: pd.DataFrame, panels: list, days: int = WINDOW_DAYS) -> None:
-    """One line per funnel panel ((segment, title, rows) in page order) and the method."""
+def show(result: FunnelViews, deals: pd.DataFrame, panels: list, days: int = WINDOW_DAYS, key: object = None) -> None:
+    """One line per funnel panel ((segment, title, rows) in page order) and the method.
+
+    ``key``: what ``result`` and ``panels`` were made from (the dataset's key and the filter choice);
+    when given, the lines are written once per key and language, not on every rerun.
+    """
     if not panels:
         return
     st.subheader(tr("headline.title"))
-    st.markdown("\n".join(f"- {line}" for line in lines(result, deals, panels, days)))
+    if key is None:
+        found = lines(result, deals, panels, days)
+    else:
+        found = data.session_memo("headlines.lines", (key, days, lang()), lambda: lines(result, deals, panels, days))
+    st.markdown("\n".join(f"- {line}" for line in found))
     with st.expander(tr("period.how")):
         st.markdown(tr("headline.how"))

@@ -32,9 +32,10 @@ def initial_language() -> str:
 
 def lang() -> str:
     """The current UI language ("ru" or "en")."""
-    if LANG_KEY not in st.session_state:
-        st.session_state[LANG_KEY] = initial_language()
-    return st.session_state[LANG_KEY]
+    language = st.session_state.get(LANG_KEY)  # one look: a page asks hundreds of times a run
+    if language is None:
+        language = st.session_state[LANG_KEY] = initial_language()
+    return language
 
 
 class Markdown(str):

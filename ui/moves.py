@@ -48,8 +48,16 @@ def _effects(
     inflow: float | None,
     by_date: bool,
     confidence: float,
+    _forecast=None,
+    _funnels: pd.DataFrame | None = None,
+    _memo: dict | None = None,
 ):
-    """The moves' effects on the session's prepared dataset (cached under its ``key``: the deals are not hashed)."""
+    """The moves' effects on the session's prepared dataset (cached under its ``key``: the deals are not hashed).
+
+    ``_forecast`` and ``_funnels``: the page's own baseline forecast and plan, which the other arguments
+    determine (so they are not hashed), reused rather than computed again; ``_memo`` the page's kept
+    results (plans per group, each move's own effect), which change no figure.
+    """
     moves = [Move.from_dict(d) for d in json.loads(moves_json)]
     chosen = Period(pd.Timestamp(period[1]), pd.Timestamp(period[2]), period[0]) if period else None
     return move_effects(
@@ -64,6 +72,9 @@ def _effects(
         period=chosen,
         inflow_per_month=inflow,
         by_expected_date=by_date,
+        base_forecast=_forecast,
+        base_funnels=_funnels,
+        memo=_memo,
     )
 
 
@@ -166,12 +177,19 @@ def panel(
     inflow: float | None = None,
     by_date: bool = False,
     confidence: float = 0.9,
+    forecast=None,
+    funnels: pd.DataFrame | None = None,
+    memo: dict | None = None,
 ) -> None:
     """The Forecast page's moves section: editor, effect beside the baseline, return on cost.
 
     The baseline is the page's own forecast: the sliders' ``stage_p`` and
     per-deal ``probabilities``, and the chosen ``period`` with its lead
     ``inflow`` and expected-date setting (None: the whole open pipeline).
+    ``forecast`` and ``funnels``: that forecast (the period's, or the whole
+    pipeline's distribution) and its plan per funnel, when the page has them,
+    and ``memo`` its kept results (see
+    :func:`funnel_model.moves.move_effects`).
     """
     with guarded():
         st.subheader(tr("moves.title"))
@@ -199,6 +217,9 @@ def panel(
             inflow,
             bool(by_date),
             float(confidence),
+            forecast,
+            funnels,
+            memo,
         )
         on = [m for m in moves if m.enabled]
         st.markdown(

@@ -45,6 +45,7 @@ __all__ = [
     "forecast",
     "headline",
     "money",
+    "past_section",
     "period_dates",
     "picker",
     "settings",
@@ -57,6 +58,7 @@ BY_DATE_KEY = "period.by_date"
 INFLOW_KEY = "period.inflow"
 COMMIT_KEY = "period.commit"
 BEST_KEY = "period.best_case"
+PAST_KEY = "period.past"  # the replays of past periods, run when the reader asks
 DEFAULT_KIND = "this_quarter"
 KEEP = "session"
 TOP_DEALS = 10
@@ -210,6 +212,19 @@ def _backtest_for(deals: pd.DataFrame, as_of: pd.Timestamp, months: int) -> pd.D
     return data.session_memo("period.backtest", key, replay)
 
 
+def past_section(deals: pd.DataFrame, period: Period, as_of: pd.Timestamp) -> None:
+    """How the forecast did before: the period against past ones and the backtest, replayed when asked.
+
+    The replays cost seconds on a large file: a first visit does not wait for them, and once run they
+    are kept for the session.
+    """
+    st.subheader(tr("period.past.title"))
+    st.markdown(tr("period.past.intro"))
+    if st.toggle(tr("period.past.show"), key=PAST_KEY, help=tr("period.past.help"), persist_state=KEEP):
+        comparison_section(deals, period, as_of)
+        backtest_section(deals, as_of)
+
+
 def backtest_section(deals: pd.DataFrame, as_of: pd.Timestamp, months: int = 12) -> None:
     """Forecast against actual for the last ``months`` months: one figure, a chart, the method."""
     st.subheader(tr("period.backtest.title"))
@@ -243,9 +258,9 @@ def backtest_section(deals: pd.DataFrame, as_of: pd.Timestamp, months: int = 12)
 def breakdown_section(forecast: PeriodForecast, deals: pd.DataFrame) -> None:
     """The period's open-deal revenue by funnel, by seller, by deal, and the forecast categories."""
     st.subheader(tr("period.breakdown.title"))
-    open_ = open_deals_of(deals)
     q = forecast.within
-    by_funnel = period_breakdown(open_, q, "funnel")
+    parts = _breakdown(deals, q)
+    by_funnel = parts["funnel"]
     if by_funnel["expected"].sum() > 0:
         st.markdown(
             tr(
@@ -263,11 +278,11 @@ def breakdown_section(forecast: PeriodForecast, deals: pd.DataFrame) -> None:
     }
     left, right = st.columns(2)
     for col, by, title in ((left, "funnel", "by_funnel"), (right, "owner", "by_owner")):
-        if by not in open_.columns:
+        if by not in parts:
             continue
         with col:
             st.markdown(f"**{tr(f'period.breakdown.{title}')}**")
-            table = period_breakdown(open_, q, by).rename(columns={by: tr(f"period.col.{by}"), **columns})
+            table = parts[by].rename(columns={by: tr(f"period.col.{by}"), **columns})
             show_table(
                 table,
                 amounts=[columns["expected"], columns["sd"]],
@@ -280,7 +295,7 @@ def breakdown_section(forecast: PeriodForecast, deals: pd.DataFrame) -> None:
             )
     st.markdown(f"**{tr('period.deals.title')}**")
     st.caption(tr("period.deals.intro", top=TOP_DEALS))
-    risky = risky_deals(open_, q, top=TOP_DEALS)
+    risky = parts["risky"]
     names = {
         "deal_id": tr("period.col.deal"),
         "client_id": tr("period.col.client"),
@@ -303,9 +318,22 @@ def breakdown_section(forecast: PeriodForecast, deals: pd.DataFrame) -> None:
         column_config=fitted(shown, FULL, _pinned(names["deal_id"])),
         key="period.table.deals",
     )
-    _categories(open_["amount"].fillna(0.0).to_numpy(dtype=float), q)
+    _categories(parts["amounts"], q)
     with st.expander(tr("period.how")):
         st.markdown(tr("period.breakdown.how"))
+
+
+def _breakdown(deals: pd.DataFrame, q: np.ndarray) -> dict:
+    """The breakdown's tables for these chances in the period, kept until they move (reruns do not redo them)."""
+
+    def build() -> dict:
+        open_ = open_deals_of(deals)
+        parts = {by: period_breakdown(open_, q, by) for by in ("funnel", "owner") if by in open_.columns}
+        parts["risky"] = risky_deals(open_, q, top=TOP_DEALS)
+        parts["amounts"] = open_["amount"].fillna(0.0).to_numpy(dtype=float)
+        return parts
+
+    return data.session_memo("period.breakdown", (data.current().key, data.content_key(q)), build, keep=2)
 
 
 def _categories(amounts: np.ndarray, q: np.ndarray) -> None:

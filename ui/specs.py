@@ -9,21 +9,43 @@ key: a kept spec can never be stale. The spec is the one ``st.altair_chart``
 would send (Streamlit's own conversion: its theme handling, data as Arrow),
 without the schema check (the builders' tests make it); show it with
 ``st.vega_lite_chart``.
+
+Building a chart is mostly Altair reading its encodings: each one given as a
+dict goes through ``SchemaBase.from_dict``, which hashes the JSON of all six
+hundred schema classes anew on every call (a third of building a chart).
+:func:`_from_dict` keeps that table for the same classes (every chart of every page).
 """
 
 from __future__ import annotations
 
+import functools
 from collections import OrderedDict
 from collections.abc import Callable
 from functools import partial
 
 import streamlit as st
+from altair.utils import schemapi
 from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
 from ui.data import content_key, session_memo, source
 
 MAX_SPECS = 64  # per session: every chart of every page, a few states each
 _STORE = "_chart_specs"
+
+
+@functools.cache
+def _converter(classes: tuple[type, ...]) -> schemapi._FromDict:
+    return schemapi._FromDict(classes)
+
+
+def _from_dict(cls, dct, validate: bool = True):
+    """Altair's ``SchemaBase.from_dict``, its table of schema classes made once for the same classes."""
+    if validate:
+        cls.validate(dct)
+    return _converter(tuple(cls._default_wrapper_classes())).from_dict(dct, cls)
+
+
+schemapi.SchemaBase.from_dict = classmethod(_from_dict)
 
 
 def chart_spec(build: Callable[..., object], *args: object, **kwargs: object) -> dict:

@@ -7,7 +7,10 @@ and AppTest values are unchanged); missing values show as "—", never "None".
 
 Writing every cell's text costs milliseconds per table, and a page reruns on
 every click: the styled table is kept per session for its content, formats
-and language, and ``st.dataframe`` reuses its finished cell texts and styles.
+and language. ``st.dataframe`` turns a Styler into its message anew on every
+run (cell styles, every cell's text as a string table, both as Arrow: 5 ms a
+table, half of a Funnels rerun that changed nothing); a kept table is turned
+once and its finished message reused (:func:`_marshall_kept`).
 """
 
 from __future__ import annotations
@@ -15,10 +18,15 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
+from enum import Enum
 
 import pandas as pd
 import streamlit as st
+import streamlit.elements.arrow as st_arrow
 from pandas.io.formats.style import Styler
+from streamlit import dataframe_util
+from streamlit.elements.lib import pandas_styler_utils
+from streamlit.elements.lib.pandas_styler_utils import marshall_styler
 
 from funnel_model.formatting import MISSING, money, number, percent
 from funnel_model.formatting import date as fmt_date
@@ -31,26 +39,87 @@ MAX_TABLES = 64  # per session: every table of every page, a few states each
 _STORE = "_styled_tables"
 
 
+_MARSHALLED = "_funnel_marshalled"  # on a kept Styler: its finished message (Streamlit's ArrowData.styler)
+_ARROW = "_funnel_arrow"  # on a kept table's frame: its Arrow bytes
+
+
 def _kept(styler: Styler) -> Styler:
-    """``styler`` made to work out its cell styles and texts once; ``st.dataframe`` asks again on every rerun.
+    """``styler`` marked to be turned into Streamlit's message once (its frame too): see :func:`_marshall_kept`.
 
-    Its data and formats never change after it is built (it is kept under a key of both), so the
-    first translation stays right. Streamlit takes only a Styler itself (by type name), not a
-    subclass: the two steps are replaced on the instance.
+    Its data and formats never change after it is built (it is kept under a key of both, with a
+    copy of the caller's frame), so the first message stays right.
     """
-    compute, translate = styler._compute, styler._translate
-    kept: list[dict] = []
-
-    def compute_once():
-        return styler if kept else compute()
-
-    def translate_once(*args, **kwargs):
-        if not kept:
-            kept.append(translate(*args, **kwargs))
-        return kept[0]
-
-    styler._compute, styler._translate = compute_once, translate_once
+    setattr(styler, _MARSHALLED, None)
+    object.__setattr__(styler.data, _ARROW, None)  # pandas' own __setattr__ would look for a column
     return styler
+
+
+def _marshall_kept(proto, styler, default_uuid: str) -> None:
+    """Streamlit's ``marshall_styler``, the message of a kept Styler made on its first showing only.
+
+    The message depends on the Styler alone: its uuid is set when it is built (pandas draws one),
+    so ``default_uuid`` (the element's place) is never used and a moved table stays right.
+    """
+    if not hasattr(styler, _MARSHALLED):
+        marshall_styler(proto, styler, default_uuid)
+        return
+    done = getattr(styler, _MARSHALLED)
+    if done is None:
+        marshall_styler(proto, styler, default_uuid)
+        done = type(proto.styler)()
+        done.CopyFrom(proto.styler)
+        setattr(styler, _MARSHALLED, done)
+    else:
+        proto.styler.CopyFrom(done)
+
+
+def _arrow_bytes_kept(df: pd.DataFrame, **kwargs: object) -> bytes:
+    """Streamlit's ``convert_pandas_df_to_arrow_bytes``, a kept table's frame serialised once."""
+    done = vars(df).get(_ARROW, False) if not kwargs else False  # not getattr: a column may have any name
+    if done:
+        return done
+    result = _arrow_bytes(df, **kwargs)
+    if done is None:
+        object.__setattr__(df, _ARROW, result)
+    return result
+
+
+_CELL = re.compile(r"row(\d+)_col(\d+)")
+
+
+def _display_values(df: pd.DataFrame, styles: Mapping[str, object]) -> pd.DataFrame:
+    """Streamlit's ``_use_display_values`` (every cell's shown text, as a table of strings), a column at a time.
+
+    Streamlit writes the texts into a string copy of the table through a positional pandas
+    assignment per column (most of the cost of showing a new table); here each column is made at
+    once from its texts. Where the Styler did not give a text for every cell, Streamlit's own.
+    """
+    rows, columns = df.shape
+    texts: list[list[str | None]] = [[None] * rows for _ in range(columns)]
+    given = 0
+    for row in styles.get("body", []):
+        for cell in row:
+            found = _CELL.match(cell.get("id") or "")
+            if found:
+                value = cell.get("display_value")
+                texts[int(found[2])][int(found[1])] = str(value.value if isinstance(value, Enum) else value)
+                given += 1
+    if not rows or not columns or given != rows * columns:
+        return _use_display_values(df, styles)
+    shown = pd.DataFrame({i: pd.array(t, dtype="str") for i, t in enumerate(texts)})
+    shown.index, shown.columns = df.index, df.columns  # as they are, repeated labels too
+    return shown
+
+
+# st.dataframe makes a Styler's message and its frame's bytes through these two module names; any other
+# table passes through unchanged (the original kept: a reloaded module must not wrap its own wrapper)
+_arrow_bytes = getattr(dataframe_util.convert_pandas_df_to_arrow_bytes, "__wrapped__", None)
+_arrow_bytes = _arrow_bytes_kept.__wrapped__ = _arrow_bytes or dataframe_util.convert_pandas_df_to_arrow_bytes
+_use_display_values = getattr(pandas_styler_utils._use_display_values, "__wrapped__", None)
+_use_display_values = _display_values.__wrapped__ = _use_display_values or pandas_styler_utils._use_display_values
+st_arrow.marshall_styler = _marshall_kept
+pandas_styler_utils._use_display_values = _display_values
+dataframe_util.convert_pandas_df_to_arrow_bytes = _arrow_bytes_kept
 
 
 def show_table(
@@ -133,6 +202,7 @@ def _styled(frame, language, sign, amounts, counts, shares, decimals, share_deci
         formats[column] = lambda x, digits=digits: number(x, language, digits)
     present = {c: f for c, f in formats.items() if c in frame.columns}
     styler = frame.style.format(na_rep=MISSING).format(present, na_rep=MISSING)
-    for column, rows in cell_css.items():
-        styler = styler.apply(lambda _, rows=rows: rows, axis=0, subset=[column])
+    if cell_css:  # one step for all highlighted columns: pandas slices the table for each step
+        shown = pd.DataFrame(cell_css, index=frame.index)
+        styler = styler.apply(lambda _: shown, axis=None, subset=list(cell_css))
     return _kept(styler)

@@ -3,6 +3,10 @@
 MESSAGES: dict[str, dict[str, str]] = {
     "page.clients": {"en": "Clients", "ru": "Клиенты"},
     "clients.no_deals": {"en": "No deals to show.", "ru": "Нет сделок для показа."},
+    "clients.progress": {
+        "en": "Counting the client base month by month, the channels, the loss reasons and the stuck deals…",
+        "ru": "Считаем клиентскую базу по месяцам, каналы, причины проигрышей и зависшие сделки…",
+    },
     "clients.no_clients": {
         "en": "No deal has a client and a date, so there is no client base to show.",
         "ru": "Ни у одной сделки нет клиента и даты, поэтому клиентскую базу показать нельзя.",

@@ -94,6 +94,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Replaying the forecast for the previous period and a year ago…",
         "ru": "Повторяем прогноз для прошлого периода и того же периода год назад…",
     },
+    # past periods, replayed when asked
+    "period.past.title": {
+        "en": "How the forecast did before",
+        "ru": "Как прогноз работал раньше",
+    },
+    "period.past.intro": {
+        "en": "This period set against the previous one and a year ago, and the forecast made on the first day of each of the last 12 months set against what was then won: how far its figures can be trusted.",
+        "ru": "Этот период рядом с предыдущим и тем же периодом год назад, и прогноз, сделанный на первое число каждого из последних 12 месяцев, рядом с тем, что было выиграно на самом деле: насколько можно доверять его цифрам.",
+    },
+    "period.past.show": {
+        "en": "Replay the past periods",
+        "ru": "Повторить прогноз за прошлые периоды",
+    },
+    "period.past.help": {
+        "en": "Rebuilds the forecast from the data known on each past date: a few seconds on a large file, then kept while you work.",
+        "ru": "Заново строит прогноз по данным, известным на каждую прошлую дату: несколько секунд на большом файле, потом результат сохраняется на время работы.",
+    },
     # backtest
     "period.backtest.progress": {
         "en": "Replaying the forecast on the first day of each past month, against what was won…",

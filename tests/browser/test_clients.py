@@ -40,3 +40,12 @@ def test_clients_page_renders_and_drills_down(page, app_url, save_screenshot):
     page.get_by_text("Deals lost for “Дорого”: 503").first.wait_for()
     page.get_by_text("Download these 503 rows (CSV)").first.wait_for()
     save_screenshot(page, "clients_losses_drill")
+
+    # the stuck deals' file is written when its button is clicked: every stuck deal (98 on the demo) in it
+    page.get_by_role("tab", name="Stuck and overdue deals").click()
+    button = page.get_by_role("button", name="Download these 98 rows (CSV)")
+    button.wait_for()
+    with page.expect_download(timeout=60_000) as info:
+        button.click()
+    lines = info.value.path().read_text(encoding="utf-8-sig").strip().splitlines()
+    assert len(lines) == 1 + 98

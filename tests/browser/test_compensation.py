@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
+import openpyxl
+
 from tests.browser.conftest import open_app, wait_for_app, widget
 
 
@@ -37,14 +41,18 @@ def test_compensation_page_renders_the_pay_table(page, app_url, save_screenshot)
     assert page.get_by_test_id("stVegaLiteChart").count() >= 3
 
     # downloads are offered
+    sellers = 8  # the demo's sales team
     assert page.get_by_role("button", name="Download pay table (CSV)").count() == 1
     assert page.get_by_role("button", name="Download pay table (XLSX)").count() == 1
+    with page.expect_download(timeout=60_000) as info:  # the workbook is written on the click
+        page.get_by_role("button", name="Download pay table (XLSX)").click()
+    book = openpyxl.load_workbook(io.BytesIO(info.value.path().read_bytes()))  # the saved file has no suffix
+    assert book.sheetnames == ["pay", "company"] and book["pay"].max_row == 1 + 2 * sellers
     assert page.get_by_test_id("stException").count() == 0
     assert page.get_by_test_id("stAlertContentError").count() == 0
     save_screenshot(page, "compensation")
 
     # plan A's base +10 000 → the company's total pay +10 000 per seller
-    sellers = 8  # the demo's sales team
     page.get_by_role("tab", name="Fixed part").first.click()
     base = widget(page, "compensation.a.base.text").locator("input")
     base.fill("70000")

@@ -479,6 +479,13 @@ def test_is_new_product_matches_whole_words_and_listed_names():
     assert comp.is_new_product(products, listed).tolist() == [False, False, False, False, False, True]
 
 
+def test_is_new_product_reads_each_value_as_its_own_text():
+    # 1, 1.0 and True hash alike: each must still be judged by its own text
+    products = pd.Series([1, 1.0, True, "1"], dtype=object)
+    listed = CompensationPlan("x", FixedPart(0.0), VariablePart(new_products=("1",)))
+    assert comp.is_new_product(products, listed).tolist() == [True, False, False, True]
+
+
 def test_default_targets_round_up_the_monthly_average(deals):
     got = comp.default_targets(deals, end="2026-03-01", months=1, lookback_months=2)
     # Ann: (1000 + 5000) / 2 = 3000; Bob: 500 / 2 = 250; Cat nothing → median of the others 1625 → 1700
@@ -995,6 +1002,26 @@ def test_joint_draws_are_bit_identical_to_the_one_chunk_oracle(chunk):
     assert set(np.unique(got[2])) <= {0.0, 1.0, 2.0, 3.0, 4.0, 5.0}  # A, B, C, D, F: five new clients at most
 
 
+def test_joint_draws_count_clients_of_many_deals_once_bit_identically_to_the_oracle():
+    # clients of one to six deals (some not new, some new-client deals not new-product), in no order
+    rng = np.random.default_rng(11)
+    sizes = [1, 6, 2, 1, 3, 5, 2, 4, 1, 3]
+    client = rng.permutation(np.repeat(np.array([f"c{i}" for i in range(len(sizes))]), sizes))
+    n = len(client)
+    amounts = np.round(rng.uniform(0.0, 5000.0, n), 2)
+    p = rng.choice([0.0, 0.05, 0.3, 0.5, 0.8, 1.0], n)
+    new_product = rng.random(n) < 0.4
+    new_client = rng.random(n) < 0.8
+    want = _one_chunk_draws(np.random.default_rng([2, 9]), 2501, amounts, p, new_product, new_client, client)
+    codes = pd.factorize(client)[0]
+    for chunk in (16, 128, 3000):  # whole blocks of BLAS rows: its last few rows of a product sum in another order
+        got = comp._joint_draws(
+            np.random.default_rng([2, 9]), 2501, amounts, p, new_product, new_client, codes, chunk=chunk
+        )
+        for g, w in zip(got, want, strict=True):
+            assert g.tobytes() == w.tobytes()
+
+
 def test_the_pay_forecasts_plan_free_part_is_computed_once_for_both_plans():
     deals = pd.concat([_extras_pipeline(), _extras_pipeline().assign(owner="Bob", deal_id=list("abcde"))])
     deals = deals.reset_index(drop=True)
@@ -1015,14 +1042,18 @@ def test_the_pay_forecasts_plan_free_part_is_computed_once_for_both_plans():
     for plan in (one, other):
         alone = comp.pay_distribution(plan, deals, targets, probabilities)
         pd.testing.assert_frame_equal(comp.pay_distribution(plan, deals, targets, probabilities, memo=memo), alone)
-    assert builds == ["pay_distribution.revenue", "pay_distribution.draws"]
-    # other new products: other joint draws, the same revenue distributions
+    plan_free = ["pay_distribution.revenue", "pay_distribution.draws", "pay_distribution.p_target"]
+    assert builds == plan_free
+    # other new products: other joint draws, the same revenue distributions and chances of the targets
     classic = make_plan(threshold=0.5, new_product_rate=0.1, new_client_bonus=150.0, markers=("Classic",))
     comp.pay_distribution(classic, deals, targets, probabilities, memo=memo)
-    assert builds == ["pay_distribution.revenue", "pay_distribution.draws", "pay_distribution.draws"]
-    # other probabilities (another period): both again
+    assert builds == [*plan_free, "pay_distribution.draws"]
+    # other targets: their chances only
+    comp.pay_distribution(one, deals, {**targets, "Ann": 1600.0}, probabilities, memo=memo)
+    assert builds[4:] == ["pay_distribution.p_target"]
+    # other probabilities (another period): all again
     comp.pay_distribution(one, deals, targets, probabilities * 0.5, memo=memo)
-    assert builds[3:] == ["pay_distribution.revenue", "pay_distribution.draws"]
+    assert builds[5:] == plan_free
 
 
 @pytest.mark.parametrize("text", ['{"name": ' + "1" * 5000 + "}", "[" * 5000 + "]" * 5000])

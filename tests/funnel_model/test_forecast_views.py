@@ -126,6 +126,29 @@ def test_the_reverse_funnel_splits_the_plan_by_each_segments_won_revenue():
     assert list(stages["actual"]) == [2, 1, 2, 1]
 
 
+def test_a_kept_groups_plan_is_reused_only_while_everything_it_reads_stays_put():
+    inputs = prepare_forecast(pipeline(), CONFIG, min_count=MIN_COUNT)
+    p = deal_probabilities(inputs, [0.25, 0.5, 0.75, 0.75])
+    memo = {}
+    first = plan_by_funnel(inputs, [0.25, 0.5, 0.75, 0.75], p, 7000, 0.9, memo=memo)
+    assert len(memo) == 2
+    for ours, fresh in zip(first, plan_by_funnel(inputs, [0.25, 0.5, 0.75, 0.75], p, 7000, 0.9), strict=True):
+        pd.testing.assert_frame_equal(ours, fresh)
+    # the active clients' Lead slider moves: their group is planned again, the new clients' is reused
+    moved_sp = [0.25, 0.5, 0.5, 0.75]
+    moved_p = deal_probabilities(inputs, moved_sp)
+    again = plan_by_funnel(inputs, moved_sp, moved_p, 7000, 0.9, memo=memo)
+    assert len(memo) == 3
+    for ours, fresh in zip(again, plan_by_funnel(inputs, moved_sp, moved_p, 7000, 0.9), strict=True):
+        pd.testing.assert_frame_equal(ours, fresh)
+    assert again[0]["needed_mean"].tolist() != first[0]["needed_mean"].tolist()
+    # another target, confidence or chance of an open deal is another plan for every group it reaches
+    plan_by_funnel(inputs, moved_sp, moved_p, 8000, 0.9, memo=memo)
+    plan_by_funnel(inputs, moved_sp, moved_p, 8000, 0.8, memo=memo)
+    plan_by_funnel(inputs, moved_sp, np.where(np.arange(len(moved_p)) == 0, 0.9, moved_p), 8000, 0.8, memo=memo)
+    assert len(memo) == 8
+
+
 def test_one_open_segment_keeps_one_group_with_that_segments_rates():
     inputs = prepare_forecast(pipeline(with_active_open=False), CONFIG, min_count=MIN_COUNT)
     assert list(inputs.groups["part"]) == [""] and not inputs.groups["split"].any()

@@ -127,6 +127,15 @@ def test_duplicate_ids_exact_copies_rejected_other_data_renamed():
     assert (result.problems["action"] == "rejected").sum() + len(result.deals) == 5
 
 
+def test_ids_that_are_the_same_number_written_differently_are_different_ids():
+    result = _read(HEADER + "7;A;1;\n007;B;2;\n8;A;3;\n+8;C;4;\n")
+    assert result.deals["deal_id"].tolist() == ["7", "007", "8", "+8"]
+    assert result.problems.empty
+    # ids in descending order, then a repeat among numbers out of order
+    assert _read(HEADER + "9;A;1;\n8;B;2;\n7;A;3;\n").deals["deal_id"].tolist() == ["9", "8", "7"]
+    assert _read(HEADER + "2;A;1;\n1;B;2;\n2;C;3;\n").deals["deal_id"].tolist() == ["2", "1", "2-2"]
+
+
 def test_renamed_duplicate_ids_never_collide_with_existing_ids():
     # ids 5, 5, 5-2: the second 5 must not become 5-2, which the third row already has
     result = _read(HEADER + "5;A;1;\n5;B;2;\n5-2;C;3;\n")

@@ -13,10 +13,13 @@ import pytest
 
 from funnel_model.errors import DealImportError
 from funnel_model.parsing import (
+    _BLANKS,
     MIXED_ENCODING,
     _count_non_ascii,
     _count_plausible,
+    _cp1251_chunk,
     _filled,
+    _whole_day_first,
     cell_text,
     clean_text,
     contains_any,
@@ -65,6 +68,15 @@ def test_amounts_empty_bad_negative():
     assert values.isna().all()
     assert bad.tolist() == [False, True, False, False, False, False, True, True]
     assert negative.tolist() == [False, False, True, True, False, False, False, False]
+
+
+def test_a_column_read_as_localized_text_whichever_of_its_cells_shows_it():
+    # the first cells decide whether the plain-number pass is worth running; the values may not depend on it
+    late = parse_amounts(_text(*(["1.5"] * 1500), "1 200,50"))[0]
+    assert late.iloc[:1500].eq(1.5).all() and late.iloc[1500] == 1200.5
+    early = parse_amounts(_text("1 200,50", *(["1.5"] * 1500)))[0]
+    assert early.tolist() == late.iloc[::-1].tolist()
+    assert parse_amounts(_text("", "не закрыта", "1,200", "7"))[0].tolist()[2:] == [1200, 7]
 
 
 def test_ambiguous_separator_is_decided_per_column():
@@ -146,6 +158,17 @@ def test_impossible_calendar_dates_are_bad_not_rolled_into_the_next_month(cell):
     values, bad = parse_dates(_text(cell, "29.02.2024"))
     assert values.isna().tolist() == [True, False]
     assert bad.tolist() == [True, False]
+
+
+def test_dates_among_empty_cells_land_on_their_own_rows():
+    cells = _text("", "05.03.2024 10:00", "не закрыта", "31.02.2024", "2024-03-07", "x", "06.03.24")
+    cells.index = [70, 10, 30, 20, 60, 50, 40]  # labels out of order: the values go by position
+    values, bad = parse_dates(cells)
+    assert values.index.tolist() == cells.index.tolist()
+    assert values.tolist()[1] == pd.Timestamp("2024-03-05 10:00") and values.tolist()[4] == pd.Timestamp("2024-03-07")
+    assert values.tolist()[6] == pd.Timestamp("2024-03-06")
+    assert values.isna().tolist() == [True, False, True, True, False, True, False]
+    assert bad.tolist() == [False, False, False, True, False, True, False]
 
 
 def test_impossible_date_in_a_column_of_unpadded_dates():
@@ -241,6 +264,62 @@ def test_a_large_utf8_file_with_a_cp1251_line_past_the_sample():
     table = read_table(data, "f.csv")
     assert len(table.body) == 3001 and table.body.iloc[-1, 1] == "Счёт"
     assert [p["row"] for p in table.problems] == [3002]
+
+
+# every character Windows-1251 has beyond ASCII: letters, «», №, …, €, dashes, quotes, the no-break space
+_CP1251_SIGNS = bytes(range(0x80, 0x100)).replace(b"\x98", b"").decode("cp1251")
+
+
+def test_a_large_cp1251_file_reads_as_the_same_text_in_utf8():
+    # past the sample the file is read as bytes and decoded column by column: the cells must be exactly
+    # those of the same text written in UTF-8
+    rows = [
+        f"{i};«Ромашка» № {i};{i * 1000:,}".replace(",", "\u00a0")
+        + f",50 руб.;;{_CP1251_SIGNS[i % 120 :][:7] if i % 25 == 0 else 'Переговоры'};Сергей {i};"
+        + ("не закрыта" if i % 3 else f"0{i % 9 + 1}.03.2024 10:00")
+        + ';"Иванов; ""Сибирь"" и сеть"\n'
+        for i in range(2500)
+    ]
+    text = "ID;Название сделки;Бюджет;Пусто;Знаки;Ответственный;Дата закрытия;Заметка\n" + "".join(rows)
+    data = text.encode("cp1251")
+    assert len(data) > 64 * 1024
+    table = read_table(data, "amo.csv")
+    same = read_table(text.encode("utf-8"), "amo.csv")
+    assert table.encoding == "cp1251" and table.headers == same.headers
+    pd.testing.assert_frame_equal(table.body, same.body)
+    assert (
+        table.body["Знаки"].iloc[50] == _CP1251_SIGNS[50:57]
+        and table.body["Заметка"].iloc[0] == 'Иванов; "Сибирь" и сеть'
+    )
+    with_bom = read_table(b"\xef\xbb\xbf" + data, "amo.csv")
+    assert with_bom.encoding == "cp1251 (BOM)"
+    pd.testing.assert_frame_equal(with_bom.body, same.body)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_cp1251_cells_are_decoded_as_python_decodes_them(seed):
+    rng = np.random.default_rng(seed)
+    cells = [bytes(rng.integers(0, 256, rng.integers(0, 8)).astype(np.uint8)) for _ in range(3000)]
+    cells += [bytes([b]) for b in range(256)] + [b"", b""]
+    array = pa.array(cells, type=pa.binary())
+    for part in (array, array.slice(11, 2000), array.slice(0, 0), pa.array([b"abc", b""], type=pa.binary())):
+        decoded = _cp1251_chunk(part)
+        decoded.validate(full=True)
+        assert decoded.to_pylist() == [c.decode("cp1251", errors="replace") for c in part.to_pylist()]
+
+
+@pytest.mark.parametrize("at", [10, 1_100_000])
+def test_a_cp1251_line_in_a_utf8_file_over_a_megabyte(at):
+    # the first megabyte tells where UTF-8 breaks when it breaks there; past it, decoding the whole does
+    rows = [f"{i};Переговоры;ООО Ромашка {i}\n".encode() for i in range(40_000)]
+    lines = np.cumsum([len(r) for r in rows])
+    k = int(np.searchsorted(lines, at))
+    rows[k] = f"{k};Счёт;ООО Лютик\n".encode("cp1251")
+    data = "ID;Этап сделки;Компания\n".encode() + b"".join(rows)
+    assert len(data) > 1_100_000
+    table = read_table(data, "f.csv")
+    assert table.encoding == MIXED_ENCODING and table.body.iloc[k, 1] == "Счёт"
+    assert [p["row"] for p in table.problems] == [k + 2]
 
 
 @pytest.mark.parametrize("encoding", ["koi8_r", "cp866", "iso8859_5", "mac_cyrillic"])
@@ -365,6 +444,19 @@ def test_blank_cells_are_those_arrow_trims_to_nothing():
     assert _filled(pd.DataFrame({0: cells}))[0].tolist() == (trimmed != "").tolist()
 
 
+def test_the_blanks_told_by_their_bytes_are_the_ones_arrow_trims():
+    every = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000]
+    spaces = pc.utf8_is_space(pa.array(every)).to_numpy(zero_copy_only=False)
+    assert {c for c, space in zip(every, spaces, strict=True) if space} == set(_BLANKS)
+    rng = np.random.default_rng(3)
+    # blanks beside Cyrillic letters whose last byte is a blank's (р, т: D1 80, D1 82) and signs that share a lead
+    alphabet = [*_BLANKS, *"abЯрт«»—…", "", "x"]
+    for _ in range(300):
+        cells = pd.Series(["".join(rng.choice(alphabet, rng.integers(0, 4))) for _ in range(12)], dtype="str")
+        assert cell_text(cells).tolist() == cells.str.strip().tolist()
+        assert _filled(pd.DataFrame({0: cells}))[0].tolist() == (cells.str.strip() != "").tolist()
+
+
 def test_whole_column_of_iso_dates_reads_as_the_general_path_does():
     cells = ["2024-03-01", "2024-03-01 23:59:59", "2024-02-29T08:00:00", "1899-12-31", "2250-01-01 00:00:00"]
     values, bad = parse_dates(_text(*cells))
@@ -376,6 +468,29 @@ def test_whole_column_of_iso_dates_reads_as_the_general_path_does():
     # 31 February refuses the whole cast: read by the general path, it is a bad date
     values, bad = parse_dates(_text("2024-02-31", "2024-03-01"))
     assert bad.tolist() == [True, False] and values.iloc[1] == pd.Timestamp("2024-03-01")
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["05.03.2024 10:00:01", "29.02.2024 23:59:59", "01.01.1899 10:00:00", "01.01.2250 00:00:00"],
+        ["05.03.2024 10:00", "29.02.2024 23:59", "31.12.1899 10:00"],
+        ["05.03.2024", "29.02.2024", "01.01.0024"],
+    ],
+)
+def test_whole_column_of_day_first_dates_reads_as_the_general_path_does(cells):
+    values, bad = parse_dates(_text(*cells))
+    pd.testing.assert_series_equal(_whole_day_first(_text(*cells)), values)  # read by the one cast
+    # a cell of another width sends the column down the general path (strptime and its roll-over check)
+    general, general_bad = parse_dates(_text(*cells, "1.4.2024"))
+    pd.testing.assert_series_equal(values, general.iloc[:-1])
+    assert bad.tolist() == general_bad.iloc[:-1].tolist() == [False, False] + [True] * (len(cells) - 2)
+    assert values.iloc[1].day == 29
+    # 31 February or 24:00 refuse the whole cast; the general path flags just that cell
+    timed = len(cells[0]) > 10
+    for odd in ["31.02.2024" + cells[0][10:]] + (["05.03.2024 24:00" + cells[0][16:]] if timed else []):
+        values, bad = parse_dates(_text(odd, cells[0]))
+        assert bad.iloc[0] and not bad.iloc[1] and values.iloc[1] == general.iloc[0]
 
 
 def test_encoding_counts_match_the_regular_expressions():

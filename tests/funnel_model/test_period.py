@@ -459,3 +459,20 @@ def test_recent_change_counts_each_window_per_funnel():
     # created on 1 Jan is on the boundary, outside the earlier window (a window is (start, end])
     assert out.loc["A", ["created_now", "created_before"]].tolist() == [2, 1]
     assert out.loc["B", "rate_now"] == 0.0 and math.isnan(out.loc["B", "rate_before"])
+
+
+@pytest.mark.parametrize(("kind", "by_date", "cycle"), [("this_quarter", False, 1.0), ("next_month", True, 0.7)])
+def test_period_chances_are_the_forecasts_own_without_its_distributions(kind, by_date, cycle):
+    from funnel_model.forecast_views import deal_probabilities
+    from funnel_model.period import period_bounds, period_chances, plan_for_period
+    from tests.funnel_model.test_moves import demo
+
+    deals, inputs = demo()
+    p = deal_probabilities(inputs, inputs.stages["rate"].to_numpy(), own=True)
+    factors = np.where(inputs.open_deals["segment"].to_numpy() == "new", cycle, 1.0)
+    common = {"inflow_per_month": 25.0, "by_expected_date": by_date, "cycle_factor": factors, "new_cycle_factor": cycle}
+    period = period_bounds(kind, inputs.as_of)
+    full = plan_for_period(inputs, deals, p, period, **common)
+    within, new_wins = period_chances(inputs, deals, p, period, **common)
+    np.testing.assert_array_equal(within, full.within)
+    assert new_wins == full.new_wins > 0

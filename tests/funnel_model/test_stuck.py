@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -82,3 +83,58 @@ def test_without_history_ages_are_compared():
     # open deals in Offer are 31 days old; the stage's ages are the open deals' own ages (31, 31, 31): none beyond
     assert not out["stuck"].any()
     assert out.index.tolist() == ["o2"]
+
+
+def _stays_by_hand(deals: pd.DataFrame, history: pd.DataFrame) -> dict[tuple[str, str], list[float]]:
+    """Completed stays per (funnel, stage), deal by deal in plain Python: the oracle of the usual limits."""
+    out: dict[tuple[str, str], list[float]] = {}
+    for deal in deals.drop_duplicates("deal_id").itertuples(index=False):
+        rows = sorted(
+            (r for r in history.itertuples(index=True) if r.deal_id == deal.deal_id),
+            key=lambda r: (r.entered_at, r.Index),  # entry time, ties in the file's order
+        )
+        for i, row in enumerate(rows):
+            if deal.status != "open" and row.stage == deal.stage:
+                continue  # the entry into the final stage is no stay
+            end = rows[i + 1].entered_at if i + 1 < len(rows) else deal.closed_at
+            if pd.notna(end):
+                out.setdefault((deal.funnel, row.stage), []).append((end - row.entered_at).total_seconds() / 86400)
+    return out
+
+
+def test_usual_limits_match_stays_counted_deal_by_deal_in_a_shuffled_history():
+    rng = np.random.default_rng(7)
+    stages = ["Lead", "Offer", "Contract"]
+    rows, hist = [], []
+    for i in range(60):
+        created = T("2024-01-01") + pd.Timedelta(days=int(rng.integers(0, 30)))
+        reached = stages[: int(rng.integers(1, 4))]
+        status = ("open", "won", "lost")[i % 3]
+        final = {"won": "Won", "lost": reached[-1]}.get(status, reached[-1])
+        stamps = sorted(created + pd.Timedelta(hours=int(h)) for h in rng.integers(0, 900, len(reached)))
+        if i % 5 == 0 and len(stamps) > 1:
+            stamps[-1] = stamps[0]  # two entries at the same moment: the file's order decides
+        hist += [(f"d{i}", s, t) for s, t in zip(reached, stamps, strict=True)]
+        closed = None if status == "open" else max(stamps) + pd.Timedelta(days=int(rng.integers(1, 20)))
+        if status == "won":
+            hist.append((f"d{i}", "Won", closed))
+        rows.append((f"d{i}", final, status, created, closed, "F" if i % 2 else "G"))
+    hist += [("ghost", "Lead", T("2024-01-05")), ("ghost", "Offer", T("2024-01-09"))]  # no such deal: ignored
+    history = pd.DataFrame(hist, columns=["deal_id", "stage", "entered_at"]).sample(frac=1.0, random_state=3)
+    history = history.reset_index(drop=True)
+    frame = pd.DataFrame(rows, columns=["deal_id", "stage", "status", "created_at", "closed_at", "funnel"])
+    table = conform(frame.assign(client_id="x", amount=1.0))
+    expected = _stays_by_hand(table, history)
+    usual = usual_stage_days(table, history, quantile=0.75, min_count=1)
+    assert usual["basis"].eq("history").all()
+    got = {(r.funnel, r.stage): (r.stays, r.usual_days) for r in usual.itertuples()}
+    assert set(got) == set(expected)
+    for key, days in expected.items():
+        assert got[key][0] == len(days)
+        assert got[key][1] == pytest.approx(pd.Series(days).quantile(0.75), rel=1e-12)
+
+
+def test_with_history_and_no_open_deal_nothing_is_stuck():
+    closed = deals()[lambda d: d["status"] != "open"]
+    out = stuck_deals(closed, history(), as_of=AS_OF)
+    assert len(out) == 0 and out.attrs == {"basis": "history", "open": 0}

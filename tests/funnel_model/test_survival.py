@@ -8,7 +8,7 @@ import pytest
 
 from funnel_model.errors import ParameterError
 from funnel_model.forecast import revenue_distribution
-from funnel_model.survival import aalen_johansen, revenue_by_month
+from funnel_model.survival import aalen_johansen, new_lead_draws, revenue_by_month
 
 # 8 deals. Age 2 has a tie of won, lost and a censored deal (which stays at risk at age 2).
 DURATIONS = [1, 2, 2, 2, 3, 4, 4, 5]
@@ -112,3 +112,17 @@ def test_month_band_is_the_band_of_the_month_total_not_the_sum_of_band_ends():
     # the sum of the parts' ends is a different, wider band
     assert feb["pipeline_low"] + feb["new_low"] < low - 500
     assert feb["pipeline_high"] + feb["new_high"] > high + 500
+
+
+def test_new_lead_draws_made_once_give_the_same_months_for_any_chances():
+    cif = aalen_johansen([10, 10, 40, 40, 70], ["won", "lost", "won", "lost", "won"])
+    open_deals = pd.DataFrame(
+        {"amount": [1000.0, 3000.0, 700.0], "created_at": pd.to_datetime(["2025-03-01", "2025-03-25", "2025-02-10"])}
+    )
+    common = {"as_of": "2025-03-31", "months": 3, "inflow_per_month": 12.0, "won_sizes": [200.0, 900.0]}
+    kept = new_lead_draws(cif, **common)
+    for p in ([0.5, 0.2, 0.9], [0.1, 0.8, 0.3]):
+        fresh = revenue_by_month(open_deals, np.array(p), cif, **common)
+        pd.testing.assert_frame_equal(revenue_by_month(open_deals, np.array(p), cif, **common, new_leads=kept), fresh)
+    with pytest.raises(ParameterError):
+        revenue_by_month(open_deals, np.array(p), cif, **{**common, "months": 4}, new_leads=kept)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from functools import cache
 from pathlib import Path
 
@@ -156,7 +157,7 @@ def test_an_export_without_sources_says_so_and_hides_the_channels():
     assert not [f for f in at.dataframe if f.key == "clients.sources"]
 
 
-def test_a_long_stuck_list_shows_its_largest_deals_and_offers_all_in_the_files():
+def test_a_long_stuck_list_shows_its_largest_deals_and_offers_all_in_the_files(made):
     import pandas as pd
 
     from funnel_model.stuck import stuck_deals
@@ -196,3 +197,8 @@ def test_a_long_stuck_list_shows_its_largest_deals_and_offers_all_in_the_files()
     assert f"The 200 largest of {n} deals are shown; all {n} are in the files below." in [c.value for c in at.caption]
     labels = [b.label for b in at.get("download_button")]
     assert f"Download these {len(stuck)} rows (CSV)" in labels
+    # the files are written on the click, every stuck deal in them
+    rows = pd.read_csv(io.BytesIO(made["stuck_deals.csv"]), encoding="utf-8-sig")
+    assert rows["Amount at risk"].tolist() == stuck["amount"].tolist()
+    sheet = pd.read_excel(io.BytesIO(made["stuck_deals.xlsx"]))
+    assert sheet["Amount at risk"].tolist() == stuck["amount"].tolist()

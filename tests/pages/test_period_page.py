@@ -85,8 +85,20 @@ def test_a_plan_out_of_reach_says_the_wins_and_leads_needed_and_a_next_month_per
     assert f.already == 0 and f.before > 0
 
 
+def replay_past(at) -> None:
+    """Ask for the past periods' replays (they run only then)."""
+    at.toggle(key="period.past").set_value(True).run()
+    apptest.assert_clean(at)
+
+
 def test_backtest_sentence_counts_the_months_inside_the_band():
     at = apptest.open_page(PAGE, "ru")
+    backtest_title = t("period.backtest.title", "ru")
+    # a first visit does not wait for the replays: the section says what they show and runs them when asked
+    assert t("period.past.intro", "ru") in [m.value for m in at.markdown]
+    assert backtest_title not in [h.value for h in at.subheader]
+    replay_past(at)
+    assert backtest_title in [h.value for h in at.subheader]
     deals = demo_deals()
     bt = backtest(deals, as_of=demo_inputs().as_of, months=12)
     n, k = len(bt), int(bt["inside"].sum())
@@ -118,7 +130,8 @@ def test_breakdown_tables_add_up_to_the_open_deals_expected_in_the_period():
     cats = {next(iter(df.value.columns)): df.value for df in at.dataframe}["Category"]
     assert int(cats["Open deals"].iloc[0]) == int((f.within >= 0.3).sum()) >= commit_before
     # the comparison's rows: this quarter, the previous one and a year ago
-    compare = frames["Period"]
+    replay_past(at)
+    compare = {next(iter(df.value.columns)): df.value for df in at.dataframe}["Period"]
     expected = compare_periods(demo_deals(), f.period, as_of=demo_inputs().as_of)
     assert compare["Won"].tolist() == expected["won"].tolist()
     np.testing.assert_allclose(compare["Revenue won"], expected["revenue"])

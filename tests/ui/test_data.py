@@ -110,3 +110,63 @@ def test_session_memo_builds_once_per_key_and_keeps_the_last_ones():
         assert at.session_state["value"] == f"v{key}"
     # 1 and 2 both kept; 3 pushed out 2 (1 was used after 2), so 2 and then 1 are built again
     assert at.session_state["calls"] == [1, 2, 3, 2, 1]
+
+
+def test_content_key_is_equal_for_equal_content_and_differs_for_any_change():
+    import numpy as np
+    import pandas as pd
+
+    def frame(first: int = 0) -> pd.DataFrame:
+        """Three rows; ``first`` rows more at the top."""
+        rows = pd.DataFrame(
+            {
+                "seller": ["Анна", None, "Bob"],
+                "amount": [1.5, np.nan, 3.0],
+                "deals": [1, 2, 3],
+                "won": [True, False, True],
+                "day": pd.to_datetime(["2024-01-01", None, "2024-03-01"]),
+                "zoned": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01"]).tz_localize("Europe/Moscow"),
+                "kind": pd.Categorical(["a", "b", "a"]),
+                "note": pd.Series(["x", 1, None], dtype=object),
+            }
+        )
+        if not first:
+            return rows
+        # built in one go, as a page's table is: its Arrow columns are one buffer each, not a concatenation
+        return pd.DataFrame({c: [*rows[c].iloc[:1]] * first + [*rows[c]] for c in rows}).astype(rows.dtypes)
+
+    base = data.content_key(frame())
+    assert data.content_key(frame()) == base  # another object, the same content
+    # the same rows as a slice of a longer table (Arrow data at an offset, numpy views)
+    assert data.content_key(frame(first=2).iloc[2:]) == data.content_key(frame().set_axis(pd.RangeIndex(2, 5)))
+    assert data.content_key(frame()[frame()["deals"] > 0]) == base  # no missing value: with or without a mask
+    assert data.content_key(pd.concat([frame().iloc[:1], frame().iloc[1:]], ignore_index=True)) == base  # chunks
+
+    def changed(column: str, values) -> str:
+        f = frame()
+        f[column] = values
+        return data.content_key(f)
+
+    utc = pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01"]).tz_localize("UTC")
+    keys = [
+        changed("seller", ["Анна", "", "Bob"]),  # a missing text is not an empty one
+        changed("seller", ["Анна", None, "Bib"]),
+        changed("amount", [1.5, 0.0, 3.0]),
+        changed("deals", [1, 2, 4]),
+        changed("won", [True, True, True]),
+        changed("day", pd.to_datetime(["2024-01-01", "2024-01-02", "2024-03-01"])),
+        changed("zoned", utc),  # the same wall times in another zone
+        changed("kind", pd.Categorical(["a", "b", "b"])),
+        changed("note", pd.Series(["x", 2, None], dtype=object)),
+        data.content_key(frame().rename(columns={"deals": "Deals"})),
+        data.content_key(frame().set_axis([0, 1, 5])),  # another index
+        data.content_key(frame().astype({"deals": "float64"})),  # another dtype, equal numbers
+    ]
+    assert base not in keys
+    assert len(set(keys)) == len(keys)
+    # lists of plain values: their types and order count
+    lists = [["a", "b"], ["b", "a"], ("a", "b"), [1, 2], ["1", "2"], [1.0, 2], [True, 2], [None, 2], [["a", "b"]]]
+    assert len({data.content_key(v) for v in lists}) == len(lists)
+    assert data.content_key(["color: red", ""]) == data.content_key(["color: red", ""])
+    # a Series and a frame of one column are not the same thing either
+    assert data.content_key(frame()["amount"]) != data.content_key(frame()[["amount"]])

@@ -110,3 +110,60 @@ def test_a_kept_table_follows_its_content_and_not_later_edits_of_the_frame():
         shown.append((value["amount"], value["share"], display["amount"].iloc[0], display["share"].iloc[0]))
     amounts = ["1\u202f000 ₽", "2\u202f000 ₽", "1\u202f000 ₽"]
     assert shown == [(a, 0.5, text, "50.0 %") for a, text in zip((1000.0, 2000.0, 1000.0), amounts, strict=True)]
+
+
+@pytest.mark.parametrize("hide_index", [True, False])
+def test_cell_texts_are_those_streamlit_itself_would_send(hide_index):
+    """ui.tables makes the table of shown texts a column at a time: the same Arrow table as Streamlit's own."""
+    import numpy as np
+    import pandas as pd
+    from streamlit.elements.lib import pandas_styler_utils
+
+    from ui import tables
+
+    frame = pd.DataFrame(
+        {
+            "Seller": ["Анна", None, "Bob", "Анна"],
+            "Amount": [1_115_218_000.0, np.nan, 0.5, -20.0],
+            "Rate": [0.2533, 0.1, np.nan, 1.0],
+            "Deals": [3, 4, 0, 12_000],
+            "Reliable": [True, False, True, True],
+            "Day": pd.to_datetime(["2024-01-05", None, "2024-03-01", "2024-12-31"]),
+        },
+        index=[10, 11, 12, 14] if not hide_index else None,
+    )
+    red = ["color: red", "", "", "color: red"]
+    styler = tables._styled(frame, "ru", "₽", ("Amount",), ("Deals",), ("Rate",), {}, 1, {"Deals": red})
+    styler._compute()
+    styles = styler._translate(False, False)
+    ours = tables._display_values(styler.data, styles)
+    theirs = pandas_styler_utils._use_display_values.__wrapped__(styler.data, styles)
+    assert ours["Amount"].tolist()[:2] == ["1\u202f115\u202f218\u202f000 ₽", "—"]
+    assert pa.Table.from_pandas(ours).equals(pa.Table.from_pandas(theirs), check_metadata=True)
+    # the Styler gave no text for some cells (here: none at all): Streamlit's own way, the same answer
+    assert tables._display_values(styler.data, {"body": []}).equals(
+        pandas_styler_utils._use_display_values.__wrapped__(styler.data, {"body": []})
+    )
+
+
+def _highlighted_page():
+    import pandas as pd
+
+    from ui.tables import show_table
+
+    frame = pd.DataFrame({"Seller": ["Анна", "Bob", "Ivan"], "Deals": [3, 4, 5], "Rate": [0.25, 0.1, 0.5]})
+    grey = ["color: #9e9e9e", "", "color: #9e9e9e"]
+    show_table(frame, counts=["Deals"], shares=["Rate"], cell_css={"Seller": grey, "Rate": grey}, hide_index=True)
+
+
+def test_highlights_reach_exactly_the_cells_they_name():
+    import re
+
+    at = AppTest.from_function(_highlighted_page)
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    rules = at.dataframe[0].proto.arrow_data.styler.styles
+    styled = {(int(r), int(c)) for r, c in re.findall(r"_row(\d+)_col(\d+)", rules)}
+    assert styled == {(0, 0), (2, 0), (0, 2), (2, 2)}  # rows 1 and 3 of Seller and Rate; Deals never
+    assert rules.count("color: #9e9e9e") == rules.count("{")
