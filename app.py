@@ -10,9 +10,11 @@ from ui import data
 from ui.downloads import keep_downloads
 from ui.guard import guarded
 from ui.i18n import LANG_KEY, lang, tr
+from ui.memory import release_closed_sessions
 
 st.set_page_config(page_title="Funnel", page_icon=":material/filter_alt:", layout="wide")
 keep_downloads()
+release_closed_sessions()
 
 PAGES = (
     ("pages/data.py", "page.data", "data", ":material/upload_file:"),
@@ -25,6 +27,15 @@ PAGES = (
 )
 LANGUAGE_NAMES = {"ru": "Русский", "en": "English"}
 
+
+def _deals_loaded() -> str:
+    """The sidebar's deal count. A function: Streamlit keeps the last run's globals (``__main__``) after
+    the session has closed, and they must not hold its data."""
+    dataset = data.current()
+    label = tr("app.source.demo") if dataset.source == "demo" else dataset.label
+    return tr("app.deals_loaded", n=number(len(dataset.deals), lang()), source=label)
+
+
 lang()  # fix the session's language before the first widget reads it
 navigation = st.navigation(
     [
@@ -35,7 +46,11 @@ navigation = st.navigation(
 data.take_uploads()  # a file whose reading a page change interrupted; before the source control is drawn
 
 with st.sidebar:
-    st.selectbox(tr("app.language"), LANGUAGES, key=LANG_KEY, format_func=LANGUAGE_NAMES.__getitem__)
+    # persist_state: kept when a run drops the widget as stale (a page change whose request carried no
+    # sidebar widget states, seen under load), not reset to the browser's language and the demo
+    st.selectbox(
+        tr("app.language"), LANGUAGES, key=LANG_KEY, format_func=LANGUAGE_NAMES.__getitem__, persist_state="session"
+    )
     # kept in the address (a page change drops it): a session the server starts afresh, after a
     # reconnect under load or a reload, comes back in the chosen language, not the browser's
     st.query_params[LANG_KEY] = lang()
@@ -47,6 +62,7 @@ with st.sidebar:
         ("demo", "upload"),
         key=data.SOURCE_KEY,
         required=True,
+        persist_state="session",
         # labels fixed now, not looked up later: AppTest calls format_func again outside the script run
         format_func={s: tr(f"app.source.{s}") for s in ("demo", "upload")}.__getitem__,
     )
@@ -60,8 +76,6 @@ with st.sidebar:
         if navigation.title == tr("page.data"):
             del st.session_state["app.lost_upload"]
     with guarded():
-        dataset = data.current()
-        label = tr("app.source.demo") if dataset.source == "demo" else dataset.label
-        st.caption(tr("app.deals_loaded", n=number(len(dataset.deals), lang()), source=label))
+        st.caption(_deals_loaded())
 
 navigation.run()

@@ -3,7 +3,9 @@
 Under load a browser can lose its server session; the new session used to take the browser's
 language (the address had lost ``?lang=`` at the first page change) and then could not read the
 data-source control's old-language value, so it showed blank. The language selector is now bound
-to ``?lang=``.
+to ``?lang=``. A page change whose request reached the server without the sidebar's widget states
+made Streamlit drop both controls as stale (English and a blank source under load); they now keep
+their values for the whole session (``persist_state="session"``, pinned in tests/pages/test_app.py).
 """
 
 from __future__ import annotations
@@ -18,9 +20,13 @@ NAMES = {"en": "English", "ru": "Русский"}
 def _shows(page, lang: str) -> None:
     page.get_by_role("heading", name=t("page.funnels", lang)).first.wait_for()
     assert widget(page, "lang").get_by_role("combobox").input_value() == NAMES[lang]
-    checked = widget(page, "source").get_by_role("radio", checked=True)
-    checked.wait_for()
-    assert checked.inner_text().strip() == t("app.source.demo", lang)
+    assert f"lang={lang}" in page.url
+    # the data-source control shows exactly one option chosen, the demo, in the session's language
+    source = widget(page, "source")
+    source.get_by_role("radio", checked=True).first.wait_for()
+    assert [r.inner_text().strip() for r in source.get_by_role("radio", checked=True).all()] == [
+        t("app.source.demo", lang)
+    ]
 
 
 def _context(browser, locale: str):

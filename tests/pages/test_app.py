@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from streamlit.proto.WidgetStates_pb2 import WidgetStates
 from streamlit.testing.v1 import AppTest
 
 from funnel_model import read_deals
@@ -94,3 +95,38 @@ def test_every_page_renders_on_the_demo_data_without_an_exception(page, lang):
     # app.py ran too, not only the page: the sidebar still has the language and the data source
     assert at.sidebar.selectbox(key="lang").value == lang
     assert at.sidebar.segmented_control(key="source").value == "demo"
+
+
+def test_a_page_change_whose_request_carries_no_sidebar_widgets_keeps_the_language_and_the_data_source():
+    # Under load a page change can reach the server without the sidebar's widget states (seen with ten
+    # sessions: a Russian session turned English with a blank data-source control). Streamlit then drops
+    # those widgets as stale; the app must keep the user's choices, not the browser's language and the demo.
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.context = {"locale": "en-US"}
+    at.query_params["lang"] = "ru"
+    at.run()
+    at.sidebar.segmented_control(key="source").set_value("upload").run()
+    at.switch_page("pages/funnels.py")
+    at.query_params.clear()  # as the browser does on a page switch
+    at._run(WidgetStates())  # the page change's request, with no widget states
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Воронки"
+    assert at.sidebar.selectbox(key="lang").value == "ru"
+    assert at.sidebar.segmented_control(key="source").value == "upload"
+    assert at.query_params["lang"] == "ru"
+
+
+def test_a_session_started_afresh_from_the_address_keeps_the_chosen_language_not_the_browsers():
+    # a restart or a lost session: the state is gone, the address (?lang=, written on every run) stays
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.context = {"locale": "en-US"}
+    at.run()
+    assert at.sidebar.selectbox(key="lang").value == "en"
+    at.sidebar.selectbox(key="lang").set_value("ru").run()
+    assert at.query_params["lang"] == "ru"
+    fresh = AppTest.from_file(APP, default_timeout=90)
+    fresh.context = {"locale": "en-US"}
+    fresh.query_params["lang"] = at.query_params["lang"]
+    fresh.run()
+    assert fresh.sidebar.selectbox(key="lang").value == "ru"
+    assert fresh.title[0].value == "Данные"
