@@ -20,8 +20,8 @@ uploads, parsed data, views, session caches, download files — is released, ui/
 later round ends more than ``--growth`` MB above the first. The verdict says which of the two holds:
 memory a second round reuses without growing is a warm plateau (Python's arenas at their high-water
 mark, the allocators' pools), memory that grows round after round is not returned. With the
-allocator tuned (ui.memory.tune_allocator) the server ends ~25 MB above idle and a second round
-adds ~5 MB (6 sessions, 3 uploads); without, ~90 MB and +30 MB. Figures are noisy on a shared machine.
+allocator tuned (ui.memory.tune_allocator) the server ends 26 MB above idle and a second round
+adds 3 MB (6 sessions, 3 uploads); without, 89 MB and +30 MB. Figures are noisy on a shared machine.
 
 Run: python bench/bench_memory.py [--sessions 10] [--uploads 4] [--rows 60000] [--rounds 2] [--ttl 20]
 """

@@ -14,15 +14,17 @@ checks for expired sessions every :data:`REAP_INTERVAL_S` seconds, empties the d
 and then hands the freed memory back to the system (:func:`trim_heap`). What the allocators still
 keep afterwards is reused by the next sessions.
 
-Measured (bench/bench_memory.py, 6 sessions, 3 uploading 60,000 deals): once the sessions were gone,
-what Python objects, Arrow and pandas held was back at its idle level (glibc's bytes in use 88.5 MB
-idle, 89.3 MB after), yet the server stayed ~90 MB above idle: glibc kept ~145 MB of freed heap that
-``malloc_trim`` could not return, because glibc raises its mmap threshold after each large free (up
-to 32 MB), so the sessions' arrays were carved out of its heaps between small long-lived objects and
-left them fragmented, and each script thread got an arena of its own. :func:`tune_allocator` fixes
-the threshold at 128 KiB (a freed array goes back to the system at once) and caps the arenas at 2:
-~25 MB above idle after the sessions, and no growth in a second round. The rest is Python's own
-arenas (~10 MB, kept at their high-water mark and reused).
+Measured (bench/bench_memory.py's flow, 6 sessions, 3 uploading 60,000 deals, two rounds): once the
+sessions were gone, what Python objects, Arrow and pandas held was back at its idle level (glibc's
+bytes in use 88.5 MB idle, 89.3 MB after; Arrow 2.2 MB both), yet the server stayed 89 MB above
+idle and 30 MB more after a second round: glibc held 145 MB of freed heap that ``malloc_trim`` could
+not return, because glibc raises its mmap threshold after each large free (up to 32 MB), so the
+sessions' arrays were carved out of its heaps between small long-lived objects and left them
+fragmented, and each script thread got an arena of its own. :func:`tune_allocator` fixes the
+threshold at 128 KiB (a freed array goes back to the system at once) and caps the arenas at 2: the
+server ends 26 MB above idle, 3 MB more after a second round. That rest is Python's own 1 MiB arenas
+(92 idle, 113 after, 118 after round 2: an arena is freed only once all its objects are) and glibc's
+free heap (21 MB idle, 38 after): a plateau the next sessions reuse.
 """
 
 from __future__ import annotations
