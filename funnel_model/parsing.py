@@ -1638,6 +1638,9 @@ _DAY_MONTH = {
     "%d": (r"^(?P<a>\d{1,2})[./](?P<b>\d{1,2})[./]", "a", "b"),
     "%m": (r"^(?P<a>\d{1,2})[./](?P<b>\d{1,2})[./]", "b", "a"),
 }
+# Seconds written as 60 or 61: the last number after a colon (":%S" ends the time, before an AM/PM);
+# strptime skips blanks before a number
+_LEAP_SECOND = r":\s*6[01]\D*$"
 
 
 def _iso_dates(text: pd.Series, plain: pd.Series | None = None) -> pd.Series:
@@ -1696,21 +1699,26 @@ def _fill_strptime(parsed: pd.Series, text: pd.Series, fmt: str) -> pd.Series:
 
 
 def _rolled_over(cells: pa.Array, values: pa.Array, fmt: str) -> np.ndarray:
-    """Where strptime read an impossible date (31.02.2024, 2024-04-31) as a later one: the day or
-    month it gives is not the one written."""
+    """Where strptime read an impossible date or time (31.02.2024, 2024-04-31, 10:00:60) as a later one: the
+    day, month or second it gives is not the one written."""
     out = np.zeros(len(cells), dtype=bool)
     key = next((k for k in _DAY_MONTH if fmt.startswith(k)), None)
     # A date rolls over by at most three days (31 February is 2 or 3 March): only early days can be one.
     early = _np(pc.less_equal(pc.day(values), 3), False)
-    if key is None or not early.any():
+    if key is not None and early.any():
+        pattern, day_field, month_field = _DAY_MONTH[key]
+        where = pa.array(early)
+        fields = pc.extract_regex(pc.filter(cells, where), pattern)
+        day = pc.cast(pc.struct_field(fields, day_field), pa.int64())
+        month = pc.cast(pc.struct_field(fields, month_field), pa.int64())
+        read = pc.filter(values, where)
+        out[early] = _np(pc.or_(pc.not_equal(pc.day(read), day), pc.not_equal(pc.month(read), month)), False)
+    if "%S" not in fmt:
         return out
-    pattern, day_field, month_field = _DAY_MONTH[key]
-    where = pa.array(early)
-    fields = pc.extract_regex(pc.filter(cells, where), pattern)
-    day = pc.cast(pc.struct_field(fields, day_field), pa.int64())
-    month = pc.cast(pc.struct_field(fields, month_field), pa.int64())
-    read = pc.filter(values, where)
-    out[early] = _np(pc.or_(pc.not_equal(pc.day(read), day), pc.not_equal(pc.month(read), month)), False)
+    # "%S" takes the leap seconds 60 and 61 and rolls them into the next minute: second 0 or 1 read
+    turned = _np(pc.less_equal(pc.second(values), 1), False) & ~out
+    if turned.any():
+        out[turned] = _np(pc.match_substring_regex(pc.filter(cells, pa.array(turned)), _LEAP_SECOND), False)
     return out
 
 

@@ -107,6 +107,35 @@ def test_an_impossible_day_first_date_is_a_repaired_row_not_the_2nd_of_march():
     ]
 
 
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_impossible_times_are_repaired_rows_in_csv_and_xlsx_alike(kind):
+    import openpyxl
+
+    written = [
+        "05.03.2024 10:00:60",
+        "05.03.2024 24:00:00",
+        "05.03.2024 10:60",
+        "2024-03-05T10:00:60",
+        "2024-03-05 24:00",
+    ]
+    rows = [[str(i + 1), "A", "10", cell] for i, cell in enumerate([*written, "05.03.2024 10:00:59"])]
+    if kind == "csv":
+        result = _read(HEADER + "".join(";".join(row) + "\n" for row in rows))
+    else:
+        wb = openpyxl.Workbook()
+        wb.active.append(HEADER.strip().split(";"))
+        for row in rows:
+            wb.active.append(row)  # text cells, as an export writes them
+        buf = io.BytesIO()
+        wb.save(buf)
+        result = read_deals(buf.getvalue(), name="deals.xlsx")
+    assert result.deals["created_at"].tolist()[-1] == pd.Timestamp("2024-03-05 10:00:59")
+    assert result.deals["created_at"].isna().tolist() == [True] * len(written) + [False]
+    assert result.problems[["row", "column", "value", "action", "reason"]].values.tolist() == [
+        [i + 2, "created_at", cell, "repaired", "importer.row.bad_date"] for i, cell in enumerate(written)
+    ]
+
+
 def test_rows_without_stage_are_rejected_and_counted():
     text = HEADER + "1;A;10;\n2;;20;\n3;B;30;\nTotal 60;;;\n"
     result = _read(text)
