@@ -32,7 +32,9 @@ other row uses, "repaired"; deal ids always end unique.
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -362,10 +364,13 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
         if explicit is not None:
             explicit = explicit[keep].reset_index(drop=True)
     out: dict[str, pd.Series] = {"deal_id": ids}
+    lost_time = _lost_time_header(raw.headers, used) if "closed_at" in used else None
+    parsed = _parse_columns(body, rows, used, lost_time)
 
     for col in _TEXT_COLUMNS:
         if col in used:
-            out[col] = _visible(clean_text(body[used[col]]), rows, used[col], parts)
+            out[col], found = parsed[col]
+            parts.extend(found)
     if "segment" in out:
         seg = out["segment"]
         out["segment"] = _map_names(seg, _SEGMENT_VALUES, keep_unknown=True)
@@ -374,7 +379,7 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
 
     if "amount" in used:
         h = used["amount"]
-        values, bad, negative = parse_amounts(body[h])
+        values, bad, negative = parsed["amount"]
         out["amount"] = values
         for mask, reason in ((bad, "importer.row.bad_amount"), (negative, "importer.row.negative_amount")):
             parts.append(_problems(rows[mask.to_numpy()], h, _cell_text(body[h], mask), "repaired", reason))
@@ -386,11 +391,10 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
     for col in _DATE_COLUMNS:
         if col in used:
             h = used[col]
-            values, bad = parse_dates(body[h])
+            values, bad = parsed[col]
             out[col] = values
-            lost_time = _lost_time_header(raw.headers, used) if col == "closed_at" else None
-            if lost_time is not None:  # Pipedrive: lost deals are dated in their own column
-                lost, lost_bad = parse_dates(body[lost_time])
+            if col == "closed_at" and lost_time is not None:  # Pipedrive: lost deals are dated in their own column
+                lost, lost_bad = parsed["lost_time"]
                 out[col] = values.fillna(lost)
                 parts.append(
                     _problems(
@@ -406,7 +410,7 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
             )
     if "probability" in used:
         h = used["probability"]
-        read = parse_probabilities(body[h])
+        read = parsed["probability"]
         out["probability"] = read.values
         off_scale = "importer.row.probability_not_share" if not read.percent else "importer.row.probability_not_percent"
         for mask, reason in ((read.bad, "importer.row.bad_probability"), (read.off_scale, off_scale)):
@@ -458,6 +462,43 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
             key = h if h not in DEAL_COLUMN_NAMES else f"{h} (unmapped)"
             deals[key] = text_where(extra, (extra != "").to_numpy())
     return conform(deals), _finish_problems(parts)
+
+
+PARALLEL_ROWS = 100_000  #: from this many rows on, the columns are parsed by two threads at once
+_THREADS = 2
+
+
+def _parse_columns(body: pd.DataFrame, rows: np.ndarray, used: dict[str, str], lost_time: str | None) -> dict:
+    """The text, amount, date and probability columns parsed, by canonical name ("lost_time": Pipedrive's
+    date of loss); a text column comes with the problem rows it found.
+
+    The columns are independent and their parsers spend their time in Arrow and numpy kernels, which
+    release the GIL: on a large file two threads parse them at once. Each result is what the serial
+    parse gives, and the caller lists the problems in the serial order.
+    """
+    tasks = {}
+    for col in _DATE_COLUMNS:  # the longest first, so that the two threads finish together
+        if col in used:
+            tasks[col] = partial(parse_dates, body[used[col]])
+    if lost_time is not None:
+        tasks["lost_time"] = partial(parse_dates, body[lost_time])
+    if "amount" in used:
+        tasks["amount"] = partial(parse_amounts, body[used["amount"]])
+    if "probability" in used:
+        tasks["probability"] = partial(parse_probabilities, body[used["probability"]])
+    for col in _TEXT_COLUMNS:
+        if col in used:
+            tasks[col] = partial(_visible_text, body[used[col]], rows, used[col])
+    if len(body) < PARALLEL_ROWS or len(tasks) < 2:
+        return {key: task() for key, task in tasks.items()}
+    with ThreadPoolExecutor(_THREADS) as pool:
+        return dict(zip(tasks, pool.map(lambda task: task(), tasks.values()), strict=True))
+
+
+def _visible_text(cells: pd.Series, rows: np.ndarray, header: str) -> tuple[pd.Series, list]:
+    """A text column cleaned and without invisible characters, with the problem rows of the cells that had some."""
+    found: list = []
+    return _visible(clean_text(cells), rows, header, found), found
 
 
 def _visible(text: pd.Series, rows: np.ndarray, header: str, parts: list) -> pd.Series:

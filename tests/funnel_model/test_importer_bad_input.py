@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import io
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from funnel_model import DealImportError, problems_report, read_deals, read_stage_history
+from funnel_model import DealImportError, importer, problems_report, read_deals, read_stage_history
 from funnel_model.i18n import t
+from tests.funnel_model import exports
+from tests.hostile import hostile_deals_csv
 
 HEADER = "deal_id;stage;amount;created_at\n"
 
@@ -413,3 +416,36 @@ def test_technical_detail_comes_last_marked_after_a_translated_message():
         assert ru.startswith("Этот файл настройки воронок не читается")
         tail = ru[ru.index("(Техническая подробность: ") :]
         assert detail in tail and tail.endswith(")")
+
+
+MESSY = (
+    "ID;Этап;Статус;Бюджет;Вероятность;Дата создания;Deal - won time;Deal - lost time;"
+    "Ответственный;Компания;Воронка;Сегмент\n"
+    "1;Встреча;;1 200,50;30;05.03.2024 10:00:60;;;Ива\u202eн;ООО «Север»;Продажи;SMB\n"
+    "1;КП;open;abc;150;31.02.2024;;;  Пётр ;ООО Юг;;малый\n"
+    "2;;lost;-500;0,5;2024-03-05T24:00:00;2024-04-01;;Ма\u200bрия;;Продажи;\n"
+    "3;Договор;won;1e13;x;06.03.24;07.03.2024 09:00;;Иван;ООО Север;Развитие;крупный\n"
+    "4;Переговоры;lost;;;2024-03-05 10:00:00;;2024-05-01 12:00:00;Иван;ООО Запад;;\n"
+    "5;Переговоры;потерян;10;;x;;05.05.2024 10:00:61;;;;\n"
+    ";;;;;;;;;;;\n"
+)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(lambda d: MESSY.encode("utf-8"), id="messy"),
+        pytest.param(lambda d: hostile_deals_csv(), id="hostile"),
+        *(pytest.param(lambda d, b=b: b(d).path.read_bytes(), id=name) for name, b in exports.BUILDERS.items()),
+    ],
+)
+def test_columns_parsed_in_two_threads_give_the_serial_deals_and_problems(make, tmp_path, monkeypatch):
+    data = make(tmp_path)
+    serial = read_deals(data, name="deals.csv")
+    pools = []
+    monkeypatch.setattr(importer, "PARALLEL_ROWS", 0)  # a small file takes the large files' path
+    monkeypatch.setattr(importer, "ThreadPoolExecutor", lambda n: pools.append(n) or ThreadPoolExecutor(n))
+    parallel = read_deals(data, name="deals.csv")
+    assert pools == [2]
+    pd.testing.assert_frame_equal(parallel.deals, serial.deals)
+    pd.testing.assert_frame_equal(parallel.problems, serial.problems)
