@@ -32,7 +32,6 @@ other row uses, "repaired"; deal ids always end unique.
 from __future__ import annotations
 
 import re
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 
@@ -53,6 +52,7 @@ from funnel_model.parsing import (
     clean_text,
     contains_any,
     import_allocator,
+    in_threads,
     load_source,
     parse_amounts,
     parse_dates,
@@ -464,17 +464,12 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
     return conform(deals), _finish_problems(parts)
 
 
-PARALLEL_ROWS = 100_000  #: from this many rows on, the columns are parsed by two threads at once
-_THREADS = 2
-
-
 def _parse_columns(body: pd.DataFrame, rows: np.ndarray, used: dict[str, str], lost_time: str | None) -> dict:
     """The text, amount, date and probability columns parsed, by canonical name ("lost_time": Pipedrive's
     date of loss); a text column comes with the problem rows it found.
 
-    The columns are independent and their parsers spend their time in Arrow and numpy kernels, which
-    release the GIL: on a large file two threads parse them at once. Each result is what the serial
-    parse gives, and the caller lists the problems in the serial order.
+    On a large file two threads parse them at once (see ``in_threads``); the caller lists the problems
+    in the serial order.
     """
     tasks = {}
     for col in _DATE_COLUMNS:  # the longest first, so that the two threads finish together
@@ -489,10 +484,7 @@ def _parse_columns(body: pd.DataFrame, rows: np.ndarray, used: dict[str, str], l
     for col in _TEXT_COLUMNS:
         if col in used:
             tasks[col] = partial(_visible_text, body[used[col]], rows, used[col])
-    if len(body) < PARALLEL_ROWS or len(tasks) < 2:
-        return {key: task() for key, task in tasks.items()}
-    with ThreadPoolExecutor(_THREADS) as pool:
-        return dict(zip(tasks, pool.map(lambda task: task(), tasks.values()), strict=True))
+    return in_threads(tasks, len(body))
 
 
 def _visible_text(cells: pd.Series, rows: np.ndarray, header: str) -> tuple[pd.Series, list]:

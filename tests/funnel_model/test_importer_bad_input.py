@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from funnel_model import DealImportError, importer, problems_report, read_deals, read_stage_history
+from funnel_model import DealImportError, parsing, problems_report, read_deals, read_stage_history
 from funnel_model.i18n import t
 from tests.funnel_model import exports
 from tests.hostile import hostile_deals_csv
@@ -443,9 +443,9 @@ def test_columns_parsed_in_two_threads_give_the_serial_deals_and_problems(make, 
     data = make(tmp_path)
     serial = read_deals(data, name="deals.csv")
     pools = []
-    monkeypatch.setattr(importer, "PARALLEL_ROWS", 0)  # a small file takes the large files' path
-    monkeypatch.setattr(importer, "ThreadPoolExecutor", lambda n: pools.append(n) or ThreadPoolExecutor(n))
+    monkeypatch.setattr(parsing, "PARALLEL_ROWS", 0)  # a small file takes the large files' path
+    monkeypatch.setattr(parsing, "ThreadPoolExecutor", lambda n: pools.append(n) or ThreadPoolExecutor(n))
     parallel = read_deals(data, name="deals.csv")
-    assert pools == [2]
+    assert len(pools) >= 2 and set(pools) == {2}  # which cells are filled (each sheet), then the columns parsed
     pd.testing.assert_frame_equal(parallel.deals, serial.deals)
     pd.testing.assert_frame_equal(parallel.problems, serial.problems)
