@@ -725,8 +725,9 @@ def is_new_product(products: pd.Series, plan: CompensationPlan) -> pd.Series:
     """True where a product is new under ``plan``: listed by name, or carrying a marker word."""
     v = plan.variable
     # each distinct name once (a catalogue of dozens, not a regex match per deal); a missing product is not new
-    codes, uniques = pd.factorize(products)
-    names = pd.Series(uniques, dtype=object).astype("str")
+    # as text first: factorize would take 1, 1.0 and True for one value
+    codes, uniques = pd.factorize(products.astype("str"))
+    names = pd.Series(uniques, dtype="str")
     new = names.isin(v.new_products)
     markers = [m.strip() for m in v.new_product_markers if m.strip()]
     if markers:

@@ -7,8 +7,9 @@ The method is chosen by the error it can guarantee:
   (whole units, cents, or a package price) and the lattice stays within a few
   million cells and its convolutions (cells × distinct amounts) within a
   tenth of a second: deals of equal amount form one binomial (or Poisson-binomial)
-  count, and the counts are multiplied together by convolution in a pairwise
-  tree (``scipy.signal.fftconvolve`` once the arrays are long). Far in the
+  count (a product of the deals' factors 1 − pᵢ + pᵢz, pairwise, O(n log² n)),
+  and the counts are multiplied together: the short ones by convolution,
+  the long ones as one product of their spectra (FFT). Far in the
   upper tail, where FFT round-off would swamp the answer, P(S ≥ x) is
   computed again on an exponentially tilted lattice, so P(all deals won) is
   Π pᵢ to float precision.
@@ -31,13 +32,14 @@ compensation page calls it per seller.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, signal, special, stats
+from scipy import fft, optimize, signal, special, stats
 
 from funnel_model.errors import ParameterError
 
@@ -74,6 +76,8 @@ _DECIMALS = 4
 # np.convolve is faster than an FFT below this many cells in the shorter array, or products of lengths.
 _FFT_MIN = 64
 _DIRECT_MAX = 1 << 17
+# A level of the win-count product multiplies its pairs directly up to this many coefficients each, then by FFT.
+_BATCH_DIRECT = 16
 # P(S ≥ x) below this is recomputed on a tilted lattice (FFT round-off is about 1e-16 per cell).
 _TAIL = 1e-9
 
@@ -153,6 +157,11 @@ class RevenueDistribution:
                 out = np.where(far, np.vectorize(self.tail, otypes=[float])(np.where(far, xa, 0.0)), out)
         return float(out) if out.ndim == 0 else out
 
+    def shifted(self, by: float) -> RevenueDistribution:
+        """The distribution of S + ``by``: a sure gain, or a sure loss when ``by`` is negative."""
+        tail = None if self.tail is None else replace(self.tail, shift=self.tail.shift + by)
+        return replace(self, mean=self.mean + by, values=self.values + by, tail=tail)
+
     def histogram(self, bins: int = 60) -> pd.DataFrame:
         """Probability per revenue bin, for charts.
 
@@ -217,6 +226,12 @@ def _common_step(a: np.ndarray) -> float | None:
     return None
 
 
+def _dot(x: np.ndarray, y: np.ndarray) -> float:
+    """Σ xᵢyᵢ by numpy's own loop: OpenBLAS shares out a dot product of more than 10,000 terms (``x @ y``) among
+    threads, and on a busy machine waiting for them costs a millisecond for microseconds of work."""
+    return float(np.einsum("i,i->", x, y))
+
+
 def _convolve(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     if min(len(x), len(y)) < _FFT_MIN or len(x) * len(y) < _DIRECT_MAX:
         return np.convolve(x, y)
@@ -225,13 +240,11 @@ def _convolve(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return out
 
 
-def _tree(leaves: list[np.ndarray], cells: int | None = None, cyclic: bool = False) -> np.ndarray:
-    # pairwise over leaves sorted by length keeps partners of similar size; sums from ``cells`` on are
-    # cut, or wrapped when ``cyclic``
+def _tree(leaves: list[np.ndarray]) -> np.ndarray:
+    # pairwise over leaves sorted by length keeps partners of similar size
     leaves = sorted(leaves, key=len)
     while len(leaves) > 1:
         nxt = [_convolve(leaves[i], leaves[i + 1]) for i in range(0, len(leaves) - 1, 2)]
-        nxt = [_fold(x, cells) if cyclic and len(x) > cells else x[:cells] for x in nxt]
         if len(leaves) % 2:
             nxt.append(leaves[-1])
         leaves = sorted(nxt, key=len)
@@ -253,18 +266,37 @@ def _count_pmf(p: np.ndarray) -> np.ndarray:
     n = len(p)
     if n == 1:
         return np.array([1.0 - p[0], p[0]])
+    if n < 8:
+        return _bernoulli_product(p)
     probs, counts = np.unique(p, return_counts=True)
-    if len(probs) <= 32:
-        # deals of one stage share a probability: one binomial each
+    if len(probs) <= 32 and 4 * len(probs) <= n:
+        # deals of one stage share a probability: one binomial each (a few, a product of many, is cheaper)
         pairs = zip(probs.tolist(), counts.tolist(), strict=True)
         return _tree([_binomial(c, q) for q, c in pairs])
-    parts = []
-    for s in range(0, n, 512):
-        # the generating function at the m + 1 roots of unity, inverted: one vectorised step, not m
-        part = p[s : s + 512, None]
-        z = np.exp(-2j * np.pi * np.arange(len(part) + 1) / (len(part) + 1))
-        parts.append(np.clip(np.fft.ifft(np.prod(1.0 - part + part * z[None, :], axis=0)).real, 0.0, None))
-    return _tree(parts)
+    return _bernoulli_product(p)
+
+
+def _bernoulli_product(p: np.ndarray) -> np.ndarray:
+    """Coefficients of Π (1 − pᵢ + pᵢz), the Poisson-binomial pmf, by pairwise products in O(n log² n).
+
+    Every pair of a level is multiplied at once (a few numpy calls a level,
+    log₂ n levels): directly while the factors are short, by FFT once long.
+    Each product's round-off is about 1e-16 of the pmf's largest cell.
+    """
+    polys = np.stack([1.0 - p, p], axis=1)
+    while len(polys) > 1:
+        if len(polys) % 2:  # the odd one out is paired with 1
+            polys = np.vstack([polys, np.eye(1, polys.shape[1])])
+        left, right = polys[0::2], polys[1::2]
+        width = left.shape[1]
+        if width <= _BATCH_DIRECT:
+            polys = np.zeros((len(left), 2 * width))
+            for j in range(width):
+                polys[:, j : j + width] += left[:, j : j + 1] * right
+        else:
+            spectrum = fft.rfft(left, 2 * width, axis=1) * fft.rfft(right, 2 * width, axis=1)
+            polys = fft.irfft(spectrum, 2 * width, axis=1)
+    return np.clip(polys[0, : len(p) + 1], 0.0, None)  # FFT round-off leaves ±1e-17 where the pmf is 0
 
 
 def _bernstein(a: np.ndarray, p: np.ndarray) -> tuple[float, float]:
@@ -275,10 +307,10 @@ def _bernstein(a: np.ndarray, p: np.ndarray) -> tuple[float, float]:
     below float precision (far upper tails are recomputed by tilting).
     """
     log_inv = -math.log(1e-17)
-    var = float((a * a) @ (p * (1 - p)))
+    var = _dot(a * a, p * (1 - p))
     third = float(a.max()) * log_inv / 3.0
     t = third + math.sqrt(third * third + 2.0 * var * log_inv)
-    mean = float(a @ p)
+    mean = _dot(a, p)
     return max(0.0, mean - t), min(float(a.sum()), mean + t)
 
 
@@ -286,27 +318,23 @@ def _top(a: np.ndarray, p: np.ndarray) -> float:
     return _bernstein(a, p)[1]
 
 
-def _fold(x: np.ndarray, cells: int) -> np.ndarray:
-    """``x`` wrapped modulo ``cells``: the cyclic lattice keeps each sum's residue."""
-    pad = (-len(x)) % cells
-    return np.pad(x, (0, pad)).reshape(-1, cells).sum(axis=0)
-
-
 def _lattice_pmf(k: np.ndarray, p: np.ndarray, cyclic: bool = False) -> tuple[np.ndarray, int]:
     """pmf of K = Σ kᵢ·Bernoulli(pᵢ) (kᵢ whole numbers) where it is above 1e-17, and the first K it covers.
 
     Deals of equal kᵢ are one leaf: their number of wins, spread at stride
     kᵢ. Many equal packages cost one binomial, not thousands of leaves.
-    Plain: K from 0 up to the Bernstein limit, every partial sum cut there
-    (cells below it receive nothing from above it, so they stay exact).
-    ``cyclic``: only the window between the two Bernstein limits, sums
-    kept modulo its width and unwrapped at the end (what aliases in is
+    Plain: K from 0 up to the Bernstein limit, sums past it wrapped round
+    to its start (below 1e-17 in all: far below the FFT's round-off).
+    ``cyclic``: only the window between the two Bernstein limits (widened
+    to a length the FFT handles fast), sums kept modulo its width (the
+    product of the leaves' spectra) and unwrapped at the end (what aliases in is
     below 1e-17); a pipeline's sum lies far from 0, and the window is what
     a fine grid needs to cover.
     """
     lo, hi = _bernstein(k.astype(float), p)
     base = math.floor(lo) if cyclic else 0
-    cells = math.ceil(hi) - base + 1 if cyclic else math.floor(hi) + 1
+    # the cyclic window widened to a length the FFT handles fast (a wider window only aliases less)
+    cells = fft.next_fast_len(math.ceil(hi) - base + 1, real=True) if cyclic else math.floor(hi) + 1
     order = np.argsort(k, kind="stable")
     ks, ps = k[order], p[order]
     steps, first = np.unique(ks, return_index=True)
@@ -326,11 +354,30 @@ def _lattice_pmf(k: np.ndarray, p: np.ndarray, cyclic: bool = False) -> tuple[np
         leaves.append(leaf)
     if not leaves:
         return np.array([1.0]), 0
-    pmf = _tree(leaves, cells, cyclic)
     if cyclic:
-        pmf = np.roll(np.pad(pmf, (0, cells - len(pmf))), -(base % cells))
+        pmf = np.roll(_cyclic_product(leaves, cells), -(base % cells))
+    else:  # sums past the Bernstein limit (below 1e-17 in all) wrap round instead of being cut
+        pmf = _cyclic_product(leaves, fft.next_fast_len(cells, real=True))[:cells]
     pmf /= pmf.sum()
     return pmf, base
+
+
+def _cyclic_product(leaves: list[np.ndarray], cells: int) -> np.ndarray:
+    """The leaves convolved, sums modulo ``cells`` (each leaf at most ``cells`` long).
+
+    The two shortest are convolved while their product stays within a
+    quarter of the window (cheap while short); every leaf left is then one
+    FFT on ``cells`` points, and the product of the spectra is the cyclic
+    convolution.
+    """
+    leaves = sorted(leaves, key=len)
+    while len(leaves) > 1 and len(leaves[0]) + len(leaves[1]) <= cells // 4:
+        bisect.insort(leaves, _convolve(leaves[0], leaves[1]), lo=2, key=len)
+        leaves = leaves[2:]
+    spectrum = fft.rfft(leaves[0], cells)
+    for leaf in leaves[1:]:
+        spectrum *= fft.rfft(leaf, cells)
+    return np.clip(fft.irfft(spectrum, cells), 0.0, None)  # FFT round-off leaves ±1e-17 where the pmf is 0
 
 
 def _atoms(pmf: np.ndarray) -> np.ndarray:
@@ -370,7 +417,7 @@ def _upper_tail(k: np.ndarray, p: np.ndarray, m: int) -> float:
         return float(np.exp(np.log(p).sum()))
 
     def excess(theta: float) -> float:
-        return float(special.expit(logit + theta * k) @ k) - m
+        return _dot(special.expit(logit + theta * k), k) - m
 
     hi = 1.0
     while excess(hi) < 0:
@@ -404,8 +451,8 @@ class _Tail:
 def _exact(a: np.ndarray, p: np.ndarray, shift: float, h: float) -> RevenueDistribution:
     k = np.rint(a / h).astype(np.int64)
     pmf, _ = _lattice_pmf(k, p)
-    mean = shift + float(a @ p)
-    std = math.sqrt(float((a * a) @ (p * (1 - p))))
+    mean = shift + _dot(a, p)
+    std = math.sqrt(_dot(a * a, p * (1 - p)))
     keep = _atoms(pmf)
     idx = np.flatnonzero(keep)
     cdf = np.minimum(np.cumsum(pmf)[keep], 1.0)
@@ -431,16 +478,16 @@ def _rounded(a: np.ndarray, p: np.ndarray, shift: float, points: int) -> Revenue
     k = np.rint(a / h).astype(np.int64)
     e = a - h * k
     pmf, base = _lattice_pmf(k, p, cyclic=True)
-    shift_r = float(p @ e)
+    shift_r = _dot(p, e)
     keep = _atoms(pmf)
     values = shift + shift_r + h * (base + np.flatnonzero(keep))
     cdf = np.minimum(np.cumsum(pmf)[keep], 1.0)
     cdf[-1] = 1.0
     sure_bound = max(float(np.clip(e, 0.0, None).sum()) - shift_r, shift_r - float(np.clip(e, None, 0.0).sum()))
-    t = math.sqrt(math.log(2.0 / _HOEFFDING_DELTA) / 2.0 * float(e @ e))
+    t = math.sqrt(math.log(2.0 / _HOEFFDING_DELTA) / 2.0 * _dot(e, e))
     hoeffding = t + _level_gap(lambda q: _quantile_of(values, cdf, q), _HOEFFDING_DELTA)
-    mean = shift + float(a @ p)
-    std = math.sqrt(float((a * a) @ (p * (1 - p))))
+    mean = shift + _dot(a, p)
+    std = math.sqrt(_dot(a * a, p * (1 - p)))
     return RevenueDistribution(mean, std, values, cdf, "lattice", True, min(sure_bound, hoeffding), h)
 
 
@@ -449,20 +496,20 @@ def _rounded_bound(a: np.ndarray, p: np.ndarray, points: int) -> float:
     lo, hi = _bernstein(a, p)
     h = (hi - lo) / points
     e = a - h * np.rint(a / h)
-    c = float(p @ e)
+    c = _dot(p, e)
     sure_bound = max(float(np.clip(e, 0.0, None).sum()) - c, c - float(np.clip(e, None, 0.0).sum()))
-    return min(sure_bound, math.sqrt(math.log(2.0 / _HOEFFDING_DELTA) / 2.0 * float(e @ e)) + h)
+    return min(sure_bound, math.sqrt(math.log(2.0 / _HOEFFDING_DELTA) / 2.0 * _dot(e, e)) + h)
 
 
 def _berry_esseen(a: np.ndarray, p: np.ndarray, std: float) -> float:
     """Berry–Esseen bound on the largest distance between the cdf of S and the normal one."""
-    third = float((a**3) @ (p * (1 - p) * (p * p + (1 - p) ** 2)))  # Σ E|aᵢBᵢ − aᵢpᵢ|³
+    third = _dot(a**3, p * (1 - p) * (p * p + (1 - p) ** 2))  # Σ E|aᵢBᵢ − aᵢpᵢ|³
     return _BERRY_ESSEEN * third / std / std / std  # not std**3: it underflows for tiny probabilities
 
 
 def _saddlepoint(a: np.ndarray, p: np.ndarray, shift: float, chunk: int = 8192) -> RevenueDistribution:
-    mean = shift + float(a @ p)
-    std = math.sqrt(float((a * a) @ (p * (1 - p))))
+    mean = shift + _dot(a, p)
+    std = math.sqrt(_dot(a * a, p * (1 - p)))
     # t grid in units of 1/sd, denser near 0 where the distribution's bulk is
     z = np.concatenate([-np.geomspace(12.0, 0.05, 32), np.geomspace(0.05, 12.0, 32)])
     t = z / std
@@ -583,7 +630,7 @@ def revenue_distribution(
     if method == "lattice":
         return _rounded(a, p, shift, points)
     bound = _rounded_bound(a, p, points)
-    std = math.sqrt(float((a * a) @ (p * (1 - p))))
+    std = math.sqrt(_dot(a * a, p * (1 - p)))
     # the saddlepoint's bound reaches the whole range once its level error passes the lowest level covered
     if bound <= LATTICE_TOLERANCE * std or _berry_esseen(a, p, std) >= ERROR_LEVELS[0]:
         return _rounded(a, p, shift, points)

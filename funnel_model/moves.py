@@ -40,7 +40,8 @@ both in a period that starts later); extra (or fewer) new-lead wins are a
 compound Poisson of the change in their expected number; the band is the
 P10–P90 of the sum of these gains and losses. Without a period (no dates to time a close)
 the forecast is the whole open pipeline, and a lead-volume move's extra
-leads over ``horizon_months`` enter its first stage as extra deals.
+leads over ``horizon_months`` enter its first stage as extra deals (fewer
+leads: as many first-stage deals' wins lost, a loss written as in a period).
 """
 
 from __future__ import annotations
@@ -180,10 +181,17 @@ class MovedForecast:
     inflow_factor: float = 1.0
 
     def distribution(self):
-        """Revenue of the open deals and the extra leads' deals, whenever they close."""
-        return revenue_distribution(
-            np.r_[self.amounts, self.extra_amounts], np.r_[self.probabilities, self.extra_probabilities]
-        )
+        """Revenue of the open deals and the extra leads' deals, whenever they close.
+
+        Fewer leads are extra deals of negative amount: the wins lost. A loss
+        of a·Bernoulli(q) is written a·Bernoulli(1 − q) − a (as a period's
+        losses are), so that every amount is ≥ 0 and the sum of the losses is sure.
+        """
+        amounts = np.r_[self.amounts, self.extra_amounts]
+        probs = np.r_[self.probabilities, self.extra_probabilities]
+        lost = amounts < 0
+        dist = revenue_distribution(np.abs(amounts), np.where(lost, 1.0 - probs, probs))
+        return dist.shifted(float(amounts[lost].sum())) if lost.any() else dist
 
     def for_period(self, deals: pd.DataFrame, period: Period, *, inflow_per_month=None, by_expected_date=False):
         """:func:`~funnel_model.period.plan_for_period` with the moves; None when the dates cannot time a win."""

@@ -616,8 +616,8 @@ def _assemble(a, p, shares, new, wins, *, as_of, period, inflow, already, points
         new_wins=_new_wins(new, wins),
         inflow_per_month=float(inflow),
         within=q,
-        later=float(a @ (p * shares["later"].to_numpy())),
-        before=float(a @ (p * shares["before"].to_numpy())),
+        later=float(np.einsum("i,i,i->", a, p, shares["later"].to_numpy())),  # not a BLAS dot: see forecast._dot
+        before=float(np.einsum("i,i,i->", a, p, shares["before"].to_numpy())),  # not a BLAS dot: see forecast._dot
         shares=shares,
     )
 

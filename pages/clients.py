@@ -372,8 +372,12 @@ def _losses_section(views: ClientViews) -> None:
     if not len(lost):
         st.info(tr("clients.no_lost"))
         return
-    stages = _kept("loss_stages", None, lambda: sorted(lost["lost_stage"].dropna().astype(str).unique()))
-    stages = stages if "lost_stage" in lost else []
+    has_stage = "lost_stage" in lost
+    stages = (
+        _kept("loss_stages", None, lambda: sorted(lost["lost_stage"].dropna().astype(str).unique()))
+        if has_stage
+        else []
+    )
     cols = st.columns(2)
     everyone = tr_text("clients.all")  # bound now: AppTest calls a format_func again outside the script run
     stage = cols[0].selectbox(

@@ -479,6 +479,13 @@ def test_is_new_product_matches_whole_words_and_listed_names():
     assert comp.is_new_product(products, listed).tolist() == [False, False, False, False, False, True]
 
 
+def test_is_new_product_reads_each_value_as_its_own_text():
+    # 1, 1.0 and True hash alike: each must still be judged by its own text
+    products = pd.Series([1, 1.0, True, "1"], dtype=object)
+    listed = CompensationPlan("x", FixedPart(0.0), VariablePart(new_products=("1",)))
+    assert comp.is_new_product(products, listed).tolist() == [True, False, False, True]
+
+
 def test_default_targets_round_up_the_monthly_average(deals):
     got = comp.default_targets(deals, end="2026-03-01", months=1, lookback_months=2)
     # Ann: (1000 + 5000) / 2 = 3000; Bob: 500 / 2 = 250; Cat nothing → median of the others 1625 → 1700

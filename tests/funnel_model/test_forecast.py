@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -15,7 +16,13 @@ from scipy import stats
 from funnel_model import revenue_distribution
 from funnel_model.config import FunnelConfig, FunnelSpec, StageSpec
 from funnel_model.errors import ParameterError
-from funnel_model.forecast import ERROR_LEVELS, uncertain_rates_distribution
+from funnel_model.forecast import (
+    ERROR_LEVELS,
+    _bernoulli_product,
+    _count_pmf,
+    _lattice_pmf,
+    uncertain_rates_distribution,
+)
 from funnel_model.forecast_views import (
     deal_probabilities,
     forecast_summary,
@@ -229,6 +236,111 @@ def test_far_upper_tail_keeps_its_relative_precision():
     exact = np.prod(p) + lose_one[a == a[i]].sum()
     assert d.prob_at_least(total - a[i]) == pytest.approx(exact, rel=1e-9)
     assert d.prob_at_least(total + 1) == 0.0
+
+
+def hostile_probabilities(n, seed):
+    """Uniform chances with a share of 0, 1, tiny (down to 1e-300), nearly 1, and a few values repeated."""
+    rng = np.random.default_rng(seed)
+    p = rng.random(n)
+    kind = rng.integers(0, 6, n)
+    p[kind == 0] = 0.0
+    p[kind == 1] = 1.0
+    p[kind == 2] = 10.0 ** rng.uniform(-300, -6, int((kind == 2).sum()))
+    p[kind == 3] = 1.0 - 10.0 ** rng.uniform(-15, -6, int((kind == 3).sum()))
+    p[kind == 4] = rng.choice([0.05, 0.3, 0.3000000000000001, 0.7], int((kind == 4).sum()))
+    return p
+
+
+def roots_of_unity_counts(p):
+    """The win-count pmf as the forecast computed it before the pairwise product (kept as its oracle): the
+    generating function at the m + 1 roots of unity of chunks of 512 deals, inverted, the chunks convolved."""
+    out = np.array([1.0])
+    for s in range(0, len(p), 512):
+        part = p[s : s + 512, None]
+        z = np.exp(-2j * np.pi * np.arange(len(part) + 1) / (len(part) + 1))
+        out = np.convolve(out, np.clip(np.fft.ifft(np.prod(1.0 - part + part * z[None, :], axis=0)).real, 0.0, None))
+    return out
+
+
+def recursion_counts(p):
+    """The win-count pmf deal by deal: P_i(k) = P_{i−1}(k)(1 − pᵢ) + P_{i−1}(k − 1)pᵢ (convex sums: no cancellation)."""
+    out = np.zeros(len(p) + 1)
+    out[0] = 1.0
+    for i, q in enumerate(p):
+        out[1 : i + 2] = out[1 : i + 2] * (1 - q) + out[: i + 1] * q
+        out[0] *= 1 - q
+    return out
+
+
+@pytest.mark.parametrize("n", [1, 2, 9, 14])
+def test_win_count_pmf_matches_full_enumeration(n):
+    p = hostile_probabilities(n, seed=n)
+    values, probs = enumerate_all(np.ones(n), p)
+    counts = np.bincount(values.astype(int), weights=probs, minlength=n + 1)
+    assert np.abs(_count_pmf(p) - counts).max() <= 1e-15
+    assert np.abs(_bernoulli_product(p) - counts).max() <= 1e-15
+
+
+def test_win_count_pmf_matches_exact_rational_arithmetic():
+    p = hostile_probabilities(60, seed=3)
+    exact = [Fraction(1)] + [Fraction(0)] * 60
+    for q in map(Fraction, p.tolist()):  # each float's exact value: no rounding anywhere
+        exact = [exact[0] * (1 - q)] + [exact[k] * (1 - q) + exact[k - 1] * q for k in range(1, 61)]
+    assert len(np.unique(p)) > 32  # the pairwise product, not the binomials
+    assert np.abs(_count_pmf(p) - np.array([float(x) for x in exact])).max() <= 1e-15
+
+
+@pytest.mark.parametrize(
+    ("n", "distinct"),
+    # distinct chances: as many as deals (the pairwise product), or fewer, each repeated
+    [(33, None), (100, None), (513, None), (4097, None), (20_000, None), (300, 40), (5000, 200), (20_000, 400)],
+)
+def test_win_count_pmf_matches_the_earlier_method_and_the_recursion(n, distinct):
+    p = hostile_probabilities(n if distinct is None else distinct, seed=n)
+    if distinct is not None:
+        p = np.random.default_rng(n).choice(np.unique(p), n)  # 0, 1 and tiny chances among them, each repeated
+    new = _count_pmf(p)
+    assert len(new) == n + 1 and new.min() >= 0.0
+    assert np.abs(new - roots_of_unity_counts(p)).max() <= 1e-12
+    assert np.abs(new - recursion_counts(p)).max() <= 1e-12
+    assert new.sum() == pytest.approx(1.0, abs=1e-12)
+    assert new @ np.arange(n + 1) == pytest.approx(p.sum(), rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("deals", "largest"),
+    [(2000, 6), (150, 100)],  # few amounts, long leaves: one FFT each; many amounts: short leaves convolved first
+)
+def test_lattice_is_the_full_distribution_in_its_window(deals, largest):
+    rng = np.random.default_rng(5)
+    k = rng.integers(0, largest + 1, deals)
+    p = hostile_probabilities(deals, seed=5)
+    full = np.array([1.0])
+    for step, q in zip(k.tolist(), p.tolist(), strict=True):
+        deal = np.zeros(step + 1)
+        deal[0] += 1 - q
+        deal[step] += q
+        full = np.convolve(full, deal)
+    pmf, base = _lattice_pmf(k, p, cyclic=True)
+    inside = np.pad(full, (0, len(pmf)))[base : base + len(pmf)]
+    assert base > 0 and base + len(pmf) < len(full)  # a window, not the whole range: the wrap is exercised
+    assert full.sum() - inside.sum() <= 1e-15  # Bernstein: what lies outside is below float precision
+    assert np.abs(pmf - inside).max() <= 1e-12
+    plain, start = _lattice_pmf(k, p)  # from 0 up to the upper Bernstein limit
+    assert start == 0 and len(plain) < len(full)
+    assert np.abs(plain - full[: len(plain)]).max() <= 1e-12
+
+
+def test_a_shifted_distribution_moves_every_figure_by_the_sure_amount():
+    rng = np.random.default_rng(11)
+    a = rng.integers(1, 200, 60) * 100.0
+    p = rng.uniform(0.01, 0.2, 60)
+    d = revenue_distribution(a, p)
+    s = d.shifted(-a.sum())  # every deal lost for sure, as a loss is written: a·Bernoulli(1 − q) − a
+    assert s.mean == pytest.approx(d.mean - a.sum()) and s.std == d.std
+    assert np.array_equal(s.quantile([0.1, 0.5, 0.9]), d.quantile([0.1, 0.5, 0.9]) - a.sum())
+    assert s.prob_at_least(0.0) == pytest.approx(np.prod(p), rel=1e-9)  # the far upper tail moves with it
+    assert s.prob_at_least(d.mean - a.sum()) == d.prob_at_least(d.mean)
 
 
 mixed_scale_deal = hs.tuples(

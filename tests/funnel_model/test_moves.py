@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import json
 from functools import cache
 from pathlib import Path
@@ -9,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from funnel_model import derive_segments, read_deals
 from funnel_model.config import FunnelConfig
@@ -110,6 +113,59 @@ def test_a_lead_volume_move_adds_leads_at_the_first_stage():
     assert moved.extra_amounts[0] == pytest.approx(inputs.won_sizes_by_group[(first["funnel"].iloc[0], "")].mean())
     # without the deals (no inflow known) a lead move adds nothing
     assert len(apply_moves(inputs, [move]).extra_amounts) == 0
+
+
+def test_fewer_leads_without_a_period_are_lost_wins_against_enumeration():
+    deals, inputs = demo()
+    moved = apply_moves(inputs, [Move("Fewer", "lead_volume", 0.5, 0.0, segment="new")], deals=deals)
+    assert (moved.extra_amounts < 0).all() and len(moved.extra_amounts) > 0
+    # small literal deals in its place: two open, two leads lost, one gained (another move)
+    a, p = np.array([100.0, 250.0]), np.array([0.5, 0.4])
+    extra_a, extra_p = np.array([-70.0, -70.0, 30.0]), np.array([0.3, 0.3, 0.6])
+    dist = dataclasses.replace(moved, amounts=a, probabilities=p, extra_amounts=extra_a, extra_probabilities=extra_p)
+    dist = dist.distribution()
+    signed, chances = np.r_[a, extra_a], np.r_[p, extra_p]
+    outcomes = np.array(list(itertools.product([0, 1], repeat=5)), dtype=float)
+    values = outcomes @ signed
+    probs = np.prod(np.where(outcomes == 1, chances, 1 - chances), axis=1)
+    assert dist.mean == pytest.approx(float(signed @ chances))  # 175 − 42 + 18
+    assert dist.values.min() == pytest.approx(-140.0) and dist.values.max() == pytest.approx(380.0)
+    for x in np.unique(values):
+        assert dist.prob_at_least(x) == pytest.approx(probs[values >= x - 1e-9].sum(), abs=1e-12)
+    for q in (0.1, 0.5, 0.9):
+        order = np.argsort(values, kind="stable")
+        want = values[order][np.searchsorted(np.cumsum(probs[order]), q - 1e-12)]
+        assert dist.quantile(q) == pytest.approx(want)
+
+
+def test_fewer_leads_without_a_period_lower_the_forecast_by_the_lost_wins():
+    deals, inputs = demo()
+    move = Move("Fewer", "lead_volume", 0.5, 0.0, segment="new")
+    summary, per_move = move_effects(inputs, [move], PLAN, deals=deals, horizon_months=3)
+    # oracle: 3 months of half the segment's leads lost, each won at its first stage's rate with its mean size
+    start = inputs.as_of - pd.DateOffset(months=12)
+    recent = deals[(deals["created_at"] > start) & (deals["created_at"] <= inputs.as_of) & (deals["segment"] == "new")]
+    lost = round(len(recent) / 12 * 3 * 0.5)
+    first = inputs.stages[(inputs.stages["segment"] == "new") & (inputs.stages["order"] == 1)]
+    p1, size = first["rate"].iloc[0], inputs.won_sizes_by_group[(first["funnel"].iloc[0], "")].mean()
+    amounts, p = inputs.open_deals["amount"].to_numpy(), deal_probabilities(inputs, inputs.stages["rate"].to_numpy())
+    open_pipeline = revenue_distribution(amounts, p)
+    assert summary.loc["mean", "moves"] == pytest.approx(float(amounts @ p) - lost * p1 * size, rel=1e-12)
+    assert summary.loc["mean", "change"] == pytest.approx(-lost * p1 * size, rel=1e-9)
+    assert per_move.loc[0, "extra_mean"] == pytest.approx(-lost * p1 * size, rel=1e-12)
+    assert per_move.loc[0, "extra_p10"] < per_move.loc[0, "extra_mean"] < per_move.loc[0, "extra_p90"] < 0
+
+    # P(open − size·Binomial(lost, p1) ≥ plan), the binomial summed term by term
+    def chance(plan):
+        wins = np.arange(lost + 1)
+        return float(stats.binom.pmf(wins, lost, p1) @ open_pipeline.prob_at_least(plan + size * wins))
+
+    # within the stated bounds on the quantiles of both distributions (hundredths of their spread)
+    moved = apply_moves(inputs, [move], deals=deals).distribution()
+    error = moved.error + open_pipeline.error
+    assert error < 0.05 * open_pipeline.std
+    assert chance(PLAN + error + 1.0) <= summary.loc["p_plan", "moves"] <= chance(PLAN - error - 1.0)
+    assert summary.loc["p_plan", "moves"] < summary.loc["p_plan", "baseline"]
 
 
 def test_disabled_and_cycle_moves_change_nothing_and_cost_nothing():

@@ -134,3 +134,30 @@ def test_a_saved_move_list_is_used_as_it_is():
     summary, _ = effects(at, [move])
     table = summary_table(at)
     assert table.iloc[0, 3] == "+" + number(summary.loc["mean", "change"], "en")
+
+
+def deals_without_close_dates() -> bytes:
+    """40 deals with creation dates only (no close-date column): 10 won, 10 lost, 20 open over three stages."""
+    rows = ["deal_id,client_id,stage,status,amount,created_at"]
+    stages = ["Contact", "Talks", "Contract"]
+    for i in range(40):
+        status = ("won", "lost", "open", "open")[i % 4]
+        stage = "Contract" if status == "won" else stages[i % 3]
+        rows.append(f"{100 + i},c{i % 9},{stage},{status},{(i % 7 + 1) * 10000},2024-{i % 12 + 1:02d}-{i % 27 + 1:02d}")
+    return ("\n".join(rows) + "\n").encode()
+
+
+def test_fewer_leads_without_close_dates_lower_the_forecast_without_an_error():
+    move = Move("Fewer leads", "lead_volume", 0.5, 0.0)
+    at = AppTest.from_file(apptest.APP, default_timeout=180)
+    at.session_state["lang"] = "en"
+    at.session_state["moves.list"] = [move.to_dict()]
+    at.run()
+    at.file_uploader(key="data.upload").upload("deals.csv", deals_without_close_dates(), "text/csv").run()
+    at.switch_page(PAGE).run()
+    apptest.assert_clean(at)  # it said «amounts must be finite and ≥ 0; got -36000.0.»
+    assert t("forecast.no_dates", "en") in [i.value for i in at.info]  # the whole pipeline, no period
+    baseline, moved, change = (
+        int(x.replace("\u202f", "").replace(",", "").replace("−", "-")) for x in summary_table(at).iloc[0, 1:4]
+    )
+    assert change < 0 and moved == baseline + change
