@@ -323,12 +323,18 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
     parts.extend(_encoding_notes(raw))
 
     # Status: an explicit status column, else the terminal stage names.
-    stage = _visible(clean_text(body[used["stage"]]), rows, used["stage"], parts)
+    first = {"stage": partial(_visible_text, body[used["stage"]], rows, used["stage"])}
+    if "status" in used:
+        first["status"] = partial(_status_text, body[used["status"]])
+    if "deal_id" in used:
+        first["deal_id"] = partial(clean_text, body[used["deal_id"]])
+    first = in_threads(first, len(body))
+    stage, found = first["stage"]
+    parts.extend(found)
     stage_status = status_from_stage(stage)
     explicit = status_text = None  # without a status column the stage names alone say it
     if "status" in used:
-        status_text = clean_text(body[used["status"]])
-        explicit = _map_names(status_text, STATUS_VALUES)
+        status_text, explicit = first["status"]
 
     # Rejected rows: nothing says where the deal is.
     no_stage = stage.isna()
@@ -340,7 +346,7 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
 
     # Deal ids, then duplicates among the kept rows.
     if "deal_id" in used:
-        ids = clean_text(body[used["deal_id"]])
+        ids = first["deal_id"]
         missing = ids.isna().to_numpy() & keep
         if missing.any():
             parts.append(
@@ -485,6 +491,12 @@ def _parse_columns(body: pd.DataFrame, rows: np.ndarray, used: dict[str, str], l
         if col in used:
             tasks[col] = partial(_visible_text, body[used[col]], rows, used[col])
     return in_threads(tasks, len(body))
+
+
+def _status_text(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """A status column's text and the status it names (NaN where it names none)."""
+    text = clean_text(cells)
+    return text, _map_names(text, STATUS_VALUES)
 
 
 def _visible_text(cells: pd.Series, rows: np.ndarray, header: str) -> tuple[pd.Series, list]:
