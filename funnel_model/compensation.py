@@ -78,6 +78,7 @@ __all__ = [
     "Tier",
     "TierMode",
     "VariablePart",
+    "WonDeals",
     "attainment_pay",
     "close_months",
     "company_totals",
@@ -104,6 +105,7 @@ __all__ = [
     "seller_actuals",
     "sellers_without_history",
     "total_pay",
+    "won_deals",
 ]
 
 # ТК РФ ст. 135 (as amended by 144-ФЗ): a pay cut for a disciplinary offence
@@ -821,8 +823,78 @@ def forecast_bands(dist: pd.DataFrame) -> pd.DataFrame:
     return wide.join(probs).reset_index()
 
 
+@dataclass(frozen=True, eq=False)
+class WonDeals:
+    """The won deals of a deal table as arrays, in the table's order: what pay from
+    actuals reads for any period and plan, prepared once per table by :func:`won_deals`.
+
+    Attributes
+    ----------
+    closed : numpy.ndarray
+        Close dates (datetime64; NaT: no period holds the deal).
+    seller : numpy.ndarray
+        Each deal's owner as a position in ``sellers``.
+    sellers : tuple of str
+        Every owner of the table, sorted (those without a won deal too).
+    amount : numpy.ndarray
+        Amounts, a missing one as 0.
+    product : numpy.ndarray
+        Each deal's product as a position in ``products``; -1 without one.
+    products : tuple of str
+        The products' names.
+    client : numpy.ndarray
+        The client of a deal of segment "new" as a code (a deal without a
+        client id is a client of its own); -1 for the other segments.
+    """
+
+    closed: np.ndarray
+    seller: np.ndarray
+    sellers: tuple[str, ...]
+    amount: np.ndarray
+    product: np.ndarray
+    products: tuple[str, ...]
+    client: np.ndarray
+
+
+def won_deals(deals: pd.DataFrame, columns: DealColumns = DealColumns(), within: tuple | None = None) -> WonDeals:
+    """The won deals of ``deals`` with an owner, as :class:`WonDeals` (taking string columns
+    from a large table costs more than the pay itself: done once, every period reads arrays).
+
+    ``within``: (start, end), only the deals closed in [start, end), for one
+    period's pay straight from a table (``sellers`` is still every owner).
+    """
+    c = columns
+    owners = deals[c.owner]
+    keep = (deals[c.status] == WON).to_numpy() & owners.notna().to_numpy()
+    if within is not None:
+        closed = deals[c.closed_at]
+        keep &= ((closed >= pd.Timestamp(within[0])) & (closed < pd.Timestamp(within[1]))).to_numpy(dtype=bool)
+    won = deals[keep]
+    sellers = tuple(sorted(owners.dropna().astype(str).unique()))
+    seller = pd.Index(sellers).get_indexer(won[c.owner].astype(str))
+    # as text first, as is_new_product reads them: 1, 1.0 and True are three names
+    product, products = (
+        pd.factorize(won[c.product].astype("str")) if c.product in won else (np.full(len(won), -1), pd.Index([]))
+    )
+    client = pd.factorize(_client_key(won, c))[0]
+    new = (won[c.segment] == "new").to_numpy(dtype=bool) if c.segment in won else np.zeros(len(won), dtype=bool)
+    return WonDeals(
+        closed=won[c.closed_at].to_numpy(),
+        seller=seller,
+        sellers=sellers,
+        amount=won[c.amount].fillna(0.0).to_numpy(dtype=float),
+        product=np.asarray(product),
+        products=tuple(str(x) for x in products),
+        client=np.where(new, client, -1),
+    )
+
+
+def _won(deals: pd.DataFrame | WonDeals, columns: DealColumns, start, end) -> WonDeals:
+    return deals if isinstance(deals, WonDeals) else won_deals(deals, columns, within=(start, end))
+
+
 def seller_actuals(
-    deals: pd.DataFrame,
+    deals: pd.DataFrame | WonDeals,
     plan: CompensationPlan,
     start,
     end,
@@ -833,8 +905,9 @@ def seller_actuals(
 
     Parameters
     ----------
-    deals : pandas.DataFrame
-        Canonical deal table.
+    deals : pandas.DataFrame or WonDeals
+        Canonical deal table, or its :func:`won_deals` (the same figures, faster
+        for many periods or plans).
     plan : CompensationPlan
         Decides which products are new.
     start, end : date-like
@@ -849,35 +922,29 @@ def seller_actuals(
     pandas.DataFrame
         Index ``seller``; columns ``revenue``, ``new_revenue``, ``new_clients``, ``deals_won``.
     """
-    c = columns
-    start, end = pd.Timestamp(start), pd.Timestamp(end)
-    owners = deals[c.owner]
-    mask = (deals[c.status] == WON) & owners.notna() & (deals[c.closed_at] >= start) & (deals[c.closed_at] < end)
-    # only the columns read below are taken (each taken column costs as much as the filter)
-    won = deals[
-        [x for x in dict.fromkeys((c.owner, c.amount, c.product, c.client, c.deal_id, c.segment)) if x in deals]
-    ]
-    won = won[mask]
-    amount = won[c.amount].fillna(0.0)
-    new_mask = is_new_product(won[c.product], plan) if c.product in won else pd.Series(False, index=won.index)
-    frame = pd.DataFrame(
-        {"seller": won[c.owner].astype(str), "revenue": amount, "new_revenue": amount.where(new_mask, 0.0)}
-    )
+    won = _won(deals, columns, start, end)
+    mask = (won.closed >= pd.Timestamp(start).to_datetime64()) & (won.closed < pd.Timestamp(end).to_datetime64())
+    seller, amount = won.seller[mask], won.amount[mask]
+    is_new = is_new_product(pd.Series(won.products, dtype="str"), plan).to_numpy(dtype=bool)
+    new_product = np.append(is_new, False)[won.product[mask]]  # -1 (no product) reads the appended False
+    # sums as pandas adds (compensated, in the table's order): the same cents as a group-by on the table
+    frame = pd.DataFrame({"revenue": amount, "new_revenue": np.where(new_product, amount, 0.0)})
+    grouped = frame.groupby(seller)
     # a new client with two won deals in the period is still one new client
-    client = won[c.client] if c.client in won else pd.Series(pd.NA, index=won.index)
-    key = client.astype("str").where(client.notna(), "deal:" + won[c.deal_id].astype(str))
-    frame["client"] = key.where(won[c.segment] == "new") if c.segment in won else pd.NA
-    grouped = frame.groupby("seller")
+    client = won.client[mask]
+    pairs = np.unique(np.column_stack([seller, client])[client >= 0], axis=0)
+    everyone = len(won.sellers)
     out = pd.DataFrame(
         {
-            "revenue": grouped["revenue"].sum(),
-            "new_revenue": grouped["new_revenue"].sum(),
-            "new_clients": grouped["client"].nunique().astype(float),
-            "deals_won": grouped["revenue"].size().astype(float),
-        }
+            "revenue": grouped["revenue"].sum().reindex(range(everyone), fill_value=0.0).to_numpy(),
+            "new_revenue": grouped["new_revenue"].sum().reindex(range(everyone), fill_value=0.0).to_numpy(),
+            "new_clients": np.bincount(pairs[:, 0], minlength=everyone),
+            "deals_won": np.bincount(seller, minlength=everyone),
+        },
+        index=pd.Index(won.sellers, name="seller"),
     )
     if sellers is None:
-        sellers = sorted(owners.dropna().astype(str).unique())
+        sellers = won.sellers
     out = out.reindex(pd.Index(list(sellers), name="seller"), fill_value=0.0)
     return out.astype(float)
 
@@ -891,21 +958,21 @@ def _unmet_table(conditions: pd.DataFrame | None, sellers: pd.Index) -> dict[str
 
 
 def _lookback_revenue(
-    deals: pd.DataFrame, end, lookback_months: int, columns: DealColumns = DealColumns()
+    deals: pd.DataFrame | WonDeals, end, lookback_months: int, columns: DealColumns = DealColumns()
 ) -> pd.Series:
     """Each owner's won revenue over the ``lookback_months`` before ``end`` (zero without any)."""
-    c = columns
     end = pd.Timestamp(end)
     begin = end - pd.DateOffset(months=lookback_months)
-    won = deals[
-        (deals[c.status] == WON) & deals[c.owner].notna() & (deals[c.closed_at] >= begin) & (deals[c.closed_at] < end)
-    ]
-    sellers = sorted(deals[c.owner].dropna().astype(str).unique())
-    return won.groupby(won[c.owner].astype(str))[c.amount].sum().reindex(sellers, fill_value=0.0)
+    won = _won(deals, columns, begin, end)
+    mask = (won.closed >= begin.to_datetime64()) & (won.closed < end.to_datetime64())
+    revenue = pd.Series(won.amount[mask]).groupby(won.seller[mask]).sum()
+    return pd.Series(
+        revenue.reindex(range(len(won.sellers)), fill_value=0.0).to_numpy(), index=pd.Index(won.sellers), name="amount"
+    )
 
 
 def default_targets(
-    deals: pd.DataFrame,
+    deals: pd.DataFrame | WonDeals,
     end,
     months: float,
     lookback_months: int = 12,
@@ -927,7 +994,7 @@ def default_targets(
 
 
 def sellers_without_history(
-    deals: pd.DataFrame, end, lookback_months: int = 12, columns: DealColumns = DealColumns()
+    deals: pd.DataFrame | WonDeals, end, lookback_months: int = 12, columns: DealColumns = DealColumns()
 ) -> list[str]:
     """The sellers whose :func:`default_targets` is a fallback: no won revenue in the
     ``lookback_months`` before ``end``."""
@@ -982,7 +1049,7 @@ def period_dates(deals: pd.DataFrame, columns: DealColumns = DealColumns()) -> p
 
 def pay_from_actuals(
     plan: CompensationPlan,
-    deals: pd.DataFrame,
+    deals: pd.DataFrame | WonDeals,
     targets: Mapping[str, float] | pd.Series,
     start,
     end,
@@ -995,8 +1062,9 @@ def pay_from_actuals(
     Parameters
     ----------
     plan : CompensationPlan
-    deals : pandas.DataFrame
-        Canonical deal table (owner, status, amount, closed_at, product, segment).
+    deals : pandas.DataFrame or WonDeals
+        Canonical deal table (owner, status, amount, closed_at, product, segment),
+        or its :func:`won_deals`.
     targets : mapping or Series seller → revenue target for the period
         The sellers reported; a seller with no deals gets zeros.
     start, end : date-like
@@ -1128,7 +1196,10 @@ def pay_distribution(
     - Otherwise the extras are random together with S: pay's quantiles come
       from ``draws`` seeded joint draws of every deal's outcome (a Monte
       Carlo; the quantile levels are off by about √(q(1 − q)/draws), 0.2
-      percentage points at P10 with the default).
+      percentage points at P10 with the default). A deal without a chance
+      (pᵢ = 0) brings no extra: a seller whose every extra has none is
+      exact, as above. The sellers' draws share their uniforms (see
+      :func:`_joint_draws`): each seller's quantiles read only its own.
 
     Parameters
     ----------
@@ -1211,17 +1282,20 @@ def pay_distribution(
         ("pay_distribution.revenue", amounts, p, seller_of, len(targets)),
         lambda: [revenue_distribution(amounts[g], p[g]) for g in groups],
     )
-    extras = new_product | new_client
+    # a deal that cannot be won brings no extra and needs no draw
+    winnable = p > 0
+    extras = (new_product | new_client) & winnable
+    drawn = [i for i, g in enumerate(groups) if extras[g].any()]
+
+    def draw() -> list:
+        live = [g[winnable[g]] for g in (groups[i] for i in drawn)]
+        sellers = [(amounts[g], p[g], new_product[g], new_client[g], client[g]) for g in live]
+        joint = dict(zip(drawn, _joint_draws(np.random.default_rng(seed), draws, sellers), strict=True))
+        return [joint.get(i) for i in range(len(groups))]
+
     joint = memo(
         ("pay_distribution.draws", seed, draws, amounts, p, seller_of, len(targets), new_product, new_client, client),
-        lambda: [
-            _joint_draws(
-                np.random.default_rng([seed, i]), draws, amounts[g], p[g], new_product[g], new_client[g], client[g]
-            )
-            if extras[g].any()
-            else None
-            for i, g in enumerate(groups)
-        ],
+        draw,
     )
     # the chance of reaching the target is the same for every plan: far in the upper tail it is a lattice of
     # its own (exponential tilting, a tenth of a second a seller), so it is shared through the memo as well
@@ -1229,40 +1303,43 @@ def pay_distribution(
         ("pay_distribution.p_target", amounts, p, seller_of, len(targets), targets.to_numpy()),
         lambda: [float(dists[i].prob_at_least(targets.iloc[i])) for i in range(len(targets))],
     )
-    rows = []
-    for i, seller in enumerate(targets.index):
-        mine, dist = groups[i], dists[i]  # positions of the seller's open deals
-        revenue = np.array([dist.quantile(q) for q in qs], dtype=float)
-        target = targets.iloc[i]
-        unmet_i = {k: v_[i] for k, v_ in unmet.items()}
-        pay = total_pay(plan, revenue, target, unmet=unmet_i, months=months)
-        total = pay["total"]
-        if joint[i] is not None:
-            revenues, new_revenue, new_clients = joint[i]
-            paid = total_pay(
-                plan, revenues, target, new_revenue=new_revenue, new_clients=new_clients, unmet=unmet_i, months=months
-            )["total"]
-            total = np.quantile(paid, qs, method="inverted_cdf")
-        threshold = v.threshold * target
-        rows.append(
-            pd.DataFrame(
-                {
-                    "seller": seller,
-                    "q": qs,
-                    "revenue": revenue,
-                    "attainment": pay["attainment"],
-                    "total": total,
-                    "p_threshold": float(dist.prob_at_least(threshold)) if threshold > 0 else 1.0,
-                    "p_target": reach[i],
-                    "expected": float(amounts[mine] @ p[mine]),
-                }
-            )
-        )
-    if not rows:
-        return pd.DataFrame(
-            columns=["seller", "q", "revenue", "attainment", "total", "p_threshold", "p_target", "expected"]
-        )
-    return pd.concat(rows, ignore_index=True)
+    # every seller at once: one row of quantiles (and of draws) per seller, the targets and conditions as columns
+    n = len(targets)
+    target = targets.to_numpy(dtype=float)[:, None]
+    unmet_all = {k: v_[:, None] for k, v_ in unmet.items()}
+    revenue = np.array([dists[i].quantile(qs) for i in range(n)], dtype=float).reshape(n, len(qs))
+    pay = total_pay(plan, revenue, target, unmet=unmet_all, months=months)
+    total = pay["total"]
+    drawn = [i for i in range(n) if joint[i] is not None]
+    if drawn:
+        revenues, new_revenue, new_clients = (np.array([joint[i][k] for i in drawn]) for k in range(3))
+        paid = total_pay(
+            plan,
+            revenues,
+            target[drawn],
+            new_revenue=new_revenue,
+            new_clients=new_clients,
+            unmet={k: v_[drawn] for k, v_ in unmet_all.items()},
+            months=months,
+        )["total"]
+        total[drawn] = np.quantile(paid, qs, axis=1, method="inverted_cdf").T
+    thresholds = v.threshold * target[:, 0]
+    per_seller = {
+        "p_threshold": [float(dists[i].prob_at_least(thresholds[i])) if thresholds[i] > 0 else 1.0 for i in range(n)],
+        "p_target": reach,
+        "expected": [float(amounts[g] @ p[g]) for g in groups],
+    }
+    out = pd.DataFrame(
+        {
+            "seller": np.repeat(targets.index.to_numpy(dtype=object), len(qs)),
+            "q": np.tile(qs, n),
+            "revenue": revenue.ravel(),
+            "attainment": pay["attainment"].ravel(),
+            "total": total.ravel(),
+        }
+        | {k: np.repeat(np.asarray(x, dtype=float), len(qs)) for k, x in per_seller.items()}
+    )
+    return out
 
 
 def _client_key(deals: pd.DataFrame, c: DealColumns) -> pd.Series:
@@ -1272,52 +1349,72 @@ def _client_key(deals: pd.DataFrame, c: DealColumns) -> pd.Series:
     return client.astype("str").where(client.notna(), "deal:" + deal)
 
 
-def _joint_draws(rng, draws, amounts, p, new_product, new_client, client, chunk=None):
-    """Seeded joint draws of (revenue, new-product revenue, new clients won), each an array of ``draws``.
+def _draw_order(new_client: np.ndarray, client: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The order of a seller's deals in the joint draws, and how many new clients have an r-th deal.
 
-    Deal j of draw d is won when the generator's (d·n + j)-th uniform is below
-    ``p[j]``, whatever ``chunk``: the chunk (rows of draws at a time) only keeps
-    the working matrices in the processor's cache (2,000 rows of 1,000 deals
-    cost five times as much); by default about 128 rows of 1,000 deals, more
-    rows of fewer deals (a few dozen deals a row would spend the time on calls).
-    The sums are bit for bit those of any chunk that is a multiple of 16 (BLAS
-    adds a product's last few rows in another order). ``client`` holds client
-    codes (equal code, same client).
+    New clients' deals come first, rank by rank: every new client's first deal
+    (the clients with most deals first, so those with an r-th deal are a
+    prefix), then every second deal, and so on; the other deals after them.
+    A client is won when any of its deals is, so a draw folds rank r into the
+    first ``sizes[r]`` columns by a maximum over whole column blocks, and
+    counts the new clients won in the first ``sizes[0]`` columns.
     """
-    if chunk is None:
-        chunk = max(16, (1 << 17) // max(len(amounts), 1) // 16 * 16)
-    # a client with several open deals is won once, whatever the number of wins: a new client's lone
-    # deal counts through a product with an indicator; the others by rank within their client (the
-    # clients largest first, so those with an r-th deal are a prefix), each rank's deals folded into
-    # "any won" by a maximum over whole columns (a reduction per client and draw cost a fifth of the draws)
     deals = np.flatnonzero(new_client)
-    per_client = np.bincount(client[deals])[client[deals]] if len(deals) else np.zeros(0, dtype=int)
-    lone = np.zeros(len(amounts))
-    lone[deals[per_client == 1]] = 1.0
-    shared = deals[per_client > 1]
-    shared = shared[np.argsort(client[shared], kind="stable")]
-    starts = np.flatnonzero(np.diff(client[shared], prepend=-1))
-    sizes = np.diff(np.append(starts, len(shared)))
-    largest = np.argsort(-sizes, kind="stable")
-    starts, sizes = starts[largest], sizes[largest]
-    ranks = [shared[starts[sizes > r] + r] for r in range(int(sizes.max()) if len(sizes) else 0)]
-    new_amounts = np.where(new_product, amounts, 0.0)
-    revenue, new_revenue, new_clients = (np.empty(draws) for _ in range(3))
-    # the uniforms and the wins (1.0 or 0.0) of a chunk, written in place chunk after chunk
-    uniform = np.empty((min(chunk, draws), len(amounts)))
-    won = np.empty_like(uniform)
+    deals = deals[np.argsort(client[deals], kind="stable")]
+    starts = np.flatnonzero(np.diff(client[deals], prepend=-1))
+    counts = np.diff(np.append(starts, len(deals)))
+    largest = np.argsort(-counts, kind="stable")
+    starts, counts = starts[largest], counts[largest]
+    top = int(counts.max()) if len(counts) else 0
+    ranks = [deals[starts[counts > r] + r] for r in range(top)]
+    sizes = np.array([len(r) for r in ranks], dtype=int)
+    order = np.concatenate([*ranks, np.flatnonzero(~new_client)]).astype(int)
+    return order, sizes
+
+
+def _joint_draws(rng, draws, sellers, chunk=None):
+    """Seeded joint draws of (revenue, new-product revenue, new clients won) per seller, each an array of ``draws``.
+
+    ``sellers`` holds one tuple ``(amounts, p, new_product, new_client,
+    client)`` per seller (``client``: client codes, equal code, same client).
+    The sellers share the uniforms: with the seller's deals in
+    :func:`_draw_order`, its deal j is won in draw d when the generator's
+    (d·m + j)-th float32 uniform is below ``p[j]`` as a float32 (within
+    2⁻²⁴ of p), m the most deals of a seller, whatever ``chunk``. Each seller's
+    draws are independent draws of its deals' outcomes, which is all its pay
+    quantiles read; no figure adds sellers up draw by draw, so sharing the
+    uniforms (generating them was most of the cost, once per seller) changes
+    nothing a seller's figures depend on. The chunk (rows of draws at a time) only keeps
+    the working matrices in the processor's cache: about 128 rows of 1,000
+    deals, more rows of fewer deals.
+    """
+    m = max((len(s[0]) for s in sellers), default=0)
+    if chunk is None:
+        chunk = max(16, (1 << 17) // max(m, 1) // 16 * 16)
+    plans = []
+    for amounts, p, new_product, new_client, client in sellers:
+        order, sizes = _draw_order(np.asarray(new_client, dtype=bool), np.asarray(client))
+        a = np.asarray(amounts, dtype=float)[order]
+        weights = np.column_stack([a, np.where(np.asarray(new_product, dtype=bool)[order], a, 0.0)])
+        plans.append((np.asarray(p, dtype=np.float32)[order], weights, sizes, np.empty((draws, 3))))
+    uniform = np.empty((min(chunk, draws), m), dtype=np.float32)
+    won = np.empty((min(chunk, draws), m))
     for s in range(0, draws, chunk):
-        rows = slice(s, min(s + chunk, draws))
-        wins = np.less(rng.random(out=uniform[: rows.stop - s]), p, out=won[: rows.stop - s])
-        revenue[rows] = wins @ amounts
-        new_revenue[rows] = wins @ new_amounts
-        new_clients[rows] = wins @ lone
-        if ranks:
-            any_won = wins[:, ranks[0]]
-            for cols in ranks[1:]:
-                np.maximum(any_won[:, : len(cols)], wins[:, cols], out=any_won[:, : len(cols)])
-            new_clients[rows] += any_won.sum(axis=1)
-    return revenue, new_revenue, new_clients
+        k = min(chunk, draws - s)
+        u = rng.random(out=uniform[:k], dtype=np.float32)
+        for p, weights, sizes, out in plans:
+            # the wins (1.0 or 0.0) of the seller's first columns, written in place chunk after chunk
+            wins = np.less(u[:, : len(p)], p, out=won[:k, : len(p)])
+            out[s : s + k, :2] = wins @ weights
+            if len(sizes):
+                start = sizes[0]
+                for size in sizes[1:]:
+                    np.maximum(wins[:, :size], wins[:, start : start + size], out=wins[:, :size])
+                    start += size
+                out[s : s + k, 2] = wins[:, : sizes[0]].sum(axis=1)
+            else:
+                out[s : s + k, 2] = 0.0
+    return [tuple(out.T) for *_, out in plans]
 
 
 # --------------------------------------------------------------------------- company and law

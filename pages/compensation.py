@@ -455,6 +455,8 @@ with guarded():
     if not has_won:
         st.info(tr("compensation.no_won"))
     dates = data.session_memo("compensation.dates", dataset.key, lambda: comp.period_dates(deals))
+    # the won deals as arrays once per dataset: each period and plan then reads them, not the table
+    won = data.session_memo("compensation.won", dataset.key, lambda: comp.won_deals(deals))
     if dates.empty:
         st.info(tr("compensation.no_dates" if has_won else "compensation.no_deal_dates", **fields))
         st.stop()
@@ -504,7 +506,7 @@ with guarded():
         targets_table = _editor(
             "compensation.targets",
             lambda: comp.default_targets(
-                deals, start, months, LOOKBACK_MONTHS, default_monthly=DEFAULT_MONTHLY_TARGET
+                won, start, months, LOOKBACK_MONTHS, default_monthly=DEFAULT_MONTHLY_TARGET
             ).to_frame(),
             sig=(tuple(sellers), months, first),
             column_config={
@@ -518,7 +520,7 @@ with guarded():
         without = data.session_memo(
             "compensation.without",
             (dataset.key, start),
-            lambda: comp.sellers_without_history(deals, start, LOOKBACK_MONTHS),
+            lambda: comp.sellers_without_history(won, start, LOOKBACK_MONTHS),
         )
         if len(without) == len(sellers):
             amount = money(DEFAULT_MONTHLY_TARGET)
@@ -547,7 +549,7 @@ with guarded():
         x: data.session_memo(
             f"compensation.pay.{x}",
             (dataset.key, plans[x].to_json(), data.content_key(targets, results), start, end, months),
-            lambda x=x: comp.pay_from_actuals(plans[x], deals, targets, start, end, conditions=results, months=months),
+            lambda x=x: comp.pay_from_actuals(plans[x], won, targets, start, end, conditions=results, months=months),
         )
         for x in PLANS
     }

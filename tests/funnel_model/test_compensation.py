@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 
 import numpy as np
 import pandas as pd
@@ -436,6 +437,92 @@ def test_seller_actuals(deals):
     assert got.loc["Ann"].to_dict() == {"revenue": 1000.0, "new_revenue": 600.0, "new_clients": 1.0, "deals_won": 2.0}
     assert got.loc["Bob"].to_dict() == {"revenue": 300.0, "new_revenue": 0.0, "new_clients": 0.0, "deals_won": 1.0}
     assert got.loc["Zed"].to_dict() == {"revenue": 0.0, "new_revenue": 0.0, "new_clients": 0.0, "deals_won": 0.0}
+
+
+def _actuals_oracle(deals, plan, start, end, sellers):
+    """Won revenue, new-product revenue and distinct new clients per seller, a group-by on the table's text columns."""
+    won = deals[(deals["status"] == "won") & (deals["closed_at"] >= start) & (deals["closed_at"] < end)]
+    won = won[won["owner"].notna()]
+    amount = won["amount"].fillna(0.0)
+    new = comp.is_new_product(won["product"], plan)
+    client = won["client_id"].astype("str").where(won["client_id"].notna(), "deal:" + won["deal_id"].astype(str))
+    frame = pd.DataFrame(
+        {
+            "seller": won["owner"].astype(str),
+            "revenue": amount,
+            "new_revenue": amount.where(new, 0.0),
+            "client": client.where(won["segment"] == "new"),
+        }
+    )
+    grouped = frame.groupby("seller")
+    out = pd.DataFrame(
+        {
+            "revenue": grouped["revenue"].sum(),
+            "new_revenue": grouped["new_revenue"].sum(),
+            "new_clients": grouped["client"].nunique().astype(float),
+            "deals_won": grouped["revenue"].size().astype(float),
+        }
+    )
+    return out.reindex(pd.Index(sellers, name="seller"), fill_value=0.0).astype(float)
+
+
+def test_seller_actuals_from_the_prepared_won_deals_are_the_tables_group_by():
+    # cents that round in floats, missing amounts, products, clients and close dates, a new client with
+    # deals on both sides of a period's end, owners without a won deal, a seller asked for who owns nothing
+    rng = np.random.default_rng(5)
+    n = 400
+    frame = pd.DataFrame(
+        {
+            "deal_id": [f"d{i}" for i in range(n)],
+            "owner": rng.choice(["Ann", "Bob", "Cat", "Dan", None], n, p=[0.3, 0.3, 0.2, 0.1, 0.1]),
+            "status": rng.choice(["won", "lost", "open"], n, p=[0.6, 0.3, 0.1]),
+            "amount": np.where(rng.random(n) < 0.05, np.nan, np.round(rng.uniform(0.0, 9999.99, n), 2)),
+            "closed_at": pd.Timestamp("2025-11-01") + pd.to_timedelta(rng.integers(0, 120 * 24, n), unit="h"),
+            "product": rng.choice(["Cloud (новинка)", "Licenses", "NEW: analytics", "Renewal", None], n),
+            "segment": rng.choice(["new", "active", "dormant"], n),
+            "client_id": rng.choice([f"c{i}" for i in range(40)] + [None], n),
+        }
+    )
+    frame.loc[rng.random(n) < 0.05, "closed_at"] = pd.NaT
+    frame.loc[frame["owner"] == "Dan", "status"] = "lost"
+    frame["stage"] = frame["status"]
+    deals = conform(frame)
+    won = comp.won_deals(deals)
+    assert won.sellers == ("Ann", "Bob", "Cat", "Dan")
+    sellers = ["Ann", "Bob", "Cat", "Dan", "Zed"]
+    for plan in (extras_plan(), make_plan(markers=("Licenses",))):
+        for start, end in (("2025-12-01", "2026-01-01"), ("2025-11-01", "2026-03-01"), ("2026-02-10", "2026-02-11")):
+            want = _actuals_oracle(deals, plan, pd.Timestamp(start), pd.Timestamp(end), sellers)
+            for source in (deals, won):
+                got = comp.seller_actuals(source, plan, start, end, sellers=sellers)
+                pd.testing.assert_frame_equal(got, want, check_exact=True)
+            pay = comp.pay_from_actuals(plan, won, dict.fromkeys(sellers, 5000.0), start, end)
+            pd.testing.assert_frame_equal(
+                pay, comp.pay_from_actuals(plan, deals, dict.fromkeys(sellers, 5000.0), start, end)
+            )
+    assert comp.seller_actuals(won, extras_plan(), "2025-12-01", "2026-01-01").index.tolist() == list(won.sellers)
+    # straight from the table only the period's won deals are prepared, and every owner is still reported
+    within = comp.won_deals(deals, within=("2025-12-01", "2026-01-01"))
+    assert within.sellers == won.sellers and len(within.amount) < len(won.amount)
+    assert comp.seller_actuals(deals, extras_plan(), "2025-12-01", "2026-01-01").index.tolist() == list(won.sellers)
+    # products read as their own text, as is_new_product reads them: 1, 1.0 and True are three names
+    odd = deals.head(3).assign(status="won", owner="Ann", closed_at=pd.Timestamp("2026-01-05"), amount=100.0)
+    odd["product"] = pd.Series([1, 1.0, True], dtype=object, index=odd.index)
+    listed = CompensationPlan("x", FixedPart(0.0), VariablePart(new_products=("1",)))
+    assert (
+        comp.seller_actuals(comp.won_deals(odd), listed, "2026-01-01", "2026-02-01").loc["Ann", "new_revenue"] == 100.0
+    )
+    # the targets' history: each owner's won revenue over the twelve months before the end, Dan none
+    lookback = deals[
+        (deals["status"] == "won") & (deals["closed_at"] >= "2025-02-01") & (deals["closed_at"] < "2026-02-01")
+    ]
+    by_owner = lookback.groupby("owner")["amount"].sum().reindex(list(won.sellers), fill_value=0.0)
+    assert comp._lookback_revenue(won, "2026-02-01", 12).to_numpy().tobytes() == by_owner.to_numpy().tobytes()
+    pd.testing.assert_series_equal(
+        comp.default_targets(won, "2026-02-01", 1), comp.default_targets(deals, "2026-02-01", 1)
+    )
+    assert comp.sellers_without_history(won, "2026-02-01") == ["Dan"]
+    assert comp.sellers_without_history(deals, "2025-11-01") == list(won.sellers)
 
 
 def test_pay_from_actuals(deals):
@@ -965,61 +1052,124 @@ def test_pay_forecast_works_without_a_product_column():
         assert got.loc[q, "total"] == pytest.approx(comp.total_pay(plan, got.loc[q, "revenue"], 1500.0)["total"])
 
 
-def _one_chunk_draws(rng, draws, amounts, p, new_product, new_client, client, chunk=2000):
-    """The joint draws as first written (2,000 draws at a time, one reduction over every new client's
-    deals): the oracle of the cache-sized chunks, which must give the very same numbers."""
-    codes = pd.factorize(client)[0]
-    deals = np.flatnonzero(new_client)
-    deals = deals[np.argsort(codes[deals], kind="stable")]
-    starts = np.flatnonzero(np.diff(codes[deals], prepend=-1))
-    revenue, new_revenue, new_clients = (np.empty(draws) for _ in range(3))
-    for s in range(0, draws, chunk):
-        won = rng.random((min(chunk, draws - s), len(amounts))) < p
+def _one_chunk_draws(rng, draws, sellers):
+    """The joint draws written plainly: every uniform at once (the sellers share them, float32, a row of m
+    per draw), a seller's deals in their draw order, each new client won when any of its deals is (one
+    reduction over every new client's deals). The oracle of the cache-sized chunks and the folded ranks."""
+    m = max(len(s[0]) for s in sellers)
+    uniform = rng.random((draws, m), dtype=np.float32)
+    out = []
+    for amounts, p, new_product, new_client, client in sellers:
+        order, _ = comp._draw_order(new_client, client)
+        won = uniform[:, : len(p)] < p[order].astype(np.float32)
+        a, codes, is_new = amounts[order], client[order], new_client[order]
+        deals = np.flatnonzero(is_new)
+        deals = deals[np.argsort(codes[deals], kind="stable")]
+        starts = np.flatnonzero(np.diff(codes[deals], prepend=-1))
+        clients = np.logical_or.reduceat(won[:, deals], starts, axis=1).sum(axis=1) if len(deals) else np.zeros(draws)
         wins = won.astype(float)
-        revenue[s : s + len(wins)] = wins @ amounts
-        new_revenue[s : s + len(wins)] = wins @ np.where(new_product, amounts, 0.0)
-        clients = np.logical_or.reduceat(won[:, deals], starts, axis=1).sum(axis=1) if len(deals) else 0.0
-        new_clients[s : s + len(wins)] = clients
-    return revenue, new_revenue, new_clients
+        out.append((wins @ a, wins @ np.where(new_product[order], a, 0.0), clients.astype(float)))
+    return out
 
 
-@pytest.mark.parametrize("chunk", [256, 7, 5000])
-def test_joint_draws_are_bit_identical_to_the_one_chunk_oracle(chunk):
-    # amounts in cents (sums round in floats), certain and hopeless deals, clients with one, two and three
-    # deals, a new client's deal that is not new-product, a client in two segments
+def _assert_draws_equal(got, want):
+    for (revenue, new_revenue, clients), (r, n, c) in zip(got, want, strict=True):
+        # sums of cents: BLAS may add a product's terms in another order, a last-digit difference at most
+        np.testing.assert_allclose(revenue, r, rtol=1e-13, atol=0)
+        np.testing.assert_allclose(new_revenue, n, rtol=1e-13, atol=0)
+        assert clients.tobytes() == c.tobytes()
+
+
+def _seller_draw_inputs():
+    # amounts in cents, certain and hopeless deals, clients with one, two and three deals, a new client's
+    # deal that is not new-product, a client in two segments
     amounts = np.array([1234.57, 99.99, 0.01, 500.0, 3333.33, 12.5, 700.1, 0.0, 250.25, 8000.08])
     p = np.array([0.37, 1.0, 0.0, 0.5, 0.91, 0.13, 0.66, 0.4, 0.29, 0.05])
     new_product = np.array([1, 0, 1, 1, 0, 0, 1, 0, 1, 0], dtype=bool)
     new_client = np.array([1, 1, 0, 1, 1, 1, 0, 1, 1, 0], dtype=bool)
-    client = np.array(["A", "B", "A", "C", "A", "D", "E", "C", "F", "F"])
-    want = _one_chunk_draws(np.random.default_rng([7, 3]), 3001, amounts, p, new_product, new_client, client)
-    codes = pd.factorize(client)[0]
-    got = comp._joint_draws(
-        np.random.default_rng([7, 3]), 3001, amounts, p, new_product, new_client, codes, chunk=chunk
-    )
-    for g, w in zip(got, want, strict=True):
-        assert g.tobytes() == w.tobytes()
-    assert set(np.unique(got[2])) <= {0.0, 1.0, 2.0, 3.0, 4.0, 5.0}  # A, B, C, D, F: five new clients at most
+    client = pd.factorize(np.array(["A", "B", "A", "C", "A", "D", "E", "C", "F", "F"]))[0]
+    return amounts, p, new_product, new_client, client
 
 
-def test_joint_draws_count_clients_of_many_deals_once_bit_identically_to_the_oracle():
-    # clients of one to six deals (some not new, some new-client deals not new-product), in no order
+def test_the_draw_order_puts_new_clients_deals_first_rank_by_rank():
+    new_client = np.array([1, 1, 0, 1, 1, 1, 0, 1, 1, 0], dtype=bool)
+    client = np.array([0, 1, 0, 2, 0, 3, 4, 2, 5, 5])  # A: deals 0, 4 (2 is not new); C: 3, 7; B, D, F: one each
+    order, sizes = comp._draw_order(new_client, client)
+    assert order.tolist() == [0, 3, 1, 5, 8, 4, 7, 2, 6, 9]
+    assert sizes.tolist() == [5, 2]  # five new clients, two of them with a second deal
+    assert comp._draw_order(np.zeros(3, dtype=bool), np.arange(3))[1].tolist() == []
+
+
+@pytest.mark.parametrize("chunk", [256, 7, 5000])
+def test_joint_draws_match_the_plainly_written_oracle(chunk):
+    seller = _seller_draw_inputs()
+    want = _one_chunk_draws(np.random.default_rng([7, 3]), 3001, [seller])
+    got = comp._joint_draws(np.random.default_rng([7, 3]), 3001, [seller], chunk=chunk)
+    _assert_draws_equal(got, want)
+    assert set(np.unique(got[0][2])) <= {0.0, 1.0, 2.0, 3.0, 4.0, 5.0}  # A, B, C, D, F: five new clients at most
+
+
+def test_joint_draws_count_clients_of_many_deals_once_as_the_oracle_does():
+    # clients of one to six deals (some not new, some new-client deals not new-product), in no order; a second
+    # seller of fewer deals shares the uniforms, a third has no new client at all
     rng = np.random.default_rng(11)
     sizes = [1, 6, 2, 1, 3, 5, 2, 4, 1, 3]
-    client = rng.permutation(np.repeat(np.array([f"c{i}" for i in range(len(sizes))]), sizes))
+    client = rng.permutation(np.repeat(np.arange(len(sizes)), sizes))
     n = len(client)
     amounts = np.round(rng.uniform(0.0, 5000.0, n), 2)
     p = rng.choice([0.0, 0.05, 0.3, 0.5, 0.8, 1.0], n)
     new_product = rng.random(n) < 0.4
     new_client = rng.random(n) < 0.8
-    want = _one_chunk_draws(np.random.default_rng([2, 9]), 2501, amounts, p, new_product, new_client, client)
-    codes = pd.factorize(client)[0]
-    for chunk in (16, 128, 3000):  # whole blocks of BLAS rows: its last few rows of a product sum in another order
-        got = comp._joint_draws(
-            np.random.default_rng([2, 9]), 2501, amounts, p, new_product, new_client, codes, chunk=chunk
-        )
-        for g, w in zip(got, want, strict=True):
-            assert g.tobytes() == w.tobytes()
+    sellers = [
+        (amounts, p, new_product, new_client, client),
+        _seller_draw_inputs(),
+        (amounts[:6], p[:6], new_product[:6], np.zeros(6, dtype=bool), client[:6]),
+    ]
+    want = _one_chunk_draws(np.random.default_rng([2, 9]), 2501, sellers)
+    for chunk in (16, 128, 3000):
+        _assert_draws_equal(comp._joint_draws(np.random.default_rng([2, 9]), 2501, sellers, chunk=chunk), want)
+
+
+def test_sellers_sharing_the_uniforms_each_get_their_own_exact_pay_quantiles():
+    # two sellers whose deals take the same uniforms: each seller's quantiles are still its own distribution's
+    plan = make_plan(threshold=0.5, new_product_rate=0.1, new_client_bonus=150.0, markers=("Neo",))
+    ann = _extras_pipeline()
+    bob = _extras_pipeline().assign(owner="Bob", deal_id=list("abcde"), client_id=["D1", "D2", "D1", "D3", "D4"])
+    bob["probability"] = [0.35, 0.62, 0.41, 0.8, 0.17]
+    bob["amount"] = [800.0, 300.0, 1100.0, 200.0, 650.0]
+    deals = pd.concat([ann, bob], ignore_index=True)
+    targets = {"Ann": 1500.0, "Bob": 1200.0}
+    got = comp.pay_distribution(plan, deals, targets, deals["probability"]).set_index(["seller", "q"])
+    new_product = deals["product"].str.startswith("Neo").to_numpy()
+    new_client = deals["segment"].to_numpy() == "new"
+    for seller, target in targets.items():
+        mine = (deals["owner"] == seller).to_numpy()
+        pay, weights = _enumerated_pay(plan, deals[mine], target, new_product[mine], new_client[mine])
+        for q in (0.1, 0.5, 0.9):
+            # the drawn q-quantile x is the exact one's to within the draws' error: P(pay < x) ≤ q + ε ≤ P(pay ≤ x) + 2ε
+            x, eps = got.loc[(seller, q), "total"], 4.0 * math.sqrt(q * (1 - q) / 20_000)
+            assert weights[pay < x - 1e-9].sum() <= q + eps
+            assert weights[pay <= x + 1e-9].sum() >= q - eps
+
+
+def test_a_new_client_deal_that_cannot_be_won_leaves_pay_exact():
+    # the only new-client deal has no chance in the period: no extra can happen, pay is pay at revenue quantiles
+    plan = make_plan(threshold=0.5, new_product_rate=0.0, new_client_bonus=150.0)
+    deals = _extras_pipeline()
+    deals["segment"] = ["active", "active", "new", "active", "active"]
+    p = deals["probability"].where(deals["segment"] != "new", 0.0)
+    drawn = []
+
+    def memo(key, build):
+        value = build()
+        if key[0] == "pay_distribution.draws":
+            drawn.append(value)
+        return value
+
+    got = comp.pay_distribution(plan, deals, {"Ann": 1500.0}, p, memo=memo).set_index("q")
+    assert drawn == [[None]]
+    for q in (0.1, 0.5, 0.9):
+        assert got.loc[q, "total"] == comp.total_pay(plan, got.loc[q, "revenue"], 1500.0)["total"]
 
 
 def test_the_pay_forecasts_plan_free_part_is_computed_once_for_both_plans():
