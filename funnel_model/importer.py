@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -51,6 +52,7 @@ from funnel_model.parsing import (
     clean_text,
     contains_any,
     import_allocator,
+    in_threads,
     load_source,
     parse_amounts,
     parse_dates,
@@ -321,12 +323,18 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
     parts.extend(_encoding_notes(raw))
 
     # Status: an explicit status column, else the terminal stage names.
-    stage = _visible(clean_text(body[used["stage"]]), rows, used["stage"], parts)
+    first = {"stage": partial(_visible_text, body[used["stage"]], rows, used["stage"])}
+    if "status" in used:
+        first["status"] = partial(_status_text, body[used["status"]])
+    if "deal_id" in used:
+        first["deal_id"] = partial(clean_text, body[used["deal_id"]])
+    first = in_threads(first, len(body))
+    stage, found = first["stage"]
+    parts.extend(found)
     stage_status = status_from_stage(stage)
     explicit = status_text = None  # without a status column the stage names alone say it
     if "status" in used:
-        status_text = clean_text(body[used["status"]])
-        explicit = _map_names(status_text, STATUS_VALUES)
+        status_text, explicit = first["status"]
 
     # Rejected rows: nothing says where the deal is.
     no_stage = stage.isna()
@@ -338,7 +346,7 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
 
     # Deal ids, then duplicates among the kept rows.
     if "deal_id" in used:
-        ids = clean_text(body[used["deal_id"]])
+        ids = first["deal_id"]
         missing = ids.isna().to_numpy() & keep
         if missing.any():
             parts.append(
@@ -362,10 +370,13 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
         if explicit is not None:
             explicit = explicit[keep].reset_index(drop=True)
     out: dict[str, pd.Series] = {"deal_id": ids}
+    lost_time = _lost_time_header(raw.headers, used) if "closed_at" in used else None
+    parsed = _parse_columns(body, rows, used, lost_time)
 
     for col in _TEXT_COLUMNS:
         if col in used:
-            out[col] = _visible(clean_text(body[used[col]]), rows, used[col], parts)
+            out[col], found = parsed[col]
+            parts.extend(found)
     if "segment" in out:
         seg = out["segment"]
         out["segment"] = _map_names(seg, _SEGMENT_VALUES, keep_unknown=True)
@@ -374,7 +385,7 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
 
     if "amount" in used:
         h = used["amount"]
-        values, bad, negative = parse_amounts(body[h])
+        values, bad, negative = parsed["amount"]
         out["amount"] = values
         for mask, reason in ((bad, "importer.row.bad_amount"), (negative, "importer.row.negative_amount")):
             parts.append(_problems(rows[mask.to_numpy()], h, _cell_text(body[h], mask), "repaired", reason))
@@ -386,11 +397,10 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
     for col in _DATE_COLUMNS:
         if col in used:
             h = used[col]
-            values, bad = parse_dates(body[h])
+            values, bad = parsed[col]
             out[col] = values
-            lost_time = _lost_time_header(raw.headers, used) if col == "closed_at" else None
-            if lost_time is not None:  # Pipedrive: lost deals are dated in their own column
-                lost, lost_bad = parse_dates(body[lost_time])
+            if col == "closed_at" and lost_time is not None:  # Pipedrive: lost deals are dated in their own column
+                lost, lost_bad = parsed["lost_time"]
                 out[col] = values.fillna(lost)
                 parts.append(
                     _problems(
@@ -406,7 +416,7 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
             )
     if "probability" in used:
         h = used["probability"]
-        read = parse_probabilities(body[h])
+        read = parsed["probability"]
         out["probability"] = read.values
         off_scale = "importer.row.probability_not_share" if not read.percent else "importer.row.probability_not_percent"
         for mask, reason in ((read.bad, "importer.row.bad_probability"), (read.off_scale, off_scale)):
@@ -458,6 +468,41 @@ def _build_deals(raw: RawTable, used: dict[str, str]) -> tuple[pd.DataFrame, pd.
             key = h if h not in DEAL_COLUMN_NAMES else f"{h} (unmapped)"
             deals[key] = text_where(extra, (extra != "").to_numpy())
     return conform(deals), _finish_problems(parts)
+
+
+def _parse_columns(body: pd.DataFrame, rows: np.ndarray, used: dict[str, str], lost_time: str | None) -> dict:
+    """The text, amount, date and probability columns parsed, by canonical name ("lost_time": Pipedrive's
+    date of loss); a text column comes with the problem rows it found.
+
+    On a large file two threads parse them at once (see ``in_threads``); the caller lists the problems
+    in the serial order.
+    """
+    tasks = {}
+    for col in _DATE_COLUMNS:  # the longest first, so that the two threads finish together
+        if col in used:
+            tasks[col] = partial(parse_dates, body[used[col]])
+    if lost_time is not None:
+        tasks["lost_time"] = partial(parse_dates, body[lost_time])
+    if "amount" in used:
+        tasks["amount"] = partial(parse_amounts, body[used["amount"]])
+    if "probability" in used:
+        tasks["probability"] = partial(parse_probabilities, body[used["probability"]])
+    for col in _TEXT_COLUMNS:
+        if col in used:
+            tasks[col] = partial(_visible_text, body[used[col]], rows, used[col])
+    return in_threads(tasks, len(body))
+
+
+def _status_text(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """A status column's text and the status it names (NaN where it names none)."""
+    text = clean_text(cells)
+    return text, _map_names(text, STATUS_VALUES)
+
+
+def _visible_text(cells: pd.Series, rows: np.ndarray, header: str) -> tuple[pd.Series, list]:
+    """A text column cleaned and without invisible characters, with the problem rows of the cells that had some."""
+    found: list = []
+    return _visible(clean_text(cells), rows, header, found), found
 
 
 def _visible(text: pd.Series, rows: np.ndarray, header: str, parts: list) -> pd.Series:

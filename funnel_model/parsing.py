@@ -27,7 +27,9 @@ import warnings
 import zipfile
 import zlib
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import NamedTuple
 
@@ -45,6 +47,7 @@ __all__ = [
     "MAX_CELLS",
     "MAX_UNPACKED_BYTES",
     "MIXED_ENCODING",
+    "PARALLEL_ROWS",
     "ZIP_ERRORS",
     "Probabilities",
     "RawTable",
@@ -53,6 +56,7 @@ __all__ = [
     "contains_any",
     "decode_text",
     "import_allocator",
+    "in_threads",
     "load_source",
     "parse_amounts",
     "parse_dates",
@@ -924,24 +928,41 @@ def _grid_to_table(
 
 def _filled(grid: pd.DataFrame) -> pd.DataFrame:
     """True where a cell holds something other than blanks."""
-    out = {}
-    for col in grid.columns:
-        s = grid[col]
-        if isinstance(s.dtype, pd.StringDtype):  # text cells (CSV): told in Arrow without trimming a copy
-            # utf8_is_space tests the characters utf8_trim_whitespace trims: all blanks <=> nothing left
-            array = pa.array(s, from_pandas=True)
-            blank = _np(pc.equal(pc.binary_length(array), 0), True)
-            # a blank cell starts with a blank: only those few are tested whole
-            spaced = starts_with_any(array, _BLANK_UTF8)
-            if spaced.any():
-                blank[spaced] = _np(pc.utf8_is_space(pc.filter(array, pa.array(spaced))), False)
-            out[col] = pd.Series(~blank, index=grid.index)
-        elif s.dtype == object:
-            text = s.where(s.isna(), s.astype("str"))
-            out[col] = text.notna() & (text.astype("str").str.strip() != "")
-        else:
-            out[col] = s.notna() & (s.astype("str").str.strip() != "")
+    out = in_threads({col: partial(_filled_cells, grid[col]) for col in grid.columns}, len(grid))
     return pd.DataFrame(out, index=grid.index)
+
+
+def _filled_cells(s: pd.Series) -> pd.Series:
+    if isinstance(s.dtype, pd.StringDtype):  # text cells (CSV): told in Arrow without trimming a copy
+        # utf8_is_space tests the characters utf8_trim_whitespace trims: all blanks <=> nothing left
+        array = pa.array(s, from_pandas=True)
+        blank = _np(pc.equal(pc.binary_length(array), 0), True)
+        # a blank cell starts with a blank: only those few are tested whole
+        spaced = starts_with_any(array, _BLANK_UTF8)
+        if spaced.any():
+            blank[spaced] = _np(pc.utf8_is_space(pc.filter(array, pa.array(spaced))), False)
+        return pd.Series(~blank, index=s.index)
+    if s.dtype == object:
+        text = s.where(s.isna(), s.astype("str"))
+        return text.notna() & (text.astype("str").str.strip() != "")
+    return s.notna() & (s.astype("str").str.strip() != "")
+
+
+PARALLEL_ROWS = 100_000  #: from this many rows on, a table's columns are worked on by two threads at once
+_THREADS = 2
+
+
+def in_threads(tasks: dict, rows: int) -> dict:
+    """Each task's result (a call without arguments) by its key; tasks on a table of ``rows`` rows.
+
+    A large table's columns are independent and their work is done in Arrow and numpy kernels, which
+    release the GIL: from ``PARALLEL_ROWS`` rows on, two threads run the tasks. Each result is the
+    one a serial run gives; the caller takes them in its own order.
+    """
+    if rows < PARALLEL_ROWS or len(tasks) < 2:
+        return {key: task() for key, task in tasks.items()}
+    with ThreadPoolExecutor(_THREADS) as pool:
+        return dict(zip(tasks, pool.map(lambda task: task(), tasks.values()), strict=True))
 
 
 def _header_text(value) -> str:
@@ -1638,6 +1659,9 @@ _DAY_MONTH = {
     "%d": (r"^(?P<a>\d{1,2})[./](?P<b>\d{1,2})[./]", "a", "b"),
     "%m": (r"^(?P<a>\d{1,2})[./](?P<b>\d{1,2})[./]", "b", "a"),
 }
+# Seconds written as 60 or 61: the last number after a colon (":%S" ends the time, before an AM/PM);
+# strptime skips blanks before a number
+_LEAP_SECOND = r":\s*6[01]\D*$"
 
 
 def _iso_dates(text: pd.Series, plain: pd.Series | None = None) -> pd.Series:
@@ -1696,21 +1720,26 @@ def _fill_strptime(parsed: pd.Series, text: pd.Series, fmt: str) -> pd.Series:
 
 
 def _rolled_over(cells: pa.Array, values: pa.Array, fmt: str) -> np.ndarray:
-    """Where strptime read an impossible date (31.02.2024, 2024-04-31) as a later one: the day or
-    month it gives is not the one written."""
+    """Where strptime read an impossible date or time (31.02.2024, 2024-04-31, 10:00:60) as a later one: the
+    day, month or second it gives is not the one written."""
     out = np.zeros(len(cells), dtype=bool)
     key = next((k for k in _DAY_MONTH if fmt.startswith(k)), None)
     # A date rolls over by at most three days (31 February is 2 or 3 March): only early days can be one.
     early = _np(pc.less_equal(pc.day(values), 3), False)
-    if key is None or not early.any():
+    if key is not None and early.any():
+        pattern, day_field, month_field = _DAY_MONTH[key]
+        where = pa.array(early)
+        fields = pc.extract_regex(pc.filter(cells, where), pattern)
+        day = pc.cast(pc.struct_field(fields, day_field), pa.int64())
+        month = pc.cast(pc.struct_field(fields, month_field), pa.int64())
+        read = pc.filter(values, where)
+        out[early] = _np(pc.or_(pc.not_equal(pc.day(read), day), pc.not_equal(pc.month(read), month)), False)
+    if "%S" not in fmt:
         return out
-    pattern, day_field, month_field = _DAY_MONTH[key]
-    where = pa.array(early)
-    fields = pc.extract_regex(pc.filter(cells, where), pattern)
-    day = pc.cast(pc.struct_field(fields, day_field), pa.int64())
-    month = pc.cast(pc.struct_field(fields, month_field), pa.int64())
-    read = pc.filter(values, where)
-    out[early] = _np(pc.or_(pc.not_equal(pc.day(read), day), pc.not_equal(pc.month(read), month)), False)
+    # "%S" takes the leap seconds 60 and 61 and rolls them into the next minute: second 0 or 1 read
+    turned = _np(pc.less_equal(pc.second(values), 1), False) & ~out
+    if turned.any():
+        out[turned] = _np(pc.match_substring_regex(pc.filter(cells, pa.array(turned)), _LEAP_SECOND), False)
     return out
 
 

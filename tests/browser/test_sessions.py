@@ -65,6 +65,14 @@ def test_a_file_whose_upload_ends_after_a_page_change_is_taken_or_said_not_taken
     wait_for_app(page)
     sidebar = page.locator('[data-testid="stSidebar"]')
     sidebar.get_by_text("deals ·").first.wait_for()
-    taken = sidebar.get_by_text(f"{number(20_000, 'en')} deals · late.csv").count() > 0
-    told = sidebar.get_by_text("The file “late.csv” finished uploading after you left the Data page").count() > 0
-    assert taken or told
+    taken = sidebar.get_by_text(f"{number(20_000, 'en')} deals · late.csv")
+    told = sidebar.get_by_text("The file “late.csv” finished uploading after you left the Data page")
+    # under load the file can reach the server after the Funnels run: the server pushes no run of its
+    # own, so the next run the user causes (here: opening Funnels again) must take it or say so
+    for _ in range(10):
+        if taken.count() or told.count():
+            break
+        page.wait_for_timeout(2000)
+        page.locator('[data-testid="stSidebarNav"]').get_by_text("Funnels").click()
+        wait_for_app(page)
+    assert taken.count() or told.count()

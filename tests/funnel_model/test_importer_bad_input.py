@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import io
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from funnel_model import DealImportError, problems_report, read_deals, read_stage_history
+from funnel_model import DealImportError, parsing, problems_report, read_deals, read_stage_history
 from funnel_model.i18n import t
+from tests.funnel_model import exports
+from tests.hostile import hostile_deals_csv
 
 HEADER = "deal_id;stage;amount;created_at\n"
 
@@ -104,6 +107,35 @@ def test_an_impossible_day_first_date_is_a_repaired_row_not_the_2nd_of_march():
     assert result.deals["created_at"].isna().tolist() == [True, False]
     assert result.problems[["row", "column", "value", "reason"]].values.tolist() == [
         [2, "created_at", "31.02.2024", "importer.row.bad_date"]
+    ]
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_impossible_times_are_repaired_rows_in_csv_and_xlsx_alike(kind):
+    import openpyxl
+
+    written = [
+        "05.03.2024 10:00:60",
+        "05.03.2024 24:00:00",
+        "05.03.2024 10:60",
+        "2024-03-05T10:00:60",
+        "2024-03-05 24:00",
+    ]
+    rows = [[str(i + 1), "A", "10", cell] for i, cell in enumerate([*written, "05.03.2024 10:00:59"])]
+    if kind == "csv":
+        result = _read(HEADER + "".join(";".join(row) + "\n" for row in rows))
+    else:
+        wb = openpyxl.Workbook()
+        wb.active.append(HEADER.strip().split(";"))
+        for row in rows:
+            wb.active.append(row)  # text cells, as an export writes them
+        buf = io.BytesIO()
+        wb.save(buf)
+        result = read_deals(buf.getvalue(), name="deals.xlsx")
+    assert result.deals["created_at"].tolist()[-1] == pd.Timestamp("2024-03-05 10:00:59")
+    assert result.deals["created_at"].isna().tolist() == [True] * len(written) + [False]
+    assert result.problems[["row", "column", "value", "action", "reason"]].values.tolist() == [
+        [i + 2, "created_at", cell, "repaired", "importer.row.bad_date"] for i, cell in enumerate(written)
     ]
 
 
@@ -384,3 +416,37 @@ def test_technical_detail_comes_last_marked_after_a_translated_message():
         assert ru.startswith("Этот файл настройки воронок не читается")
         tail = ru[ru.index("(Техническая подробность: ") :]
         assert detail in tail and tail.endswith(")")
+
+
+MESSY = (
+    "ID;Этап;Статус;Бюджет;Вероятность;Дата создания;Deal - won time;Deal - lost time;"
+    "Ответственный;Компания;Воронка;Сегмент\n"
+    "1;Встреча;;1 200,50;30;05.03.2024 10:00:60;;;Ива\u202eн;ООО «Север»;Продажи;SMB\n"
+    "1;КП;open;abc;150;31.02.2024;;;  Пётр ;ООО Юг;;малый\n"
+    "2;;lost;-500;0,5;2024-03-05T24:00:00;2024-04-01;;Ма\u200bрия;;Продажи;\n"
+    "3;Договор;won;1e13;x;06.03.24;07.03.2024 09:00;;Иван;ООО Север;Развитие;крупный\n"
+    "4;Переговоры;lost;;;2024-03-05 10:00:00;;2024-05-01 12:00:00;Иван;ООО Запад;;\n"
+    "5;Переговоры;потерян;10;;x;;05.05.2024 10:00:61;;;;\n"
+    ";;;;;;;;;;;\n"
+)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(lambda d: MESSY.encode("utf-8"), id="messy"),
+        pytest.param(lambda d: hostile_deals_csv(), id="hostile"),
+        *(pytest.param(lambda d, b=b: b(d).path.read_bytes(), id=name) for name, b in exports.BUILDERS.items()),
+    ],
+)
+def test_columns_parsed_in_two_threads_give_the_serial_deals_and_problems(make, tmp_path, monkeypatch):
+    data = make(tmp_path)
+    serial = read_deals(data, name="deals.csv")
+    pools = []
+    monkeypatch.setattr(parsing, "PARALLEL_ROWS", 0)  # a small file takes the large files' path
+    monkeypatch.setattr(parsing, "ThreadPoolExecutor", lambda n: pools.append(n) or ThreadPoolExecutor(n))
+    parallel = read_deals(data, name="deals.csv")
+    # which cells are filled (each sheet), the stage, status and ids (when there are two), the other columns
+    assert len(pools) >= 2 and set(pools) == {2}
+    pd.testing.assert_frame_equal(parallel.deals, serial.deals)
+    pd.testing.assert_frame_equal(parallel.problems, serial.problems)

@@ -160,6 +160,89 @@ def test_impossible_calendar_dates_are_bad_not_rolled_into_the_next_month(cell):
     assert bad.tolist() == [True, False]
 
 
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "05.03.2024 10:00:60",
+        "05.03.2024 10:00:61",
+        "05.03.2024 23:59:60",
+        "31.12.2024 23:59:60",
+        "5.3.2024 10:00: 60",
+        "05.03.2024 24:00:00",
+        "05.03.2024 10:60:00",
+        "05.03.2024 24:00",
+        "3/5/2024 10:00:60",
+        "3/5/2024 10:00:60 AM",
+        "2024-03-05 10:00:60",
+        "2024-03-05T10:00:60",
+        "2024-03-05T24:00:00",
+        "2024-03-05 10:60",
+        "2024-03-05T10:00:60+03:00",
+    ],
+)
+def test_impossible_times_are_bad_not_rolled_into_the_next_minute(cell):
+    # strptime takes the leap seconds :60 and :61 and reads 10:00:60 as 10:01:00
+    for cells in ([cell], [cell, "05.03.2024 10:00:00"], [cell, "2024-03-05 10:00:00"]):
+        values, bad = parse_dates(_text(*cells))
+        assert values.isna().tolist() == [True] + [False] * (len(cells) - 1), cells
+        assert bad.tolist() == [True] + [False] * (len(cells) - 1), cells
+
+
+_WRITTEN_FORMATS = [
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y %I:%M %p",
+    "%m/%d/%Y %I:%M:%S %p",
+]
+
+
+@pytest.mark.parametrize("fmt", _WRITTEN_FORMATS)
+def test_every_date_and_time_field_out_of_range_is_bad_as_pythons_strptime_says(fmt):
+    # the oracle: Python's datetime refuses day 30 of February, hour 24, minute 60 and second 60 alike
+    rng = np.random.default_rng(14)
+    fields = {
+        "%Y": [2023, 2024],
+        "%m": [0, 1, 2, 4, 12] + ([] if fmt.startswith("%m") else [13]),  # a first field above 12 means D/M
+        "%d": [0, 1, 28, 29, 30, 31, 32],
+        "%H": [0, 9, 23, 24, 25],
+        "%I": [0, 1, 11, 12, 13],
+        "%M": [0, 1, 59, 60],
+        "%S": [0, 1, 59, 60, 61, 62],
+        "%p": ["AM", "PM"],
+    }
+    cells = []
+    for _ in range(80):
+        cell = fmt
+        for code, choices in fields.items():
+            value = choices[rng.integers(len(choices))]
+            cell = cell.replace(code, value if isinstance(value, str) else f"{value:0{4 if code == '%Y' else 2}d}")
+        cells.append(cell)
+
+    def oracle(cell):
+        try:
+            return pd.Timestamp(dt.datetime.strptime(cell, fmt))
+        except ValueError:
+            return pd.NaT
+
+    expected = [oracle(cell) for cell in cells]
+    assert any(pd.isna(e) for e in expected) and not all(pd.isna(e) for e in expected)
+    values, bad = parse_dates(_text(*cells))
+    pd.testing.assert_series_equal(values, pd.Series(expected, dtype="datetime64[ns]"))
+    assert bad.tolist() == [pd.isna(e) for e in expected]
+    good = [cell for cell, e in zip(cells, expected, strict=True) if not pd.isna(e)]
+    for cell in sorted(set(cells) - set(good)):
+        values, bad = parse_dates(_text(cell, *good))  # alone among readable cells: the fast paths try them
+        assert bad.tolist() == [True] + [False] * len(good), cell
+        assert pd.isna(values.iloc[0]) and values.iloc[1:].tolist() == [e for e in expected if not pd.isna(e)], cell
+
+
 def test_dates_among_empty_cells_land_on_their_own_rows():
     cells = _text("", "05.03.2024 10:00", "не закрыта", "31.02.2024", "2024-03-07", "x", "06.03.24")
     cells.index = [70, 10, 30, 20, 60, 50, 40]  # labels out of order: the values go by position
