@@ -154,7 +154,10 @@ class RevenueDistribution:
         if self.tail is not None:
             far = out < _TAIL
             if far.any():
-                out = np.where(far, np.vectorize(self.tail, otypes=[float])(np.where(far, xa, 0.0)), out)
+                if out.ndim == 0:
+                    out = np.asarray(self.tail(float(xa)))
+                else:  # only the far entries: the tail's tilting has no root below the mean
+                    out[far] = [self.tail(v) for v in xa[far]]
         return float(out) if out.ndim == 0 else out
 
     def shifted(self, by: float) -> RevenueDistribution:

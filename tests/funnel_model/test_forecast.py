@@ -504,3 +504,19 @@ def test_uncertain_rates_on_a_large_pipeline_keep_the_mean_and_the_range():
     assert mix.values.min() >= 0 and mix.values.max() <= a.sum()
     p10, p90 = mix.quantile([0.1, 0.9])
     assert p10 < mix.mean < p90
+
+
+def test_prob_at_least_of_an_array_reaching_the_far_tail_equals_enumeration():
+    # some entries far in the upper tail, others below the mean: each read as it would be alone
+    amounts = [5, 2, 14, 11, 26, 24, 13, 17, 18, 26, 1]
+    p = [0.51, 0.22, 0.38, 0.036, 1.3e-5, 0.12, 4e-6, 0.23, 2.4e-10, 0.22, 5.4e-7]
+    dist = revenue_distribution(amounts, p)
+    exact = np.zeros(sum(amounts) + 1)
+    for won in itertools.product((0, 1), repeat=len(amounts)):
+        exact[sum(a * w for a, w in zip(amounts, won, strict=True))] += math.prod(
+            q if w else 1 - q for q, w in zip(p, won, strict=True)
+        )
+    at_least = exact[::-1].cumsum()[::-1]
+    got = dist.prob_at_least(np.arange(158.0))
+    assert got == pytest.approx(at_least[:158], rel=1e-4, abs=1e-13)
+    assert [dist.prob_at_least(float(x)) for x in range(158)] == got.tolist()
