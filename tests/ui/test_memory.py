@@ -113,3 +113,7 @@ def test_the_heap_is_trimmed_through_glibc_where_the_server_runs_on_it():
         assert memory._TRIM is not None
     else:
         assert trim_heap() is False
+
+
+def test_glibc_takes_the_fixed_mmap_threshold_and_the_arena_cap():
+    assert memory.tune_allocator() is (platform.libc_ver()[0] == "glibc")
