@@ -1592,10 +1592,15 @@ def _whole_iso(text: pd.Series) -> pd.Series | None:
         values = pc.cast(array, pa.timestamp("s"))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
+    return _in_date_range(values, text.index)
+
+
+def _in_date_range(values: pa.Array, index: pd.Index) -> pd.Series:
+    """Arrow timestamps as a Series on ``index``, those outside the accepted date range as NaT."""
     seconds = values.to_numpy(zero_copy_only=False).astype("datetime64[s]")
     low, high = (np.datetime64(d.tz_localize(None), "s") for d in _DATE_RANGE)
     seconds[(seconds < low) | (seconds >= high)] = np.datetime64("NaT")
-    return pd.Series(seconds.astype("datetime64[ns]"), index=text.index)
+    return pd.Series(seconds.astype("datetime64[ns]"), index=index)
 
 
 _DAY_FIRST_WIDTHS = (10, 16, 19)  # DD.MM.YYYY, DD.MM.YYYY HH:MM, DD.MM.YYYY HH:MM:SS
@@ -1635,10 +1640,7 @@ def _whole_day_first(text: pd.Series) -> pd.Series | None:
         values = pc.cast(rearranged, pa.timestamp("s"))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
-    seconds = values.to_numpy(zero_copy_only=False).astype("datetime64[s]")
-    low, high = (np.datetime64(d.tz_localize(None), "s") for d in _DATE_RANGE)
-    seconds[(seconds < low) | (seconds >= high)] = np.datetime64("NaT")
-    return pd.Series(seconds.astype("datetime64[ns]"), index=text.index)
+    return _in_date_range(values, text.index)
 
 
 # A UTC offset or zone after an ISO date-time; only after a time, so a date's "-01" stays. RE2 for
