@@ -1372,15 +1372,20 @@ def _draw_order(new_client: np.ndarray, client: np.ndarray) -> tuple[np.ndarray,
     return order, sizes
 
 
+DRAW_BLOCK = 64  # columns of uniforms per generator: a deal's uniforms depend only on its column
+
+
 def _joint_draws(rng, draws, sellers, chunk=None):
     """Seeded joint draws of (revenue, new-product revenue, new clients won) per seller, each an array of ``draws``.
 
     ``sellers`` holds one tuple ``(amounts, p, new_product, new_client,
     client)`` per seller (``client``: client codes, equal code, same client).
     The sellers share the uniforms: with the seller's deals in
-    :func:`_draw_order`, its deal j is won in draw d when the generator's
-    (d·m + j)-th float32 uniform is below ``p[j]`` as a float32 (within
-    2⁻²⁴ of p), m the most deals of a seller, whatever ``chunk``. Each seller's
+    :func:`_draw_order`, its deal j is won in draw d when the
+    (d·W + j mod W)-th float32 uniform of ``rng.spawn``'s child j // W
+    (W = :data:`DRAW_BLOCK` columns) is below ``p[j]`` as a float32 (within
+    2⁻²⁴ of p), whatever ``chunk`` and the other sellers' deals: a seller's
+    draws do not move when another seller's pipeline changes. Each seller's
     draws are independent draws of its deals' outcomes, which is all its pay
     quantiles read; no figure adds sellers up draw by draw, so sharing the
     uniforms (generating them was most of the cost, once per seller) changes
@@ -1397,11 +1402,15 @@ def _joint_draws(rng, draws, sellers, chunk=None):
         a = np.asarray(amounts, dtype=float)[order]
         weights = np.column_stack([a, np.where(np.asarray(new_product, dtype=bool)[order], a, 0.0)])
         plans.append((np.asarray(p, dtype=np.float32)[order], weights, sizes, np.empty((draws, 3))))
-    uniform = np.empty((min(chunk, draws), m), dtype=np.float32)
+    blocks = rng.spawn(-(-m // DRAW_BLOCK))
+    uniform = np.empty((min(chunk, draws), len(blocks) * DRAW_BLOCK), dtype=np.float32)
+    block = np.empty((min(chunk, draws), DRAW_BLOCK), dtype=np.float32)
     won = np.empty((min(chunk, draws), m))
     for s in range(0, draws, chunk):
         k = min(chunk, draws - s)
-        u = rng.random(out=uniform[:k], dtype=np.float32)
+        for b, generator in enumerate(blocks):
+            uniform[:k, b * DRAW_BLOCK : (b + 1) * DRAW_BLOCK] = generator.random(out=block[:k], dtype=np.float32)
+        u = uniform[:k]
         for p, weights, sizes, out in plans:
             # the wins (1.0 or 0.0) of the seller's first columns, written in place chunk after chunk
             wins = np.less(u[:, : len(p)], p, out=won[:k, : len(p)])

@@ -1053,11 +1053,13 @@ def test_pay_forecast_works_without_a_product_column():
 
 
 def _one_chunk_draws(rng, draws, sellers):
-    """The joint draws written plainly: every uniform at once (the sellers share them, float32, a row of m
-    per draw), a seller's deals in their draw order, each new client won when any of its deals is (one
-    reduction over every new client's deals). The oracle of the cache-sized chunks and the folded ranks."""
+    """The joint draws written plainly: every uniform at once (the sellers share them, float32, a block of
+    DRAW_BLOCK columns per spawned generator), a seller's deals in their draw order, each new client won when
+    any of its deals is (one reduction over every new client's deals). The oracle of the cache-sized chunks
+    and the folded ranks."""
     m = max(len(s[0]) for s in sellers)
-    uniform = rng.random((draws, m), dtype=np.float32)
+    blocks = rng.spawn(-(-m // comp.DRAW_BLOCK))
+    uniform = np.hstack([g.random((draws, comp.DRAW_BLOCK), dtype=np.float32) for g in blocks])
     out = []
     for amounts, p, new_product, new_client, client in sellers:
         order, _ = comp._draw_order(new_client, client)
@@ -1128,6 +1130,16 @@ def test_joint_draws_count_clients_of_many_deals_once_as_the_oracle_does():
     want = _one_chunk_draws(np.random.default_rng([2, 9]), 2501, sellers)
     for chunk in (16, 128, 3000):
         _assert_draws_equal(comp._joint_draws(np.random.default_rng([2, 9]), 2501, sellers, chunk=chunk), want)
+
+
+def test_a_sellers_draws_do_not_move_when_another_sellers_pipeline_grows():
+    ann = _seller_draw_inputs()
+    bob = tuple(np.tile(x, 3) for x in _seller_draw_inputs())
+    bigger = tuple(np.tile(x, 20) for x in _seller_draw_inputs())  # 200 deals: more blocks of uniforms
+    alone = comp._joint_draws(np.random.default_rng(5), 1000, [ann, bob])[0]
+    beside = comp._joint_draws(np.random.default_rng(5), 1000, [ann, bigger])[0]
+    for before, after in zip(alone, beside, strict=True):
+        assert before.tobytes() == after.tobytes()
 
 
 def test_sellers_sharing_the_uniforms_each_get_their_own_exact_pay_quantiles():
