@@ -954,21 +954,27 @@ def plan_for_period(
     """
     if inputs.cif is None or inputs.as_of is None:
         return None
-    expected = _expected_dates(deals, by_expected_date)
     return period_forecast(
-        inputs.open_deals["amount"].to_numpy(dtype=float),
-        probabilities,
-        inputs.open_deals["created_at"],
-        inputs.cif,
-        as_of=inputs.as_of,
-        period=period,
-        inflow_per_month=inputs.inflow_per_month if inflow_per_month is None else float(inflow_per_month),
-        won_sizes=inputs.won_sizes,
+        **_page_inputs(inputs, deals, probabilities, period, inflow_per_month, by_expected_date),
         already=won_in(deals, period.start, min(period.stop, inputs.as_of + pd.Timedelta(microseconds=1))),
-        expected_close_at=expected,
         cycle_factor=cycle_factor,
         new_cycle_factor=new_cycle_factor,
     )
+
+
+def _page_inputs(inputs, deals, probabilities, period, inflow_per_month, by_expected_date) -> dict:
+    """The arguments :func:`plan_for_period` and :func:`period_chances` hand to the period's model."""
+    return {
+        "amounts": inputs.open_deals["amount"].to_numpy(dtype=float),
+        "probabilities": probabilities,
+        "created_at": inputs.open_deals["created_at"],
+        "cif": inputs.cif,
+        "as_of": pd.Timestamp(inputs.as_of),
+        "period": period,
+        "inflow_per_month": inputs.inflow_per_month if inflow_per_month is None else float(inflow_per_month),
+        "won_sizes": inputs.won_sizes,
+        "expected_close_at": _expected_dates(deals, by_expected_date),
+    }
 
 
 def period_chances(
@@ -992,15 +998,7 @@ def period_chances(
     if inputs.cif is None or inputs.as_of is None:
         return None
     _, p, shares, new, wins = _parts(
-        inputs.open_deals["amount"].to_numpy(dtype=float),
-        probabilities,
-        inputs.open_deals["created_at"],
-        inputs.cif,
-        as_of=pd.Timestamp(inputs.as_of),
-        period=period,
-        inflow_per_month=inputs.inflow_per_month if inflow_per_month is None else float(inflow_per_month),
-        won_sizes=inputs.won_sizes,
-        expected_close_at=_expected_dates(deals, by_expected_date),
+        **_page_inputs(inputs, deals, probabilities, period, inflow_per_month, by_expected_date),
         cycle_factor=cycle_factor,
         new_cycle_factor=new_cycle_factor,
     )
