@@ -76,6 +76,9 @@ _DECIMALS = 4
 # np.convolve is faster than an FFT below this many cells in the shorter array, or products of lengths.
 _FFT_MIN = 64
 _DIRECT_MAX = 1 << 17
+# Binomial pmfs up to this n by the formula, with log n! looked up (hundreds of small groups a distribution).
+_BINOMIAL_FORMULA_MAX = 256
+_LOG_FACTORIAL = special.gammaln(np.arange(_BINOMIAL_FORMULA_MAX + 1) + 1.0)  # log n!
 # A level of the win-count product multiplies its pairs directly up to this many coefficients each, then by FFT.
 _BATCH_DIRECT = 16
 # P(S ≥ x) below this is recomputed on a tilted lattice (FFT round-off is about 1e-16 per cell).
@@ -258,9 +261,9 @@ def _binomial(n: int, q: float) -> np.ndarray:
     """Binomial(n, q) pmf on 0..n: the formula for small n (scipy's pmf spends a millisecond on checks per
     call, and a pipeline has hundreds of small groups), scipy's for large n, where the formula loses digits."""
     k = np.arange(n + 1)
-    if n > 256:
+    if n > _BINOMIAL_FORMULA_MAX:
         return stats.binom.pmf(k, n, q)
-    log = special.gammaln(n + 1) - special.gammaln(k + 1) - special.gammaln(n - k + 1)
+    log = _LOG_FACTORIAL[n] - _LOG_FACTORIAL[: n + 1] - _LOG_FACTORIAL[n::-1]
     return np.exp(log + special.xlogy(k, q) + special.xlog1py(n - k, -q))
 
 

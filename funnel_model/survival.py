@@ -130,24 +130,32 @@ class NewLeadDraws:
     wins : ndarray
         Expected new-lead wins per coming month.
     new : tuple of ndarray
-        Per month (and the "later" row last): draws of the new leads' revenue.
-    states : tuple of dict
-        Per month: the generator's state where the month's total draws its
+        Per month (and the "later" row last): draws of the new leads' revenue,
+        in increasing order (only quantiles of the draws are read, so their
+        order is free; sorted, they are read several times faster).
+    uniforms : tuple of ndarray
+        Per month: the uniform draws at which the month's total takes its
         pipeline part (the draws of :func:`revenue_by_month` follow one seeded
-        stream, month by month).
+        stream, month by month), sorted.
+    order : tuple of ndarray
+        Per month: the draw each sorted uniform belongs to, so every draw
+        keeps its own pair of uniform and new-lead revenue. A quantile
+        function looks up sorted levels several times faster than shuffled
+        ones, and every slider move looks up 20,000 a month.
     """
 
     months: int
     draws: int
     wins: np.ndarray
     new: tuple
-    states: tuple
+    uniforms: tuple
+    order: tuple
 
-    def uniforms(self, m: int) -> np.ndarray:
-        """The uniform draws month ``m``'s total takes its pipeline part at."""
-        rng = np.random.default_rng()
-        rng.bit_generator.state = self.states[m]
-        return rng.random(self.draws)
+    def pipeline_draws(self, m: int, dist) -> np.ndarray:
+        """Month ``m``'s pipeline part of each draw: ``dist``'s quantile at the draw's uniform."""
+        out = np.empty(self.draws)
+        out[self.order[m]] = dist.quantile(self.uniforms[m])
+        return out
 
 
 def new_lead_draws(
@@ -172,12 +180,16 @@ def new_lead_draws(
     sizes = _won_sizes(won_sizes)
     wins = _new_lead_wins(cif, edges, as_of, inflow_per_month) if len(sizes) else np.zeros(months)
     rng = np.random.default_rng(seed)
-    new, states = [], []
+    new, uniforms, order = [], [], []
     for m in range(months + 1):
-        new.append(_compound_poisson(rng, float(wins[m]) if m < months else 0.0, sizes, draws))
-        states.append(rng.bit_generator.state)
-        rng.random(draws)  # the month's uniforms: drawn again from its state
-    return NewLeadDraws(months, draws, wins, tuple(new), tuple(states))
+        revenue = _compound_poisson(rng, float(wins[m]) if m < months else 0.0, sizes, draws)
+        u = rng.random(draws)
+        by_revenue = np.argsort(revenue, kind="stable")
+        new.append(revenue[by_revenue])
+        u = u[by_revenue]
+        order.append(np.argsort(u, kind="stable").astype(np.int32))
+        uniforms.append(u[order[-1]])
+    return NewLeadDraws(months, draws, wins, tuple(new), tuple(uniforms), tuple(order))
 
 
 def _won_sizes(won_sizes) -> np.ndarray:
@@ -303,10 +315,12 @@ def revenue_by_month(
         lo, hi = d.quantile([lo_q, hi_q])
         lam = float(wins[m]) if m < months else 0.0
         new = new_leads.new[m]
-        total = d.quantile(new_leads.uniforms(m)) + new
         row = [d.mean, lo, hi, lam * (float(sizes.mean()) if len(sizes) else 0.0)]
         row += list(np.quantile(new, band, method="inverted_cdf"))
-        row += list(np.quantile(total, band, method="inverted_cdf")) if lam > 0 else [lo, hi]
+        if lam > 0:
+            row += list(np.quantile(new_leads.pipeline_draws(m, d) + new, band, method="inverted_cdf"))
+        else:
+            row += [lo, hi]
         rows.append((edges[m] if m < months else pd.NaT, *row))
     columns = ["month", "pipeline", "pipeline_low", "pipeline_high", "new_leads", "new_low", "new_high"]
     out = pd.DataFrame(rows, columns=[*columns, "total_low", "total_high"])

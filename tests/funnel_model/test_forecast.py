@@ -520,3 +520,18 @@ def test_prob_at_least_of_an_array_reaching_the_far_tail_equals_enumeration():
     got = dist.prob_at_least(np.arange(158.0))
     assert got == pytest.approx(at_least[:158], rel=1e-4, abs=1e-13)
     assert [dist.prob_at_least(float(x)) for x in range(158)] == got.tolist()
+
+
+def test_small_binomials_match_scipy_and_their_formula_bit_for_bit():
+    # the log-factorials are looked up, not computed per call: the same numbers as computing them
+    from scipy import special
+
+    from funnel_model.forecast import _binomial
+
+    for n in (0, 1, 2, 7, 64, 255, 256):
+        k = np.arange(n + 1)
+        for q in (0.0, 1e-300, 0.013, 0.5, 0.97, 1 - 1e-15, 1.0):
+            log = special.gammaln(n + 1) - special.gammaln(k + 1) - special.gammaln(n - k + 1)
+            formula = np.exp(log + special.xlogy(k, q) + special.xlog1py(n - k, -q))
+            assert np.array_equal(_binomial(n, q), formula)
+            np.testing.assert_allclose(_binomial(n, q), stats.binom.pmf(k, n, q), rtol=1e-12, atol=1e-300)
