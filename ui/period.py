@@ -327,7 +327,8 @@ def _breakdown(deals: pd.DataFrame, q: np.ndarray) -> dict:
     """The breakdown's tables for these chances in the period, kept until they move (reruns do not redo them)."""
 
     def build() -> dict:
-        open_ = open_deals_of(deals)
+        # the open deals do not move with the chances: picked out once per dataset
+        open_ = data.session_memo("period.open_deals", data.current().key, lambda: open_deals_of(deals))
         parts = {by: period_breakdown(open_, q, by) for by in ("funnel", "owner") if by in open_.columns}
         parts["risky"] = risky_deals(open_, q, top=TOP_DEALS)
         parts["amounts"] = open_["amount"].fillna(0.0).to_numpy(dtype=float)

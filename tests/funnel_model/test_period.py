@@ -348,6 +348,27 @@ def test_breakdown_risky_deals_and_categories():
         forecast_categories([1.0], [0.5], commit=0.3, best_case=0.6)
 
 
+def test_breakdown_groups_by_what_each_value_reads_as():
+    # hash-equal values that read differently (1, 1.0, True) stay apart, as text; none is "—"
+    open_deals = pd.DataFrame(
+        {
+            "owner": pd.Series([1, 1.0, True, "1", None, np.nan, "—", 1], dtype=object),
+            "amount": [10.0, 20.0, 40.0, 80.0, 160.0, 320.0, 640.0, 1280.0],
+        }
+    )
+    by = period_breakdown(open_deals, np.full(8, 0.5), "owner").set_index("owner")
+    assert by["expected"].to_dict() == {"—": 560.0, "1": 685.0, "1.0": 10.0, "True": 20.0}
+    assert by["deals"].to_dict() == {"—": 3, "1": 3, "1.0": 1, "True": 1}
+    # text columns of the importer (Arrow strings) group the same way
+    texts = open_deals.assign(owner=pd.Series(["1", "1.0", "True", "1", None, None, "—", "1"], dtype="str"))
+    assert period_breakdown(texts, np.full(8, 0.5), "owner").set_index("owner")["deals"].to_dict() == {
+        "—": 3,
+        "1": 3,
+        "1.0": 1,
+        "True": 1,
+    }
+
+
 def test_compare_periods_this_previous_and_a_year_ago():
     deals = _monthly_deals()
     period = period_bounds("this_month", "2025-08-15")
