@@ -10,6 +10,7 @@ tooltips carry text that module formatted.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 
 import altair as alt
 import numpy as np
@@ -88,9 +89,21 @@ def distribution_chart(
     lang : str
         UI language of the numbers.
     """
-    colors = alt.Scale(range=[_WHATIF, _BASE])
+    frames, draw, _ = _distribution_split(curves, plan, labels, lang, height=height)
+    return draw(*frames)
+
+
+def _distribution_split(curves: pd.DataFrame, plan: float, labels: Mapping[str, str], lang: str = "en", *, height=260):
+    """:func:`distribution_chart` as its data (the curves, the plan line) and what draws it (see ``split``)."""
     curves = _texts(curves, ["mid"], lang)
     curves["prob_text"] = curves["prob"].map(lambda x: percent(x, lang, 2))
+    rule = pd.DataFrame({"plan": [plan], "text": [labels["plan"]]})
+    shape = (dict(labels), lang, height)
+    return (curves, rule), partial(_distribution_drawn, labels=dict(labels), lang=lang, height=height), shape
+
+
+def _distribution_drawn(curves: pd.DataFrame, rule: pd.DataFrame, *, labels, lang: str, height: int) -> alt.LayerChart:
+    colors = alt.Scale(range=[_WHATIF, _BASE])
     lines = (
         alt.Chart(curves)
         .mark_line(interpolate="step-after")
@@ -107,12 +120,15 @@ def distribution_chart(
             ],
         )
     )
-    rule = alt.Chart(pd.DataFrame({"plan": [plan], "text": [labels["plan"]]}))
+    rule = alt.Chart(rule)
     plan_rule = rule.mark_rule(color=_PLAN, strokeDash=[6, 3], size=2).encode(x="plan:Q")
     plan_text = rule.mark_text(color=_PLAN, align="left", dx=4, dy=-6, baseline="top").encode(
         x="plan:Q", y=alt.value(0), text="text:N"
     )
     return (lines + plan_rule + plan_text).properties(height=height)
+
+
+distribution_chart.split = _distribution_split
 
 
 def bands_chart(
@@ -162,10 +178,24 @@ def months_chart(
     lang : str
         UI language of the numbers.
     """
+    frames, draw, _ = _months_split(months, labels, lang, height=height)
+    return draw(*frames)
+
+
+def _months_split(months: pd.DataFrame, labels: Mapping[str, str], lang: str = "en", *, height: int = 280):
+    """:func:`months_chart` as its data (the bars, the whiskers) and what draws it (see ``split``)."""
     long = months.melt(id_vars=["month"], value_vars=["pipeline", "new_leads"], var_name="part", value_name="revenue")
     long["part"] = long["part"].map({"pipeline": labels["pipeline"], "new_leads": labels["new_leads"]})
     long = _texts(long, ["revenue"], lang)
+    whiskers = _texts(months[["month", "low", "high"]], ["low", "high"], lang)
     order = list(months["month"])
+    shape = (dict(labels), lang, order, height)
+    return (long, whiskers), partial(_months_drawn, labels=dict(labels), lang=lang, order=order, height=height), shape
+
+
+def _months_drawn(
+    long: pd.DataFrame, whiskers: pd.DataFrame, *, labels, lang: str, order: list, height: int
+) -> alt.LayerChart:
     bars = (
         alt.Chart(long)
         .mark_bar()
@@ -187,7 +217,7 @@ def months_chart(
         )
     )
     whiskers = (
-        alt.Chart(_texts(months[["month", "low", "high"]], ["low", "high"], lang))
+        alt.Chart(whiskers)
         .mark_rule(color="#1f3b57", size=1.5)
         .encode(
             x=alt.X("month:N", sort=order),
@@ -201,6 +231,9 @@ def months_chart(
         )
     )
     return (bars + whiskers).properties(height=height)
+
+
+months_chart.split = _months_split
 
 
 def reverse_funnel_chart(
@@ -219,6 +252,12 @@ def reverse_funnel_chart(
     lang : str
         UI language of the numbers.
     """
+    frames, draw, _ = _reverse_funnel_split(table, labels, lang, bar_step=bar_step)
+    return draw(*frames)
+
+
+def _reverse_funnel_split(table: pd.DataFrame, labels: Mapping[str, str], lang: str = "en", *, bar_step: int = 13):
+    """:func:`reverse_funnel_chart` as its data (the bars, the room right of them) and what draws it."""
     names = {"needed_mean": labels["needed_mean"], "needed_conf": labels["needed_conf"], "actual": labels["actual"]}
     long = table.melt(id_vars=["stage", "order"], value_vars=list(names), var_name="what", value_name="deals")
     long = long[np.isfinite(long["deals"].astype(float))]
@@ -227,20 +266,30 @@ def reverse_funnel_chart(
     long["deals_text"] = long["deals"].map(lambda x: number(x, lang, 1 if 0 < x < 10 and x != round(x) else 0))
     # each bar says what it is at its end: no legend to look up
     long["label"] = long["deals_text"] + " · " + long["what"]
+    # room right of the longest bar for its label: an unseen point there, so the axis follows the data
+    room = pd.DataFrame({"deals": [max(float(long["deals"].max()) if len(long) else 0.0, 1.0) * 1.9]})
     stages = list(table.sort_values("order")["stage"])
-    domain = list(names.values())
+    shape = (dict(labels), lang, stages, bar_step)
+    draw = partial(
+        _reverse_funnel_drawn, labels=dict(labels), domain=list(names.values()), stages=stages, bar_step=bar_step
+    )
+    return (long, room), draw, shape
+
+
+def _reverse_funnel_drawn(
+    long: pd.DataFrame, room: pd.DataFrame, *, labels, domain: list, stages: list, bar_step: int
+) -> alt.LayerChart:
     y = alt.Y("stage:N", title=labels["stage"], sort=stages)
     offset = alt.YOffset("what:N", sort=domain)
+    x = alt.X(
+        "deals:Q",
+        title=labels["deals"],
+        axis=alt.Axis(labelExpr=_count_label_expr(), tickMinStep=1),
+    )
     base = alt.Chart(long)
     bars = base.mark_bar().encode(
         y=y,
-        x=alt.X(
-            "deals:Q",
-            title=labels["deals"],
-            axis=alt.Axis(labelExpr=_count_label_expr(), tickMinStep=1),
-            # room right of the longest bar for its label
-            scale=alt.Scale(domain=[0, max(float(long["deals"].max()) if len(long) else 0.0, 1.0) * 1.9]),
-        ),
+        x=x,
         yOffset=offset,
         color=alt.Color(
             "what:N",
@@ -257,5 +306,9 @@ def reverse_funnel_chart(
     text = base.mark_text(align="left", baseline="middle", dx=3, fontSize=10, color="#333").encode(
         y=y, x="deals:Q", yOffset=offset, text="label:N"
     )
+    space = alt.Chart(room).mark_point(opacity=0, aria=False).encode(x="deals:Q")
     # with yOffset the height is set per bar, so every stage gets room for its three bars
-    return (bars + text).properties(height=alt.Step(bar_step))
+    return (bars + text + space).properties(height=alt.Step(bar_step))
+
+
+reverse_funnel_chart.split = _reverse_funnel_split

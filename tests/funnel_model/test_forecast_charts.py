@@ -79,6 +79,9 @@ def test_the_reverse_funnel_shows_whole_deals_and_an_average_with_one_decimal():
     labels = dict.fromkeys(["stage", "deals", "series", "needed_mean", "needed_conf", "actual"], "x")
     labels.update(needed_mean="mean", needed_conf="conf", actual="actual")
     spec = reverse_funnel_chart(table, labels, "ru").to_dict()
-    shown = {row["what"]: row["deals_text"] for row in data_rows(spec)}
+    bars = [row for row in data_rows(spec) if "what" in row]
+    shown = {row["what"]: row["deals_text"] for row in bars}
     assert shown == {"mean": "0,9", "conf": "17", "actual": f"1{NNBSP}200"}
+    # the axis reaches past the longest bar, room for its label
+    assert [row["deals"] for row in data_rows(spec) if "what" not in row] == [1200.0 * 1.9]
     assert any(a.get("tickMinStep") == 1 for a in axes(spec))
