@@ -415,19 +415,22 @@ def _plan_tables(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, tar
     memo = st.session_state.get(PLAN_MEMO_KEY)
     if memo is None or memo[0] != key:
         with st.spinner(tr("progress.forecast")):  # seconds at 100,000 deals
-            memo = (key, plan_by_funnel(inputs, stage_p, p, target, confidence, memo=_kept(inputs)))
+            memo = (key, plan_by_funnel(inputs, stage_p, p, target, confidence, memo=_kept()))
         st.session_state[PLAN_MEMO_KEY] = memo
     return memo[1]
 
 
-def _kept(inputs: ForecastInputs) -> dict:
-    """The session's kept results under digests of their inputs (each slider group's plan, each move's own
-    effect): a slider recomputes only what it reaches. Started afresh for another dataset or when full."""
-    kept = st.session_state.get(KEPT_KEY)
-    if kept is None or kept[0] != id(inputs) or len(kept[1]) > MAX_KEPT:
-        kept = (id(inputs), {})
-        st.session_state[KEPT_KEY] = kept
-    return kept[1]
+def _kept() -> dict:
+    """The dataset's kept results under digests of their inputs (each slider group's plan, each move's own
+    effect): a slider recomputes only what it reaches. Started afresh when full.
+
+    Kept with the dataset's views: the demo's for every session (a digest names exactly what a result was
+    computed from, so another session's results are its own too), an upload's for its session.
+    """
+    kept = data.session_memo(KEPT_KEY, data.current().key, dict)
+    if len(kept) > MAX_KEPT:
+        kept.clear()
+    return kept
 
 
 def _period_top(inputs: ForecastInputs, deals: pd.DataFrame, stage_p: np.ndarray, p: np.ndarray, plan: float):
@@ -524,7 +527,7 @@ def _moves(
         confidence=confidence,
         forecast=whatif if period is None else period,
         funnels=funnels,
-        memo=_kept(inputs),
+        memo=_kept(),
     )
 
 
