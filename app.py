@@ -11,9 +11,11 @@ from ui.downloads import keep_downloads
 from ui.guard import guarded
 from ui.i18n import LANG_KEY, lang, tr
 from ui.memory import release_closed_sessions
+from ui.uploads import keep_uploads
 
 st.set_page_config(page_title="Funnel", page_icon=":material/filter_alt:", layout="wide")
 keep_downloads()
+keep_uploads()
 release_closed_sessions()
 
 PAGES = (
@@ -26,6 +28,7 @@ PAGES = (
     ("pages/report.py", "page.report", "report", ":material/description:"),
 )
 LANGUAGE_NAMES = {"ru": "Русский", "en": "English"}
+UPLOAD_NOTES_KEY = "app.upload_notes"  # {file name: message key} of the uploads that were not taken
 
 
 def _deals_loaded() -> str:
@@ -69,12 +72,13 @@ with st.sidebar:
     if st.session_state[data.SOURCE_KEY] == "upload" and not has_upload:
         st.caption(tr("app.source.no_upload"))
     if navigation.title != tr("page.data"):  # the Data page's uploaders take their files themselves
-        for name in data.lost_uploads():
-            st.session_state["app.lost_upload"] = name
-    if "app.lost_upload" in st.session_state:  # said until the user is back on the Data page
-        st.warning(tr("app.upload_lost", name=st.session_state["app.lost_upload"]))
-        if navigation.title == tr("page.data"):
-            del st.session_state["app.lost_upload"]
+        notes = st.session_state.setdefault(UPLOAD_NOTES_KEY, {})
+        notes.update((name, "app.upload_lost") for name in data.lost_uploads())
+        notes.update((name, "app.upload_unfinished") for name in data.unfinished_uploads())
+    for name, message in st.session_state.get(UPLOAD_NOTES_KEY, {}).items():  # until the user is back on Data
+        st.warning(tr(message, name=name))
+    if navigation.title == tr("page.data"):
+        st.session_state.pop(UPLOAD_NOTES_KEY, None)
     with guarded():
         st.caption(_deals_loaded())
 

@@ -38,6 +38,7 @@ from funnel_model.parsing import read_table
 from funnel_model.prepared import PreparedDataset, prepare
 from funnel_model.project import as_import, is_project, load_project
 from ui.i18n import LANG_KEY, tr
+from ui.uploads import UploadLedger
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEMO_DEALS = DATA_DIR / "demo_deals.csv"
@@ -52,6 +53,7 @@ STASH_KEY = "data.stash"  # {uploader key: (file name, bytes)}: taken from its u
 REFUSED_KEY = "data.refused"  # {uploader key: (file name, FunnelError)}, shown once beside that uploader
 PENDING_KEY = "data.pending"  # a deal file with no recognised stage column, waiting for the user to name it
 SEEN_UPLOADS_KEY = "data.seen_uploads"  # ids of the uploaded files an uploader took (or that were reported lost)
+UNFINISHED_KEY = "data.unfinished_uploads"  # ids of the uploads reported as not finished
 TABLE_SUFFIXES = (".csv", ".txt", ".xlsx", ".xls", ".gz", ".parquet")  # a project .zip has its own uploader
 DEFAULT_DORMANCY_DAYS = 365
 T = TypeVar("T")
@@ -215,22 +217,49 @@ def note_upload(file_id: str) -> None:
     st.session_state.setdefault(SEEN_UPLOADS_KEY, set()).add(file_id)
 
 
+def _upload_manager():
+    """The server's upload manager and this run's session id; (None, "") without a server (AppTest)."""
+    ctx = get_script_run_ctx()
+    if ctx is None or not runtime.exists():
+        return None, ""
+    return runtime.get_instance().uploaded_file_mgr, ctx.session_id
+
+
 def lost_uploads() -> list[str]:
     """Names of table files that reached the server but no uploader took; each is named once.
 
     A file whose upload ends after the user has left the Data page arrives with no uploader to
     take it: the page would stay on the old data and say nothing. Call this where the uploader is
-    not drawn (on the Data page the uploader takes its file itself).
+    not drawn (on the Data page the uploader takes its file itself). A file already named by
+    :func:`unfinished_uploads` (its PUT began late, on a loaded server) is let go without a word.
     """
-    ctx = get_script_run_ctx()
-    manager = runtime.get_instance().uploaded_file_mgr if runtime.exists() else None
-    stored = getattr(manager, "file_storage", {}).get(ctx.session_id, {}) if ctx is not None else {}
+    manager, session_id = _upload_manager()
+    stored = getattr(manager, "file_storage", {}).get(session_id, {})
     seen = st.session_state.setdefault(SEEN_UPLOADS_KEY, set())
-    lost = [f for f in list(stored.values()) if f.file_id not in seen and f.name.lower().endswith(TABLE_SUFFIXES)]
-    seen.update(f.file_id for f in lost)
-    for f in lost:  # nothing will read it: its memory goes back now, not when the session ends
-        manager.remove_file(ctx.session_id, f.file_id)
-    return [f.name for f in lost]
+    told = st.session_state.get(UNFINISHED_KEY, set())
+    late = [f for f in list(stored.values()) if f.file_id not in seen and f.name.lower().endswith(TABLE_SUFFIXES)]
+    seen.update(f.file_id for f in late)
+    for f in late:  # nothing will read it: its memory goes back now, not when the session ends
+        manager.remove_file(session_id, f.file_id)
+    return [f.name for f in late if f.file_id not in told]
+
+
+def unfinished_uploads() -> list[str]:
+    """Names of table files whose upload began but will not reach the server; each is named once.
+
+    A page change could leave an upload without its address, and a PUT can fail with no uploader
+    left to show it: the file never arrives and the session keeps no trace of it but the server's
+    record of the address it gave (:class:`ui.uploads.UploadLedger`). Call this where the uploader
+    is not drawn, as :func:`lost_uploads`.
+    """
+    manager, session_id = _upload_manager()
+    if not isinstance(manager, UploadLedger):
+        return []
+    gone = [
+        (file_id, name) for file_id, name in manager.unfinished(session_id) if name.lower().endswith(TABLE_SUFFIXES)
+    ]
+    st.session_state.setdefault(UNFINISHED_KEY, set()).update(file_id for file_id, _ in gone)
+    return [name for _, name in gone]
 
 
 def set_mapping(mapping: dict[str, str] | None) -> None:

@@ -14,6 +14,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The file “{name}” finished uploading after you left the Data page and was not taken: the data in use has not changed. Upload it again on the Data page.",
         "ru": "Файл «{name}» догрузился, когда вы уже ушли со страницы «Данные», и не был принят: данные не изменились. Загрузите его снова на странице «Данные».",
     },
+    "app.upload_unfinished": {
+        "en": "The upload of “{name}” did not finish when you left the Data page: the data in use has not changed. Upload it again on the Data page.",
+        "ru": "Загрузка файла «{name}» не завершилась, когда вы ушли со страницы «Данные»: данные не изменились. Загрузите его снова на странице «Данные».",
+    },
     "app.deals_loaded": {
         "en": "{n} deals · {source}",
         "ru": "Сделок: {n} · {source}",

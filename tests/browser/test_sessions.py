@@ -76,3 +76,34 @@ def test_a_file_whose_upload_ends_after_a_page_change_is_taken_or_said_not_taken
         page.locator('[data-testid="stSidebarNav"]').get_by_text("Funnels").click()
         wait_for_app(page)
     assert taken.count() or told.count()
+
+
+def test_an_upload_whose_file_never_reaches_the_server_is_said_not_finished_after_a_page_change(
+    page, app_url, tmp_path
+):
+    export = tmp_path / "cut.csv"
+    export.write_text("deal_id,stage,amount,created_at\n1,Talks,1000,2024-01-01\n", encoding="utf-8")
+    open_app(page, app_url, lang="en")
+    sent: list[str] = []
+
+    def cut(route) -> None:  # the line drops the file on its way: the server never sees it
+        sent.append(route.request.method)
+        route.abort() if route.request.method == "PUT" else route.continue_()
+
+    page.route("**/_stcore/upload_file/**", cut)
+    widget(page, "data.upload").locator('input[type="file"]').set_input_files(str(export))
+    while "PUT" not in sent:  # the browser has its upload address and tried
+        page.wait_for_timeout(100)
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("Funnels").click()
+    wait_for_app(page)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    told = sidebar.get_by_text("The upload of “cut.csv” did not finish when you left the Data page")
+    # said once the upload has had its few seconds to begin, at the next run the user causes
+    for _ in range(10):
+        if told.count():
+            break
+        page.wait_for_timeout(1500)
+        page.locator('[data-testid="stSidebarNav"]').get_by_text("Funnels").click()
+        wait_for_app(page)
+    assert told.count() == 1
+    assert sidebar.get_by_text(f"deals · {t('app.source.demo', 'en')}").count() == 1
