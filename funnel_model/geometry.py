@@ -49,7 +49,7 @@ from scipy import stats
 
 from funnel_model.config import DEFAULT_FUNNEL, FunnelConfig, FunnelSpec, StageSpec
 from funnel_model.errors import ParameterError
-from funnel_model.inference import _deal_positions, _infer_config, infer_config
+from funnel_model.inference import _infer_config, _Read, _read, infer_config
 from funnel_model.schema import LOST, OPEN, WON
 from funnel_model.stats import holm
 
@@ -97,13 +97,13 @@ def _codes(values: pd.Series, categories: list[str] | pd.Series) -> np.ndarray:
     return np.asarray(pc.index_in(array, value_set=lookup).fill_null(-1)).astype(np.int64)
 
 
-def _dictionary_codes(values: pd.Series, categories: list[str]) -> np.ndarray:
-    """:func:`_codes` for a long column of few distinct values: each distinct value looked up once."""
-    encoded = pc.dictionary_encode(_arrow(values))
-    if isinstance(encoded, pa.ChunkedArray):
-        encoded = encoded.combine_chunks()
-    known = np.append(_codes(pd.Series(encoded.dictionary.to_pylist(), dtype="str"), categories), -1)
-    return known[np.asarray(encoded.indices.fill_null(-1))]
+def _looked_up(texts: dict, column: str, categories: list[str], missing: int = -1) -> np.ndarray:
+    """:func:`_codes` of a deal column from its ``inference._text_codes``: its few distinct values looked up.
+
+    A missing value gets ``missing``.
+    """
+    codes, values = texts[column]
+    return np.append(_codes(pd.Series(values, dtype="str"), categories), missing)[codes]
 
 
 def _check_level(level: float, name: str = "level") -> float:
@@ -204,9 +204,14 @@ def _binomial_p_value(won, n, p) -> np.ndarray:
     return out
 
 
+def _default_funnel(config: FunnelConfig | None) -> str:
+    """The funnel of a deal without one: the config's only funnel, else :data:`DEFAULT_FUNNEL`."""
+    return config.funnels[0].name if config is not None and len(config.funnels) == 1 else DEFAULT_FUNNEL
+
+
 def _funnel_names(deals: pd.DataFrame, config: FunnelConfig | None) -> pd.Series:
     """The funnel of each deal; a missing one is the config's only funnel."""
-    default = config.funnels[0].name if config is not None and len(config.funnels) == 1 else DEFAULT_FUNNEL
+    default = _default_funnel(config)
     if "funnel" not in deals.columns:
         return pd.Series(default, index=deals.index, dtype="str")
     return deals["funnel"].astype("str").fillna(default)
@@ -278,29 +283,31 @@ def deal_depth(deals: pd.DataFrame, config: FunnelConfig | None = None, history:
 
 
 def _deal_depth(
-    deals: pd.DataFrame,
-    config: FunnelConfig | None,
-    history: pd.DataFrame | None,
-    positions: np.ndarray | None = None,
+    deals: pd.DataFrame, config: FunnelConfig | None, history: pd.DataFrame | None, read: _Read | None = None
 ) -> pd.DataFrame:
-    """:func:`deal_depth`, with the history rows' deal positions (``inference._deal_positions``) if already known."""
+    """:func:`deal_depth`, with the data already read by ``inference._read(..., depth=True)`` if it was."""
+    if read is None:
+        read = _read(deals, history, infer=config is None, depth=True)
     if config is None:
-        config = _infer_config(deals, history, positions=positions)
+        config = _infer_config(deals, history, read=read)
     lookup = _Lookup.build(config)
     funnel = _funnel_names(deals, config)
-    fc = lookup.funnel_codes(funnel)
-    cur = lookup.position[fc, lookup.stage_codes(deals["stage"])]
+    texts = read.texts
+    # a missing funnel is the default one, as in the names
+    default = int(lookup.funnel_codes(pd.Series([_default_funnel(config)], dtype="str"))[0])
+    fc = _looked_up(texts, "funnel", lookup.funnels, default) if "funnel" in texts else np.full(len(deals), default)
+    cur = lookup.position[fc, _looked_up(texts, "stage", lookup.stages)]
     k = lookup.n_stages[fc]
 
-    given = _codes(deals["status"], list(_STATUSES)) if "status" in deals.columns else np.full(len(deals), -1)
+    given = _looked_up(texts, "status", list(_STATUSES)) if "status" in texts else np.full(len(deals), -1)
     # A missing status comes from the stage name: won/lost stages are terminal.
     derived = np.where(cur == k + 1, 1, np.where(cur == 0, 2, 0))
     status = np.where(given >= 0, given, derived)
     is_open, is_won, is_lost = status == 0, status == 1, status == 2
 
     in_range = (cur >= 1) & (cur <= k)
-    if "lost_stage" in deals.columns:
-        lost_at = lookup.position[fc, lookup.stage_codes(deals["lost_stage"])]
+    if "lost_stage" in texts:
+        lost_at = lookup.position[fc, _looked_up(texts, "lost_stage", lookup.stages)]
     else:
         lost_at = np.full(len(deals), -1, dtype=np.int64)
     lost_depth = np.where((lost_at >= 1) & (lost_at <= k), lost_at, np.where(in_range, cur, 0))
@@ -310,14 +317,21 @@ def _deal_depth(
     depth = np.where(is_lost, np.where(lost_unknown, 1, lost_depth), depth)
 
     from_history = np.zeros(len(deals), dtype=bool)
-    if history is not None and len(history):
-        pos = _deal_positions(history["deal_id"], deals["deal_id"]) if positions is None else positions
+    rows = read.rows
+    if rows is not None:
+        pos, stage = rows.deal, rows.stage
         known = pos >= 0
-        pos = pos[known]
-        hist_stage = _dictionary_codes(history["stage"], lookup.stages)[known]
-        reached = lookup.position[fc[pos], hist_stage]
+        if not known.all():  # each filter copies millions of rows: only when some row goes
+            pos, stage = pos[known], stage[known]
+        # What entering a history stage makes of a deal's depth, per funnel: a small table looked up once
+        # per row (its won stages count as its last open stage). An unknown funnel's row and a row without
+        # a stage (code -1: the previous table row's last column, or the last one) are all -1.
+        columns = np.append(_codes(pd.Series(rows.names, dtype="str"), lookup.stages), -1)
+        table = np.minimum(lookup.position, lookup.n_stages[:, None])[:, columns]
+        start = np.where(fc < 0, len(lookup.funnels), fc) * table.shape[1]
+        reached = table.ravel()[start[pos] + stage]
         hist_depth = np.full(len(deals), -1, dtype=np.int64)
-        np.maximum.at(hist_depth, pos, np.minimum(reached, k[pos]))
+        np.maximum.at(hist_depth, pos, reached)
         seen = np.zeros(len(deals), dtype=bool)
         seen[pos] = True
         from_history = seen
@@ -462,18 +476,18 @@ def funnel_geometry(
         funnel's final bar.
     """
     min_count = _check_min_count(min_count)
-    # inference and depth both place the history rows among the deals: hash the ids once
-    positions = None
-    if history is not None and len(history) and (config is None or depth is None):
-        positions = _deal_positions(history["deal_id"], deals["deal_id"])
+    # inference and depth both read the history's rows: hash its ids and names once
+    read = None
+    if config is None or depth is None:
+        read = _read(deals, history, infer=config is None, depth=depth is None)
     if config is None:
-        config = _infer_config(deals, history, positions=positions)
+        config = _infer_config(deals, history, read=read)
     by = list(by)
     if "funnel" in by:
         by.remove("funnel")
     keys = ["funnel", *by]
     if depth is None:
-        depth = _deal_depth(deals, config, history, positions)
+        depth = _deal_depth(deals, config, history, read)
     # Group codes per column (Arrow-speed factorize), combined in mixed radix:
     # no groupby over string columns, one bincount per measure and funnel.
     codes, uniques = [], []

@@ -49,6 +49,7 @@ deals and a known loss stage for most lost ones); evenly spaced
 
 from __future__ import annotations
 
+from functools import partial
 from typing import NamedTuple
 
 import numpy as np
@@ -57,6 +58,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from funnel_model.config import DEFAULT_FUNNEL, FunnelConfig, FunnelSpec, StageSpec
+from funnel_model.parsing import in_threads
 from funnel_model.schema import LOST, OPEN, WON
 from funnel_model.templates import (
     LOST_STAGE_NAMES,
@@ -126,9 +128,112 @@ def _infer_config(
     history: pd.DataFrame | None,
     *,
     as_of: pd.Timestamp | None = None,
-    positions: np.ndarray | None = None,
+    read: _Read | None = None,
 ) -> FunnelConfig:
-    """:func:`infer_config`, with the history rows' deal positions (:func:`_deal_positions`) if already known."""
+    """:func:`infer_config`, with the history and the deals already read by :func:`_read` if they were."""
+    rows, snapshot, _ = _read(deals, history, infer=True, as_of=as_of) if read is None else read
+    names = snapshot.funnels
+    hist = _history_codes(rows, snapshot.funnel_codes, len(names)) if rows is not None else None
+    stages, lost_at, placed = snapshot.stages, snapshot.lost_at, snapshot.placed
+    specs = []
+    for code, name in enumerate(names):
+        h = hist.of_funnel(code) if hist is not None else None
+        specs.append(
+            _infer_funnel(
+                str(name),
+                stages.loc[stages["f"] == code],
+                lost_at.loc[lost_at["f"] == code],
+                int(snapshot.n_lost.get(code, 0)),
+                h if h is not None and len(h.deal) else None,
+                placed.loc[placed["f"] == code],
+                snapshot.placed_names,
+            )
+        )
+    return FunnelConfig(specs)
+
+
+class _HistoryRows(NamedTuple):
+    """A stage history read once for inference and deal depth alike: every row, as integer codes.
+
+    Millions of ids and stage names are hashed once, in two threads, and never
+    sorted as text.
+    """
+
+    deal: np.ndarray  # position of the row's deal among the deals (the first of a repeated id), -1 if absent
+    stage: np.ndarray  # code into ``names``, -1 for a row without a stage
+    names: np.ndarray  # stage names, in order of first appearance in the history
+    entered: np.ndarray  # int64 ticks of the column's own unit (only compared), NaT as the largest value
+
+
+class _Snapshot(NamedTuple):
+    """What inference reads from the deal table: per-(funnel, status, stage) aggregates and placed deals."""
+
+    funnels: pd.Index  # funnel names (a missing one is DEFAULT_FUNNEL), in order of first appearance
+    funnel_codes: np.ndarray  # each deal's code into ``funnels``
+    stages: pd.DataFrame  # per funnel, status and stage: n, first deal, mean and median stated probability
+    lost_at: pd.DataFrame  # per funnel and loss stage: n, first deal
+    n_lost: pd.Series  # lost deals per funnel code
+    placed: pd.DataFrame  # each placed deal's funnel, stage (code into ``placed_names``) and age
+    placed_names: np.ndarray
+
+
+class _Read(NamedTuple):
+    """What inference and deal depth read from the data before any config is known (see :func:`_read`)."""
+
+    rows: _HistoryRows | None  # None without history
+    snapshot: _Snapshot | None  # when asked for inference
+    texts: dict[str, tuple[np.ndarray, list]] | None  # when asked for depth: :func:`_text_codes` per deal column
+
+
+# The deal columns deal depth looks up in a config.
+_DEPTH_COLUMNS = ("funnel", "stage", "status", "lost_stage")
+
+
+def _read(
+    deals: pd.DataFrame,
+    history: pd.DataFrame | None,
+    *,
+    infer: bool,
+    depth: bool = False,
+    as_of: pd.Timestamp | None = None,
+) -> _Read:
+    """The history's rows as codes; when ``infer``, the deals' :class:`_Snapshot`; when ``depth``, the codes
+    of the deal columns depth looks up (:data:`_DEPTH_COLUMNS`, those present).
+
+    These are the slow parts of inference and deal depth, and independent of
+    each other and of any config: the history's ids are hashed against the
+    deals (Arrow, without the GIL) in one thread while the rest is read in the
+    other.
+    """
+    tasks = {}
+    if history is not None and len(history):
+        tasks["deal"] = partial(_deal_positions, history["deal_id"], deals["deal_id"])
+        tasks["stage"] = partial(_stages_entered, history)
+    if infer:
+        tasks["snapshot"] = partial(_snapshot, deals, as_of)
+    if depth:
+        tasks["texts"] = partial(_depth_texts, deals)
+    done = in_threads(tasks, max(len(deals), len(history) if history is not None else 0))
+    rows = _HistoryRows(done["deal"], *done["stage"]) if "deal" in done else None
+    return _Read(rows, done.get("snapshot"), done.get("texts"))
+
+
+def _depth_texts(deals: pd.DataFrame) -> dict[str, tuple[np.ndarray, list]]:
+    return {c: _text_codes(deals[c]) for c in _DEPTH_COLUMNS if c in deals.columns}
+
+
+def _text_codes(values: pd.Series) -> tuple[np.ndarray, list]:
+    """Each value's code into the distinct values as text (-1 for a missing one), and those values.
+
+    A long column of few distinct values is then looked up value by value:
+    ``_codes`` of the distinct values spread over the codes is ``_codes`` of
+    the column, for the same text.
+    """
+    encoded = pc.dictionary_encode(_arrow_text(values))
+    return np.asarray(encoded.indices.fill_null(-1)).astype(np.int64), encoded.dictionary.to_pylist()
+
+
+def _snapshot(deals: pd.DataFrame, as_of: pd.Timestamp | None) -> _Snapshot:
     # Everything but the snapshot ages works on per-(funnel, status, stage)
     # aggregates: a few hundred rows however many deals there are.
     n = len(deals)
@@ -180,34 +285,21 @@ def _infer_config(
     lost_at = lost_at.agg(n=("pos", "size"), first=("pos", "min")).reset_index()
     lost_at["stage"] = lost_array[lost_at["lost"]]
     n_lost = lost_frame.groupby("f").size()
-    hist = _history_codes(history, deals["deal_id"], codes, positions) if history is not None and len(history) else None
-    specs = []
-    for code, name in enumerate(names):
-        h = hist.of_funnel(code) if hist is not None else None
-        specs.append(
-            _infer_funnel(
-                str(name),
-                stages.loc[stages["f"] == code],
-                lost_at.loc[lost_at["f"] == code],
-                int(n_lost.get(code, 0)),
-                h if h is not None and len(h.deal) else None,
-                placed.loc[placed["f"] == code],
-                placed_names,
-            )
-        )
-    return FunnelConfig(specs)
+    return _Snapshot(names, codes, stages, lost_at, n_lost, placed, placed_names)
 
 
 class _History(NamedTuple):
-    """Stage history as integer codes: millions of rows are hashed once, never sorted as text."""
+    """The history rows inference orders stages by: those of a deal among the deals that name a stage."""
 
     deal: np.ndarray  # position of the row's deal among the deals
     stage: np.ndarray  # code into ``names``
     entered: np.ndarray  # int64 ticks of the column's own unit (only compared), NaT as the largest value
-    funnel: np.ndarray  # funnel code of the row's deal
+    funnel: np.ndarray | None  # funnel code of the row's deal; None when the deals have one funnel
     names: np.ndarray  # stage names, in order of first appearance in the history
 
     def of_funnel(self, code: int) -> _History:
+        if self.funnel is None:
+            return self
         rows = self.funnel == code
         if rows.all():  # one funnel: no copy of millions of rows
             return self
@@ -220,34 +312,33 @@ def _arrow_text(values: pd.Series) -> pa.Array:
 
 
 def _deal_positions(history_ids: pd.Series, deal_ids: pd.Series) -> np.ndarray:
-    """Position of each history row's deal among the deals (the first of a repeated id), -1 if absent.
-
-    Millions of history ids hashed against the deals: callers that need it twice
-    (config inference, then deal depth) compute it once and pass it on.
-    """
+    """Position of each history row's deal among the deals (the first of a repeated id), -1 if absent."""
     found = pc.index_in(_arrow_text(history_ids), value_set=_arrow_text(deal_ids)).fill_null(-1)
     return np.asarray(found).astype(np.int64)
 
 
-def _history_codes(
-    history: pd.DataFrame, deal_ids: pd.Series, funnel_codes: np.ndarray, positions: np.ndarray | None = None
-) -> _History:
-    """Rows of ``history`` whose deal is among the deals (the first deal of a repeated id) and that name a stage."""
-    deal = _deal_positions(history["deal_id"], deal_ids) if positions is None else positions
+def _stages_entered(history: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's stage as a code (-1 without one), the stage names, and entry times as comparable ticks."""
     encoded = pc.dictionary_encode(_arrow_text(history["stage"]))
     stage = np.asarray(encoded.indices.fill_null(-1)).astype(np.int64)
+    names = np.asarray(encoded.dictionary.to_pylist(), dtype="object")
     # entry times are only ordered: kept in their own unit (no conversion of millions of values to ns)
     entered = pd.to_datetime(history["entered_at"])
     if not (isinstance(entered.dtype, np.dtype) and entered.dtype.kind == "M"):
         entered = entered.astype("datetime64[ns]")
     entered = entered.to_numpy().view(np.int64)
     entered = np.where(entered == np.iinfo(np.int64).min, np.iinfo(np.int64).max, entered)
+    return stage, names, entered
+
+
+def _history_codes(rows: _HistoryRows, funnel_codes: np.ndarray, n_funnels: int) -> _History:
+    """The rows of a deal among the deals (the first deal of a repeated id) that name a stage."""
+    deal, stage, entered = rows.deal, rows.stage, rows.entered
     ok = (deal >= 0) & (stage >= 0)
     if not ok.all():  # each filter copies millions of rows: only when some row goes
         deal, stage, entered = deal[ok], stage[ok], entered[ok]
-    deal = deal.astype(np.int64, copy=False)
-    names = np.asarray(encoded.dictionary.to_pylist(), dtype="object")
-    return _History(deal, stage, entered, np.asarray(funnel_codes)[deal], names)
+    funnel = np.asarray(funnel_codes)[deal] if n_funnels > 1 else None
+    return _History(deal, stage, entered, funnel, rows.names)
 
 
 def _ages(deals: pd.DataFrame, status_codes: np.ndarray, as_of: pd.Timestamp | None) -> np.ndarray:
@@ -321,7 +412,8 @@ def _order_by_history(names: list[str], history: _History) -> list[str]:
     same = deal[1:] == deal[:-1]
     # An export lists each deal's entries together and in time order: then no sort is needed.
     runs = 1 + int(np.count_nonzero(~same)) if deal.size else 0
-    grouped = runs == np.count_nonzero(np.bincount(deal)) and bool(np.all(entered[1:][same] >= entered[:-1][same]))
+    # (a time going back within a run, found without copying the runs' rows out)
+    grouped = runs == np.count_nonzero(np.bincount(deal)) and not np.any(same & (entered[1:] < entered[:-1]))
     if not grouped:
         order = np.lexsort((entered, deal))  # stable: ties keep the file's order
         deal, stage = deal[order], stage[order]
