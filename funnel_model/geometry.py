@@ -49,7 +49,7 @@ from scipy import stats
 
 from funnel_model.config import DEFAULT_FUNNEL, FunnelConfig, FunnelSpec, StageSpec
 from funnel_model.errors import ParameterError
-from funnel_model.inference import _infer_config, _Read, _read, infer_config
+from funnel_model.inference import _DEPTH_COLUMNS, _first_rows, _infer_config, _Read, _read, infer_config
 from funnel_model.schema import LOST, OPEN, WON
 from funnel_model.stats import holm
 
@@ -97,13 +97,11 @@ def _codes(values: pd.Series, categories: list[str] | pd.Series) -> np.ndarray:
     return np.asarray(pc.index_in(array, value_set=lookup).fill_null(-1)).astype(np.int64)
 
 
-def _looked_up(texts: dict, column: str, categories: list[str], missing: int = -1) -> np.ndarray:
-    """:func:`_codes` of a deal column from its ``inference._text_codes``: its few distinct values looked up.
-
-    A missing value gets ``missing``.
-    """
+def _looked_up(texts: dict, column: str, categories: list[str], rows: np.ndarray, missing: int = -1) -> np.ndarray:
+    """:func:`_codes` of a deal column's ``rows``, from its ``inference._text_codes``: its few distinct
+    values looked up. A missing value gets ``missing``."""
     codes, values = texts[column]
-    return np.append(_codes(pd.Series(values, dtype="str"), categories), missing)[codes]
+    return np.append(_codes(pd.Series(values, dtype="str"), categories), missing)[codes[rows]]
 
 
 def _check_level(level: float, name: str = "level") -> float:
@@ -291,15 +289,27 @@ def _deal_depth(
     if config is None:
         config = _infer_config(deals, history, read=read)
     lookup = _Lookup.build(config)
-    funnel = _funnel_names(deals, config)
+    n = len(deals)
+    # Without history a deal's depth follows from its funnel, stage, status and loss stage alone: worked
+    # out once per combination present (a few hundred), then spread over the deals.
     texts = read.texts
+    combo = np.zeros(n, dtype=np.int64)
+    for column in _DEPTH_COLUMNS:
+        if column in texts:
+            combo = _paired(combo, texts[column])
+    combo, _ = pd.factorize(combo)
+    first = _first_rows(combo)
     # a missing funnel is the default one, as in the names
     default = int(lookup.funnel_codes(pd.Series([_default_funnel(config)], dtype="str"))[0])
-    fc = _looked_up(texts, "funnel", lookup.funnels, default) if "funnel" in texts else np.full(len(deals), default)
-    cur = lookup.position[fc, _looked_up(texts, "stage", lookup.stages)]
+    fc = (
+        _looked_up(texts, "funnel", lookup.funnels, first, default)
+        if "funnel" in texts
+        else np.full(len(first), default)
+    )
+    cur = lookup.position[fc, _looked_up(texts, "stage", lookup.stages, first)]
     k = lookup.n_stages[fc]
 
-    given = _looked_up(texts, "status", list(_STATUSES)) if "status" in texts else np.full(len(deals), -1)
+    given = _looked_up(texts, "status", list(_STATUSES), first) if "status" in texts else np.full(len(first), -1)
     # A missing status comes from the stage name: won/lost stages are terminal.
     derived = np.where(cur == k + 1, 1, np.where(cur == 0, 2, 0))
     status = np.where(given >= 0, given, derived)
@@ -307,53 +317,63 @@ def _deal_depth(
 
     in_range = (cur >= 1) & (cur <= k)
     if "lost_stage" in texts:
-        lost_at = lookup.position[fc, _looked_up(texts, "lost_stage", lookup.stages)]
+        lost_at = lookup.position[fc, _looked_up(texts, "lost_stage", lookup.stages, first)]
     else:
-        lost_at = np.full(len(deals), -1, dtype=np.int64)
+        lost_at = np.full(len(first), -1, dtype=np.int64)
     lost_depth = np.where((lost_at >= 1) & (lost_at <= k), lost_at, np.where(in_range, cur, 0))
     lost_unknown = is_lost & (lost_depth == 0) & (k > 0)
     depth = np.where(is_open & in_range, cur, 0)
     depth = np.where(is_won, k, depth)
     depth = np.where(is_lost, np.where(lost_unknown, 1, lost_depth), depth)
+    depth = np.where(fc < 0, 0, depth)  # history never covers a deal of an unknown funnel (its table row)
+    current = np.where(is_open & in_range & (fc >= 0), cur, 0)
+    placed_nowhere = is_open & ~in_range  # unmatched unless the history places it
 
-    from_history = np.zeros(len(deals), dtype=bool)
+    from_history = np.zeros(n, dtype=bool)
+    depth, lost_unknown, placed_nowhere = depth[combo], lost_unknown[combo], placed_nowhere[combo]
     rows = read.rows
-    if rows is not None:
-        pos, stage = rows.deal, rows.stage
-        known = pos >= 0
-        if not known.all():  # each filter copies millions of rows: only when some row goes
-            pos, stage = pos[known], stage[known]
+    if rows is not None and n:
         # What entering a history stage makes of a deal's depth, per funnel: a small table looked up once
         # per row (its won stages count as its last open stage). An unknown funnel's row and a row without
         # a stage (code -1: the previous table row's last column, or the last one) are all -1.
         columns = np.append(_codes(pd.Series(rows.names, dtype="str"), lookup.stages), -1)
         table = np.minimum(lookup.position, lookup.n_stages[:, None])[:, columns]
         start = np.where(fc < 0, len(lookup.funnels), fc) * table.shape[1]
-        reached = table.ravel()[start[pos] + stage]
-        hist_depth = np.full(len(deals), -1, dtype=np.int64)
-        np.maximum.at(hist_depth, pos, reached)
-        seen = np.zeros(len(deals), dtype=bool)
-        seen[pos] = True
-        from_history = seen
+        if (start == start[0]).all():  # one funnel: its row of the table
+            reached = table.ravel()[start[0] : start[0] + table.shape[1]][rows.stage]
+        else:
+            reached = table.ravel()[start[combo][rows.deal] + rows.stage]
+        # -2: no history row. Rows of deals not among the deals (position -1) go to an extra last slot.
+        hist_depth = np.full(n + 1, -2, dtype=np.int64)
+        np.maximum.at(hist_depth, rows.deal, reached)
+        hist_depth = hist_depth[:n]
+        from_history = hist_depth > -2
         covered = hist_depth >= 1
         lost_unknown = lost_unknown & ~covered
         depth = np.where(covered, np.maximum(depth, hist_depth), depth)
 
-    unmatched = (fc < 0) | (is_open & ~in_range & ~from_history)
-    depth = np.where(fc < 0, 0, depth)
     return pd.DataFrame(
         {
-            "funnel": funnel,
-            "status": pd.Categorical.from_codes(status, list(_STATUSES)),
+            "funnel": _funnel_names(deals, config),
+            "status": pd.Categorical.from_codes(status[combo], list(_STATUSES)),
             "depth": depth.astype(np.int64),
-            "current": np.where(is_open & in_range & (fc >= 0), cur, 0).astype(np.int64),
-            "n_stages": k,
+            "current": current[combo].astype(np.int64),
+            "n_stages": k[combo],
             "from_history": from_history,
             "lost_unknown": lost_unknown,
-            "unmatched": unmatched,
+            "unmatched": (fc < 0)[combo] | (placed_nowhere & ~from_history),
         },
         index=deals.index,
     )
+
+
+def _paired(combo: np.ndarray, text: tuple[np.ndarray, list]) -> np.ndarray:
+    """Codes of the pairs (``combo``, a deal column's text code), kept small enough to pair again."""
+    codes, values = text
+    radix = len(values) + 1
+    if combo.size and int(combo.max()) >= np.iinfo(np.int64).max // radix:
+        combo, _ = pd.factorize(combo)
+    return combo * radix + codes + 1
 
 
 def history_orphans(history: pd.DataFrame | None, deals: pd.DataFrame) -> int:

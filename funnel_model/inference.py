@@ -49,7 +49,6 @@ deals and a known loss stage for most lost ones); evenly spaced
 
 from __future__ import annotations
 
-from functools import partial
 from typing import NamedTuple
 
 import numpy as np
@@ -162,7 +161,7 @@ class _HistoryRows(NamedTuple):
     deal: np.ndarray  # position of the row's deal among the deals (the first of a repeated id), -1 if absent
     stage: np.ndarray  # code into ``names``, -1 for a row without a stage
     names: np.ndarray  # stage names, in order of first appearance in the history
-    entered: np.ndarray  # int64 ticks of the column's own unit (only compared), NaT as the largest value
+    entered: np.ndarray | None  # :func:`_entry_ticks`, read for inference only
 
 
 class _Snapshot(NamedTuple):
@@ -182,10 +181,11 @@ class _Read(NamedTuple):
 
     rows: _HistoryRows | None  # None without history
     snapshot: _Snapshot | None  # when asked for inference
-    texts: dict[str, tuple[np.ndarray, list]] | None  # when asked for depth: :func:`_text_codes` per deal column
+    texts: dict[str, tuple[np.ndarray, list]]  # :func:`_text_codes` of deal columns (all depth looks up, asked)
 
 
-# The deal columns deal depth looks up in a config.
+# The deal columns inference takes as text codes, and those deal depth looks up in a config.
+_INFERENCE_COLUMNS = ("stage", "status", "lost_stage")
 _DEPTH_COLUMNS = ("funnel", "stage", "status", "lost_stage")
 
 
@@ -197,29 +197,30 @@ def _read(
     depth: bool = False,
     as_of: pd.Timestamp | None = None,
 ) -> _Read:
-    """The history's rows as codes; when ``infer``, the deals' :class:`_Snapshot`; when ``depth``, the codes
-    of the deal columns depth looks up (:data:`_DEPTH_COLUMNS`, those present).
+    """The history's rows as codes; when ``infer``, the deals' :class:`_Snapshot`; when ``depth``, the text
+    codes of the deal columns depth looks up (:data:`_DEPTH_COLUMNS`, those present).
 
-    These are the slow parts of inference and deal depth, and independent of
-    each other and of any config: the history's ids are hashed against the
-    deals (Arrow, without the GIL) in one thread while the rest is read in the
-    other.
+    These are the slow parts of inference and deal depth, and need no config.
+    Hashing the history's ids against the deals' is the longest, in Arrow
+    without the GIL: one thread does it (then the entry dates) while the other
+    reads the rest.
     """
-    tasks = {}
-    if history is not None and len(history):
-        tasks["deal"] = partial(_deal_positions, history["deal_id"], deals["deal_id"])
-        tasks["stage"] = partial(_stages_entered, history)
-    if infer:
-        tasks["snapshot"] = partial(_snapshot, deals, as_of)
-    if depth:
-        tasks["texts"] = partial(_depth_texts, deals)
-    done = in_threads(tasks, max(len(deals), len(history) if history is not None else 0))
-    rows = _HistoryRows(done["deal"], *done["stage"]) if "deal" in done else None
-    return _Read(rows, done.get("snapshot"), done.get("texts"))
+    recorded = history is not None and len(history) > 0
+    wanted = _DEPTH_COLUMNS if depth else _INFERENCE_COLUMNS if infer else ()
 
+    def ids() -> tuple:
+        if not recorded:
+            return None, None
+        return _deal_positions(history["deal_id"], deals["deal_id"]), _entry_ticks(history) if infer else None
 
-def _depth_texts(deals: pd.DataFrame) -> dict[str, tuple[np.ndarray, list]]:
-    return {c: _text_codes(deals[c]) for c in _DEPTH_COLUMNS if c in deals.columns}
+    def rest() -> tuple:
+        texts = {c: _text_codes(deals[c]) for c in wanted if c in deals.columns}
+        snapshot = _snapshot(deals, as_of, texts) if infer else None
+        return texts, snapshot, _history_stages(history) if recorded else None
+
+    done = in_threads({"ids": ids, "rest": rest}, max(len(deals), len(history) if recorded else 0))
+    (deal, entered), (texts, snapshot, stages) = done["ids"], done["rest"]
+    return _Read(_HistoryRows(deal, *stages, entered) if recorded else None, snapshot, texts)
 
 
 def _text_codes(values: pd.Series) -> tuple[np.ndarray, list]:
@@ -233,59 +234,92 @@ def _text_codes(values: pd.Series) -> tuple[np.ndarray, list]:
     return np.asarray(encoded.indices.fill_null(-1)).astype(np.int64), encoded.dictionary.to_pylist()
 
 
-def _snapshot(deals: pd.DataFrame, as_of: pd.Timestamp | None) -> _Snapshot:
+def _snapshot(deals: pd.DataFrame, as_of: pd.Timestamp | None, texts: dict) -> _Snapshot:
+    """The deals' :class:`_Snapshot`; ``texts``: :func:`_text_codes` of some of their columns, reused."""
     # Everything but the snapshot ages works on per-(funnel, status, stage)
     # aggregates: a few hundred rows however many deals there are.
     n = len(deals)
     funnel = deals["funnel"] if "funnel" in deals else pd.Series(np.nan, index=deals.index, dtype="object")
     codes, names = pd.factorize(funnel.fillna(DEFAULT_FUNNEL))
-    stage_codes, stage_names = pd.factorize(deals["stage"])
-    lost_codes, lost_names = pd.factorize(deals["lost_stage"]) if "lost_stage" in deals else (np.full(n, -1), [])
-    status = deals["status"] if "status" in deals else status_from_stage(deals["stage"])
+    stage_codes, stage_names = _factorized(deals, "stage", texts)
+    lost_codes, lost_names = _factorized(deals, "lost_stage", texts) if "lost_stage" in deals else (np.full(n, -1), [])
     # Arrow's hash lookup: a Categorical of a million status strings costs ten times more
-    status_codes = np.asarray(pc.index_in(_arrow_text(status), value_set=pa.array([OPEN, WON, LOST])).fill_null(-1))
-    nan = pd.Series(np.nan, index=deals.index, dtype="float64")
-    frame = pd.DataFrame(
-        {
-            "f": codes,
-            "status": status_codes,
-            "stage": stage_codes,
-            "lost": lost_codes,
-            "p": deals.get("probability", nan).to_numpy(),
-            "pos": np.arange(n),
-            "age": _ages(deals, status_codes, as_of),
-        }
-    )
+    if "status" in texts:  # each distinct status looked up once
+        values, statuses = texts["status"]
+        known = pc.index_in(pa.array(statuses, type=pa.large_string()), value_set=pa.array([OPEN, WON, LOST]))
+        status_codes = np.append(np.asarray(known.fill_null(-1)), -1)[values]
+    else:
+        status = deals["status"] if "status" in deals else status_from_stage(deals["stage"])
+        known = pc.index_in(_arrow_text(status), value_set=pa.array([OPEN, WON, LOST]))
+        status_codes = np.asarray(known.fill_null(-1)).astype(np.int64)
+    p = deals["probability"].to_numpy() if "probability" in deals else np.full(n, np.nan)
+    age = _ages(deals, status_codes, as_of)
     # Where each deal is placed for the snapshot order: open deals at their stage, lost ones at lost_stage,
     # as codes into the stage names followed by the lost stage names (no million names spelled out)
     stage_array = np.asarray(stage_names, dtype="object")
     lost_array = np.asarray(lost_names, dtype="object")
-    open_rows = frame.loc[(frame["status"] == 0) & (frame["stage"] >= 0)]
-    lost_rows = frame.loc[(frame["status"] == 2) & (frame["lost"] >= 0)]
+    open_rows = (status_codes == 0) & (stage_codes >= 0)
+    lost_rows = (status_codes == 2) & (lost_codes >= 0)
     placed = pd.DataFrame(
         {
-            "f": np.concatenate([open_rows["f"], lost_rows["f"]]),
-            "stage": np.concatenate([open_rows["stage"], lost_rows["lost"] + len(stage_array)]),
-            "age": np.concatenate([open_rows["age"], lost_rows["age"]]),
+            "f": np.concatenate([codes[open_rows], codes[lost_rows]]),
+            "stage": np.concatenate([stage_codes[open_rows], lost_codes[lost_rows] + len(stage_array)]),
+            "age": np.concatenate([age[open_rows], age[lost_rows]]),
         }
     )
     placed_names = np.concatenate([stage_array, lost_array])
 
-    if (frame["stage"] < 0).any():  # a filter copies a million rows: only when some row goes
-        frame = frame.loc[frame["stage"] >= 0]
-    stages = (
-        frame.groupby(["f", "status", "stage"], sort=False)
-        .agg(n=("pos", "size"), first=("pos", "min"), pmean=("p", "mean"), pmed=("p", "median"))
-        .reset_index()
+    # Deals without a stage are left out of the aggregates. Each aggregate's groups are the codes of one
+    # integer key, in order of first appearance (groupby's sort=False).
+    width = len(stage_array) + 1
+    group, key = pd.factorize((codes * 4 + status_codes + 1) * width + stage_codes + 1)
+    by = pd.Series(p).groupby(group, sort=False)
+    stages = pd.DataFrame(
+        {
+            "f": key // width // 4,
+            "status": np.array([OPEN, OPEN, WON, LOST], dtype="object")[key // width % 4],
+            "stage": key % width - 1,
+            "n": np.bincount(group, minlength=len(key)),
+            "first": _first_rows(group),
+            "pmean": by.mean().to_numpy(),
+            "pmed": by.median().to_numpy(),
+        }
     )
-    stages["status"] = np.array([OPEN, WON, LOST, OPEN], dtype="object")[stages["status"]]
+    stages = stages.loc[stages["stage"] >= 0].reset_index(drop=True)
     stages["stage"] = stage_array[stages["stage"]]
-    lost_frame = frame.loc[(frame["status"] == 2)]
-    lost_at = lost_frame.loc[lost_frame["lost"] >= 0].groupby(["f", "lost"], sort=False)
-    lost_at = lost_at.agg(n=("pos", "size"), first=("pos", "min")).reset_index()
-    lost_at["stage"] = lost_array[lost_at["lost"]]
-    n_lost = lost_frame.groupby("f").size()
+    lost = (status_codes == 2) & (stage_codes >= 0)
+    at = np.flatnonzero(lost & (lost_codes >= 0))
+    width = max(len(lost_array), 1)
+    group, key = pd.factorize(codes[at] * width + lost_codes[at])
+    lost_at = pd.DataFrame(
+        {
+            "f": key // width,
+            "lost": key % width,
+            "n": np.bincount(group, minlength=len(key)),
+            "first": at[_first_rows(group)],
+            "stage": lost_array[key % width],
+        }
+    )
+    n_lost = pd.Series(np.bincount(codes[lost], minlength=len(names)))
     return _Snapshot(names, codes, stages, lost_at, n_lost, placed, placed_names)
+
+
+def _first_rows(codes: np.ndarray) -> np.ndarray:
+    """The first row of each code, for codes numbered in order of first appearance (``pd.factorize``'s)."""
+    # the running maximum steps up by one exactly where a code first appears
+    return np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1))
+
+
+def _factorized(deals: pd.DataFrame, column: str, texts: dict) -> tuple[np.ndarray, object]:
+    """``pd.factorize`` of a deal column, taken from its :func:`_text_codes` when it is text.
+
+    Pandas factorizes text by the same dictionary encoding: the same codes
+    and values. Other columns (numbers, mixed objects) are factorized as they
+    are, as their text could merge values.
+    """
+    if column in texts and isinstance(deals[column].dtype, pd.StringDtype):
+        return texts[column]
+    return pd.factorize(deals[column])
 
 
 class _History(NamedTuple):
@@ -317,18 +351,23 @@ def _deal_positions(history_ids: pd.Series, deal_ids: pd.Series) -> np.ndarray:
     return np.asarray(found).astype(np.int64)
 
 
-def _stages_entered(history: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each row's stage as a code (-1 without one), the stage names, and entry times as comparable ticks."""
+def _history_stages(history: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each history row's stage as a code (-1 without one), and the stage names."""
     encoded = pc.dictionary_encode(_arrow_text(history["stage"]))
     stage = np.asarray(encoded.indices.fill_null(-1)).astype(np.int64)
-    names = np.asarray(encoded.dictionary.to_pylist(), dtype="object")
-    # entry times are only ordered: kept in their own unit (no conversion of millions of values to ns)
-    entered = pd.to_datetime(history["entered_at"])
-    if not (isinstance(entered.dtype, np.dtype) and entered.dtype.kind == "M"):
-        entered = entered.astype("datetime64[ns]")
-    entered = entered.to_numpy().view(np.int64)
-    entered = np.where(entered == np.iinfo(np.int64).min, np.iinfo(np.int64).max, entered)
-    return stage, names, entered
+    return stage, np.asarray(encoded.dictionary.to_pylist(), dtype="object")
+
+
+def _entry_ticks(history: pd.DataFrame) -> np.ndarray:
+    """Entry times as int64 ticks of the column's own unit, NaT as the largest: they are only compared."""
+    entered = history["entered_at"]
+    if not (isinstance(entered.dtype, np.dtype) and entered.dtype.kind == "M"):  # no copy of dates as dates
+        entered = pd.to_datetime(entered)
+        if not (isinstance(entered.dtype, np.dtype) and entered.dtype.kind == "M"):
+            entered = entered.astype("datetime64[ns]")
+    ticks = entered.to_numpy().view(np.int64)
+    missing = ticks == np.iinfo(np.int64).min
+    return np.where(missing, np.iinfo(np.int64).max, ticks) if missing.any() else ticks
 
 
 def _history_codes(rows: _HistoryRows, funnel_codes: np.ndarray, n_funnels: int) -> _History:
