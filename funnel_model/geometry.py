@@ -39,6 +39,7 @@ Still-open deals are never counted as lost: they stay in ``open`` and
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -277,13 +278,14 @@ def deal_depth(deals: pd.DataFrame, config: FunnelConfig | None = None, history:
         depth 0, counted nowhere). History rows of deals not in ``deals``
         are not used; :func:`history_orphans` counts them.
     """
-    return _deal_depth(deals, config, history)
+    return _deal_depth(deals, config, history)[0]
 
 
 def _deal_depth(
     deals: pd.DataFrame, config: FunnelConfig | None, history: pd.DataFrame | None, read: _Read | None = None
-) -> pd.DataFrame:
-    """:func:`deal_depth`, with the data already read by ``inference._read(..., depth=True)`` if it was."""
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """:func:`deal_depth`, with the data already read by ``inference._read(..., depth=True)`` if it was;
+    and each deal's funnel as a code into the config's funnels (-1: not one of them)."""
     if read is None:
         read = _read(deals, history, infer=config is None, depth=True)
     if config is None:
@@ -352,7 +354,7 @@ def _deal_depth(
         lost_unknown = lost_unknown & ~covered
         depth = np.where(covered, np.maximum(depth, hist_depth), depth)
 
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "funnel": _funnel_names(deals, config),
             "status": pd.Categorical.from_codes(status[combo], list(_STATUSES)),
@@ -365,6 +367,7 @@ def _deal_depth(
         },
         index=deals.index,
     )
+    return frame, fc[combo]
 
 
 def _paired(combo: np.ndarray, text: tuple[np.ndarray, list]) -> np.ndarray:
@@ -507,7 +510,9 @@ def funnel_geometry(
         by.remove("funnel")
     keys = ["funnel", *by]
     if depth is None:
-        depth = _deal_depth(deals, config, history, read)
+        depth, funnel_code = _deal_depth(deals, config, history, read)
+    else:
+        funnel_code = _codes(depth["funnel"], config.names)
     # Group codes per column (Arrow-speed factorize), combined in mixed radix:
     # no groupby over string columns, one bincount per measure and funnel.
     codes, uniques = [], []
@@ -545,13 +550,14 @@ def funnel_geometry(
     at = depth["current"].to_numpy()
     unknown = depth["lost_unknown"].to_numpy()
     keep = ~depth["unmatched"].to_numpy()
-    funnel_code = _codes(depth["funnel"], config.names)
     parts = []
     for i, spec in enumerate(config.funnels):
         mask = keep & (funnel_code == i)
         if not mask.any():
             continue
-        present, g = np.unique(combined[mask], return_inverse=True)
+        if mask.all():  # every deal counts in this funnel: no copies
+            mask = slice(None)
+        present, g = _unique_inverse(combined[mask], math.prod(dims))
         group_keys = pd.DataFrame({"funnel": np.full(len(present), spec.name, dtype=object)})
         split = np.unravel_index(present, dims) if by else ()
         for col, unique, code in zip(by, uniques, split, strict=True):
@@ -563,6 +569,15 @@ def funnel_geometry(
         return pd.DataFrame({c: pd.Series(dtype="float64") for c in columns})
     out = pd.concat(parts, ignore_index=True)
     return out[columns]
+
+
+def _unique_inverse(values: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_inverse=True)`` of codes below ``size``: counted rather than sorted when
+    there are not many more codes than values."""
+    if size > 4 * len(values) + 1024:
+        return np.unique(values, return_inverse=True)
+    seen = np.bincount(values, minlength=size) > 0
+    return np.flatnonzero(seen), (np.cumsum(seen) - 1)[values]
 
 
 def _one_funnel(spec: FunnelSpec, group_keys, g, d, at, status, amount, unknown, min_count) -> pd.DataFrame:

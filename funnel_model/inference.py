@@ -231,7 +231,7 @@ def _text_codes(values: pd.Series) -> tuple[np.ndarray, list]:
     the column, for the same text.
     """
     encoded = pc.dictionary_encode(_arrow_text(values))
-    return np.asarray(encoded.indices.fill_null(-1)).astype(np.int64), encoded.dictionary.to_pylist()
+    return np.asarray(encoded.indices.fill_null(-1)), encoded.dictionary.to_pylist()
 
 
 def _snapshot(deals: pd.DataFrame, as_of: pd.Timestamp | None, texts: dict) -> _Snapshot:
@@ -348,13 +348,13 @@ def _arrow_text(values: pd.Series) -> pa.Array:
 def _deal_positions(history_ids: pd.Series, deal_ids: pd.Series) -> np.ndarray:
     """Position of each history row's deal among the deals (the first of a repeated id), -1 if absent."""
     found = pc.index_in(_arrow_text(history_ids), value_set=_arrow_text(deal_ids)).fill_null(-1)
-    return np.asarray(found).astype(np.int64)
+    return np.asarray(found)
 
 
 def _history_stages(history: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Each history row's stage as a code (-1 without one), and the stage names."""
     encoded = pc.dictionary_encode(_arrow_text(history["stage"]))
-    stage = np.asarray(encoded.indices.fill_null(-1)).astype(np.int64)
+    stage = np.asarray(encoded.indices.fill_null(-1))
     return stage, np.asarray(encoded.dictionary.to_pylist(), dtype="object")
 
 
