@@ -410,13 +410,13 @@ def _infer_funnel(
     seen = pd.concat([opened["first"], lost_at.set_index("stage")["first"]]).groupby(level=0).min().sort_values()
     names = [str(x) for x in seen.index if x not in terminal]
     if history is not None:
-        seen_in_history = history.names[pd.unique(history.stage)]
+        seen_in_history = history.names[_in_order_of_appearance(history.stage, len(history.names))]
         names += [str(x) for x in seen_in_history if x not in terminal and x not in names]
     template = _template_for(names)
     if template is not None:
         index = {normalize_name(x): i for i, x in enumerate(template.stages)}
         names = sorted(names, key=lambda x: index[normalize_name(x)])
-    elif history is not None and np.isin(history.names, names)[history.stage].any():
+    elif history is not None and np.isin(seen_in_history, names).any():
         names = _order_by_history(names, history)
     elif opened["pmean"].notna().any():
         mean = opened["pmean"]
@@ -428,6 +428,21 @@ def _infer_funnel(
     empirical = _empirical_rates(names, n_won, n_lost, lost_at.set_index("stage")["n"])
     probabilities = _stage_probabilities(names, opened["pmed"].dropna(), template, empirical)
     return FunnelSpec(name, [StageSpec(x, p) for x, p in zip(names, probabilities, strict=True)], won=won, lost=lost)
+
+
+def _in_order_of_appearance(codes: np.ndarray, n_codes: int) -> np.ndarray:
+    """``pd.unique(codes)`` of codes below ``n_codes``, from the head of ``codes`` that holds them all.
+
+    Every code present usually shows within the first rows: a head 4 times longer
+    is tried until it holds as many codes as the whole.
+    """
+    present = np.count_nonzero(np.bincount(codes, minlength=n_codes))
+    head = 4096
+    while True:
+        seen = pd.unique(codes[:head])
+        if len(seen) == present or head >= len(codes):
+            return seen
+        head *= 4
 
 
 def _template_for(names: list[str]) -> StageTemplate | None:
@@ -457,8 +472,11 @@ def _order_by_history(names: list[str], history: _History) -> list[str]:
         order = np.lexsort((entered, deal))  # stable: ties keep the file's order
         deal, stage = deal[order], stage[order]
         same = deal[1:] == deal[:-1]
-    starts = np.flatnonzero(np.concatenate([[True], ~same])) if deal.size else np.array([], dtype=np.int64)
-    position = np.arange(deal.size) - np.repeat(starts, np.diff(np.append(starts, deal.size)))
+    # position in the run: a running count of rows that steps back by the previous run's length at each start
+    starts = np.flatnonzero(~same) + 1
+    step = np.ones(deal.size, dtype=np.int64)
+    step[starts] = 1 - np.diff(starts, prepend=0)
+    position = np.cumsum(step) - 1
     median = _median_by_code(stage, position, len(history.names))
     by_name = {history.names[c]: median[c] for c in range(len(history.names)) if not np.isnan(median[c])}
     first = {x: i for i, x in enumerate(names)}
