@@ -51,7 +51,14 @@ DAY = pd.Timedelta(days=1)
 
 
 def messy(
-    seed: int, n: int, *, order: str, history_ids: str = "str", status: bool = True, unrecorded: tuple = ()
+    seed: int,
+    n: int,
+    *,
+    order: str,
+    history_ids: str = "str",
+    status: bool = True,
+    unrecorded: tuple = (),
+    objects: bool = False,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Deals of three funnels and their stage history, with what exports get wrong.
 
@@ -59,7 +66,9 @@ def messy(
     together, in time order, as most exports), "terminal last" (closing rows
     appended at the end) or "shuffled". Without ``status`` the deals have no
     status column: the stage names say it. Funnels in ``unrecorded`` have no
-    history (their order comes from probabilities or the snapshot).
+    history (their order comes from probabilities or the snapshot). With
+    ``objects`` the deals' text columns hold Python objects, as a caller's own
+    frame may, and a stage name is a number.
     """
     rng = np.random.default_rng(seed)
     names = list(FUNNELS)
@@ -126,6 +135,9 @@ def messy(
     )
     if not status:
         deals = deals.drop(columns="status")
+    if objects:
+        deals = deals.astype({c: object for c in ("funnel", "segment", "stage", "status", "lost_stage")})
+        deals["stage"] = deals["stage"].where(deals["stage"] != "S1", 1)
     history = pd.DataFrame(hist_rows, columns=["deal_id", "stage", "entered_at"])
     if order == "terminal last":
         terminal = history["stage"].isin(["Won", "Lost", "Paid", "Dropped"])
@@ -143,6 +155,7 @@ CASES = {
     "object ids": dict(seed=4, n=200, order="shuffled", history_ids="object"),
     "no status column": dict(seed=6, n=200, order="grouped", status=False),
     "funnels without history": dict(seed=7, n=300, order="shuffled", unrecorded=("short", "renewal")),
+    "object columns": dict(seed=8, n=300, order="terminal last", objects=True),
     # over 100,000 history rows: the two-thread path
     "large": dict(seed=5, n=32_000, order="terminal last"),
 }
