@@ -197,6 +197,8 @@ def _count_plausible(text: str) -> int:
     return int(np.count_nonzero(cyrillic | np.isin(points, [ord(c) for c in _CP1251_SIGNS])))
 
 
+# a Windows-1251 file may hold two undefined bytes (0x98), or one per this many non-ASCII characters
+_UNDEFINED_PER = 1000
 _UTF8 = ("utf-8", "utf-8-sig")
 MIXED_ENCODING = "utf-8 + cp1251 lines"
 _MIN_UTF8_BYTES = 16
@@ -270,7 +272,10 @@ def _decode(data: bytes, name: str, whole: bool = True) -> tuple[str | None, str
     # byte 0 decodes to U+0000 and only 0x98, undefined in Windows-1251, to U+FFFD.
     if b"\x00" in body:
         raise DealImportError("importer.encoding", name=name)
-    cp1251_ok = b"\x98" not in body and plausible * 2 >= non_ascii
+    # 0x98 is a letter in DOS 866 and Mac Cyrillic (Ш): many of them say another table, a stray one (a
+    # symbol pasted into a Windows-1251 export) is read as U+FFFD and its line listed (_undefined_lines)
+    undefined = body[:_PLAUSIBILITY_SAMPLE].count(b"\x98")
+    cp1251_ok = undefined <= max(2, non_ascii // _UNDEFINED_PER) and plausible * 2 >= non_ascii
     if _latin_words(sample, non_ascii):  # Western European text (Latin-1 / Windows-1252): not Cyrillic at all
         latin = "cp1252" if _decodes(body, "cp1252") else "latin-1"
         return body.decode(latin), latin, none
@@ -766,11 +771,24 @@ def _read_csv(data: bytes, name: str) -> RawTable:
         if encoding not in _UTF8 and width > 1 and not cp1251:
             grid = _fast_csv(text.encode("utf-8"), delim, width, header_at)
     problems += [_problem(line, "", "", "repaired", "importer.row.cp1251_line") for line in foreign]
+    if encoding.startswith("cp1251"):
+        problems += [
+            _problem(line, "", "", "repaired", "importer.row.cp1251_undefined") for line in _undefined_lines(data)
+        ]
     if grid is not None:
         rows = np.arange(header_at + 1, header_at + 1 + len(grid))
         return _grid_to_table(grid, rows, name, encoding, problems, header_found=True)
     grid, rows, ragged = _tolerant_csv(text, delim, header_at, width, name)
     return _grid_to_table(grid, rows, name, encoding, problems + ragged, header_found=True)
+
+
+def _undefined_lines(data: bytes) -> np.ndarray:
+    """Line numbers (1-based) of the bytes 0x98, undefined in Windows-1251 (each read as U+FFFD), once each."""
+    if b"\x98" not in data:
+        return np.array([], dtype="int64")
+    raw = np.frombuffer(data, dtype=np.uint8)
+    newlines = np.flatnonzero(raw == 0x0A)
+    return np.unique(np.searchsorted(newlines, np.flatnonzero(raw == 0x98)) + 1)
 
 
 def _fast_csv(raw: bytes, delim: str, width: int, header_at: int, cp1251: bool = False) -> pd.DataFrame | None:

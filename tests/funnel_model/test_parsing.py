@@ -414,6 +414,28 @@ def test_other_cyrillic_encodings_are_recognised(encoding):
     assert decode_text(text.encode("cp1251"), "f") == (text, "cp1251")
 
 
+@pytest.mark.parametrize("rows", [30, 5000])  # read whole, and past the sample column by column
+def test_a_stray_byte_undefined_in_cp1251_is_read_as_a_replacement_and_its_line_listed(rows):
+    # 0x98 has no character in Windows-1251; one pasted into an export used to send the whole file to
+    # another code table (headers «Ётап», «Ѕюджет»: no stage column found)
+    text = "ID;Этап сделки;Бюджет;Ответственный\n" + "".join(f"{i};Переговоры;1 000;Иван Петров\n" for i in range(rows))
+    data = text.encode("cp1251").replace("Петров\n".encode("cp1251"), "Петров".encode("cp1251") + b"\x98\n", 1)
+    data = data.replace(f"\n{rows - 1};".encode(), f"\n{rows - 1};".encode() + b"\x98")
+    table = read_table(data, "amo.csv")
+    assert table.encoding == "cp1251" and table.headers == ["ID", "Этап сделки", "Бюджет", "Ответственный"]
+    assert table.body["Ответственный"].iloc[0] == "Иван Петров\ufffd"
+    assert table.body["Этап сделки"].iloc[1] == "Переговоры"
+    undefined = [p["row"] for p in table.problems if p["reason"] == "importer.row.cp1251_undefined"]
+    assert undefined == [2, rows + 1] and all(p["action"] == "repaired" for p in table.problems)
+
+
+@pytest.mark.parametrize("encoding", ["cp866", "mac_cyrillic"])
+def test_text_where_0x98_is_a_letter_is_not_taken_for_cp1251(encoding):
+    # in DOS 866 and Mac Cyrillic 0x98 is «Ш»: a file full of it is not a Windows-1251 file with stray bytes
+    text = "ID;Этап сделки;Компания\n" + "".join(f"{i};Шаги переговоров;ООО Шторм Сервис\n" for i in range(40))
+    assert decode_text(text.encode(encoding), "f") == (text, encoding)
+
+
 @pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
 def test_delimiter_sniffing_with_quotes_and_decimal_commas(delimiter):
     rows = [["deal_id", "stage", "amount", "note"], ["1", "A", "1 200,50", 'say "hi", ok'], ["2", "B", "3,5", "x;y"]]
