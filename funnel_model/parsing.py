@@ -1482,12 +1482,12 @@ _EXCEL_SERIALS = (20000, 80000)  # 1954..2119: serials outside are not dates of 
 # Tried in order on the cells ISO 8601 did not read; pyarrow's strptime, which needs the
 # whole cell to match. A two-digit year read by "%Y" falls outside _DATE_RANGE and
 # is then read by "%y".
-_DOT_FORMATS = ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%d.%m.%y")
+_DOT_FORMATS = ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%d.%m.%y", "%d.%m.%y %H:%M", "%d.%m.%y %H:%M:%S")
 _SLASH_TIMES = ("", " %H:%M", " %H:%M:%S", " %I:%M %p", " %I:%M:%S %p")
 
 
 def parse_dates(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Dates from DD.MM.YYYY[ HH:MM[:SS]], ISO 8601, M/D/YYYY (D/M/YYYY when a day > 12
+    """Dates from DD.MM.YYYY[ HH:MM[:SS]] (or a two-digit year), ISO 8601, M/D/YYYY (D/M/YYYY when a day > 12
     shows it), Excel serial numbers and native datetimes.
 
     Returns

@@ -192,6 +192,8 @@ _WRITTEN_FORMATS = [
     "%d.%m.%Y %H:%M:%S",
     "%d.%m.%Y %H:%M",
     "%d.%m.%Y",
+    "%d.%m.%y %H:%M:%S",
+    "%d.%m.%y %H:%M",
     "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%dT%H:%M:%S",
     "%Y-%m-%dT%H:%M",
@@ -209,6 +211,7 @@ def test_every_date_and_time_field_out_of_range_is_bad_as_pythons_strptime_says(
     rng = np.random.default_rng(14)
     fields = {
         "%Y": [2023, 2024],
+        "%y": [23, 24],
         "%m": [0, 1, 2, 4, 12] + ([] if fmt.startswith("%m") else [13]),  # a first field above 12 means D/M
         "%d": [0, 1, 28, 29, 30, 31, 32],
         "%H": [0, 9, 23, 24, 25],
