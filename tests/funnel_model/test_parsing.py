@@ -433,10 +433,29 @@ def test_a_stray_byte_undefined_in_cp1251_is_read_as_a_replacement_and_its_line_
 
 
 @pytest.mark.parametrize("encoding", ["cp866", "mac_cyrillic"])
-def test_text_where_0x98_is_a_letter_is_not_taken_for_cp1251(encoding):
-    # in DOS 866 and Mac Cyrillic 0x98 is «Ш»: a file full of it is not a Windows-1251 file with stray bytes
-    text = "ID;Этап сделки;Компания\n" + "".join(f"{i};Шаги переговоров;ООО Шторм Сервис\n" for i in range(40))
+@pytest.mark.parametrize("sh", [1, 2, 40])
+def test_text_where_0x98_is_a_letter_is_not_taken_for_cp1251(encoding, sh):
+    # in DOS 866 and Mac Cyrillic 0x98 is «Ш»; in Mac Cyrillic the lower-case letters are Windows-1251's own,
+    # so even one «Ш» among its capitals tells the file
+    rows = [f"{i};Переговоры;1 000;Иван Петров\n" for i in range(40)]
+    rows[:sh] = [f"{i};Переговоры;1 000;Павел Шилов\n" for i in range(sh)]
+    text = "ID;Этап сделки;Бюджет;Ответственный\n" + "".join(rows)
     assert decode_text(text.encode(encoding), "f") == (text, encoding)
+    try:  # too few letters to tell the table, but «Ш» among capitals is no stray Windows-1251 byte
+        tiny = decode_text("ID;Этап\n1;Шаг\n".encode(encoding), "f")[1]
+    except DealImportError:
+        tiny = None
+    assert tiny != "cp1251"
+
+
+def test_a_stray_0x98_is_listed_on_its_row_after_a_cell_that_spans_lines():
+    # the row of every problem is the record's, whatever the line ends and quoted line breaks
+    text = 'ID;Этап;Бюджет;Заметка\n1;Переговоры;1 000;"две\nстроки"\n2;Переговоры;abc;x\n3;Счёт;2 000;y\n'
+    data = text.encode("cp1251").replace(b";y\n", b";y\x98\n")
+    for line_end in (b"\n", b"\r\n", b"\r"):
+        table = read_table(data.replace(b"\n", line_end), "amo.csv")
+        assert table.encoding == "cp1251" and table.body["Заметка"].iloc[2] == "y\ufffd"
+        assert [p["row"] for p in table.problems if p["reason"] == "importer.row.cp1251_undefined"] == [4], line_end
 
 
 @pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
