@@ -584,8 +584,9 @@ def plan_by_funnel(
         key = None
         if memo is not None:
             key = _group_key(group, st, sp[st.index], amounts[mine], p[mine], sizes, target_part, confidence)
-            if key in memo:
-                table, row = memo[key]
+            kept = memo.get(key)  # read once: another session may clear a shared memo between two looks
+            if kept is not None:
+                table, row = kept
                 tables.append(table)
                 rows.append(row)
                 continue

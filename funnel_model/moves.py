@@ -412,9 +412,10 @@ def _kept(memo: MutableMapping | None, key: str, build):
     """``build()``, or the result kept in ``memo`` under ``key``."""
     if memo is None:
         return build()
-    if key not in memo:
-        memo[key] = build()
-    return memo[key]
+    value = memo.get(key)  # read once: another session may clear a shared memo between two looks
+    if value is None:
+        value = memo[key] = build()
+    return value
 
 
 def _extra_revenue(base: _Baseline, move: Move, memo: MutableMapping | None = None):

@@ -197,6 +197,13 @@ def _count_plausible(text: str) -> int:
     return int(np.count_nonzero(cyrillic | np.isin(points, [ord(c) for c in _CP1251_SIGNS])))
 
 
+# a Windows-1251 file may hold two undefined bytes (0x98), or one per this many non-ASCII characters
+_UNDEFINED_PER = 1000
+# Windows-1251's Serbian and Macedonian letters (Ђ Ѓ ѓ Љ Њ Ќ Ћ Џ ђ љ њ ќ ћ џ), never in a Russian export: in
+# DOS 866 and Mac Cyrillic these bytes are the capitals А Б Г К М Н О П Р Ъ Ь Э Ю Я
+_NOT_RUSSIAN = tuple(
+    bytes([b]) for b in (0x80, 0x81, 0x83, 0x8A, 0x8C, 0x8D, 0x8E, 0x8F, 0x90, 0x9A, 0x9C, 0x9D, 0x9E, 0x9F)
+)
 _UTF8 = ("utf-8", "utf-8-sig")
 MIXED_ENCODING = "utf-8 + cp1251 lines"
 _MIN_UTF8_BYTES = 16
@@ -270,7 +277,7 @@ def _decode(data: bytes, name: str, whole: bool = True) -> tuple[str | None, str
     # byte 0 decodes to U+0000 and only 0x98, undefined in Windows-1251, to U+FFFD.
     if b"\x00" in body:
         raise DealImportError("importer.encoding", name=name)
-    cp1251_ok = b"\x98" not in body and plausible * 2 >= non_ascii
+    cp1251_ok = _undefined_is_stray(body[:_PLAUSIBILITY_SAMPLE], non_ascii) and plausible * 2 >= non_ascii
     if _latin_words(sample, non_ascii):  # Western European text (Latin-1 / Windows-1252): not Cyrillic at all
         latin = "cp1252" if _decodes(body, "cp1252") else "latin-1"
         return body.decode(latin), latin, none
@@ -286,6 +293,21 @@ def _decode(data: bytes, name: str, whole: bool = True) -> tuple[str | None, str
         return body.decode(guessed), guessed, none
     except UnicodeDecodeError as exc:
         raise DealImportError("importer.encoding", name=name) from exc
+
+
+def _undefined_is_stray(sample: bytes, non_ascii: int) -> bool:
+    """Whether the bytes 0x98 of ``sample`` (undefined in Windows-1251) can be stray ones in a Windows-1251 file.
+
+    In DOS 866 and Mac Cyrillic 0x98 is «Ш», and lower-case letters are the same bytes in Mac Cyrillic as in
+    Windows-1251: the byte is what tells such a file. Stray ones (a symbol pasted into an export) are few,
+    and outnumber the capitals those tables have where Windows-1251 has Serbian letters (a Russian export has
+    none of those letters).
+    """
+    undefined = sample.count(b"\x98")
+    if not undefined:
+        return True
+    capitals = sum(sample.count(b) for b in _NOT_RUSSIAN)
+    return undefined <= max(2, non_ascii // _UNDEFINED_PER) and capitals < undefined
 
 
 def _early_utf8_error(body: bytes) -> int | None:
@@ -768,9 +790,22 @@ def _read_csv(data: bytes, name: str) -> RawTable:
     problems += [_problem(line, "", "", "repaired", "importer.row.cp1251_line") for line in foreign]
     if grid is not None:
         rows = np.arange(header_at + 1, header_at + 1 + len(grid))
-        return _grid_to_table(grid, rows, name, encoding, problems, header_found=True)
-    grid, rows, ragged = _tolerant_csv(text, delim, header_at, width, name)
-    return _grid_to_table(grid, rows, name, encoding, problems + ragged, header_found=True)
+    else:
+        grid, rows, ragged = _tolerant_csv(text, delim, header_at, width, name)
+        problems += ragged
+    if encoding.startswith("cp1251") and b"\x98" in data:
+        problems += _replaced_rows(grid, rows, sample_rows[header_at], header_at + 1)
+    return _grid_to_table(grid, rows, name, encoding, problems, header_found=True)
+
+
+def _replaced_rows(grid: pd.DataFrame, rows: np.ndarray, header: list[str], header_row: int) -> list[dict]:
+    """A repaired row for each row (numbered as every problem) where a byte 0x98 was read as U+FFFD: in
+    Windows-1251 only that byte, undefined there, becomes U+FFFD."""
+    hit = np.zeros(len(grid), dtype=bool)
+    for column in grid.columns:
+        hit |= grid[column].astype("str").str.contains("\ufffd", regex=False).fillna(False).to_numpy(dtype=bool)
+    found = ([header_row] if any("\ufffd" in h for h in header) else []) + rows[hit].tolist()
+    return [_problem(row, "", "", "repaired", "importer.row.cp1251_undefined") for row in found]
 
 
 def _fast_csv(raw: bytes, delim: str, width: int, header_at: int, cp1251: bool = False) -> pd.DataFrame | None:
@@ -1464,12 +1499,12 @@ _EXCEL_SERIALS = (20000, 80000)  # 1954..2119: serials outside are not dates of 
 # Tried in order on the cells ISO 8601 did not read; pyarrow's strptime, which needs the
 # whole cell to match. A two-digit year read by "%Y" falls outside _DATE_RANGE and
 # is then read by "%y".
-_DOT_FORMATS = ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%d.%m.%y")
+_DOT_FORMATS = ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%d.%m.%y", "%d.%m.%y %H:%M", "%d.%m.%y %H:%M:%S")
 _SLASH_TIMES = ("", " %H:%M", " %H:%M:%S", " %I:%M %p", " %I:%M:%S %p")
 
 
 def parse_dates(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Dates from DD.MM.YYYY[ HH:MM[:SS]], ISO 8601, M/D/YYYY (D/M/YYYY when a day > 12
+    """Dates from DD.MM.YYYY[ HH:MM[:SS]] (or a two-digit year), ISO 8601, M/D/YYYY (D/M/YYYY when a day > 12
     shows it), Excel serial numbers and native datetimes.
 
     Returns

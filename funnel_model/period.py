@@ -811,8 +811,9 @@ def period_breakdown(open_deals: pd.DataFrame, within, by: str) -> pd.DataFrame:
     # grouped by the values' texts ("—" for none) through integer codes: a slider move regroups the deals,
     # and grouping 10,000 texts costs milliseconds where their codes cost a fraction
     column = open_deals[by]
-    if column.dtype == object:  # mixed values may be equal (1, 1.0, True) yet read differently: text first
-        column = column.map(str, na_action="ignore")
+    # values equal as keys may read differently (1, 1.0 and True; 0.0 and -0.0): these kinds go to text first
+    if column.dtype == object or (column.dtype.kind in "fc" and not isinstance(column.dtype, pd.CategoricalDtype)):
+        column = column.astype("object").astype(str).where(column.notna())
     codes, values = pd.factorize(column)
     texts = np.array([*(str(v) for v in values), "—"], dtype=object)
     text_codes, names = pd.factorize(texts)

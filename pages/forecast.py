@@ -8,6 +8,7 @@ it drives rerun as one fragment.
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 
 import numpy as np
 import pandas as pd
@@ -422,14 +423,14 @@ def _plan_tables(inputs: ForecastInputs, stage_p: np.ndarray, p: np.ndarray, tar
 
 def _kept() -> dict:
     """The dataset's kept results under digests of their inputs (each slider group's plan, each move's own
-    effect): a slider recomputes only what it reaches. Started afresh when full.
+    effect): a slider recomputes only what it reaches. The oldest go when it is full.
 
     Kept with the dataset's views: the demo's for every session (a digest names exactly what a result was
     computed from, so another session's results are its own too), an upload's for its session.
     """
-    kept = data.session_memo(KEPT_KEY, data.current().key, dict)
-    if len(kept) > MAX_KEPT:
-        kept.clear()
+    kept = data.session_memo(KEPT_KEY, data.current().key, OrderedDict)
+    while len(kept) > MAX_KEPT:
+        kept.pop(next(iter(kept)), None)  # the oldest first; another session may take the same one
     return kept
 
 

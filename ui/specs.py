@@ -94,7 +94,8 @@ def _shape_of(draw: Callable[..., object], frames: tuple) -> tuple[dict, list[st
     only a spec whose every dataset is one of the frames, each under its own name, can take new ones."""
     spec = _converted(draw(*frames))
     names = [_to_arrow_dataset(frame, {})["name"] for frame in frames]
-    return (spec, names) if len(set(names)) == len(names) == len(spec.get("datasets", {})) else None
+    datasets = spec.get("datasets", {})
+    return (spec, names) if len(set(names)) == len(names) == len(datasets) and set(names) == set(datasets) else None
 
 
 def _shaped(build: Callable[..., object], args: tuple, kwargs: dict) -> dict:

@@ -263,7 +263,9 @@ def _reverse_funnel_split(table: pd.DataFrame, labels: Mapping[str, str], lang: 
     long = long[np.isfinite(long["deals"].astype(float))]
     long["what"] = long["what"].map(names)
     # an average below 10 deals keeps a decimal (0.9 on average is not 1)
-    long["deals_text"] = long["deals"].map(lambda x: number(x, lang, 1 if 0 < x < 10 and x != round(x) else 0))
+    long["deals_text"] = (
+        long["deals"].map(lambda x: number(x, lang, 1 if 0 < x < 10 and x != round(x) else 0)).astype(str)
+    )
     # each bar says what it is at its end: no legend to look up
     long["label"] = long["deals_text"] + " · " + long["what"]
     # room right of the longest bar for its label: an unseen point there, so the axis follows the data
@@ -286,6 +288,11 @@ def _reverse_funnel_drawn(
         title=labels["deals"],
         axis=alt.Axis(labelExpr=_count_label_expr(), tickMinStep=1),
     )
+    tips = [
+        alt.Tooltip("stage:N", title=labels["stage"]),
+        alt.Tooltip("what:N", title=labels["series"]),
+        alt.Tooltip("deals_text:N", title=labels["deals"]),
+    ]
     base = alt.Chart(long)
     bars = base.mark_bar().encode(
         y=y,
@@ -297,16 +304,14 @@ def _reverse_funnel_drawn(
             scale=alt.Scale(domain=domain, range=["#9ecae9", _WHATIF, "#e07b1a"]),
             legend=None,
         ),
-        tooltip=[
-            alt.Tooltip("stage:N", title=labels["stage"]),
-            alt.Tooltip("what:N", title=labels["series"]),
-            alt.Tooltip("deals_text:N", title=labels["deals"]),
-        ],
+        tooltip=tips,
     )
+    # the label tells what its bar does (Streamlit's theme would give it the raw field names)
     text = base.mark_text(align="left", baseline="middle", dx=3, fontSize=10, color="#333").encode(
-        y=y, x="deals:Q", yOffset=offset, text="label:N"
+        y=y, x="deals:Q", yOffset=offset, text="label:N", tooltip=tips
     )
-    space = alt.Chart(room).mark_point(opacity=0, aria=False).encode(x="deals:Q")
+    # no tooltip: Streamlit's theme gives every mark one, and Vega finds a mark however transparent
+    space = alt.Chart(room).mark_point(opacity=0, aria=False, tooltip=None).encode(x="deals:Q")
     # with yOffset the height is set per bar, so every stage gets room for its three bars
     return (bars + text + space).properties(height=alt.Step(bar_step))
 

@@ -167,6 +167,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The file is marked as UTF-8 but is in Windows-1251; it was read as Windows-1251.",
         "ru": "Файл помечен как UTF-8, но записан в Windows-1251; он прочитан как Windows-1251.",
     },
+    "importer.row.cp1251_undefined": {
+        "en": "This line holds a byte that Windows-1251 does not define (0x98); it was read as “\ufffd”. Check the names in it.",
+        "ru": "В этой строке есть байт, которого нет в кодировке Windows-1251 (0x98); он прочитан как «\ufffd». Проверьте названия в ней.",
+    },
     "importer.row.cp1251_line": {
         "en": "This line is in Windows-1251 while the rest of the file is UTF-8; it was read as Windows-1251. Check its names, and re-save the file as CSV UTF-8 to avoid this.",
         "ru": "Эта строка записана в Windows-1251, а остальной файл — в UTF-8; она прочитана как Windows-1251. Проверьте названия в ней; чтобы избежать этого, пересохраните файл как CSV UTF-8.",

@@ -92,8 +92,11 @@ def test_an_upload_whose_file_never_reaches_the_server_is_said_not_finished_afte
 
     page.route("**/_stcore/upload_file/**", cut)
     widget(page, "data.upload").locator('input[type="file"]').set_input_files(str(export))
-    while "PUT" not in sent:  # the browser has its upload address and tried
+    for _ in range(600):  # until the browser has its upload address and tried (a minute at most)
+        if "PUT" in sent:
+            break
         page.wait_for_timeout(100)
+    assert "PUT" in sent
     page.locator('[data-testid="stSidebarNav"]').get_by_text("Funnels").click()
     wait_for_app(page)
     sidebar = page.locator('[data-testid="stSidebar"]')

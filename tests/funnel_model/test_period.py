@@ -367,6 +367,9 @@ def test_breakdown_groups_by_what_each_value_reads_as():
         "1.0": 1,
         "True": 1,
     }
+    # numbers equal as keys but written apart: 0.0 and -0.0
+    signed = pd.DataFrame({"owner": [0.0, -0.0, np.nan], "amount": [1.0, 2.0, 4.0]})
+    assert period_breakdown(signed, np.full(3, 0.5), "owner")["owner"].tolist() == ["—", "-0.0", "0.0"]
 
 
 def test_compare_periods_this_previous_and_a_year_ago():

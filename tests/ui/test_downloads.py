@@ -14,16 +14,9 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from tests.pages.apptest import open_page
+from tests.ui.fakes import Clock
 from ui import downloads
 from ui.downloads import DOWNLOAD_GRACE_S, keep_downloads
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture

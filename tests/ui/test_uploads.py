@@ -20,18 +20,11 @@ from streamlit.web.server.starlette.starlette_path_security_middleware import Pa
 from funnel_model.i18n import t
 from tests.pages import apptest
 from tests.pages.conftest import _apptest_runs_app_py_every_time  # noqa: F401  (every run executes app.py)
+from tests.ui.fakes import Clock
 from ui import data, uploads
 from ui.uploads import UPLOAD_START_S, UploadLedger, keep_uploads
 
 ENDPOINT = "/_stcore/upload_file"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
