@@ -206,7 +206,7 @@ def _read(
     reads the rest.
     """
     recorded = history is not None and len(history) > 0
-    wanted = _DEPTH_COLUMNS if depth else _INFERENCE_COLUMNS if infer else ()
+    columns = _DEPTH_COLUMNS if depth else _INFERENCE_COLUMNS if infer else ()
 
     def ids() -> tuple:
         if not recorded:
@@ -214,7 +214,7 @@ def _read(
         return _deal_positions(history["deal_id"], deals["deal_id"]), _entry_ticks(history) if infer else None
 
     def rest() -> tuple:
-        texts = {c: _text_codes(deals[c]) for c in wanted if c in deals.columns}
+        texts = {c: _text_codes(deals[c]) for c in columns if c in deals.columns}
         snapshot = _snapshot(deals, as_of, texts) if infer else None
         return texts, snapshot, _history_stages(history) if recorded else None
 
@@ -227,8 +227,8 @@ def _text_codes(values: pd.Series) -> tuple[np.ndarray, list]:
     """Each value's code into the distinct values as text (-1 for a missing one), and those values.
 
     A long column of few distinct values is then looked up value by value:
-    ``_codes`` of the distinct values spread over the codes is ``_codes`` of
-    the column, for the same text.
+    ``geometry._codes`` of the distinct values spread over the codes is
+    ``geometry._codes`` of the column, as both compare the same text.
     """
     encoded = pc.dictionary_encode(_arrow_text(values))
     return np.asarray(encoded.indices.fill_null(-1)), encoded.dictionary.to_pylist()
@@ -251,7 +251,7 @@ def _snapshot(deals: pd.DataFrame, as_of: pd.Timestamp | None, texts: dict) -> _
     else:
         status = deals["status"] if "status" in deals else status_from_stage(deals["stage"])
         known = pc.index_in(_arrow_text(status), value_set=pa.array([OPEN, WON, LOST]))
-        status_codes = np.asarray(known.fill_null(-1)).astype(np.int64)
+        status_codes = np.asarray(known.fill_null(-1))
     p = deals["probability"].to_numpy() if "probability" in deals else np.full(n, np.nan)
     age = _ages(deals, status_codes, as_of)
     # Where each deal is placed for the snapshot order: open deals at their stage, lost ones at lost_stage,
