@@ -39,6 +39,7 @@ Still-open deals are never counted as lost: they stay in ``open`` and
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -49,7 +50,7 @@ from scipy import stats
 
 from funnel_model.config import DEFAULT_FUNNEL, FunnelConfig, FunnelSpec, StageSpec
 from funnel_model.errors import ParameterError
-from funnel_model.inference import _deal_positions, _infer_config, infer_config
+from funnel_model.inference import _DEPTH_COLUMNS, _first_rows, _infer_config, _Read, _read, infer_config
 from funnel_model.schema import LOST, OPEN, WON
 from funnel_model.stats import holm
 
@@ -97,13 +98,11 @@ def _codes(values: pd.Series, categories: list[str] | pd.Series) -> np.ndarray:
     return np.asarray(pc.index_in(array, value_set=lookup).fill_null(-1)).astype(np.int64)
 
 
-def _dictionary_codes(values: pd.Series, categories: list[str]) -> np.ndarray:
-    """:func:`_codes` for a long column of few distinct values: each distinct value looked up once."""
-    encoded = pc.dictionary_encode(_arrow(values))
-    if isinstance(encoded, pa.ChunkedArray):
-        encoded = encoded.combine_chunks()
-    known = np.append(_codes(pd.Series(encoded.dictionary.to_pylist(), dtype="str"), categories), -1)
-    return known[np.asarray(encoded.indices.fill_null(-1))]
+def _looked_up(texts: dict, column: str, categories: list[str], rows: np.ndarray, missing: int = -1) -> np.ndarray:
+    """:func:`_codes` of a deal column's ``rows``, from its ``inference._text_codes``: its few distinct
+    values looked up. A missing value gets ``missing``."""
+    codes, values = texts[column]
+    return np.append(_codes(pd.Series(values, dtype="str"), categories), missing)[codes[rows]]
 
 
 def _check_level(level: float, name: str = "level") -> float:
@@ -204,9 +203,14 @@ def _binomial_p_value(won, n, p) -> np.ndarray:
     return out
 
 
+def _default_funnel(config: FunnelConfig | None) -> str:
+    """The funnel of a deal without one: the config's only funnel, else :data:`DEFAULT_FUNNEL`."""
+    return config.funnels[0].name if config is not None and len(config.funnels) == 1 else DEFAULT_FUNNEL
+
+
 def _funnel_names(deals: pd.DataFrame, config: FunnelConfig | None) -> pd.Series:
     """The funnel of each deal; a missing one is the config's only funnel."""
-    default = config.funnels[0].name if config is not None and len(config.funnels) == 1 else DEFAULT_FUNNEL
+    default = _default_funnel(config)
     if "funnel" not in deals.columns:
         return pd.Series(default, index=deals.index, dtype="str")
     return deals["funnel"].astype("str").fillna(default)
@@ -274,72 +278,105 @@ def deal_depth(deals: pd.DataFrame, config: FunnelConfig | None = None, history:
         depth 0, counted nowhere). History rows of deals not in ``deals``
         are not used; :func:`history_orphans` counts them.
     """
-    return _deal_depth(deals, config, history)
+    return _deal_depth(deals, config, history)[0]
 
 
 def _deal_depth(
-    deals: pd.DataFrame,
-    config: FunnelConfig | None,
-    history: pd.DataFrame | None,
-    positions: np.ndarray | None = None,
-) -> pd.DataFrame:
-    """:func:`deal_depth`, with the history rows' deal positions (``inference._deal_positions``) if already known."""
+    deals: pd.DataFrame, config: FunnelConfig | None, history: pd.DataFrame | None, read: _Read | None = None
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """:func:`deal_depth`, with the data already read by ``inference._read(..., depth=True)`` if it was;
+    and each deal's funnel as a code into the config's funnels (-1: not one of them)."""
+    if read is None:
+        read = _read(deals, history, infer=config is None, depth=True)
     if config is None:
-        config = _infer_config(deals, history, positions=positions)
+        config = _infer_config(deals, history, read=read)
     lookup = _Lookup.build(config)
-    funnel = _funnel_names(deals, config)
-    fc = lookup.funnel_codes(funnel)
-    cur = lookup.position[fc, lookup.stage_codes(deals["stage"])]
+    n = len(deals)
+    # Without history a deal's depth follows from its funnel, stage, status and loss stage alone: worked
+    # out once per combination present (a few hundred), then spread over the deals.
+    texts = read.texts
+    combo = np.zeros(n, dtype=np.int64)
+    for column in _DEPTH_COLUMNS:
+        if column in texts:
+            combo = _paired(combo, texts[column])
+    combo, _ = pd.factorize(combo)
+    first = _first_rows(combo)
+    # a missing funnel is the default one, as in the names
+    default = int(lookup.funnel_codes(pd.Series([_default_funnel(config)], dtype="str"))[0])
+    fc = (
+        _looked_up(texts, "funnel", lookup.funnels, first, default)
+        if "funnel" in texts
+        else np.full(len(first), default)
+    )
+    cur = lookup.position[fc, _looked_up(texts, "stage", lookup.stages, first)]
     k = lookup.n_stages[fc]
 
-    given = _codes(deals["status"], list(_STATUSES)) if "status" in deals.columns else np.full(len(deals), -1)
+    given = _looked_up(texts, "status", list(_STATUSES), first) if "status" in texts else np.full(len(first), -1)
     # A missing status comes from the stage name: won/lost stages are terminal.
     derived = np.where(cur == k + 1, 1, np.where(cur == 0, 2, 0))
     status = np.where(given >= 0, given, derived)
     is_open, is_won, is_lost = status == 0, status == 1, status == 2
 
     in_range = (cur >= 1) & (cur <= k)
-    if "lost_stage" in deals.columns:
-        lost_at = lookup.position[fc, lookup.stage_codes(deals["lost_stage"])]
+    if "lost_stage" in texts:
+        lost_at = lookup.position[fc, _looked_up(texts, "lost_stage", lookup.stages, first)]
     else:
-        lost_at = np.full(len(deals), -1, dtype=np.int64)
+        lost_at = np.full(len(first), -1, dtype=np.int64)
     lost_depth = np.where((lost_at >= 1) & (lost_at <= k), lost_at, np.where(in_range, cur, 0))
     lost_unknown = is_lost & (lost_depth == 0) & (k > 0)
     depth = np.where(is_open & in_range, cur, 0)
     depth = np.where(is_won, k, depth)
     depth = np.where(is_lost, np.where(lost_unknown, 1, lost_depth), depth)
+    depth = np.where(fc < 0, 0, depth)  # history never covers a deal of an unknown funnel (its table row)
+    current = np.where(is_open & in_range & (fc >= 0), cur, 0)
+    placed_nowhere = is_open & ~in_range  # unmatched unless the history places it
 
-    from_history = np.zeros(len(deals), dtype=bool)
-    if history is not None and len(history):
-        pos = _deal_positions(history["deal_id"], deals["deal_id"]) if positions is None else positions
-        known = pos >= 0
-        pos = pos[known]
-        hist_stage = _dictionary_codes(history["stage"], lookup.stages)[known]
-        reached = lookup.position[fc[pos], hist_stage]
-        hist_depth = np.full(len(deals), -1, dtype=np.int64)
-        np.maximum.at(hist_depth, pos, np.minimum(reached, k[pos]))
-        seen = np.zeros(len(deals), dtype=bool)
-        seen[pos] = True
-        from_history = seen
+    from_history = np.zeros(n, dtype=bool)
+    depth, lost_unknown, placed_nowhere = depth[combo], lost_unknown[combo], placed_nowhere[combo]
+    rows = read.rows
+    if rows is not None and n:
+        # What entering a history stage makes of a deal's depth, per funnel: a small table looked up once
+        # per row (its won stages count as its last open stage). An unknown funnel's row and a row without
+        # a stage (code -1: the previous table row's last column, or the last one) are all -1.
+        columns = np.append(_codes(pd.Series(rows.names, dtype="str"), lookup.stages), -1)
+        table = np.minimum(lookup.position, lookup.n_stages[:, None])[:, columns]
+        start = np.where(fc < 0, len(lookup.funnels), fc) * table.shape[1]
+        if (start == start[0]).all():  # one funnel: its row of the table
+            reached = table.ravel()[start[0] : start[0] + table.shape[1]][rows.stage]
+        else:
+            reached = table.ravel()[start[combo][rows.deal] + rows.stage]
+        # -2: no history row. Rows of deals not among the deals (position -1) go to an extra last slot.
+        hist_depth = np.full(n + 1, -2, dtype=np.int64)
+        np.maximum.at(hist_depth, rows.deal, reached)
+        hist_depth = hist_depth[:n]
+        from_history = hist_depth > -2
         covered = hist_depth >= 1
         lost_unknown = lost_unknown & ~covered
         depth = np.where(covered, np.maximum(depth, hist_depth), depth)
 
-    unmatched = (fc < 0) | (is_open & ~in_range & ~from_history)
-    depth = np.where(fc < 0, 0, depth)
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
-            "funnel": funnel,
-            "status": pd.Categorical.from_codes(status, list(_STATUSES)),
+            "funnel": _funnel_names(deals, config),
+            "status": pd.Categorical.from_codes(status[combo], list(_STATUSES)),
             "depth": depth.astype(np.int64),
-            "current": np.where(is_open & in_range & (fc >= 0), cur, 0).astype(np.int64),
-            "n_stages": k,
+            "current": current[combo].astype(np.int64),
+            "n_stages": k[combo],
             "from_history": from_history,
             "lost_unknown": lost_unknown,
-            "unmatched": unmatched,
+            "unmatched": (fc < 0)[combo] | (placed_nowhere & ~from_history),
         },
         index=deals.index,
     )
+    return frame, fc[combo]
+
+
+def _paired(combo: np.ndarray, text: tuple[np.ndarray, list]) -> np.ndarray:
+    """Codes of the pairs (``combo``, a deal column's text code), kept small enough to pair again."""
+    codes, values = text
+    radix = len(values) + 1
+    if combo.size and int(combo.max()) >= np.iinfo(np.int64).max // radix:
+        combo, _ = pd.factorize(combo)
+    return combo * radix + codes + 1
 
 
 def history_orphans(history: pd.DataFrame | None, deals: pd.DataFrame) -> int:
@@ -462,18 +499,20 @@ def funnel_geometry(
         funnel's final bar.
     """
     min_count = _check_min_count(min_count)
-    # inference and depth both place the history rows among the deals: hash the ids once
-    positions = None
-    if history is not None and len(history) and (config is None or depth is None):
-        positions = _deal_positions(history["deal_id"], deals["deal_id"])
+    # inference and depth both read the history's rows: hash its ids and names once
+    read = None
+    if config is None or depth is None:
+        read = _read(deals, history, infer=config is None, depth=depth is None)
     if config is None:
-        config = _infer_config(deals, history, positions=positions)
+        config = _infer_config(deals, history, read=read)
     by = list(by)
     if "funnel" in by:
         by.remove("funnel")
     keys = ["funnel", *by]
     if depth is None:
-        depth = _deal_depth(deals, config, history, positions)
+        depth, funnel_code = _deal_depth(deals, config, history, read)
+    else:
+        funnel_code = _codes(depth["funnel"], config.names)
     # Group codes per column (Arrow-speed factorize), combined in mixed radix:
     # no groupby over string columns, one bincount per measure and funnel.
     codes, uniques = [], []
@@ -511,13 +550,14 @@ def funnel_geometry(
     at = depth["current"].to_numpy()
     unknown = depth["lost_unknown"].to_numpy()
     keep = ~depth["unmatched"].to_numpy()
-    funnel_code = _codes(depth["funnel"], config.names)
     parts = []
     for i, spec in enumerate(config.funnels):
         mask = keep & (funnel_code == i)
         if not mask.any():
             continue
-        present, g = np.unique(combined[mask], return_inverse=True)
+        if mask.all():  # every deal counts in this funnel: no copies
+            mask = slice(None)
+        present, g = _unique_inverse(combined[mask], math.prod(dims))
         group_keys = pd.DataFrame({"funnel": np.full(len(present), spec.name, dtype=object)})
         split = np.unravel_index(present, dims) if by else ()
         for col, unique, code in zip(by, uniques, split, strict=True):
@@ -529,6 +569,15 @@ def funnel_geometry(
         return pd.DataFrame({c: pd.Series(dtype="float64") for c in columns})
     out = pd.concat(parts, ignore_index=True)
     return out[columns]
+
+
+def _unique_inverse(values: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_inverse=True)`` of codes below ``size``: counted rather than sorted when
+    there are not many more codes than values."""
+    if size > 4 * len(values) + 1024:
+        return np.unique(values, return_inverse=True)
+    seen = np.bincount(values, minlength=size) > 0
+    return np.flatnonzero(seen), (np.cumsum(seen) - 1)[values]
 
 
 def _one_funnel(spec: FunnelSpec, group_keys, g, d, at, status, amount, unknown, min_count) -> pd.DataFrame:

@@ -57,6 +57,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from funnel_model.config import DEFAULT_FUNNEL, FunnelConfig, FunnelSpec, StageSpec
+from funnel_model.parsing import in_threads
 from funnel_model.schema import LOST, OPEN, WON
 from funnel_model.templates import (
     LOST_STAGE_NAMES,
@@ -126,61 +127,13 @@ def _infer_config(
     history: pd.DataFrame | None,
     *,
     as_of: pd.Timestamp | None = None,
-    positions: np.ndarray | None = None,
+    read: _Read | None = None,
 ) -> FunnelConfig:
-    """:func:`infer_config`, with the history rows' deal positions (:func:`_deal_positions`) if already known."""
-    # Everything but the snapshot ages works on per-(funnel, status, stage)
-    # aggregates: a few hundred rows however many deals there are.
-    n = len(deals)
-    funnel = deals["funnel"] if "funnel" in deals else pd.Series(np.nan, index=deals.index, dtype="object")
-    codes, names = pd.factorize(funnel.fillna(DEFAULT_FUNNEL))
-    stage_codes, stage_names = pd.factorize(deals["stage"])
-    lost_codes, lost_names = pd.factorize(deals["lost_stage"]) if "lost_stage" in deals else (np.full(n, -1), [])
-    status = deals["status"] if "status" in deals else status_from_stage(deals["stage"])
-    # Arrow's hash lookup: a Categorical of a million status strings costs ten times more
-    status_codes = np.asarray(pc.index_in(_arrow_text(status), value_set=pa.array([OPEN, WON, LOST])).fill_null(-1))
-    nan = pd.Series(np.nan, index=deals.index, dtype="float64")
-    frame = pd.DataFrame(
-        {
-            "f": codes,
-            "status": status_codes,
-            "stage": stage_codes,
-            "lost": lost_codes,
-            "p": deals.get("probability", nan).to_numpy(),
-            "pos": np.arange(n),
-            "age": _ages(deals, status_codes, as_of),
-        }
-    )
-    # Where each deal is placed for the snapshot order: open deals at their stage, lost ones at lost_stage,
-    # as codes into the stage names followed by the lost stage names (no million names spelled out)
-    stage_array = np.asarray(stage_names, dtype="object")
-    lost_array = np.asarray(lost_names, dtype="object")
-    open_rows = frame.loc[(frame["status"] == 0) & (frame["stage"] >= 0)]
-    lost_rows = frame.loc[(frame["status"] == 2) & (frame["lost"] >= 0)]
-    placed = pd.DataFrame(
-        {
-            "f": np.concatenate([open_rows["f"], lost_rows["f"]]),
-            "stage": np.concatenate([open_rows["stage"], lost_rows["lost"] + len(stage_array)]),
-            "age": np.concatenate([open_rows["age"], lost_rows["age"]]),
-        }
-    )
-    placed_names = np.concatenate([stage_array, lost_array])
-
-    if (frame["stage"] < 0).any():  # a filter copies a million rows: only when some row goes
-        frame = frame.loc[frame["stage"] >= 0]
-    stages = (
-        frame.groupby(["f", "status", "stage"], sort=False)
-        .agg(n=("pos", "size"), first=("pos", "min"), pmean=("p", "mean"), pmed=("p", "median"))
-        .reset_index()
-    )
-    stages["status"] = np.array([OPEN, WON, LOST, OPEN], dtype="object")[stages["status"]]
-    stages["stage"] = stage_array[stages["stage"]]
-    lost_frame = frame.loc[(frame["status"] == 2)]
-    lost_at = lost_frame.loc[lost_frame["lost"] >= 0].groupby(["f", "lost"], sort=False)
-    lost_at = lost_at.agg(n=("pos", "size"), first=("pos", "min")).reset_index()
-    lost_at["stage"] = lost_array[lost_at["lost"]]
-    n_lost = lost_frame.groupby("f").size()
-    hist = _history_codes(history, deals["deal_id"], codes, positions) if history is not None and len(history) else None
+    """:func:`infer_config`, with the history and the deals already read by :func:`_read` if they were."""
+    rows, snapshot, _ = _read(deals, history, infer=True, as_of=as_of) if read is None else read
+    names = snapshot.funnels
+    hist = _history_codes(rows, snapshot.funnel_codes, len(names)) if rows is not None else None
+    stages, lost_at, placed = snapshot.stages, snapshot.lost_at, snapshot.placed
     specs = []
     for code, name in enumerate(names):
         h = hist.of_funnel(code) if hist is not None else None
@@ -189,25 +142,198 @@ def _infer_config(
                 str(name),
                 stages.loc[stages["f"] == code],
                 lost_at.loc[lost_at["f"] == code],
-                int(n_lost.get(code, 0)),
+                int(snapshot.n_lost.get(code, 0)),
                 h if h is not None and len(h.deal) else None,
                 placed.loc[placed["f"] == code],
-                placed_names,
+                snapshot.placed_names,
             )
         )
     return FunnelConfig(specs)
 
 
+class _HistoryRows(NamedTuple):
+    """A stage history read once for inference and deal depth alike: every row, as integer codes.
+
+    Millions of ids and stage names are hashed once, in two threads, and never
+    sorted as text.
+    """
+
+    deal: np.ndarray  # position of the row's deal among the deals (the first of a repeated id), -1 if absent
+    stage: np.ndarray  # code into ``names``, -1 for a row without a stage
+    names: np.ndarray  # stage names, in order of first appearance in the history
+    entered: np.ndarray | None  # :func:`_entry_ticks`, read for inference only
+
+
+class _Snapshot(NamedTuple):
+    """What inference reads from the deal table: per-(funnel, status, stage) aggregates and placed deals."""
+
+    funnels: pd.Index  # funnel names (a missing one is DEFAULT_FUNNEL), in order of first appearance
+    funnel_codes: np.ndarray  # each deal's code into ``funnels``
+    stages: pd.DataFrame  # per funnel, status and stage: n, first deal, mean and median stated probability
+    lost_at: pd.DataFrame  # per funnel and loss stage: n, first deal
+    n_lost: pd.Series  # lost deals per funnel code
+    placed: pd.DataFrame  # each placed deal's funnel, stage (code into ``placed_names``) and age
+    placed_names: np.ndarray
+
+
+class _Read(NamedTuple):
+    """What inference and deal depth read from the data before any config is known (see :func:`_read`)."""
+
+    rows: _HistoryRows | None  # None without history
+    snapshot: _Snapshot | None  # when asked for inference
+    texts: dict[str, tuple[np.ndarray, list]]  # :func:`_text_codes` of deal columns (all depth looks up, asked)
+
+
+# The deal columns inference takes as text codes, and those deal depth looks up in a config.
+_INFERENCE_COLUMNS = ("stage", "status", "lost_stage")
+_DEPTH_COLUMNS = ("funnel", "stage", "status", "lost_stage")
+
+
+def _read(
+    deals: pd.DataFrame,
+    history: pd.DataFrame | None,
+    *,
+    infer: bool,
+    depth: bool = False,
+    as_of: pd.Timestamp | None = None,
+) -> _Read:
+    """The history's rows as codes; when ``infer``, the deals' :class:`_Snapshot`; when ``depth``, the text
+    codes of the deal columns depth looks up (:data:`_DEPTH_COLUMNS`, those present).
+
+    These are the slow parts of inference and deal depth, and need no config.
+    Hashing the history's ids against the deals' is the longest, in Arrow
+    without the GIL: one thread does it (then the entry dates) while the other
+    reads the rest.
+    """
+    recorded = history is not None and len(history) > 0
+    columns = _DEPTH_COLUMNS if depth else _INFERENCE_COLUMNS if infer else ()
+
+    def ids() -> tuple:
+        if not recorded:
+            return None, None
+        return _deal_positions(history["deal_id"], deals["deal_id"]), _entry_ticks(history) if infer else None
+
+    def rest() -> tuple:
+        texts = {c: _text_codes(deals[c]) for c in columns if c in deals.columns}
+        snapshot = _snapshot(deals, as_of, texts) if infer else None
+        return texts, snapshot, _history_stages(history) if recorded else None
+
+    done = in_threads({"ids": ids, "rest": rest}, max(len(deals), len(history) if recorded else 0))
+    (deal, entered), (texts, snapshot, stages) = done["ids"], done["rest"]
+    return _Read(_HistoryRows(deal, *stages, entered) if recorded else None, snapshot, texts)
+
+
+def _text_codes(values: pd.Series) -> tuple[np.ndarray, list]:
+    """Each value's code into the distinct values as text (-1 for a missing one), and those values.
+
+    A long column of few distinct values is then looked up value by value:
+    ``geometry._codes`` of the distinct values spread over the codes is
+    ``geometry._codes`` of the column, as both compare the same text.
+    """
+    encoded = pc.dictionary_encode(_arrow_text(values))
+    return np.asarray(encoded.indices.fill_null(-1)), encoded.dictionary.to_pylist()
+
+
+def _snapshot(deals: pd.DataFrame, as_of: pd.Timestamp | None, texts: dict) -> _Snapshot:
+    """The deals' :class:`_Snapshot`; ``texts``: :func:`_text_codes` of some of their columns, reused."""
+    # Everything but the snapshot ages works on per-(funnel, status, stage)
+    # aggregates: a few hundred rows however many deals there are.
+    n = len(deals)
+    funnel = deals["funnel"] if "funnel" in deals else pd.Series(np.nan, index=deals.index, dtype="object")
+    codes, names = pd.factorize(funnel.fillna(DEFAULT_FUNNEL))
+    stage_codes, stage_names = _factorized(deals, "stage", texts)
+    lost_codes, lost_names = _factorized(deals, "lost_stage", texts) if "lost_stage" in deals else (np.full(n, -1), [])
+    # Arrow's hash lookup: a Categorical of a million status strings costs ten times more
+    if "status" in texts:  # each distinct status looked up once
+        values, statuses = texts["status"]
+        known = pc.index_in(pa.array(statuses, type=pa.large_string()), value_set=pa.array([OPEN, WON, LOST]))
+        status_codes = np.append(np.asarray(known.fill_null(-1)), -1)[values]
+    else:
+        status = deals["status"] if "status" in deals else status_from_stage(deals["stage"])
+        known = pc.index_in(_arrow_text(status), value_set=pa.array([OPEN, WON, LOST]))
+        status_codes = np.asarray(known.fill_null(-1))
+    p = deals["probability"].to_numpy() if "probability" in deals else np.full(n, np.nan)
+    age = _ages(deals, status_codes, as_of)
+    # Where each deal is placed for the snapshot order: open deals at their stage, lost ones at lost_stage,
+    # as codes into the stage names followed by the lost stage names (no million names spelled out)
+    stage_array = np.asarray(stage_names, dtype="object")
+    lost_array = np.asarray(lost_names, dtype="object")
+    open_rows = (status_codes == 0) & (stage_codes >= 0)
+    lost_rows = (status_codes == 2) & (lost_codes >= 0)
+    placed = pd.DataFrame(
+        {
+            "f": np.concatenate([codes[open_rows], codes[lost_rows]]),
+            "stage": np.concatenate([stage_codes[open_rows], lost_codes[lost_rows] + len(stage_array)]),
+            "age": np.concatenate([age[open_rows], age[lost_rows]]),
+        }
+    )
+    placed_names = np.concatenate([stage_array, lost_array])
+
+    # Deals without a stage are left out of the aggregates. Each aggregate's groups are the codes of one
+    # integer key, in order of first appearance (groupby's sort=False).
+    width = len(stage_array) + 1
+    group, key = pd.factorize((codes * 4 + status_codes + 1) * width + stage_codes + 1)
+    by = pd.Series(p).groupby(group, sort=False)
+    stages = pd.DataFrame(
+        {
+            "f": key // width // 4,
+            "status": np.array([OPEN, OPEN, WON, LOST], dtype="object")[key // width % 4],
+            "stage": key % width - 1,
+            "n": np.bincount(group, minlength=len(key)),
+            "first": _first_rows(group),
+            "pmean": by.mean().to_numpy(),
+            "pmed": by.median().to_numpy(),
+        }
+    )
+    stages = stages.loc[stages["stage"] >= 0].reset_index(drop=True)
+    stages["stage"] = stage_array[stages["stage"]]
+    lost = (status_codes == 2) & (stage_codes >= 0)
+    at = np.flatnonzero(lost & (lost_codes >= 0))
+    width = max(len(lost_array), 1)
+    group, key = pd.factorize(codes[at] * width + lost_codes[at])
+    lost_at = pd.DataFrame(
+        {
+            "f": key // width,
+            "lost": key % width,
+            "n": np.bincount(group, minlength=len(key)),
+            "first": at[_first_rows(group)],
+            "stage": lost_array[key % width],
+        }
+    )
+    n_lost = pd.Series(np.bincount(codes[lost], minlength=len(names)))
+    return _Snapshot(names, codes, stages, lost_at, n_lost, placed, placed_names)
+
+
+def _first_rows(codes: np.ndarray) -> np.ndarray:
+    """The first row of each code, for codes numbered in order of first appearance (``pd.factorize``'s)."""
+    # the running maximum steps up by one exactly where a code first appears
+    return np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1))
+
+
+def _factorized(deals: pd.DataFrame, column: str, texts: dict) -> tuple[np.ndarray, object]:
+    """``pd.factorize`` of a deal column, taken from its :func:`_text_codes` when it is text.
+
+    Pandas factorizes text by the same dictionary encoding: the same codes
+    and values. Other columns (numbers, mixed objects) are factorized as they
+    are, as their text could merge values.
+    """
+    if column in texts and isinstance(deals[column].dtype, pd.StringDtype):
+        return texts[column]
+    return pd.factorize(deals[column])
+
+
 class _History(NamedTuple):
-    """Stage history as integer codes: millions of rows are hashed once, never sorted as text."""
+    """The history rows inference orders stages by: those of a deal among the deals that name a stage."""
 
     deal: np.ndarray  # position of the row's deal among the deals
     stage: np.ndarray  # code into ``names``
     entered: np.ndarray  # int64 ticks of the column's own unit (only compared), NaT as the largest value
-    funnel: np.ndarray  # funnel code of the row's deal
+    funnel: np.ndarray | None  # funnel code of the row's deal; None when the deals have one funnel
     names: np.ndarray  # stage names, in order of first appearance in the history
 
     def of_funnel(self, code: int) -> _History:
+        if self.funnel is None:
+            return self
         rows = self.funnel == code
         if rows.all():  # one funnel: no copy of millions of rows
             return self
@@ -220,34 +346,38 @@ def _arrow_text(values: pd.Series) -> pa.Array:
 
 
 def _deal_positions(history_ids: pd.Series, deal_ids: pd.Series) -> np.ndarray:
-    """Position of each history row's deal among the deals (the first of a repeated id), -1 if absent.
-
-    Millions of history ids hashed against the deals: callers that need it twice
-    (config inference, then deal depth) compute it once and pass it on.
-    """
+    """Position of each history row's deal among the deals (the first of a repeated id), -1 if absent."""
     found = pc.index_in(_arrow_text(history_ids), value_set=_arrow_text(deal_ids)).fill_null(-1)
-    return np.asarray(found).astype(np.int64)
+    return np.asarray(found)
 
 
-def _history_codes(
-    history: pd.DataFrame, deal_ids: pd.Series, funnel_codes: np.ndarray, positions: np.ndarray | None = None
-) -> _History:
-    """Rows of ``history`` whose deal is among the deals (the first deal of a repeated id) and that name a stage."""
-    deal = _deal_positions(history["deal_id"], deal_ids) if positions is None else positions
+def _history_stages(history: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each history row's stage as a code (-1 without one), and the stage names."""
     encoded = pc.dictionary_encode(_arrow_text(history["stage"]))
-    stage = np.asarray(encoded.indices.fill_null(-1)).astype(np.int64)
-    # entry times are only ordered: kept in their own unit (no conversion of millions of values to ns)
-    entered = pd.to_datetime(history["entered_at"])
-    if not (isinstance(entered.dtype, np.dtype) and entered.dtype.kind == "M"):
-        entered = entered.astype("datetime64[ns]")
-    entered = entered.to_numpy().view(np.int64)
-    entered = np.where(entered == np.iinfo(np.int64).min, np.iinfo(np.int64).max, entered)
+    stage = np.asarray(encoded.indices.fill_null(-1))
+    return stage, np.asarray(encoded.dictionary.to_pylist(), dtype="object")
+
+
+def _entry_ticks(history: pd.DataFrame) -> np.ndarray:
+    """Entry times as int64 ticks of the column's own unit, NaT as the largest: they are only compared."""
+    entered = history["entered_at"]
+    if not (isinstance(entered.dtype, np.dtype) and entered.dtype.kind == "M"):  # no copy of dates as dates
+        entered = pd.to_datetime(entered)
+        if not (isinstance(entered.dtype, np.dtype) and entered.dtype.kind == "M"):
+            entered = entered.astype("datetime64[ns]")
+    ticks = entered.to_numpy().view(np.int64)
+    missing = ticks == np.iinfo(np.int64).min
+    return np.where(missing, np.iinfo(np.int64).max, ticks) if missing.any() else ticks
+
+
+def _history_codes(rows: _HistoryRows, funnel_codes: np.ndarray, n_funnels: int) -> _History:
+    """The rows of a deal among the deals (the first deal of a repeated id) that name a stage."""
+    deal, stage, entered = rows.deal, rows.stage, rows.entered
     ok = (deal >= 0) & (stage >= 0)
     if not ok.all():  # each filter copies millions of rows: only when some row goes
         deal, stage, entered = deal[ok], stage[ok], entered[ok]
-    deal = deal.astype(np.int64, copy=False)
-    names = np.asarray(encoded.dictionary.to_pylist(), dtype="object")
-    return _History(deal, stage, entered, np.asarray(funnel_codes)[deal], names)
+    funnel = np.asarray(funnel_codes)[deal] if n_funnels > 1 else None
+    return _History(deal, stage, entered, funnel, rows.names)
 
 
 def _ages(deals: pd.DataFrame, status_codes: np.ndarray, as_of: pd.Timestamp | None) -> np.ndarray:
@@ -280,13 +410,13 @@ def _infer_funnel(
     seen = pd.concat([opened["first"], lost_at.set_index("stage")["first"]]).groupby(level=0).min().sort_values()
     names = [str(x) for x in seen.index if x not in terminal]
     if history is not None:
-        seen_in_history = history.names[pd.unique(history.stage)]
+        seen_in_history = history.names[_in_order_of_appearance(history.stage, len(history.names))]
         names += [str(x) for x in seen_in_history if x not in terminal and x not in names]
     template = _template_for(names)
     if template is not None:
         index = {normalize_name(x): i for i, x in enumerate(template.stages)}
         names = sorted(names, key=lambda x: index[normalize_name(x)])
-    elif history is not None and np.isin(history.names, names)[history.stage].any():
+    elif history is not None and np.isin(seen_in_history, names).any():
         names = _order_by_history(names, history)
     elif opened["pmean"].notna().any():
         mean = opened["pmean"]
@@ -298,6 +428,21 @@ def _infer_funnel(
     empirical = _empirical_rates(names, n_won, n_lost, lost_at.set_index("stage")["n"])
     probabilities = _stage_probabilities(names, opened["pmed"].dropna(), template, empirical)
     return FunnelSpec(name, [StageSpec(x, p) for x, p in zip(names, probabilities, strict=True)], won=won, lost=lost)
+
+
+def _in_order_of_appearance(codes: np.ndarray, n_codes: int) -> np.ndarray:
+    """``pd.unique(codes)`` of codes below ``n_codes``, from the head of ``codes`` that holds them all.
+
+    Every code present usually shows within the first rows: a head 4 times longer
+    is tried until it holds as many codes as the whole.
+    """
+    present = np.count_nonzero(np.bincount(codes, minlength=n_codes))
+    head = 4096
+    while True:
+        seen = pd.unique(codes[:head])
+        if len(seen) == present or head >= len(codes):
+            return seen
+        head *= 4
 
 
 def _template_for(names: list[str]) -> StageTemplate | None:
@@ -321,13 +466,17 @@ def _order_by_history(names: list[str], history: _History) -> list[str]:
     same = deal[1:] == deal[:-1]
     # An export lists each deal's entries together and in time order: then no sort is needed.
     runs = 1 + int(np.count_nonzero(~same)) if deal.size else 0
-    grouped = runs == np.count_nonzero(np.bincount(deal)) and bool(np.all(entered[1:][same] >= entered[:-1][same]))
+    # (a time going back within a run, found without copying the runs' rows out)
+    grouped = runs == np.count_nonzero(np.bincount(deal)) and not np.any(same & (entered[1:] < entered[:-1]))
     if not grouped:
         order = np.lexsort((entered, deal))  # stable: ties keep the file's order
         deal, stage = deal[order], stage[order]
         same = deal[1:] == deal[:-1]
-    starts = np.flatnonzero(np.concatenate([[True], ~same])) if deal.size else np.array([], dtype=np.int64)
-    position = np.arange(deal.size) - np.repeat(starts, np.diff(np.append(starts, deal.size)))
+    # position in the run: a running count of rows that steps back by the previous run's length at each start
+    starts = np.flatnonzero(~same) + 1
+    step = np.ones(deal.size, dtype=np.int64)
+    step[starts] = 1 - np.diff(starts, prepend=0)
+    position = np.cumsum(step) - 1
     median = _median_by_code(stage, position, len(history.names))
     by_name = {history.names[c]: median[c] for c in range(len(history.names)) if not np.isnan(median[c])}
     first = {x: i for i, x in enumerate(names)}
