@@ -180,7 +180,7 @@ def _merge_mapping(auto: dict[str, str], user: dict[str, str] | None, headers: l
                 name=name,
                 canonical=canonical,
                 header=header,
-                columns=", ".join(headers),
+                columns=_listed(headers),
             )
         # The user's choice takes the header away from whatever auto-detection gave it to.
         for other, h in list(final.items()):
@@ -222,6 +222,17 @@ def _cell_text(cells: pd.Series, where: pd.Series | None = None) -> pd.Series:
 # ------------------------------------------------------------------------ read_deals
 
 
+_LISTED_COLUMNS = 40  # a message names this many columns at most: a wide file's list would fill the page
+
+
+def _listed(headers) -> str:
+    """The columns a message names: all of a usual file's, the first of a wide one's and how many there are."""
+    headers = list(headers)
+    if len(headers) <= _LISTED_COLUMNS:
+        return ", ".join(headers)
+    return ", ".join(headers[:_LISTED_COLUMNS]) + f", … ({len(headers)})"
+
+
 def read_deals(source, mapping: dict[str, str] | None = None, *, name: str | None = None) -> DealImport:
     """Read a CRM deal export into the canonical deal table.
 
@@ -261,8 +272,8 @@ def _read_deals(source, mapping: dict[str, str] | None, name: str | None) -> Dea
             _GARBLED.search(h) for h in raw.headers
         ):
             # a short file in another 8-bit encoding: its headers are the evidence
-            raise DealImportError("importer.encoding_garbled", name=name, columns=", ".join(raw.headers))
-        raise DealImportError("importer.no_stage_column", name=name, columns=", ".join(raw.headers))
+            raise DealImportError("importer.encoding_garbled", name=name, columns=_listed(raw.headers))
+        raise DealImportError("importer.no_stage_column", name=name, columns=_listed(raw.headers))
     deals, problems = _build_deals(raw, used)
     return DealImport(
         deals=deals,
@@ -653,7 +664,7 @@ def read_stage_history(source, *, name: str | None = None) -> pd.DataFrame:
     missing = [c for c in HISTORY_COLUMNS if c not in used]
     if missing:
         raise DealImportError(
-            "importer.history_columns", name=name, missing=", ".join(missing), columns=", ".join(raw.headers)
+            "importer.history_columns", name=name, missing=", ".join(missing), columns=_listed(raw.headers)
         )
     body = raw.body
     ids = clean_text(body[used["deal_id"]])

@@ -45,6 +45,7 @@ from funnel_model.text import strip_invisible
 
 __all__ = [
     "MAX_CELLS",
+    "MAX_COLUMNS",
     "MAX_UNPACKED_BYTES",
     "MIXED_ENCODING",
     "PARALLEL_ROWS",
@@ -502,6 +503,7 @@ def read_table(data: bytes, name: str) -> RawTable:
 
 MAX_UNPACKED_BYTES = 512 * 2**20  #: a deal export larger than this unpacked is refused (about 3 million deals)
 MAX_CELLS = 20_000_000  #: cells of a workbook, counted in its XML before it is parsed
+MAX_COLUMNS = 5_000  #: columns of a table: a CRM export has tens to hundreds; each costs work whatever its rows
 _MAX_XLSX_ROWS = 1_048_576  # Excel's own limit: more rows than this in a sheet is not an Excel file
 _MAX_NESTING = 3
 _CHUNK = 1 << 20
@@ -643,6 +645,7 @@ def _read_parquet(data: bytes, name: str) -> RawTable:
         raise DealImportError("importer.bad_parquet", name=name, detail=type(exc).__name__) from exc
     if table.num_columns == 0 or table.num_rows == 0:
         raise DealImportError("importer.empty_file", name=name)
+    _check_width(table.num_columns, name)
     columns = {}
     for i, column in enumerate(table.columns):
         columns[i] = pd.Series(_parquet_text(column), dtype="str").fillna("")
@@ -771,6 +774,7 @@ def _read_csv(data: bytes, name: str) -> RawTable:
         raise DealImportError("importer.bad_csv", name=name, detail=str(exc)) from exc
     nonempty = np.array([sum(bool(f.strip()) for f in r) for r in sample_rows])
     header_at = _header_index(nonempty, sample_rows)
+    _check_width(_header_width(data, text, header_at, delim), name)
     width = len(sample_rows[header_at]) if sample_rows else 0
     problems = [
         _problem(i + 1, "", ";".join(f for f in r if f.strip()), "warning", "importer.row.preamble")
@@ -914,6 +918,28 @@ def _tolerant_csv(text: str, delim: str, header_at: int, width: int, name: str):
     return grid, np.arange(header_at + 1, header_at + 1 + len(grid)), problems
 
 
+def _check_width(columns: int, name: str) -> None:
+    """Refuse a table of more than :data:`MAX_COLUMNS` columns: each column costs work however few its rows."""
+    if columns > MAX_COLUMNS:
+        raise DealImportError("importer.too_many_columns", name=name, n=columns, limit=MAX_COLUMNS)
+
+
+def _header_width(data: bytes, text: str | None, line: int, delim: str) -> int:
+    """Cells of line ``line`` (0-based) of the file, counted by its delimiters before the file is parsed (a
+    quoted delimiter counts too: a bound, for refusing a million-column file in milliseconds, not a parse)."""
+    if text is not None:
+        body, sep = text, "\n"
+    else:
+        body, sep, delim = data, b"\n", delim.encode()
+    start = 0
+    for _ in range(line):
+        start = body.find(sep, start) + 1
+        if start == 0:
+            return 0
+    end = body.find(sep, start)
+    return body.count(delim, start, len(body) if end < 0 else end) + 1
+
+
 def _grid_to_table(
     grid: pd.DataFrame, rows: np.ndarray, name: str, encoding: str, problems: list[dict], header_found: bool = False
 ) -> RawTable:
@@ -921,6 +947,7 @@ def _grid_to_table(
 
     ``header_found`` means the grid starts at the header (the CSV reader found it already).
     """
+    _check_width(grid.shape[1], name)
     filled = _filled(grid)
     if not filled.to_numpy().any():
         raise DealImportError("importer.empty_file", name=name)

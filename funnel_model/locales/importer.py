@@ -34,6 +34,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "File “{name}” unpacks to more than {limit} MB, more than a deal export can be. Export a shorter period or fewer columns, or upload the file as it came from the CRM.",
         "ru": "Файл «{name}» распаковывается больше чем в {limit} МБ — больше, чем бывает выгрузка сделок. Выгрузите более короткий период или меньше столбцов либо загрузите файл в том виде, в каком его дала CRM.",
     },
+    "importer.too_many_columns": {
+        "en": "File “{name}” has {n} columns; a deal export has far fewer (at most {limit} are read). Export only the deals' fields, or check that the file is a deal table.",
+        "ru": "В файле «{name}» {n} столбцов; в выгрузке сделок их гораздо меньше (читается не больше {limit}). Выгрузите только поля сделок или проверьте, что это таблица сделок.",
+    },
     "importer.too_many_cells": {
         "en": "Workbook “{name}” holds more than {limit} cells ({rows} rows at most are read). Export a shorter period or fewer columns, or save it as CSV.",
         "ru": "В книге «{name}» больше {limit} ячеек (читается не больше {rows} строк). Выгрузите более короткий период или меньше столбцов либо сохраните её в CSV.",

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import io
+import time
 
 import numpy as np
 import openpyxl
+import pandas as pd
 import pytest
 
 from funnel_model import read_deals, read_stage_history
+from funnel_model.errors import DealImportError
 from funnel_model.importer import MAX_AMOUNT, infer_config
+from funnel_model.parsing import MAX_COLUMNS
 
 
 def _xlsx(rows: list[list]) -> bytes:
@@ -165,3 +169,36 @@ def test_a_right_to_left_override_in_a_history_header_is_removed_and_the_column_
     assert [(r.row, r.column, r.action, r.reason) for r in problems.itertuples()] == [
         (1, "stage", "repaired", "importer.row.invisible_header")
     ]
+
+
+def _wide_csv(columns: int, delimiter: str = ",") -> bytes:
+    header = delimiter.join(f"c{i}" for i in range(columns))
+    return (header + "\n" + delimiter.join("1" for _ in range(columns)) + "\n").encode()
+
+
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_a_million_column_csv_is_refused_in_a_moment_naming_the_count(delimiter):
+    # every column costs work however few the rows: a million of them took minutes and gigabytes
+    start = time.perf_counter()
+    with pytest.raises(DealImportError) as refused:
+        read_deals(_wide_csv(1_000_000, delimiter), name="wide.csv")
+    assert time.perf_counter() - start < 10  # about 0.02 s; minutes before the limit
+    assert refused.value.key == "importer.too_many_columns"
+    assert "1000000" in refused.value.message("ru") and str(MAX_COLUMNS) in refused.value.message("en")
+
+
+def test_a_table_wider_than_the_limit_is_refused_in_every_format():
+    wide = pd.DataFrame({f"c{i}": [1] for i in range(MAX_COLUMNS + 1)})
+    out = io.BytesIO()
+    wide.to_parquet(out)
+    for data, name in ((out.getvalue(), "wide.parquet"), (_wide_csv(MAX_COLUMNS + 1), "wide.csv")):
+        with pytest.raises(DealImportError) as refused:
+            read_deals(data, name=name)
+        assert refused.value.key == "importer.too_many_columns", name
+
+
+def test_a_wide_file_without_a_stage_column_names_its_first_columns_and_how_many():
+    with pytest.raises(DealImportError) as refused:
+        read_deals(_wide_csv(300), name="wide.csv")
+    columns = refused.value.params["columns"]
+    assert columns.startswith("c0, c1, ") and columns.endswith(", c39, … (300)")
