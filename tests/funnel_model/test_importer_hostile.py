@@ -191,7 +191,8 @@ def test_a_table_wider_than_the_limit_is_refused_in_every_format():
     wide = pd.DataFrame({f"c{i}": [1] for i in range(MAX_COLUMNS + 1)})
     out = io.BytesIO()
     wide.to_parquet(out)
-    for data, name in ((out.getvalue(), "wide.parquet"), (_wide_csv(MAX_COLUMNS + 1), "wide.csv")):
+    book = _xlsx([list(wide.columns), [1] * (MAX_COLUMNS + 1)])
+    for data, name in ((out.getvalue(), "wide.parquet"), (_wide_csv(MAX_COLUMNS + 1), "wide.csv"), (book, "wide.xlsx")):
         with pytest.raises(DealImportError) as refused:
             read_deals(data, name=name)
         assert refused.value.key == "importer.too_many_columns", name
