@@ -679,10 +679,12 @@ def _read_xlsx(data: bytes, name: str) -> pd.DataFrame:
         # A damaged workbook fails anywhere inside zipfile, zlib, the XML parser or
         # openpyxl, each with its own exception type; all of them mean the same to the user.
         raise DealImportError("importer.bad_xlsx", name=name, detail=type(exc).__name__) from exc
-    for sheet in sheets.values():  # before any per-column work: a sheet of 16,384 columns took minutes
-        _check_width(sheet.shape[1], name)
+    # a sheet wider than any deal table is left out before any per-column work (16,384 columns took minutes)
+    narrow = [sheet for sheet in sheets.values() if sheet.shape[1] <= MAX_COLUMNS]
+    if sheets and not narrow:
+        _check_width(max(sheet.shape[1] for sheet in sheets.values()), name)
     # The deals are on the sheet with the most filled cells (exports may add a summary sheet).
-    best = max(sheets.values(), key=lambda s: int(_filled(s).to_numpy().sum()), default=None)
+    best = max(narrow, key=lambda s: int(_filled(s).to_numpy().sum()), default=None)
     if best is None or not _filled(best).to_numpy().any():
         raise DealImportError("importer.empty_file", name=name)
     best = best.copy()
@@ -929,17 +931,22 @@ def _check_width(columns: int, name: str) -> None:
 def _header_width(data: bytes, text: str | None, line: int, delim: str) -> int:
     """Cells of line ``line`` (0-based) of the file, counted by its delimiters before the file is parsed (a
     quoted delimiter counts too: a bound, for refusing a million-column file in milliseconds, not a parse)."""
-    if text is not None:
-        body, sep = text, "\n"
-    else:
-        body, sep, delim = data, b"\n", delim.encode()
+    body, eol = (text, _LINE_END) if text is not None else (data, _LINE_END_BYTES)
+    if text is None:
+        delim = delim.encode()
     start = 0
     for _ in range(line):
-        start = body.find(sep, start) + 1
-        if start == 0:
+        found = eol.search(body, start)
+        if found is None:
             return 0
-    end = body.find(sep, start)
-    return body.count(delim, start, len(body) if end < 0 else end) + 1
+        start = found.end()
+    found = eol.search(body, start)
+    return body.count(delim, start, len(body) if found is None else found.start()) + 1
+
+
+# a line ends as the sample's lines do (str.splitlines): "\r\n", "\n", or an old Mac's "\r" alone
+_LINE_END = re.compile(r"\r\n?|\n")
+_LINE_END_BYTES = re.compile(rb"\r\n?|\n")
 
 
 def _grid_to_table(

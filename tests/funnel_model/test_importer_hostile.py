@@ -203,3 +203,23 @@ def test_a_wide_file_without_a_stage_column_names_its_first_columns_and_how_many
         read_deals(_wide_csv(300), name="wide.csv")
     columns = refused.value.params["columns"]
     assert columns.startswith("c0, c1, ") and columns.endswith(", c39, … (300)")
+
+
+@pytest.mark.parametrize("line_end", ["\r", "\r\n", "\n"])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "cp1251"])
+def test_an_ordinary_export_with_any_line_ends_is_not_taken_for_a_wide_one(line_end, encoding):
+    # old Mac Excel writes "\r" alone: the header is its first line, not the whole file
+    rows = [";".join(["ID", "Этап", "Бюджет", "Ответственный", "a", "b", "c", "d"])]
+    rows += [";".join([str(i), "Переговоры", "1000", "Иван", "1", "2", "3", "4"]) for i in range(1000)]
+    imported = read_deals((line_end.join(rows) + line_end).encode(encoding), name="mac.csv")
+    assert len(imported.deals) == 1000
+
+
+def test_a_workbook_with_a_wide_side_sheet_reads_its_deal_sheet():
+    book = openpyxl.Workbook()
+    book.active.append(["deal_id", "stage", "amount"])
+    book.active.append(["1", "Talks", 100])
+    book.create_sheet("Lookup").cell(row=1, column=MAX_COLUMNS + 1, value="x")
+    out = io.BytesIO()
+    book.save(out)
+    assert read_deals(out.getvalue(), name="two.xlsx").deals["deal_id"].tolist() == ["1"]
