@@ -79,6 +79,7 @@ with st.sidebar:
         st.warning(tr(message, name=name))
     if navigation.title == tr("page.data"):
         st.session_state.pop(UPLOAD_NOTES_KEY, None)
+        data.settle_uploads()
     with guarded():
         st.caption(_deals_loaded())
 

@@ -262,6 +262,17 @@ def unfinished_uploads() -> list[str]:
     return [name for _, name in gone]
 
 
+def settle_uploads() -> None:
+    """Forget the uploads asked for on the Data page that ended without a file: call it there.
+
+    There the uploader shows its own cancel (the user's ✕ stops the PUT) or failure; only an upload
+    left behind by a page change is named later (:func:`unfinished_uploads`).
+    """
+    manager, session_id = _upload_manager()
+    if isinstance(manager, UploadLedger):
+        manager.unfinished(session_id)
+
+
 def set_mapping(mapping: dict[str, str] | None) -> None:
     """Use ``mapping`` (canonical column → source header) for the upload."""
     st.session_state["mapping:upload"] = mapping

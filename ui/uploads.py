@@ -46,8 +46,11 @@ __all__ = ["UPLOAD_START_S", "UploadLedger", "keep_uploads"]
 # from the address asked to the PUT's first bytes: the answer's way to the browser and the PUT's back,
 # a few tenths of a second, seconds on a loaded server
 UPLOAD_START_S = 5.0
-_receiving: set[tuple[str, str]] = set()  # (session id, file id) of the PUTs under way
-_receiving_lock = threading.Lock()
+# (session id, file id) of the PUTs under way, kept on Streamlit's class: a reload of this module (a source
+# change while developing) must not forget a PUT that began before it
+if not hasattr(PathSecurityMiddleware, "_funnel_receiving"):
+    PathSecurityMiddleware._funnel_receiving = (set(), threading.Lock())
+_receiving, _receiving_lock = PathSecurityMiddleware._funnel_receiving
 
 
 class UploadLedger(MemoryUploadedFileManager):

@@ -150,3 +150,16 @@ def test_the_sidebar_says_an_upload_did_not_finish_once_off_the_data_page_and_th
     at.switch_page("pages/data.py").run()
     at.switch_page("pages/funnels.py").run()
     assert not at.sidebar.warning
+
+
+def test_an_upload_cancelled_or_failed_on_the_data_page_is_not_named_later(monkeypatch, clock):
+    # on the Data page the uploader shows its own cancel (✕ stops the PUT) or failure: no later warning
+    ledger = UploadLedger(ENDPOINT)
+    monkeypatch.setattr(data, "_upload_manager", lambda: (ledger, "s"))
+    at = apptest.open_page("pages/data.py", "en")
+    ledger.get_upload_urls("s", ["wrong.csv"])
+    clock.now += UPLOAD_START_S
+    at.run()  # still on the Data page
+    at.switch_page("pages/funnels.py").run()
+    assert not at.sidebar.warning
+    assert ledger.asked == {"s": {}}
