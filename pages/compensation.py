@@ -139,7 +139,7 @@ def _apply_preset(x: str) -> None:
 def _load_uploaded(x: str) -> None:
     """Put an uploaded plan file into the widgets of plan ``x``, or keep its error to show."""
     p = _prefix(x)
-    upload = ss.get(f"{p}.upload")
+    upload = data.uploaded(f"{p}.upload")
     ss.pop(f"{p}.upload_error", None)
     if upload is None:
         return

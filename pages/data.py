@@ -45,7 +45,7 @@ def _quoted(text: str) -> str:
 
 def _on_table_upload(key: str) -> None:
     """Keep a new deal or history file first, then check it before it replaces what every page uses."""
-    file = st.session_state.get(key)
+    file = data.uploaded(key)
     if file is None:
         return
     payload = file.getvalue()
@@ -63,7 +63,7 @@ def _on_table_upload(key: str) -> None:
 
 def _on_upload(key: str, check, store) -> None:
     """Check a new file before it replaces what every page uses; a bad file is refused, with the reason."""
-    file = st.session_state.get(key)
+    file = data.uploaded(key)
     if file is None:
         return
     try:

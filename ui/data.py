@@ -225,6 +225,17 @@ def _upload_manager():
     return runtime.get_instance().uploaded_file_mgr, ctx.session_id
 
 
+def uploaded(key: str):
+    """The file uploader ``key`` holds, or None: also when the server has let its file go.
+
+    A file that reached the server after the user left the Data page is named and let go by
+    :func:`lost_uploads`; the uploader's value may still point at it, and Streamlit then hands its
+    callback a ``DeletedFile`` with no content.
+    """
+    file = st.session_state.get(key)
+    return file if hasattr(file, "getvalue") else None
+
+
 def lost_uploads() -> list[str]:
     """Names of table files that reached the server but no uploader took; each is named once.
 

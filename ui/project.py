@@ -48,7 +48,7 @@ def open_project(name: str, content: bytes) -> None:
 def _on_upload() -> None:
     ss = st.session_state
     ss.pop(ERROR_KEY, None)
-    file = ss.get(UPLOAD_KEY)
+    file = data.uploaded(UPLOAD_KEY)
     if file is None:
         return
     try:

@@ -256,7 +256,7 @@ def _on_upload(dataset: data.Dataset) -> None:
     """Load the uploaded scenario; on any error keep it to show and leave the session as it was."""
     ss = st.session_state
     ss.pop(ERROR_KEY, None)
-    file = ss.get(UPLOAD_KEY)
+    file = data.uploaded(UPLOAD_KEY)
     if file is None:
         return
     try:

@@ -170,3 +170,14 @@ def test_content_key_is_equal_for_equal_content_and_differs_for_any_change():
     assert data.content_key(["color: red", ""]) == data.content_key(["color: red", ""])
     # a Series and a frame of one column are not the same thing either
     assert data.content_key(frame()["amount"]) != data.content_key(frame()[["amount"]])
+
+
+def test_an_uploader_whose_file_the_server_let_go_holds_nothing(monkeypatch):
+    # a file named and let go by lost_uploads: Streamlit hands the uploader's callback a DeletedFile
+    from streamlit.runtime.uploaded_file_manager import DeletedFile, UploadedFileRec
+    from streamlit.runtime.uploaded_file_manager import UploadedFile as Uploaded
+
+    kept = Uploaded(UploadedFileRec("f1", "deals.csv", "text/csv", b"deal_id\n1\n"), None)
+    monkeypatch.setattr(data.st, "session_state", {"gone": DeletedFile("f0"), "kept": kept})
+    assert data.uploaded("gone") is None and data.uploaded("missing") is None
+    assert data.uploaded("kept").getvalue() == b"deal_id\n1\n"
