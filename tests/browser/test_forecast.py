@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from funnel_model.i18n import t
 from tests.browser.conftest import choose_option, open_app, wait_for_app, widget
 from tests.pages.test_forecast_page import PIPELINE, STAGES, no_win_csv, one_pipeline_csv
@@ -110,8 +112,9 @@ def test_the_period_headline_reads_in_both_languages(page, app_url, save_screens
     heading.wait_for()
     text = heading.inner_text()
     assert re.search(r"win [\d.]+[MK]?–[\d.]+[MK]? ₽; the [\d.]+[MK]? ₽ plan has a [<>]? ?\d+ % chance\.", text), text
-    # the period's tile, then the same name on the whole pipeline's what-if and historical rows
-    assert page.get_by_test_id("stMetric").filter(has_text=P_PLAN).count() == 3
+    # the period's tile, then the same name on the whole pipeline's what-if and historical rows (the heading
+    # comes first: under load the rows below it may still be arriving)
+    expect(page.get_by_test_id("stMetric").filter(has_text=P_PLAN)).to_have_count(3)
     choose_option(page, "period.kind", "Next month")
     page.get_by_role("heading", name=re.compile(r"^By 30 Nov 2026 ")).wait_for()
     save_screenshot(page, "forecast_period")

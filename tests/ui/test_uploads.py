@@ -9,6 +9,7 @@ asked for long enough ago, neither arrived nor under way, did not finish.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 
 import pytest
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -100,8 +101,9 @@ def test_an_upload_still_arriving_is_not_named_until_its_put_has_ended(clock, pa
 
     middleware.app = put_that_fails
     scope = {"type": "http", "method": "PUT", "path": f"{ENDPOINT}/s/{info.file_id}"}
-    with pytest.raises(ConnectionError):
-        asyncio.run(middleware(scope, None, None))
+    # in a thread of its own: in a worker that ran the browser tests, Playwright's loop runs in this one
+    with pytest.raises(ConnectionError), concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, middleware(scope, None, None)).result()
     assert seen == [[]]
     assert ledger.unfinished("s") == [(info.file_id, "big.csv")]
 
