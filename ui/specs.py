@@ -104,19 +104,23 @@ def _shaped(build: Callable[..., object], args: tuple, kwargs: dict) -> dict:
     columns = [(list(frame.columns), [str(t) for t in frame.dtypes]) for frame in frames]
     key = content_key(f"{build.__module__}.{build.__qualname__}", shape, columns)
 
-    def drawn() -> tuple[dict, list[str]] | None:
-        return _shape_of(draw, frames)
-
-    if source() == "demo":
-        shape_spec = session_memo("chart_shape", key, drawn)
-    else:
-        shapes: OrderedDict[str, tuple | None] = st.session_state.setdefault(_SHAPES, OrderedDict())
-        if key not in shapes:
-            shapes[key] = drawn()
-            while len(shapes) > MAX_SPECS:
-                shapes.popitem(last=False)
-        shape_spec = shapes[key]
+    shape_spec = _kept("chart_shape", _SHAPES, key, lambda: _shape_of(draw, frames))
     return _converted(draw(*frames)) if shape_spec is None else _filled(shape_spec, frames)
+
+
+def _kept(name: str, store: str, key: str, build: Callable[[], object]):
+    """``build()`` once for ``key``: the demo's for every session (the shared memo), an upload's in the
+    session's ``store``, its ``MAX_SPECS`` most recent kept."""
+    if source() == "demo":  # the demo's charts are the same for every session: built once for all
+        return session_memo(name, key, build)
+    kept: OrderedDict[str, object] = st.session_state.setdefault(store, OrderedDict())
+    if key in kept:
+        kept.move_to_end(key)
+        return kept[key]
+    value = kept[key] = build()
+    while len(kept) > MAX_SPECS:
+        kept.popitem(last=False)
+    return value
 
 
 def chart_spec(build: Callable[..., object], *args: object, **kwargs: object) -> dict:
@@ -146,14 +150,4 @@ def chart_spec(build: Callable[..., object], *args: object, **kwargs: object) ->
             return _shaped(build, args, kwargs)
         return _converted(build(*args, **kwargs))
 
-    if source() == "demo":  # the demo's charts are the same for every session: built once for all
-        return session_memo("chart_spec", key, spec_of)
-    specs: OrderedDict[str, dict] = st.session_state.setdefault(_STORE, OrderedDict())
-    spec = specs.get(key)
-    if spec is None:
-        spec = specs[key] = spec_of()
-        while len(specs) > MAX_SPECS:
-            specs.popitem(last=False)
-    else:
-        specs.move_to_end(key)
-    return spec
+    return _kept("chart_spec", _STORE, key, spec_of)
